@@ -1,0 +1,29 @@
+/**
+ * Bundling: each src/k6/scenarios/<name>.ts becomes dist/k6/<name>.js, one self-contained k6 script
+ * with its thresholds file and the response validators inlined — the same file runs under
+ * `k6 run`, `k6 archive` and `k6 cloud`.
+ */
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { DIST_K6_DIR, SCENARIO_DIR } from '../src/node/paths.js';
+
+export async function bundleScenarios(names: readonly string[]): Promise<string[]> {
+  const entryPoints = names.map((n) => path.join(SCENARIO_DIR, `${n}.ts`));
+  await esbuild.build({
+    entryPoints,
+    outdir: DIST_K6_DIR,
+    bundle: true,
+    // k6 runs scripts in its own VM (Sobek), not Node: no Node built-ins, no Node resolution rules.
+    platform: 'browser',
+    // k6 loads ES modules and resolves k6/* itself; remote modules (jslib) are fetched by k6.
+    format: 'esm',
+    external: ['k6', 'k6/*', 'https://*'],
+    // Sobek implements ES2020 and more; going no higher keeps esbuild from emitting newer syntax.
+    target: 'es2020',
+    // Readable output: k6 reports errors with line numbers of the bundle, and k6 cloud shows it.
+    minify: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return names.map((n) => path.join(DIST_K6_DIR, `${n}.js`));
+}

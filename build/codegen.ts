@@ -1,0 +1,204 @@
+/**
+ * Code generation from the JSON Schemas in schemas/: each data shape is defined once, as a schema,
+ * and everything else is derived from it here, at build time:
+ *
+ *   schemas/**.schema.json ─┬─ json-schema-to-typescript ─► src/generated/types.ts
+ *                           └─ ajv standalone ────────────► src/generated/{api,file}-validators.cjs (+ .d.cts)
+ *
+ * The validators are precompiled so that k6 never compiles a schema: k6 runs init code once per VU,
+ * and ajv's compiler also needs `new Function`, which we do not want in the load generator's hot path.
+ * They are emitted as CommonJS because ajv's standalone ESM output can still contain `require()` for
+ * its runtime helpers; esbuild bundles the CommonJS for k6, and Node loads it natively.
+ */
+import { readdir, readFile, mkdir, stat, writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { compile } from 'json-schema-to-typescript';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const SCHEMA_DIR = path.join(ROOT, 'schemas');
+export const GENERATED_DIR = path.join(ROOT, 'src', 'generated');
+
+/**
+ * Validator modules: file name → (exported name → schema $id). The k6 module holds only what the load
+ * generator checks on every response, so each VU parses a small script; it stops at the first error
+ * (a response is good or bad, the k6 check needs no more). The Node module reports every error, for
+ * messages that list all that is wrong in a thresholds file.
+ */
+export const VALIDATOR_MODULES = {
+  'api-validators': {
+    allErrors: false,
+    exports: {
+      validateHealthResponse: 'urn:realizar-k6:api:health',
+      validateTokenizeResponse: 'urn:realizar-k6:api:tokenize',
+      validateGenerateResponse: 'urn:realizar-k6:api:generate',
+      validateBatchTokenizeResponse: 'urn:realizar-k6:api:batch-tokenize',
+      validateBatchGenerateResponse: 'urn:realizar-k6:api:batch-generate',
+    },
+  },
+  'file-validators': {
+    allErrors: true,
+    exports: {
+      validateThresholdsFile: 'urn:realizar-k6:thresholds',
+      validateScenarioPlan: 'urn:realizar-k6:plan',
+      validateReport: 'urn:realizar-k6:report',
+      validateK6Summary: 'urn:realizar-k6:k6-summary',
+    },
+  },
+} as const;
+
+interface SchemaFile {
+  file: string;
+  schema: Record<string, unknown> & { $id: string; title: string };
+}
+
+async function listSchemaFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listSchemaFiles(full)));
+    else if (entry.name.endsWith('.schema.json')) out.push(full);
+  }
+  return out.sort();
+}
+
+async function loadSchemas(): Promise<SchemaFile[]> {
+  const files = await listSchemaFiles(SCHEMA_DIR);
+  const loaded: SchemaFile[] = [];
+  for (const file of files) {
+    const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaFile['schema'];
+    if (typeof schema.$id !== 'string' || typeof schema.title !== 'string') {
+      throw new Error(`${path.relative(ROOT, file)}: a schema needs "$id" and "title" (the title names the TypeScript type)`);
+    }
+    loaded.push({ file, schema });
+  }
+  return loaded;
+}
+
+/**
+ * json-schema-to-typescript resolves $ref through files or URLs; our cross-schema refs are URNs.
+ * So the schemas are folded into one document whose definitions are the schemas themselves, with
+ * every $ref rewritten to point inside it. One pass, one file, no resolver.
+ */
+function foldForTypes(schemas: SchemaFile[]): Record<string, unknown> {
+  const nameOfId = new Map(schemas.map((s) => [s.schema.$id, s.schema.title]));
+  const rewrite = (node: unknown, owner: string): unknown => {
+    if (Array.isArray(node)) return node.map((n) => rewrite(n, owner));
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      if (key === '$id' || key === '$schema') continue;
+      if (key === '$ref' && typeof value === 'string') {
+        if (value.startsWith('#/')) out[key] = `#/definitions/${owner}/${value.slice(2)}`;
+        else if (nameOfId.has(value)) out[key] = `#/definitions/${nameOfId.get(value)}`;
+        else throw new Error(`unresolvable $ref ${value} in schema ${owner}`);
+        continue;
+      }
+      out[key] = rewrite(value, owner);
+    }
+    return out;
+  };
+  const definitions: Record<string, unknown> = {};
+  for (const { schema } of schemas) definitions[schema.title] = rewrite(schema, schema.title);
+  return {
+    title: 'GeneratedRoot',
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(schemas.map((s) => [s.schema.title, { $ref: `#/definitions/${s.schema.title}` }])),
+    definitions,
+  };
+}
+
+const HEADER = '/* Generated by build/codegen.ts from schemas/. Do not edit: change the schema and rebuild. */\n';
+
+/** Atomic, so a reader (tsc, esbuild, a parallel run) never sees half a file. */
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+export async function generate(): Promise<void> {
+  const schemas = await loadSchemas();
+  await mkdir(GENERATED_DIR, { recursive: true });
+
+  // Types.
+  const ts = await compile(foldForTypes(schemas) as never, 'GeneratedRoot', {
+    bannerComment: HEADER,
+    additionalProperties: false,
+    unreachableDefinitions: true,
+    strictIndexSignatures: true,
+    // minItems would turn arrays into tuple types that ordinary array code cannot produce.
+    ignoreMinAndMaxItems: true,
+    format: true,
+  });
+  // The synthetic root only exists to reach every definition.
+  const types = ts.replace(/export interface GeneratedRoot \{[\s\S]*?\n\}\n/, '');
+  await writeAtomic(path.join(GENERATED_DIR, 'types.ts'), types);
+
+  // Validators.
+  const titleOfId = new Map(schemas.map((s) => [s.schema.$id, s.schema.title]));
+  for (const [module, { allErrors, exports }] of Object.entries(VALIDATOR_MODULES)) {
+    const ajv = new Ajv.default({ code: { source: true }, allErrors, strict: true });
+    for (const { schema } of schemas) ajv.addSchema(schema);
+    const code = standaloneCode.default(ajv, { ...exports });
+    await writeAtomic(path.join(GENERATED_DIR, `${module}.cjs`), HEADER + code);
+
+    const declared = Object.entries(exports).map(([name, id]) => {
+      const title = titleOfId.get(id);
+      if (!title) throw new Error(`validator ${name}: no schema has $id ${id}`);
+      return `export declare const ${name}: GeneratedValidator<${title}>;`;
+    });
+    const titles = [...new Set(Object.values(exports).map((id) => titleOfId.get(id)!))].sort();
+    await writeAtomic(
+      path.join(GENERATED_DIR, `${module}.d.cts`),
+      `${HEADER}import type { ${titles.join(', ')} } from './types.js';
+import type { GeneratedValidator } from './validator.js';
+
+${declared.join('\n')}
+`,
+    );
+  }
+  await writeAtomic(
+    path.join(GENERATED_DIR, 'validator.ts'),
+    `${HEADER}
+/** One ajv error, as ajv reports it (the fields this toolkit reads). */
+export interface GeneratedValidationError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** An ajv standalone validate function: a type guard that leaves its errors on itself. */
+export interface GeneratedValidator<T> {
+  (data: unknown): data is T;
+  errors?: GeneratedValidationError[] | null;
+}
+`,
+  );
+}
+
+/** True when a generated file is missing or older than a schema (or than this file). */
+export async function isStale(): Promise<boolean> {
+  const outputs = ['types.ts', 'validator.ts', ...Object.keys(VALIDATOR_MODULES).flatMap((m) => [`${m}.cjs`, `${m}.d.cts`])].map((f) => path.join(GENERATED_DIR, f));
+  let oldestOutput = Infinity;
+  for (const out of outputs) {
+    const s = await stat(out).catch(() => null);
+    if (!s) return true;
+    oldestOutput = Math.min(oldestOutput, s.mtimeMs);
+  }
+  const inputs = [...(await listSchemaFiles(SCHEMA_DIR)), import.meta.filename];
+  for (const input of inputs) {
+    if ((await stat(input)).mtimeMs > oldestOutput) return true;
+  }
+  return false;
+}
+
+export async function generateIfStale(): Promise<boolean> {
+  if (!(await isStale())) return false;
+  await generate();
+  return true;
+}

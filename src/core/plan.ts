@@ -1,0 +1,127 @@
+/**
+ * From a scenario's definition (src/k6/scenarios/<name>.ts) and the run's settings to the resolved
+ * plan: phases scaled, start times laid out, the mix chosen, and the rules that apply to it. Pure, so
+ * the k6 script resolves it at init and the Node side can test it without k6.
+ */
+import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile } from './model.js';
+import { formatMix, type MixEntry } from './mix.js';
+
+export interface PhaseDefinition {
+  name: string;
+  /** closed: `clients` share `requests` (the seed's model). open: `requests` arrive evenly over `durationSec`. */
+  model: 'closed' | 'open';
+  clients: number;
+  requests: number;
+  /** Open model only: the window the requests arrive in (so the rate is requests / durationSec). */
+  durationSec?: number;
+  /** Per-request timeout; also how long in-flight requests may finish after the phase ends. */
+  timeoutSec: number;
+}
+
+export interface ScenarioDefinition {
+  name: string;
+  description: string;
+  /**
+   * thresholds/<name>.json as imported (esbuild inlines it). Typed loosely on purpose: the build
+   * validates every thresholds file against its schema before bundling, so it is a ThresholdsFile.
+   */
+  thresholds: unknown;
+  /** Endpoints and weights; one entry for a single-endpoint scenario. */
+  mix: MixEntry[];
+  /** Whether MIX / --mix may replace the mix (only for scenarios that are mixes by nature). */
+  mixable: boolean;
+  phases: PhaseDefinition[];
+}
+
+export interface PlanSettings {
+  baseUrl: string;
+  gate: Gate;
+  /** 0 < scale <= 1: multiplies request counts (and open-model windows, keeping their rates). */
+  scale: number;
+  mix: MixEntry[] | null;
+}
+
+/** k6 refuses an arrival-rate duration under one second. */
+const MIN_OPEN_DURATION_SEC = 1;
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/**
+ * k6 starts constant-arrival-rate iterations at t = 0, 1/rate, 2/rate, ... up to and including the
+ * scenario's duration, so a duration of exactly n/rate gives n + 1 requests. Ending half an interval
+ * before the window closes gives exactly n.
+ */
+export function k6OpenDurationSec(phase: Pick<PlanPhase, 'requests' | 'durationSec'>): number {
+  const window = phase.durationSec ?? 0;
+  return window - window / phase.requests / 2;
+}
+
+export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string }): ScenarioPlan {
+  const notes: string[] = [];
+  if (def.phases.length > 1 && def.phases.some((p) => p.model === 'closed')) {
+    // A closed phase has no known end, so a later phase could not be given a start time.
+    throw new Error(`scenario ${def.name}: only a single-phase scenario may use the closed model`);
+  }
+  let mix = def.mix;
+  if (settings.mix !== null) {
+    if (def.mixable) mix = settings.mix;
+    else notes.push(`The mix '${formatMix(settings.mix)}' was ignored: scenario ${def.name} sends to ${formatMix(def.mix)} only.`);
+  }
+
+  let start = 0;
+  const phases: PlanPhase[] = def.phases.map((p) => {
+    const requests = Math.max(1, Math.round(p.requests * settings.scale));
+    if (p.model === 'closed') {
+      // Bounded even if every request times out one after the other on each client.
+      const maxDurationSec = Math.ceil(requests / p.clients) * p.timeoutSec + 5;
+      return { name: p.name, model: 'closed', clients: p.clients, requests, timeoutSec: p.timeoutSec, startSec: 0, maxDurationSec };
+    }
+    if (p.durationSec === undefined) throw new Error(`scenario ${def.name}, phase ${p.name}: an open phase needs durationSec`);
+    const ratePerSec = p.requests / p.durationSec;
+    // Scaling keeps the rate and shortens the window. k6 needs an arrival-rate scenario to last at
+    // least 1 s, and the scenario runs for (n - 0.5) intervals (see k6Duration), so n >= rate + 0.5.
+    const n = Math.max(requests, Math.ceil(ratePerSec * MIN_OPEN_DURATION_SEC + 0.5));
+    const durationSec = round3(n / ratePerSec);
+    const phase: PlanPhase = {
+      name: p.name,
+      model: 'open',
+      clients: p.clients,
+      requests: n,
+      ratePerSec: round3(ratePerSec),
+      durationSec,
+      timeoutSec: p.timeoutSec,
+      startSec: round3(start),
+      maxDurationSec: round3(durationSec + p.timeoutSec),
+    };
+    start += durationSec;
+    return phase;
+  });
+
+  const inMix = new Set(mix.map((m) => m.endpoint));
+  const phaseNames = new Set(phases.map((p) => p.name));
+  const thresholds = def.thresholds as ThresholdsFile;
+  const rules = thresholds.rules.filter((rule) => {
+    if (rule.phase !== undefined && !phaseNames.has(rule.phase)) {
+      throw new Error(`thresholds/${def.name}.json: rule '${rule.id}' names phase '${rule.phase}', which scenario ${def.name} does not have (it has ${[...phaseNames].join(', ')})`);
+    }
+    if (rule.endpoint !== undefined && !inMix.has(rule.endpoint)) {
+      notes.push(`Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`);
+      return false;
+    }
+    return true;
+  });
+
+  return {
+    planVersion: 1,
+    scenario: def.name,
+    description: def.description,
+    baseUrl: settings.baseUrl,
+    gate: settings.gate,
+    scale: settings.scale,
+    endpoints: mix.map((m) => ({ name: m.endpoint, ...endpointInfo(m.endpoint) })),
+    mix,
+    phases,
+    thresholds: { ...thresholds, rules },
+    notes,
+  };
+}

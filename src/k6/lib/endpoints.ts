@@ -1,0 +1,69 @@
+/**
+ * Realizar's native endpoints as the seed exercises them: method, path, the seed's request bodies,
+ * and how a 200 response is judged (JSON Schema from schemas/api, precompiled by ajv at build time,
+ * plus what a schema cannot say, such as one batch result per input).
+ */
+import type { EndpointName } from '../../core/model.js';
+import {
+  validateBatchGenerateResponse,
+  validateBatchTokenizeResponse,
+  validateGenerateResponse,
+  validateHealthResponse,
+  validateTokenizeResponse,
+} from '../../generated/api-validators.cjs';
+
+export interface Endpoint {
+  name: EndpointName;
+  method: 'GET' | 'POST';
+  path: string;
+  /** Request body for the n-th request of a phase (null: no body). */
+  body: (n: number) => Record<string, unknown> | null;
+  /** True when the parsed 200 body is what this endpoint promises for that request. */
+  accepts: (body: unknown, request: Record<string, unknown> | null) => boolean;
+}
+
+// The seed's configurations (load-testing.md, Test Scenarios 2-5).
+const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
+const BATCH_TEXTS = 3;
+const BATCH_PROMPTS = 2;
+
+const inputs = (request: Record<string, unknown> | null, key: string): number =>
+  Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1;
+
+export const ENDPOINTS: Record<EndpointName, Endpoint> = {
+  health: {
+    name: 'health',
+    method: 'GET',
+    path: '/health',
+    body: () => null,
+    accepts: (body) => validateHealthResponse(body),
+  },
+  tokenize: {
+    name: 'tokenize',
+    method: 'POST',
+    path: '/tokenize',
+    body: () => ({ text: 'Hello world test message' }),
+    accepts: (body) => validateTokenizeResponse(body),
+  },
+  generate: {
+    name: 'generate',
+    method: 'POST',
+    path: '/generate',
+    body: () => ({ prompt: 'Hello', ...GENERATE_PARAMS }),
+    accepts: (body) => validateGenerateResponse(body),
+  },
+  'batch-tokenize': {
+    name: 'batch-tokenize',
+    method: 'POST',
+    path: '/batch/tokenize',
+    body: (n) => ({ texts: Array.from({ length: BATCH_TEXTS }, (_, i) => `Text ${i + 1} batch ${n}`) }),
+    accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
+  },
+  'batch-generate': {
+    name: 'batch-generate',
+    method: 'POST',
+    path: '/batch/generate',
+    body: (n) => ({ prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => `Prompt ${i + 1} batch ${n}`), ...GENERATE_PARAMS }),
+    accepts: (body, request) => validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
+  },
+};

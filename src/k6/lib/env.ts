@@ -1,0 +1,73 @@
+/**
+ * The only reader of k6's __ENV. Each variable has a typed parser whose error names the variable,
+ * what was expected and what arrived. The Node runner sets these with `k6 run -e`; they also let a
+ * bundled script run on its own (`k6 run dist/k6/health.js -e BASE_URL=...`) or in k6 cloud.
+ */
+import { describeValue } from '../../core/describe.js';
+import { ValidationError } from '../../core/errors/ValidationError.js';
+import { parseMix, type MixEntry } from '../../core/mix.js';
+import type { Gate } from '../../core/model.js';
+
+export interface K6Env {
+  /** BASE_URL: the server under test (default the seed's http://127.0.0.1:8080). */
+  baseUrl: string;
+  /** GATE: which tier of the thresholds fails the run (acceptable | target). */
+  gate: Gate;
+  /** SCALE: 0 < n <= 1, shrinks request counts (tests use it). */
+  scale: number;
+  /** MIX: endpoint[=weight],... for mix scenarios. */
+  mix: MixEntry[] | null;
+  /** OUT_DIR: where handleSummary writes summary.json and plan.json (absolute path). */
+  outDir: string | null;
+  /** VALIDATE_BODIES: check each 200 body against its schema (default true). */
+  validateBodies: boolean;
+}
+
+function raw(key: string): string | undefined {
+  const v = __ENV[key];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function invalid(key: string, expected: string, found: unknown): never {
+  throw new ValidationError(`k6 environment variable ${key}`, [{ path: '', expected, found: describeValue(found) }]);
+}
+
+function readUrl(key: string, fallback: string): string {
+  const v = raw(key) ?? fallback;
+  if (!/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(v)) invalid(key, 'an http:// or https:// URL', v);
+  return v.replace(/\/+$/, '');
+}
+
+function readGate(key: string): Gate {
+  const v = raw(key) ?? 'acceptable';
+  if (v !== 'acceptable' && v !== 'target') invalid(key, "'acceptable' or 'target'", v);
+  return v;
+}
+
+function readScale(key: string): number {
+  const v = raw(key);
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) invalid(key, 'a number with 0 < n <= 1', v);
+  return n;
+}
+
+function readBool(key: string, fallback: boolean): boolean {
+  const v = raw(key);
+  if (v === undefined) return fallback;
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  return invalid(key, "'true' or 'false'", v);
+}
+
+export function readEnv(): K6Env {
+  const mixText = raw('MIX');
+  return {
+    baseUrl: readUrl('BASE_URL', 'http://127.0.0.1:8080'),
+    gate: readGate('GATE'),
+    scale: readScale('SCALE'),
+    mix: mixText === undefined ? null : parseMix(mixText, 'k6 environment variable MIX'),
+    outDir: raw('OUT_DIR') ?? null,
+    validateBodies: readBool('VALIDATE_BODIES', true),
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * One request: send it, judge it, record it. Every request sent adds exactly one sample to
+ * `request_failed` (that is what makes the report's totals exact), and a 200 whose body breaks the
+ * endpoint's schema is a failure like a 500.
+ */
+import { check } from 'k6';
+import http from 'k6/http';
+import { Counter, Rate } from 'k6/metrics';
+import { K6_METRICS } from '../../core/thresholds.js';
+import type { Endpoint } from './endpoints.js';
+
+// Custom metrics must be created in init code.
+const requestFailed = new Rate(K6_METRICS.requestFailed);
+const requestsOk = new Counter(K6_METRICS.requestsOk);
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+function parse(text: unknown): unknown {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function send(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec: number, validateBodies: boolean): void {
+  const request = endpoint.body(n);
+  const tags = { endpoint: endpoint.name, name: endpoint.path };
+  const res = http.request(endpoint.method, `${baseUrl}${endpoint.path}`, request === null ? null : JSON.stringify(request), {
+    headers: request === null ? {} : JSON_HEADERS,
+    tags,
+    timeout: `${timeoutSec}s`,
+  });
+  const statusOk = res.status === 200;
+  check(res, { [`${endpoint.name} status is 200`]: () => statusOk }, tags);
+  let ok = statusOk;
+  if (statusOk && validateBodies) {
+    ok = endpoint.accepts(parse(res.body), request);
+    check(res, { [`${endpoint.name} body matches its schema`]: () => ok }, tags);
+  }
+  requestFailed.add(!ok, tags);
+  if (ok) requestsOk.add(1, tags);
+}

@@ -1,0 +1,100 @@
+/**
+ * defineScenario: everything a scenario file would otherwise repeat. A scenario file only states its
+ * shape (phases, mix) and its thresholds file; this turns them into k6 options, the iteration
+ * function and handleSummary.
+ */
+import exec from 'k6/execution';
+import type { Options, Scenario } from 'k6/options';
+import { convertScenario } from '../../core/convert.js';
+import { mixCycle } from '../../core/mix.js';
+import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/model.js';
+import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan.js';
+import { renderScenario } from '../../core/render.js';
+import { k6Thresholds } from '../../core/thresholds.js';
+import { ENDPOINTS } from './endpoints.js';
+import { readEnv } from './env.js';
+import { send } from './request.js';
+
+export type { ScenarioDefinition } from '../../core/plan.js';
+
+/** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
+
+const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
+
+function k6Scenario(phase: PlanPhase): Scenario {
+  // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
+  // lose measured samples.
+  const gracefulStop = ms(phase.timeoutSec);
+  if (phase.model === 'closed') {
+    return {
+      executor: 'shared-iterations',
+      vus: phase.clients,
+      iterations: phase.requests,
+      maxDuration: ms(phase.maxDurationSec),
+      gracefulStop,
+    };
+  }
+  return {
+    executor: 'constant-arrival-rate',
+    // `requests` per window, evenly spaced: k6's rate must be a whole number per timeUnit.
+    rate: phase.requests,
+    timeUnit: ms(phase.durationSec ?? 0),
+    duration: ms(k6OpenDurationSec(phase)),
+    preAllocatedVUs: phase.clients,
+    maxVUs: phase.clients,
+    startTime: ms(phase.startSec),
+    gracefulStop,
+  };
+}
+
+export function defineScenario(def: ScenarioDefinition): {
+  options: Options;
+  run: () => void;
+  handleSummary: (data: unknown) => Record<string, string>;
+  plan: ScenarioPlan;
+} {
+  const env = readEnv();
+  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix }, (e) => ({
+    method: ENDPOINTS[e].method,
+    path: ENDPOINTS[e].path,
+  }));
+
+  const options: Options = {
+    scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p)])),
+    thresholds: k6Thresholds(plan),
+    summaryTrendStats: SUMMARY_TREND_STATS,
+  };
+
+  const cycle = mixCycle(plan.mix);
+  const timeoutOf = new Map(plan.phases.map((p) => [p.name, p.timeoutSec]));
+
+  function run(): void {
+    // iterationInTest is unique within the k6 scenario (our phase) across all VUs, so the mix is
+    // applied exactly, whatever the number of clients.
+    const n = exec.scenario.iterationInTest;
+    const endpoint = ENDPOINTS[cycle[n % cycle.length]!];
+    send(endpoint, plan.baseUrl, n, timeoutOf.get(exec.scenario.name) ?? 30, env.validateBodies);
+  }
+
+  function handleSummary(data: unknown): Record<string, string> {
+    if (env.outDir !== null) {
+      // The raw summary as k6 gives it (not --summary-export, whose threshold flags are inverted),
+      // and the plan it was produced under; the Node runner turns both into the house report.
+      return {
+        [`${env.outDir}/summary.json`]: JSON.stringify(data, null, 2),
+        [`${env.outDir}/plan.json`]: JSON.stringify(plan, null, 2),
+      };
+    }
+    // Run on its own (plain `k6 run`, k6 cloud): print the house block for this scenario.
+    const report = convertScenario(plan, data as K6Summary, {
+      k6ExitCode: null,
+      status: 'completed',
+      error: null,
+      files: { summary: null, plan: null },
+    });
+    return { stdout: `${renderScenario(report)}\n` };
+  }
+
+  return { options, run, handleSummary, plan };
+}

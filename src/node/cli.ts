@@ -1,0 +1,66 @@
+/**
+ * The command line: parse, build, run, print, and map everything to the documented exit codes
+ * (0 passed, 1 a threshold crossed, 2 setup or infrastructure failure, 130 interrupted).
+ * Ctrl-C / SIGTERM: the first stops k6 gracefully (its summary is kept and the report written,
+ * marked interrupted); a second one kills every child at once.
+ */
+import { ValidationError } from '../core/errors/ValidationError.js';
+import { EXIT } from '../core/outcome.js';
+import { parseRunConfig, USAGE } from './config.js';
+import { log } from './log.js';
+import { shown } from './paths.js';
+import { killAllNow, liveChildren, signalGroup } from './processes.js';
+import { runLoadTest, type RunControl } from './run.js';
+import { listScenarios } from './scenarios.js';
+
+function exitCodeOf(err: unknown): number {
+  const code = (err as { exitCode?: unknown }).exitCode;
+  return typeof code === 'number' ? code : EXIT.error;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof ValidationError) return `invalid input: ${err.message}`;
+  if (err instanceof Error) return err.name === 'Error' ? (err.stack ?? err.message) : err.message;
+  return String(err);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const control: RunControl = { interrupted: false, k6: null };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (control.interrupted) {
+      log.warn(`${signal} again: killing every child process now`);
+      killAllNow();
+      process.exit(EXIT.interrupted);
+    }
+    control.interrupted = true;
+    log.warn(`${signal}: stopping k6 gracefully and writing the report (press Ctrl-C again to kill everything)`);
+    for (const child of liveChildren()) {
+      if (child === control.k6) signalGroup(child.pid, 'SIGINT');
+      else if (child.name !== 'server') signalGroup(child.pid, 'SIGTERM');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', killAllNow);
+
+  try {
+    const available = await listScenarios();
+    const config = parseRunConfig(argv, available);
+    if (config.help) {
+      process.stdout.write(`${USAGE}\n\nscenarios: ${available.join(', ')}, all\n`);
+      return EXIT.passed;
+    }
+    const { buildAll } = await import('../../build/index.js');
+    await buildAll();
+    const { report, dir, text } = await runLoadTest(config, control);
+    process.stdout.write(text);
+    log.info(`report: ${shown(dir)}/report.txt and report.json`);
+    return report.exitCode;
+  } catch (err) {
+    log.info(`error: ${describeError(err)}`);
+    return control.interrupted ? EXIT.interrupted : exitCodeOf(err);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

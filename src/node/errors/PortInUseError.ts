@@ -1,0 +1,17 @@
+/** The port the server should listen on is taken by another process. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  readonly exitCode = 2;
+  readonly host: string;
+  readonly port: number;
+
+  constructor(host: string, port: number) {
+    super(
+      `port ${port} on ${host} is already in use, so the server cannot be started there.\n` +
+        `  what to do: stop what listens there (lsof -i :${port}), pick another port with --port, ` +
+        `or test the server already running there with --no-server --port ${port}`,
+    );
+    this.host = host;
+    this.port = port;
+  }
+}

@@ -1,0 +1,15 @@
+/** Nothing healthy answered at the server's /health within the deadline. */
+export class ServerNotReadyError extends Error {
+  override readonly name = 'ServerNotReadyError';
+  readonly exitCode = 2;
+  readonly url: string;
+  readonly deadlineSec: number;
+  readonly lastProblem: string;
+
+  constructor(fields: { url: string; deadlineSec: number; lastProblem: string; hint: string }) {
+    super(`no healthy answer from ${fields.url} within ${fields.deadlineSec}s (last: ${fields.lastProblem})\n  what to do: ${fields.hint}`);
+    this.url = fields.url;
+    this.deadlineSec = fields.deadlineSec;
+    this.lastProblem = fields.lastProblem;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Running one bundled scenario with k6. k6 gets the run's settings as `-e` variables (read by
+ * src/k6/lib/env.ts) and writes its raw summary and the plan into the scenario's folder from
+ * handleSummary. Its output is shown on stderr and kept in k6.log.
+ */
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { formatMix, type MixEntry } from '../core/mix.js';
+import type { Gate } from '../core/model.js';
+import { childEnv } from './config.js';
+import { shellJoin, spawnGroup, type Child, type ExitInfo } from './processes.js';
+
+export interface K6RunOptions {
+  k6: string;
+  script: string;
+  outDir: string;
+  baseUrl: string;
+  gate: Gate;
+  scale: number;
+  mix: MixEntry[] | null;
+  /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
+  onStart?: (child: Child) => void;
+}
+
+export function k6Args(o: K6RunOptions): string[] {
+  const env: Record<string, string> = {
+    BASE_URL: o.baseUrl,
+    GATE: o.gate,
+    SCALE: String(o.scale),
+    OUT_DIR: o.outDir,
+  };
+  if (o.mix !== null) env['MIX'] = formatMix(o.mix);
+  return [
+    'run',
+    '--no-usage-report',
+    // k6's REST API would take port 6565 and collide with any other k6 running here; we do not use it.
+    '--address',
+    '127.0.0.1:0',
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    o.script,
+  ];
+}
+
+export async function runK6(o: K6RunOptions): Promise<ExitInfo> {
+  const log = createWriteStream(path.join(o.outDir, 'k6.log'));
+  // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
+  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true' }), cwd: o.outDir });
+  o.onStart?.(child);
+  child.onOutput((chunk) => {
+    log.write(chunk);
+    process.stderr.write(chunk);
+  });
+  const exit = await child.exited;
+  await new Promise<void>((r) => log.end(r));
+  return exit;
+}

@@ -1,0 +1,52 @@
+/**
+ * Writing a run's folder: reports/<run-id>/{report.json, report.txt, k6/<scenario>/...}, and the
+ * reports/latest link. Files are written atomically (temporary file, then rename): a crash while
+ * writing never leaves a truncated report where a good one was. A run folder is never reused.
+ */
+import { mkdir, rename, symlink, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { assertValid } from '../core/schema-errors.js';
+import type { Report } from '../core/model.js';
+import { validateReport } from '../generated/file-validators.cjs';
+
+export async function writeAtomic(file: string, content: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  await writeFile(tmp, content);
+  await rename(tmp, file);
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+/** Create reports/<timestamp>-<label>[-n]; never an existing folder. */
+export async function createRunDir(outDir: string, label: string, now = new Date()): Promise<{ runId: string; dir: string }> {
+  await mkdir(outDir, { recursive: true });
+  const base = `${stamp(now)}-${label}`;
+  for (let n = 1; ; n++) {
+    const runId = n === 1 ? base : `${base}-${n}`;
+    const dir = path.join(outDir, runId);
+    try {
+      await mkdir(dir);
+      return { runId, dir };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** Validate against schemas/report.schema.json, then write report.json and report.txt. */
+export async function writeReport(dir: string, report: Report, text: string): Promise<void> {
+  assertValid(validateReport, report, `report ${report.runId} (schemas/report.schema.json)`);
+  await writeAtomic(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeAtomic(path.join(dir, 'report.txt'), text);
+}
+
+/** Point <outDir>/latest at the run folder (a relative symlink, replaced atomically). */
+export async function linkLatest(outDir: string, runId: string): Promise<void> {
+  const link = path.join(outDir, 'latest');
+  const tmp = path.join(outDir, `.latest.${process.pid}.tmp`);
+  await unlink(tmp).catch(() => undefined);
+  await symlink(runId, tmp);
+  await rename(tmp, link);
+}

@@ -1,0 +1,229 @@
+/**
+ * One run, left to right: check the target, find the tools, start the server and wait for it, run
+ * each scenario with k6, convert each summary, stop the server, decide the outcome, write the report.
+ * Whatever happens after the run folder exists, a report is written with everything measured so far.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { convertScenario, failedScenario } from '../core/convert.js';
+import { decideOutcome, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
+import type { K6Summary, Report, ScenarioPlan, ScenarioReport } from '../core/model.js';
+import { renderReport } from '../core/render.js';
+import { assertValid } from '../core/schema-errors.js';
+import { validateK6Summary, validateScenarioPlan } from '../generated/file-validators.cjs';
+import { isLoopback, type RunConfig } from './config.js';
+import { RemoteTargetError } from './errors/RemoteTargetError.js';
+import { runK6 } from './k6.js';
+import { log } from './log.js';
+import { bundleFile, ROOT, shown } from './paths.js';
+import { shellJoin, stopChild, type Child } from './processes.js';
+import { createRunDir, linkLatest, writeReport } from './report-files.js';
+import { assertPortFree, healthyNow, startServer, stopServer, waitForHealth, type ManagedServer } from './server.js';
+import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
+
+/** Shared with the signal handler: a first Ctrl-C stops k6 gracefully, the run then winds down. */
+export interface RunControl {
+  interrupted: boolean;
+  k6: Child | null;
+}
+
+export interface RunResult {
+  report: Report;
+  dir: string;
+  text: string;
+}
+
+const K6_EXIT_MEANING: Record<number, string> = {
+  97: 'cloud test run failed',
+  98: 'cloud test run aborted',
+  99: 'thresholds crossed',
+  100: 'generic error',
+  103: 'invalid k6 invocation',
+  104: 'invalid configuration (options)',
+  105: 'aborted by a signal',
+  107: 'exception in the script',
+  108: 'aborted by the script (test.abort)',
+  110: 'thresholds crossed with abortOnFail',
+};
+
+async function toolVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function machineNote(manageServer: boolean, loopback: boolean): { cpus: number; note: string } {
+  const cpus = os.availableParallelism();
+  const note =
+    manageServer || loopback
+      ? `k6 and the server share this machine's ${cpus} CPU core(s): load generation takes CPU from the server, so latency and throughput are lower bounds of what the server does alone.`
+      : `k6 ran on this machine (${cpus} CPU core(s)); the server is elsewhere.`;
+  return { cpus, note };
+}
+
+export function realizarCommand(binary: string, host: string, port: number): string {
+  return shellJoin(binary, ['serve', '--demo', '--host', host, '--port', String(port)]);
+}
+
+function serverCommand(config: RunConfig, realizar: ResolvedTool | null): string | null {
+  if (!config.manageServer) return null;
+  if (config.serverCmd !== null) return config.serverCmd.replaceAll('{host}', config.host).replaceAll('{port}', String(config.port));
+  return realizarCommand(realizar!.path, config.host, config.port);
+}
+
+async function readJson(file: string): Promise<unknown> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+async function runScenario(
+  name: string,
+  dir: string,
+  config: RunConfig,
+  k6: ResolvedTool,
+  control: RunControl,
+): Promise<ScenarioReport> {
+  const outDir = path.join(dir, 'k6', name);
+  await mkdir(outDir, { recursive: true });
+  const files = { summary: path.relative(dir, path.join(outDir, 'summary.json')), plan: path.relative(dir, path.join(outDir, 'plan.json')) };
+  log.info(`running scenario ${name} with k6 ${k6.version} against ${config.baseUrl}`);
+  const exit = await runK6({
+    k6: k6.path,
+    script: bundleFile(name),
+    outDir,
+    baseUrl: config.baseUrl,
+    gate: config.gate,
+    scale: config.scale,
+    mix: config.mix,
+    onStart: (child) => {
+      control.k6 = child;
+    },
+  });
+  control.k6 = null;
+
+  const code = exit.code;
+  const status: ScenarioReport['status'] = control.interrupted
+    ? 'interrupted'
+    : code === 0 || code === K6_THRESHOLDS_CROSSED
+      ? 'completed'
+      : 'error';
+  const error =
+    status === 'error'
+      ? `k6 exited with ${code === null ? `signal ${exit.signal ?? '?'}` : `code ${code}${K6_EXIT_MEANING[code] ? ` (${K6_EXIT_MEANING[code]})` : ''}`}; see ${shown(path.join(outDir, 'k6.log'))}`
+      : null;
+
+  const summaryFile = path.join(outDir, 'summary.json');
+  const planFile = path.join(outDir, 'plan.json');
+  if (!existsSync(summaryFile) || !existsSync(planFile)) {
+    return failedScenario(name, name, {
+      k6ExitCode: code,
+      status: status === 'completed' ? 'error' : status,
+      error: error ?? 'k6 wrote no summary',
+      files: { summary: null, plan: null },
+    });
+  }
+  const summary = assertValid(validateK6Summary, await readJson(summaryFile), shown(summaryFile)) as K6Summary;
+  const plan = assertValid(validateScenarioPlan, await readJson(planFile), shown(planFile)) as ScenarioPlan;
+  return convertScenario(plan, summary, { k6ExitCode: code, status, error, files });
+}
+
+export async function runLoadTest(config: RunConfig, control: RunControl): Promise<RunResult> {
+  const startedAt = new Date();
+  const targetHost = new URL(config.baseUrl).hostname.replace(/^\[|\]$/g, '');
+  const loopback = isLoopback(targetHost);
+  if (!loopback) {
+    if (!config.allowRemote) throw new RemoteTargetError(targetHost);
+    log.warn(`loading ${targetHost}, which is not on this machine (--allow-remote)`);
+  }
+  if (config.manageServer) await assertPortFree(config.host, config.port);
+
+  const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
+  log.info(`using k6 ${k6.version} (${k6.origin}: ${k6.path})`);
+  let realizar: ResolvedTool | null = null;
+  if (config.manageServer && config.serverCmd === null) {
+    realizar = await resolveRealizar({ cacheDir: config.cacheDir });
+    log.info(`using realizar ${realizar.version} (${realizar.origin}: ${realizar.path})`);
+  }
+
+  const label = config.scenarios.length === 1 ? config.scenarios[0]! : 'all';
+  const { runId, dir } = await createRunDir(config.outDir, label, startedAt);
+  const command = serverCommand(config, realizar);
+  const errors: Report['errors'] = [];
+  const scenarios: ScenarioReport[] = [];
+  let server: ManagedServer | null = null;
+  let version: string | null = null;
+  let healthyAfter: boolean | null = null;
+
+  try {
+    if (command !== null) {
+      log.info(`starting the server: ${command}`);
+      server = startServer(command, path.join(dir, 'server.log'));
+    }
+    const health = await waitForHealth(
+      config.baseUrl,
+      config.manageServer ? config.healthTimeoutSec : Math.min(config.healthTimeoutSec, 10),
+      server,
+      config.manageServer
+        ? `see ${shown(path.join(dir, 'server.log'))}; a slow machine may need --health-timeout`
+        : `start the server first, or leave out --no-server to let this run start one`,
+      () => control.interrupted,
+    );
+    version = health.version;
+    log.info(`server healthy at ${config.baseUrl}${version === null ? '' : ` (version ${version})`}`);
+
+    for (const name of config.scenarios) {
+      if (control.interrupted) break;
+      if (server?.unexpectedExit) break;
+      try {
+        scenarios.push(await runScenario(name, dir, config, k6, control));
+      } catch (err) {
+        errors.push({ scenario: name, message: (err as Error).message });
+      }
+    }
+    if (!control.interrupted && !server?.unexpectedExit) healthyAfter = await healthyNow(config.baseUrl);
+  } catch (err) {
+    errors.push({ scenario: null, message: (err as Error).message });
+  } finally {
+    if (control.k6 !== null) await stopChild(control.k6, 5_000, 'SIGINT');
+    if (server !== null) await stopServer(server);
+  }
+
+  if (server?.unexpectedExit) {
+    const e = server.unexpectedExit;
+    errors.push({
+      scenario: null,
+      message: `the server exited during the run (${e.code !== null ? `exit code ${e.code}` : `signal ${e.signal ?? '?'}`}); see ${shown(server.logFile)}`,
+    });
+  }
+
+  const { outcome, exitCode } = decideOutcome({ interrupted: control.interrupted, errors, scenarios });
+  const report: Report = {
+    reportVersion: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    outcome,
+    exitCode,
+    gate: config.gate,
+    tool: { name: 'realizar-k6', version: await toolVersion() },
+    k6: { path: k6.path, version: k6.version, origin: k6.origin },
+    server: {
+      managed: config.manageServer,
+      baseUrl: config.baseUrl,
+      command,
+      version,
+      exit:
+        server?.unexpectedExit == null
+          ? null
+          : { code: server.unexpectedExit.code, signal: server.unexpectedExit.signal, atSec: (server.unexpectedExit.atMs - startedAt.getTime()) / 1000 },
+      healthyAfter,
+    },
+    machine: machineNote(config.manageServer, loopback),
+    errors,
+    scenarios,
+  };
+  const text = renderReport(report);
+  await writeReport(dir, report, text);
+  await linkLatest(config.outDir, runId);
+  return { report, dir, text };
+}

@@ -1,0 +1,53 @@
+/**
+ * Scenarios are found, not listed: every src/k6/scenarios/<name>.ts is one, with its
+ * thresholds/<name>.json. `all` runs the seed's seven in the seed's order, then any others by name.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ValidationError } from '../core/errors/ValidationError.js';
+import { assertValid } from '../core/schema-errors.js';
+import { checkThresholdsFile } from '../core/thresholds.js';
+import type { ThresholdsFile } from '../core/model.js';
+import { validateThresholdsFile } from '../generated/file-validators.cjs';
+import { SCENARIO_DIR, shown, thresholdsFile, THRESHOLDS_DIR } from './paths.js';
+
+const SEED_ORDER = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'sustained', 'spike'];
+
+export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+  const rank = (n: string): number => (SEED_ORDER.includes(n) ? SEED_ORDER.indexOf(n) : SEED_ORDER.length);
+  return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Read and check one thresholds file: JSON syntax, the schema, then what the schema cannot say. */
+export async function loadThresholds(scenario: string, file = thresholdsFile(scenario)): Promise<ThresholdsFile> {
+  const source = shown(file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ValidationError(source, [{ path: '', expected: `a thresholds file for scenario '${scenario}'`, found: 'no such file' }]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(source, [{ path: '', expected: 'valid JSON', found: `a syntax error (${(err as Error).message})` }]);
+  }
+  const parsed = assertValid(validateThresholdsFile, data, source);
+  const problems = checkThresholdsFile(parsed, scenario);
+  if (problems.length > 0) throw new ValidationError(source, problems);
+  return parsed;
+}
+
+/** Every scenario has a valid thresholds file and every thresholds file a scenario. */
+export async function checkAllThresholds(scenarios: readonly string[]): Promise<void> {
+  for (const s of scenarios) await loadThresholds(s);
+  const orphans = (await readdir(THRESHOLDS_DIR)).filter((f) => f.endsWith('.json') && !scenarios.includes(path.basename(f, '.json')));
+  if (orphans.length > 0) {
+    const f = orphans[0]!;
+    throw new ValidationError(shown(path.join(THRESHOLDS_DIR, f)), [
+      { path: '', expected: `a scenario file src/k6/scenarios/${path.basename(f, '.json')}.ts beside it`, found: 'none' },
+    ]);
+  }
+}
