@@ -5,13 +5,24 @@
  */
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { DIST_K6_DIR, SCENARIO_DIR } from '../src/node/paths.js';
+import { SCENARIO_DIR } from '../src/node/paths.js';
 
-export async function bundleScenarios(names: readonly string[]): Promise<string[]> {
+/** Scenario files import ../../../thresholds/<name>.json; with --thresholds-dir, take it from there. */
+function thresholdsFrom(dir: string): esbuild.Plugin {
+  return {
+    name: 'thresholds-dir',
+    setup(build) {
+      build.onResolve({ filter: /[\\/]thresholds[\\/][a-z0-9-]+\.json$/ }, (args) => ({ path: path.join(dir, path.basename(args.path)) }));
+    },
+  };
+}
+
+export async function bundleScenarios(names: readonly string[], outDir: string, thresholdsDir: string | null): Promise<string[]> {
   const entryPoints = names.map((n) => path.join(SCENARIO_DIR, `${n}.ts`));
   await esbuild.build({
     entryPoints,
-    outdir: DIST_K6_DIR,
+    outdir: outDir,
+    plugins: thresholdsDir === null ? [] : [thresholdsFrom(thresholdsDir)],
     bundle: true,
     // k6 runs scripts in its own VM (Sobek), not Node: no Node built-ins, no Node resolution rules.
     platform: 'browser',
@@ -25,5 +36,5 @@ export async function bundleScenarios(names: readonly string[]): Promise<string[
     legalComments: 'none',
     logLevel: 'warning',
   });
-  return names.map((n) => path.join(DIST_K6_DIR, `${n}.js`));
+  return names.map((n) => path.join(outDir, `${n}.js`));
 }

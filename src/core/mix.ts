@@ -53,7 +53,7 @@ export function formatMix(mix: readonly MixEntry[]): string {
 
 /**
  * One cycle of smooth weighted round-robin (as nginx balances upstreams): weights 2,1,1 give
- * health, tokenize, health, generate — interleaved, never bunched.
+ * health, tokenize, generate, health — each endpoint spread over the cycle, not sent in a block.
  */
 export function mixCycle(mix: readonly MixEntry[]): EndpointName[] {
   const total = mix.reduce((sum, m) => sum + m.weight, 0);

@@ -39,6 +39,12 @@ function fmtValue(v: number | null, unit: string): string {
   return unit === '' ? f2(v) : `${f2(v)} ${unit}`;
 }
 
+/** Bounds as written in the thresholds file: 200, 54.81 (not 200.00). */
+function fmtBound(v: number, unit: string): string {
+  const n = String(Number(v.toFixed(2)));
+  return unit === '' ? n : `${n} ${unit}`;
+}
+
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd());
@@ -52,7 +58,7 @@ export function renderVerdicts(verdicts: readonly Verdict[]): string[] {
       v.metric,
       v.scope,
       v.gating ? `${v.tier} (gate)` : v.tier,
-      `${v.op} ${fmtValue(v.bound, v.unit)}`,
+      `${v.op} ${fmtBound(v.bound, v.unit)}`,
       fmtValue(v.measured, v.unit),
       v.pass ? 'PASS' : 'FAIL',
     ]);

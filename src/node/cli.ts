@@ -51,8 +51,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.passed;
     }
     const { buildAll } = await import('../../build/index.js');
-    await buildAll();
-    const { report, dir, text } = await runLoadTest(config, control);
+    const { bundleDir } = await buildAll({ thresholdsDir: config.thresholdsDir });
+    const { report, dir, text } = await runLoadTest(config, control, bundleDir);
     process.stdout.write(text);
     log.info(`report: ${shown(dir)}/report.txt and report.json`);
     return report.exitCode;

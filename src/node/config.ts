@@ -22,6 +22,8 @@ export interface RunConfig {
   serverCmd: string | null;
   k6Path: string | null;
   outDir: string;
+  /** Another folder of thresholds files (same names as thresholds/), or null for thresholds/. */
+  thresholdsDir: string | null;
   gate: Gate;
   mix: MixEntry[] | null;
   scale: number;
@@ -40,6 +42,7 @@ options:
   --server-cmd "CMD"     start this instead of Realizar; {host} and {port} are replaced
   --k6 PATH              k6 binary to use (default: k6 on PATH if v1+, else the cached build)
   --out-dir DIR          where run folders go (default reports)
+  --thresholds-dir DIR   take the thresholds files from DIR instead of thresholds/
   --gate TIER            which thresholds fail the run: acceptable (default) or target
   --mix SPEC             endpoints of the mix scenarios, e.g. health or health=2,generate=1
   --scale X              0 < X <= 1: run X times the requests (quick checks)
@@ -82,11 +85,11 @@ function parseUrl(flag: string, text: string): URL {
 
 function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   if (env['REALIZAR_K6_CACHE']) return path.resolve(env['REALIZAR_K6_CACHE']);
-  const base = env['XDG_CACHE_HOME'] ? env['XDG_CACHE_HOME'] : path.join(os.homedir(), '.cache');
+  const base = env['XDG_CACHE_HOME'] ? env['XDG_CACHE_HOME'] : path.join(env['HOME'] ?? os.homedir(), '.cache');
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--gate', '--mix', '--scale', '--health-timeout']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--health-timeout']);
 const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--help']);
 
 /**
@@ -162,6 +165,7 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     serverCmd,
     k6Path: values.has('--k6') ? path.resolve(cwd, values.get('--k6')!) : null,
     outDir: path.resolve(cwd, values.get('--out-dir') ?? 'reports'),
+    thresholdsDir: values.has('--thresholds-dir') ? path.resolve(cwd, values.get('--thresholds-dir')!) : null,
     gate: gateText,
     mix: mixText === undefined ? null : parseMix(mixText, '--mix'),
     scale: scaleText === undefined ? 1 : parsePositive('--scale', scaleText, 1),

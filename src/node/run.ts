@@ -17,7 +17,7 @@ import { isLoopback, type RunConfig } from './config.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
 import { runK6 } from './k6.js';
 import { log } from './log.js';
-import { bundleFile, ROOT, shown } from './paths.js';
+import { ROOT, shown } from './paths.js';
 import { shellJoin, stopChild, type Child } from './processes.js';
 import { createRunDir, linkLatest, writeReport } from './report-files.js';
 import { assertPortFree, healthyNow, startServer, stopServer, waitForHealth, type ManagedServer } from './server.js';
@@ -78,6 +78,7 @@ async function readJson(file: string): Promise<unknown> {
 
 async function runScenario(
   name: string,
+  script: string,
   dir: string,
   config: RunConfig,
   k6: ResolvedTool,
@@ -89,7 +90,7 @@ async function runScenario(
   log.info(`running scenario ${name} with k6 ${k6.version} against ${config.baseUrl}`);
   const exit = await runK6({
     k6: k6.path,
-    script: bundleFile(name),
+    script,
     outDir,
     baseUrl: config.baseUrl,
     gate: config.gate,
@@ -127,7 +128,7 @@ async function runScenario(
   return convertScenario(plan, summary, { k6ExitCode: code, status, error, files });
 }
 
-export async function runLoadTest(config: RunConfig, control: RunControl): Promise<RunResult> {
+export async function runLoadTest(config: RunConfig, control: RunControl, bundleDir: string): Promise<RunResult> {
   const startedAt = new Date();
   const targetHost = new URL(config.baseUrl).hostname.replace(/^\[|\]$/g, '');
   const loopback = isLoopback(targetHost);
@@ -175,7 +176,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl): Promi
       if (control.interrupted) break;
       if (server?.unexpectedExit) break;
       try {
-        scenarios.push(await runScenario(name, dir, config, k6, control));
+        scenarios.push(await runScenario(name, path.join(bundleDir, `${name}.js`), dir, config, k6, control));
       } catch (err) {
         errors.push({ scenario: name, message: (err as Error).message });
       }

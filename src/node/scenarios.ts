@@ -41,12 +41,15 @@ export async function loadThresholds(scenario: string, file = thresholdsFile(sce
 }
 
 /** Every scenario has a valid thresholds file and every thresholds file a scenario. */
-export async function checkAllThresholds(scenarios: readonly string[]): Promise<void> {
-  for (const s of scenarios) await loadThresholds(s);
-  const orphans = (await readdir(THRESHOLDS_DIR)).filter((f) => f.endsWith('.json') && !scenarios.includes(path.basename(f, '.json')));
+export async function checkAllThresholds(scenarios: readonly string[], dir = THRESHOLDS_DIR): Promise<void> {
+  for (const s of scenarios) await loadThresholds(s, thresholdsFile(s, dir));
+  const entries = await readdir(dir).catch(() => {
+    throw new ValidationError(shown(dir), [{ path: '', expected: 'a folder of thresholds files', found: 'no such folder' }]);
+  });
+  const orphans = entries.filter((f) => f.endsWith('.json') && !scenarios.includes(path.basename(f, '.json')));
   if (orphans.length > 0) {
     const f = orphans[0]!;
-    throw new ValidationError(shown(path.join(THRESHOLDS_DIR, f)), [
+    throw new ValidationError(shown(path.join(dir, f)), [
       { path: '', expected: `a scenario file src/k6/scenarios/${path.basename(f, '.json')}.ts beside it`, found: 'none' },
     ]);
   }

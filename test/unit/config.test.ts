@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors/ValidationError.js';
+import { isLoopback, parseRunConfig } from '../../src/node/config.js';
+
+const AVAILABLE = ['health', 'tokenize', 'spike'];
+const parse = (...argv: string[]) => parseRunConfig(argv, AVAILABLE, { HOME: '/home/u' }, '/work');
+
+function refusal(argv: string[]): ValidationError {
+  try {
+    parse(...argv);
+  } catch (err) {
+    assert.ok(err instanceof ValidationError, String(err));
+    return err;
+  }
+  assert.fail(`${argv.join(' ')} was accepted`);
+}
+
+describe('command-line options', () => {
+  it('default to the seed: a server started on 127.0.0.1:8080, the acceptable gate, full size', () => {
+    const c = parse('spike');
+    assert.deepEqual(
+      { scenarios: c.scenarios, manage: c.manageServer, url: c.baseUrl, gate: c.gate, scale: c.scale, out: c.outDir, cache: c.cacheDir },
+      { scenarios: ['spike'], manage: true, url: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, out: '/work/reports', cache: '/home/u/.cache/realizar-k6' },
+    );
+  });
+
+  it("'all' runs every scenario in order", () => {
+    assert.deepEqual(parse('all').scenarios, AVAILABLE);
+  });
+
+  it('--no-server with --port targets that port', () => {
+    const c = parse('health', '--no-server', '--port', '9000');
+    assert.equal(c.manageServer, false);
+    assert.equal(c.baseUrl, 'http://127.0.0.1:9000');
+  });
+
+  it('--base-url sets host and port, and a cache folder can be chosen by REALIZAR_K6_CACHE', () => {
+    const c = parseRunConfig(['health', '--base-url=http://[::1]:7000/'], AVAILABLE, { REALIZAR_K6_CACHE: '/tmp/c' }, '/work');
+    assert.deepEqual([c.host, c.port, c.baseUrl, c.cacheDir], ['::1', 7000, 'http://[::1]:7000', '/tmp/c']);
+  });
+
+  const refused: Array<[string, string[], string, RegExp]> = [
+    ['an unknown scenario', ['healthz'], 'scenario', /one of health, tokenize, spike, all/],
+    ['no scenario', [], 'scenario', /one of/],
+    ['an unknown flag', ['health', '--verbose'], '--verbose', /a known option/],
+    ['a port out of range', ['health', '--port', '70000'], '--port', /1 to 65535/],
+    ['a flag without its value', ['health', '--port'], '--port', /a value after the flag/],
+    ['a scale of zero', ['health', '--scale', '0'], '--scale', /0 < n <= 1/],
+    ['an unknown gate', ['health', '--gate', 'strict'], '--gate', /'acceptable' or 'target'/],
+    ['a bad mix', ['spike', '--mix', 'health=x'], '--mix', /endpoint\[=weight\]/],
+    ['a base URL that is not http', ['health', '--base-url', 'ftp://x'], '--base-url', /http/],
+    ['--port that disagrees with --base-url', ['health', '--base-url', 'http://127.0.0.1:9000', '--port', '9001'], '--port', /9000/],
+    ['--server-cmd with --no-server', ['health', '--no-server', '--server-cmd', 'x'], '--server-cmd', /no --no-server/],
+    ['a value given to a switch', ['health', '--no-server=yes'], '--no-server', /no value/],
+  ];
+  for (const [name, argv, source, expected] of refused) {
+    it(`refuse ${name}, naming ${source}`, () => {
+      const err = refusal(argv);
+      assert.equal(err.source, source);
+      assert.match(err.problems[0]!.expected, expected);
+    });
+  }
+});
+
+describe('loopback targets', () => {
+  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) it(`${host} is on this machine`, () => assert.ok(isLoopback(host)));
+  for (const host of ['10.0.0.1', '192.168.1.1', 'example.com', '0.0.0.0']) it(`${host} is not`, () => assert.ok(!isLoopback(host)));
+});

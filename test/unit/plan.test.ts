@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ValidationError } from '../../src/core/errors/ValidationError.js';
+import { mixCycle, parseMix } from '../../src/core/mix.js';
+import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan.js';
+
+const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
+const settings: PlanSettings = { baseUrl: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, mix: null };
+
+const spike: ScenarioDefinition = {
+  name: 'spike',
+  description: 'd',
+  thresholds: {
+    scenario: 'spike',
+    rules: [
+      { id: 'spike.errors', metric: 'error_rate', acceptable: 15, phase: 'spike', source: 's' },
+      { id: 'gen.p95', metric: 'latency_p95', acceptable: 500, endpoint: 'generate', source: 's' },
+    ],
+  },
+  mixable: true,
+  mix: [
+    { endpoint: 'health', weight: 1 },
+    { endpoint: 'generate', weight: 1 },
+  ],
+  phases: [
+    { name: 'baseline', model: 'open', clients: 2, requests: 10, durationSec: 5, timeoutSec: 30 },
+    { name: 'spike', model: 'open', clients: 20, requests: 100, durationSec: 5, timeoutSec: 30 },
+  ],
+};
+
+describe('request mixes', () => {
+  it('parse endpoint=weight lists and default a weight to 1', () => {
+    assert.deepEqual(parseMix('health=2, generate', '--mix'), [
+      { endpoint: 'health', weight: 2 },
+      { endpoint: 'generate', weight: 1 },
+    ]);
+  });
+
+  for (const [text, found] of [['healthz', "'healthz'"], ['health=0', "'health=0'"], ['', "''"], ['health,health', 'health twice']] as const) {
+    it(`refuse '${text}' naming the flag and what was found`, () => {
+      assert.throws(() => parseMix(text, '--mix'), (err: unknown) => err instanceof ValidationError && err.source === '--mix' && err.problems.some((p) => p.found === found));
+    });
+  }
+
+  it('interleave endpoints in proportion to their weights', () => {
+    const cycle = mixCycle(parseMix('health=2,tokenize=1,generate=1', 'x'));
+    assert.deepEqual(cycle, ['health', 'tokenize', 'generate', 'health']);
+  });
+});
+
+describe('resolving a scenario plan', () => {
+  it('lays open phases one after the other at their planned rates', () => {
+    const plan = resolvePlan(spike, settings, info);
+    assert.deepEqual(
+      plan.phases.map((p) => [p.name, p.requests, p.ratePerSec, p.startSec]),
+      [
+        ['baseline', 10, 2, 0],
+        ['spike', 100, 20, 5],
+      ],
+    );
+  });
+
+  it('ends an open phase half an interval early, because k6 also starts an iteration at the very end', () => {
+    assert.equal(k6OpenDurationSec({ requests: 10, durationSec: 5 }), 4.75);
+  });
+
+  it('scaling keeps each rate and never asks k6 for a window under one second', () => {
+    const plan = resolvePlan(spike, { ...settings, scale: 0.1 }, info);
+    for (const p of plan.phases) {
+      assert.equal(p.ratePerSec, p.requests / p.durationSec!);
+      assert.ok(k6OpenDurationSec(p) >= 1, `${p.name} lasts at least 1 s`);
+    }
+    assert.deepEqual(plan.phases.map((p) => p.requests), [3, 21]);
+  });
+
+  it('a mix without an endpoint drops that endpoint’s rules and says so', () => {
+    const plan = resolvePlan(spike, { ...settings, mix: parseMix('health', 'x') }, info);
+    assert.deepEqual(plan.thresholds.rules.map((r) => r.id), ['spike.errors']);
+    assert.ok(plan.notes.some((n) => n.includes("'gen.p95'")));
+  });
+
+  it('a single-endpoint scenario ignores a mix and says so', () => {
+    const single: ScenarioDefinition = { ...spike, mixable: false, mix: [{ endpoint: 'health', weight: 1 }], thresholds: { scenario: 'spike', rules: [spike.thresholds && (spike.thresholds as { rules: unknown[] }).rules[0]] } };
+    const plan = resolvePlan(single, { ...settings, mix: parseMix('generate', 'x') }, info);
+    assert.deepEqual(plan.mix, [{ endpoint: 'health', weight: 1 }]);
+    assert.ok(plan.notes.some((n) => n.includes('was ignored')));
+  });
+
+  it('closed phases get a time limit long enough for every request to time out in turn', () => {
+    const closed: ScenarioDefinition = { ...spike, phases: [{ name: 'spike', model: 'closed', clients: 10, requests: 100, timeoutSec: 30 }] };
+    const [p] = resolvePlan(closed, settings, info).phases;
+    assert.equal(p?.maxDurationSec, 10 * 30 + 5);
+  });
+
+  it('a rule naming a phase the scenario lacks is an error naming the rule and the phases', () => {
+    const wrong: ScenarioDefinition = { ...spike, thresholds: { scenario: 'spike', rules: [{ id: 'r', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' }] } };
+    assert.throws(() => resolvePlan(wrong, settings, info), /rule 'r' names phase 'rampup'.*baseline, spike/);
+  });
+});
