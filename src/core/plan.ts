@@ -72,9 +72,12 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
   const phases: PlanPhase[] = def.phases.map((p) => {
     const requests = Math.max(1, Math.round(p.requests * settings.scale));
     if (p.model === 'closed') {
+      // k6 refuses more clients than requests; a scaled-down phase has fewer requests to share.
+      const clients = Math.min(p.clients, requests);
+      if (clients < p.clients) notes.push(`Phase ${p.name}: ${requests} request(s) at this scale, so ${clients} client(s) instead of ${p.clients}.`);
       // Bounded even if every request times out one after the other on each client.
-      const maxDurationSec = Math.ceil(requests / p.clients) * p.timeoutSec + 5;
-      return { name: p.name, model: 'closed', clients: p.clients, requests, timeoutSec: p.timeoutSec, startSec: 0, maxDurationSec };
+      const maxDurationSec = Math.ceil(requests / clients) * p.timeoutSec + 5;
+      return { name: p.name, model: 'closed', clients, requests, timeoutSec: p.timeoutSec, startSec: 0, maxDurationSec };
     }
     if (p.durationSec === undefined) throw new Error(`scenario ${def.name}, phase ${p.name}: an open phase needs durationSec`);
     const ratePerSec = p.requests / p.durationSec;

@@ -54,6 +54,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { bundleDir } = await buildAll({ thresholdsDir: config.thresholdsDir });
     const { report, dir, text } = await runLoadTest(config, control, bundleDir);
     process.stdout.write(text);
+    // Errors are in the report, and said once more on stderr where a person (or CI) looks for them.
+    for (const e of report.errors) log.info(`error${e.scenario === null ? '' : ` in ${e.scenario}`}: ${e.message}`);
     log.info(`report: ${shown(dir)}/report.txt and report.json`);
     return report.exitCode;
   } catch (err) {

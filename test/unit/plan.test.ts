@@ -97,3 +97,12 @@ describe('resolving a scenario plan', () => {
     assert.throws(() => resolvePlan(wrong, settings, info), /rule 'r' names phase 'rampup'.*baseline, spike/);
   });
 });
+
+describe('scaling a closed phase', () => {
+  it('never gives k6 more clients than requests, and says so', () => {
+    const closed: ScenarioDefinition = { ...spike, phases: [{ name: 'spike', model: 'closed', clients: 5, requests: 25, timeoutSec: 60 }] };
+    const plan = resolvePlan(closed, { ...settings, scale: 0.1 }, info);
+    assert.deepEqual([plan.phases[0]?.requests, plan.phases[0]?.clients], [3, 3]);
+    assert.ok(plan.notes.some((n) => n.includes('3 client(s) instead of 5')));
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * npm test — the project's one test entry (.ci/run calls it):
+ *   1. generate code from schemas/ and bundle every scenario (checks every thresholds file);
+ *   2. tsc --noEmit for each runtime zone (Node, pure core, k6);
+ *   3. make sure the real k6 and Realizar are there (built into the cache on first use);
+ *   4. run the unit and integration tests with node's test runner, one file at a time, since
+ *      integration tests start real servers and k6 on a small machine.
+ */
+import path from 'node:path';
+import { $, glob } from 'zx';
+import { generate } from '../build/codegen.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+$.cwd = ROOT;
+$.verbose = false;
+$.stdio = 'inherit';
+
+const step = (s: string): boolean => process.stderr.write(`\n[test] ${s}\n`);
+
+try {
+  step('generating code from schemas/ and bundling the scenarios');
+  await generate();
+  const { buildAll } = await import('../build/index.js');
+  await buildAll();
+
+  step('type-checking each runtime zone (tsc --noEmit)');
+  const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
+  for (const project of ['tsconfig.json', 'src/core/tsconfig.json', 'src/k6/tsconfig.json']) {
+    await $`${tsc} --noEmit -p ${project}`;
+    process.stderr.write(`  ${project}: ok\n`);
+  }
+
+  step('finding or building k6 and Realizar');
+  const { parseRunConfig } = await import('../src/node/config.js');
+  const { resolveK6, resolveRealizar } = await import('../src/node/tools.js');
+  const { cacheDir } = parseRunConfig(['--help'], []);
+  const k6 = await resolveK6({ flagPath: null, cacheDir });
+  const realizar = await resolveRealizar({ cacheDir });
+  process.stderr.write(`  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin})\n`);
+
+  step('running the tests');
+  // `npm test -- test/unit/plan.test.ts` runs just those files.
+  const asked = process.argv.slice(2);
+  const files = asked.length > 0 ? asked : [...(await glob('test/unit/*.test.ts')).sort(), ...(await glob('test/integration/*.test.ts')).sort()];
+  await $`${process.execPath} --import tsx --test --test-concurrency=1 --test-reporter=spec ${files}`;
+} catch (err) {
+  const code = (err as { exitCode?: number | null }).exitCode;
+  if (code === undefined) process.stderr.write(`[test] ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = typeof code === 'number' && code !== 0 ? code : 1;
+}

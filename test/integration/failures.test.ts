@@ -1,0 +1,96 @@
+/**
+ * Setup and infrastructure failures: each gives exit 2 and a message naming what was wrong, and
+ * leaves no process behind. Real runner, real k6 where one runs.
+ */
+import assert from 'node:assert/strict';
+import { readdir, writeFile, cp } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+
+describe('failures before or around the load', () => {
+  it('a server command that fails exits 2 with a message naming the command and its output', async () => {
+    const out = await tempDir('server-fails');
+    const port = await freePort();
+    const command = `sh -c 'echo cannot bind model >&2; exit 3' --port ${port}`;
+    try {
+      const run = await runCli(['health', '--server-cmd', command, '--port', String(port), '--out-dir', out]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(`command: ${command}`), run.stderr);
+      assert.match(run.stderr, /exit code 3/);
+      assert.match(run.stderr, /cannot bind model/);
+      const { report } = await latestReport(out);
+      assert.equal(report.outcome, 'error');
+      assert.equal(report.scenarios.length, 0, 'no load was sent');
+      assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it('--no-server with nothing answering exits 2 naming the URL', async () => {
+    const out = await tempDir('no-server');
+    const port = await freePort();
+    try {
+      const run = await runCli(['health', '--no-server', '--port', String(port), '--health-timeout', '2', '--out-dir', out]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(`no healthy answer from http://127.0.0.1:${port}/health within 2s`), run.stderr);
+      assert.match(run.stderr, /ECONNREFUSED/);
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it('a port already in use exits 2 naming the port, before anything starts', async () => {
+    const out = await tempDir('port');
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const run = await runCli(['health', '--port', String(port), '--out-dir', out]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(`port ${port} on 127.0.0.1 is already in use`), run.stderr);
+      assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+    } finally {
+      blocker.close();
+      await removeDir(out);
+    }
+  });
+
+  it('an invalid thresholds file stops the run before anything starts, naming the file and the JSON path', async () => {
+    const out = await tempDir('bad-thresholds');
+    const dir = await tempDir('thresholds');
+    await cp(path.join(ROOT, 'thresholds'), dir, { recursive: true });
+    await writeFile(path.join(dir, 'tokenize.json'), JSON.stringify({ scenario: 'tokenize', rules: [{ id: 'x', metric: 'latency_p95', acceptable: -1, source: 's' }] }));
+    try {
+      const run = await runCli(['health', '--thresholds-dir', dir, '--out-dir', out]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(`${path.join(dir, 'tokenize.json')}: at /rules/0/acceptable: expected a value that must be >= 0, found -1`), run.stderr);
+      assert.deepEqual(await readdir(out).catch(() => []), [], 'no run folder, no report: nothing ran');
+    } finally {
+      await removeDir(out);
+      await removeDir(dir);
+    }
+  });
+
+  const refused: Array<[string, string[], RegExp]> = [
+    ['an unknown scenario', ['healthz'], /invalid input: scenario: expected one of health, tokenize, .*all, found 'healthz'/],
+    ['an unknown flag', ['health', '--concurrency', '5'], /invalid input: --concurrency: expected a known option/],
+    ['a bad --scale', ['health', '--scale', '2'], /invalid input: --scale: expected a number with 0 < n <= 1, found '2'/],
+    ['a target that is not on this machine', ['health', '--no-server', '--base-url', 'http://10.1.2.3:8080'], /refusing to load 10\.1\.2\.3: it is not a loopback address/],
+  ];
+  for (const [name, args, message] of refused) {
+    it(`${name} exits 2 with a message naming it`, async () => {
+      const out = await tempDir('refused');
+      try {
+        const run = await runCli([...args, '--out-dir', out]);
+        assert.equal(run.code, 2, run.stderr);
+        assert.match(run.stderr, message);
+        assert.deepEqual(await readdir(out).catch(() => []), [], 'nothing ran');
+      } finally {
+        await removeDir(out);
+      }
+    });
+  }
+});
