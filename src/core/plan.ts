@@ -39,6 +39,8 @@ export interface PlanSettings {
   /** 0 < scale <= 1: multiplies request counts (and open-model windows, keeping their rates). */
   scale: number;
   mix: MixEntry[] | null;
+  /** Per-request timeout for every phase, replacing the scenario's (null: keep the scenario's). */
+  timeoutSec: number | null;
 }
 
 /** k6 refuses an arrival-rate duration under one second. */
@@ -69,7 +71,9 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
   }
 
   let start = 0;
-  const phases: PlanPhase[] = def.phases.map((p) => {
+  if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
+  const phases: PlanPhase[] = def.phases.map((scenarioPhase) => {
+    const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };
     const requests = Math.max(1, Math.round(p.requests * settings.scale));
     if (p.model === 'closed') {
       // k6 refuses more clients than requests; a scaled-down phase has fewer requests to share.

@@ -5,7 +5,7 @@
  */
 import type { Latency, Report, ScenarioReport, Verdict } from './model.js';
 
-const f2 = (n: number): string => n.toFixed(2);
+export const f2 = (n: number): string => n.toFixed(2);
 
 function latencyLines(l: Latency): string[] {
   if (l === null) return ['Latency Percentiles:', '  (no request was sent)'];
@@ -34,13 +34,13 @@ export function renderSeedBlock(s: ScenarioReport): string[] {
   ];
 }
 
-function fmtValue(v: number | null, unit: string): string {
+export function fmtValue(v: number | null, unit: string): string {
   if (v === null) return 'no data';
   return unit === '' ? f2(v) : `${f2(v)} ${unit}`;
 }
 
 /** Bounds as written in the thresholds file: 200, 54.81 (not 200.00). */
-function fmtBound(v: number, unit: string): string {
+export function fmtBound(v: number, unit: string): string {
   const n = String(Number(v.toFixed(2)));
   return unit === '' ? n : `${n} ${unit}`;
 }

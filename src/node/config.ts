@@ -27,6 +27,8 @@ export interface RunConfig {
   gate: Gate;
   mix: MixEntry[] | null;
   scale: number;
+  /** Per-request timeout replacing each scenario's, or null. */
+  timeoutSec: number | null;
   healthTimeoutSec: number;
   allowRemote: boolean;
   cacheDir: string;
@@ -46,6 +48,7 @@ options:
   --gate TIER            which thresholds fail the run: acceptable (default) or target
   --mix SPEC             endpoints of the mix scenarios, e.g. health or health=2,generate=1
   --scale X              0 < X <= 1: run X times the requests (quick checks)
+  --timeout SEC          per-request timeout for every scenario (default: the seed's 30 s or 60 s)
   --health-timeout SEC   how long the server may take to answer /health (default 120)
   --allow-remote         allow a target that is not on this machine
   --help                 this text
@@ -89,7 +92,7 @@ function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--health-timeout']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout']);
 const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--help']);
 
 /**
@@ -169,6 +172,7 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     gate: gateText,
     mix: mixText === undefined ? null : parseMix(mixText, '--mix'),
     scale: scaleText === undefined ? 1 : parsePositive('--scale', scaleText, 1),
+    timeoutSec: values.has('--timeout') ? parsePositive('--timeout', values.get('--timeout')!) : null,
     healthTimeoutSec: healthText === undefined ? 120 : parsePositive('--health-timeout', healthText),
     allowRemote: bools.has('--allow-remote'),
     cacheDir: cacheDirFrom(env),

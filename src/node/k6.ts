@@ -18,6 +18,7 @@ export interface K6RunOptions {
   gate: Gate;
   scale: number;
   mix: MixEntry[] | null;
+  timeoutSec: number | null;
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
   onStart?: (child: Child) => void;
 }
@@ -30,6 +31,7 @@ export function k6Args(o: K6RunOptions): string[] {
     OUT_DIR: o.outDir,
   };
   if (o.mix !== null) env['MIX'] = formatMix(o.mix);
+  if (o.timeoutSec !== null) env['TIMEOUT_SEC'] = String(o.timeoutSec);
   return [
     'run',
     '--no-usage-report',

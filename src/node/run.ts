@@ -96,6 +96,7 @@ async function runScenario(
     gate: config.gate,
     scale: config.scale,
     mix: config.mix,
+    timeoutSec: config.timeoutSec,
     onStart: (child) => {
       control.k6 = child;
     },

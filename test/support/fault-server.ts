@@ -1,12 +1,19 @@
 /**
  * TEST-ONLY SERVER. Not a stand-in for Realizar in any real run: the toolkit always loads the real
  * Realizar. This small server speaks the same native API and exists only so that tests can inject
- * what no real server does on demand: schema-breaking 200s, 5xx at a known rate, fixed latency,
- * dying after N requests, never becoming healthy. It counts what it received and answered
- * (GET /__counts) so tests can compare k6's counts with the server's.
+ * what no real server does on demand — a known latency distribution, 5xx at a known rate,
+ * schema-breaking 200s, connection resets, requests that hang, dying after N requests, never
+ * becoming healthy — and so that they can compare k6's counts with the server's own
+ * (GET /__counts).
  *
- *   node --import tsx test/support/fault-server.ts --port N [--bad-body-every K] [--error-every K]
- *        [--latency-ms MS] [--die-after N] [--never-healthy]
+ *   node --import tsx test/support/fault-server.ts --port N
+ *        [--latency MS | --latency MS:WEIGHT,MS:WEIGHT]   e.g. 20:90,200:10
+ *        [--error-every K] [--bad-body-every K] [--reset-every K] [--hang-every K]
+ *        [--die-after N] [--never-healthy]
+ *
+ * Faults are deterministic: "every K" counts load requests (those k6 sends; the runner's own
+ * health probes are not load), and a latency distribution is spread evenly over the requests, so
+ * a test knows exactly what the truth is.
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -15,21 +22,48 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
-    'bad-body-every': { type: 'string', default: '0' },
+    latency: { type: 'string', default: '0' },
     'error-every': { type: 'string', default: '0' },
-    'latency-ms': { type: 'string', default: '0' },
+    'bad-body-every': { type: 'string', default: '0' },
+    'reset-every': { type: 'string', default: '0' },
+    'hang-every': { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
     'never-healthy': { type: 'boolean', default: false },
   },
 });
 if (values.port === undefined) throw new Error('--port is required');
-const badBodyEvery = Number(values['bad-body-every']);
-const errorEvery = Number(values['error-every']);
-const latencyMs = Number(values['latency-ms']);
-const dieAfter = Number(values['die-after']);
+const every = (flag: string): number => Number(values[flag as keyof typeof values] ?? 0);
+const errorEvery = every('error-every');
+const badBodyEvery = every('bad-body-every');
+const resetEvery = every('reset-every');
+const hangEvery = every('hang-every');
+const dieAfter = every('die-after');
 
-const counts = { received: 0, answered: 0, byPath: {} as Record<string, number> };
-let loadRequests = 0;
+/** Latency per load request: smooth weighted round-robin over the distribution's buckets. */
+const buckets = values.latency.split(',').map((part) => {
+  const [ms, weight] = part.split(':');
+  return { ms: Number(ms), weight: weight === undefined ? 1 : Number(weight) };
+});
+if (buckets.some((b) => !Number.isFinite(b.ms) || !Number.isFinite(b.weight) || b.weight <= 0)) throw new Error(`bad --latency ${values.latency}`);
+const current = buckets.map(() => 0);
+const totalWeight = buckets.reduce((n, b) => n + b.weight, 0);
+function nextLatency(): number {
+  let best = 0;
+  buckets.forEach((b, i) => {
+    current[i]! += b.weight;
+    if (current[i]! > current[best]!) best = i;
+  });
+  current[best]! -= totalWeight;
+  return buckets[best]!.ms;
+}
+
+const counts = {
+  /** Every request, probes included. */
+  received: 0,
+  byPath: {} as Record<string, number>,
+  /** Requests k6 sent, and what this server did with them. */
+  load: { received: 0, ok: 0, error5xx: 0, badBody: 0, reset: 0, hung: 0 },
+};
 
 function ok(path: string, body: Record<string, unknown>): unknown {
   switch (path) {
@@ -60,38 +94,51 @@ const server = http.createServer((req, res) => {
     }
     counts.received++;
     counts.byPath[path] = (counts.byPath[path] ?? 0) + 1;
-    // The runner's readiness probes are not load: count only what k6 sends for the budget below.
-    const isProbe = path === '/health' && !(req.headers['user-agent'] ?? '').includes('k6');
-    const n = isProbe ? 0 : ++loadRequests;
-    const answer = (status: number, payload: unknown): void => {
+    const isLoad = (req.headers['user-agent'] ?? '').includes('k6');
+    const n = isLoad ? ++counts.load.received : 0;
+    const hit = (k: number): boolean => isLoad && k > 0 && n % k === 0;
+
+    const answer = (status: number, payload: unknown, kind: 'ok' | 'error5xx' | 'badBody' | null): void => {
       setTimeout(() => {
         res.statusCode = status;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(payload));
-        counts.answered++;
+        if (isLoad && kind !== null) counts.load[kind]++;
         if (dieAfter > 0 && n === dieAfter) {
           process.stderr.write(`fault-server: dying after ${n} requests as asked\n`);
           process.exit(3);
         }
-      }, latencyMs);
+      }, isLoad ? nextLatency() : 0);
     };
-    if (path === '/health' && values['never-healthy']) return answer(503, { error: 'not ready (as asked)' });
+
+    if (path === '/health' && values['never-healthy']) return answer(503, { error: 'not ready (as asked)' }, null);
+    if (hit(resetEvery)) {
+      counts.load.reset++;
+      req.socket.destroy();
+      return;
+    }
+    if (hit(hangEvery)) {
+      counts.load.hung++;
+      return; // never answered; the client's timeout ends it
+    }
     let body: Record<string, unknown> = {};
     try {
       body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
     } catch {
-      return answer(422, { error: 'bad json' });
+      return answer(422, { error: 'bad json' }, null);
     }
     const good = ok(path, body);
-    if (good === null) return answer(404, { error: 'not found', message: path });
-    if (!isProbe && errorEvery > 0 && n % errorEvery === 0) return answer(500, { error: 'injected failure' });
-    if (!isProbe && badBodyEvery > 0 && n % badBodyEvery === 0) return answer(200, { unexpected: 'shape' });
-    return answer(200, good);
+    if (good === null) return answer(404, { error: 'not found', message: path }, null);
+    if (hit(errorEvery)) return answer(500, { error: 'injected failure' }, 'error5xx');
+    if (hit(badBodyEvery)) return answer(200, { unexpected: 'shape' }, 'badBody');
+    return answer(200, good, 'ok');
   });
 });
 
 server.listen(Number(values.port), values.host, () => process.stderr.write(`fault-server listening on ${values.host}:${values.port}\n`));
-for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
-});
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  });
+}

@@ -5,7 +5,7 @@ import { mixCycle, parseMix } from '../../src/core/mix.js';
 import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan.js';
 
 const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
-const settings: PlanSettings = { baseUrl: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, mix: null };
+const settings: PlanSettings = { baseUrl: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, mix: null, timeoutSec: null };
 
 const spike: ScenarioDefinition = {
   name: 'spike',
@@ -104,5 +104,16 @@ describe('scaling a closed phase', () => {
     const plan = resolvePlan(closed, { ...settings, scale: 0.1 }, info);
     assert.deepEqual([plan.phases[0]?.requests, plan.phases[0]?.clients], [3, 3]);
     assert.ok(plan.notes.some((n) => n.includes('3 client(s) instead of 5')));
+  });
+});
+
+describe('a run-wide request timeout', () => {
+  it('replaces every phase timeout, bounds the phases by it, and is noted', () => {
+    const plan = resolvePlan(spike, { ...settings, timeoutSec: 2 }, info);
+    assert.deepEqual(plan.phases.map((p) => [p.timeoutSec, p.maxDurationSec]), [
+      [2, 7],
+      [2, 7],
+    ]);
+    assert.ok(plan.notes.some((n) => n.includes('Request timeout 2s')));
   });
 });

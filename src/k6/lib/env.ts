@@ -21,6 +21,8 @@ export interface K6Env {
   outDir: string | null;
   /** VALIDATE_BODIES: check each 200 body against its schema (default true). */
   validateBodies: boolean;
+  /** TIMEOUT_SEC: per-request timeout replacing the scenario's. */
+  timeoutSec: number | null;
 }
 
 function raw(key: string): string | undefined {
@@ -52,6 +54,14 @@ function readScale(key: string): number {
   return n;
 }
 
+function readPositive(key: string): number | null {
+  const v = raw(key);
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) invalid(key, 'a number of seconds greater than 0', v);
+  return n;
+}
+
 function readBool(key: string, fallback: boolean): boolean {
   const v = raw(key);
   if (v === undefined) return fallback;
@@ -69,5 +79,6 @@ export function readEnv(): K6Env {
     mix: mixText === undefined ? null : parseMix(mixText, 'k6 environment variable MIX'),
     outDir: raw('OUT_DIR') ?? null,
     validateBodies: readBool('VALIDATE_BODIES', true),
+    timeoutSec: readPositive('TIMEOUT_SEC'),
   };
 }

@@ -55,7 +55,7 @@ export function defineScenario(def: ScenarioDefinition): {
   plan: ScenarioPlan;
 } {
   const env = readEnv();
-  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix }, (e) => ({
+  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix, timeoutSec: env.timeoutSec }, (e) => ({
     method: ENDPOINTS[e].method,
     path: ENDPOINTS[e].path,
   }));
