@@ -86,7 +86,7 @@ function breakdown(s: ScenarioReport): string[] {
 }
 
 export function renderScenario(s: ScenarioReport): string {
-  const lines = [`--- ${s.name}: ${s.description} ---`];
+  const lines = [`--- ${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}: ${s.description} ---`];
   if (s.status === 'error') lines.push(`ERROR: ${s.error ?? 'the scenario did not run'}`);
   if (s.status === 'interrupted') lines.push('INTERRUPTED: the run was stopped; figures cover what was measured until then.');
   lines.push(...renderSeedBlock(s));
@@ -112,6 +112,7 @@ export function renderReport(r: Report): string {
     `k6: ${r.k6 === null ? 'not resolved' : `${r.k6.version} (${r.k6.origin}: ${r.k6.path})`} · gate: ${r.gate}`,
     `machine: ${r.machine.note}`,
   ];
+  if (typeof r.dashboard === 'string') head.push(`k6 web dashboard: ${r.dashboard}`);
   if (r.server.exit !== null) {
     head.push(
       `SERVER EXITED during the run at ${f2(r.server.exit.atSec)}s ` +

@@ -31,6 +31,12 @@ export interface RunConfig {
   timeoutSec: number | null;
   healthTimeoutSec: number;
   allowRemote: boolean;
+  /** Export k6's web dashboard report (dashboard.html); off with --no-dashboard. */
+  dashboard: boolean;
+  /** Run every scenario this many times, interleaved (run 1 of each, then run 2...). */
+  runs: number;
+  /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
+  k6Outputs: string[];
   cacheDir: string;
   help: boolean;
 }
@@ -51,7 +57,14 @@ options:
   --timeout SEC          per-request timeout for every scenario (default: the seed's 30 s or 60 s)
   --health-timeout SEC   how long the server may take to answer /health (default 120)
   --allow-remote         allow a target that is not on this machine
+  --runs N               run every scenario N times, interleaved (compare medians with npm run compare)
+  --k6-out URI           also send k6's metrics to this output (k6 run --out), repeatable,
+                         e.g. experimental-prometheus-rw
+  --no-dashboard         do not export k6's web dashboard report (dashboard.html)
   --help                 this text
+
+environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);
+             REALIZAR_K6_CACHE sets the tool cache (default ~/.cache/realizar-k6)
 
 exit codes: 0 all gates passed · 1 a threshold was crossed · 2 setup or infrastructure failure · 130 interrupted`;
 
@@ -64,6 +77,12 @@ function invalid(flag: string, expected: string, found: unknown): never {
 function parsePort(flag: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 65535) invalid(flag, 'a port number from 1 to 65535', text);
+  return n;
+}
+
+function parseCount(flag: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > max) invalid(flag, `a whole number from 1 to ${max}`, text);
   return n;
 }
 
@@ -92,15 +111,25 @@ function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout']);
-const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--help']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--k6-out']);
+const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--no-dashboard', '--help']);
+/** Flags that may be given more than once. */
+const REPEATABLE = new Set(['--k6-out']);
 
 /**
  * @param argv arguments after the script (first: a scenario name or 'all')
  * @param available scenario names found in src/k6/scenarios, in run order
  */
 export function parseRunConfig(argv: readonly string[], available: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): RunConfig {
+  // REALIZAR_K6_OPTIONS adds options without touching the command (a CI variable, say); options on
+  // the command line come after it, so a flag given in both places is an error, never a silent pick.
+  const fromEnv = (env['REALIZAR_K6_OPTIONS'] ?? '').split(/\s+/).filter((a) => a !== '');
+  if (fromEnv.some((a) => !a.startsWith('--') && !fromEnv[fromEnv.indexOf(a) - 1]?.startsWith('--'))) {
+    invalid('REALIZAR_K6_OPTIONS', 'options only (--flag or --flag value), no scenario name', env['REALIZAR_K6_OPTIONS']);
+  }
+  argv = [...argv, ...fromEnv];
   const values = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   const bools = new Set<string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -117,6 +146,10 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     } else if (FLAGS_WITH_VALUE.has(name)) {
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) invalid(name, 'a value after the flag', undefined);
+      if (REPEATABLE.has(name)) {
+        repeated.set(name, [...(repeated.get(name) ?? []), value]);
+        continue;
+      }
       if (values.has(name)) invalid(name, 'the flag once', 'it twice');
       values.set(name, value);
     } else {
@@ -175,6 +208,12 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     timeoutSec: values.has('--timeout') ? parsePositive('--timeout', values.get('--timeout')!) : null,
     healthTimeoutSec: healthText === undefined ? 120 : parsePositive('--health-timeout', healthText),
     allowRemote: bools.has('--allow-remote'),
+    dashboard: !bools.has('--no-dashboard'),
+    runs: values.has('--runs') ? parseCount('--runs', values.get('--runs')!, 100) : 1,
+    k6Outputs: (repeated.get('--k6-out') ?? []).map((o) => {
+      if (o.trim() === '' || /\s/.test(o)) invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
+      return o;
+    }),
     cacheDir: cacheDirFrom(env),
     help,
   };

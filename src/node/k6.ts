@@ -19,6 +19,10 @@ export interface K6RunOptions {
   scale: number;
   mix: MixEntry[] | null;
   timeoutSec: number | null;
+  /** Where to export k6's web dashboard report, or null for none. */
+  dashboardFile: string | null;
+  /** Extra `--out` outputs. */
+  outputs: readonly string[];
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
   onStart?: (child: Child) => void;
 }
@@ -38,15 +42,33 @@ export function k6Args(o: K6RunOptions): string[] {
     // k6's REST API would take port 6565 and collide with any other k6 running here; we do not use it.
     '--address',
     '127.0.0.1:0',
+    ...o.outputs.flatMap((out) => ['--out', out]),
     ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     o.script,
   ];
 }
 
+/**
+ * k6's built-in web dashboard (the former xk6-dashboard), exported as one self-contained HTML file.
+ * Port -1: no HTTP server, so nothing is left listening and no browser is waited for. A short
+ * period, because the dashboard draws graphs only for runs longer than three periods and the
+ * seed's scenarios last from under a second to 30 s.
+ */
+export function dashboardEnv(file: string | null): Record<string, string> {
+  if (file === null) return { K6_WEB_DASHBOARD: 'false' };
+  return {
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_OPEN: 'false',
+    K6_WEB_DASHBOARD_PERIOD: '100ms',
+    K6_WEB_DASHBOARD_EXPORT: file,
+  };
+}
+
 export async function runK6(o: K6RunOptions): Promise<ExitInfo> {
   const log = createWriteStream(path.join(o.outDir, 'k6.log'));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
-  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true' }), cwd: o.outDir });
+  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true', ...dashboardEnv(o.dashboardFile) }), cwd: o.outDir });
   o.onStart?.(child);
   child.onOutput((chunk) => {
     log.write(chunk);

@@ -4,7 +4,7 @@
  * Whatever happens after the run folder exists, a report is written with everything measured so far.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { convertScenario, failedScenario } from '../core/convert.js';
@@ -19,7 +19,7 @@ import { runK6 } from './k6.js';
 import { log } from './log.js';
 import { ROOT, shown } from './paths.js';
 import { shellJoin, stopChild, type Child } from './processes.js';
-import { createRunDir, linkLatest, writeReport } from './report-files.js';
+import { createRunDir, linkLatest, writeAtomic, writeReport } from './report-files.js';
 import { assertPortFree, healthyNow, startServer, stopServer, waitForHealth, type ManagedServer } from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
 
@@ -72,6 +72,32 @@ function serverCommand(config: RunConfig, realizar: ResolvedTool | null): string
   return realizarCommand(realizar!.path, config.host, config.port);
 }
 
+/**
+ * reports/<run-id>/dashboard.html: the scenario's own dashboard when there is one, else a small
+ * index page linking each scenario's.
+ */
+async function writeRunDashboard(dir: string, scenarios: readonly ScenarioReport[]): Promise<string | null> {
+  const boards = scenarios.filter((s) => typeof s.files.dashboard === 'string');
+  if (boards.length === 0) return null;
+  const target = path.join(dir, 'dashboard.html');
+  if (boards.length === 1) {
+    await copyFile(path.join(dir, boards[0]!.files.dashboard!), target);
+  } else {
+    const items = boards
+      .map((s) => {
+        const label = `${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}`;
+        return `<li><a href="${encodeURI(s.files.dashboard!)}">${escapeHtml(label)}</a> — ${escapeHtml(s.description)}</li>`;
+      })
+      .join('\n');
+    await writeAtomic(target, `<!doctype html><html><head><meta charset="utf-8"><title>k6 dashboards</title></head><body><h1>k6 dashboards of this run</h1><ul>\n${items}\n</ul></body></html>\n`);
+  }
+  return 'dashboard.html';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
@@ -83,11 +109,18 @@ async function runScenario(
   config: RunConfig,
   k6: ResolvedTool,
   control: RunControl,
+  repeat: number,
 ): Promise<ScenarioReport> {
-  const outDir = path.join(dir, 'k6', name);
+  const outDir = path.join(dir, 'k6', config.runs > 1 ? `${name}-${repeat}` : name);
   await mkdir(outDir, { recursive: true });
-  const files = { summary: path.relative(dir, path.join(outDir, 'summary.json')), plan: path.relative(dir, path.join(outDir, 'plan.json')) };
-  log.info(`running scenario ${name} with k6 ${k6.version} against ${config.baseUrl}`);
+  const dashboardFile = config.dashboard ? path.join(outDir, 'dashboard.html') : null;
+  const files = {
+    summary: path.relative(dir, path.join(outDir, 'summary.json')),
+    plan: path.relative(dir, path.join(outDir, 'plan.json')),
+    dashboard: dashboardFile === null ? null : path.relative(dir, dashboardFile),
+  };
+  const which = config.runs > 1 ? ` (run ${repeat} of ${config.runs})` : '';
+  log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);
   const exit = await runK6({
     k6: k6.path,
     script,
@@ -97,6 +130,8 @@ async function runScenario(
     scale: config.scale,
     mix: config.mix,
     timeoutSec: config.timeoutSec,
+    dashboardFile,
+    outputs: config.k6Outputs,
     onStart: (child) => {
       control.k6 = child;
     },
@@ -116,17 +151,21 @@ async function runScenario(
 
   const summaryFile = path.join(outDir, 'summary.json');
   const planFile = path.join(outDir, 'plan.json');
+  if (dashboardFile !== null && !existsSync(dashboardFile)) files.dashboard = null;
+  const withRepeat = (s: ScenarioReport): ScenarioReport => (config.runs > 1 ? { ...s, repeat } : s);
   if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    return failedScenario(name, name, {
-      k6ExitCode: code,
-      status: status === 'completed' ? 'error' : status,
-      error: error ?? 'k6 wrote no summary',
-      files: { summary: null, plan: null },
-    });
+    return withRepeat(
+      failedScenario(name, name, {
+        k6ExitCode: code,
+        status: status === 'completed' ? 'error' : status,
+        error: error ?? 'k6 wrote no summary',
+        files: { summary: null, plan: null, dashboard: files.dashboard },
+      }),
+    );
   }
   const summary = assertValid(validateK6Summary, await readJson(summaryFile), shown(summaryFile)) as K6Summary;
   const plan = assertValid(validateScenarioPlan, await readJson(planFile), shown(planFile)) as ScenarioPlan;
-  return convertScenario(plan, summary, { k6ExitCode: code, status, error, files });
+  return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files }));
 }
 
 export async function runLoadTest(config: RunConfig, control: RunControl, bundleDir: string): Promise<RunResult> {
@@ -173,13 +212,16 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
     version = health.version;
     log.info(`server healthy at ${config.baseUrl}${version === null ? '' : ` (version ${version})`}`);
 
-    for (const name of config.scenarios) {
-      if (control.interrupted) break;
-      if (server?.unexpectedExit) break;
-      try {
-        scenarios.push(await runScenario(name, path.join(bundleDir, `${name}.js`), dir, config, k6, control));
-      } catch (err) {
-        errors.push({ scenario: name, message: (err as Error).message });
+    // Repetitions are interleaved (every scenario once, then again), so a slow minute of the
+    // machine spreads over scenarios instead of falling on all runs of one.
+    for (let repeat = 1; repeat <= config.runs; repeat++) {
+      for (const name of config.scenarios) {
+        if (control.interrupted || server?.unexpectedExit) break;
+        try {
+          scenarios.push(await runScenario(name, path.join(bundleDir, `${name}.js`), dir, config, k6, control, repeat));
+        } catch (err) {
+          errors.push({ scenario: name, message: (err as Error).message });
+        }
       }
     }
     if (!control.interrupted && !server?.unexpectedExit) healthyAfter = await healthyNow(config.baseUrl);
@@ -224,6 +266,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
     errors,
     scenarios,
   };
+  report.dashboard = await writeRunDashboard(dir, scenarios);
   const text = renderReport(report);
   await writeReport(dir, report, text);
   await linkLatest(config.outDir, runId);

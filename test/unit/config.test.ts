@@ -67,3 +67,18 @@ describe('loopback targets', () => {
   for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) it(`${host} is on this machine`, () => assert.ok(isLoopback(host)));
   for (const host of ['10.0.0.1', '192.168.1.1', 'example.com', '0.0.0.0']) it(`${host} is not`, () => assert.ok(!isLoopback(host)));
 });
+
+describe('options from REALIZAR_K6_OPTIONS', () => {
+  it('are added to the command line', () => {
+    const c = parseRunConfig(['health'], AVAILABLE, { REALIZAR_K6_OPTIONS: ' --scale 0.5  --gate target ' }, '/work');
+    assert.deepEqual([c.scale, c.gate], [0.5, 'target']);
+  });
+
+  it('clash with the same flag on the command line instead of one silently winning', () => {
+    assert.throws(() => parseRunConfig(['health', '--scale', '1'], AVAILABLE, { REALIZAR_K6_OPTIONS: '--scale 0.5' }, '/work'), /--scale: expected the flag once/);
+  });
+
+  it('may not name a scenario', () => {
+    assert.throws(() => parseRunConfig(['health'], AVAILABLE, { REALIZAR_K6_OPTIONS: 'spike' }, '/work'), /REALIZAR_K6_OPTIONS: expected options only/);
+  });
+});
