@@ -2,7 +2,8 @@
  * npm test — the project's one test entry (.ci/run calls it):
  *   1. generate code from schemas/ and bundle every scenario (checks every thresholds file);
  *   2. tsc --noEmit for each runtime zone (Node, pure core, k6);
- *   3. make sure the real k6 and Realizar are there (built into the cache on first use);
+ *   3. make sure the real k6 and Realizar (and actionlint, for the CI template test) are there,
+ *      built into the cache on first use;
  *   4. run the unit and integration tests with node's test runner, one file at a time, since
  *      integration tests start real servers and k6 on a small machine.
  */
@@ -32,11 +33,13 @@ try {
 
   step('finding or building k6 and Realizar');
   const { parseRunConfig } = await import('../src/node/config.js');
-  const { resolveK6, resolveRealizar } = await import('../src/node/tools.js');
+  const { resolveActionlint, resolveK6, resolveRealizar } = await import('../src/node/tools.js');
   const { cacheDir } = parseRunConfig(['--help'], []);
   const k6 = await resolveK6({ flagPath: null, cacheDir });
   const realizar = await resolveRealizar({ cacheDir });
-  process.stderr.write(`  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin})\n`);
+  // actionlint only lints ci/github-actions.yml in a test.
+  const actionlint = await resolveActionlint({ cacheDir });
+  process.stderr.write(`  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin}), actionlint ${actionlint.version} (${actionlint.origin})\n`);
 
   step('running the tests');
   // `npm test -- test/unit/plan.test.ts` runs just those files.

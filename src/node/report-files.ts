@@ -5,6 +5,8 @@
  */
 import { mkdir, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { renderJUnit } from '../core/junit.js';
+import { renderMarkdown } from '../core/markdown.js';
 import { assertValid } from '../core/schema-errors.js';
 import type { Report } from '../core/model.js';
 import { validateReport } from '../generated/file-validators.cjs';
@@ -35,11 +37,17 @@ export async function createRunDir(outDir: string, label: string, now = new Date
   }
 }
 
-/** Validate against schemas/report.schema.json, then write report.json and report.txt. */
+/**
+ * Validate against schemas/report.schema.json, then write every view of it: report.json,
+ * report.txt, junit.xml (one test case per threshold, for CI test reports) and summary.md (for a
+ * CI step summary or a pull-request comment).
+ */
 export async function writeReport(dir: string, report: Report, text: string): Promise<void> {
   assertValid(validateReport, report, `report ${report.runId} (schemas/report.schema.json)`);
   await writeAtomic(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeAtomic(path.join(dir, 'report.txt'), text);
+  await writeAtomic(path.join(dir, 'junit.xml'), renderJUnit(report));
+  await writeAtomic(path.join(dir, 'summary.md'), renderMarkdown(report));
 }
 
 /** Point <outDir>/latest at the run folder (a relative symlink, replaced atomically). */

@@ -12,7 +12,7 @@ import { which } from 'zx';
 import { ToolError } from './errors/ToolError.js';
 import { childEnv } from './config.js';
 import { shellJoin, spawnGroup } from './processes.js';
-import { K6_MIN_MAJOR, K6_MODULE, K6_VERSION, REALIZAR_CRATE, REALIZAR_FEATURES, REALIZAR_VERSION } from './versions.js';
+import { ACTIONLINT_MODULE, ACTIONLINT_VERSION, K6_MIN_MAJOR, K6_MODULE, K6_VERSION, REALIZAR_CRATE, REALIZAR_FEATURES, REALIZAR_VERSION } from './versions.js';
 import { log } from './log.js';
 
 export interface ResolvedTool {
@@ -190,4 +190,25 @@ export async function resolveRealizar(opts: { cacheDir: string }): Promise<Resol
     hint: 'check that crates.io is reachable and that the Rust toolchain is recent (rustc 1.89+), or install realizar yourself and put it on PATH',
   });
   return { path: cached, version: REALIZAR_VERSION, origin: 'built' };
+}
+
+/** actionlint, for the tests that lint ci/github-actions.yml: from PATH, the cache, or built with Go. */
+export async function resolveActionlint(opts: { cacheDir: string }): Promise<ResolvedTool> {
+  const fromPath = await onPath('actionlint');
+  if (fromPath !== null) return { path: fromPath, version: 'unknown', origin: 'path' };
+  const cached = path.join(toolsDir(opts.cacheDir), `actionlint-${ACTIONLINT_VERSION}`, 'bin', 'actionlint');
+  if (existsSync(cached)) return { path: cached, version: ACTIONLINT_VERSION, origin: 'cache' };
+  const go = await onPath('go');
+  if (go === null) {
+    throw new ToolError({ tool: 'actionlint', problem: 'actionlint is not installed and Go, needed to build it, is not on PATH', hint: 'install Go 1.25 or newer, or put actionlint on PATH' });
+  }
+  log.info(`building actionlint ${ACTIONLINT_VERSION} with ${go} (first run only)`);
+  await buildInto({
+    tool: 'actionlint',
+    finalDir: path.dirname(path.dirname(cached)),
+    binary: 'actionlint',
+    command: (partial) => ({ file: go, args: ['install', '-trimpath', `${ACTIONLINT_MODULE}@${ACTIONLINT_VERSION}`], env: { GOBIN: path.join(partial, 'bin'), CGO_ENABLED: '0' } }),
+    hint: 'check that the Go module proxy is reachable (go env GOPROXY), or put actionlint on PATH',
+  });
+  return { path: cached, version: ACTIONLINT_VERSION, origin: 'built' };
 }

@@ -13,6 +13,10 @@ export const K6_MODULE = 'go.k6.io/k6';
 /** Oldest k6 on PATH we accept instead of building: the scripts use k6 v1 options and APIs. */
 export const K6_MIN_MAJOR = 1;
 
+/** Lints the GitHub Actions template in ci/ (tests only). */
+export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint/cmd/actionlint';
+export const ACTIONLINT_VERSION = 'v1.7.12';
+
 export const REALIZAR_VERSION = '0.8.6';
 export const REALIZAR_CRATE = 'realizar';
 /** `cli` pulls in `server`; the default features also pull in `gpu`, which load tests do not need. */

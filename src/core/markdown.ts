@@ -1,0 +1,143 @@
+/**
+ * The report as Markdown for a CI step summary ($GITHUB_STEP_SUMMARY) or a pull-request comment:
+ * the outcome first, one table row per scenario, then only what a reviewer must act on (failed
+ * gates, errors, notes). Figures use the same 2-decimal format as report.txt (src/core/render.ts).
+ */
+import type { Report, ScenarioReport, Verdict } from './model.js';
+import { K6_THRESHOLDS_CROSSED } from './outcome.js';
+import { f2, fmtBound, fmtValue } from './render.js';
+
+const OUTCOME_BADGE: Record<Report['outcome'], string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  error: '⚠️ error',
+  interrupted: '⏹ interrupted',
+};
+
+/**
+ * Free text (server errors, notes, sources) inside a table cell: `|` would end the cell and a line
+ * break the row. A `<` that could open an HTML tag is escaped because GitHub would swallow the tag;
+ * `< 500 ms` stays readable as it is.
+ */
+export function escapeCell(text: string): string {
+  return escapeInline(text).replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ');
+}
+
+function escapeInline(text: string): string {
+  return text.replace(/&(?=[#A-Za-z0-9]+;)/g, '&amp;').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
+}
+
+/** Inline code that survives backticks in the value (CommonMark: a longer fence). */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** A report made with --runs holds each scenario once per repetition. */
+const label = (s: ScenarioReport): string => (s.repeat === undefined ? s.name : `${s.name} (run ${s.repeat})`);
+
+const failedGates = (s: ScenarioReport): Verdict[] => s.verdicts.filter((v) => v.gating && !v.pass);
+
+function verdictCell(s: ScenarioReport): string {
+  if (s.status === 'error') return 'ERROR';
+  const failed = failedGates(s).length;
+  const status = s.status === 'interrupted' ? ' (interrupted)' : '';
+  if (failed > 0) return `FAIL (${failed} failed gate${failed === 1 ? '' : 's'})${status}`;
+  // outcome.ts fails the run on k6's exit code 99 even when every verdict passed.
+  if (s.k6ExitCode === K6_THRESHOLDS_CROSSED) return `FAIL (k6 thresholds crossed)${status}`;
+  return `PASS${status}`;
+}
+
+function scenarioTable(scenarios: readonly ScenarioReport[]): string[] {
+  const lat = (s: ScenarioReport, k: 'p50' | 'p95' | 'p99'): string => (s.latencyMs === null ? '–' : f2(s.latencyMs[k]));
+  return [
+    row(['scenario', 'requests', 'failures', 'error rate %', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput req/s', 'verdict']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
+    ...scenarios.map((s) =>
+      row([
+        escapeCell(label(s)),
+        String(s.totals.requests),
+        String(s.totals.failures),
+        s.errorRatePct === null ? 'n/a' : f2(s.errorRatePct),
+        lat(s, 'p50'),
+        lat(s, 'p95'),
+        lat(s, 'p99'),
+        f2(s.throughputRps),
+        verdictCell(s),
+      ]),
+    ),
+  ];
+}
+
+function failedGatesSection(scenarios: readonly ScenarioReport[]): string[] {
+  const rows = scenarios.flatMap((s) => failedGates(s).map((v) => ({ s, v })));
+  if (rows.length === 0) return [];
+  return [
+    '### Failed gates',
+    '',
+    row(['scenario', 'metric', 'scope', 'measured', 'bound', 'source']),
+    row(['---', '---', '---', '---:', '---', '---']),
+    ...rows.map(({ s, v }) =>
+      row([
+        escapeCell(label(s)),
+        escapeCell(v.metric),
+        escapeCell(v.scope),
+        v.measured === null ? 'no data' : fmtValue(v.measured, v.unit),
+        `${v.op} ${fmtBound(v.bound, v.unit)}`,
+        escapeCell(v.source),
+      ]),
+    ),
+  ];
+}
+
+function errorsSection(r: Report): string[] {
+  const items = [
+    ...r.scenarios.filter((s) => s.status === 'error').map((s) => `**${escapeInline(label(s))}**: ${escapeInline(s.error ?? 'the scenario did not run')}`),
+    ...r.errors.map((e) => `${e.scenario === null ? '' : `**${escapeInline(e.scenario)}**: `}${escapeInline(e.message)}`),
+  ];
+  if (r.server.exit !== null) {
+    const how = r.server.exit.code !== null ? `exit code ${r.server.exit.code}` : `signal ${r.server.exit.signal ?? '?'}`;
+    items.push(`the server exited during the run at ${f2(r.server.exit.atSec)}s (${how})`);
+  }
+  if (items.length === 0) return [];
+  // A multi-line message would end the list item; indenting continuation lines keeps it inside.
+  return ['### Errors', '', ...items.map((i) => `- ${i.replace(/\r?\n/g, '\n  ')}`)];
+}
+
+function notesSection(scenarios: readonly ScenarioReport[]): string[] {
+  const withNotes = scenarios.filter((s) => s.notes.length > 0);
+  if (withNotes.length === 0) return [];
+  const lines = ['### Notes'];
+  for (const s of withNotes) {
+    lines.push('', `**${escapeInline(label(s))}**`, '', ...s.notes.map((n) => `- ${escapeInline(n).replace(/\r?\n/g, '\n  ')}`));
+  }
+  return lines;
+}
+
+export function renderMarkdown(report: Report): string {
+  const server = report.server;
+  const target =
+    `${code(server.baseUrl)}${server.managed ? ' (started by this run)' : ' (existing server)'}` +
+    (server.version === null ? '' : `, server version ${code(server.version)}`);
+  const k6 = report.k6 === null ? 'not resolved' : code(report.k6.version);
+  const sections: string[][] = [
+    [
+      `## ${OUTCOME_BADGE[report.outcome]} (exit ${report.exitCode}) · realizar-k6 ${escapeInline(report.tool.version)}`,
+      '',
+      `Run ${code(report.runId)} · target ${target} · k6 ${k6} · gate: ${report.gate}`,
+      '',
+      `> ${escapeInline(report.machine.note)}`,
+    ],
+    report.scenarios.length === 0 ? ['No scenario ran.'] : scenarioTable(report.scenarios),
+    failedGatesSection(report.scenarios),
+    errorsSection(report),
+    notesSection(report.scenarios),
+  ];
+  return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n') + '\n';
+}
