@@ -44,6 +44,7 @@ export const VALIDATOR_MODULES = {
       validateScenarioPlan: 'urn:realizar-k6:plan',
       validateReport: 'urn:realizar-k6:report',
       validateK6Summary: 'urn:realizar-k6:k6-summary',
+      validateK6OperatorTestRun: 'urn:realizar-k6:k6-operator-testrun',
     },
   },
 } as const;

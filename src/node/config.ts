@@ -1,7 +1,9 @@
 /**
- * The only reader of the command line and of process.env on the Node side. Each flag has a typed
- * parser whose error names the flag, what was expected and what arrived; errors surface before
- * anything starts (exit 2).
+ * The only reader of the command line and of process.env on the Node side: the local runner
+ * (npm run k6:<scenario>, load-test), k6 cloud (npm run k6:cloud) and k6-operator manifests
+ * (npm run k6:operator). Each flag and variable has a typed parser whose error names it, what was
+ * expected and what arrived; errors surface before anything starts (exit 2). The k6 cloud token is
+ * held in a Secret, which prints as [redacted] everywhere.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -105,16 +107,54 @@ function parseUrl(flag: string, text: string): URL {
   return url;
 }
 
-function cacheDirFrom(env: NodeJS.ProcessEnv): string {
+export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   if (env['REALIZAR_K6_CACHE']) return path.resolve(env['REALIZAR_K6_CACHE']);
   const base = env['XDG_CACHE_HOME'] ? env['XDG_CACHE_HOME'] : path.join(env['HOME'] ?? os.homedir(), '.cache');
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--k6-out']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs']);
 const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--no-dashboard', '--help']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['--k6-out']);
+
+/** Split argv into positionals, flags with a value and switches; unknown flags are errors. */
+function tokenize(
+  argv: readonly string[],
+  withValue: ReadonlySet<string>,
+  switches: ReadonlySet<string>,
+  repeatable: ReadonlySet<string> = new Set(),
+): { positionals: string[]; values: Map<string, string>; bools: Set<string>; repeated: Map<string, string[]> } {
+  const values = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
+  const bools = new Set<string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (switches.has(name)) {
+      if (eq !== -1) invalid(name, 'no value (it is a switch)', arg.slice(eq + 1));
+      bools.add(name);
+    } else if (withValue.has(name) || repeatable.has(name)) {
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined) invalid(name, 'a value after the flag', undefined);
+      if (repeatable.has(name)) {
+        repeated.set(name, [...(repeated.get(name) ?? []), value]);
+        continue;
+      }
+      if (values.has(name)) invalid(name, 'the flag once', 'it twice');
+      values.set(name, value);
+    } else {
+      invalid(arg, `a known option (${[...switches, ...withValue, ...repeatable].sort().join(', ')})`, arg);
+    }
+  }
+  return { positionals, values, bools, repeated };
+}
 
 /**
  * @param argv arguments after the script (first: a scenario name or 'all')
@@ -128,34 +168,7 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     invalid('REALIZAR_K6_OPTIONS', 'options only (--flag or --flag value), no scenario name', env['REALIZAR_K6_OPTIONS']);
   }
   argv = [...argv, ...fromEnv];
-  const values = new Map<string, string>();
-  const repeated = new Map<string, string[]>();
-  const bools = new Set<string>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (eq !== -1) invalid(name, 'no value (it is a switch)', arg.slice(eq + 1));
-      bools.add(name);
-    } else if (FLAGS_WITH_VALUE.has(name)) {
-      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined) invalid(name, 'a value after the flag', undefined);
-      if (REPEATABLE.has(name)) {
-        repeated.set(name, [...(repeated.get(name) ?? []), value]);
-        continue;
-      }
-      if (values.has(name)) invalid(name, 'the flag once', 'it twice');
-      values.set(name, value);
-    } else {
-      invalid(arg, `a known option (${[...BOOLEAN_FLAGS, ...FLAGS_WITH_VALUE].sort().join(', ')})`, arg);
-    }
-  }
+  const { positionals, values, bools, repeated } = tokenize(argv, FLAGS_WITH_VALUE, BOOLEAN_FLAGS, REPEATABLE);
 
   const help = bools.has('--help');
   const which = positionals[0];
@@ -232,3 +245,270 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 /** Whether stderr is a terminal (progress dots vs. lines). */
 export const interactive = Boolean(process.stderr.isTTY);
+
+/** A value that must never be printed, logged or written: only reveal() gives it out. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'Secret([redacted])';
+  }
+}
+
+/** http(s) URL without trailing slashes; the host is returned for the loopback checks. */
+function parseBaseUrl(flag: string, text: string | undefined): { baseUrl: string; host: string } {
+  const value = text ?? 'http://127.0.0.1:8080';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return invalid(flag, 'an absolute http:// or https:// URL', value);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(flag, 'an http:// or https:// URL', value);
+  if (/[\s'"]/.test(value)) invalid(flag, 'a URL without spaces or quotes', value);
+  return { baseUrl: value.replace(/\/+$/, ''), host: url.hostname.replace(/^\[|\]$/g, '') };
+}
+
+function parseScenario(positional: string | undefined, available: readonly string[]): string {
+  if (positional === undefined || !available.includes(positional)) invalid('scenario', `one of ${available.join(', ')}`, positional);
+  return positional;
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm run k6:cloud -- <upload|run> <scenario> [options]
+
+export type CloudCommand = 'upload' | 'run';
+
+export interface CloudConfig {
+  command: CloudCommand;
+  scenario: string;
+  baseUrl: string;
+  /** Host of baseUrl, for the loopback checks. */
+  baseHost: string;
+  /** Where run folders go (default reports/cloud). */
+  outDir: string;
+  k6Path: string | null;
+  cacheDir: string;
+  /** Test name in the cloud; null: K6_CLOUD_NAME, else realizar-k6-<scenario>. */
+  name: string | null;
+  /** run only: run here, stream results to the cloud. */
+  localExecution: boolean;
+  allowRemote: boolean;
+  help: boolean;
+}
+
+export const CLOUD_USAGE = `usage: npm run k6:cloud -- <upload|run> <scenario> [options]
+
+  upload <scenario>      bundle the scenario, make a k6 archive and upload it to k6 cloud (no run)
+  run <scenario>         run it in k6 cloud (load from the cloud's load generators)
+
+options:
+  --local-execution      run: run k6 here and stream the results to k6 cloud
+  --base-url URL         server the test loads (default http://127.0.0.1:8080, passed as -e BASE_URL)
+  --name NAME            test name in k6 cloud (default $K6_CLOUD_NAME, else realizar-k6-<scenario>)
+  --out-dir DIR          where run folders go (default reports/cloud)
+  --k6 PATH              k6 binary to use (default: k6 on PATH if v1+, else the cached build)
+  --allow-remote         run: allow loading a target that is not this machine
+  --help                 this text
+
+environment:
+  K6_CLOUD_TOKEN         Grafana Cloud k6 API token (required; never printed nor written anywhere)
+  K6_CLOUD_PROJECT_ID    project to put the test in (optional; default: the stack's default project)
+  K6_CLOUD_STACK_ID      Grafana Cloud stack (optional, recommended)
+  K6_CLOUD_HOST          cloud API (optional; default k6's own, https://ingest.k6.io)
+
+exit codes: 0 uploaded / run passed · 1 run: a threshold was crossed · 2 any failure · 130 interrupted`;
+
+export function parseCloudConfig(argv: readonly string[], available: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CloudConfig {
+  const { positionals, values, bools } = tokenize(
+    argv,
+    new Set(['--base-url', '--name', '--out-dir', '--k6']),
+    new Set(['--local-execution', '--allow-remote', '--help']),
+  );
+  const help = bools.has('--help');
+  const [commandText, scenarioText, ...rest] = positionals;
+  let command: CloudCommand = 'upload';
+  let scenario = '';
+  if (!help) {
+    if (commandText !== 'upload' && commandText !== 'run') invalid('command', "'upload' or 'run' (npm run k6:cloud -- <upload|run> <scenario>)", commandText);
+    command = commandText;
+    scenario = parseScenario(scenarioText, available);
+    if (rest.length > 0) invalid('arguments', 'one command and one scenario', positionals.join(' '));
+  }
+  const localExecution = bools.has('--local-execution');
+  if (localExecution && command !== 'run') invalid('--local-execution', "the 'run' command (an upload runs nothing)", command);
+  const name = values.get('--name') ?? null;
+  if (name !== null && name.trim() === '') invalid('--name', 'a test name', name);
+  const { baseUrl, host } = parseBaseUrl('--base-url', values.get('--base-url'));
+  return {
+    command,
+    scenario,
+    baseUrl,
+    baseHost: host,
+    outDir: path.resolve(cwd, values.get('--out-dir') ?? path.join('reports', 'cloud')),
+    k6Path: values.has('--k6') ? path.resolve(cwd, values.get('--k6')!) : null,
+    cacheDir: cacheDirFrom(env),
+    name,
+    localExecution,
+    allowRemote: bools.has('--allow-remote'),
+    help,
+  };
+}
+
+/** The K6_CLOUD_* settings, parsed. k6 reads the same variables; we check them first. */
+export interface CloudEnv {
+  token: Secret;
+  projectId: number | null;
+  stackId: number | null;
+  /** Cloud API base (k6 appends /v1), or null for k6's default. */
+  host: string | null;
+  /** K6_CLOUD_NAME, or null. */
+  name: string | null;
+}
+
+function readId(env: NodeJS.ProcessEnv, key: string): number | null {
+  const text = env[key];
+  if (text === undefined || text === '') return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1) invalid(`environment variable ${key}`, 'a positive whole number (an id from Grafana Cloud k6)', text);
+  return n;
+}
+
+function readToken(env: NodeJS.ProcessEnv): Secret {
+  const key = 'K6_CLOUD_TOKEN';
+  const text = env[key];
+  const expected =
+    'a Grafana Cloud k6 API token (create one in Grafana Cloud: Testing & synthetics > Performance > Settings > Access, then export K6_CLOUD_TOKEN=...)';
+  // The found part describes the value without showing it: a token is a secret even when malformed.
+  if (text === undefined) throw new ValidationError(`environment variable ${key}`, [{ path: '', expected, found: 'nothing (the variable is not set)' }]);
+  if (text.trim() === '') throw new ValidationError(`environment variable ${key}`, [{ path: '', expected, found: 'an empty value' }]);
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) {
+    throw new ValidationError(`environment variable ${key}`, [
+      { path: '', expected: 'a token without spaces, line breaks or control characters (it goes into an HTTP header)', found: `a value of ${text.length} characters that has some (not shown: it is a secret)` },
+    ]);
+  }
+  return new Secret(text);
+}
+
+function readHost(env: NodeJS.ProcessEnv): string | null {
+  const key = 'K6_CLOUD_HOST';
+  const text = env[key];
+  if (text === undefined || text === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return invalid(`environment variable ${key}`, 'an absolute http:// or https:// URL of the k6 cloud API', text);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(`environment variable ${key}`, 'an http:// or https:// URL', text);
+  return text.replace(/\/+$/, '');
+}
+
+export function readCloudEnv(env: NodeJS.ProcessEnv = process.env): CloudEnv {
+  const name = env['K6_CLOUD_NAME'];
+  return {
+    token: readToken(env),
+    projectId: readId(env, 'K6_CLOUD_PROJECT_ID'),
+    stackId: readId(env, 'K6_CLOUD_STACK_ID'),
+    host: readHost(env),
+    name: name === undefined || name.trim() === '' ? null : name,
+  };
+}
+
+/**
+ * Environment for `k6 archive` and any k6 that must not talk to the cloud: every K6_CLOUD_*
+ * variable removed, so nothing cloud-related — the token above all — can reach the archive.
+ */
+export function envWithoutCloud(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('K6_CLOUD_')));
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm run k6:operator -- <scenario> --parallelism N [options]
+
+export interface OperatorConfig {
+  scenario: string;
+  parallelism: number;
+  /** TestRun name; null: realizar-k6-<scenario>. */
+  name: string | null;
+  namespace: string | null;
+  baseUrl: string;
+  baseHost: string;
+  /** Where run folders go (default reports/operator). */
+  outDir: string;
+  k6Path: string | null;
+  cacheDir: string;
+  /** null: grafana/k6 at the version of the k6 that made the archive. */
+  runnerImage: string | null;
+  separate: boolean;
+  cleanup: boolean;
+  help: boolean;
+}
+
+export const OPERATOR_USAGE = `usage: npm run k6:operator -- <scenario> --parallelism N [options]
+
+Writes a ConfigMap (the scenario's k6 archive) and a k6-operator TestRun running it on N pods.
+
+options:
+  --parallelism N        number of k6 runner pods; each runs 1/N of the load (required)
+  --base-url URL         server the runners load, as seen from the cluster (default http://127.0.0.1:8080)
+  --name NAME            TestRun name (default realizar-k6-<scenario>); the ConfigMap is NAME-archive
+  --namespace NS         namespace of both objects (default: kubectl's current one)
+  --runner-image IMAGE   k6 image of the runners (default grafana/k6 at the archive's k6 version)
+  --separate             at most one runner per node
+  --cleanup              delete the runner pods when the run ends (their logs go with them)
+  --out-dir DIR          where run folders go (default reports/operator)
+  --k6 PATH              k6 binary that makes the archive (default: k6 on PATH if v1+, else the cached build)
+  --help                 this text
+
+exit codes: 0 manifests written · 2 any failure`;
+
+export function parseOperatorConfig(argv: readonly string[], available: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): OperatorConfig {
+  const { positionals, values, bools } = tokenize(
+    argv,
+    new Set(['--parallelism', '--base-url', '--name', '--namespace', '--runner-image', '--out-dir', '--k6']),
+    new Set(['--separate', '--cleanup', '--help']),
+  );
+  const help = bools.has('--help');
+  let scenario = '';
+  let parallelism = 1;
+  if (!help) {
+    scenario = parseScenario(positionals[0], available);
+    if (positionals.length > 1) invalid('scenario', 'one scenario name', positionals.join(' '));
+    const text = values.get('--parallelism');
+    if (text === undefined) invalid('--parallelism', 'the number of k6 runner pods, e.g. --parallelism 4', undefined);
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > 2147483647) invalid('--parallelism', 'a whole number from 1 to 2147483647', text);
+    parallelism = n;
+  }
+  const { baseUrl, host } = parseBaseUrl('--base-url', values.get('--base-url'));
+  const runnerImage = values.get('--runner-image') ?? null;
+  if (runnerImage !== null && !/^\S+$/.test(runnerImage)) invalid('--runner-image', 'a container image reference, e.g. grafana/k6:1.8.1', runnerImage);
+  // Kubernetes naming rules are checked with the manifests (src/core/operator.ts), where they live.
+  return {
+    scenario,
+    parallelism,
+    name: values.get('--name') ?? null,
+    namespace: values.get('--namespace') ?? null,
+    baseUrl,
+    baseHost: host,
+    outDir: path.resolve(cwd, values.get('--out-dir') ?? path.join('reports', 'operator')),
+    k6Path: values.has('--k6') ? path.resolve(cwd, values.get('--k6')!) : null,
+    cacheDir: cacheDirFrom(env),
+    runnerImage,
+    separate: bools.has('--separate'),
+    cleanup: bools.has('--cleanup'),
+    help,
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * A line chart as a standalone SVG file (RSS and CPU over time, latency over time) for the report
+ * folder. Dependency-free and pure: a string from numbers, so it renders the same in every runtime
+ * and a browser, an image viewer or a CI artifact preview opens it without scripts or fonts to load.
+ *
+ * Deliberately small: linear axes with "nice" ticks (1, 2, 5 × 10^k), one polyline per series, a
+ * legend. Non-finite points (a failed sample) are left out, so the line joins its neighbours.
+ */
+import { escapeXml } from './junit.js';
+
+export interface ChartSeries {
+  name: string;
+  points: readonly { x: number; y: number }[];
+}
+
+export interface LineChartOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: readonly ChartSeries[];
+  /** Pixels; default 720. */
+  width?: number;
+  /** Pixels; default 400. */
+  height?: number;
+  /**
+   * Start the y axis at 0 (default true): memory or latency drawn from 0 shows growth in proportion;
+   * false zooms onto the data's range.
+   */
+  yFromZero?: boolean;
+}
+
+/** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+
+const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
+const LEGEND_WIDTH = 170;
+const TICKS = 5;
+
+interface Axis {
+  min: number;
+  max: number;
+  ticks: number[];
+  decimals: number;
+}
+
+/** Ticks at a 1, 2 or 5 × 10^k step covering [lo, hi], the axis widened to the outer ticks. */
+function niceAxis(lo: number, hi: number): Axis {
+  if (lo === hi) {
+    // A flat series still needs a range to be drawn in; centre it.
+    const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const raw = (hi - lo) / TICKS;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const min = Math.floor(lo / step) * step;
+  const max = Math.ceil(hi / step) * step;
+  const ticks: number[] = [];
+  // Counting steps instead of adding them keeps 0.1 + 0.2 drift out of the labels.
+  for (let i = 0; min + i * step <= max + step / 2; i++) ticks.push(min + i * step);
+  return { min, max, ticks, decimals: Math.max(0, -Math.floor(Math.log10(step))) };
+}
+
+function fmtTick(v: number, decimals: number): string {
+  const s = v.toFixed(decimals);
+  // -0.00 reads as a bug in a chart.
+  return /^-0(?:\.0+)?$/.test(s) ? s.slice(1) : s;
+}
+
+/** Coordinates with two decimals: sub-pixel precision without 17-digit floats bloating the file. */
+const px = (n: number): string => String(Math.round(n * 100) / 100);
+
+function text(x: number, y: number, content: string, attrs = ''): string {
+  return `<text x="${px(x)}" y="${px(y)}"${attrs === '' ? '' : ` ${attrs}`}>${escapeXml(content)}</text>`;
+}
+
+export function lineChart(opts: LineChartOptions): string {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 400;
+  const plot = {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    right: width - MARGIN.right - LEGEND_WIDTH,
+    bottom: height - MARGIN.bottom,
+  };
+  if (!(plot.right - plot.left >= 40 && plot.bottom - plot.top >= 40)) {
+    throw new RangeError(`lineChart: ${width}×${height} px leaves no room to plot; use at least ${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`);
+  }
+
+  const finite = opts.series.map((s) => s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
+  // A loop, not Math.min(...xs): a latency series of one point per request can exceed the argument
+  // limit of a spread call.
+  let xLo = Infinity;
+  let xHi = -Infinity;
+  let yLo = Infinity;
+  let yHi = -Infinity;
+  for (const p of finite.flat()) {
+    xLo = Math.min(xLo, p.x);
+    xHi = Math.max(xHi, p.x);
+    yLo = Math.min(yLo, p.y);
+    yHi = Math.max(yHi, p.y);
+  }
+  // No data at all still draws axes, so a missing chart reads as "nothing sampled", not as a bug.
+  const empty = xLo === Infinity;
+  const xAxis = empty ? niceAxis(0, 1) : niceAxis(xLo, xHi);
+  const yAxis = empty ? niceAxis(0, 1) : (opts.yFromZero ?? true) ? niceAxis(Math.min(0, yLo), Math.max(0, yHi)) : niceAxis(yLo, yHi);
+
+  const sx = (x: number): number => plot.left + ((x - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
+  const sy = (y: number): number => plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
+
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(opts.title)}</title>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    text(width / 2, 24, opts.title, 'text-anchor="middle" font-size="16" font-weight="bold"'),
+  ];
+
+  out.push('<g class="grid" stroke="#e0e0e0" stroke-width="1">');
+  for (const t of yAxis.ticks) out.push(`<line x1="${px(plot.left)}" y1="${px(sy(t))}" x2="${px(plot.right)}" y2="${px(sy(t))}"/>`);
+  for (const t of xAxis.ticks) out.push(`<line x1="${px(sx(t))}" y1="${px(plot.top)}" x2="${px(sx(t))}" y2="${px(plot.bottom)}"/>`);
+  out.push('</g>');
+
+  out.push('<g class="axes" stroke="#333333" stroke-width="1">');
+  out.push(`<line x1="${px(plot.left)}" y1="${px(plot.bottom)}" x2="${px(plot.right)}" y2="${px(plot.bottom)}"/>`);
+  out.push(`<line x1="${px(plot.left)}" y1="${px(plot.top)}" x2="${px(plot.left)}" y2="${px(plot.bottom)}"/>`);
+  out.push('</g>');
+
+  out.push('<g class="tick-labels" fill="#333333">');
+  for (const t of xAxis.ticks) out.push(text(sx(t), plot.bottom + 18, fmtTick(t, xAxis.decimals), 'text-anchor="middle"'));
+  for (const t of yAxis.ticks) out.push(text(plot.left - 8, sy(t) + 4, fmtTick(t, yAxis.decimals), 'text-anchor="end"'));
+  out.push('</g>');
+
+  out.push(text((plot.left + plot.right) / 2, height - 14, opts.xLabel, 'text-anchor="middle"'));
+  const yMid = (plot.top + plot.bottom) / 2;
+  out.push(text(18, yMid, opts.yLabel, `text-anchor="middle" transform="rotate(-90 18 ${px(yMid)})"`));
+
+  out.push('<g class="series" fill="none" stroke-width="2" stroke-linejoin="round">');
+  finite.forEach((points, i) => {
+    const colour = PALETTE[i % PALETTE.length]!;
+    // Drawn in x order, so samples collected out of order do not zig-zag.
+    const coords = [...points].sort((a, b) => a.x - b.x).map((p) => `${px(sx(p.x))},${px(sy(p.y))}`);
+    out.push(`<polyline stroke="${colour}" points="${coords.join(' ')}"/>`);
+  });
+  out.push('</g>');
+
+  out.push('<g class="legend">');
+  const legendX = plot.right + 16;
+  opts.series.forEach((s, i) => {
+    const colour = PALETTE[i % PALETTE.length]!;
+    const y = plot.top + 8 + i * 20;
+    out.push(`<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="3"/>`);
+    out.push(text(legendX + 26, y + 4, s.name));
+  });
+  out.push('</g>');
+
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}
