@@ -45,6 +45,7 @@ export const VALIDATOR_MODULES = {
       validateReport: 'urn:realizar-k6:report',
       validateK6Summary: 'urn:realizar-k6:k6-summary',
       validateK6OperatorTestRun: 'urn:realizar-k6:k6-operator-testrun',
+      validateServerProfile: 'urn:realizar-k6:server-profile',
     },
   },
 } as const;

@@ -16,15 +16,19 @@ import type {
   PhaseReport,
   Rule,
   ScenarioPlan,
+  ResourcesReport,
   ScenarioReport,
+  ServerProfile,
   Totals,
   Verdict,
 } from './model.js';
+import { crossCheck } from './crosscheck.js';
 import {
   K6_METRICS,
   RULE_METRICS,
   boundOf,
   gatingTiers,
+  isServerSideRule,
   meets,
   ruleThreshold,
   scopeLabel,
@@ -41,6 +45,10 @@ export interface ConvertContext {
   files: ScenarioReport['files'];
   /** Extra lines for the notes (e.g. that the server and k6 share the machine's cores). */
   notes?: string[];
+  /** The server's process during the scenario, when it could be watched. */
+  resources?: ResourcesReport | null;
+  /** The server's counters before and after, when it exports them. */
+  prometheus?: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
 }
 
 function metric(summary: K6Summary, key: string): K6Metric | undefined {
@@ -143,7 +151,19 @@ interface Figures {
   latencyMs: Latency;
 }
 
-function measure(rule: Rule, whole: Figures, durationSec: number, phases: PhaseReport[], endpoints: EndpointReport[]): number | null {
+function measure(rule: Rule, whole: Figures, durationSec: number, phases: PhaseReport[], endpoints: EndpointReport[], resources: ResourcesReport | null): number | null {
+  switch (rule.metric) {
+    case 'memory_overhead_mb':
+      return resources?.overheadMb ?? null;
+    case 'cpu_avg_pct':
+      return resources?.cpuAvgPctOfAllCores ?? null;
+    case 'rss_growth_mb_per_1000_requests':
+      return resources?.leak?.slopeMbPer1000Requests ?? null;
+    case 'p95_drift_ms':
+      return resources?.drift?.growthMs ?? null;
+    default:
+      break;
+  }
   const figures: Figures | undefined =
     rule.endpoint !== undefined
       ? endpoints.find((e) => e.name === rule.endpoint)
@@ -162,13 +182,15 @@ function measure(rule: Rule, whole: Figures, durationSec: number, phases: PhaseR
       return figures.errorRatePct;
     case 'throughput':
       return durationSec > 0 ? figures.totals.successes / durationSec : null;
+    default:
+      return null;
   }
 }
 
-function ruleVerdicts(plan: ScenarioPlan, summary: K6Summary, measured: (rule: Rule) => number | null): Verdict[] {
+function ruleVerdicts(plan: ScenarioPlan, summary: K6Summary, rules: readonly Rule[], measured: (rule: Rule) => number | null): Verdict[] {
   const gating = new Set<Tier>(gatingTiers(plan.gate));
   const verdicts: Verdict[] = [];
-  for (const rule of plan.thresholds.rules) {
+  for (const rule of rules) {
     for (const tier of ['acceptable', 'target'] as const) {
       const bound = boundOf(rule, tier);
       if (bound === undefined) continue;
@@ -262,12 +284,27 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
     errorRatePct: pct(totals.failures, totals.requests),
     latencyMs: latencyOf(metric(summary, K6_METRICS.latency)),
   };
+  const resources = ctx.resources ?? null;
+  const notes = [...plan.notes];
+  // A server whose process is not known (another machine, --no-server without --server-pid) cannot
+  // be judged on memory or CPU: its rules are left out and said so, neither passed nor failed.
+  const rules = plan.thresholds.rules.filter((rule) => {
+    if (!isServerSideRule(rule) || resources !== null) return true;
+    notes.push(`Rule '${rule.id}' (${RULE_METRICS[rule.metric].label}) was not judged: the server's process was not watched (give --server-pid with --no-server).`);
+    return false;
+  });
   const verdicts = [
-    ...ruleVerdicts(plan, summary, (rule) => measure(rule, whole, durationSec, phases, endpoints)),
+    ...ruleVerdicts(plan, summary, rules, (rule) => measure(rule, whole, durationSec, phases, endpoints, resources)),
     ...recoveryVerdicts(plan, phases),
   ];
+  const prometheus =
+    ctx.prometheus == null
+      ? null
+      : { profile: ctx.prometheus.profile.name, deltas: ctx.prometheus.deltas, crossCheck: crossCheck(ctx.prometheus.profile, ctx.prometheus.deltas, endpoints, summary) };
+  for (const c of prometheus?.crossCheck ?? []) {
+    if (!c.agree) notes.push(`Server counter ${c.serverMetric} (${c.what}) disagrees with k6: ${c.note}.`);
+  }
 
-  const notes = [...plan.notes];
   if (totals.dropped > 0) {
     notes.push(`${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations); they count as failures.`);
   }
@@ -302,6 +339,8 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
     verdicts,
     notes,
     files: ctx.files,
+    resources,
+    prometheus,
   };
 }
 

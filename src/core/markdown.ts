@@ -110,6 +110,22 @@ function errorsSection(r: Report): string[] {
   return ['### Errors', '', ...items.map((i) => `- ${i.replace(/\r?\n/g, '\n  ')}`)];
 }
 
+/** The server's process per scenario, and links to the plots (relative to the report folder). */
+function serverSection(scenarios: readonly ScenarioReport[]): string[] {
+  const watched = scenarios.filter((s) => s.resources != null || (s.files.plots?.length ?? 0) > 0);
+  if (watched.length === 0) return [];
+  const v = (n: number | null | undefined, unit: string): string => (n == null ? 'n/a' : `${f2(n)}${unit}`);
+  const lines = ['### Server', '', '| scenario | RSS overhead | peak RSS | CPU avg (all cores) | leak (MB/1000 req) | p95 drift | plots |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |'];
+  for (const s of watched) {
+    const r = s.resources;
+    const plots = (s.files.plots ?? []).map((p) => `[${escapeCell(p.split('/').pop() ?? p)}](${p})`).join(' ');
+    lines.push(
+      `| ${escapeCell(label(s))} | ${v(r?.overheadMb, ' MB')} | ${v(r?.peakRssMb, ' MB')} | ${v(r?.cpuAvgPctOfAllCores, '%')} | ${v(r?.leak?.slopeMbPer1000Requests, '')} | ${v(r?.drift?.growthMs, ' ms')} | ${plots} |`,
+    );
+  }
+  return lines;
+}
+
 function notesSection(scenarios: readonly ScenarioReport[]): string[] {
   const withNotes = scenarios.filter((s) => s.notes.length > 0);
   if (withNotes.length === 0) return [];
@@ -137,6 +153,7 @@ export function renderMarkdown(report: Report): string {
     report.scenarios.length === 0 ? ['No scenario ran.'] : scenarioTable(report.scenarios),
     failedGatesSection(report.scenarios),
     errorsSection(report),
+    serverSection(report.scenarios),
     notesSection(report.scenarios),
   ];
   return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n') + '\n';

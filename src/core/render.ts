@@ -85,6 +85,31 @@ function breakdown(s: ScenarioReport): string[] {
   return lines;
 }
 
+function serverLines(s: ScenarioReport): string[] {
+  const lines: string[] = [];
+  const r = s.resources;
+  const mb = (v: number | null): string => (v === null ? 'n/a' : `${f2(v)} MB`);
+  const pct = (v: number | null): string => (v === null ? 'n/a' : `${f2(v)}%`);
+  if (r != null) {
+    lines.push(`Server process (${r.target}, ${r.samples} samples every ${r.intervalMs} ms during the load):`);
+    lines.push(`  memory: baseline ${mb(r.baselineRssMb)}, peak ${mb(r.peakRssMb)}, final ${mb(r.finalRssMb)}, overhead ${mb(r.overheadMb)}`);
+    lines.push(
+      `  CPU: average ${pct(r.cpuAvgPctOfOneCore)} of one core (${pct(r.cpuAvgPctOfAllCores)} of all ${r.cores} cores), peak ${pct(r.cpuPeakPctOfOneCore)} of one core`,
+    );
+    if (r.leak !== null) lines.push(`  leak check: ${r.leak.reason}`);
+    if (r.drift !== null) {
+      lines.push(`  latency drift: p95 ${f2(r.drift.firstP95Ms)} ms in the first third, ${f2(r.drift.lastP95Ms)} ms in the last (${r.drift.growthMs >= 0 ? '+' : ''}${f2(r.drift.growthMs)} ms)`);
+    }
+  }
+  const p = s.prometheus;
+  if (p != null && p.crossCheck.length > 0) {
+    lines.push(`Server counters (${p.profile} profile, GET /metrics before and after):`);
+    for (const c of p.crossCheck) lines.push(`  ${c.serverMetric} (${c.what}): server ${c.serverDelta ?? 'n/a'}, k6 ${c.k6Count} - ${c.agree ? 'agree' : 'DISAGREE'}`);
+  }
+  if (s.files.plots !== undefined && s.files.plots.length > 0) lines.push(`Plots: ${s.files.plots.join(', ')}`);
+  return lines;
+}
+
 export function renderScenario(s: ScenarioReport): string {
   const lines = [`--- ${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}: ${s.description} ---`];
   if (s.status === 'error') lines.push(`ERROR: ${s.error ?? 'the scenario did not run'}`);
@@ -95,6 +120,8 @@ export function renderScenario(s: ScenarioReport): string {
   }
   const bd = breakdown(s);
   if (bd.length > 0) lines.push('', ...bd);
+  const server = serverLines(s);
+  if (server.length > 0) lines.push('', ...server);
   const failedChecks = s.checks.filter((c) => c.fails > 0);
   if (failedChecks.length > 0) {
     lines.push('', 'Failed checks:', ...failedChecks.map((c) => `  ${c.name}: ${c.fails} of ${c.passes + c.fails}`));

@@ -14,12 +14,15 @@ export const K6_METRICS = {
   requestFailed: 'request_failed',
   /** Counter: +1 per successful request; its k6 `rate` is successful requests per second. */
   requestsOk: 'requests_ok',
+  /** Counter: tokens generated, as the response bodies say (num_generated). */
+  tokens: 'tokens_generated',
   latency: 'http_req_duration',
   dropped: 'dropped_iterations',
 } as const;
 
 interface MetricSpec {
-  k6Metric: string;
+  /** null: measured on the server's process by the runner, not by k6 (no k6 threshold). */
+  k6Metric: string | null;
   stat: string;
   op: '<' | '>';
   unit: string;
@@ -34,7 +37,16 @@ export const RULE_METRICS: Record<Rule['metric'], MetricSpec> = {
   latency_p99: { k6Metric: K6_METRICS.latency, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 latency', toK6: (b) => b },
   error_rate: { k6Metric: K6_METRICS.requestFailed, stat: 'rate', op: '<', unit: '%', label: 'error rate', toK6: (b) => b / 100 },
   throughput: { k6Metric: K6_METRICS.requestsOk, stat: 'rate', op: '>', unit: 'req/s', label: 'throughput', toK6: (b) => b },
+  memory_overhead_mb: { k6Metric: null, stat: '', op: '<', unit: 'MB', label: 'server memory overhead (peak - baseline RSS)', toK6: (b) => b },
+  cpu_avg_pct: { k6Metric: null, stat: '', op: '<', unit: '% of all cores', label: 'server CPU, average', toK6: (b) => b },
+  rss_growth_mb_per_1000_requests: { k6Metric: null, stat: '', op: '<', unit: 'MB/1000 req', label: 'server RSS growth (leak check)', toK6: (b) => b },
+  p95_drift_ms: { k6Metric: null, stat: '', op: '<', unit: 'ms', label: 'p95 drift (last third - first third)', toK6: (b) => b },
 };
+
+/** Rules judged on the server's process (resources), not on k6's metrics. */
+export function isServerSideRule(rule: Pick<Rule, 'metric'>): boolean {
+  return RULE_METRICS[rule.metric].k6Metric === null;
+}
 
 export interface Scope {
   endpoint?: string | undefined;
@@ -68,6 +80,7 @@ export function ruleThreshold(rule: Rule, tier: Tier): K6Threshold | null {
   const bound = boundOf(rule, tier);
   if (bound === undefined) return null;
   const spec = RULE_METRICS[rule.metric];
+  if (spec.k6Metric === null) return null;
   return {
     key: selector(spec.k6Metric, { endpoint: rule.endpoint, phase: rule.phase }),
     expression: `${spec.stat}${spec.op}${spec.toK6(bound)}`,
@@ -93,7 +106,10 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix'>): 
     if (withDropped) out.push({ key: selector(K6_METRICS.dropped, scope), expression: 'count>=0' });
   };
   for (const phase of plan.phases) add({ phase: phase.name }, true);
-  for (const entry of plan.mix) add({ endpoint: entry.endpoint }, false);
+  for (const entry of plan.mix) {
+    add({ endpoint: entry.endpoint }, false);
+    out.push({ key: selector(K6_METRICS.tokens, { endpoint: entry.endpoint }), expression: 'count>=0' });
+  }
   return out;
 }
 
@@ -129,6 +145,9 @@ export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: stri
     ids.add(rule.id);
     if (rule.endpoint !== undefined && rule.phase !== undefined) {
       problems.push({ path: at, expected: 'either endpoint or phase, not both', found: `endpoint '${rule.endpoint}' and phase '${rule.phase}'` });
+    }
+    if (isServerSideRule(rule) && (rule.endpoint !== undefined || rule.phase !== undefined)) {
+      problems.push({ path: at, expected: `no endpoint or phase on ${rule.metric} (it is measured on the server's process over the whole scenario)`, found: `endpoint ${rule.endpoint ?? '-'}, phase ${rule.phase ?? '-'}` });
     }
     if (rule.metric === 'throughput' && rule.phase !== undefined) {
       problems.push({ path: `${at}/phase`, expected: 'no phase on a throughput rule (throughput is over the whole run)', found: `'${rule.phase}'` });

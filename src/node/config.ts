@@ -39,6 +39,10 @@ export interface RunConfig {
   runs: number;
   /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
   k6Outputs: string[];
+  /** With --no-server: the server's process, so its memory and CPU can be watched. */
+  serverPid: number | null;
+  /** profiles/<name>.json or a file: what the server's /metrics counters count; null: no scrape. */
+  serverProfile: string | null;
   cacheDir: string;
   help: boolean;
 }
@@ -63,6 +67,9 @@ options:
   --k6-out URI           also send k6's metrics to this output (k6 run --out), repeatable,
                          e.g. experimental-prometheus-rw
   --no-dashboard         do not export k6's web dashboard report (dashboard.html)
+  --server-pid PID       with --no-server: watch this process's memory and CPU during the load
+  --server-profile NAME  server profile (profiles/NAME.json or a file) for the /metrics cross-check;
+                         default realizar, 'none' to skip the scrape
   --help                 this text
 
 environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);
@@ -80,6 +87,11 @@ function parsePort(flag: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 65535) invalid(flag, 'a port number from 1 to 65535', text);
   return n;
+}
+
+function parseServerPid(text: string, manageServer: boolean): number {
+  if (manageServer) invalid('--server-pid', '--no-server beside it (a server this run starts is watched anyway)', text);
+  return parseCount('--server-pid', text, 4194304);
 }
 
 function parseCount(flag: string, text: string, max: number): number {
@@ -113,7 +125,7 @@ export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--server-pid', '--server-profile']);
 const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--no-dashboard', '--help']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['--k6-out']);
@@ -222,6 +234,8 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     healthTimeoutSec: healthText === undefined ? 120 : parsePositive('--health-timeout', healthText),
     allowRemote: bools.has('--allow-remote'),
     dashboard: !bools.has('--no-dashboard'),
+    serverPid: values.has('--server-pid') ? parseServerPid(values.get('--server-pid')!, manageServer) : null,
+    serverProfile: values.get('--server-profile') === 'none' ? null : (values.get('--server-profile') ?? 'realizar'),
     runs: values.has('--runs') ? parseCount('--runs', values.get('--runs')!, 100) : 1,
     k6Outputs: (repeated.get('--k6-out') ?? []).map((o) => {
       if (o.trim() === '' || /\s/.test(o)) invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);

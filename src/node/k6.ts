@@ -27,6 +27,8 @@ export interface K6RunOptions {
   onStart?: (child: Child) => void;
 }
 
+export const SAMPLES_FILE = 'samples.csv.gz';
+
 export function k6Args(o: K6RunOptions): string[] {
   const env: Record<string, string> = {
     BASE_URL: o.baseUrl,
@@ -42,6 +44,9 @@ export function k6Args(o: K6RunOptions): string[] {
     // k6's REST API would take port 6565 and collide with any other k6 running here; we do not use it.
     '--address',
     '127.0.0.1:0',
+    // Every request's time and latency, for drift, the leak check and latency-over-time plots.
+    '--out',
+    `csv=${path.join(o.outDir, SAMPLES_FILE)}`,
     ...o.outputs.flatMap((out) => ['--out', out]),
     ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
     o.script,
@@ -68,7 +73,7 @@ export function dashboardEnv(file: string | null): Record<string, string> {
 export async function runK6(o: K6RunOptions): Promise<ExitInfo> {
   const log = createWriteStream(path.join(o.outDir, 'k6.log'));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
-  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true', ...dashboardEnv(o.dashboardFile) }), cwd: o.outDir });
+  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true', K6_CSV_TIME_FORMAT: 'unix_milli', ...dashboardEnv(o.dashboardFile) }), cwd: o.outDir });
   o.onStart?.(child);
   child.onOutput((chunk) => {
     log.write(chunk);

@@ -16,6 +16,9 @@ import { validateK6Summary, validateScenarioPlan } from '../generated/file-valid
 import { isLoopback, type RunConfig } from './config.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
 import { runK6 } from './k6.js';
+import { loadServerProfile, ServerMonitor } from './monitor.js';
+import { processExists, type SampleTarget } from './resources.js';
+import { ValidationError } from '../core/errors/ValidationError.js';
 import { log } from './log.js';
 import { ROOT, shown } from './paths.js';
 import { shellJoin, stopChild, type Child } from './processes.js';
@@ -110,17 +113,19 @@ async function runScenario(
   k6: ResolvedTool,
   control: RunControl,
   repeat: number,
+  monitor: ServerMonitor,
 ): Promise<ScenarioReport> {
   const outDir = path.join(dir, 'k6', config.runs > 1 ? `${name}-${repeat}` : name);
   await mkdir(outDir, { recursive: true });
   const dashboardFile = config.dashboard ? path.join(outDir, 'dashboard.html') : null;
-  const files = {
+  const files: ScenarioReport['files'] = {
     summary: path.relative(dir, path.join(outDir, 'summary.json')),
     plan: path.relative(dir, path.join(outDir, 'plan.json')),
     dashboard: dashboardFile === null ? null : path.relative(dir, dashboardFile),
   };
   const which = config.runs > 1 ? ` (run ${repeat} of ${config.runs})` : '';
   log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);
+  const watch = await monitor.beforeScenario();
   const exit = await runK6({
     k6: k6.path,
     script,
@@ -137,6 +142,7 @@ async function runScenario(
     },
   });
   control.k6 = null;
+  const watched = await monitor.afterScenario(watch, outDir, dir);
 
   const code = exit.code;
   const status: ScenarioReport['status'] = control.interrupted
@@ -152,6 +158,7 @@ async function runScenario(
   const summaryFile = path.join(outDir, 'summary.json');
   const planFile = path.join(outDir, 'plan.json');
   if (dashboardFile !== null && !existsSync(dashboardFile)) files.dashboard = null;
+  if (watched.plots.length > 0) files.plots = watched.plots;
   const withRepeat = (s: ScenarioReport): ScenarioReport => (config.runs > 1 ? { ...s, repeat } : s);
   if (!existsSync(summaryFile) || !existsSync(planFile)) {
     return withRepeat(
@@ -165,7 +172,7 @@ async function runScenario(
   }
   const summary = assertValid(validateK6Summary, await readJson(summaryFile), shown(summaryFile)) as K6Summary;
   const plan = assertValid(validateScenarioPlan, await readJson(planFile), shown(planFile)) as ScenarioPlan;
-  return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files }));
+  return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files, resources: watched.resources, prometheus: watched.prometheus }));
 }
 
 export async function runLoadTest(config: RunConfig, control: RunControl, bundleDir: string): Promise<RunResult> {
@@ -177,6 +184,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
     log.warn(`loading ${targetHost}, which is not on this machine (--allow-remote)`);
   }
   if (config.manageServer) await assertPortFree(config.host, config.port);
+  const profile = config.serverProfile === null ? null : await loadServerProfile(config.serverProfile);
 
   const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
   log.info(`using k6 ${k6.version} (${k6.origin}: ${k6.path})`);
@@ -194,6 +202,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
   let server: ManagedServer | null = null;
   let version: string | null = null;
   let healthyAfter: boolean | null = null;
+  let monitor: ServerMonitor | null = null;
 
   try {
     if (command !== null) {
@@ -211,6 +220,11 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
     );
     version = health.version;
     log.info(`server healthy at ${config.baseUrl}${version === null ? '' : ` (version ${version})`}`);
+    const target: SampleTarget | null = server !== null ? { kind: 'group', pgid: server.child.pid } : config.serverPid !== null ? { kind: 'pid', pid: config.serverPid } : null;
+    if (target?.kind === 'pid' && !processExists(target.pid)) {
+      throw new ValidationError('--server-pid', [{ path: '', expected: 'the pid of the running server', found: `${target.pid}, which is not running` }]);
+    }
+    monitor = new ServerMonitor(config.baseUrl, target, profile);
 
     // Repetitions are interleaved (every scenario once, then again), so a slow minute of the
     // machine spreads over scenarios instead of falling on all runs of one.
@@ -218,7 +232,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
       for (const name of config.scenarios) {
         if (control.interrupted || server?.unexpectedExit) break;
         try {
-          scenarios.push(await runScenario(name, path.join(bundleDir, `${name}.js`), dir, config, k6, control, repeat));
+          scenarios.push(await runScenario(name, path.join(bundleDir, `${name}.js`), dir, config, k6, control, repeat, monitor));
         } catch (err) {
           errors.push({ scenario: name, message: (err as Error).message });
         }
@@ -228,6 +242,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
   } catch (err) {
     errors.push({ scenario: null, message: (err as Error).message });
   } finally {
+    monitor?.stop();
     if (control.k6 !== null) await stopChild(control.k6, 5_000, 'SIGINT');
     if (server !== null) await stopServer(server);
   }

@@ -9,7 +9,7 @@
  *   node --import tsx test/support/fault-server.ts --port N
  *        [--latency MS | --latency MS:WEIGHT,MS:WEIGHT]   e.g. 20:90,200:10
  *        [--error-every K] [--bad-body-every K] [--reset-every K] [--hang-every K]
- *        [--die-after N] [--never-healthy]
+ *        [--die-after N] [--never-healthy] [--leak-kb-per-request KB]
  *
  * Faults are deterministic: "every K" counts load requests (those k6 sends; the runner's own
  * health probes are not load), and a latency distribution is spread evenly over the requests, so
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'hang-every': { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
     'never-healthy': { type: 'boolean', default: false },
+    'leak-kb-per-request': { type: 'string', default: '0' },
   },
 });
 if (values.port === undefined) throw new Error('--port is required');
@@ -38,6 +39,9 @@ const badBodyEvery = every('bad-body-every');
 const resetEvery = every('reset-every');
 const hangEvery = every('hang-every');
 const dieAfter = every('die-after');
+const leakKb = every('leak-kb-per-request');
+/** A planted leak: memory kept for every load request, touched so that it is resident. */
+const leaked: Buffer[] = [];
 
 /** Latency per load request: smooth weighted round-robin over the distribution's buckets. */
 const buckets = values.latency.split(',').map((part) => {
@@ -96,6 +100,7 @@ const server = http.createServer((req, res) => {
     counts.byPath[path] = (counts.byPath[path] ?? 0) + 1;
     const isLoad = (req.headers['user-agent'] ?? '').includes('k6');
     const n = isLoad ? ++counts.load.received : 0;
+    if (isLoad && leakKb > 0) leaked.push(Buffer.allocUnsafe(leakKb * 1024).fill(n % 251));
     const hit = (k: number): boolean => isLoad && k > 0 && n % k === 0;
 
     const answer = (status: number, payload: unknown, kind: 'ok' | 'error5xx' | 'badBody' | null): void => {

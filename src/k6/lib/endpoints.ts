@@ -20,7 +20,13 @@ export interface Endpoint {
   body: (n: number) => Record<string, unknown> | null;
   /** True when the parsed 200 body is what this endpoint promises for that request. */
   accepts: (body: unknown, request: Record<string, unknown> | null) => boolean;
+  /** Tokens generated, from an accepted body (the server's own count, num_generated). */
+  tokens: (body: unknown) => number;
 }
+
+const none = (): number => 0;
+const generated = (body: unknown): number => (body as { num_generated: number }).num_generated;
+const generatedInBatch = (body: unknown): number => (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
 
 // The seed's configurations (load-testing.md, Test Scenarios 2-5).
 const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
@@ -37,6 +43,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     path: '/health',
     body: () => null,
     accepts: (body) => validateHealthResponse(body),
+    tokens: none,
   },
   tokenize: {
     name: 'tokenize',
@@ -44,6 +51,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     path: '/tokenize',
     body: () => ({ text: 'Hello world test message' }),
     accepts: (body) => validateTokenizeResponse(body),
+    tokens: none,
   },
   generate: {
     name: 'generate',
@@ -51,6 +59,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     path: '/generate',
     body: () => ({ prompt: 'Hello', ...GENERATE_PARAMS }),
     accepts: (body) => validateGenerateResponse(body),
+    tokens: generated,
   },
   'batch-tokenize': {
     name: 'batch-tokenize',
@@ -58,6 +67,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     path: '/batch/tokenize',
     body: (n) => ({ texts: Array.from({ length: BATCH_TEXTS }, (_, i) => `Text ${i + 1} batch ${n}`) }),
     accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
+    tokens: none,
   },
   'batch-generate': {
     name: 'batch-generate',
@@ -65,5 +75,6 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     path: '/batch/generate',
     body: (n) => ({ prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => `Prompt ${i + 1} batch ${n}`), ...GENERATE_PARAMS }),
     accepts: (body, request) => validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
+    tokens: generatedInBatch,
   },
 };

@@ -12,6 +12,7 @@ import type { Endpoint } from './endpoints.js';
 // Custom metrics must be created in init code.
 const requestFailed = new Rate(K6_METRICS.requestFailed);
 const requestsOk = new Counter(K6_METRICS.requestsOk);
+const tokens = new Counter(K6_METRICS.tokens);
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
@@ -35,10 +36,14 @@ export function send(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec:
   const statusOk = res.status === 200;
   check(res, { [`${endpoint.name} status is 200`]: () => statusOk }, tags);
   let ok = statusOk;
+  let body: unknown;
   if (statusOk && validateBodies) {
-    ok = endpoint.accepts(parse(res.body), request);
+    body = parse(res.body);
+    ok = endpoint.accepts(body, request);
     check(res, { [`${endpoint.name} body matches its schema`]: () => ok }, tags);
   }
   requestFailed.add(!ok, tags);
   if (ok) requestsOk.add(1, tags);
+  // Only a body that passed its schema is read for its token count.
+  if (ok && body !== undefined) tokens.add(endpoint.tokens(body), tags);
 }
