@@ -14,7 +14,7 @@ const within = (measured: number | undefined, truth: number): boolean =>
   measured !== undefined && Math.abs(measured - truth) <= Math.max(truth * 0.05, 2);
 
 describe('measurement truth', () => {
-  it('percentiles match a known latency distribution and counts match the server exactly', async () => {
+  it('percentiles match a known latency distribution and counts match the server exactly', async (t) => {
     const port = await freePort();
     const out = await tempDir('truth');
     // Started by the test (not the runner) so its counts can be read after the run.
@@ -34,6 +34,7 @@ describe('measurement truth', () => {
       assert.equal(s?.totals.successes, counts.load.ok);
       assert.equal(s?.totals.failures, s!.totals.requests - counts.load.ok);
       assert.equal(s?.totals.dropped, 0);
+      t.diagnostic(`measured p50 ${l?.p50} ms, p95 ${l?.p95} ms, p99 ${l?.p99} ms; injected 20 ms (90 %) and 200 ms (10 %)`);
       assert.ok(within(l?.p50, 20), `p50 ${l?.p50} ms, truth 20 ms`);
       assert.ok(within(l?.p95, 200), `p95 ${l?.p95} ms, truth 200 ms`);
       assert.ok(within(l?.p99, 200), `p99 ${l?.p99} ms, truth 200 ms`);

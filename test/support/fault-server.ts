@@ -61,6 +61,21 @@ function nextLatency(): number {
   return buckets[best]!.ms;
 }
 
+/**
+ * Answer `ms` after now, to within a fraction of a millisecond: a plain setTimeout fires a
+ * millisecond or two late on a busy machine, which would make the injected "truth" itself wrong.
+ * The timer covers most of the wait; the event loop is then polled (not blocked) until the moment.
+ */
+function after(ms: number, fn: () => void): void {
+  const due = performance.now() + ms;
+  const poll = (): void => {
+    if (performance.now() >= due) fn();
+    else setImmediate(poll);
+  };
+  if (ms > 3) setTimeout(poll, ms - 3);
+  else poll();
+}
+
 const counts = {
   /** Every request, probes included. */
   received: 0,
@@ -104,7 +119,7 @@ const server = http.createServer((req, res) => {
     const hit = (k: number): boolean => isLoad && k > 0 && n % k === 0;
 
     const answer = (status: number, payload: unknown, kind: 'ok' | 'error5xx' | 'badBody' | null): void => {
-      setTimeout(() => {
+      after(isLoad ? nextLatency() : 0, () => {
         res.statusCode = status;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(payload));
@@ -113,7 +128,7 @@ const server = http.createServer((req, res) => {
           process.stderr.write(`fault-server: dying after ${n} requests as asked\n`);
           process.exit(3);
         }
-      }, isLoad ? nextLatency() : 0);
+      });
     };
 
     if (path === '/health' && values['never-healthy']) return answer(503, { error: 'not ready (as asked)' }, null);
