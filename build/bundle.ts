@@ -18,11 +18,24 @@ function thresholdsFrom(dir: string): esbuild.Plugin {
 }
 
 export async function bundleScenarios(names: readonly string[], outDir: string, thresholdsDir: string | null): Promise<string[]> {
-  const entryPoints = names.map((n) => path.join(SCENARIO_DIR, `${n}.ts`));
+  return bundleEntries(
+    names.map((n) => path.join(SCENARIO_DIR, `${n}.ts`)),
+    outDir,
+    { plugins: thresholdsDir === null ? [] : [thresholdsFrom(thresholdsDir)] },
+  );
+}
+
+/** Bundle k6 entry points (scenarios, or the benchmark's) into outDir, one script each. */
+export async function bundleEntries(
+  entryPoints: readonly string[],
+  outDir: string,
+  extra: { plugins?: esbuild.Plugin[]; define?: Record<string, string> } = {},
+): Promise<string[]> {
   await esbuild.build({
-    entryPoints,
+    entryPoints: [...entryPoints],
     outdir: outDir,
-    plugins: thresholdsDir === null ? [] : [thresholdsFrom(thresholdsDir)],
+    plugins: extra.plugins ?? [],
+    define: extra.define ?? {},
     bundle: true,
     // k6 runs scripts in its own VM (Sobek), not Node: no Node built-ins, no Node resolution rules.
     platform: 'browser',
@@ -36,5 +49,5 @@ export async function bundleScenarios(names: readonly string[], outDir: string, 
     legalComments: 'none',
     logLevel: 'warning',
   });
-  return names.map((n) => path.join(outDir, `${n}.js`));
+  return entryPoints.map((e) => path.join(outDir, `${path.basename(e, path.extname(e))}.js`));
 }

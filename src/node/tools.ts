@@ -135,7 +135,8 @@ export async function resolveK6(opts: { flagPath: string | null; cacheDir: strin
     log.info(`k6 on PATH (${fromPath}, ${version ?? 'version unknown'}) is older than v${K6_MIN_MAJOR}; using the pinned build instead`);
   }
   const cached = k6CachePath(opts.cacheDir);
-  if (existsSync(cached)) return { path: cached, version: (await k6Version(cached)) ?? K6_VERSION, origin: 'cache' };
+  // The cache is keyed by version: no need to start k6 (a 70 MB binary) just to ask it.
+  if (existsSync(cached)) return { path: cached, version: K6_VERSION, origin: 'cache' };
 
   const go = await onPath('go');
   if (go === null) {
