@@ -4,25 +4,14 @@
  * Ctrl-C / SIGTERM: the first stops k6 gracefully (its summary is kept and the report written,
  * marked interrupted); a second one kills every child at once.
  */
-import { ValidationError } from '../core/errors/ValidationError.js';
 import { EXIT } from '../core/outcome.js';
 import { parseRunConfig, USAGE } from './config.js';
+import { describeError, exitCodeOf } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { killAllNow, liveChildren, signalGroup } from './processes.js';
 import { runLoadTest, type RunControl } from './run.js';
 import { listScenarios } from './scenarios.js';
-
-function exitCodeOf(err: unknown): number {
-  const code = (err as { exitCode?: unknown }).exitCode;
-  return typeof code === 'number' ? code : EXIT.error;
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof ValidationError) return `invalid input: ${err.message}`;
-  if (err instanceof Error) return err.name === 'Error' ? (err.stack ?? err.message) : err.message;
-  return String(err);
-}
 
 export async function main(argv: readonly string[]): Promise<number> {
   const control: RunControl = { interrupted: false, k6: null };

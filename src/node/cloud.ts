@@ -13,12 +13,12 @@
 import { createWriteStream } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
-import { ValidationError } from '../core/errors/ValidationError.js';
 import { EXIT, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
 import { createArchive } from './archive.js';
 import { childEnv, isLoopback } from './config.js';
 import { CloudError } from './errors/CloudError.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
+import { describeError, exitCodeOf } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { killAllNow, shellJoin, signalGroup, spawnGroup, stopChild, type Child, type ExitInfo } from './processes.js';
@@ -143,17 +143,6 @@ interface CloudRecord {
 interface Control {
   interrupted: boolean;
   k6: Child | null;
-}
-
-function exitCodeOf(err: unknown): number {
-  const code = (err as { exitCode?: unknown }).exitCode;
-  return typeof code === 'number' ? code : EXIT.error;
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof ValidationError) return `invalid input: ${err.message}`;
-  if (err instanceof Error) return err.name === 'Error' ? (err.stack ?? err.message) : err.message;
-  return String(err);
 }
 
 /** Where a target is, and whether this command may load it. */

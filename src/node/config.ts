@@ -283,13 +283,7 @@ export class Secret {
 /** http(s) URL without trailing slashes; the host is returned for the loopback checks. */
 function parseBaseUrl(flag: string, text: string | undefined): { baseUrl: string; host: string } {
   const value = text ?? 'http://127.0.0.1:8080';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return invalid(flag, 'an absolute http:// or https:// URL', value);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(flag, 'an http:// or https:// URL', value);
+  const url = parseUrl(flag, value);
   if (/[\s'"]/.test(value)) invalid(flag, 'a URL without spaces or quotes', value);
   return { baseUrl: value.replace(/\/+$/, ''), host: url.hostname.replace(/^\[|\]$/g, '') };
 }

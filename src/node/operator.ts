@@ -13,6 +13,7 @@ import { EXIT } from '../core/outcome.js';
 import { assertValid } from '../core/schema-errors.js';
 import { validateK6OperatorTestRun } from '../generated/file-validators.cjs';
 import { createArchive, inspectArchive } from './archive.js';
+import { describeError, exitCodeOf } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { killAllNow } from './processes.js';
@@ -27,17 +28,6 @@ export const MANIFESTS_FILE = 'manifests.yaml';
 export function runnerImageFor(k6Version: string): string | null {
   const m = /^v(\d+\.\d+\.\d+)$/.exec(k6Version);
   return m === null ? null : `grafana/k6:${m[1]!}`;
-}
-
-function exitCodeOf(err: unknown): number {
-  const code = (err as { exitCode?: unknown }).exitCode;
-  return typeof code === 'number' ? code : EXIT.error;
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof ValidationError) return `invalid input: ${err.message}`;
-  if (err instanceof Error) return err.name === 'Error' ? (err.stack ?? err.message) : err.message;
-  return String(err);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

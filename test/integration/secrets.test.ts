@@ -3,20 +3,9 @@
  * anywhere — terminal output, logs, reports, raw summaries.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { freePort, removeDir, runCli, tempDir } from '../support/cli.js';
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(full)));
-    else if (e.isFile()) out.push(full);
-  }
-  return out;
-}
+import { filesUnder, freePort, removeDir, runCli, tempDir } from '../support/cli.js';
 
 describe('secrets', () => {
   it('tokens in the environment appear in no output, log or report of a run', async () => {

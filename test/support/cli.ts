@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,12 +35,26 @@ export async function tempDir(label: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `realizar-k6-test-${label}-`));
 }
 
+/** Start an entry point (scripts/<entry>.ts) with `env` as its whole environment. */
+export function startEntry(entry: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', `${entry}.ts`), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Run an entry point to the end, bounded: killed after `timeoutMs`. */
+export async function runEntry(entry: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000): Promise<CliResult> {
+  const child = startEntry(entry, args, env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    return await collect(child);
+  } finally {
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** The runner (scripts/run.ts), with this process's environment plus `env`. */
 export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'run.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return startEntry('run', args, { ...process.env, ...env });
 }
 
 export function collect(child: ChildProcess): Promise<CliResult> {
@@ -53,14 +67,18 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 
 /** Run the CLI to the end (bounded: killed after `timeoutMs`). */
 export async function runCli(args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const child = startCli(args, opts.env);
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
-  try {
-    return await collect(child);
-  } finally {
-    clearTimeout(timer);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  return runEntry('run', args, { ...process.env, ...opts.env }, opts.timeoutMs);
+}
+
+/** Every file under a folder (for the "no secret in any file" checks). */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await filesUnder(full)));
+    else if (e.isFile()) out.push(full);
   }
+  return out;
 }
 
 /** The run folder's report.json, found through <outDir>/latest. */
