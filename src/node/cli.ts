@@ -6,31 +6,23 @@
  */
 import { EXIT } from '../core/outcome.js';
 import { parseRunConfig, USAGE } from './config.js';
-import { describeError, exitCodeOf } from './exit.js';
+import { describeError, exitCodeOf, onInterrupt } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
-import { killAllNow, liveChildren, signalGroup } from './processes.js';
+import { liveChildren, signalGroup } from './processes.js';
 import { runLoadTest, type RunControl } from './run.js';
 import { listScenarios } from './scenarios.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const control: RunControl = { interrupted: false, k6: null };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (control.interrupted) {
-      log.warn(`${signal} again: killing every child process now`);
-      killAllNow();
-      process.exit(EXIT.interrupted);
-    }
+  const stopHandling = onInterrupt((signal) => {
     control.interrupted = true;
     log.warn(`${signal}: stopping k6 gracefully and writing the report (press Ctrl-C again to kill everything)`);
     for (const child of liveChildren()) {
       if (child === control.k6) signalGroup(child.pid, 'SIGINT');
       else if (child.name !== 'server') signalGroup(child.pid, 'SIGTERM');
     }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', killAllNow);
+  });
 
   try {
     const available = await listScenarios();
@@ -51,7 +43,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`error: ${describeError(err)}`);
     return control.interrupted ? EXIT.interrupted : exitCodeOf(err);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopHandling();
   }
 }

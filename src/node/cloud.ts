@@ -18,10 +18,10 @@ import { createArchive } from './archive.js';
 import { childEnv, isLoopback } from './config.js';
 import { CloudError } from './errors/CloudError.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
-import { describeError, exitCodeOf } from './exit.js';
+import { describeError, exitCodeOf, onInterrupt } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
-import { killAllNow, shellJoin, signalGroup, spawnGroup, stopChild, type Child, type ExitInfo } from './processes.js';
+import { shellJoin, signalGroup, spawnGroup, stopChild, type Child, type ExitInfo } from './processes.js';
 import { createRedactor } from './redact.js';
 import { CLOUD_USAGE, parseCloudConfig, readCloudEnv, type CloudConfig, type CloudEnv } from './config.js';
 import { createRunDir, writeAtomic } from './report-files.js';
@@ -229,20 +229,12 @@ async function runK6Cloud(o: {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const control: Control = { interrupted: false, k6: null };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (control.interrupted) {
-      log.warn(`${signal} again: killing every child process now`);
-      killAllNow();
-      process.exit(EXIT.interrupted);
-    }
+  const stopHandling = onInterrupt((signal) => {
     control.interrupted = true;
     // k6 handles SIGINT by asking the cloud to stop the test run, then exits.
     log.warn(`${signal}: stopping k6 (a cloud test run is asked to stop; press Ctrl-C again to kill k6)`);
     if (control.k6 !== null) signalGroup(control.k6.pid, 'SIGINT');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', killAllNow);
+  });
 
   try {
     const available = await listScenarios();
@@ -332,7 +324,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`error: ${describeError(err)}`);
     return control.interrupted ? EXIT.interrupted : exitCodeOf(err);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopHandling();
   }
 }

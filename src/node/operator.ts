@@ -13,7 +13,7 @@ import { EXIT } from '../core/outcome.js';
 import { assertValid } from '../core/schema-errors.js';
 import { validateK6OperatorTestRun } from '../generated/file-validators.cjs';
 import { createArchive, inspectArchive } from './archive.js';
-import { describeError, exitCodeOf } from './exit.js';
+import { describeError, exitCodeOf, onInterrupt } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { killAllNow } from './processes.js';
@@ -32,14 +32,11 @@ export function runnerImageFor(k6Version: string): string | null {
 
 export async function main(argv: readonly string[]): Promise<number> {
   // Only `k6 archive` and `k6 inspect` run here, briefly; on Ctrl-C they are killed and we stop.
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const stopHandling = onInterrupt((signal) => {
     log.warn(`${signal}: stopping`);
     killAllNow();
     process.exit(EXIT.interrupted);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('exit', killAllNow);
+  });
   try {
     const available = await listScenarios();
     const config = parseOperatorConfig(argv, available);
@@ -111,7 +108,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`error: ${describeError(err)}`);
     return exitCodeOf(err);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stopHandling();
   }
 }
