@@ -112,7 +112,7 @@ function phaseReports(plan: ScenarioPlan, summary: K6Summary): PhaseReport[] {
       plannedRequests: phase.requests,
       totals,
       errorRatePct: pct(totals.failures, totals.requests),
-      latencyMs: latencyOf(metric(summary, selector(K6_METRICS.latency, scope))),
+      latencyMs: latencyOf(metric(summary, selector(plan.latencyMetric ?? K6_METRICS.latency, scope))),
     };
   });
 }
@@ -125,7 +125,7 @@ function endpointReports(plan: ScenarioPlan, summary: K6Summary): EndpointReport
       name: endpoint,
       totals,
       errorRatePct: pct(totals.failures, totals.requests),
-      latencyMs: latencyOf(metric(summary, selector(K6_METRICS.latency, scope))),
+      latencyMs: latencyOf(metric(summary, selector(plan.latencyMetric ?? K6_METRICS.latency, scope))),
     };
   });
 }
@@ -151,8 +151,28 @@ interface Figures {
   latencyMs: Latency;
 }
 
-function measure(rule: Rule, whole: Figures, durationSec: number, phases: PhaseReport[], endpoints: EndpointReport[], resources: ResourcesReport | null): number | null {
+function measure(
+  rule: Rule,
+  whole: Figures,
+  durationSec: number,
+  phases: PhaseReport[],
+  endpoints: EndpointReport[],
+  resources: ResourcesReport | null,
+  summary: K6Summary,
+): number | null {
   switch (rule.metric) {
+    case 'ttft_p50':
+    case 'ttft_p95':
+    case 'ttft_p99':
+    case 'itl_p50':
+    case 'itl_p95':
+    case 'itl_p99':
+    case 'output_tokens_per_second_p50': {
+      // Read as k6 computed it: these Trends have no other source than the streamed requests.
+      const spec = RULE_METRICS[rule.metric];
+      const m = metric(summary, selector(spec.k6Metric!, { endpoint: rule.endpoint, phase: rule.phase }));
+      return m === undefined || (m.values['count'] ?? 0) === 0 ? null : (m.values[spec.stat] ?? null);
+    }
     case 'memory_overhead_mb':
       return resources?.overheadMb ?? null;
     case 'cpu_avg_pct':
@@ -197,7 +217,7 @@ function ruleVerdicts(plan: ScenarioPlan, summary: K6Summary, rules: readonly Ru
       const spec = RULE_METRICS[rule.metric];
       const value = measured(rule);
       const isGating = gating.has(tier);
-      const threshold = isGating ? ruleThreshold(rule, tier) : null;
+      const threshold = isGating ? ruleThreshold(rule, tier, plan.latencyMetric) : null;
       const k6Ok = threshold === null ? null : (metric(summary, threshold.key)?.thresholds?.[threshold.expression]?.ok ?? null);
       const ownPass = value !== null && meets(spec.op, value, bound);
       verdicts.push({
@@ -282,7 +302,7 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
   const whole: Figures = {
     totals,
     errorRatePct: pct(totals.failures, totals.requests),
-    latencyMs: latencyOf(metric(summary, K6_METRICS.latency)),
+    latencyMs: latencyOf(metric(summary, plan.latencyMetric ?? K6_METRICS.latency)),
   };
   const resources = ctx.resources ?? null;
   const notes = [...plan.notes];
@@ -294,7 +314,7 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
     return false;
   });
   const verdicts = [
-    ...ruleVerdicts(plan, summary, rules, (rule) => measure(rule, whole, durationSec, phases, endpoints, resources)),
+    ...ruleVerdicts(plan, summary, rules, (rule) => measure(rule, whole, durationSec, phases, endpoints, resources, summary)),
     ...recoveryVerdicts(plan, phases),
   ];
   const prometheus =
@@ -341,6 +361,30 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
     files: ctx.files,
     resources,
     prometheus,
+    streaming: plan.stream == null ? null : streamingSection(plan.stream.api, summary),
+  };
+}
+
+export const STREAM_METHOD =
+  'Measured in a headless Chromium driven by k6 (k6/browser): fetch() reads the SSE stream and timestamps each chunk with performance.now(). ' +
+  'TTFT is the arrival of the first chunk carrying a token (an empty or role-only chunk is not one); inter-token latency has one sample per token after the first, ' +
+  'a chunk of k tokens after a gap g counting as k samples of g/k; end-to-end is the arrival of the last chunk; output tokens are the server\'s own count ' +
+  "(Realizar's done event num_generated, OpenAI's usage) when given, else the tokens seen; tokens per second is output tokens / end-to-end time.";
+
+function streamingSection(api: 'realizar' | 'openai', summary: K6Summary): ScenarioReport['streaming'] {
+  const tps = metric(summary, K6_METRICS.tokensPerSecond);
+  const tokens = metric(summary, K6_METRICS.tokens);
+  const ttft = latencyOf(metric(summary, K6_METRICS.ttft));
+  return {
+    api,
+    requests: ttft?.samples ?? 0,
+    outputTokens: tokens?.values['count'] ?? 0,
+    countedFrom: api === 'realizar' ? "the server's done event (num_generated)" : "the server's usage.completion_tokens when sent, else the stream's deltas",
+    ttftMs: ttft,
+    itlMs: latencyOf(metric(summary, K6_METRICS.itl)),
+    e2eMs: latencyOf(metric(summary, K6_METRICS.e2e)),
+    outputTokensPerSecond: tps === undefined || (tps.values['count'] ?? 0) === 0 ? null : { p50: tps.values['p(50)'] ?? 0, min: tps.values['min'] ?? 0, max: tps.values['max'] ?? 0 },
+    method: STREAM_METHOD,
   };
 }
 

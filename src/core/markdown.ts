@@ -110,6 +110,19 @@ function errorsSection(r: Report): string[] {
   return ['### Errors', '', ...items.map((i) => `- ${i.replace(/\r?\n/g, '\n  ')}`)];
 }
 
+/** Streamed scenarios: time to first token, inter-token latency, end-to-end, tokens per second. */
+function streamingSection(scenarios: readonly ScenarioReport[]): string[] {
+  const streamed = scenarios.filter((s) => s.streaming != null);
+  if (streamed.length === 0) return [];
+  const p = (l: { p50: number; p95: number; p99: number } | null | undefined): string => (l == null ? 'n/a' : `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`);
+  const lines = ['### Streaming', '', '| scenario | TTFT p50/p95/p99 ms | ITL p50/p95/p99 ms | end-to-end p50/p95/p99 ms | output tokens/s (median) | tokens |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  for (const s of streamed) {
+    const st = s.streaming!;
+    lines.push(`| ${escapeCell(label(s))} | ${p(st.ttftMs)} | ${p(st.itlMs)} | ${p(st.e2eMs)} | ${st.outputTokensPerSecond === null ? 'n/a' : f2(st.outputTokensPerSecond.p50)} | ${st.outputTokens} |`);
+  }
+  return lines;
+}
+
 /** The server's process per scenario, and links to the plots (relative to the report folder). */
 function serverSection(scenarios: readonly ScenarioReport[]): string[] {
   const watched = scenarios.filter((s) => s.resources != null || (s.files.plots?.length ?? 0) > 0);
@@ -153,6 +166,7 @@ export function renderMarkdown(report: Report): string {
     report.scenarios.length === 0 ? ['No scenario ran.'] : scenarioTable(report.scenarios),
     failedGatesSection(report.scenarios),
     errorsSection(report),
+    streamingSection(report.scenarios),
     serverSection(report.scenarios),
     notesSection(report.scenarios),
   ];

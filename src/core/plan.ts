@@ -5,6 +5,7 @@
  */
 import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile } from './model.js';
 import { formatMix, type MixEntry } from './mix.js';
+import { K6_METRICS } from './thresholds.js';
 
 export interface PhaseDefinition {
   name: string;
@@ -31,6 +32,11 @@ export interface ScenarioDefinition {
   /** Whether MIX / --mix may replace the mix (only for scenarios that are mixes by nature). */
   mixable: boolean;
   phases: PhaseDefinition[];
+  /**
+   * A streamed scenario: each request is read as Server-Sent Events in a headless browser driven by
+   * k6 (core k6 has no streaming HTTP client), with this event format.
+   */
+  stream?: { api: 'realizar' | 'openai' };
 }
 
 export interface PlanSettings {
@@ -71,6 +77,11 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
   }
 
   let start = 0;
+  if (def.stream !== undefined) {
+    notes.push(
+      "Streamed requests are read in a headless Chromium that k6's browser module starts for each request: the run's duration and throughput include those starts, so judge the server by the time to first token, inter-token and end-to-end latency.",
+    );
+  }
   if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
   const phases: PlanPhase[] = def.phases.map((scenarioPhase) => {
     const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };
@@ -130,5 +141,7 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
     phases,
     thresholds: { ...thresholds, rules },
     notes,
+    latencyMetric: def.stream === undefined ? K6_METRICS.latency : K6_METRICS.e2e,
+    stream: def.stream ?? null,
   };
 }

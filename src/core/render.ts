@@ -85,6 +85,22 @@ function breakdown(s: ScenarioReport): string[] {
   return lines;
 }
 
+function streamingLines(s: ScenarioReport): string[] {
+  const st = s.streaming;
+  if (st == null) return [];
+  const row = (label: string, l: Latency): string =>
+    l === null ? `  ${label}: no sample` : `  ${label}: p50 ${f2(l.p50)}ms, p95 ${f2(l.p95)}ms, p99 ${f2(l.p99)}ms, max ${f2(l.max)}ms (${l.samples} samples)`;
+  const tps = st.outputTokensPerSecond;
+  return [
+    `Streaming (${st.api} events, ${st.requests} streams with tokens, ${st.outputTokens} output tokens counted from ${st.countedFrom}):`,
+    row('time to first token', st.ttftMs),
+    row('inter-token latency', st.itlMs),
+    row('end-to-end', st.e2eMs),
+    tps === null ? '  output tokens per second: no sample' : `  output tokens per second: median ${f2(tps.p50)} (min ${f2(tps.min)}, max ${f2(tps.max)})`,
+    `  how: ${st.method}`,
+  ];
+}
+
 function serverLines(s: ScenarioReport): string[] {
   const lines: string[] = [];
   const r = s.resources;
@@ -120,6 +136,8 @@ export function renderScenario(s: ScenarioReport): string {
   }
   const bd = breakdown(s);
   if (bd.length > 0) lines.push('', ...bd);
+  const streaming = streamingLines(s);
+  if (streaming.length > 0) lines.push('', ...streaming);
   const server = serverLines(s);
   if (server.length > 0) lines.push('', ...server);
   const failedChecks = s.checks.filter((c) => c.fails > 0);

@@ -18,7 +18,16 @@ export const K6_METRICS = {
   tokens: 'tokens_generated',
   latency: 'http_req_duration',
   dropped: 'dropped_iterations',
+  /** Trends of streamed scenarios, measured in the browser (src/k6/lib/stream.ts), in ms. */
+  ttft: 'stream_ttft',
+  itl: 'stream_itl',
+  e2e: 'stream_e2e',
+  /** Trend: output tokens per second of each streamed request. */
+  tokensPerSecond: 'stream_output_tokens_per_second',
 } as const;
+
+/** Latency rules read this metric unless the plan says another (stream_e2e for streams). */
+export const LATENCY_PLACEHOLDER = '$latency';
 
 interface MetricSpec {
   /** null: measured on the server's process by the runner, not by k6 (no k6 threshold). */
@@ -32,11 +41,18 @@ interface MetricSpec {
 }
 
 export const RULE_METRICS: Record<Rule['metric'], MetricSpec> = {
-  latency_p50: { k6Metric: K6_METRICS.latency, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 latency', toK6: (b) => b },
-  latency_p95: { k6Metric: K6_METRICS.latency, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 latency', toK6: (b) => b },
-  latency_p99: { k6Metric: K6_METRICS.latency, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 latency', toK6: (b) => b },
+  latency_p50: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 latency', toK6: (b) => b },
+  latency_p95: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 latency', toK6: (b) => b },
+  latency_p99: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 latency', toK6: (b) => b },
   error_rate: { k6Metric: K6_METRICS.requestFailed, stat: 'rate', op: '<', unit: '%', label: 'error rate', toK6: (b) => b / 100 },
   throughput: { k6Metric: K6_METRICS.requestsOk, stat: 'rate', op: '>', unit: 'req/s', label: 'throughput', toK6: (b) => b },
+  ttft_p50: { k6Metric: K6_METRICS.ttft, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 time to first token', toK6: (b) => b },
+  ttft_p95: { k6Metric: K6_METRICS.ttft, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 time to first token', toK6: (b) => b },
+  ttft_p99: { k6Metric: K6_METRICS.ttft, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 time to first token', toK6: (b) => b },
+  itl_p50: { k6Metric: K6_METRICS.itl, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 inter-token latency', toK6: (b) => b },
+  itl_p95: { k6Metric: K6_METRICS.itl, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 inter-token latency', toK6: (b) => b },
+  itl_p99: { k6Metric: K6_METRICS.itl, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 inter-token latency', toK6: (b) => b },
+  output_tokens_per_second_p50: { k6Metric: K6_METRICS.tokensPerSecond, stat: 'p(50)', op: '>', unit: 'tokens/s', label: 'median output tokens per second', toK6: (b) => b },
   memory_overhead_mb: { k6Metric: null, stat: '', op: '<', unit: 'MB', label: 'server memory overhead (peak - baseline RSS)', toK6: (b) => b },
   cpu_avg_pct: { k6Metric: null, stat: '', op: '<', unit: '% of all cores', label: 'server CPU, average', toK6: (b) => b },
   rss_growth_mb_per_1000_requests: { k6Metric: null, stat: '', op: '<', unit: 'MB/1000 req', label: 'server RSS growth (leak check)', toK6: (b) => b },
@@ -76,13 +92,20 @@ export interface K6Threshold {
   expression: string;
 }
 
-export function ruleThreshold(rule: Rule, tier: Tier): K6Threshold | null {
+/** The k6 metric a rule reads; latency rules read the plan's latency metric. */
+export function ruleK6Metric(rule: Pick<Rule, 'metric'>, latencyMetric: string = K6_METRICS.latency): string | null {
+  const m = RULE_METRICS[rule.metric].k6Metric;
+  return m === LATENCY_PLACEHOLDER ? latencyMetric : m;
+}
+
+export function ruleThreshold(rule: Rule, tier: Tier, latencyMetric: string = K6_METRICS.latency): K6Threshold | null {
   const bound = boundOf(rule, tier);
   if (bound === undefined) return null;
   const spec = RULE_METRICS[rule.metric];
-  if (spec.k6Metric === null) return null;
+  const k6Metric = ruleK6Metric(rule, latencyMetric);
+  if (k6Metric === null) return null;
   return {
-    key: selector(spec.k6Metric, { endpoint: rule.endpoint, phase: rule.phase }),
+    key: selector(k6Metric, { endpoint: rule.endpoint, phase: rule.phase }),
     expression: `${spec.stat}${spec.op}${spec.toK6(bound)}`,
   };
 }
@@ -97,10 +120,11 @@ export function gatingTiers(gate: Gate): Tier[] {
  * reports a tagged sub-metric only when a threshold names it). The converter reads them to break the
  * figures down per phase and per endpoint.
  */
-export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix'>): K6Threshold[] {
+export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'latencyMetric'>): K6Threshold[] {
   const out: K6Threshold[] = [];
+  const latency = plan.latencyMetric ?? K6_METRICS.latency;
   const add = (scope: Scope, withDropped: boolean): void => {
-    out.push({ key: selector(K6_METRICS.latency, scope), expression: 'max>=0' });
+    out.push({ key: selector(latency, scope), expression: 'max>=0' });
     out.push({ key: selector(K6_METRICS.requestFailed, scope), expression: 'rate>=0' });
     out.push({ key: selector(K6_METRICS.requestsOk, scope), expression: 'count>=0' });
     if (withDropped) out.push({ key: selector(K6_METRICS.dropped, scope), expression: 'count>=0' });
@@ -117,14 +141,14 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix'>): 
  * The `thresholds` option of the k6 script. Expressions that share a metric key are merged into one
  * array: k6 silently drops all but the last of duplicated object keys.
  */
-export function k6Thresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds'>): Record<string, string[]> {
+export function k6Thresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds' | 'latencyMetric'>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const add = (t: K6Threshold | null): void => {
     if (t === null) return;
     const list = (out[t.key] ??= []);
     if (!list.includes(t.expression)) list.push(t.expression);
   };
-  for (const tier of gatingTiers(plan.gate)) for (const rule of plan.thresholds.rules) add(ruleThreshold(rule, tier));
+  for (const tier of gatingTiers(plan.gate)) for (const rule of plan.thresholds.rules) add(ruleThreshold(rule, tier, plan.latencyMetric));
   for (const t of observerThresholds(plan)) add(t);
   return out;
 }

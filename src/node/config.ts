@@ -10,10 +10,11 @@ import path from 'node:path';
 import { describeValue } from '../core/describe.js';
 import { ValidationError } from '../core/errors/ValidationError.js';
 import { parseMix, type MixEntry } from '../core/mix.js';
+import { SEED_ORDER } from './scenarios.js';
 import type { Gate } from '../core/model.js';
 
 export interface RunConfig {
-  /** Scenario names to run, in order ('all' expanded). */
+  /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
   /** Start (and stop) the server; false with --no-server. */
   manageServer: boolean;
@@ -169,7 +170,7 @@ function tokenize(
 }
 
 /**
- * @param argv arguments after the script (first: a scenario name or 'all')
+ * @param argv arguments after the script (first: a scenario name, 'seed' or 'all')
  * @param available scenario names found in src/k6/scenarios, in run order
  */
 export function parseRunConfig(argv: readonly string[], available: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): RunConfig {
@@ -187,10 +188,11 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
   if (positionals.length > 1) invalid('scenario', 'one scenario name', positionals.join(' '));
   let scenarios: string[] = [];
   if (!help) {
-    if (which === undefined) invalid('scenario', `one of ${[...available, 'all'].join(', ')}`, undefined);
+    if (which === undefined) invalid('scenario', `one of ${[...available, 'seed', 'all'].join(', ')}`, undefined);
     if (which === 'all') scenarios = [...available];
+    else if (which === 'seed') scenarios = available.filter((s) => SEED_ORDER.includes(s));
     else if (available.includes(which)) scenarios = [which];
-    else invalid('scenario', `one of ${[...available, 'all'].join(', ')}`, which);
+    else invalid('scenario', `one of ${[...available, 'seed', 'all'].join(', ')}`, which);
   }
 
   const manageServer = !bools.has('--no-server');

@@ -3,7 +3,7 @@
  * src/k6/lib/env.ts) and writes its raw summary and the plan into the scenario's folder from
  * handleSummary. Its output is shown on stderr and kept in k6.log.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { formatMix, type MixEntry } from '../core/mix.js';
 import type { Gate } from '../core/model.js';
@@ -70,10 +70,25 @@ export function dashboardEnv(file: string | null): Record<string, string> {
   };
 }
 
+/** Debian's and Ubuntu's Chromium, for the streamed scenarios' k6 browser module. */
+export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/**
+ * For k6's browser module (streamed scenarios): the machine's Chromium, headless, and without the
+ * sandbox when running as root (Chromium refuses to start sandboxed as root). Background
+ * networking is off: this machine reaches no update or safe-browsing service, nor should a test.
+ */
+export function browserEnv(): Record<string, string> {
+  const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
+  const args = ['disable-background-networking', 'disable-component-update', 'disable-sync', 'no-first-run', 'disable-gpu'];
+  if (process.getuid?.() === 0) args.push('no-sandbox');
+  return { ...(chromium === undefined ? {} : { K6_BROWSER_EXECUTABLE_PATH: chromium }), K6_BROWSER_HEADLESS: 'true', K6_BROWSER_ARGS: args.join(',') };
+}
+
 export async function runK6(o: K6RunOptions): Promise<ExitInfo> {
   const log = createWriteStream(path.join(o.outDir, 'k6.log'));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
-  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true', K6_CSV_TIME_FORMAT: 'unix_milli', ...dashboardEnv(o.dashboardFile) }), cwd: o.outDir });
+  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), { env: childEnv({ K6_NO_COLOR: 'true', K6_CSV_TIME_FORMAT: 'unix_milli', ...dashboardEnv(o.dashboardFile), ...browserEnv() }), cwd: o.outDir });
   o.onStart?.(child);
   child.onOutput((chunk) => {
     log.write(chunk);

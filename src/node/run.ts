@@ -24,6 +24,7 @@ import { ROOT, shown } from './paths.js';
 import { shellJoin, stopChild, type Child } from './processes.js';
 import { createRunDir, linkLatest, writeAtomic, writeReport } from './report-files.js';
 import { assertPortFree, healthyNow, startServer, stopServer, waitForHealth, type ManagedServer } from './server.js';
+import { SEED_ORDER } from './scenarios.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
 
 /** Shared with the signal handler: a first Ctrl-C stops k6 gracefully, the run then winds down. */
@@ -73,6 +74,11 @@ function serverCommand(config: RunConfig, realizar: ResolvedTool | null): string
   if (!config.manageServer) return null;
   if (config.serverCmd !== null) return config.serverCmd.replaceAll('{host}', config.host).replaceAll('{port}', String(config.port));
   return realizarCommand(realizar!.path, config.host, config.port);
+}
+
+/** Run folder label for several scenarios: 'seed' for the seed's seven, else 'all'. */
+function argvLabel(scenarios: readonly string[]): string {
+  return scenarios.length === SEED_ORDER.length && scenarios.every((s, i) => s === SEED_ORDER[i]) ? 'seed' : 'all';
 }
 
 /**
@@ -194,7 +200,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
     log.info(`using realizar ${realizar.version} (${realizar.origin}: ${realizar.path})`);
   }
 
-  const label = config.scenarios.length === 1 ? config.scenarios[0]! : 'all';
+  const label = config.scenarios.length === 1 ? config.scenarios[0]! : argvLabel(config.scenarios);
   const { runId, dir } = await createRunDir(config.outDir, label, startedAt);
   const command = serverCommand(config, realizar);
   const errors: Report['errors'] = [];

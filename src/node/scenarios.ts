@@ -1,6 +1,7 @@
 /**
  * Scenarios are found, not listed: every src/k6/scenarios/<name>.ts is one, with its
- * thresholds/<name>.json. `all` runs the seed's seven in the seed's order, then any others by name.
+ * thresholds/<name>.json. `seed` runs the seed's seven in the seed's order; `all` runs them, then
+ * every other scenario by name (stream among them, which needs Chromium).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +12,8 @@ import type { ThresholdsFile } from '../core/model.js';
 import { validateThresholdsFile } from '../generated/file-validators.cjs';
 import { SCENARIO_DIR, shown, thresholdsFile, THRESHOLDS_DIR } from './paths.js';
 
-const SEED_ORDER = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'sustained', 'spike'];
+/** The seed's seven load tests, in the seed's order: what `npm run load-test` runs. */
+export const SEED_ORDER = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'sustained', 'spike'];
 
 export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
   const names = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));

@@ -17,7 +17,7 @@ describe('the seven seed scenarios against a real Realizar', () => {
     const out = await tempDir('all');
     const port = await freePort();
     try {
-      const run = await runCli(['all', '--scale', '0.1', '--port', String(port), '--out-dir', out]);
+      const run = await runCli(['seed', '--scale', '0.1', '--port', String(port), '--out-dir', out]);
       const { report, dir, text } = await latestReport(out);
 
       assert.equal(run.code, report.exitCode, run.stderr);

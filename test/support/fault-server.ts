@@ -10,6 +10,11 @@
  *        [--latency MS | --latency MS:WEIGHT,MS:WEIGHT]   e.g. 20:90,200:10
  *        [--error-every K] [--bad-body-every K] [--reset-every K] [--hang-every K]
  *        [--die-after N] [--never-healthy] [--leak-kb-per-request KB]
+ *        [--stream-chunks MS:TOKENS,...] [--stream-done N]
+ *
+ * POST /stream/generate answers Server-Sent Events in Realizar's format, one network chunk per
+ * MS:TOKENS item: after MS milliseconds, TOKENS token events in one write (0: an empty chunk, an
+ * SSE comment), then the done event with num_generated (the tokens sent, or --stream-done N).
  *
  * Faults are deterministic: "every K" counts load requests (those k6 sends; the runner's own
  * health probes are not load), and a latency distribution is spread evenly over the requests, so
@@ -30,6 +35,8 @@ const { values } = parseArgs({
     'die-after': { type: 'string', default: '0' },
     'never-healthy': { type: 'boolean', default: false },
     'leak-kb-per-request': { type: 'string', default: '0' },
+    'stream-chunks': { type: 'string', default: '0:5' },
+    'stream-done': { type: 'string' },
   },
 });
 if (values.port === undefined) throw new Error('--port is required');
@@ -101,6 +108,33 @@ function ok(path: string, body: Record<string, unknown>): unknown {
   }
 }
 
+const streamChunks = values['stream-chunks'].split(',').map((part) => {
+  const [ms, tokens] = part.split(':').map(Number);
+  if (!Number.isFinite(ms) || !Number.isInteger(tokens)) throw new Error(`bad --stream-chunks ${values['stream-chunks']}`);
+  return { ms: ms!, tokens: tokens! };
+});
+
+/** One chunk per item of --stream-chunks, each written at its own time, then `done`. */
+function stream(res: http.ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const sent = streamChunks.reduce((n, c) => n + c.tokens, 0);
+  const total = values['stream-done'] === undefined ? sent : Number(values['stream-done']);
+  const write = (i: number): void => {
+    const c = streamChunks[i];
+    if (c === undefined) {
+      res.end(`event: done\ndata: {"num_generated":${total}}\n\n`);
+      counts.load.ok++;
+      return;
+    }
+    after(c.ms, () => {
+      res.write(c.tokens === 0 ? ': nothing yet\n\n' : 'event: token\ndata: {"token_id":7,"text":"x"}\n\n'.repeat(c.tokens));
+      write(i + 1);
+    });
+  };
+  write(0);
+}
+
 const server = http.createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0]!;
   let raw = '';
@@ -113,7 +147,8 @@ const server = http.createServer((req, res) => {
     }
     counts.received++;
     counts.byPath[path] = (counts.byPath[path] ?? 0) + 1;
-    const isLoad = (req.headers['user-agent'] ?? '').includes('k6');
+    // k6 sends load with its own user agent; streams come from the browser k6 drives.
+    const isLoad = (req.headers['user-agent'] ?? '').includes('k6') || path === '/stream/generate';
     const n = isLoad ? ++counts.load.received : 0;
     if (isLoad && leakKb > 0) leaked.push(Buffer.allocUnsafe(leakKb * 1024).fill(n % 251));
     const hit = (k: number): boolean => isLoad && k > 0 && n % k === 0;
@@ -147,6 +182,7 @@ const server = http.createServer((req, res) => {
     } catch {
       return answer(422, { error: 'bad json' }, null);
     }
+    if (path === '/stream/generate') return stream(res);
     const good = ok(path, body);
     if (good === null) return answer(404, { error: 'not found', message: path }, null);
     if (hit(errorEvery)) return answer(500, { error: 'injected failure' }, 'error5xx');

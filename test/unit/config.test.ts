@@ -25,8 +25,9 @@ describe('command-line options', () => {
     );
   });
 
-  it("'all' runs every scenario in order", () => {
+  it("'all' runs every scenario in order, 'seed' only the seed's", () => {
     assert.deepEqual(parse('all').scenarios, AVAILABLE);
+    assert.deepEqual(parse('seed').scenarios, ['health', 'tokenize', 'spike']);
   });
 
   it('--no-server with --port targets that port', () => {
@@ -41,7 +42,7 @@ describe('command-line options', () => {
   });
 
   const refused: Array<[string, string[], string, RegExp]> = [
-    ['an unknown scenario', ['healthz'], 'scenario', /one of health, tokenize, spike, all/],
+    ['an unknown scenario', ['healthz'], 'scenario', /one of health, tokenize, spike, seed, all/],
     ['no scenario', [], 'scenario', /one of/],
     ['an unknown flag', ['health', '--verbose'], '--verbose', /a known option/],
     ['a port out of range', ['health', '--port', '70000'], '--port', /1 to 65535/],

@@ -69,6 +69,15 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
     tokens: none,
   },
+  // Streamed: sent by src/k6/lib/stream.ts from a browser page, not by k6/http; judged there.
+  'stream-generate': {
+    name: 'stream-generate',
+    method: 'POST',
+    path: '/stream/generate',
+    body: () => ({ prompt: 'Hello', ...GENERATE_PARAMS }),
+    accepts: () => false,
+    tokens: none,
+  },
   'batch-generate': {
     name: 'batch-generate',
     method: 'POST',

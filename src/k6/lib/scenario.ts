@@ -14,6 +14,7 @@ import { k6Thresholds } from '../../core/thresholds.js';
 import { ENDPOINTS } from './endpoints.js';
 import { readEnv } from './env.js';
 import { send } from './request.js';
+import { sendStreamed } from './stream.js';
 
 export type { ScenarioDefinition } from '../../core/plan.js';
 
@@ -22,12 +23,15 @@ export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)'
 
 const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
 
-function k6Scenario(phase: PlanPhase): Scenario {
+function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
   // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
   // lose measured samples.
   const gracefulStop = ms(phase.timeoutSec);
+  // Streamed scenarios read responses in a headless Chromium (src/k6/lib/stream.ts).
+  const options = browser ? { options: { browser: { type: 'chromium' as const } } } : {};
   if (phase.model === 'closed') {
     return {
+      ...options,
       executor: 'shared-iterations',
       vus: phase.clients,
       iterations: phase.requests,
@@ -36,6 +40,7 @@ function k6Scenario(phase: PlanPhase): Scenario {
     };
   }
   return {
+    ...options,
     executor: 'constant-arrival-rate',
     // `requests` per window, evenly spaced: k6's rate must be a whole number per timeUnit.
     rate: phase.requests,
@@ -50,7 +55,7 @@ function k6Scenario(phase: PlanPhase): Scenario {
 
 export function defineScenario(def: ScenarioDefinition): {
   options: Options;
-  run: () => void;
+  run: () => void | Promise<void>;
   handleSummary: (data: unknown) => Record<string, string>;
   plan: ScenarioPlan;
 } {
@@ -61,7 +66,7 @@ export function defineScenario(def: ScenarioDefinition): {
   }));
 
   const options: Options = {
-    scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p)])),
+    scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null)])),
     thresholds: k6Thresholds(plan),
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
@@ -75,7 +80,14 @@ export function defineScenario(def: ScenarioDefinition): {
   const single = cycle.length === 1 ? cycle[0]! : null;
   let local = 0;
 
-  function run(): void {
+  const stream = plan.stream ?? null;
+
+  function run(): void | Promise<void> {
+    if (stream !== null) {
+      const scenario = exec.scenario;
+      const n = scenario.iterationInTest;
+      return sendStreamed(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 60, stream.api);
+    }
     if (single !== null && sharedTimeout !== null) {
       // One endpoint: the request number only varies batch texts, so a per-client count will do.
       send(single, plan.baseUrl, local++, sharedTimeout, env.validateBodies);
