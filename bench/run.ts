@@ -29,6 +29,7 @@ const { cacheDirFrom, childEnv } = await import('../src/node/config.js');
 const { resolveK6, resolveRealizar } = await import('../src/node/tools.js');
 const { shellJoin, spawnGroup, stopChild, killAllNow } = await import('../src/node/processes.js');
 const { waitForHealth } = await import('../src/node/server.js');
+const { realizarCommand } = await import('../src/node/target.js');
 const { listScenarios } = await import('../src/node/scenarios.js');
 const { writeAtomic } = await import('../src/node/report-files.js');
 const { ROOT } = await import('../src/node/paths.js');
@@ -93,7 +94,7 @@ for (const vus of [CLIENTS, ...MEMORY_VUS]) {
 }
 
 async function startRealizar(port: number, pin: string | null): Promise<ReturnType<typeof spawnGroup>> {
-  const cmd = shellJoin(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)]);
+  const cmd = realizarCommand(realizar.path, '127.0.0.1', port);
   const server = spawnGroup('server', pin === null ? cmd : `taskset -c ${pin} ${cmd}`, { env: childEnv() });
   log(`realizar ${realizar.version} on port ${port}${pin === null ? '' : `, pinned to core ${pin}`}`);
   await waitForHealth(`http://127.0.0.1:${port}`, 60, null, 'see the realizar output');

@@ -46,6 +46,7 @@ export const VALIDATOR_MODULES = {
       validateK6Summary: 'urn:realizar-k6:k6-summary',
       validateK6OperatorTestRun: 'urn:realizar-k6:k6-operator-testrun',
       validateServerProfile: 'urn:realizar-k6:server-profile',
+      validateSweepReport: 'urn:realizar-k6:sweep',
     },
   },
 } as const;
@@ -92,8 +93,10 @@ function foldForTypes(schemas: SchemaFile[]): Record<string, unknown> {
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       if (key === '$id' || key === '$schema') continue;
       if (key === '$ref' && typeof value === 'string') {
-        if (value.startsWith('#/')) out[key] = `#/definitions/${owner}/${value.slice(2)}`;
-        else if (nameOfId.has(value)) out[key] = `#/definitions/${nameOfId.get(value)}`;
+        const [id = '', fragment = ''] = value.split('#');
+        const inside = fragment.startsWith('/') ? fragment : '';
+        if (id === '' && inside !== '') out[key] = `#/definitions/${owner}${inside}`;
+        else if (nameOfId.has(id)) out[key] = `#/definitions/${nameOfId.get(id)}${inside}`;
         else throw new Error(`unresolvable $ref ${value} in schema ${owner}`);
         continue;
       }

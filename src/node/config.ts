@@ -11,7 +11,7 @@ import { describeValue } from '../core/describe.js';
 import { ValidationError } from '../core/errors/ValidationError.js';
 import { parseMix, type MixEntry } from '../core/mix.js';
 import { SEED_ORDER } from './scenarios.js';
-import type { Gate } from '../core/model.js';
+import type { EndpointName, Gate } from '../core/model.js';
 
 export interface RunConfig {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
@@ -519,6 +519,114 @@ export function parseOperatorConfig(argv: readonly string[], available: readonly
     runnerImage,
     separate: bools.has('--separate'),
     cleanup: bools.has('--cleanup'),
+    help,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm run k6:sweep -- --endpoint NAME --slo 'p95<500' [options]
+
+export interface Slo {
+  stat: 'p50' | 'p90' | 'p95' | 'p99';
+  boundMs: number;
+  text: string;
+}
+
+export interface SweepConfig extends TargetConfig {
+  endpoint: EndpointName;
+  slo: Slo;
+  /** Highest error rate, in %, a step may have and still count as meeting the SLO. */
+  errorBudgetPct: number;
+  startRate: number;
+  maxRate: number;
+  stepSec: number;
+  /** Most requests in flight (k6's maxVUs); a request due with none free is dropped, and fails. */
+  clients: number;
+  /** Bisection steps between the last good and the first bad rate. */
+  refine: number;
+  timeoutSec: number | null;
+  outDir: string;
+  help: boolean;
+}
+
+/** What every command that loads a server needs to know about it (src/node/target.ts). */
+export type TargetConfig = Pick<RunConfig, 'baseUrl' | 'allowRemote' | 'manageServer' | 'host' | 'port' | 'serverCmd' | 'k6Path' | 'cacheDir' | 'healthTimeoutSec'>;
+
+export const SWEEP_USAGE = `usage: npm run k6:sweep -- --slo 'p95<500' [options]
+
+Finds the highest arrival rate (open model) at which an endpoint meets a latency SLO within an
+error budget: the rate doubles until the SLO or the budget breaks, then bisects between the last
+good and the first bad rate.
+
+options:
+  --endpoint NAME        health, tokenize, generate (default), batch-tokenize or batch-generate
+  --slo 'pNN<MS'         the SLO, e.g. p95<500 (p50, p90, p95 or p99; milliseconds)
+  --error-budget PCT     highest error rate a good step may have (default 1; dropped requests count)
+  --start-rate R         first rate, requests per second (default 1)
+  --max-rate R           stop rising here (default 1024)
+  --step-sec S           how long each step loads (default 10)
+  --clients N            most requests in flight (default 50)
+  --refine K             bisection steps (default 3)
+  --timeout SEC          per-request timeout (default 30)
+  --no-server, --port N, --base-url URL, --server-cmd "CMD", --k6 PATH, --out-dir DIR,
+  --health-timeout SEC, --allow-remote      as for the load tests
+
+exit codes: 0 a rate met the SLO · 1 not even the first rate did · 2 setup or infrastructure failure · 130 interrupted`;
+
+function parseSlo(text: string): Slo {
+  const m = /^\s*(p50|p90|p95|p99)\s*<\s*(\d+(?:\.\d+)?)\s*(ms)?\s*$/.exec(text);
+  if (m === null) invalid('--slo', "a latency objective like p95<500 (p50, p90, p95 or p99, below that many milliseconds)", text);
+  return { stat: m[1] as Slo['stat'], boundMs: Number(m[2]), text: `${m[1]}<${m[2]}ms` };
+}
+
+function parseRefine(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 10) invalid('--refine', 'a whole number from 0 to 10', text);
+  return Number(text);
+}
+
+export function parseSweepConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SweepConfig {
+  const { positionals, values, bools } = tokenize(
+    argv,
+    new Set(['--endpoint', '--slo', '--error-budget', '--start-rate', '--max-rate', '--step-sec', '--clients', '--refine', '--timeout', '--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--health-timeout']),
+    new Set(['--no-server', '--allow-remote', '--help']),
+  );
+  if (positionals.length > 0) invalid('arguments', 'options only', positionals.join(' '));
+  const help = bools.has('--help');
+  // The target options mean what they mean for the load tests: parse them the same way.
+  const targetArgs = ['health', ...[...values].filter(([k]) => ['--port', '--base-url', '--server-cmd', '--k6', '--health-timeout'].includes(k)).flatMap(([k, v]) => [k, v]), ...[...bools].filter((b) => b !== '--help')];
+  const target = parseRunConfig(targetArgs, ['health'], { ...env, REALIZAR_K6_OPTIONS: '' }, cwd);
+  const endpointText = values.get('--endpoint') ?? 'generate';
+  const endpoints: EndpointName[] = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate'];
+  if (!(endpoints as string[]).includes(endpointText)) invalid('--endpoint', `one of ${endpoints.join(', ')}`, endpointText);
+  const sloText = values.get('--slo');
+  if (!help && sloText === undefined) invalid('--slo', "a latency objective like --slo 'p95<500'", undefined);
+  const num = (flag: string, fallback: number, max = Infinity): number => (values.has(flag) ? parsePositive(flag, values.get(flag)!, max) : fallback);
+  const startRate = num('--start-rate', 1);
+  const maxRate = num('--max-rate', 1024);
+  if (maxRate < startRate) invalid('--max-rate', `at least --start-rate (${startRate})`, String(maxRate));
+  const budgetText = values.get('--error-budget');
+  const errorBudgetPct = budgetText === undefined ? 1 : Number(budgetText);
+  if (!Number.isFinite(errorBudgetPct) || errorBudgetPct < 0 || errorBudgetPct > 100) invalid('--error-budget', 'a percentage from 0 to 100', budgetText);
+  return {
+    baseUrl: target.baseUrl,
+    allowRemote: target.allowRemote,
+    manageServer: target.manageServer,
+    host: target.host,
+    port: target.port,
+    serverCmd: target.serverCmd,
+    k6Path: target.k6Path,
+    cacheDir: target.cacheDir,
+    healthTimeoutSec: target.healthTimeoutSec,
+    endpoint: endpointText as EndpointName,
+    slo: sloText === undefined ? { stat: 'p95', boundMs: 0, text: '' } : parseSlo(sloText),
+    errorBudgetPct,
+    startRate,
+    maxRate,
+    stepSec: num('--step-sec', 10, 3600),
+    clients: values.has('--clients') ? parseCount('--clients', values.get('--clients')!, 10000) : 50,
+    refine: values.has('--refine') ? parseRefine(values.get('--refine')!) : 3,
+    timeoutSec: values.has('--timeout') ? parsePositive('--timeout', values.get('--timeout')!) : null,
+    outDir: path.resolve(cwd, values.get('--out-dir') ?? 'reports'),
     help,
   };
 }

@@ -23,6 +23,8 @@ export interface K6RunOptions {
   dashboardFile: string | null;
   /** Extra `--out` outputs. */
   outputs: readonly string[];
+  /** More `-e` variables (a sweep step's RATE, WINDOW_SEC, CLIENTS). */
+  extraEnv?: Record<string, string>;
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
   onStart?: (child: Child) => void;
 }
@@ -38,6 +40,7 @@ export function k6Args(o: K6RunOptions): string[] {
   };
   if (o.mix !== null) env['MIX'] = formatMix(o.mix);
   if (o.timeoutSec !== null) env['TIMEOUT_SEC'] = String(o.timeoutSec);
+  Object.assign(env, o.extraEnv ?? {});
   return [
     'run',
     '--no-usage-report',

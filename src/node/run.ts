@@ -13,19 +13,19 @@ import type { K6Summary, Report, ScenarioPlan, ScenarioReport } from '../core/mo
 import { renderReport } from '../core/render.js';
 import { assertValid } from '../core/schema-errors.js';
 import { validateK6Summary, validateScenarioPlan } from '../generated/file-validators.cjs';
-import { isLoopback, type RunConfig } from './config.js';
-import { RemoteTargetError } from './errors/RemoteTargetError.js';
+import type { RunConfig } from './config.js';
 import { runK6 } from './k6.js';
 import { loadServerProfile, ServerMonitor } from './monitor.js';
 import { processExists, type SampleTarget } from './resources.js';
 import { ValidationError } from '../core/errors/ValidationError.js';
 import { log } from './log.js';
 import { ROOT, shown } from './paths.js';
-import { shellJoin, stopChild, type Child } from './processes.js';
+import { stopChild, type Child } from './processes.js';
 import { createRunDir, linkLatest, writeAtomic, writeReport } from './report-files.js';
-import { assertPortFree, healthyNow, startServer, stopServer, waitForHealth, type ManagedServer } from './server.js';
+import { healthyNow, stopServer, type ManagedServer } from './server.js';
 import { SEED_ORDER } from './scenarios.js';
-import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
+import { bringUp, prepareTarget } from './target.js';
+import type { ResolvedTool } from './tools.js';
 
 /** Shared with the signal handler: a first Ctrl-C stops k6 gracefully, the run then winds down. */
 export interface RunControl {
@@ -66,15 +66,6 @@ function machineNote(manageServer: boolean, loopback: boolean): { cpus: number; 
   return { cpus, note };
 }
 
-export function realizarCommand(binary: string, host: string, port: number): string {
-  return shellJoin(binary, ['serve', '--demo', '--host', host, '--port', String(port)]);
-}
-
-function serverCommand(config: RunConfig, realizar: ResolvedTool | null): string | null {
-  if (!config.manageServer) return null;
-  if (config.serverCmd !== null) return config.serverCmd.replaceAll('{host}', config.host).replaceAll('{port}', String(config.port));
-  return realizarCommand(realizar!.path, config.host, config.port);
-}
 
 /** Run folder label for several scenarios: 'seed' for the seed's seven, else 'all'. */
 function argvLabel(scenarios: readonly string[]): string {
@@ -183,49 +174,21 @@ async function runScenario(
 
 export async function runLoadTest(config: RunConfig, control: RunControl, bundleDir: string): Promise<RunResult> {
   const startedAt = new Date();
-  const targetHost = new URL(config.baseUrl).hostname.replace(/^\[|\]$/g, '');
-  const loopback = isLoopback(targetHost);
-  if (!loopback) {
-    if (!config.allowRemote) throw new RemoteTargetError(targetHost);
-    log.warn(`loading ${targetHost}, which is not on this machine (--allow-remote)`);
-  }
-  if (config.manageServer) await assertPortFree(config.host, config.port);
+  const { loopback, k6, command } = await prepareTarget(config);
   const profile = config.serverProfile === null ? null : await loadServerProfile(config.serverProfile);
-
-  const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
-  log.info(`using k6 ${k6.version} (${k6.origin}: ${k6.path})`);
-  let realizar: ResolvedTool | null = null;
-  if (config.manageServer && config.serverCmd === null) {
-    realizar = await resolveRealizar({ cacheDir: config.cacheDir });
-    log.info(`using realizar ${realizar.version} (${realizar.origin}: ${realizar.path})`);
-  }
 
   const label = config.scenarios.length === 1 ? config.scenarios[0]! : argvLabel(config.scenarios);
   const { runId, dir } = await createRunDir(config.outDir, label, startedAt);
-  const command = serverCommand(config, realizar);
   const errors: Report['errors'] = [];
   const scenarios: ScenarioReport[] = [];
-  let server: ManagedServer | null = null;
+  // Set by bringUp as soon as the server exists (in a callback, so the type is spelled out).
+  let server = null as ManagedServer | null;
   let version: string | null = null;
   let healthyAfter: boolean | null = null;
   let monitor: ServerMonitor | null = null;
 
   try {
-    if (command !== null) {
-      log.info(`starting the server: ${command}`);
-      server = startServer(command, path.join(dir, 'server.log'));
-    }
-    const health = await waitForHealth(
-      config.baseUrl,
-      config.manageServer ? config.healthTimeoutSec : Math.min(config.healthTimeoutSec, 10),
-      server,
-      config.manageServer
-        ? `see ${shown(path.join(dir, 'server.log'))}; a slow machine may need --health-timeout`
-        : `start the server first, or leave out --no-server to let this run start one`,
-      () => control.interrupted,
-    );
-    version = health.version;
-    log.info(`server healthy at ${config.baseUrl}${version === null ? '' : ` (version ${version})`}`);
+    version = (await bringUp(config, command, dir, () => control.interrupted, (started) => (server = started))).version;
     const target: SampleTarget | null = server !== null ? { kind: 'group', pgid: server.child.pid } : config.serverPid !== null ? { kind: 'pid', pid: config.serverPid } : null;
     if (target?.kind === 'pid' && !processExists(target.pid)) {
       throw new ValidationError('--server-pid', [{ path: '', expected: 'the pid of the running server', found: `${target.pid}, which is not running` }]);

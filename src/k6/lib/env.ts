@@ -23,6 +23,8 @@ export interface K6Env {
   validateBodies: boolean;
   /** TIMEOUT_SEC: per-request timeout replacing the scenario's. */
   timeoutSec: number | null;
+  /** RATE, WINDOW_SEC, CLIENTS: one step of a capacity sweep (src/k6/sweep/step.ts). */
+  sweep: { rate: number; windowSec: number; clients: number } | null;
 }
 
 function raw(key: string): string | undefined {
@@ -80,5 +82,6 @@ export function readEnv(): K6Env {
     outDir: raw('OUT_DIR') ?? null,
     validateBodies: readBool('VALIDATE_BODIES', true),
     timeoutSec: readPositive('TIMEOUT_SEC'),
+    sweep: raw('RATE') === undefined ? null : { rate: readPositive('RATE')!, windowSec: readPositive('WINDOW_SEC') ?? 10, clients: Math.ceil(readPositive('CLIENTS') ?? 50) },
   };
 }

@@ -1,0 +1,69 @@
+/**
+ * The server under test, for every command that loads one (the runner, the capacity sweep):
+ * refuse a target off this machine unless allowed, check the port, find the tools, start the
+ * server and wait until /health answers.
+ */
+import path from 'node:path';
+import { isLoopback, type TargetConfig } from './config.js';
+import { RemoteTargetError } from './errors/RemoteTargetError.js';
+import { log } from './log.js';
+import { shown } from './paths.js';
+import { shellJoin } from './processes.js';
+import { assertPortFree, startServer, waitForHealth, type ManagedServer } from './server.js';
+import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
+
+export function realizarCommand(binary: string, host: string, port: number): string {
+  return shellJoin(binary, ['serve', '--demo', '--host', host, '--port', String(port)]);
+}
+
+/** Before anything starts: is the target allowed, is the port free, are the tools there? */
+export async function prepareTarget(config: TargetConfig): Promise<{ loopback: boolean; k6: ResolvedTool; command: string | null }> {
+  const host = new URL(config.baseUrl).hostname.replace(/^\[|\]$/g, '');
+  const loopback = isLoopback(host);
+  if (!loopback) {
+    if (!config.allowRemote) throw new RemoteTargetError(host);
+    log.warn(`loading ${host}, which is not on this machine (--allow-remote)`);
+  }
+  if (config.manageServer) await assertPortFree(config.host, config.port);
+  const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
+  log.info(`using k6 ${k6.version} (${k6.origin}: ${k6.path})`);
+  let command: string | null = null;
+  if (config.manageServer && config.serverCmd !== null) {
+    command = config.serverCmd.replaceAll('{host}', config.host).replaceAll('{port}', String(config.port));
+  } else if (config.manageServer) {
+    const realizar = await resolveRealizar({ cacheDir: config.cacheDir });
+    log.info(`using realizar ${realizar.version} (${realizar.origin}: ${realizar.path})`);
+    command = realizarCommand(realizar.path, config.host, config.port);
+  }
+  return { loopback, k6, command };
+}
+
+/**
+ * Start the server (when `command` is given) with its log in `dir`, and wait for a healthy /health.
+ * The server is handed to `onStart` as soon as it exists, so the caller can stop it whatever happens.
+ */
+export async function bringUp(
+  config: TargetConfig,
+  command: string | null,
+  dir: string,
+  cancelled: () => boolean,
+  onStart: (server: ManagedServer) => void,
+): Promise<{ version: string | null }> {
+  let server: ManagedServer | null = null;
+  if (command !== null) {
+    log.info(`starting the server: ${command}`);
+    server = startServer(command, path.join(dir, 'server.log'));
+    onStart(server);
+  }
+  const health = await waitForHealth(
+    config.baseUrl,
+    config.manageServer ? config.healthTimeoutSec : Math.min(config.healthTimeoutSec, 10),
+    server,
+    config.manageServer
+      ? `see ${shown(path.join(dir, 'server.log'))}; a slow machine may need --health-timeout`
+      : `start the server first, or leave out --no-server to let this run start one`,
+    cancelled,
+  );
+  log.info(`server healthy at ${config.baseUrl}${health.version === null ? '' : ` (version ${health.version})`}`);
+  return { version: health.version };
+}
