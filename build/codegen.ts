@@ -35,6 +35,8 @@ export const VALIDATOR_MODULES = {
       validateGenerateResponse: 'urn:realizar-k6:api:generate',
       validateBatchTokenizeResponse: 'urn:realizar-k6:api:batch-tokenize',
       validateBatchGenerateResponse: 'urn:realizar-k6:api:batch-generate',
+      validateOpenAICompletionResponse: 'urn:realizar-k6:api:openai-completion',
+      validateOpenAIModelsResponse: 'urn:realizar-k6:api:openai-models',
     },
   },
   'file-validators': {

@@ -34,9 +34,9 @@ export interface ScenarioDefinition {
   phases: PhaseDefinition[];
   /**
    * A streamed scenario: each request is read as Server-Sent Events in a headless browser driven by
-   * k6 (core k6 has no streaming HTTP client), with this event format.
+   * k6 (core k6 has no streaming HTTP client), in the event format of the API in use.
    */
-  stream?: { api: 'realizar' | 'openai' };
+  stream?: true;
 }
 
 export interface PlanSettings {
@@ -45,6 +45,9 @@ export interface PlanSettings {
   /** 0 < scale <= 1: multiplies request counts (and open-model windows, keeping their rates). */
   scale: number;
   mix: MixEntry[] | null;
+  /** The API the requests use, and the model OpenAI-compatible requests name. */
+  api: 'realizar' | 'openai';
+  model: string;
   /** Per-request timeout for every phase, replacing the scenario's (null: keep the scenario's). */
   timeoutSec: number | null;
 }
@@ -64,7 +67,7 @@ export function k6OpenDurationSec(phase: Pick<PlanPhase, 'requests' | 'durationS
   return window - window / phase.requests / 2;
 }
 
-export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string }): ScenarioPlan {
+export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string } | undefined): ScenarioPlan {
   const notes: string[] = [];
   if (def.phases.length > 1 && def.phases.some((p) => p.model === 'closed')) {
     // A closed phase has no known end, so a later phase could not be given a start time.
@@ -75,8 +78,20 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
     if (def.mixable) mix = settings.mix;
     else notes.push(`The mix '${formatMix(settings.mix)}' was ignored: scenario ${def.name} sends to ${formatMix(def.mix)} only.`);
   }
+  if (def.mixable) {
+    // A mix keeps what the API has: the OpenAI-compatible API has no tokenizer, say.
+    const lacking = mix.filter((m) => endpointInfo(m.endpoint) === undefined);
+    if (lacking.length > 0 && lacking.length < mix.length) {
+      mix = mix.filter((m) => !lacking.includes(m));
+      notes.push(`${lacking.map((m) => m.endpoint).join(', ')} left out of the mix: the ${settings.api} API has no such endpoint.`);
+    }
+  }
 
   let start = 0;
+  if (settings.api === 'openai') {
+    const paths = mix.map((m) => `${m.endpoint} → ${endpointInfo(m.endpoint)?.method ?? '?'} ${endpointInfo(m.endpoint)?.path ?? '(none)'}`).join(', ');
+    notes.push(`Sent to the OpenAI-compatible API, model '${settings.model}': ${paths}.`);
+  }
   if (def.stream !== undefined) {
     notes.push(
       "Streamed requests are read in a headless Chromium that k6's browser module starts for each request: the run's duration and throughput include those starts, so judge the server by the time to first token, inter-token and end-to-end latency.",
@@ -136,12 +151,19 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
     baseUrl: settings.baseUrl,
     gate: settings.gate,
     scale: settings.scale,
-    endpoints: mix.map((m) => ({ name: m.endpoint, ...endpointInfo(m.endpoint) })),
+    endpoints: mix.map((m) => {
+      const info = endpointInfo(m.endpoint);
+      if (info === undefined) throw new Error(`scenario ${def.name} sends to ${m.endpoint}, which the ${settings.api} API does not have`);
+      return { name: m.endpoint, ...info };
+    }),
     mix,
     phases,
     thresholds: { ...thresholds, rules },
     notes,
     latencyMetric: def.stream === undefined ? K6_METRICS.latency : K6_METRICS.e2e,
-    stream: def.stream ?? null,
+    // A stream has the event format of the API it is sent to.
+    stream: def.stream === undefined ? null : { api: settings.api },
+    api: settings.api,
+    model: settings.model,
   };
 }

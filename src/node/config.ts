@@ -14,6 +14,12 @@ import { SEED_ORDER } from './scenarios.js';
 import type { EndpointName, Gate } from '../core/model.js';
 
 export interface RunConfig {
+  /** realizar (native API) or openai (the OpenAI-compatible /v1 API). */
+  api: 'realizar' | 'openai';
+  /** The model named in OpenAI-compatible requests. */
+  model: string;
+  /** OPENAI_API_KEY: a bearer token for OpenAI-compatible servers (k6 reads it from its environment). */
+  apiKey: Secret | null;
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
   /** Start (and stop) the server; false with --no-server. */
@@ -70,7 +76,10 @@ options:
   --no-dashboard         do not export k6's web dashboard report (dashboard.html)
   --server-pid PID       with --no-server: watch this process's memory and CPU during the load
   --server-profile NAME  server profile (profiles/NAME.json or a file) for the /metrics cross-check;
-                         default realizar, 'none' to skip the scrape
+                         default realizar ('none' with --api openai), 'none' to skip the scrape
+  --api API              realizar (native, default) or openai: the OpenAI-compatible /v1 API of
+                         vLLM, llama.cpp's server, Ollama or Realizar (OPENAI_API_KEY: bearer token)
+  --model NAME           the model OpenAI-compatible requests name (default 'default')
   --help                 this text
 
 environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);
@@ -126,7 +135,7 @@ export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--server-pid', '--server-profile']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--server-pid', '--server-profile', '--api', '--model']);
 const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--no-dashboard', '--help']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['--k6-out']);
@@ -210,6 +219,9 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     baseUrl = urlText.replace(/\/+$/, '');
   }
 
+  const apiText = values.get('--api') ?? 'realizar';
+  if (apiText !== 'realizar' && apiText !== 'openai') invalid('--api', "'realizar' or 'openai'", apiText);
+  const api: RunConfig['api'] = apiText;
   const gateText = values.get('--gate') ?? 'acceptable';
   if (gateText !== 'acceptable' && gateText !== 'target') invalid('--gate', "'acceptable' or 'target'", gateText);
   const mixText = values.get('--mix');
@@ -237,7 +249,11 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     allowRemote: bools.has('--allow-remote'),
     dashboard: !bools.has('--no-dashboard'),
     serverPid: values.has('--server-pid') ? parseServerPid(values.get('--server-pid')!, manageServer) : null,
-    serverProfile: values.get('--server-profile') === 'none' ? null : (values.get('--server-profile') ?? 'realizar'),
+    // Realizar's profile counts its native endpoints; with the OpenAI API there is nothing to match.
+    serverProfile: values.get('--server-profile') === 'none' ? null : (values.get('--server-profile') ?? (api === 'openai' ? null : 'realizar')),
+    api,
+    model: values.get('--model') ?? 'default',
+    apiKey: env['OPENAI_API_KEY'] ? new Secret(env['OPENAI_API_KEY']) : null,
     runs: values.has('--runs') ? parseCount('--runs', values.get('--runs')!, 100) : 1,
     k6Outputs: (repeated.get('--k6-out') ?? []).map((o) => {
       if (o.trim() === '' || /\s/.test(o)) invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
@@ -550,7 +566,7 @@ export interface SweepConfig extends TargetConfig {
 }
 
 /** What every command that loads a server needs to know about it (src/node/target.ts). */
-export type TargetConfig = Pick<RunConfig, 'baseUrl' | 'allowRemote' | 'manageServer' | 'host' | 'port' | 'serverCmd' | 'k6Path' | 'cacheDir' | 'healthTimeoutSec'>;
+export type TargetConfig = Pick<RunConfig, 'baseUrl' | 'allowRemote' | 'manageServer' | 'host' | 'port' | 'serverCmd' | 'k6Path' | 'cacheDir' | 'healthTimeoutSec' | 'api' | 'apiKey'>;
 
 export const SWEEP_USAGE = `usage: npm run k6:sweep -- --slo 'p95<500' [options]
 
@@ -617,6 +633,8 @@ export function parseSweepConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     k6Path: target.k6Path,
     cacheDir: target.cacheDir,
     healthTimeoutSec: target.healthTimeoutSec,
+    api: 'realizar',
+    apiKey: null,
     endpoint: endpointText as EndpointName,
     slo: sloText === undefined ? { stat: 'p95', boundMs: 0, text: '' } : parseSlo(sloText),
     errorBudgetPct,

@@ -24,7 +24,7 @@ import { stopChild, type Child } from './processes.js';
 import { createRunDir, linkLatest, writeAtomic, writeReport } from './report-files.js';
 import { healthyNow, stopServer, type ManagedServer } from './server.js';
 import { SEED_ORDER } from './scenarios.js';
-import { bringUp, prepareTarget } from './target.js';
+import { bringUp, healthProbe, prepareTarget } from './target.js';
 import type { ResolvedTool } from './tools.js';
 
 /** Shared with the signal handler: a first Ctrl-C stops k6 gracefully, the run then winds down. */
@@ -132,6 +132,7 @@ async function runScenario(
     scale: config.scale,
     mix: config.mix,
     timeoutSec: config.timeoutSec,
+    extraEnv: config.api === 'openai' ? { API: 'openai', MODEL: config.model } : {},
     dashboardFile,
     outputs: config.k6Outputs,
     onStart: (child) => {
@@ -207,7 +208,7 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
         }
       }
     }
-    if (!control.interrupted && !server?.unexpectedExit) healthyAfter = await healthyNow(config.baseUrl);
+    if (!control.interrupted && !server?.unexpectedExit) healthyAfter = await healthyNow(config.baseUrl, healthProbe(config));
   } catch (err) {
     errors.push({ scenario: null, message: (err as Error).message });
   } finally {

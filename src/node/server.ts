@@ -47,9 +47,18 @@ export function startServer(command: string, logFile: string): ManagedServer {
   return server;
 }
 
-async function getHealth(url: string, timeoutMs: number): Promise<{ ok: true; health: Health } | { ok: false; problem: string }> {
+/** Where and how to ask a server whether it is up. */
+export interface HealthProbe {
+  /** /health for Realizar; /v1/models for OpenAI-compatible servers, which share no health path. */
+  path: string;
+  headers: Record<string, string>;
+}
+
+export const REALIZAR_HEALTH: HealthProbe = { path: '/health', headers: {} };
+
+async function getHealth(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<{ ok: true; health: Health } | { ok: false; problem: string }> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
     const text = await res.text();
     if (res.status !== 200) return { ok: false, problem: `HTTP ${res.status}` };
     let version: string | null = null;
@@ -81,8 +90,9 @@ export async function waitForHealth(
   server: ManagedServer | null,
   hint: string,
   cancelled: () => boolean = () => false,
+  probe: HealthProbe = REALIZAR_HEALTH,
 ): Promise<Health> {
-  const url = `${baseUrl}/health`;
+  const url = `${baseUrl}${probe.path}`;
   const end = Date.now() + deadlineSec * 1000;
   let lastProblem = 'no answer yet';
   for (;;) {
@@ -97,7 +107,7 @@ export async function waitForHealth(
         logTail: await tail(server.logFile),
       });
     }
-    const r = await getHealth(url, Math.max(100, Math.min(2000, end - Date.now())));
+    const r = await getHealth(url, Math.max(100, Math.min(2000, end - Date.now())), probe.headers);
     if (r.ok) return r.health;
     lastProblem = r.problem;
     if (Date.now() >= end) throw new ServerNotReadyError({ url, deadlineSec, lastProblem, hint });
@@ -106,8 +116,8 @@ export async function waitForHealth(
 }
 
 /** One health probe after the load: did the server survive it? */
-export async function healthyNow(baseUrl: string): Promise<boolean> {
-  return (await getHealth(`${baseUrl}/health`, 5000)).ok;
+export async function healthyNow(baseUrl: string, probe: HealthProbe = REALIZAR_HEALTH): Promise<boolean> {
+  return (await getHealth(`${baseUrl}${probe.path}`, 5000, probe.headers)).ok;
 }
 
 export async function stopServer(server: ManagedServer): Promise<ExitInfo> {

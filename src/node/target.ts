@@ -9,8 +9,14 @@ import { RemoteTargetError } from './errors/RemoteTargetError.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { shellJoin } from './processes.js';
-import { assertPortFree, startServer, waitForHealth, type ManagedServer } from './server.js';
+import { assertPortFree, REALIZAR_HEALTH, startServer, waitForHealth, type HealthProbe, type ManagedServer } from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
+
+/** How this target says it is up: Realizar's /health, or /v1/models with the bearer token. */
+export function healthProbe(config: Pick<TargetConfig, 'api' | 'apiKey'>): HealthProbe {
+  if (config.api === 'realizar') return REALIZAR_HEALTH;
+  return { path: '/v1/models', headers: config.apiKey === null ? {} : { Authorization: `Bearer ${config.apiKey.reveal()}` } };
+}
 
 export function realizarCommand(binary: string, host: string, port: number): string {
   return shellJoin(binary, ['serve', '--demo', '--host', host, '--port', String(port)]);
@@ -63,6 +69,7 @@ export async function bringUp(
       ? `see ${shown(path.join(dir, 'server.log'))}; a slow machine may need --health-timeout`
       : `start the server first, or leave out --no-server to let this run start one`,
     cancelled,
+    healthProbe(config),
   );
   log.info(`server healthy at ${config.baseUrl}${health.version === null ? '' : ` (version ${health.version})`}`);
   return { version: health.version };

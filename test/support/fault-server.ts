@@ -12,6 +12,11 @@
  *        [--die-after N] [--never-healthy] [--leak-kb-per-request KB]
  *        [--stream-chunks MS:TOKENS,...] [--stream-done N]
  *
+ * The OpenAI-compatible routes answer too: GET /v1/models, POST /v1/completions (one choice per
+ * prompt) and POST /v1/chat/completions with stream: true, whose chunks follow --stream-chunks in
+ * OpenAI's format (a 0 item is a role-only delta; then a usage chunk and [DONE]). Requests that
+ * carry a bearer token are counted (load.bearer), never its value.
+ *
  * POST /stream/generate answers Server-Sent Events in Realizar's format, one network chunk per
  * MS:TOKENS item: after MS milliseconds, TOKENS token events in one write (0: an empty chunk, an
  * SSE comment), then the done event with num_generated (the tokens sent, or --stream-done N).
@@ -88,7 +93,7 @@ const counts = {
   received: 0,
   byPath: {} as Record<string, number>,
   /** Requests k6 sent, and what this server did with them. */
-  load: { received: 0, ok: 0, error5xx: 0, badBody: 0, reset: 0, hung: 0 },
+  load: { received: 0, ok: 0, error5xx: 0, badBody: 0, reset: 0, hung: 0, bearer: 0 },
 };
 
 function ok(path: string, body: Record<string, unknown>): unknown {
@@ -103,6 +108,12 @@ function ok(path: string, body: Record<string, unknown>): unknown {
       return { results: (body['texts'] as unknown[]).map(() => ({ token_ids: [1], num_tokens: 1 })) };
     case '/batch/generate':
       return { results: (body['prompts'] as unknown[]).map(() => ({ token_ids: [4], text: ' ok', num_generated: 1 })) };
+    case '/v1/models':
+      return { object: 'list', data: [{ id: 'fault', object: 'model' }] };
+    case '/v1/completions': {
+      const prompts = Array.isArray(body['prompt']) ? body['prompt'] : [body['prompt']];
+      return { choices: prompts.map((_, index) => ({ text: ' ok', index })), usage: { completion_tokens: 2 * prompts.length } };
+    }
     default:
       return null;
   }
@@ -114,8 +125,10 @@ const streamChunks = values['stream-chunks'].split(',').map((part) => {
   return { ms: ms!, tokens: tokens! };
 });
 
-/** One chunk per item of --stream-chunks, each written at its own time, then `done`. */
-function stream(res: http.ServerResponse): void {
+const openaiChunk = (delta: Record<string, unknown>): string => `data: ${JSON.stringify({ choices: [{ index: 0, delta }] })}\n\n`;
+
+/** One chunk per item of --stream-chunks, each written at its own time, then the end of stream. */
+function stream(res: http.ServerResponse, format: 'realizar' | 'openai'): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
   const sent = streamChunks.reduce((n, c) => n + c.tokens, 0);
@@ -123,12 +136,17 @@ function stream(res: http.ServerResponse): void {
   const write = (i: number): void => {
     const c = streamChunks[i];
     if (c === undefined) {
-      res.end(`event: done\ndata: {"num_generated":${total}}\n\n`);
+      res.end(
+        format === 'realizar'
+          ? `event: done\ndata: {"num_generated":${total}}\n\n`
+          : `data: ${JSON.stringify({ choices: [], usage: { completion_tokens: total } })}\n\ndata: [DONE]\n\n`,
+      );
       counts.load.ok++;
       return;
     }
     after(c.ms, () => {
-      res.write(c.tokens === 0 ? ': nothing yet\n\n' : 'event: token\ndata: {"token_id":7,"text":"x"}\n\n'.repeat(c.tokens));
+      if (format === 'realizar') res.write(c.tokens === 0 ? ': nothing yet\n\n' : 'event: token\ndata: {"token_id":7,"text":"x"}\n\n'.repeat(c.tokens));
+      else res.write(c.tokens === 0 ? openaiChunk({ role: 'assistant' }) : openaiChunk({ content: 'x' }).repeat(c.tokens));
       write(i + 1);
     });
   };
@@ -148,7 +166,8 @@ const server = http.createServer((req, res) => {
     counts.received++;
     counts.byPath[path] = (counts.byPath[path] ?? 0) + 1;
     // k6 sends load with its own user agent; streams come from the browser k6 drives.
-    const isLoad = (req.headers['user-agent'] ?? '').includes('k6') || path === '/stream/generate';
+    const isLoad = (req.headers['user-agent'] ?? '').includes('k6') || path === '/stream/generate' || path === '/v1/chat/completions';
+    if (isLoad && /^Bearer \S+$/.test(req.headers['authorization'] ?? '')) counts.load.bearer++;
     const n = isLoad ? ++counts.load.received : 0;
     if (isLoad && leakKb > 0) leaked.push(Buffer.allocUnsafe(leakKb * 1024).fill(n % 251));
     const hit = (k: number): boolean => isLoad && k > 0 && n % k === 0;
@@ -182,7 +201,8 @@ const server = http.createServer((req, res) => {
     } catch {
       return answer(422, { error: 'bad json' }, null);
     }
-    if (path === '/stream/generate') return stream(res);
+    if (path === '/stream/generate') return stream(res, 'realizar');
+    if (path === '/v1/chat/completions' && body['stream'] === true) return stream(res, 'openai');
     const good = ok(path, body);
     if (good === null) return answer(404, { error: 'not found', message: path }, null);
     if (hit(errorEvery)) return answer(500, { error: 'injected failure' }, 'error5xx');

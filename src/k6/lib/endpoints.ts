@@ -1,7 +1,9 @@
 /**
- * Realizar's native endpoints as the seed exercises them: method, path, the seed's request bodies,
- * and how a 200 response is judged (JSON Schema from schemas/api, precompiled by ajv at build time,
- * plus what a schema cannot say, such as one batch result per input).
+ * The endpoints the scenarios send to, for each API: Realizar's native one as the seed exercises
+ * it, and the OpenAI-compatible one (/v1) that vLLM, llama.cpp's server, Ollama and Realizar itself
+ * serve. Each has its method, path, the seed's request bodies, and how a 200 response is judged
+ * (JSON Schema from schemas/api, precompiled by ajv at build time, plus what a schema cannot say,
+ * such as one result per input).
  */
 import type { EndpointName } from '../../core/model.js';
 import {
@@ -9,6 +11,8 @@ import {
   validateBatchTokenizeResponse,
   validateGenerateResponse,
   validateHealthResponse,
+  validateOpenAICompletionResponse,
+  validateOpenAIModelsResponse,
   validateTokenizeResponse,
 } from '../../generated/api-validators.cjs';
 
@@ -35,6 +39,8 @@ const BATCH_PROMPTS = 2;
 
 const inputs = (request: Record<string, unknown> | null, key: string): number =>
   Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1;
+
+export type Api = 'realizar' | 'openai';
 
 export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   health: {
@@ -87,3 +93,41 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     tokens: generatedInBatch,
   },
 };
+
+/** Completion tokens from an OpenAI-style usage block. */
+const usageTokens = (body: unknown): number => (body as { usage?: { completion_tokens?: number } }).usage?.completion_tokens ?? 0;
+
+/**
+ * The OpenAI-compatible API. Requests name a model; greedy decoding is not part of the API (and
+ * some servers refuse temperature 0), so the server's default sampling is used. There is no
+ * tokenizer in the API: scenarios that need one cannot run with it.
+ */
+function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>> {
+  const completion = (prompt: string | string[]): Record<string, unknown> => ({ model, prompt, max_tokens: GENERATE_PARAMS.max_tokens });
+  return {
+    // OpenAI-compatible servers share no health endpoint; listing models is the common liveness check.
+    health: { name: 'health', method: 'GET', path: '/v1/models', body: () => null, accepts: (body) => validateOpenAIModelsResponse(body), tokens: none },
+    generate: { name: 'generate', method: 'POST', path: '/v1/completions', body: () => completion('Hello'), accepts: (body) => validateOpenAICompletionResponse(body), tokens: usageTokens },
+    'batch-generate': {
+      name: 'batch-generate',
+      method: 'POST',
+      path: '/v1/completions',
+      body: (n) => completion(Array.from({ length: BATCH_PROMPTS }, (_, i) => `Prompt ${i + 1} batch ${n}`)),
+      accepts: (body, request) => validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
+      tokens: usageTokens,
+    },
+    'stream-generate': {
+      name: 'stream-generate',
+      method: 'POST',
+      path: '/v1/chat/completions',
+      body: () => ({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: GENERATE_PARAMS.max_tokens, stream: true, stream_options: { include_usage: true } }),
+      accepts: () => false,
+      tokens: none,
+    },
+  };
+}
+
+/** The endpoints of an API; an endpoint the API lacks is absent. */
+export function endpointsFor(api: Api, model: string): Partial<Record<EndpointName, Endpoint>> {
+  return api === 'realizar' ? ENDPOINTS : openaiEndpoints(model);
+}

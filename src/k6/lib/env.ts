@@ -23,6 +23,15 @@ export interface K6Env {
   validateBodies: boolean;
   /** TIMEOUT_SEC: per-request timeout replacing the scenario's. */
   timeoutSec: number | null;
+  /** API: realizar (native, default) or openai (the OpenAI-compatible /v1 API). */
+  api: 'realizar' | 'openai';
+  /** MODEL: the model named in OpenAI-compatible requests (default 'default'). */
+  model: string;
+  /**
+   * OPENAI_API_KEY, from the environment k6 inherits (never a -e flag, which would show in the
+   * process list): sent as a bearer token, never printed.
+   */
+  apiKey: string | null;
   /** RATE, WINDOW_SEC, CLIENTS: one step of a capacity sweep (src/k6/sweep/step.ts). */
   sweep: { rate: number; windowSec: number; clients: number } | null;
 }
@@ -64,6 +73,12 @@ function readPositive(key: string): number | null {
   return n;
 }
 
+function readApi(key: string): 'realizar' | 'openai' {
+  const v = raw(key) ?? 'realizar';
+  if (v !== 'realizar' && v !== 'openai') invalid(key, "'realizar' or 'openai'", v);
+  return v;
+}
+
 function readBool(key: string, fallback: boolean): boolean {
   const v = raw(key);
   if (v === undefined) return fallback;
@@ -82,6 +97,9 @@ export function readEnv(): K6Env {
     outDir: raw('OUT_DIR') ?? null,
     validateBodies: readBool('VALIDATE_BODIES', true),
     timeoutSec: readPositive('TIMEOUT_SEC'),
+    api: readApi('API'),
+    model: raw('MODEL') ?? 'default',
+    apiKey: raw('OPENAI_API_KEY') ?? null,
     sweep: raw('RATE') === undefined ? null : { rate: readPositive('RATE')!, windowSec: readPositive('WINDOW_SEC') ?? 10, clients: Math.ceil(readPositive('CLIENTS') ?? 50) },
   };
 }

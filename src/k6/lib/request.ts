@@ -7,20 +7,27 @@ import { check } from 'k6';
 import http from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
 import { K6_METRICS } from '../../core/thresholds.js';
-import { ENDPOINTS, type Endpoint } from './endpoints.js';
+import type { Endpoint } from './endpoints.js';
 
 // Custom metrics must be created in init code.
 const requestFailed = new Rate(K6_METRICS.requestFailed);
 const requestsOk = new Counter(K6_METRICS.requestsOk);
 const tokens = new Counter(K6_METRICS.tokens);
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
-const NO_HEADERS = {};
-/** Built once: the same objects for every request (tags are read, never changed, by k6). */
-const TAGS: Record<Endpoint['name'], { endpoint: string; name: string }> = Object.fromEntries(
-  Object.values(ENDPOINTS).map((e) => [e.name, { endpoint: e.name, name: e.path }]),
-) as Record<Endpoint['name'], { endpoint: string; name: string }>;
+/** Built once per endpoint and API key: the same objects for every request (k6 only reads them). */
+const TAGS = new Map<Endpoint, { endpoint: string; name: string }>();
+const HEADERS = new Map<string, Record<string, string>>();
 const TIMEOUTS = new Map<number, string>();
+
+function headersFor(json: boolean, apiKey: string | null): Record<string, string> {
+  const key = `${json}|${apiKey ?? ''}`;
+  let h = HEADERS.get(key);
+  if (h === undefined) {
+    h = { ...(json ? { 'Content-Type': 'application/json' } : {}), ...(apiKey === null ? {} : { Authorization: `Bearer ${apiKey}` }) };
+    HEADERS.set(key, h);
+  }
+  return h;
+}
 
 function parse(text: unknown): unknown {
   if (typeof text !== 'string') return undefined;
@@ -31,11 +38,12 @@ function parse(text: unknown): unknown {
   }
 }
 
-export function send(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec: number, validateBodies: boolean): void {
+export function send(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec: number, validateBodies: boolean, apiKey: string | null): void {
   const request = endpoint.body(n);
-  const tags = TAGS[endpoint.name];
+  let tags = TAGS.get(endpoint);
+  if (tags === undefined) TAGS.set(endpoint, (tags = { endpoint: endpoint.name, name: endpoint.path }));
   const res = http.request(endpoint.method, `${baseUrl}${endpoint.path}`, request === null ? null : JSON.stringify(request), {
-    headers: request === null ? NO_HEADERS : JSON_HEADERS,
+    headers: headersFor(request !== null, apiKey),
     tags,
     timeout: TIMEOUTS.get(timeoutSec) ?? TIMEOUTS.set(timeoutSec, `${timeoutSec}s`).get(timeoutSec)!,
   });

@@ -11,7 +11,7 @@ import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/model.js';
 import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan.js';
 import { renderScenario } from '../../core/render.js';
 import { k6Thresholds } from '../../core/thresholds.js';
-import { ENDPOINTS } from './endpoints.js';
+import { endpointsFor } from './endpoints.js';
 import { readEnv } from './env.js';
 import { send } from './request.js';
 import { sendStreamed } from './stream.js';
@@ -60,10 +60,8 @@ export function defineScenario(def: ScenarioDefinition): {
   plan: ScenarioPlan;
 } {
   const env = readEnv();
-  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix, timeoutSec: env.timeoutSec }, (e) => ({
-    method: ENDPOINTS[e].method,
-    path: ENDPOINTS[e].path,
-  }));
+  const catalog = endpointsFor(env.api, env.model);
+  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix, timeoutSec: env.timeoutSec, api: env.api, model: env.model }, (e) => catalog[e]);
 
   const options: Options = {
     scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null)])),
@@ -71,7 +69,8 @@ export function defineScenario(def: ScenarioDefinition): {
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
 
-  const cycle = mixCycle(plan.mix).map((e) => ENDPOINTS[e]);
+  // resolvePlan has refused any endpoint the API lacks.
+  const cycle = mixCycle(plan.mix).map((e) => catalog[e]!);
   const timeoutOf = new Map(plan.phases.map((p) => [p.name, p.timeoutSec]));
   const timeouts = [...new Set(timeoutOf.values())];
   // Reading exec.scenario builds a fresh object in k6 on every access, a measurable cost at full
@@ -86,18 +85,18 @@ export function defineScenario(def: ScenarioDefinition): {
     if (stream !== null) {
       const scenario = exec.scenario;
       const n = scenario.iterationInTest;
-      return sendStreamed(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 60, stream.api);
+      return sendStreamed(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 60, stream.api, env.apiKey);
     }
     if (single !== null && sharedTimeout !== null) {
       // One endpoint: the request number only varies batch texts, so a per-client count will do.
-      send(single, plan.baseUrl, local++, sharedTimeout, env.validateBodies);
+      send(single, plan.baseUrl, local++, sharedTimeout, env.validateBodies, env.apiKey);
       return;
     }
     // iterationInTest is unique within the k6 scenario (our phase) across all VUs, so the mix is
     // applied exactly, whatever the number of clients.
     const scenario = exec.scenario;
     const n = scenario.iterationInTest;
-    send(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30, env.validateBodies);
+    send(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30, env.validateBodies, env.apiKey);
   }
 
   function handleSummary(data: unknown): Record<string, string> {

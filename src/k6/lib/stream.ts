@@ -38,22 +38,23 @@ interface PageGlobals {
   setTimeout(f: () => void, ms: number): unknown;
 }
 
-export async function sendStreamed(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec: number, api: StreamApi): Promise<void> {
+export async function sendStreamed(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec: number, api: StreamApi, apiKey: string | null): Promise<void> {
   const tags = { endpoint: endpoint.name, name: endpoint.path };
   const page = await browser.newPage();
   let result: PageResult;
   try {
-    await page.goto(`${baseUrl}/health`);
+    // Any page of the server's origin will do, so that fetch() is same-origin (no CORS).
+    await page.goto(`${baseUrl}${api === 'openai' ? '/v1/models' : '/health'}`);
     // Runs inside the page: it may use only its argument and the page's globals.
     result = await page.evaluate(
-      async (arg: { path: string; body: string; timeoutMs: number }): Promise<PageResult> => {
+      async (arg: { path: string; body: string; timeoutMs: number; headers: Record<string, string> }): Promise<PageResult> => {
         const g = globalThis as unknown as PageGlobals;
         const chunks: Chunk[] = [];
         const abort = new g.AbortController();
         g.setTimeout(() => abort.abort(), arg.timeoutMs);
         const t0 = g.performance.now();
         try {
-          const res = await g.fetch(arg.path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: arg.body, signal: abort.signal });
+          const res = await g.fetch(arg.path, { method: 'POST', headers: arg.headers, body: arg.body, signal: abort.signal });
           if (res.body === null) return { status: res.status, chunks, error: 'no response body' };
           const reader = res.body.getReader();
           const decoder = new g.TextDecoder();
@@ -67,7 +68,12 @@ export async function sendStreamed(endpoint: Endpoint, baseUrl: string, n: numbe
           return { status: 0, chunks, error: String(err) };
         }
       },
-      { path: endpoint.path, body: JSON.stringify(endpoint.body(n)), timeoutMs: timeoutSec * 1000 },
+      {
+        path: endpoint.path,
+        body: JSON.stringify(endpoint.body(n)),
+        timeoutMs: timeoutSec * 1000,
+        headers: { 'Content-Type': 'application/json', ...(apiKey === null ? {} : { Authorization: `Bearer ${apiKey}` }) },
+      },
     );
   } catch (err) {
     result = { status: 0, chunks: [], error: `the browser failed: ${String(err)}` };

@@ -14,7 +14,7 @@ const scenario = defineScenario({
   mixable: false,
   mix: [{ endpoint: 'stream-generate', weight: 1 }],
   phases: [{ name: 'stream', model: 'closed', clients: 5, requests: 25, timeoutSec: 60 }],
-  stream: { api: 'realizar' },
+  stream: true,
 });
 
 export const options = scenario.options;
