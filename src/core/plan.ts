@@ -48,6 +48,8 @@ export interface PlanSettings {
   /** The API the requests use, and the model OpenAI-compatible requests name. */
   api: 'realizar' | 'openai';
   model: string;
+  /** A prompt set in use (--prompts), for the notes. */
+  prompts: { source: string; count: number } | null;
   /** Per-request timeout for every phase, replacing the scenario's (null: keep the scenario's). */
   timeoutSec: number | null;
 }
@@ -97,6 +99,7 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
       "Streamed requests are read in a headless Chromium that k6's browser module starts for each request: the run's duration and throughput include those starts, so judge the server by the time to first token, inter-token and end-to-end latency.",
     );
   }
+  if (settings.prompts !== null) notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
   if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
   const phases: PlanPhase[] = def.phases.map((scenarioPhase) => {
     const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };

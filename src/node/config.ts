@@ -18,6 +18,10 @@ export interface RunConfig {
   api: 'realizar' | 'openai';
   /** The model named in OpenAI-compatible requests. */
   model: string;
+  /** A JSONL prompt set (absolute path), checked before anything runs; null: the seed's prompts. */
+  promptsFile: string | null;
+  /** Requests of a warm-up run before each scenario, whose figures are discarded (0: none). */
+  warmupRequests: number;
   /** OPENAI_API_KEY: a bearer token for OpenAI-compatible servers (k6 reads it from its environment). */
   apiKey: Secret | null;
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
@@ -80,6 +84,8 @@ options:
   --api API              realizar (native, default) or openai: the OpenAI-compatible /v1 API of
                          vLLM, llama.cpp's server, Ollama or Realizar (OPENAI_API_KEY: bearer token)
   --model NAME           the model OpenAI-compatible requests name (default 'default')
+  --prompts FILE         a JSONL prompt set ({"prompt": "..."} per line; npm run prompts makes one)
+  --warmup N             send N requests before each scenario and leave them out of every figure
   --help                 this text
 
 environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);
@@ -135,7 +141,7 @@ export function cacheDirFrom(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'realizar-k6');
 }
 
-const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--server-pid', '--server-profile', '--api', '--model']);
+const FLAGS_WITH_VALUE = new Set(['--port', '--base-url', '--server-cmd', '--k6', '--out-dir', '--thresholds-dir', '--gate', '--mix', '--scale', '--timeout', '--health-timeout', '--runs', '--server-pid', '--server-profile', '--api', '--model', '--prompts', '--warmup']);
 const BOOLEAN_FLAGS = new Set(['--no-server', '--allow-remote', '--no-dashboard', '--help']);
 /** Flags that may be given more than once. */
 const REPEATABLE = new Set(['--k6-out']);
@@ -253,6 +259,8 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     serverProfile: values.get('--server-profile') === 'none' ? null : (values.get('--server-profile') ?? (api === 'openai' ? null : 'realizar')),
     api,
     model: values.get('--model') ?? 'default',
+    promptsFile: values.has('--prompts') ? path.resolve(cwd, values.get('--prompts')!) : null,
+    warmupRequests: values.has('--warmup') ? parseCount('--warmup', values.get('--warmup')!, 1_000_000) : 0,
     apiKey: env['OPENAI_API_KEY'] ? new Secret(env['OPENAI_API_KEY']) : null,
     runs: values.has('--runs') ? parseCount('--runs', values.get('--runs')!, 100) : 1,
     k6Outputs: (repeated.get('--k6-out') ?? []).map((o) => {

@@ -85,8 +85,14 @@ export function browserEnv(): Record<string, string> {
   const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
   const args = ['disable-background-networking', 'disable-component-update', 'disable-sync', 'no-first-run', 'disable-gpu'];
   if (process.getuid?.() === 0) args.push('no-sandbox');
-  return { ...(chromium === undefined ? {} : { K6_BROWSER_EXECUTABLE_PATH: chromium }), K6_BROWSER_HEADLESS: 'true', K6_BROWSER_ARGS: args.join(',') };
+  // A path the user gave wins over the one found here.
+  const given = process.env['K6_BROWSER_EXECUTABLE_PATH'];
+  const executable = given !== undefined && given !== '' ? given : chromium;
+  return { ...(executable === undefined ? {} : { K6_BROWSER_EXECUTABLE_PATH: executable }), K6_BROWSER_HEADLESS: 'true', K6_BROWSER_ARGS: args.join(',') };
 }
+
+/** What k6 says when its browser module finds no browser to start. */
+export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported browser/;
 
 export async function runK6(o: K6RunOptions): Promise<ExitInfo> {
   const log = createWriteStream(path.join(o.outDir, 'k6.log'));

@@ -10,11 +10,12 @@ import path from 'node:path';
 import { convertScenario, failedScenario } from '../core/convert.js';
 import { decideOutcome, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
 import type { K6Summary, Report, ScenarioPlan, ScenarioReport } from '../core/model.js';
+import { parsePromptSet } from '../core/prompts.js';
 import { renderReport } from '../core/render.js';
 import { assertValid } from '../core/schema-errors.js';
 import { validateK6Summary, validateScenarioPlan } from '../generated/file-validators.cjs';
 import type { RunConfig } from './config.js';
-import { runK6 } from './k6.js';
+import { NO_BROWSER, runK6 } from './k6.js';
 import { loadServerProfile, ServerMonitor } from './monitor.js';
 import { processExists, type SampleTarget } from './resources.js';
 import { ValidationError } from '../core/errors/ValidationError.js';
@@ -121,6 +122,23 @@ async function runScenario(
     dashboard: dashboardFile === null ? null : path.relative(dir, dashboardFile),
   };
   const which = config.runs > 1 ? ` (run ${repeat} of ${config.runs})` : '';
+  const apiEnv: Record<string, string> = {
+    ...(config.api === 'openai' ? { API: 'openai', MODEL: config.model } : {}),
+    ...(config.promptsFile === null ? {} : { PROMPTS_FILE: config.promptsFile }),
+  };
+  const warmNotes: string[] = [];
+  if (config.warmupRequests > 0) {
+    // Same bundle, same server, a short closed run whose figures nobody reads: caches, JIT and
+    // connection pools are warm when the measured run starts.
+    const warmDir = `${outDir}-warmup`;
+    await mkdir(warmDir, { recursive: true });
+    log.info(`warming up ${name} with ${config.warmupRequests} request(s) (not measured)`);
+    const warm = await runK6({ k6: k6.path, script, outDir: warmDir, baseUrl: config.baseUrl, gate: config.gate, scale: 1, mix: config.mix, timeoutSec: config.timeoutSec, dashboardFile: null, outputs: [], extraEnv: { ...apiEnv, WARMUP_REQUESTS: String(config.warmupRequests) }, onStart: (c) => (control.k6 = c) });
+    control.k6 = null;
+    warmNotes.push(
+      `Warm-up: ${config.warmupRequests} request(s) sent before the measured run (${path.relative(dir, warmDir)}, k6 exit ${warm.code ?? warm.signal}), left out of every figure here.`,
+    );
+  }
   log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);
   const watch = await monitor.beforeScenario();
   const exit = await runK6({
@@ -132,7 +150,7 @@ async function runScenario(
     scale: config.scale,
     mix: config.mix,
     timeoutSec: config.timeoutSec,
-    extraEnv: config.api === 'openai' ? { API: 'openai', MODEL: config.model } : {},
+    extraEnv: apiEnv,
     dashboardFile,
     outputs: config.k6Outputs,
     onStart: (child) => {
@@ -148,10 +166,14 @@ async function runScenario(
     : code === 0 || code === K6_THRESHOLDS_CROSSED
       ? 'completed'
       : 'error';
+  const k6Log = path.join(outDir, 'k6.log');
+  const noBrowser = status === 'error' && NO_BROWSER.test(await readFile(k6Log, 'utf8').catch(() => ''));
   const error =
-    status === 'error'
-      ? `k6 exited with ${code === null ? `signal ${exit.signal ?? '?'}` : `code ${code}${K6_EXIT_MEANING[code] ? ` (${K6_EXIT_MEANING[code]})` : ''}`}; see ${shown(path.join(outDir, 'k6.log'))}`
-      : null;
+    status !== 'error'
+      ? null
+      : noBrowser
+        ? `scenario ${name} reads streams in Chromium through k6's browser module, and k6 found no Chromium: install it (Debian: apt-get install chromium) or point K6_BROWSER_EXECUTABLE_PATH at one; see ${shown(k6Log)}`
+        : `k6 exited with ${code === null ? `signal ${exit.signal ?? '?'}` : `code ${code}${K6_EXIT_MEANING[code] ? ` (${K6_EXIT_MEANING[code]})` : ''}`}; see ${shown(k6Log)}`;
 
   const summaryFile = path.join(outDir, 'summary.json');
   const planFile = path.join(outDir, 'plan.json');
@@ -170,11 +192,19 @@ async function runScenario(
   }
   const summary = assertValid(validateK6Summary, await readJson(summaryFile), shown(summaryFile)) as K6Summary;
   const plan = assertValid(validateScenarioPlan, await readJson(planFile), shown(planFile)) as ScenarioPlan;
-  return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files, resources: watched.resources, prometheus: watched.prometheus }));
+  return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files, resources: watched.resources, prometheus: watched.prometheus, notes: warmNotes }));
 }
 
 export async function runLoadTest(config: RunConfig, control: RunControl, bundleDir: string): Promise<RunResult> {
   const startedAt = new Date();
+  if (config.promptsFile !== null) {
+    // Checked here, before anything starts, so a bad line is named at once (k6 checks it again).
+    const { readFile: read } = await import('node:fs/promises');
+    const text = await read(config.promptsFile, 'utf8').catch(() => {
+      throw new ValidationError(shown(config.promptsFile!), [{ path: '', expected: 'a JSONL prompt set', found: 'no such file' }]);
+    });
+    parsePromptSet(text, shown(config.promptsFile));
+  }
   const { loopback, k6, command } = await prepareTarget(config);
   const profile = config.serverProfile === null ? null : await loadServerProfile(config.serverProfile);
 

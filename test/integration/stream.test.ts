@@ -52,3 +52,18 @@ describe('streamed generation', () => {
     assert.ok(st.ttftMs!.min >= 80, `ttft min ${st.ttftMs!.min} ms`);
   });
 });
+
+describe('a streamed scenario without a browser', () => {
+  it('stops with a message saying Chromium is needed and how to get it, exit 2', async () => {
+    const out = await tempDir('no-browser');
+    try {
+      const run = await runCli(['stream', '--scale', '0.2', '--port', String(await freePort()), '--no-dashboard', '--out-dir', out], { env: { K6_BROWSER_EXECUTABLE_PATH: '/nonexistent/chromium' } });
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /k6 found no Chromium: install it \(Debian: apt-get install chromium\) or point K6_BROWSER_EXECUTABLE_PATH at one/);
+      const { report } = await latestReport(out);
+      assert.equal(report.scenarios[0]?.status, 'error');
+    } finally {
+      await removeDir(out);
+    }
+  });
+});

@@ -94,6 +94,8 @@ const counts = {
   byPath: {} as Record<string, number>,
   /** Requests k6 sent, and what this server did with them. */
   load: { received: 0, ok: 0, error5xx: 0, badBody: 0, reset: 0, hung: 0, bearer: 0 },
+  /** The prompts of load requests, in arrival order (the first 10,000). */
+  prompts: [] as string[],
 };
 
 function ok(path: string, body: Record<string, unknown>): unknown {
@@ -203,6 +205,7 @@ const server = http.createServer((req, res) => {
     }
     if (path === '/stream/generate') return stream(res, 'realizar');
     if (path === '/v1/chat/completions' && body['stream'] === true) return stream(res, 'openai');
+    if (isLoad && typeof body['prompt'] === 'string' && counts.prompts.length < 10_000) counts.prompts.push(body['prompt']);
     const good = ok(path, body);
     if (good === null) return answer(404, { error: 'not found', message: path }, null);
     if (hit(errorEvery)) return answer(500, { error: 'injected failure' }, 'error5xx');

@@ -5,7 +5,7 @@ import { mixCycle, parseMix } from '../../src/core/mix.js';
 import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan.js';
 
 const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
-const settings: PlanSettings = { baseUrl: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, mix: null, timeoutSec: null, api: 'realizar', model: 'default' };
+const settings: PlanSettings = { baseUrl: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, mix: null, timeoutSec: null, api: 'realizar', model: 'default', prompts: null };
 
 const spike: ScenarioDefinition = {
   name: 'spike',

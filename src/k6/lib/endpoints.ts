@@ -32,6 +32,16 @@ const none = (): number => 0;
 const generated = (body: unknown): number => (body as { num_generated: number }).num_generated;
 const generatedInBatch = (body: unknown): number => (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
 
+/**
+ * The prompt of the n-th request: the seed's ("Hello", "Prompt i batch n") unless a prompt set is
+ * loaded (--prompts), whose prompts are then taken in order, cycling.
+ */
+let promptSet: readonly string[] | null = null;
+export function usePromptSet(prompts: readonly string[] | null): void {
+  promptSet = prompts === null || prompts.length === 0 ? null : prompts;
+}
+const prompt = (n: number, fallback: string): string => (promptSet === null ? fallback : promptSet[n % promptSet.length]!);
+
 // The seed's configurations (load-testing.md, Test Scenarios 2-5).
 const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
 const BATCH_TEXTS = 3;
@@ -63,7 +73,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     name: 'generate',
     method: 'POST',
     path: '/generate',
-    body: () => ({ prompt: 'Hello', ...GENERATE_PARAMS }),
+    body: (n) => ({ prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS }),
     accepts: (body) => validateGenerateResponse(body),
     tokens: generated,
   },
@@ -80,7 +90,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     name: 'stream-generate',
     method: 'POST',
     path: '/stream/generate',
-    body: () => ({ prompt: 'Hello', ...GENERATE_PARAMS }),
+    body: (n) => ({ prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS }),
     accepts: () => false,
     tokens: none,
   },
@@ -88,7 +98,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     name: 'batch-generate',
     method: 'POST',
     path: '/batch/generate',
-    body: (n) => ({ prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => `Prompt ${i + 1} batch ${n}`), ...GENERATE_PARAMS }),
+    body: (n) => ({ prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)), ...GENERATE_PARAMS }),
     accepts: (body, request) => validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
     tokens: generatedInBatch,
   },
@@ -107,12 +117,12 @@ function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>>
   return {
     // OpenAI-compatible servers share no health endpoint; listing models is the common liveness check.
     health: { name: 'health', method: 'GET', path: '/v1/models', body: () => null, accepts: (body) => validateOpenAIModelsResponse(body), tokens: none },
-    generate: { name: 'generate', method: 'POST', path: '/v1/completions', body: () => completion('Hello'), accepts: (body) => validateOpenAICompletionResponse(body), tokens: usageTokens },
+    generate: { name: 'generate', method: 'POST', path: '/v1/completions', body: (n) => completion(prompt(n, 'Hello')), accepts: (body) => validateOpenAICompletionResponse(body), tokens: usageTokens },
     'batch-generate': {
       name: 'batch-generate',
       method: 'POST',
       path: '/v1/completions',
-      body: (n) => completion(Array.from({ length: BATCH_PROMPTS }, (_, i) => `Prompt ${i + 1} batch ${n}`)),
+      body: (n) => completion(Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`))),
       accepts: (body, request) => validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
       tokens: usageTokens,
     },
@@ -120,7 +130,7 @@ function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>>
       name: 'stream-generate',
       method: 'POST',
       path: '/v1/chat/completions',
-      body: () => ({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: GENERATE_PARAMS.max_tokens, stream: true, stream_options: { include_usage: true } }),
+      body: (n) => ({ model, messages: [{ role: 'user', content: prompt(n, 'Hello') }], max_tokens: GENERATE_PARAMS.max_tokens, stream: true, stream_options: { include_usage: true } }),
       accepts: () => false,
       tokens: none,
     },

@@ -32,6 +32,10 @@ export interface K6Env {
    * process list): sent as a bearer token, never printed.
    */
   apiKey: string | null;
+  /** PROMPTS_FILE: a JSONL prompt set (absolute path) replacing the seed's prompts. */
+  promptsFile: string | null;
+  /** WARMUP_REQUESTS: run only a warm-up of this many requests (the runner discards its figures). */
+  warmupRequests: number | null;
   /** RATE, WINDOW_SEC, CLIENTS: one step of a capacity sweep (src/k6/sweep/step.ts). */
   sweep: { rate: number; windowSec: number; clients: number } | null;
 }
@@ -100,6 +104,8 @@ export function readEnv(): K6Env {
     api: readApi('API'),
     model: raw('MODEL') ?? 'default',
     apiKey: raw('OPENAI_API_KEY') ?? null,
+    promptsFile: raw('PROMPTS_FILE') ?? null,
+    warmupRequests: readPositive('WARMUP_REQUESTS'),
     sweep: raw('RATE') === undefined ? null : { rate: readPositive('RATE')!, windowSec: readPositive('WINDOW_SEC') ?? 10, clients: Math.ceil(readPositive('CLIENTS') ?? 50) },
   };
 }

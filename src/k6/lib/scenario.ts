@@ -11,7 +11,9 @@ import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/model.js';
 import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan.js';
 import { renderScenario } from '../../core/render.js';
 import { k6Thresholds } from '../../core/thresholds.js';
-import { endpointsFor } from './endpoints.js';
+import { SharedArray } from 'k6/data';
+import { parsePromptSet } from '../../core/prompts.js';
+import { endpointsFor, usePromptSet } from './endpoints.js';
 import { readEnv } from './env.js';
 import { send } from './request.js';
 import { sendStreamed } from './stream.js';
@@ -53,15 +55,39 @@ function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
   };
 }
 
-export function defineScenario(def: ScenarioDefinition): {
+/**
+ * A warm-up run of a scenario: its mix, WARMUP_REQUESTS requests shared by its clients, judged by
+ * nothing — the runner discards its figures, so a cold start (caches, JIT, connection pools) is
+ * not measured.
+ */
+function warmupOf(def: ScenarioDefinition, requests: number): ScenarioDefinition {
+  const clients = Math.max(...def.phases.map((p) => p.clients));
+  return {
+    ...def,
+    description: `${def.description} (warm-up, not measured)`,
+    thresholds: { scenario: def.name, rules: [{ id: 'warmup', metric: 'error_rate', acceptable: 100, source: 'A warm-up is not judged.' }] },
+    phases: [{ name: 'warmup', model: 'closed', clients: Math.min(clients, requests), requests, timeoutSec: Math.max(...def.phases.map((p) => p.timeoutSec)) }],
+  };
+}
+
+/** A prompt set, read once and shared by every VU (k6's SharedArray). */
+function loadPrompts(file: string | null): readonly string[] | null {
+  if (file === null) return null;
+  return new SharedArray('prompts', () => parsePromptSet(open(file), file)) as unknown as readonly string[];
+}
+
+export function defineScenario(scenarioDef: ScenarioDefinition): {
   options: Options;
   run: () => void | Promise<void>;
   handleSummary: (data: unknown) => Record<string, string>;
   plan: ScenarioPlan;
 } {
   const env = readEnv();
+  const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
+  const prompts = loadPrompts(env.promptsFile);
+  usePromptSet(prompts);
   const catalog = endpointsFor(env.api, env.model);
-  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix, timeoutSec: env.timeoutSec, api: env.api, model: env.model }, (e) => catalog[e]);
+  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix, timeoutSec: env.timeoutSec, api: env.api, model: env.model, prompts: prompts === null ? null : { source: env.promptsFile!.split('/').pop()!, count: prompts.length } }, (e) => catalog[e]);
 
   const options: Options = {
     scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null)])),
@@ -87,8 +113,9 @@ export function defineScenario(def: ScenarioDefinition): {
       const n = scenario.iterationInTest;
       return sendStreamed(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 60, stream.api, env.apiKey);
     }
-    if (single !== null && sharedTimeout !== null) {
-      // One endpoint: the request number only varies batch texts, so a per-client count will do.
+    if (single !== null && sharedTimeout !== null && prompts === null) {
+      // One endpoint and the seed's prompts: the request number only varies batch texts, so a
+      // per-client count will do (a prompt set is taken in order across all clients).
       send(single, plan.baseUrl, local++, sharedTimeout, env.validateBodies, env.apiKey);
       return;
     }
