@@ -4,14 +4,14 @@
  * validated here; the comparison itself is pure (src/core/compare.ts).
  */
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS, renderComparisonMarkdown, type CompareOptions } from '../core/compare.js';
 import { describeValue } from '../core/describe.js';
 import { ValidationError } from '../core/errors/ValidationError.js';
 import type { Report } from '../core/model.js';
-import { assertValid } from '../core/schema-errors.js';
 import { validateReport } from '../generated/file-validators.cjs';
+import { readJsonFile } from './json-file.js';
 import { shown } from './paths.js';
 import { writeAtomic } from './report-files.js';
 
@@ -74,19 +74,7 @@ export function parseCompareArgs(argv: readonly string[], cwd = process.cwd()): 
 /** A report.json, or a run folder (its report.json). */
 export async function readReport(file: string): Promise<Report> {
   const target = existsSync(file) && statSync(file).isDirectory() ? path.join(file, 'report.json') : file;
-  let text: string;
-  try {
-    text = await readFile(target, 'utf8');
-  } catch {
-    throw new ValidationError(shown(target), [{ path: '', expected: 'a report.json written by realizar-k6', found: 'no such file' }]);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(shown(target), [{ path: '', expected: 'valid JSON', found: `a syntax error (${(err as Error).message})` }]);
-  }
-  return assertValid(validateReport, data, shown(target));
+  return readJsonFile(target, validateReport, 'a report.json written by realizar-k6');
 }
 
 /** A report made with --runs N holds each scenario N times: split it into N single-run reports. */

@@ -3,14 +3,14 @@
  * /metrics counters before and after (cross-checked with k6's counts through a server profile),
  * and SVG plots of memory, CPU and latency over time in the scenario's folder.
  */
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '../core/errors/ValidationError.js';
+import { readJsonFile } from './json-file.js';
 import type { ResourcesReport, ServerProfile } from '../core/model.js';
 import { deltas, parsePrometheusText, type Sample } from '../core/prometheus.js';
 import { summarizeResources, type RequestPoint } from '../core/resources.js';
-import { assertValid } from '../core/schema-errors.js';
 import { lineChart } from '../core/svg.js';
 import { validateServerProfile } from '../generated/file-validators.cjs';
 import { SAMPLES_FILE } from './k6.js';
@@ -25,19 +25,10 @@ export const LEAK_WARMUP_FRACTION = 0.2;
 
 export async function loadServerProfile(nameOrFile: string): Promise<ServerProfile> {
   const file = nameOrFile.includes('/') || nameOrFile.endsWith('.json') ? path.resolve(nameOrFile) : path.join(ROOT, 'profiles', `${nameOrFile}.json`);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ValidationError('--server-profile', [{ path: '', expected: `a profile name in profiles/ or a profile file`, found: `'${nameOrFile}' (no ${shown(file)})` }]);
+  if (!existsSync(file)) {
+    throw new ValidationError('--server-profile', [{ path: '', expected: 'a profile name in profiles/ or a profile file', found: `'${nameOrFile}' (no ${shown(file)})` }]);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(shown(file), [{ path: '', expected: 'valid JSON', found: `a syntax error (${(err as Error).message})` }]);
-  }
-  return assertValid(validateServerProfile, data, shown(file));
+  return readJsonFile(file, validateServerProfile, 'a server profile');
 }
 
 export async function scrape(baseUrl: string, profile: ServerProfile): Promise<Sample[] | null> {

@@ -9,12 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { convertScenario, failedScenario } from '../core/convert.js';
 import { decideOutcome, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
-import type { K6Summary, Report, ScenarioPlan, ScenarioReport } from '../core/model.js';
+import type { Report, ScenarioReport } from '../core/model.js';
 import { parsePromptSet } from '../core/prompts.js';
 import { renderReport } from '../core/render.js';
-import { assertValid } from '../core/schema-errors.js';
-import { validateK6Summary, validateScenarioPlan } from '../generated/file-validators.cjs';
 import type { RunConfig } from './config.js';
+import { readScenarioOutput } from './json-file.js';
 import { NO_BROWSER, runK6 } from './k6.js';
 import { loadServerProfile, ServerMonitor } from './monitor.js';
 import { processExists, type SampleTarget } from './resources.js';
@@ -99,9 +98,6 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-async function readJson(file: string): Promise<unknown> {
-  return JSON.parse(await readFile(file, 'utf8'));
-}
 
 async function runScenario(
   name: string,
@@ -190,8 +186,7 @@ async function runScenario(
       }),
     );
   }
-  const summary = assertValid(validateK6Summary, await readJson(summaryFile), shown(summaryFile)) as K6Summary;
-  const plan = assertValid(validateScenarioPlan, await readJson(planFile), shown(planFile)) as ScenarioPlan;
+  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
   return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files, resources: watched.resources, prometheus: watched.prometheus, notes: warmNotes }));
 }
 

@@ -3,13 +3,13 @@
  * thresholds/<name>.json. `seed` runs the seed's seven in the seed's order; `all` runs them, then
  * every other scenario by name (stream among them, which needs Chromium).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../core/errors/ValidationError.js';
-import { assertValid } from '../core/schema-errors.js';
 import { checkThresholdsFile } from '../core/thresholds.js';
 import type { ThresholdsFile } from '../core/model.js';
 import { validateThresholdsFile } from '../generated/file-validators.cjs';
+import { readJsonFile } from './json-file.js';
 import { SCENARIO_DIR, shown, thresholdsFile, THRESHOLDS_DIR } from './paths.js';
 
 /** The seed's seven load tests, in the seed's order: what `npm run load-test` runs. */
@@ -24,19 +24,7 @@ export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
 /** Read and check one thresholds file: JSON syntax, the schema, then what the schema cannot say. */
 export async function loadThresholds(scenario: string, file = thresholdsFile(scenario)): Promise<ThresholdsFile> {
   const source = shown(file);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ValidationError(source, [{ path: '', expected: `a thresholds file for scenario '${scenario}'`, found: 'no such file' }]);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new ValidationError(source, [{ path: '', expected: 'valid JSON', found: `a syntax error (${(err as Error).message})` }]);
-  }
-  const parsed = assertValid(validateThresholdsFile, data, source);
+  const parsed = await readJsonFile(file, validateThresholdsFile, `a thresholds file for scenario '${scenario}'`, source);
   const problems = checkThresholdsFile(parsed, scenario);
   if (problems.length > 0) throw new ValidationError(source, problems);
   return parsed;

@@ -8,17 +8,18 @@
  * in, a table and SVG charts of latency and errors against the offered rate.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { convertScenario } from '../core/convert.js';
-import type { K6Summary, ScenarioPlan, SweepReport, SweepStep } from '../core/model.js';
+import type { SweepReport, SweepStep } from '../core/model.js';
 import { EXIT } from '../core/outcome.js';
 import { assertValid } from '../core/schema-errors.js';
 import { lineChart } from '../core/svg.js';
-import { validateK6Summary, validateScenarioPlan, validateSweepReport } from '../generated/file-validators.cjs';
+import { validateSweepReport } from '../generated/file-validators.cjs';
 import { parseSweepConfig, SWEEP_USAGE, type SweepConfig } from './config.js';
 import { describeError, exitCodeOf, onInterrupt } from './exit.js';
+import { readScenarioOutput } from './json-file.js';
 import { runK6 } from './k6.js';
 import { log } from './log.js';
 import { DIST_K6_DIR, ROOT, shown } from './paths.js';
@@ -85,8 +86,7 @@ async function runStep(rate: number, config: SweepConfig, dir: string, k6Path: s
   if (!existsSync(summaryFile) || !existsSync(planFile)) {
     throw new Error(`k6 wrote no summary for the ${rate} req/s step (exit ${exit.code ?? exit.signal}); see ${shown(path.join(outDir, 'k6.log'))}`);
   }
-  const summary = assertValid(validateK6Summary, JSON.parse(await readFile(summaryFile, 'utf8')), shown(summaryFile)) as K6Summary;
-  const plan = assertValid(validateScenarioPlan, JSON.parse(await readFile(planFile, 'utf8')), shown(planFile)) as ScenarioPlan;
+  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
   const s = convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null } });
   return judgeStep(
     { rateRps: rate, requests: s.totals.requests, failures: s.totals.failures, dropped: s.totals.dropped, errorRatePct: s.errorRatePct, latencyMs: s.latencyMs },
