@@ -6,7 +6,7 @@
  */
 import { EXIT } from '../core/outcome.js';
 import { parseRunConfig, USAGE } from './config.js';
-import { describeError, exitCodeOf, onInterrupt } from './exit.js';
+import { failWith, onInterrupt } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { liveChildren, signalGroup } from './processes.js';
@@ -41,8 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`report: ${shown(dir)}/report.txt and report.json`);
     return report.exitCode;
   } catch (err) {
-    log.info(`error: ${describeError(err)}`);
-    return control.interrupted ? EXIT.interrupted : exitCodeOf(err);
+    return failWith(err, control.interrupted);
   } finally {
     stopHandling();
   }

@@ -17,7 +17,7 @@ import { EXIT, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
 import { createArchive } from './archive.js';
 import { CloudError } from './errors/CloudError.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
-import { describeError, exitCodeOf, onInterrupt } from './exit.js';
+import { failWith, onInterrupt } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { shellJoin, signalGroup, spawnGroup, stopChild, type Child, type ExitInfo } from './processes.js';
@@ -320,8 +320,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`details: ${shown(path.join(dir, 'cloud.json'))}, k6 output: ${shown(logFile)}`);
     return exitCode;
   } catch (err) {
-    log.info(`error: ${describeError(err)}`);
-    return control.interrupted ? EXIT.interrupted : exitCodeOf(err);
+    return failWith(err, control.interrupted);
   } finally {
     stopHandling();
   }

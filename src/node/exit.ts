@@ -19,6 +19,12 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
+/** What an entry point does with an error that ended it: say it, and give the exit code. */
+export function failWith(err: unknown, interrupted = false): number {
+  log.info(`error: ${describeError(err)}`);
+  return interrupted ? EXIT.interrupted : exitCodeOf(err);
+}
+
 /**
  * Ctrl-C / SIGTERM for an entry point: the first signal calls `first` (stop k6 gracefully, say);
  * a second one kills every child at once and exits 130. Whatever happens, children are killed when

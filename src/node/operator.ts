@@ -13,7 +13,7 @@ import { EXIT } from '../core/outcome.js';
 import { assertValid } from '../core/schema-errors.js';
 import { validateK6OperatorTestRun } from '../generated/file-validators.cjs';
 import { createArchive, inspectArchive } from './archive.js';
-import { describeError, exitCodeOf, onInterrupt } from './exit.js';
+import { failWith, onInterrupt } from './exit.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { killAllNow } from './processes.js';
@@ -105,8 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(out.join('\n'));
     return EXIT.passed;
   } catch (err) {
-    log.info(`error: ${describeError(err)}`);
-    return exitCodeOf(err);
+    return failWith(err);
   } finally {
     stopHandling();
   }

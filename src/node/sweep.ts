@@ -18,7 +18,7 @@ import { assertValid } from '../core/schema-errors.js';
 import { lineChart } from '../core/svg.js';
 import { validateSweepReport } from '../generated/file-validators.cjs';
 import { parseSweepConfig, SWEEP_USAGE, type SweepConfig } from './config.js';
-import { describeError, exitCodeOf, onInterrupt } from './exit.js';
+import { failWith, onInterrupt } from './exit.js';
 import { readScenarioOutput } from './json-file.js';
 import { runK6 } from './k6.js';
 import { log } from './log.js';
@@ -211,8 +211,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     log.info(`sweep: ${shown(dir)}/sweep.md, sweep.json, latency.svg, errors.svg`);
     return report.exitCode;
   } catch (err) {
-    log.info(`error: ${describeError(err)}`);
-    return control.interrupted ? EXIT.interrupted : exitCodeOf(err);
+    return failWith(err, control.interrupted);
   } finally {
     stopHandling();
   }
