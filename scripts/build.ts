@@ -3,10 +3,10 @@ import { generate } from '../build/codegen.js';
 
 await generate();
 const { buildAll } = await import('../build/index.js');
-try {
+const { runMain } = await import('../src/node/exit.js');
+const { log } = await import('../src/node/log.js');
+await runMain(async () => {
   const { scenarios, bundleDir } = await buildAll();
-  process.stderr.write(`[realizar-k6] built ${scenarios.length} k6 scripts into ${bundleDir}\n`);
-} catch (err) {
-  process.stderr.write(`[realizar-k6] build failed: ${(err as Error).message}\n`);
-  process.exitCode = 2;
-}
+  log.info(`built ${scenarios.length} k6 scripts into ${bundleDir}`);
+  return 0;
+});

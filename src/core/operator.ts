@@ -8,7 +8,7 @@ import type { K6OperatorTestRun } from '../generated/types.js';
 import { describeValue } from './describe.js';
 import { ValidationError, type ValidationProblem } from './errors/ValidationError.js';
 import { K6_METRICS } from './thresholds.js';
-import { toYamlStream } from './yaml.js';
+import { stringify } from 'yaml';
 
 export const TESTRUN_API_VERSION = 'k6.io/v1alpha1';
 /** ConfigMap key, and so the file name under /test/ in every k6 Pod. */
@@ -120,9 +120,14 @@ export function checkOperatorInput(input: OperatorInput): ValidationProblem[] {
       break;
     }
   }
-  if (input.runnerImage !== null && !/^\S+$/.test(input.runnerImage)) add('/spec/runner/image', 'a container image reference without spaces', input.runnerImage);
+  if (input.runnerImage !== null && !/^\S+$/.test(input.runnerImage))
+    add('/spec/runner/image', 'a container image reference without spaces', input.runnerImage);
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.archiveBase64) || input.archiveBase64.length % 4 !== 0 || input.archiveBase64 === '') {
-    problems.push({ path: `/binaryData/${ARCHIVE_KEY}`, expected: 'the k6 archive as standard base64', found: `${input.archiveBase64.length} characters that are not` });
+    problems.push({
+      path: `/binaryData/${ARCHIVE_KEY}`,
+      expected: 'the k6 archive as standard base64',
+      found: `${input.archiveBase64.length} characters that are not`,
+    });
   } else if (base64Bytes(input.archiveBase64) + 4096 > CONFIGMAP_MAX_BYTES) {
     // 4 KiB for the rest of the object; the API server would refuse it anyway, later and less clearly.
     problems.push({
@@ -140,7 +145,8 @@ export function buildOperatorManifests(input: OperatorInput): OperatorManifests 
   if (problems.length > 0) throw new ValidationError(`k6-operator manifests for scenario '${input.scenario}'`, problems);
 
   const labels = { 'app.kubernetes.io/managed-by': 'realizar-k6', 'realizar-k6/scenario': input.scenario };
-  const meta = (name: string): ObjectMeta => (input.namespace === null ? { name, labels: { ...labels } } : { name, namespace: input.namespace, labels: { ...labels } });
+  const meta = (name: string): ObjectMeta =>
+    input.namespace === null ? { name, labels: { ...labels } } : { name, namespace: input.namespace, labels: { ...labels } };
   const configMapName = configMapNameFor(input.name);
 
   const configMap: ConfigMapManifest = {
@@ -166,11 +172,18 @@ export function buildOperatorManifests(input: OperatorInput): OperatorManifests 
   return { configMap, testRun };
 }
 
-/** The multi-document YAML to `kubectl apply`: the ConfigMap first, since the TestRun reads it. */
+/**
+ * The multi-document YAML to `kubectl apply`: the ConfigMap first, since the TestRun reads it.
+ * Written by the `yaml` package as YAML 1.1, which quotes every string that kubectl's go-yaml (a
+ * YAML 1.1 reader) would take for a boolean, null, number or date (yes, on, 0x1F, 2024-01-01).
+ */
 export function manifestsYaml(m: OperatorManifests, comments: readonly string[]): string {
-  // The generated interfaces are closed (no index signature); as JSON they are plain YAML values.
-  const docs = [m.configMap, m.testRun] as unknown as Parameters<typeof toYamlStream>[0];
-  return toYamlStream(docs, comments);
+  const head = comments
+    .flatMap((c) => c.split('\n'))
+    .map((c) => `# ${c}`.trimEnd())
+    .join('\n');
+  const body = [m.configMap, m.testRun].map((doc) => `---\n${stringify(doc, { version: '1.1', lineWidth: 0 })}`).join('');
+  return head === '' ? body : `${head}\n${body}`;
 }
 
 export interface ExecutionSegment {
@@ -191,7 +204,10 @@ export function executionSegments(parallelism: number): ExecutionSegment[] {
 
 /** The part of `k6 inspect <archive>` output read here. */
 export interface InspectedOptions {
-  scenarios?: Record<string, { executor?: string; vus?: number | null; iterations?: number | null; maxVUs?: number | null; preAllocatedVUs?: number | null }> | null;
+  scenarios?: Record<
+    string,
+    { executor?: string; vus?: number | null; iterations?: number | null; maxVUs?: number | null; preAllocatedVUs?: number | null }
+  > | null;
   thresholds?: Record<string, string[]> | null;
 }
 
@@ -216,7 +232,7 @@ export function distributionNotes(options: InspectedOptions, parallelism: number
     );
   }
   notes.push(
-    'every instance evaluates thresholds and prints its summary for its own share only; gate the release on the aggregate (k6 cloud output, Prometheus remote write, or the sum of the runners\' summaries)',
+    "every instance evaluates thresholds and prints its summary for its own share only; gate the release on the aggregate (k6 cloud output, Prometheus remote write, or the sum of the runners' summaries)",
   );
   return notes;
 }

@@ -3,22 +3,19 @@
  * 130 interrupted > 2 error (setup, infrastructure, a scenario that did not run) > 1 a gating
  * verdict failed or k6 said a threshold was crossed (its exit code 99) > 0 passed.
  */
+import { EXIT, K6_THRESHOLDS_CROSSED } from './exit-codes.js';
 import type { Report, ScenarioReport } from './model.js';
 
-export const EXIT = { passed: 0, failed: 1, error: 2, interrupted: 130 } as const;
-
-/** k6's exit code when thresholds were crossed (also with abortOnFail). */
-export const K6_THRESHOLDS_CROSSED = 99;
+export { EXIT, K6_THRESHOLDS_CROSSED };
 
 export function gateFailed(s: ScenarioReport): boolean {
   return s.k6ExitCode === K6_THRESHOLDS_CROSSED || s.verdicts.some((v) => v.gating && !v.pass);
 }
 
-export function decideOutcome(input: {
-  interrupted: boolean;
-  errors: Report['errors'];
-  scenarios: readonly ScenarioReport[];
-}): { outcome: Report['outcome']; exitCode: Report['exitCode'] } {
+export function decideOutcome(input: { interrupted: boolean; errors: Report['errors']; scenarios: readonly ScenarioReport[] }): {
+  outcome: Report['outcome'];
+  exitCode: Report['exitCode'];
+} {
   if (input.interrupted || input.scenarios.some((s) => s.status === 'interrupted')) {
     return { outcome: 'interrupted', exitCode: EXIT.interrupted };
   }

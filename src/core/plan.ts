@@ -5,6 +5,8 @@
  */
 import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile } from './model.js';
 import { formatMix, type MixEntry } from './mix.js';
+import { ValidationError } from './errors/ValidationError.js';
+import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
 import { K6_METRICS } from './thresholds.js';
 
 export interface PhaseDefinition {
@@ -52,6 +54,10 @@ export interface PlanSettings {
   prompts: { source: string; count: number } | null;
   /** Per-request timeout for every phase, replacing the scenario's (null: keep the scenario's). */
   timeoutSec: number | null;
+  /** The run's shape from the command line, replacing the scenario's one phase (null: keep it). */
+  shape?: ShapeOverride | null;
+  /** Where the thresholds came from, for errors (default thresholds/<scenario>.json). */
+  thresholdsSource?: string;
 }
 
 /** k6 refuses an arrival-rate duration under one second. */
@@ -69,12 +75,21 @@ export function k6OpenDurationSec(phase: Pick<PlanPhase, 'requests' | 'durationS
   return window - window / phase.requests / 2;
 }
 
-export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string } | undefined): ScenarioPlan {
+export function resolvePlan(
+  def: ScenarioDefinition,
+  settings: PlanSettings,
+  endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string } | undefined,
+): ScenarioPlan {
   const notes: string[] = [];
   if (def.phases.length > 1 && def.phases.some((p) => p.model === 'closed')) {
     // A closed phase has no known end, so a later phase could not be given a start time.
-    throw new Error(`scenario ${def.name}: only a single-phase scenario may use the closed model`);
+    throw new ValidationError(`scenario ${def.name}`, [
+      { path: '/phases', expected: 'one phase when the model is closed (a closed phase has no known end)', found: `${def.phases.length} phases` },
+    ]);
   }
+  const thresholdsSource = settings.thresholdsSource ?? `thresholds/${def.name}.json`;
+  const shape = settings.shape ?? null;
+  const defPhases = isShapeGiven(shape) ? [shapePhase(def.name, def.phases, shape)] : def.phases;
   let mix = def.mix;
   if (settings.mix !== null) {
     if (def.mixable) mix = settings.mix;
@@ -96,12 +111,13 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
   }
   if (def.stream !== undefined) {
     notes.push(
-      "Streamed requests are read in a headless Chromium that k6's browser module starts for each request: the run's duration and throughput include those starts, so judge the server by the time to first token, inter-token and end-to-end latency.",
+      "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts once per phase, before the measured window: the duration and throughput are over that window, from the first request sent to the end of the last stream.",
     );
   }
   if (settings.prompts !== null) notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
   if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
-  const phases: PlanPhase[] = def.phases.map((scenarioPhase) => {
+  if (isShapeGiven(shape)) notes.push(`Shape set for this run (${describeShape(shape)}) in place of the scenario's.`);
+  const phases: PlanPhase[] = defPhases.map((scenarioPhase) => {
     const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };
     const requests = Math.max(1, Math.round(p.requests * settings.scale));
     if (p.model === 'closed') {
@@ -112,7 +128,8 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
       const maxDurationSec = Math.ceil(requests / clients) * p.timeoutSec + 5;
       return { name: p.name, model: 'closed', clients, requests, timeoutSec: p.timeoutSec, startSec: 0, maxDurationSec };
     }
-    if (p.durationSec === undefined) throw new Error(`scenario ${def.name}, phase ${p.name}: an open phase needs durationSec`);
+    if (p.durationSec === undefined)
+      throw new ValidationError(`scenario ${def.name}`, [{ path: `/phases/${p.name}`, expected: 'durationSec for an open phase', found: 'none' }]);
     const ratePerSec = p.requests / p.durationSec;
     // Scaling keeps the rate and shortens the window. k6 needs an arrival-rate scenario to last at
     // least 1 s, and the scenario runs for (n - 0.5) intervals (see k6Duration), so n >= rate + 0.5.
@@ -138,7 +155,13 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
   const thresholds = def.thresholds as ThresholdsFile;
   const rules = thresholds.rules.filter((rule) => {
     if (rule.phase !== undefined && !phaseNames.has(rule.phase)) {
-      throw new Error(`thresholds/${def.name}.json: rule '${rule.id}' names phase '${rule.phase}', which scenario ${def.name} does not have (it has ${[...phaseNames].join(', ')})`);
+      throw new ValidationError(thresholdsSource, [
+        {
+          path: `/rules/${thresholds.rules.indexOf(rule)}/phase`,
+          expected: `a phase of scenario ${def.name} (${[...phaseNames].join(', ')})`,
+          found: `'${rule.phase}' (rule '${rule.id}')`,
+        },
+      ]);
     }
     if (rule.endpoint !== undefined && !inMix.has(rule.endpoint)) {
       notes.push(`Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`);
@@ -156,7 +179,10 @@ export function resolvePlan(def: ScenarioDefinition, settings: PlanSettings, end
     scale: settings.scale,
     endpoints: mix.map((m) => {
       const info = endpointInfo(m.endpoint);
-      if (info === undefined) throw new Error(`scenario ${def.name} sends to ${m.endpoint}, which the ${settings.api} API does not have`);
+      if (info === undefined)
+        throw new ValidationError(`scenario ${def.name}`, [
+          { path: '/mix', expected: `endpoints the ${settings.api} API has`, found: `${m.endpoint}, which it does not have` },
+        ]);
       return { name: m.endpoint, ...info };
     }),
     mix,

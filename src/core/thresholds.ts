@@ -4,60 +4,12 @@
  * the report can never disagree on what a rule means.
  */
 import type { Gate, Rule, ScenarioPlan, ThresholdsFile } from './model.js';
+import { K6_METRICS, LATENCY_PLACEHOLDER, RULE_METRICS } from './metrics.js';
+
+export { K6_METRICS, LATENCY_PLACEHOLDER, RULE_METRICS, type MeasureInput } from './metrics.js';
 import type { ValidationProblem } from './errors/ValidationError.js';
 
 export type Tier = 'acceptable' | 'target';
-
-/** Custom k6 metrics recorded by src/k6/lib/request.ts, one sample per request sent. */
-export const K6_METRICS = {
-  /** Rate: true when a request failed (status, body schema, timeout or connection error). */
-  requestFailed: 'request_failed',
-  /** Counter: +1 per successful request; its k6 `rate` is successful requests per second. */
-  requestsOk: 'requests_ok',
-  /** Counter: tokens generated, as the response bodies say (num_generated). */
-  tokens: 'tokens_generated',
-  latency: 'http_req_duration',
-  dropped: 'dropped_iterations',
-  /** Trends of streamed scenarios, measured in the browser (src/k6/lib/stream.ts), in ms. */
-  ttft: 'stream_ttft',
-  itl: 'stream_itl',
-  e2e: 'stream_e2e',
-  /** Trend: output tokens per second of each streamed request. */
-  tokensPerSecond: 'stream_output_tokens_per_second',
-} as const;
-
-/** Latency rules read this metric unless the plan says another (stream_e2e for streams). */
-export const LATENCY_PLACEHOLDER = '$latency';
-
-interface MetricSpec {
-  /** null: measured on the server's process by the runner, not by k6 (no k6 threshold). */
-  k6Metric: string | null;
-  stat: string;
-  op: '<' | '>';
-  unit: string;
-  label: string;
-  /** Rules are written in the seed's units (ms, %, req/s); k6 wants a fraction for rates. */
-  toK6: (bound: number) => number;
-}
-
-export const RULE_METRICS: Record<Rule['metric'], MetricSpec> = {
-  latency_p50: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 latency', toK6: (b) => b },
-  latency_p95: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 latency', toK6: (b) => b },
-  latency_p99: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 latency', toK6: (b) => b },
-  error_rate: { k6Metric: K6_METRICS.requestFailed, stat: 'rate', op: '<', unit: '%', label: 'error rate', toK6: (b) => b / 100 },
-  throughput: { k6Metric: K6_METRICS.requestsOk, stat: 'rate', op: '>', unit: 'req/s', label: 'throughput', toK6: (b) => b },
-  ttft_p50: { k6Metric: K6_METRICS.ttft, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 time to first token', toK6: (b) => b },
-  ttft_p95: { k6Metric: K6_METRICS.ttft, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 time to first token', toK6: (b) => b },
-  ttft_p99: { k6Metric: K6_METRICS.ttft, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 time to first token', toK6: (b) => b },
-  itl_p50: { k6Metric: K6_METRICS.itl, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 inter-token latency', toK6: (b) => b },
-  itl_p95: { k6Metric: K6_METRICS.itl, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 inter-token latency', toK6: (b) => b },
-  itl_p99: { k6Metric: K6_METRICS.itl, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 inter-token latency', toK6: (b) => b },
-  output_tokens_per_second_p50: { k6Metric: K6_METRICS.tokensPerSecond, stat: 'p(50)', op: '>', unit: 'tokens/s', label: 'median output tokens per second', toK6: (b) => b },
-  memory_overhead_mb: { k6Metric: null, stat: '', op: '<', unit: 'MB', label: 'server memory overhead (peak - baseline RSS)', toK6: (b) => b },
-  cpu_avg_pct: { k6Metric: null, stat: '', op: '<', unit: '% of all cores', label: 'server CPU, average', toK6: (b) => b },
-  rss_growth_mb_per_1000_requests: { k6Metric: null, stat: '', op: '<', unit: 'MB/1000 req', label: 'server RSS growth (leak check)', toK6: (b) => b },
-  p95_drift_ms: { k6Metric: null, stat: '', op: '<', unit: 'ms', label: 'p95 drift (last third - first third)', toK6: (b) => b },
-};
 
 /** Rules judged on the server's process (resources), not on k6's metrics. */
 export function isServerSideRule(rule: Pick<Rule, 'metric'>): boolean {
@@ -118,7 +70,7 @@ export function gatingTiers(gate: Gate): Tier[] {
 /**
  * Always-true thresholds whose only job is to make k6 put these sub-metrics into the summary (k6
  * reports a tagged sub-metric only when a threshold names it). The converter reads them to break the
- * figures down per phase and per endpoint.
+ * figures down per phase and per endpoint, when there are several of either.
  */
 export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'latencyMetric'>): K6Threshold[] {
   const out: K6Threshold[] = [];
@@ -129,10 +81,14 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | '
     out.push({ key: selector(K6_METRICS.requestsOk, scope), expression: 'count>=0' });
     if (withDropped) out.push({ key: selector(K6_METRICS.dropped, scope), expression: 'count>=0' });
   };
-  for (const phase of plan.phases) add({ phase: phase.name }, true);
-  for (const entry of plan.mix) {
-    add({ endpoint: entry.endpoint }, false);
-    out.push({ key: selector(K6_METRICS.tokens, { endpoint: entry.endpoint }), expression: 'count>=0' });
+  // One phase or one endpoint: its sub-metric would be a second copy of the whole metric, every
+  // latency stored and sorted twice; the converter reads the whole metric (src/core/sole-scope.ts).
+  if (plan.phases.length > 1) for (const phase of plan.phases) add({ phase: phase.name }, true);
+  if (plan.mix.length > 1) {
+    for (const entry of plan.mix) {
+      add({ endpoint: entry.endpoint }, false);
+      out.push({ key: selector(K6_METRICS.tokens, { endpoint: entry.endpoint }), expression: 'count>=0' });
+    }
   }
   return out;
 }
@@ -171,7 +127,11 @@ export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: stri
       problems.push({ path: at, expected: 'either endpoint or phase, not both', found: `endpoint '${rule.endpoint}' and phase '${rule.phase}'` });
     }
     if (isServerSideRule(rule) && (rule.endpoint !== undefined || rule.phase !== undefined)) {
-      problems.push({ path: at, expected: `no endpoint or phase on ${rule.metric} (it is measured on the server's process over the whole scenario)`, found: `endpoint ${rule.endpoint ?? '-'}, phase ${rule.phase ?? '-'}` });
+      problems.push({
+        path: at,
+        expected: `no endpoint or phase on ${rule.metric} (it is measured on the server's process over the whole scenario)`,
+        found: `endpoint ${rule.endpoint ?? '-'}, phase ${rule.phase ?? '-'}`,
+      });
     }
     if (rule.metric === 'throughput' && rule.phase !== undefined) {
       problems.push({ path: `${at}/phase`, expected: 'no phase on a throughput rule (throughput is over the whole run)', found: `'${rule.phase}'` });

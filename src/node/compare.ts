@@ -7,25 +7,16 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { compareRuns, DEFAULT_COMPARE_OPTIONS, renderComparisonMarkdown, type CompareOptions } from '../core/compare.js';
-import { describeValue } from '../core/describe.js';
-import { ValidationError } from '../core/errors/ValidationError.js';
 import type { Report } from '../core/model.js';
 import { validateReport } from '../generated/file-validators.cjs';
 import { readJsonFile } from './json-file.js';
+import { COMPARE } from './flags/commands.js';
+import { parseFlags, usageText } from './flags/declare.js';
+import { invalid } from './flags/values.js';
 import { shown } from './paths.js';
 import { writeAtomic } from './report-files.js';
 
-export const COMPARE_USAGE = `usage: npm run compare -- <baseline> [<current>] [options]
-       npm run compare -- --save-baseline [<report>] [--baseline-file FILE]
-
-  <baseline>, <current>, <report>   a report.json or a run folder (default current: reports/latest)
-  --p95-growth PCT            p95 regresses when it grows more than PCT % (default ${DEFAULT_COMPARE_OPTIONS.p95GrowthPct})
-  --error-rate-increase PTS   error rate regresses when it rises more than PTS points (default ${DEFAULT_COMPARE_OPTIONS.errorRateIncreasePts})
-  --throughput-drop PCT       throughput regresses when it drops more than PCT % (default ${DEFAULT_COMPARE_OPTIONS.throughputDropPct})
-  --save-baseline             copy <report> (default reports/latest) to the baseline file
-  --baseline-file FILE        where --save-baseline writes (default baselines/baseline.json)
-
-exit codes: 0 no regression · 1 a regression · 2 bad input`;
+export const COMPARE_USAGE = usageText(COMPARE);
 
 export interface CompareCommand {
   mode: 'compare' | 'save';
@@ -35,38 +26,24 @@ export interface CompareCommand {
   help: boolean;
 }
 
-function invalid(source: string, expected: string, found: unknown): never {
-  throw new ValidationError(source, [{ path: '', expected, found: describeValue(found) }]);
-}
-
 export function parseCompareArgs(argv: readonly string[], cwd = process.cwd()): CompareCommand {
-  const files: string[] = [];
-  const options: CompareOptions = { ...DEFAULT_COMPARE_OPTIONS };
-  let mode: CompareCommand['mode'] = 'compare';
-  let baselineFile = path.resolve(cwd, 'baselines', 'baseline.json');
-  let help = false;
-  const numeric: Record<string, keyof CompareOptions> = {
-    '--p95-growth': 'p95GrowthPct',
-    '--error-rate-increase': 'errorRateIncreasePts',
-    '--throughput-drop': 'throughputDropPct',
+  const f = parseFlags(COMPARE, argv);
+  const help = f.has('--help');
+  const mode: CompareCommand['mode'] = f.has('--save-baseline') ? 'save' : 'compare';
+  const atLeastZero = (flag: string, text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0) invalid(flag, 'a number >= 0', text);
+    return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help') help = true;
-    else if (arg === '--save-baseline') mode = 'save';
-    else if (arg === '--baseline-file') {
-      const v = argv[++i];
-      if (v === undefined) invalid(arg, 'a file path after the flag', v);
-      baselineFile = path.resolve(cwd, v);
-    } else if (arg in numeric) {
-      const v = argv[++i];
-      const n = Number(v);
-      if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < 0) invalid(arg, 'a number >= 0', v);
-      options[numeric[arg]!] = n;
-    } else if (arg.startsWith('--')) invalid(arg, `a known option (${['--save-baseline', '--baseline-file', ...Object.keys(numeric)].join(', ')})`, arg);
-    else files.push(path.resolve(cwd, arg));
-  }
-  if (!help && mode === 'compare' && (files.length < 1 || files.length > 2)) invalid('compare', 'a baseline report and at most one current report', files.length === 0 ? undefined : files.join(' '));
+  const options: CompareOptions = {
+    p95GrowthPct: f.value('--p95-growth', atLeastZero, DEFAULT_COMPARE_OPTIONS.p95GrowthPct),
+    errorRateIncreasePts: f.value('--error-rate-increase', atLeastZero, DEFAULT_COMPARE_OPTIONS.errorRateIncreasePts),
+    throughputDropPct: f.value('--throughput-drop', atLeastZero, DEFAULT_COMPARE_OPTIONS.throughputDropPct),
+  };
+  const baselineFile = path.resolve(cwd, f.text('--baseline-file') ?? path.join('baselines', 'baseline.json'));
+  f.done();
+  const files = f.positionals.map((p) => path.resolve(cwd, p));
+  if (!help && mode === 'compare' && files.length < 1) invalid('compare', 'a baseline report and at most one current report', undefined);
   if (!help && mode === 'save' && files.length > 1) invalid('--save-baseline', 'at most one report', files.join(' '));
   return { mode, files, options, baselineFile, help };
 }

@@ -2,7 +2,9 @@
  * The runner's own messages go to stderr, so stdout carries only the report. Nothing here ever
  * prints environment values: tokens (K6_CLOUD_TOKEN, API keys) live in process.env.
  */
-import { interactive } from './config.js';
+
+/** Whether stderr is a terminal (progress dots vs. lines). */
+const interactive = Boolean(process.stderr.isTTY);
 
 export const log = {
   info(message: string): void {

@@ -3,7 +3,7 @@
  * leaves no process behind. Real runner, real k6 where one runs.
  */
 import assert from 'node:assert/strict';
-import { readdir, writeFile, cp } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -62,7 +62,10 @@ describe('failures before or around the load', () => {
     const out = await tempDir('bad-thresholds');
     const dir = await tempDir('thresholds');
     await cp(path.join(ROOT, 'thresholds'), dir, { recursive: true });
-    await writeFile(path.join(dir, 'tokenize.json'), JSON.stringify({ scenario: 'tokenize', rules: [{ id: 'x', metric: 'latency_p95', acceptable: -1, source: 's' }] }));
+    await writeFile(
+      path.join(dir, 'tokenize.json'),
+      JSON.stringify({ scenario: 'tokenize', rules: [{ id: 'x', metric: 'latency_p95', acceptable: -1, source: 's' }] }),
+    );
     try {
       const run = await runCli(['health', '--thresholds-dir', dir, '--out-dir', out]);
       assert.equal(run.code, 2, run.stderr);
@@ -74,11 +77,44 @@ describe('failures before or around the load', () => {
     }
   });
 
+  it('a thresholds folder whose rule names a phase the scenario lacks stops the run before anything starts, naming that file', async () => {
+    const out = await tempDir('bad-phase');
+    const dir = await tempDir('thresholds');
+    await cp(path.join(ROOT, 'thresholds'), dir, { recursive: true });
+    const spike = JSON.parse(await readFile(path.join(dir, 'spike.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
+    spike.rules.push({ id: 'ramp', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' });
+    await writeFile(path.join(dir, 'spike.json'), JSON.stringify(spike));
+    try {
+      const run = await runCli(['spike', '--thresholds-dir', dir, '--out-dir', out, '--port', String(await freePort())]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(
+        run.stderr,
+        new RegExp(
+          `${path.join(dir, 'spike.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: at /rules/\\d+/phase: expected a phase of scenario spike \\(baseline, spike, recovery\\), found 'rampup'`,
+        ),
+      );
+      assert.doesNotMatch(run.stderr, /starting the server|using k6/, 'no tool looked for, no server started');
+      assert.deepEqual(await readdir(out).catch(() => []), [], 'no run folder: nothing ran');
+    } finally {
+      await removeDir(out);
+      await removeDir(dir);
+    }
+  });
+
   const refused: Array<[string, string[], RegExp]> = [
     ['an unknown scenario', ['healthz'], /invalid input: scenario: expected one of health, tokenize, .*all, found 'healthz'/],
-    ['an unknown flag', ['health', '--concurrency', '5'], /invalid input: --concurrency: expected a known option/],
+    ['an unknown flag', ['health', '--concurency', '5'], /invalid input: --concurency: expected a known option/],
+    [
+      'a shape for the three-phase spike',
+      ['spike', '--rate', '10'],
+      /invalid input: --rate 10: expected a scenario with one phase \(spike has 3: baseline, spike, recovery/,
+    ],
     ['a bad --scale', ['health', '--scale', '2'], /invalid input: --scale: expected a number with 0 < n <= 1, found '2'/],
-    ['a target that is not on this machine', ['health', '--no-server', '--base-url', 'http://10.1.2.3:8080'], /refusing to load 10\.1\.2\.3: it is not a loopback address/],
+    [
+      'a target that is not on this machine',
+      ['health', '--no-server', '--base-url', 'http://10.1.2.3:8080'],
+      /refusing to load 10\.1\.2\.3: it is not a loopback address/,
+    ],
   ];
   for (const [name, args, message] of refused) {
     it(`${name} exits 2 with a message naming it`, async () => {

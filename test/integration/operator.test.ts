@@ -10,8 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateK6OperatorTestRun } from '../../src/generated/file-validators.cjs';
-import { distributionNotes, executionSegments } from '../../src/core/operator.js';
-import { toYaml, toYamlStream, type YamlValue } from '../../src/core/yaml.js';
+import { distributionNotes, executionSegments, manifestsYaml, type OperatorManifests } from '../../src/core/operator.js';
 import { removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
 import { fileContent, readTar } from '../support/tar.js';
@@ -41,7 +40,9 @@ describe('k6-operator manifests', () => {
     const out = await tempDir('operator');
     try {
       const baseUrl = 'http://realizar.loadtest.svc:8080';
-      const run = await runScript('operator', ['health', '--parallelism', '4', '--namespace', 'loadtest', '--base-url', baseUrl, '--out-dir', out], { env: cleanEnv() });
+      const run = await runScript('operator', ['health', '--parallelism', '4', '--namespace', 'loadtest', '--base-url', baseUrl, '--out-dir', out], {
+        env: cleanEnv(),
+      });
       assert.equal(run.code, 0, run.stderr);
       const files = await filesUnder(out);
       const manifestsFile = files.find((f) => path.basename(f) === 'manifests.yaml');
@@ -70,7 +71,10 @@ describe('k6-operator manifests', () => {
       const entries = readTar(archive);
       const script = entries.find((e) => e.name.endsWith('/dist/k6/health.js'));
       assert.ok(script, `the scenario script in the archive: ${entries.map((e) => e.name).join(', ')}`);
-      assert.ok(fileContent(entries, script.name)?.equals(await readFile(path.join(ROOT, 'dist', 'k6', 'health.js'))), 'the archived script is the bundled dist/k6/health.js');
+      assert.ok(
+        fileContent(entries, script.name)?.equals(await readFile(path.join(ROOT, 'dist', 'k6', 'health.js'))),
+        'the archived script is the bundled dist/k6/health.js',
+      );
 
       for (const s of ['0:1/4', '1/4:2/4', '2/4:3/4', '3/4:1']) assert.ok(run.stdout.includes(`--execution-segment=${s}`), `segment ${s} in:\n${run.stdout}`);
       assert.match(run.stdout, /kubectl apply -f \S+manifests\.yaml/);
@@ -92,22 +96,6 @@ describe('k6-operator manifests', () => {
     }
   });
 
-  it('the YAML writer reads back, in a real YAML parser, as exactly the values written', () => {
-    const awkward = ['yes', 'No', 'on', 'null', '~', '', ' lead', 'trail ', '123', '0x1F', '1e3', '.5', '2024-01-01', '-e BASE_URL=http://x:1', 'a: b', '# not a comment', 'multi\nline', 'quote"d', "apo'strophe", '@at', '*star', '&anchor', '!tag', '%pct', '`tick', '[x]', '{y}', ', comma', '? q', '| bar', '> gt', 'tab\there', 'ünïcode ✓'];
-    const value: YamlValue = {
-      strings: awkward,
-      keys: Object.fromEntries(awkward.map((s, i) => [s, i])),
-      numbers: [0, -1, 2.5, 1e21],
-      flags: [true, false, null],
-      empty: { obj: {}, list: [] },
-      nested: [{ a: [1, [2, { b: 'c' }]], d: {} }, [], [[]]],
-    };
-    assert.deepEqual(parse(toYaml(value)), value);
-    assert.deepEqual(loadAll(toYamlStream([value, { x: 1 }], ['two\ndocuments'])), [value, { x: 1 }]);
-    // The yaml package reads YAML 1.2, where these are strings; kubectl's go-yaml reads YAML 1.1, where they are booleans.
-    for (const word of ['yes', 'No', 'on', 'OFF', 'y', 'n']) assert.equal(toYaml({ k: word }), `k: "${word}"\n`);
-  });
-
   it('execution segments are equal slices of one shared sequence, as the operator passes them', () => {
     assert.deepEqual(executionSegments(4), [
       { instance: 1, segment: '0:1/4', sequence: '0,1/4,2/4,3/4,1' },
@@ -121,13 +109,55 @@ describe('k6-operator manifests', () => {
   it('a phase with fewer clients than runners, and a throughput threshold, are pointed out before applying', () => {
     const notes = distributionNotes(
       {
-        scenarios: { baseline: { executor: 'constant-arrival-rate', preAllocatedVUs: 2, maxVUs: 2 }, health: { executor: 'shared-iterations', vus: 10, iterations: 100 } },
+        scenarios: {
+          baseline: { executor: 'constant-arrival-rate', preAllocatedVUs: 2, maxVUs: 2 },
+          health: { executor: 'shared-iterations', vus: 10, iterations: 100 },
+        },
         thresholds: { requests_ok: ['rate>100'], 'request_failed{scenario:baseline}': ['rate<0.05'] },
       },
       4,
     );
-    assert.ok(notes.some((n) => n.startsWith("phase 'baseline' has 2 client(s)") && n.includes('2 of the 4 instances get none')), notes.join('\n'));
+    assert.ok(
+      notes.some((n) => n.startsWith("phase 'baseline' has 2 client(s)") && n.includes('2 of the 4 instances get none')),
+      notes.join('\n'),
+    );
     assert.ok(!notes.some((n) => n.startsWith("phase 'health'")), 'a phase with enough clients is not flagged');
-    assert.ok(notes.some((n) => n.includes('throughput threshold (requests_ok rate>100)')), notes.join('\n'));
+    assert.ok(
+      notes.some((n) => n.includes('throughput threshold (requests_ok rate>100)')),
+      notes.join('\n'),
+    );
+  });
+});
+
+describe('the manifests YAML', () => {
+  it('reads back, in a YAML 1.2 parser and as YAML 1.1 (kubectl), as exactly the values written', () => {
+    const awkward = [
+      'yes',
+      'No',
+      'on',
+      'null',
+      '~',
+      '',
+      ' lead',
+      '123',
+      '0x1F',
+      '1e3',
+      '2024-01-01',
+      '-e BASE_URL=http://x:1',
+      'a: b',
+      '# not a comment',
+      'multi\nline',
+      'ünïcode ✓',
+    ];
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', labels: Object.fromEntries(awkward.map((w, i) => [`k${i}`, w])) } };
+    const testRun = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'yes' }, spec: { parallelism: 2, arguments: awkward.join(' ') } };
+    const text = manifestsYaml({ configMap, testRun } as unknown as OperatorManifests, ['two\ndocuments']);
+    assert.deepEqual(loadAll(text), [configMap, testRun]);
+    assert.deepEqual(
+      parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()),
+      [configMap, testRun],
+    );
+    assert.match(text, /^# two\n# documents\n---\n/);
+    assert.equal(parse(text.split('---\n')[2]!).metadata.name, 'yes');
   });
 });

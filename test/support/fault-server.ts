@@ -26,24 +26,50 @@
  * a test knows exactly what the truth is.
  */
 import http from 'node:http';
-import { parseArgs } from 'node:util';
+import type { Command } from '../../src/node/flags/declare.js';
+import { parseFlags } from '../../src/node/flags/declare.js';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string', default: '127.0.0.1' },
-    latency: { type: 'string', default: '0' },
-    'error-every': { type: 'string', default: '0' },
-    'bad-body-every': { type: 'string', default: '0' },
-    'reset-every': { type: 'string', default: '0' },
-    'hang-every': { type: 'string', default: '0' },
-    'die-after': { type: 'string', default: '0' },
-    'never-healthy': { type: 'boolean', default: false },
-    'leak-kb-per-request': { type: 'string', default: '0' },
-    'stream-chunks': { type: 'string', default: '0:5' },
-    'stream-done': { type: 'string' },
-  },
-});
+/** This server's flags, declared once like the toolkit's own commands (src/node/flags). */
+const FAULT_SERVER: Command = {
+  usage: ['node --import tsx test/support/fault-server.ts --port N [options]'],
+  positionals: { min: 0, max: 0, what: 'options only' },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        { name: '--port', arg: 'N', help: 'port to listen on (required)' },
+        { name: '--host', arg: 'HOST', help: 'address to listen on (default 127.0.0.1)' },
+        { name: '--latency', arg: 'MS[:WEIGHT],...', help: 'latency per load request, e.g. 20:90,200:10' },
+        { name: '--error-every', arg: 'K', help: 'every K-th load request answers 500' },
+        { name: '--bad-body-every', arg: 'K', help: 'every K-th answers 200 with a body that breaks the schema' },
+        { name: '--reset-every', arg: 'K', help: 'every K-th connection is reset' },
+        { name: '--hang-every', arg: 'K', help: 'every K-th never answers' },
+        { name: '--die-after', arg: 'N', help: 'exit after N load requests' },
+        { name: '--never-healthy', help: '/health never answers 200' },
+        { name: '--leak-kb-per-request', arg: 'KB', help: 'keep KB of memory per load request' },
+        { name: '--stream-chunks', arg: 'MS:TOKENS,...', help: 'the chunks of a stream (default 0:5)' },
+        { name: '--stream-done', arg: 'N', help: 'num_generated in the done event (default: the tokens sent)' },
+      ],
+    },
+  ],
+};
+
+const flags = parseFlags(FAULT_SERVER, process.argv.slice(2));
+const values = {
+  port: flags.text('--port'),
+  host: flags.text('--host') ?? '127.0.0.1',
+  latency: flags.text('--latency') ?? '0',
+  'error-every': flags.text('--error-every') ?? '0',
+  'bad-body-every': flags.text('--bad-body-every') ?? '0',
+  'reset-every': flags.text('--reset-every') ?? '0',
+  'hang-every': flags.text('--hang-every') ?? '0',
+  'die-after': flags.text('--die-after') ?? '0',
+  'never-healthy': flags.has('--never-healthy'),
+  'leak-kb-per-request': flags.text('--leak-kb-per-request') ?? '0',
+  'stream-chunks': flags.text('--stream-chunks') ?? '0:5',
+  'stream-done': flags.text('--stream-done'),
+};
+flags.done();
 if (values.port === undefined) throw new Error('--port is required');
 const every = (flag: string): number => Number(values[flag as keyof typeof values] ?? 0);
 const errorEvery = every('error-every');

@@ -21,7 +21,15 @@ describe('command-line options', () => {
     const c = parse('spike');
     assert.deepEqual(
       { scenarios: c.scenarios, manage: c.manageServer, url: c.baseUrl, gate: c.gate, scale: c.scale, out: c.outDir, cache: c.cacheDir },
-      { scenarios: ['spike'], manage: true, url: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, out: '/work/reports', cache: '/home/u/.cache/realizar-k6' },
+      {
+        scenarios: ['spike'],
+        manage: true,
+        url: 'http://127.0.0.1:8080',
+        gate: 'acceptable',
+        scale: 1,
+        out: '/work/reports',
+        cache: '/home/u/.cache/realizar-k6',
+      },
     );
   });
 
@@ -76,7 +84,10 @@ describe('options from REALIZAR_K6_OPTIONS', () => {
   });
 
   it('clash with the same flag on the command line instead of one silently winning', () => {
-    assert.throws(() => parseRunConfig(['health', '--scale', '1'], AVAILABLE, { REALIZAR_K6_OPTIONS: '--scale 0.5' }, '/work'), /--scale: expected the flag once/);
+    assert.throws(
+      () => parseRunConfig(['health', '--scale', '1'], AVAILABLE, { REALIZAR_K6_OPTIONS: '--scale 0.5' }, '/work'),
+      /--scale: expected the flag once/,
+    );
   });
 
   it('may not name a scenario', () => {

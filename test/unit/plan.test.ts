@@ -5,7 +5,16 @@ import { mixCycle, parseMix } from '../../src/core/mix.js';
 import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan.js';
 
 const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
-const settings: PlanSettings = { baseUrl: 'http://127.0.0.1:8080', gate: 'acceptable', scale: 1, mix: null, timeoutSec: null, api: 'realizar', model: 'default', prompts: null };
+const settings: PlanSettings = {
+  baseUrl: 'http://127.0.0.1:8080',
+  gate: 'acceptable',
+  scale: 1,
+  mix: null,
+  timeoutSec: null,
+  api: 'realizar',
+  model: 'default',
+  prompts: null,
+};
 
 const spike: ScenarioDefinition = {
   name: 'spike',
@@ -36,9 +45,17 @@ describe('request mixes', () => {
     ]);
   });
 
-  for (const [text, found] of [['healthz', "'healthz'"], ['health=0', "'health=0'"], ['', "''"], ['health,health', 'health twice']] as const) {
+  for (const [text, found] of [
+    ['healthz', "'healthz'"],
+    ['health=0', "'health=0'"],
+    ['', "''"],
+    ['health,health', 'health twice'],
+  ] as const) {
     it(`refuse '${text}' naming the flag and what was found`, () => {
-      assert.throws(() => parseMix(text, '--mix'), (err: unknown) => err instanceof ValidationError && err.source === '--mix' && err.problems.some((p) => p.found === found));
+      assert.throws(
+        () => parseMix(text, '--mix'),
+        (err: unknown) => err instanceof ValidationError && err.source === '--mix' && err.problems.some((p) => p.found === found),
+      );
     });
   }
 
@@ -70,17 +87,28 @@ describe('resolving a scenario plan', () => {
       assert.equal(p.ratePerSec, p.requests / p.durationSec!);
       assert.ok(k6OpenDurationSec(p) >= 1, `${p.name} lasts at least 1 s`);
     }
-    assert.deepEqual(plan.phases.map((p) => p.requests), [3, 21]);
+    assert.deepEqual(
+      plan.phases.map((p) => p.requests),
+      [3, 21],
+    );
   });
 
   it('a mix without an endpoint drops that endpoint’s rules and says so', () => {
     const plan = resolvePlan(spike, { ...settings, mix: parseMix('health', 'x') }, info);
-    assert.deepEqual(plan.thresholds.rules.map((r) => r.id), ['spike.errors']);
+    assert.deepEqual(
+      plan.thresholds.rules.map((r) => r.id),
+      ['spike.errors'],
+    );
     assert.ok(plan.notes.some((n) => n.includes("'gen.p95'")));
   });
 
   it('a single-endpoint scenario ignores a mix and says so', () => {
-    const single: ScenarioDefinition = { ...spike, mixable: false, mix: [{ endpoint: 'health', weight: 1 }], thresholds: { scenario: 'spike', rules: [spike.thresholds && (spike.thresholds as { rules: unknown[] }).rules[0]] } };
+    const single: ScenarioDefinition = {
+      ...spike,
+      mixable: false,
+      mix: [{ endpoint: 'health', weight: 1 }],
+      thresholds: { scenario: 'spike', rules: [spike.thresholds && (spike.thresholds as { rules: unknown[] }).rules[0]] },
+    };
     const plan = resolvePlan(single, { ...settings, mix: parseMix('generate', 'x') }, info);
     assert.deepEqual(plan.mix, [{ endpoint: 'health', weight: 1 }]);
     assert.ok(plan.notes.some((n) => n.includes('was ignored')));
@@ -93,8 +121,14 @@ describe('resolving a scenario plan', () => {
   });
 
   it('a rule naming a phase the scenario lacks is an error naming the rule and the phases', () => {
-    const wrong: ScenarioDefinition = { ...spike, thresholds: { scenario: 'spike', rules: [{ id: 'r', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' }] } };
-    assert.throws(() => resolvePlan(wrong, settings, info), /rule 'r' names phase 'rampup'.*baseline, spike/);
+    const wrong: ScenarioDefinition = {
+      ...spike,
+      thresholds: { scenario: 'spike', rules: [{ id: 'r', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' }] },
+    };
+    assert.throws(
+      () => resolvePlan(wrong, settings, info),
+      /thresholds\/spike.json: at \/rules\/0\/phase: expected a phase of scenario spike \(baseline, spike\), found 'rampup' \(rule 'r'\)/,
+    );
   });
 });
 
@@ -110,10 +144,67 @@ describe('scaling a closed phase', () => {
 describe('a run-wide request timeout', () => {
   it('replaces every phase timeout, bounds the phases by it, and is noted', () => {
     const plan = resolvePlan(spike, { ...settings, timeoutSec: 2 }, info);
-    assert.deepEqual(plan.phases.map((p) => [p.timeoutSec, p.maxDurationSec]), [
-      [2, 7],
-      [2, 7],
-    ]);
+    assert.deepEqual(
+      plan.phases.map((p) => [p.timeoutSec, p.maxDurationSec]),
+      [
+        [2, 7],
+        [2, 7],
+      ],
+    );
     assert.ok(plan.notes.some((n) => n.includes('Request timeout 2s')));
+  });
+});
+
+describe('a shape given on the command line', () => {
+  const sustained: ScenarioDefinition = {
+    ...spike,
+    name: 'sustained',
+    thresholds: { scenario: 'sustained', rules: [{ id: 'e', metric: 'error_rate', acceptable: 5, source: 's' }] },
+    phases: [{ name: 'sustained', model: 'open', clients: 10, requests: 200, durationSec: 30, timeoutSec: 30 }],
+  };
+  const stream: ScenarioDefinition = {
+    ...sustained,
+    name: 'stream',
+    mixable: false,
+    phases: [{ name: 'stream', model: 'closed', clients: 5, requests: 25, timeoutSec: 60 }],
+  };
+  const shape = (s: Partial<NonNullable<PlanSettings['shape']>>) => ({
+    ...settings,
+    shape: { clients: null, requests: null, rate: null, durationSec: null, ...s },
+  });
+
+  it('--rate 500 --duration 30 --clients 50 makes one open phase of exactly 15,000 requests', () => {
+    const [p] = resolvePlan(sustained, shape({ rate: 500, durationSec: 30, clients: 50 }), info).phases;
+    assert.deepEqual([p!.model, p!.requests, p!.ratePerSec, p!.durationSec, p!.clients], ['open', 15000, 500, 30, 50]);
+  });
+
+  it('--concurrency 32 --requests 320 makes 32 clients share 320 requests', () => {
+    const [p] = resolvePlan(stream, shape({ clients: 32, requests: 320 }), info).phases;
+    assert.deepEqual([p!.model, p!.clients, p!.requests], ['closed', 32, 320]);
+  });
+
+  it('--rate turns a closed scenario open, at most --concurrency in flight', () => {
+    const [p] = resolvePlan(stream, shape({ rate: 8, durationSec: 10, clients: 16 }), info).phases;
+    assert.deepEqual([p!.model, p!.requests, p!.clients], ['open', 80, 16]);
+  });
+
+  it('an open scenario keeps its rate when only --duration is given', () => {
+    const [p] = resolvePlan(sustained, shape({ durationSec: 60 }), info).phases;
+    assert.deepEqual([p!.requests, p!.durationSec], [400, 60]);
+  });
+
+  it('refuses a shape for the spike (its three phases are the test) and --duration on a closed scenario', () => {
+    assert.throws(() => resolvePlan(spike, shape({ rate: 10 }), info), /a scenario with one phase \(spike has 2: baseline, spike/);
+    assert.throws(() => resolvePlan(stream, shape({ durationSec: 10 }), info), /--duration: expected --rate beside it/);
+    assert.throws(() => resolvePlan(stream, shape({ clients: 50, requests: 10 }), info), /--clients: expected at most --requests \(10\)/);
+  });
+});
+
+describe('scenario shapes', () => {
+  it('every k6 scenario file has its shape in src/core/scenario-shapes.ts, and every shape a file', async () => {
+    const { listScenarios } = await import('../../src/node/scenarios.js');
+    const { SCENARIO_SHAPES } = await import('../../src/core/scenario-shapes.js');
+    assert.deepEqual([...(await listScenarios())].sort(), Object.keys(SCENARIO_SHAPES).sort());
+    for (const [name, shape] of Object.entries(SCENARIO_SHAPES)) assert.equal(shape.name, name);
   });
 });

@@ -4,7 +4,8 @@
  * number and the line itself are fields, not only part of the message, so a caller can point at the
  * offending line of a saved scrape.
  */
-export class PrometheusParseError extends Error {
+import { ToolkitError } from './ToolkitError.js';
+export class PrometheusParseError extends ToolkitError {
   override readonly name = 'PrometheusParseError';
   /** Where the text came from: a URL, a file path, or 'metrics'. */
   readonly source: string;

@@ -6,6 +6,7 @@
  * such as one result per input).
  */
 import type { EndpointName } from '../../core/model.js';
+import { ROUTES } from '../../core/routes.js';
 import {
   validateBatchGenerateResponse,
   validateBatchTokenizeResponse,
@@ -15,6 +16,7 @@ import {
   validateOpenAIModelsResponse,
   validateTokenizeResponse,
 } from '../../generated/api-validators.cjs';
+import { withServerExtras, type ServerKind } from './server-extras.js';
 
 export interface Endpoint {
   name: EndpointName;
@@ -22,6 +24,11 @@ export interface Endpoint {
   path: string;
   /** Request body for the n-th request of a phase (null: no body). */
   body: (n: number) => Record<string, unknown> | null;
+  /**
+   * The body when it is the same for every n (with the prompt set in use), so it is serialised
+   * once; undefined when it varies. Absent: it varies.
+   */
+  fixedBody?: () => Record<string, unknown> | null | undefined;
   /** True when the parsed 200 body is what this endpoint promises for that request. */
   accepts: (body: unknown, request: Record<string, unknown> | null) => boolean;
   /** Tokens generated, from an accepted body (the server's own count, num_generated). */
@@ -47,40 +54,38 @@ const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
 const BATCH_TEXTS = 3;
 const BATCH_PROMPTS = 2;
 
-const inputs = (request: Record<string, unknown> | null, key: string): number =>
-  Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1;
+const inputs = (request: Record<string, unknown> | null, key: string): number => (Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1);
 
 export type Api = 'realizar' | 'openai';
 
 export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   health: {
     name: 'health',
-    method: 'GET',
-    path: '/health',
+    ...ROUTES.realizar['health']!,
     body: () => null,
+    fixedBody: () => null,
     accepts: (body) => validateHealthResponse(body),
     tokens: none,
   },
   tokenize: {
     name: 'tokenize',
-    method: 'POST',
-    path: '/tokenize',
+    ...ROUTES.realizar['tokenize']!,
     body: () => ({ text: 'Hello world test message' }),
+    fixedBody: () => ({ text: 'Hello world test message' }),
     accepts: (body) => validateTokenizeResponse(body),
     tokens: none,
   },
   generate: {
     name: 'generate',
-    method: 'POST',
-    path: '/generate',
+    ...ROUTES.realizar['generate']!,
     body: (n) => ({ prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS }),
+    fixedBody: () => (promptSet === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined),
     accepts: (body) => validateGenerateResponse(body),
     tokens: generated,
   },
   'batch-tokenize': {
     name: 'batch-tokenize',
-    method: 'POST',
-    path: '/batch/tokenize',
+    ...ROUTES.realizar['batch-tokenize']!,
     body: (n) => ({ texts: Array.from({ length: BATCH_TEXTS }, (_, i) => `Text ${i + 1} batch ${n}`) }),
     accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
     tokens: none,
@@ -88,17 +93,18 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   // Streamed: sent by src/k6/lib/stream.ts from a browser page, not by k6/http; judged there.
   'stream-generate': {
     name: 'stream-generate',
-    method: 'POST',
-    path: '/stream/generate',
+    ...ROUTES.realizar['stream-generate']!,
     body: (n) => ({ prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS }),
     accepts: () => false,
     tokens: none,
   },
   'batch-generate': {
     name: 'batch-generate',
-    method: 'POST',
-    path: '/batch/generate',
-    body: (n) => ({ prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)), ...GENERATE_PARAMS }),
+    ...ROUTES.realizar['batch-generate']!,
+    body: (n) => ({
+      prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)),
+      ...GENERATE_PARAMS,
+    }),
     accepts: (body, request) => validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
     tokens: generatedInBatch,
   },
@@ -115,29 +121,49 @@ const usageTokens = (body: unknown): number => (body as { usage?: { completion_t
 function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>> {
   const completion = (prompt: string | string[]): Record<string, unknown> => ({ model, prompt, max_tokens: GENERATE_PARAMS.max_tokens });
   return {
-    // OpenAI-compatible servers share no health endpoint; listing models is the common liveness check.
-    health: { name: 'health', method: 'GET', path: '/v1/models', body: () => null, accepts: (body) => validateOpenAIModelsResponse(body), tokens: none },
-    generate: { name: 'generate', method: 'POST', path: '/v1/completions', body: (n) => completion(prompt(n, 'Hello')), accepts: (body) => validateOpenAICompletionResponse(body), tokens: usageTokens },
+    health: {
+      name: 'health',
+      ...ROUTES.openai.health!,
+      body: () => null,
+      fixedBody: () => null,
+      accepts: (body) => validateOpenAIModelsResponse(body),
+      tokens: none,
+    },
+    generate: {
+      name: 'generate',
+      ...ROUTES.openai.generate!,
+      body: (n) => completion(prompt(n, 'Hello')),
+      fixedBody: () => (promptSet === null ? completion('Hello') : undefined),
+      accepts: (body) => validateOpenAICompletionResponse(body),
+      tokens: usageTokens,
+    },
     'batch-generate': {
       name: 'batch-generate',
-      method: 'POST',
-      path: '/v1/completions',
+      ...ROUTES.openai['batch-generate']!,
       body: (n) => completion(Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`))),
       accepts: (body, request) => validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
       tokens: usageTokens,
     },
     'stream-generate': {
       name: 'stream-generate',
-      method: 'POST',
-      path: '/v1/chat/completions',
-      body: (n) => ({ model, messages: [{ role: 'user', content: prompt(n, 'Hello') }], max_tokens: GENERATE_PARAMS.max_tokens, stream: true, stream_options: { include_usage: true } }),
+      ...ROUTES.openai['stream-generate']!,
+      body: (n) => ({
+        model,
+        messages: [{ role: 'user', content: prompt(n, 'Hello') }],
+        max_tokens: GENERATE_PARAMS.max_tokens,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
       accepts: () => false,
       tokens: none,
     },
   };
 }
 
-/** The endpoints of an API; an endpoint the API lacks is absent. */
-export function endpointsFor(api: Api, model: string): Partial<Record<EndpointName, Endpoint>> {
-  return api === 'realizar' ? ENDPOINTS : openaiEndpoints(model);
+/**
+ * The endpoints of an API; an endpoint the API lacks is absent. A known OpenAI-compatible server
+ * gets the request fields it needs (src/k6/lib/server-extras.ts).
+ */
+export function endpointsFor(api: Api, model: string, server: ServerKind | null = null): Partial<Record<EndpointName, Endpoint>> {
+  return api === 'realizar' ? ENDPOINTS : withServerExtras(openaiEndpoints(model), server);
 }

@@ -4,21 +4,11 @@
  * latency and dropped requests instead of hiding behind fewer requests (coordinated omission).
  * The default mix sends equally to health, tokenize and generate; `--mix health` is the seed's test.
  */
+import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/sustained.json';
 
-const scenario = defineScenario({
-  name: 'sustained',
-  description: 'Sustained load test: 200 requests over 30 s, up to 10 clients, mixed endpoints',
-  thresholds,
-  mixable: true,
-  mix: [
-    { endpoint: 'health', weight: 1 },
-    { endpoint: 'tokenize', weight: 1 },
-    { endpoint: 'generate', weight: 1 },
-  ],
-  phases: [{ name: 'sustained', model: 'open', clients: 10, requests: 200, durationSec: 30, timeoutSec: 30 }],
-});
+const scenario = defineScenario({ ...SCENARIO_SHAPES['sustained']!, thresholds });
 
 export const options = scenario.options;
 export default scenario.run;

@@ -1,16 +1,32 @@
 /** `k6 archive` (or `k6 inspect` of the result) failed on a bundled scenario, before anything was uploaded or deployed. */
-export class ArchiveError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class ArchiveError extends ToolkitError {
   override readonly name = 'ArchiveError';
-  readonly exitCode = 2;
   readonly operation: string;
   readonly script: string;
   readonly command: string;
   readonly k6ExitCode: number | null;
   readonly logFile: string;
 
-  constructor(fields: { operation: 'k6 archive' | 'k6 inspect'; script: string; command: string; k6ExitCode: number | null; signal: string | null; logFile: string; outputTail: string }) {
+  constructor(fields: {
+    operation: 'k6 archive' | 'k6 inspect';
+    script: string;
+    command: string;
+    k6ExitCode: number | null;
+    signal: string | null;
+    logFile: string;
+    outputTail: string;
+  }) {
     const how = fields.k6ExitCode !== null ? `exit code ${fields.k6ExitCode}` : `signal ${fields.signal ?? 'unknown'}`;
-    const tail = fields.outputTail.trim() === '' ? '    (it printed nothing)' : fields.outputTail.trimEnd().split('\n').slice(-15).map((l) => `    ${l}`).join('\n');
+    const tail =
+      fields.outputTail.trim() === ''
+        ? '    (it printed nothing)'
+        : fields.outputTail
+            .trimEnd()
+            .split('\n')
+            .slice(-15)
+            .map((l) => `    ${l}`)
+            .join('\n');
     super(
       `${fields.operation} failed for ${fields.script} (${how}), so there is nothing to upload or deploy\n` +
         `  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}\n` +

@@ -3,9 +3,9 @@
  * could not be reached, or the cloud test run failed. Carries what k6 reported (with any secret
  * already redacted) and what to check; it never holds the token.
  */
-export class CloudError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class CloudError extends ToolkitError {
   override readonly name = 'CloudError';
-  readonly exitCode = 2;
   /** e.g. 'k6 cloud upload'. */
   readonly operation: string;
   /** HTTP status the cloud API answered, when k6 reported one. */

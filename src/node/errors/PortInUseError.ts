@@ -1,7 +1,7 @@
 /** The port the server should listen on is taken by another process. */
-export class PortInUseError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class PortInUseError extends ToolkitError {
   override readonly name = 'PortInUseError';
-  readonly exitCode = 2;
   readonly host: string;
   readonly port: number;
 

@@ -1,7 +1,7 @@
 /** The target is not on this machine: load is only sent to loopback unless the user says otherwise. */
-export class RemoteTargetError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class RemoteTargetError extends ToolkitError {
   override readonly name = 'RemoteTargetError';
-  readonly exitCode = 2;
   readonly host: string;
 
   constructor(host: string) {

@@ -1,7 +1,7 @@
 /** Nothing healthy answered at the server's /health within the deadline. */
-export class ServerNotReadyError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class ServerNotReadyError extends ToolkitError {
   override readonly name = 'ServerNotReadyError';
-  readonly exitCode = 2;
   readonly url: string;
   readonly deadlineSec: number;
   readonly lastProblem: string;

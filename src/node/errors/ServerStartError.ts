@@ -1,7 +1,7 @@
 /** The server command did not give a healthy server: it failed to start or exited before /health answered. */
-export class ServerStartError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class ServerStartError extends ToolkitError {
   override readonly name = 'ServerStartError';
-  readonly exitCode = 2;
   readonly command: string;
   readonly serverExitCode: number | null;
   readonly signal: string | null;
@@ -9,7 +9,14 @@ export class ServerStartError extends Error {
 
   constructor(fields: { command: string; serverExitCode: number | null; signal: string | null; logFile: string; logTail: string }) {
     const how = fields.serverExitCode !== null ? `exit code ${fields.serverExitCode}` : `signal ${fields.signal ?? 'unknown'}`;
-    const tail = fields.logTail.trim() === '' ? '  (it printed nothing)' : fields.logTail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+    const tail =
+      fields.logTail.trim() === ''
+        ? '  (it printed nothing)'
+        : fields.logTail
+            .trimEnd()
+            .split('\n')
+            .map((l) => `    ${l}`)
+            .join('\n');
     super(`the server command exited before it became healthy (${how})\n  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}`);
     this.command = fields.command;
     this.serverExitCode = fields.serverExitCode;

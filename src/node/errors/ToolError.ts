@@ -1,7 +1,7 @@
 /** A tool the run needs (k6, Realizar, Go, cargo) is missing, unusable or failed to build. */
-export class ToolError extends Error {
+import { ToolkitError } from '../../core/errors/ToolkitError.js';
+export class ToolError extends ToolkitError {
   override readonly name = 'ToolError';
-  readonly exitCode = 2;
   readonly tool: string;
   /** The command that failed, if one ran. */
   readonly command: string | null;
@@ -10,7 +10,8 @@ export class ToolError extends Error {
   readonly hint: string;
 
   constructor(fields: { tool: string; problem: string; hint: string; command?: string; commandExitCode?: number | null; output?: string }) {
-    const cmd = fields.command === undefined ? '' : `\n  command: ${fields.command}${fields.commandExitCode == null ? '' : ` (exit code ${fields.commandExitCode})`}`;
+    const cmd =
+      fields.command === undefined ? '' : `\n  command: ${fields.command}${fields.commandExitCode == null ? '' : ` (exit code ${fields.commandExitCode})`}`;
     const out = fields.output === undefined || fields.output.trim() === '' ? '' : `\n  last output:\n${indent(fields.output)}`;
     super(`${fields.tool}: ${fields.problem}${cmd}${out}\n  what to do: ${fields.hint}`);
     this.tool = fields.tool;

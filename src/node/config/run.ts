@@ -1,0 +1,111 @@
+/**
+ * The runner's configuration (npm run k6:<scenario>, npm run load-test), from its one flag
+ * declaration (src/node/flags/commands.ts RUN) and REALIZAR_K6_OPTIONS.
+ */
+import path from 'node:path';
+import { parseMix, type MixEntry } from '../../core/mix.js';
+import type { Gate } from '../../core/model.js';
+import type { ShapeOverride } from '../../core/shape.js';
+import { RUN } from '../flags/commands.js';
+import { parseFlags, usageText } from '../flags/declare.js';
+import { choice, file, invalid, positive, whole } from '../flags/values.js';
+import { SEED_ORDER } from '../scenarios.js';
+import { buildTarget, type TargetConfig } from './target.js';
+
+export interface RunConfig extends TargetConfig {
+  /** Scenario names to run, in order ('seed' and 'all' expanded). */
+  scenarios: string[];
+  /** A JSONL prompt set (absolute path), checked before anything runs; null: the seed's prompts. */
+  promptsFile: string | null;
+  /** Requests of a warm-up run before each scenario, whose figures are discarded (0: none). */
+  warmupRequests: number;
+  outDir: string;
+  /** Another folder of thresholds files (same names as thresholds/), or null for thresholds/. */
+  thresholdsDir: string | null;
+  gate: Gate;
+  mix: MixEntry[] | null;
+  scale: number;
+  /** The run's shape in place of the scenario's (--concurrency, --requests, --rate, --duration). */
+  shape: ShapeOverride | null;
+  /** Per-request timeout replacing each scenario's, or null. */
+  timeoutSec: number | null;
+  /** Export k6's web dashboard report (dashboard.html); off with --no-dashboard. */
+  dashboard: boolean;
+  /** Run every scenario this many times, interleaved (run 1 of each, then run 2...). */
+  runs: number;
+  /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
+  k6Outputs: string[];
+  /** With --no-server: the server's process, so its memory and CPU can be watched. */
+  serverPid: number | null;
+  /** profiles/<name>.json or a file: what the server's /metrics counters count; null: no scrape. */
+  serverProfile: string | null;
+  help: boolean;
+}
+
+export const USAGE = usageText(RUN);
+
+function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
+  const expected = `one of ${[...available, 'seed', 'all'].join(', ')}`;
+  if (which === undefined) invalid('scenario', expected, undefined);
+  if (which === 'all') return [...available];
+  if (which === 'seed') return available.filter((s) => SEED_ORDER.includes(s));
+  if (available.includes(which)) return [which];
+  return invalid('scenario', expected, which);
+}
+
+/**
+ * @param argv arguments after the script (first: a scenario name, 'seed' or 'all')
+ * @param available scenario names found in src/k6/scenarios, in run order
+ */
+export function parseRunConfig(argv: readonly string[], available: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): RunConfig {
+  // REALIZAR_K6_OPTIONS adds options without touching the command (a CI variable, say); a flag given
+  // in both places is an error, never a silent pick.
+  const fromEnv = env['REALIZAR_K6_OPTIONS'];
+  const f = parseFlags(RUN, argv, fromEnv === undefined ? undefined : { variable: 'REALIZAR_K6_OPTIONS', text: fromEnv });
+  const help = f.has('--help');
+  const target = buildTarget(f, env, cwd);
+
+  const shape: ShapeOverride = {
+    clients: f.value('--concurrency', whole(100_000)) ?? null,
+    requests: f.value('--requests', whole(100_000_000)) ?? null,
+    rate: f.value('--rate', positive(100_000)) ?? null,
+    durationSec: f.value('--duration', positive(7 * 24 * 3600)) ?? null,
+  };
+  const shapeGiven = Object.values(shape).some((v) => v !== null);
+  const serverPid = f.value('--server-pid', whole(4194304));
+  if (serverPid !== undefined && target.manageServer)
+    invalid('--server-pid', '--no-server beside it (a server this run starts is watched anyway)', String(serverPid));
+  const profileText = f.text('--server-profile');
+  // The started server's own profile; an OpenAI-compatible server of unknown make has none.
+  const defaultProfile =
+    target.server === null
+      ? target.api === 'openai'
+        ? null
+        : 'realizar'
+      : ({ realizar: target.api === 'realizar' ? 'realizar' : null, 'realizar-model': 'realizar-model', llamacpp: 'llamacpp' } as const)[target.server];
+
+  const config: RunConfig = {
+    ...target,
+    scenarios: help ? [] : scenariosOf(f.positionals[0], available),
+    outDir: path.resolve(cwd, f.text('--out-dir') ?? 'reports'),
+    thresholdsDir: f.value('--thresholds-dir', file(cwd)) ?? null,
+    gate: f.value('--gate', choice(['acceptable', 'target'] as const), 'acceptable'),
+    mix: f.value('--mix', (flag, text) => parseMix(text, flag)) ?? null,
+    scale: f.value('--scale', positive(1), 1),
+    shape: shapeGiven ? shape : null,
+    timeoutSec: f.value('--timeout', positive()) ?? null,
+    dashboard: !f.has('--no-dashboard'),
+    serverPid: serverPid ?? null,
+    serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
+    promptsFile: f.value('--prompts', file(cwd)) ?? null,
+    warmupRequests: f.value('--warmup', whole(1_000_000), 0),
+    runs: f.value('--runs', whole(100), 1),
+    k6Outputs: f.list('--k6-out').map((o) => {
+      if (o.trim() === '' || /\s/.test(o)) invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
+      return o;
+    }),
+    help,
+  };
+  f.done();
+  return config;
+}

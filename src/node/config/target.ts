@@ -1,0 +1,98 @@
+/**
+ * What every command that loads a server needs to know about it (src/node/target.ts): where it is,
+ * whether and how this run starts it, which API it speaks. Built from the TARGET and API flag
+ * groups, the same for the runner and the sweep.
+ */
+import { existsSync } from 'node:fs';
+import { SERVER_KINDS, type ServerKind } from '../../core/servers.js';
+import type { FlagValues } from '../flags/declare.js';
+import { choice, file, invalid, nonEmpty, port as parsePort, positive, url as parseUrl } from '../flags/values.js';
+import { Secret } from '../secret.js';
+import { cacheDirFrom } from './cache.js';
+
+export type ApiName = 'realizar' | 'openai';
+
+export interface TargetConfig {
+  /** Start (and stop) the server; false with --no-server. */
+  manageServer: boolean;
+  host: string;
+  port: number;
+  baseUrl: string;
+  /**
+   * The make of the server: the one this run starts (realizar unless --server says otherwise), or,
+   * with --no-server, the one --server says is at --base-url; null when unknown (--server-cmd, or
+   * --no-server alone), so no make-specific request field is sent.
+   */
+  server: ServerKind | null;
+  /** The GGUF model realizar-model and llamacpp load; null: the generated tiny model. */
+  modelFile: string | null;
+  /** Custom server command ({host} and {port} are replaced), or null. */
+  serverCmd: string | null;
+  k6Path: string | null;
+  cacheDir: string;
+  healthTimeoutSec: number;
+  allowRemote: boolean;
+  /** realizar (native API) or openai (the OpenAI-compatible /v1 API). */
+  api: ApiName;
+  /** The model named in OpenAI-compatible requests. */
+  model: string;
+  /** OPENAI_API_KEY: a bearer token for OpenAI-compatible servers (k6 reads it from its environment). */
+  apiKey: Secret | null;
+}
+
+const LOOPBACK_DEFAULT_HOST = '127.0.0.1';
+
+export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string): TargetConfig {
+  const manageServer = !f.has('--no-server');
+  const portGiven = f.value('--port', parsePort);
+  let port = portGiven ?? 8080;
+  let host = LOOPBACK_DEFAULT_HOST;
+  let baseUrl = `http://${host}:${port}`;
+  const urlText = f.text('--base-url');
+  if (urlText !== undefined) {
+    const u = parseUrl('--base-url', urlText);
+    const urlPort = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
+    if (portGiven !== undefined && urlPort !== port) invalid('--port', `the port of --base-url (${urlPort}) or no --port`, String(portGiven));
+    port = urlPort;
+    host = u.hostname.replace(/^\[|\]$/g, '');
+    baseUrl = urlText.replace(/\/+$/, '');
+  }
+
+  const serverGiven = f.value('--server', choice(SERVER_KINDS));
+  const serverCmd = f.value('--server-cmd', nonEmpty('a command'));
+  if (serverCmd !== undefined && !manageServer) invalid('--server-cmd', 'no --no-server beside it (one starts a server, the other says not to)', serverCmd);
+  if (serverGiven !== undefined && serverCmd !== undefined)
+    invalid('--server', 'either --server or --server-cmd (both say which server to start)', serverGiven);
+  const server: ServerKind | null = serverGiven ?? (manageServer && serverCmd === undefined ? 'realizar' : null);
+  const modelFile = f.value('--model-file', file(cwd));
+  if (modelFile !== undefined) {
+    if (server !== 'realizar-model' && server !== 'llamacpp')
+      invalid('--model-file', '--server realizar-model or --server llamacpp beside it (the default server runs its demo model)', f.text('--model-file'));
+    if (!manageServer) invalid('--model-file', 'no --no-server beside it (a server this run does not start loads no model of ours)', f.text('--model-file'));
+    if (!existsSync(modelFile)) invalid('--model-file', 'a GGUF model file', `${f.text('--model-file')}, which does not exist`);
+  }
+
+  // A model server speaks the OpenAI-compatible API: llama.cpp has no other, and Realizar's native
+  // stream endpoint refuses a model.
+  const apiGiven = f.value('--api', choice(['realizar', 'openai'] as const));
+  if (server === 'llamacpp' && apiGiven === 'realizar')
+    invalid('--api', "openai with --server llamacpp (llama.cpp's server has no Realizar-native API)", apiGiven);
+  const api: ApiName = apiGiven ?? (server === 'realizar-model' || server === 'llamacpp' ? 'openai' : 'realizar');
+
+  return {
+    manageServer,
+    host,
+    port,
+    baseUrl,
+    server,
+    modelFile: modelFile ?? null,
+    serverCmd: serverCmd ?? null,
+    k6Path: f.value('--k6', file(cwd)) ?? null,
+    cacheDir: cacheDirFrom(env),
+    healthTimeoutSec: f.value('--health-timeout', positive(), 120),
+    allowRemote: f.has('--allow-remote'),
+    api,
+    model: f.value('--model', nonEmpty('a model name'), 'default'),
+    apiKey: env['OPENAI_API_KEY'] ? new Secret(env['OPENAI_API_KEY']) : null,
+  };
+}

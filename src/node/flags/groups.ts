@@ -1,0 +1,108 @@
+/**
+ * Flag groups shared by the commands that mean the same thing by them. A flag whose help differs
+ * between commands only by its default is a function of that default.
+ */
+import type { Flag, FlagGroup } from './declare.js';
+
+export const HELP: Flag = { name: '--help', help: 'this text' };
+
+export const k6Binary = (what = 'k6 binary to use'): Flag => ({
+  name: '--k6',
+  arg: 'PATH',
+  help: `${what} (default: k6 on PATH if v1+, else the cached build)`,
+});
+export const outDir = (fallback: string): Flag => ({ name: '--out-dir', arg: 'DIR', help: `where run folders go (default ${fallback})` });
+export const baseUrl = (help: string): Flag => ({ name: '--base-url', arg: 'URL', help });
+export const ALLOW_REMOTE: Flag = { name: '--allow-remote', help: 'allow a target that is not on this machine' };
+
+/** Which server is loaded, and how it is started: the runner and the sweep. */
+export const TARGET: FlagGroup = {
+  title: 'target',
+  flags: [
+    { name: '--no-server', help: 'do not start a server; test the one already at --base-url / --port' },
+    { name: '--port', arg: 'N', help: 'port of the server (default 8080)' },
+    baseUrl('server to test (default http://127.0.0.1:<port>)'),
+    {
+      name: '--server',
+      arg: 'NAME',
+      help: "server to start: realizar (default, Realizar's demo model), realizar-model (Realizar\nserving a GGUF model) or llamacpp (llama.cpp's llama-server); the last two pick the\nOpenAI-compatible API and load --model-file. With --no-server: the make of the server\nalready at --base-url (its request fields and counters)",
+    },
+    { name: '--model-file', arg: 'FILE', help: 'GGUF model for --server realizar-model or llamacpp (default: the generated\ntiny model in the tool cache)' },
+    { name: '--server-cmd', arg: '"CMD"', help: 'start this instead; {host} and {port} are replaced' },
+    k6Binary(),
+    { name: '--health-timeout', arg: 'SEC', help: 'how long the server may take to answer /health (default 120)' },
+    ALLOW_REMOTE,
+  ],
+};
+
+/** Which API the requests speak. */
+export const API: FlagGroup = {
+  title: 'API',
+  flags: [
+    {
+      name: '--api',
+      arg: 'API',
+      help: "realizar (native, default) or openai: the OpenAI-compatible /v1 API of vLLM,\nllama.cpp's server, Ollama or Realizar (OPENAI_API_KEY: bearer token)",
+    },
+    { name: '--model', arg: 'NAME', help: "the model OpenAI-compatible requests name (default 'default')" },
+  ],
+};
+
+/** The load: a scenario's own shape, or one given here. */
+export const LOAD: FlagGroup = {
+  title: 'load',
+  flags: [
+    {
+      name: '--concurrency',
+      aliases: ['--clients'],
+      arg: 'N',
+      help: 'clients (streams) at once: with --requests, N clients share M requests; with --rate,\nat most N requests in flight (a request with no free client is dropped and fails)',
+    },
+    { name: '--requests', arg: 'M', help: "requests in all, replacing the scenario's" },
+    { name: '--rate', arg: 'R', help: 'requests per second (open model), for --duration seconds' },
+    { name: '--duration', arg: 'SEC', help: 'how long requests arrive (with --rate, or an open scenario at its own rate)' },
+    { name: '--scale', arg: 'X', help: '0 < X <= 1: run X times the requests (quick checks)' },
+    { name: '--timeout', arg: 'SEC', help: "per-request timeout for every scenario (default: the seed's 30 s or 60 s)" },
+    { name: '--mix', arg: 'SPEC', help: 'endpoints of the mix scenarios, e.g. health or health=2,generate=1' },
+    { name: '--prompts', arg: 'FILE', help: 'a JSONL prompt set ({"prompt": "..."} per line; npm run prompts makes one)' },
+    { name: '--warmup', arg: 'N', help: 'send N requests before each scenario and leave them out of every figure' },
+    { name: '--runs', arg: 'N', help: 'run every scenario N times, interleaved (compare medians with npm run compare)' },
+  ],
+};
+
+/** What fails the run. */
+export const GATE: FlagGroup = {
+  title: 'gate',
+  flags: [
+    { name: '--gate', arg: 'TIER', help: 'which thresholds fail the run: acceptable (default) or target' },
+    { name: '--thresholds-dir', arg: 'DIR', help: 'take the thresholds files from DIR instead of thresholds/' },
+  ],
+};
+
+/** Where results go. */
+export const OUTPUT: FlagGroup = {
+  title: 'output',
+  flags: [
+    outDir('reports'),
+    { name: '--no-dashboard', help: "do not export k6's web dashboard report (dashboard.html)" },
+    {
+      name: '--k6-out',
+      arg: 'URI',
+      repeatable: true,
+      help: "also send k6's metrics to this output (k6 run --out), repeatable,\ne.g. experimental-prometheus-rw",
+    },
+  ],
+};
+
+/** Watching the server while it is loaded. */
+export const MONITOR: FlagGroup = {
+  title: 'server watch',
+  flags: [
+    { name: '--server-pid', arg: 'PID', help: "with --no-server: watch this process's memory and CPU during the load" },
+    {
+      name: '--server-profile',
+      arg: 'NAME',
+      help: "server profile (profiles/NAME.json or a file) for the /metrics cross-check; default:\nthe started server's (realizar, llamacpp), none with --api openai; 'none' skips it",
+    },
+  ],
+};
