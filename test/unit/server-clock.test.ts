@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { crossCheck, crossCheckStatus } from '../../src/core/crosscheck.js';
+import type { EndpointReport, K6Summary, ScenarioReport, ServerProfile } from '../../src/core/model.js';
+import { renderScenario } from '../../src/core/render.js';
+import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../src/core/server-clock.js';
+import { serverClockSection } from '../../src/core/server-clock-report.js';
+import { streamTimings } from '../../src/core/stream.js';
+
+/** A chat stream as llama.cpp's server sends it: role, one delta per token, then usage with timings. */
+function llamaStream(tokens: number, usage: number, timings: Record<string, number>, gapMs = 10): Array<{ tMs: number; text: string }> {
+  const ev = (body: unknown): string => `data: ${JSON.stringify(body)}\n\n`;
+  const chunks = [{ tMs: 20, text: ev({ choices: [{ index: 0, delta: { role: 'assistant', content: null } }] }) }];
+  for (let i = 0; i < tokens; i++) chunks.push({ tMs: 50 + i * gapMs, text: ev({ choices: [{ index: 0, delta: { content: `t${i}` } }] }) });
+  const end = 50 + tokens * gapMs;
+  chunks.push({
+    tMs: end,
+    text:
+      ev({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] }) +
+      ev({ choices: [], usage: { completion_tokens: usage, prompt_tokens: 3 }, timings }) +
+      'data: [DONE]\n\n',
+  });
+  return chunks;
+}
+
+describe("a stream's figures beside the server's own", () => {
+  it("takes llama.cpp's timings from the final chunk and pairs them with the client's TTFT, mean ITL and token count", () => {
+    const t = streamTimings(
+      llamaStream(5, 5, { prompt_n: 3, prompt_ms: 42.5, predicted_n: 5, predicted_ms: 36, predicted_per_token_ms: 9, cache_n: 0 }),
+      'openai',
+    );
+    assert.deepEqual(t.serverTimings, { prompt_n: 3, prompt_ms: 42.5, predicted_n: 5, predicted_ms: 36, predicted_per_token_ms: 9, cache_n: 0 });
+    assert.deepEqual(serverClockOf(t), { ttft: { clientMs: 50, serverMs: 42.5 }, itl: { clientMs: 10, serverMs: 9 }, tokens: { client: 5, server: 5 } });
+  });
+
+  it('compares nothing but tokens when the server sends a count and no timings, and nothing at all when it sends neither', () => {
+    const withUsage = streamTimings(llamaStream(4, 4, {}), 'openai');
+    assert.deepEqual(serverClockOf(withUsage), { ttft: null, itl: null, tokens: { client: 4, server: 4 } });
+    const bare = streamTimings([{ tMs: 30, text: 'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n' }], 'openai');
+    assert.deepEqual(serverClockOf(bare), { ttft: null, itl: null, tokens: null });
+  });
+
+  it('has no ITL to compare when the server made a single token', () => {
+    const t = streamTimings(llamaStream(1, 1, { prompt_ms: 40, predicted_n: 1, predicted_ms: 0.001, predicted_per_token_ms: 0 }), 'openai');
+    assert.equal(serverClockOf(t).itl, null);
+  });
+});
+
+/** k6's summary of what src/k6/lib/server-clock.ts recorded. */
+function summaryOf(over: Partial<Record<keyof typeof M, Record<string, number>>>): K6Summary {
+  const metrics: K6Summary['metrics'] = {};
+  for (const [k, values] of Object.entries(over)) metrics[M[k as keyof typeof M]] = { type: 'counter', values };
+  return { metrics, state: { testRunDurationMs: 1 }, root_group: { checks: [], groups: [] } } as K6Summary;
+}
+
+describe("the report's client-versus-server line", () => {
+  const timed = {
+    streams: { count: 10 },
+    ttftClient: { count: 10, 'p(50)': 60 },
+    ttftServer: { count: 10, 'p(50)': 45 },
+    ttftDiff: { count: 10, 'p(50)': 15 },
+    itlClient: { count: 10, 'p(50)': 9.5 },
+    itlServer: { count: 10, 'p(50)': 9 },
+    itlDiff: { count: 10, 'p(50)': 0.4 },
+    counted: { count: 10 },
+    tokensClient: { count: 50 },
+    tokensServer: { count: 50 },
+    tokenMismatches: { count: 0 },
+  };
+
+  it('agrees when the medians of the differences are within tolerance and every token count is equal', () => {
+    const c = serverClockSection(summaryOf(timed));
+    assert.equal(c.agree, true);
+    assert.deepEqual([c.ttftMs?.medianDiff, c.itlMs?.medianDiff, c.tokens.client, c.tokens.server], [15, 0.4, 50, 50]);
+    assert.match(c.summary, /^client and server agree: TTFT: client 60\.00 ms, server 45\.00 ms \(prompt_ms\), median per-request difference \+15\.00 ms/);
+  });
+
+  it('says DISAGREE and by how much when the ITL is off beyond tolerance and token counts differ', () => {
+    const c = serverClockSection(summaryOf({ ...timed, itlDiff: { count: 10, 'p(50)': 6 }, tokensClient: { count: 48 }, tokenMismatches: { count: 2 } }));
+    assert.equal(c.agree, false);
+    assert.equal(c.itlMs?.agree, false);
+    assert.equal(c.tokens.agree, false);
+    assert.match(
+      c.summary,
+      /DISAGREE: ITL off by \+6\.00 ms \(±2 ms or ±25% of the server's median, whichever is larger allowed\); token counts differ in 2 stream\(s\): client 48, server 50/,
+    );
+  });
+
+  it('says there was nothing to compare when the server reported nothing per request', () => {
+    const c = serverClockSection(summaryOf({}));
+    assert.deepEqual([c.agree, c.ttftMs, c.itlMs, c.tokens.agree], [null, null, null, null]);
+    assert.match(c.summary, /sent no per-request timings or token counts/);
+  });
+});
+
+describe('a server counter the server does not export', () => {
+  const profile: ServerProfile = {
+    name: 'x',
+    metricsPath: '/metrics',
+    counters: [{ name: 'llamacpp:tokens_predicted_total', endpoints: ['stream-generate'], counts: 'tokens' }],
+    source: 'test',
+  };
+  const endpoints: EndpointReport[] = [
+    { name: 'stream-generate', totals: { requests: 2, sent: 2, successes: 2, failures: 0, dropped: 0, unsent: 0 }, errorRatePct: 0, latencyMs: null },
+  ];
+  const summary = { metrics: {}, state: { testRunDurationMs: 1 }, root_group: { checks: [], groups: [] } } as K6Summary;
+
+  it('is reported as not exported, never as a disagreement', () => {
+    const [row] = crossCheck(profile, { 'llamacpp:tokens_predicted_total': null }, endpoints, summary);
+    assert.equal(crossCheckStatus(row!), 'not exported');
+    const text = renderScenario({
+      name: 'stream',
+      description: 'x',
+      status: 'completed',
+      error: null,
+      k6ExitCode: 0,
+      durationSec: 1,
+      totals: endpoints[0]!.totals,
+      throughputRps: 2,
+      errorRatePct: 0,
+      successRatePct: 100,
+      latencyMs: null,
+      endpoints,
+      phases: [],
+      checks: [],
+      verdicts: [],
+      notes: [],
+      files: { summary: null, plan: null },
+      prometheus: { profile: 'x', deltas: { 'llamacpp:tokens_predicted_total': null }, crossCheck: [row!] },
+    } as ScenarioReport);
+    assert.match(text, /llamacpp:tokens_predicted_total \(tokens on stream-generate\): server n\/a, k6 0 - not exported/);
+    assert.doesNotMatch(text, /DISAGREE/);
+  });
+
+  it('still reads DISAGREE when the server exported it and counted otherwise', () => {
+    const [row] = crossCheck(profile, { 'llamacpp:tokens_predicted_total': 3 }, endpoints, summary);
+    assert.equal(crossCheckStatus(row!), 'DISAGREE');
+  });
+});
