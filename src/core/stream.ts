@@ -12,7 +12,7 @@
  *   `usage.completion_tokens`) when it gives one, else the tokens seen in the stream.
  * - output tokens per second: output tokens / end-to-end time.
  */
-import { SseParser } from './sse.js';
+import { createSseParser, type SseParser } from './sse.js';
 
 export interface Chunk {
   tMs: number;
@@ -32,30 +32,49 @@ export interface StreamTimings {
   streamedTokens: number;
   done: boolean;
   error: string | null;
+  /**
+   * The server's own per-request timings, numbers only, when it sends them (llama.cpp's server:
+   * `timings` on the final chunk — prompt_ms, predicted_ms, predicted_n, predicted_per_token_ms...),
+   * compared with the client's figures by src/core/server-clock.ts.
+   */
+  serverTimings: Record<string, number> | null;
 }
 
-/** Tokens one SSE event carries, and the server's own total if the event gives it. */
-function tokensOf(api: StreamApi, event: string, data: string): { tokens: number; total: number | null; done: boolean; error: string | null } {
-  if (api === 'realizar') {
-    if (event === 'token') return { tokens: 1, total: null, done: false, error: null };
-    if (event === 'done') {
-      const n = (JSON.parse(data) as { num_generated?: unknown }).num_generated;
-      return { tokens: 0, total: typeof n === 'number' ? n : null, done: true, error: null };
+/**
+ * Self-contained like the parser (src/core/sse.ts): the streamed-request engine sends the source
+ * text of both to the browser page, which times each stream as it ends, so that k6 only records the
+ * figures. `makeParser` is always given there; the default serves every other caller.
+ */
+export function streamTimings(chunks: readonly Chunk[], api: StreamApi, makeParser: () => SseParser = createSseParser): StreamTimings {
+  let serverTimings: Record<string, number> | null = null;
+  /** Tokens one SSE event carries, and the server's own total if the event gives it. */
+  const tokensOf = (event: string, data: string): { tokens: number; total: number | null; done: boolean; error: string | null } => {
+    if (api === 'realizar') {
+      if (event === 'token') return { tokens: 1, total: null, done: false, error: null };
+      if (event === 'done') {
+        const n = (JSON.parse(data) as { num_generated?: unknown }).num_generated;
+        return { tokens: 0, total: typeof n === 'number' ? n : null, done: true, error: null };
+      }
+      if (event === 'error') return { tokens: 0, total: null, done: false, error: data };
+      return { tokens: 0, total: null, done: false, error: null };
     }
-    if (event === 'error') return { tokens: 0, total: null, done: false, error: data };
-    return { tokens: 0, total: null, done: false, error: null };
-  }
-  if (data.trim() === '[DONE]') return { tokens: 0, total: null, done: true, error: null };
-  const body = JSON.parse(data) as { choices?: Array<{ text?: string; delta?: { content?: string | null } }>; usage?: { completion_tokens?: number } | null; error?: unknown };
-  if (body.error !== undefined) return { tokens: 0, total: null, done: false, error: JSON.stringify(body.error) };
-  const text = (body.choices ?? []).map((c) => c.text ?? c.delta?.content ?? '').join('');
-  const total = typeof body.usage?.completion_tokens === 'number' ? body.usage.completion_tokens : null;
-  // One OpenAI chunk is one decoding step of one token, unless it is empty or role-only.
-  return { tokens: text === '' ? 0 : 1, total, done: false, error: null };
-}
-
-export function streamTimings(chunks: readonly Chunk[], api: StreamApi): StreamTimings {
-  const parser = new SseParser();
+    if (data.trim() === '[DONE]') return { tokens: 0, total: null, done: true, error: null };
+    const body = JSON.parse(data) as {
+      choices?: Array<{ text?: string; delta?: { content?: string | null } }>;
+      usage?: { completion_tokens?: number } | null;
+      error?: unknown;
+      timings?: unknown;
+    };
+    if (body.error !== undefined) return { tokens: 0, total: null, done: false, error: JSON.stringify(body.error) };
+    if (typeof body.timings === 'object' && body.timings !== null) {
+      serverTimings = Object.fromEntries(Object.entries(body.timings).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
+    }
+    const text = (body.choices ?? []).map((c) => c.text ?? c.delta?.content ?? '').join('');
+    const total = typeof body.usage?.completion_tokens === 'number' ? body.usage.completion_tokens : null;
+    // One OpenAI chunk is one decoding step of one token, unless it is empty or role-only.
+    return { tokens: text === '' ? 0 : 1, total, done: false, error: null };
+  };
+  const parser = makeParser();
   let ttft: number | null = null;
   let lastTokenAt: number | null = null;
   const itl: number[] = [];
@@ -67,7 +86,7 @@ export function streamTimings(chunks: readonly Chunk[], api: StreamApi): StreamT
     let tokens = 0;
     for (const ev of parser.push(chunk.text)) {
       try {
-        const t = tokensOf(api, ev.event, ev.data);
+        const t = tokensOf(ev.event, ev.data);
         tokens += t.tokens;
         if (t.total !== null) total = t.total;
         if (t.done) done = true;
@@ -98,5 +117,6 @@ export function streamTimings(chunks: readonly Chunk[], api: StreamApi): StreamT
     streamedTokens: streamed,
     done,
     error,
+    serverTimings,
   };
 }

@@ -18,52 +18,33 @@ import { assertValid } from '../core/schema-errors.js';
 import { lineChart } from '../core/svg.js';
 import { validateSweepReport } from '../generated/file-validators.cjs';
 import { parseSweepConfig, SWEEP_USAGE, type SweepConfig } from './config.js';
+import { K6RunError } from './errors/K6RunError.js';
+import { ServerExitedError } from './errors/ServerExitedError.js';
 import { failWith, onInterrupt } from './exit.js';
 import { readScenarioOutput } from './json-file.js';
 import { runK6 } from './k6.js';
 import { log } from './log.js';
 import { DIST_K6_DIR, ROOT, shown } from './paths.js';
 import { signalGroup, stopChild, type Child } from './processes.js';
+import { keepFiles } from './keep-files.js';
 import { createRunDir, linkLatest, writeAtomic } from './report-files.js';
 import { stopServer, type ManagedServer } from './server.js';
 import { bringUp, prepareTarget } from './target.js';
+import { runConcurrencySweep, streamRateStep, sweepScenarioScript } from './concurrency-sweep.js';
+import { targetEnv } from './target-env.js';
+import { judgeStep, nextRate, renderMarkdown, sloText } from './sweep-steps.js';
 
-const f2 = (n: number): string => n.toFixed(2);
+export { judgeStep, nextRate } from './sweep-steps.js';
 
-/** Judge one step: the SLO on its latency, the budget on its error rate (dropped included). */
-export function judgeStep(step: Omit<SweepStep, 'meetsSlo' | 'reason'>, config: Pick<SweepConfig, 'slo' | 'errorBudgetPct'>): SweepStep {
-  const latency = step.latencyMs?.[config.slo.stat] ?? null;
-  if (latency === null) return { ...step, meetsSlo: false, reason: 'no request completed' };
-  if (step.errorRatePct === null || step.errorRatePct > config.errorBudgetPct) {
-    return { ...step, meetsSlo: false, reason: `error rate ${step.errorRatePct === null ? 'n/a' : f2(step.errorRatePct)}% is over the budget of ${config.errorBudgetPct}% (${step.dropped} dropped)` };
-  }
-  if (latency >= config.slo.boundMs) return { ...step, meetsSlo: false, reason: `${config.slo.stat} ${f2(latency)} ms breaks ${config.slo.text}` };
-  return { ...step, meetsSlo: true, reason: `${config.slo.stat} ${f2(latency)} ms, error rate ${f2(step.errorRatePct)}%` };
-}
-
-/**
- * The rates to try, given what was seen so far: double while good; once a rate breaks, bisect
- * between the highest good and the lowest bad `refine` times. null: done.
- */
-export function nextRate(steps: readonly SweepStep[], config: Pick<SweepConfig, 'startRate' | 'maxRate' | 'refine'>): number | null {
-  if (steps.length === 0) return config.startRate;
-  const good = steps.filter((s) => s.meetsSlo).map((s) => s.rateRps);
-  const bad = steps.filter((s) => !s.meetsSlo).map((s) => s.rateRps);
-  const best = good.length === 0 ? null : Math.max(...good);
-  const worst = bad.length === 0 ? null : Math.min(...bad);
-  if (best === null) return null; // not even the first rate met the SLO
-  if (worst === null) {
-    if (best >= config.maxRate) return null;
-    return Math.min(best * 2, config.maxRate);
-  }
-  // Every step after the first one that broke the SLO was a bisection.
-  const bisections = steps.length - 1 - steps.findIndex((s) => !s.meetsSlo);
-  if (bisections >= config.refine) return null;
-  const mid = Math.round(((best + worst) / 2) * 100) / 100;
-  return mid <= best || mid >= worst ? null : mid;
-}
-
-async function runStep(rate: number, config: SweepConfig, dir: string, k6Path: string, script: string, index: number, onStart: (c: Child) => void): Promise<SweepStep> {
+async function runStep(
+  rate: number,
+  config: SweepConfig,
+  dir: string,
+  k6Path: string,
+  script: string,
+  index: number,
+  onStart: (c: Child) => void,
+): Promise<SweepStep> {
   const outDir = path.join(dir, 'k6', `step-${String(index).padStart(2, '0')}-${rate}rps`);
   await mkdir(outDir, { recursive: true });
   log.info(`sweep step ${index}: ${rate} req/s for ${config.stepSec} s`);
@@ -74,65 +55,69 @@ async function runStep(rate: number, config: SweepConfig, dir: string, k6Path: s
     baseUrl: config.baseUrl,
     gate: 'acceptable',
     scale: 1,
-    mix: [{ endpoint: config.endpoint, weight: 1 }],
+    mix: [{ endpoint: config.endpoint === 'stream' ? 'stream-generate' : config.endpoint, weight: 1 }],
     timeoutSec: config.timeoutSec,
     dashboardFile: null,
     outputs: [],
-    extraEnv: { RATE: String(rate), WINDOW_SEC: String(config.stepSec), CLIENTS: String(config.clients) },
+    extraEnv: { ...targetEnv(config), RATE: String(rate), WINDOW_SEC: String(config.stepSec), CLIENTS: String(config.clients) },
     onStart,
   });
   const summaryFile = path.join(outDir, 'summary.json');
   const planFile = path.join(outDir, 'plan.json');
   if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    throw new Error(`k6 wrote no summary for the ${rate} req/s step (exit ${exit.code ?? exit.signal}); see ${shown(path.join(outDir, 'k6.log'))}`);
+    throw new K6RunError({ what: `the ${rate} req/s step`, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, 'k6.log')) });
   }
   const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
   const s = convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null } });
   return judgeStep(
-    { rateRps: rate, requests: s.totals.requests, failures: s.totals.failures, dropped: s.totals.dropped, errorRatePct: s.errorRatePct, latencyMs: s.latencyMs },
+    {
+      rateRps: rate,
+      requests: s.totals.requests,
+      failures: s.totals.failures,
+      dropped: s.totals.dropped,
+      errorRatePct: s.errorRatePct,
+      latencyMs: s.latencyMs,
+    },
     config,
   );
 }
 
-function renderMarkdown(r: SweepReport): string {
-  const rows = [...r.steps]
-    .sort((a, b) => a.rateRps - b.rateRps)
-    .map((s) => {
-      const l = s.latencyMs;
-      const p = (v: number | undefined): string => (v === undefined ? 'n/a' : f2(v));
-      return `| ${s.rateRps} | ${s.requests} | ${s.failures} (${s.dropped} dropped) | ${s.errorRatePct === null ? 'n/a' : `${f2(s.errorRatePct)}%`} | ${p(l?.p50)} | ${p(l?.p95)} | ${p(l?.p99)} | ${s.meetsSlo ? 'meets' : 'breaks'} |`;
-    });
-  return [
-    `## Capacity of ${r.endpoint} within ${r.slo} (error budget ${r.errorBudgetPct}%)`,
-    '',
-    r.summary,
-    '',
-    `Offered rate per step for ${r.stepSec} s, at most ${r.clients} requests in flight; ${r.machine}`,
-    '',
-    '| offered req/s | requests | failures | error rate | p50 ms | p95 ms | p99 ms | SLO |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...rows,
-    '',
-    'Charts: [latency.svg](latency.svg), [errors.svg](errors.svg)',
-    '',
-  ].join('\n');
-}
-
-export async function runSweep(config: SweepConfig, control: { interrupted: boolean; k6: Child | null }): Promise<{ report: SweepReport; dir: string; text: string }> {
+export async function runSweep(
+  config: SweepConfig,
+  control: { interrupted: boolean; k6: Child | null },
+  show: (text: string) => void = () => undefined,
+): Promise<{ report: SweepReport; dir: string; text: string }> {
+  // Over concurrency: every level of the endpoint's own scenario (src/node/concurrency-sweep.ts).
+  if (config.over === 'concurrency') return runConcurrencySweep(config, control, show, (step) => judgeStep(step, config), sloText(config));
   const startedAt = new Date();
   const { loopback, k6, command } = await prepareTarget(config);
   const { bundleEntries } = await import('../../build/bundle.js');
-  const [script] = await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`);
+  // A streamed endpoint is read by the streamed scenario's browser page, not by the plain step script.
+  const [script] =
+    config.endpoint === 'stream'
+      ? [await sweepScenarioScript('stream')]
+      : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`);
   const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
   const steps: SweepStep[] = [];
   const errors: string[] = [];
   let server = null as ManagedServer | null;
   let version: string | null = null;
   try {
-    version = (await bringUp(config, command, dir, () => control.interrupted, (s) => (server = s))).version;
+    version = (
+      await bringUp(
+        config,
+        command,
+        dir,
+        () => control.interrupted,
+        (s) => (server = s),
+      )
+    ).version;
     for (let rate = nextRate(steps, config); rate !== null && !control.interrupted; rate = nextRate(steps, config)) {
-      if (server?.unexpectedExit) throw new Error(`the server exited during the sweep; see ${shown(server.logFile)}`);
-      const step = await runStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c));
+      if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
+      const step =
+        config.endpoint === 'stream'
+          ? judgeStep(await streamRateStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c)), config)
+          : await runStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c));
       control.k6 = null;
       log.info(`  ${rate} req/s: ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})`);
       steps.push(step);
@@ -154,21 +139,23 @@ export async function runSweep(config: SweepConfig, control: { interrupted: bool
     goodput === null
       ? `No rate met the SLO: even ${config.startRate} req/s broke it.`
       : firstBad === null || !Number.isFinite(firstBad)
-        ? `Goodput: at least ${goodput} req/s met ${config.slo.text} (the highest rate tried, --max-rate ${config.maxRate}).`
-        : `Goodput: ${goodput} req/s met ${config.slo.text}; ${firstBad} req/s did not. The capacity lies between the two: that bracket is the sweep's resolution, and run-to-run differences within it are noise.`;
+        ? `Goodput: at least ${goodput} req/s met ${sloText(config)} (the highest rate tried, --max-rate ${config.maxRate}).`
+        : `Goodput: ${goodput} req/s met ${sloText(config)}; ${firstBad} req/s did not. The capacity lies between the two: that bracket is the sweep's resolution, and run-to-run differences within it are noise.`;
   const report: SweepReport = {
     sweepVersion: 1,
     runId,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     endpoint: config.endpoint,
-    slo: config.slo.text,
+    slo: sloText(config),
     errorBudgetPct: config.errorBudgetPct,
     clients: config.clients,
     stepSec: config.stepSec,
     k6: k6.version,
     server: { baseUrl: config.baseUrl, managed: config.manageServer, version },
-    machine: loopback ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s), so the capacity found is a lower bound of the server's alone.` : 'the server is on another machine.',
+    machine: loopback
+      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s), so the capacity found is a lower bound of the server's alone.`
+      : 'the server is on another machine.',
     steps,
     goodputRps: goodput,
     firstBadRps: firstBad !== null && Number.isFinite(firstBad) ? firstBad : null,
@@ -179,17 +166,50 @@ export async function runSweep(config: SweepConfig, control: { interrupted: bool
   };
   assertValid(validateSweepReport, report, `sweep ${runId} (schemas/sweep.schema.json)`);
   const byRate = [...steps].sort((a, b) => a.rateRps - b.rateRps);
-  const series = (stat: 'p50' | 'p95' | 'p99') => ({ name: stat, points: byRate.filter((s) => s.latencyMs !== null).map((s) => ({ x: s.rateRps, y: s.latencyMs![stat] })) });
+  const series = (stat: 'p50' | 'p95' | 'p99') => ({
+    name: stat,
+    points: byRate.filter((s) => s.latencyMs !== null).map((s) => ({ x: s.rateRps, y: s.latencyMs![stat] })),
+  });
   const text = renderMarkdown(report);
-  await writeAtomic(path.join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeAtomic(path.join(dir, 'sweep.md'), text);
-  await writeAtomic(path.join(dir, 'latency.svg'), lineChart({ title: `Latency of ${config.endpoint} against offered rate`, xLabel: 'offered rate (req/s)', yLabel: 'latency (ms)', series: [series('p50'), series('p95'), series('p99')] }));
-  await writeAtomic(
-    path.join(dir, 'errors.svg'),
-    lineChart({ title: `Errors of ${config.endpoint} against offered rate`, xLabel: 'offered rate (req/s)', yLabel: 'error rate (%)', series: [{ name: 'errors', points: byRate.map((s) => ({ x: s.rateRps, y: s.errorRatePct ?? 100 })) }] }),
-  );
-  await linkLatest(config.outDir, runId);
+  // Shown before anything is written: a failing disk costs files, never the result.
+  show(text);
   for (const e of errors) log.info(`error: ${e}`);
+  const at = (name: string): string => path.join(dir, name);
+  await keepFiles(
+    dir,
+    [
+      { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
+      { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
+      {
+        file: at('latency.svg'),
+        write: () =>
+          writeAtomic(
+            at('latency.svg'),
+            lineChart({
+              title: `Latency of ${config.endpoint} against offered rate`,
+              xLabel: 'offered rate (req/s)',
+              yLabel: 'latency (ms)',
+              series: [series('p50'), series('p95'), series('p99')],
+            }),
+          ),
+      },
+      {
+        file: at('errors.svg'),
+        write: () =>
+          writeAtomic(
+            at('errors.svg'),
+            lineChart({
+              title: `Errors of ${config.endpoint} against offered rate`,
+              xLabel: 'offered rate (req/s)',
+              yLabel: 'error rate (%)',
+              series: [{ name: 'errors', points: byRate.map((s) => ({ x: s.rateRps, y: s.errorRatePct ?? 100 })) }],
+            }),
+          ),
+      },
+      { file: path.join(config.outDir, 'latest'), label: '<out-dir>/latest', write: () => linkLatest(config.outDir, runId) },
+    ],
+    { shownAbove: true },
+  );
   return { report, dir, text };
 }
 
@@ -206,9 +226,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${SWEEP_USAGE}\n`);
       return EXIT.passed;
     }
-    const { report, dir, text } = await runSweep(config, control);
-    process.stdout.write(text);
-    log.info(`sweep: ${shown(dir)}/sweep.md, sweep.json, latency.svg, errors.svg`);
+    const { report, dir } = await runSweep(config, control, (text) => process.stdout.write(text));
+    log.info(`sweep: ${shown(dir)}/sweep.md, sweep.json and the charts beside them`);
     return report.exitCode;
   } catch (err) {
     return failWith(err, control.interrupted);

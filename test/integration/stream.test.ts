@@ -1,34 +1,114 @@
 /**
- * The streamed scenario: real k6 (its browser module driving Debian's Chromium) reading Server-Sent
- * Events from a real Realizar, and from the test-only fault server where chunks must carry several
- * tokens or none. Skipped, saying why, where Chromium is not installed.
+ * The streamed scenario through the real runner: real k6 (its browser module driving Debian's
+ * Chromium) reading Server-Sent Events from a real Realizar, from the test-only truth server (known
+ * first-token time and gap, and its own record of what it received and wrote) and from the test-only
+ * fault server where chunks must carry several tokens or none. Counts must be exact; timings are
+ * held to wide bounds only (the machine is shared). Skipped, saying why, where Chromium is not
+ * installed.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import type { ScenarioReport } from '../../src/core/model.js';
+import { stats, truthFigures } from '../../src/core/stream-truth.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6.js';
 import { faultServerCmd, freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+import { startTruthServer } from '../support/truth.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
+const NO_CHROMIUM = 'Chromium is not installed (apt-get install chromium)';
 
-async function streamRun(extra: string[]) {
+/** With `port`, the test runs the server on it and checks for leftovers itself once it stopped it. */
+async function streamRun(extra: string[], ownServerPort?: number): Promise<ScenarioReport> {
   const out = await tempDir('stream');
-  const port = await freePort();
+  const port = ownServerPort ?? (await freePort());
   try {
-    const run = await runCli(['stream', '--scale', '0.2', '--port', String(port), '--no-dashboard', '--out-dir', out, ...extra]);
+    const run = await runCli(['stream', '--port', String(port), '--no-dashboard', '--out-dir', out, ...extra]);
     const { report } = await latestReport(out);
     assert.equal(run.code, report.exitCode, run.stderr);
-    assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+    if (ownServerPort === undefined) assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
     return report.scenarios[0]!;
   } finally {
     await removeDir(out);
   }
 }
 
-describe('streamed generation', () => {
+/** A run against a truth server the test started itself, so that it can read the server's record after. */
+async function againstTruth(shape: string[], flags: string[] = []) {
+  const port = await freePort();
+  const server = await startTruthServer(port, flags);
+  try {
+    const s = await streamRun(['--no-server', ...shape], port);
+    const truth = await server.truth();
+    await server.stop();
+    assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+    return { s, truth };
+  } finally {
+    await server.stop();
+  }
+}
+
+describe('streamed generation at concurrency, against a server that knows the truth', () => {
+  it('closed model: 8 streams share 24 requests, each sent once and read whole, figures near the server’s own', async (t) => {
+    if (!chromium) return t.skip(NO_CHROMIUM);
+    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '24']);
+    assert.equal(s.status, 'completed', s.error ?? '');
+    assert.deepEqual([s.totals.requests, s.totals.sent, s.totals.successes, s.totals.failures], [24, 24, 24, 0]);
+    const t0 = truthFigures(truth.requests);
+    assert.deepEqual([truth.requests.length, t0.completed, t0.aborted], [24, 24, 0], 'the server received and finished exactly the requests sent');
+    const st = s.streaming!;
+    assert.equal(st.outputTokens, 24 * truth.tokens);
+    assert.equal(st.ttftMs?.samples, 24);
+    assert.equal(st.itlMs?.samples, 24 * (truth.tokens - 1), 'one inter-token sample per token after the first');
+    // Wide bounds: no figure may be earlier than the truth, nor absurdly later on a busy machine.
+    const ttft = stats(t0.ttftMs)!;
+    assert.ok(st.ttftMs!.min >= truth.firstTokenMs - 1, `no first token before the server wrote one (min ${st.ttftMs!.min} ms)`);
+    assert.ok(st.ttftMs!.p50 - ttft.p50 < 250, `TTFT p50 ${st.ttftMs!.p50} ms against the server's ${ttft.p50} ms`);
+    assert.ok(Math.abs(st.itlMs!.p50 - stats(t0.itlMs)!.p50) < 15, `ITL p50 ${st.itlMs!.p50} ms`);
+    // The window is the load only: the browser's start is outside it.
+    assert.ok(st.windowSec! > 0 && st.windowSec! <= s.durationSec + 0.001);
+    assert.ok(s.notes.some((n) => /measured window/.test(n)));
+    assert.equal(s.durationSec, st.windowSec);
+    const g = s.generator!;
+    assert.ok(g.k6.cpuSec > 0 && g.browser !== null && g.browser.cpuSec > 0 && g.browser.processes > 0, 'k6 and its browser were measured');
+    assert.equal(
+      s.notes.some((n) => /short of CPU/.test(n)),
+      g.shortOfCpu,
+      'the warning is in the notes exactly when the generator was short of CPU',
+    );
+    assert.ok(!s.notes.some((n) => /read in the page's frames themselves/.test(n)), 'the streams were read in workers, outside k6’s instrumentation');
+    assert.equal(st.sendWaitMs?.samples, 24, 'every stream was timed from when the browser wrote its request');
+  });
+
+  it('open model: arrivals that find every stream busy are dropped, counted as failures, and never reach the server', async (t) => {
+    if (!chromium) return t.skip(NO_CHROMIUM);
+    // 20 arrivals per second for 2 s at most 2 in flight, each stream lasting about 400 ms: most find no free client.
+    const { s, truth } = await againstTruth(['--rate', '20', '--duration', '2', '--concurrency', '2']);
+    assert.equal(s.status, 'completed', s.error ?? '');
+    assert.equal(s.totals.requests, 40);
+    assert.ok(s.totals.dropped > 0, 'overload shows as dropped requests');
+    assert.equal(s.totals.sent + s.totals.dropped, 40);
+    assert.equal(truth.requests.length, s.totals.sent, 'a dropped request is never sent');
+    assert.equal(s.totals.failures, s.totals.dropped + (s.totals.sent - s.totals.successes));
+    assert.equal(s.totals.successes, truthFigures(truth.requests).completed);
+  });
+
+  it("OpenAI chat streams: tokens from the server's usage, first token from the first content delta", async (t) => {
+    if (!chromium) return t.skip(NO_CHROMIUM);
+    const { s, truth } = await againstTruth(['--api', 'openai', '--model', 'truth', '--concurrency', '4', '--requests', '8']);
+    assert.equal(s.status, 'completed', s.error ?? '');
+    assert.deepEqual([s.totals.requests, s.totals.successes], [8, 8]);
+    assert.ok(truth.requests.every((r) => r.path === '/v1/chat/completions'));
+    assert.equal(s.streaming!.outputTokens, 8 * truth.tokens);
+    assert.equal(s.streaming!.itlMs?.samples, 8 * (truth.tokens - 1));
+    assert.ok(s.streaming!.ttftMs!.min >= truth.firstTokenMs - 1);
+  });
+});
+
+describe('streamed generation against a real Realizar and a faulty server', () => {
   it("reads Realizar's stream: time to first token, inter-token latency and tokens from its done event", async (t) => {
-    if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
-    const s = await streamRun([]);
+    if (!chromium) return t.skip(NO_CHROMIUM);
+    const s = await streamRun(['--scale', '0.2']);
     assert.equal(s.status, 'completed', s.error ?? '');
     assert.equal(s.totals.requests, 5);
     const st = s.streaming!;
@@ -40,10 +120,17 @@ describe('streamed generation', () => {
   });
 
   it('counts tokens from multi-token chunks, ignores an empty first chunk, and prefers the server’s count', async (t) => {
-    if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
+    if (!chromium) return t.skip(NO_CHROMIUM);
     // Test-only fault server (see its header): an empty chunk at 20 ms, 2 tokens 60 ms later, 3 more
     // 30 ms after that; its done event says 7 although 5 were streamed.
-    const s = await streamRun(['--server-cmd', faultServerCmd("--stream-chunks '20:0,60:2,30:3' --stream-done 7"), '--server-profile', 'none']);
+    const s = await streamRun([
+      '--scale',
+      '0.2',
+      '--server-cmd',
+      faultServerCmd("--stream-chunks '20:0,60:2,30:3' --stream-done 7"),
+      '--server-profile',
+      'none',
+    ]);
     const st = s.streaming!;
     assert.equal(s.totals.successes, 5, s.error ?? '');
     assert.equal(st.outputTokens, 7 * 5, "the server's done event wins over the 5 tokens streamed");
@@ -57,7 +144,9 @@ describe('a streamed scenario without a browser', () => {
   it('stops with a message saying Chromium is needed and how to get it, exit 2', async () => {
     const out = await tempDir('no-browser');
     try {
-      const run = await runCli(['stream', '--scale', '0.2', '--port', String(await freePort()), '--no-dashboard', '--out-dir', out], { env: { K6_BROWSER_EXECUTABLE_PATH: '/nonexistent/chromium' } });
+      const run = await runCli(['stream', '--scale', '0.2', '--port', String(await freePort()), '--no-dashboard', '--out-dir', out], {
+        env: { K6_BROWSER_EXECUTABLE_PATH: '/nonexistent/chromium' },
+      });
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /k6 found no Chromium: install it \(Debian: apt-get install chromium\) or point K6_BROWSER_EXECUTABLE_PATH at one/);
       const { report } = await latestReport(out);

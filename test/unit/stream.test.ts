@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SseParser } from '../../src/core/sse.js';
+import { createSseParser } from '../../src/core/sse.js';
 import { streamTimings } from '../../src/core/stream.js';
 
 const tok = (text = 'x'): string => `event: token\ndata: {"token_id":1,"text":"${text}"}\n\n`;
@@ -8,14 +8,14 @@ const done = (n: number): string => `event: done\ndata: {"num_generated":${n}}\n
 
 describe('parsing Server-Sent Events', () => {
   it('reads several events from one chunk and one event split across chunks', () => {
-    const p = new SseParser();
+    const p = createSseParser();
     assert.deepEqual(p.push('event: token\ndata: {"a":1}\n\nevent: tok'), [{ event: 'token', data: '{"a":1}' }]);
     assert.deepEqual(p.push('en\ndata: {"b":'), []);
     assert.deepEqual(p.push('2}\n\n'), [{ event: 'token', data: '{"b":2}' }]);
   });
 
   it('joins data lines, skips comments, defaults the type to message and accepts CRLF, even split', () => {
-    const p = new SseParser();
+    const p = createSseParser();
     assert.deepEqual(p.push(': keep-alive\r\ndata: a\r\ndata: b\r'), []);
     assert.deepEqual(p.push('\n\r\n'), [{ event: 'message', data: 'a\nb' }]);
   });

@@ -14,11 +14,27 @@ const scenario = defineScenario({
   description: `capacity sweep step: ${step.rate} req/s for ${step.windowSec} s`,
   thresholds: {
     scenario: 'sweep',
-    rules: [{ id: 'errors', metric: 'error_rate', acceptable: 100, source: 'A sweep step judges the SLO in the sweep itself (src/node/sweep.ts); this rule gates nothing.' }],
+    rules: [
+      {
+        id: 'errors',
+        metric: 'error_rate',
+        acceptable: 100,
+        source: 'A sweep step judges the SLO in the sweep itself (src/node/sweep.ts); this rule gates nothing.',
+      },
+    ],
   },
   mixable: true,
   mix: [{ endpoint: 'generate', weight: 1 }],
-  phases: [{ name: 'sweep', model: 'open', clients: step.clients, requests: Math.max(1, Math.round(step.rate * step.windowSec)), durationSec: step.windowSec, timeoutSec: 30 }],
+  phases: [
+    {
+      name: 'sweep',
+      model: 'open',
+      clients: step.clients,
+      requests: Math.max(1, Math.round(step.rate * step.windowSec)),
+      durationSec: step.windowSec,
+      timeoutSec: 30,
+    },
+  ],
 });
 
 export const options = scenario.options;

@@ -1,0 +1,259 @@
+/**
+ * How true the streamed figures are: the stream scenario, run through the same k6 script and
+ * browser set-up as `npm run k6:stream`, against test/support/stream-truth-server.ts (first token a
+ * set time after each request arrives, then one token per set gap), at several concurrencies. For
+ * each: the client's TTFT, inter-token and end-to-end percentiles minus the server's own (from when
+ * it actually wrote each event), the counts on both sides, and what k6 and its Chromium cost per
+ * concurrent stream (/proc, src/node/generator.ts). Not a test: it measures, and asserts nothing.
+ *
+ *   node --import tsx bench/stream-accuracy.ts [--concurrency 1,8,32,64] [--per-client 10]
+ *        [--rounds 3] [--api realizar|openai] [--first-token-ms 100] [--gap-ms 20] [--tokens 16]
+ *        [--browser-args flag,flag] [--out DIR] [--quick]
+ *
+ * or `npm run bench -- stream-accuracy [the same options]`; it writes
+ * bench/results/<date>T<hhmm>Z-stream-accuracy.{json,md}.
+ */
+import { existsSync } from 'node:fs';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { summarizeGenerator } from '../src/core/generator.js';
+import type { GeneratorReport } from '../src/core/model.js';
+import { lateness, stats, truthFigures, type ClientStat, type TruthRequest } from '../src/core/stream-truth.js';
+import { parseFlags, usageText } from '../src/node/flags/declare.js';
+import { choice, invalid } from '../src/node/flags/values.js';
+import { STREAM_ACCURACY } from './flags.js';
+import { accuracyTable } from './lib/accuracy-table.js';
+import { freePort } from '../src/node/free-port.js';
+
+export { accuracyTable, GOALS } from './lib/accuracy-table.js';
+
+export interface AccuracyOptions {
+  concurrency: number[];
+  perClient: number;
+  rounds: number;
+  api: 'realizar' | 'openai';
+  firstTokenMs: number;
+  gapMs: number;
+  tokens: number;
+  browserArgs: string[];
+}
+
+export interface AccuracyRun {
+  concurrency: number;
+  round: number;
+  requests: number;
+  client: {
+    sent: number;
+    ok: number;
+    failed: number;
+    windowSec: number | null;
+    ttft: ClientStat | null;
+    itl: ClientStat | null;
+    e2e: ClientStat | null;
+    sendWait: ClientStat | null;
+  };
+  server: { received: number; completed: number; aborted: number; ttft: ClientStat | null; itl: ClientStat | null; e2e: ClientStat | null };
+  /** Client minus server, ms. */
+  late: { ttft: Diff | null; itl: Diff | null; e2e: Diff | null };
+  generator: GeneratorReport | null;
+  /** k6 + browser during the window, % of one core per concurrent stream; memory (PSS) per concurrent stream. */
+  perStream: { cpuPctOfOneCore: number | null; memMb: number | null };
+  loadAvg: number;
+}
+type Diff = { p50: number; p95: number; p99: number };
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const TRUTH_SERVER = path.join(ROOT, 'test', 'support', 'stream-truth-server.ts');
+
+type Values = Record<string, number>;
+const clientStat = (v: Values | undefined): ClientStat | null =>
+  v === undefined || !v['count'] ? null : { p50: v['p(50)']!, p95: v['p(95)']!, p99: v['p(99)']!, count: v['count'] };
+
+export async function runAccuracy(
+  o: AccuracyOptions,
+  log: (m: string) => void = (m) => process.stderr.write(`[stream-accuracy] ${m}\n`),
+): Promise<AccuracyRun[]> {
+  const { cacheDirFrom } = await import('../src/node/config.js');
+  const { resolveK6 } = await import('../src/node/tools.js');
+  const { shellJoin, spawnGroup, stopChild } = await import('../src/node/processes.js');
+  const { waitForHealth } = await import('../src/node/server.js');
+  const { runK6 } = await import('../src/node/k6.js');
+  const { GeneratorSampler } = await import('../src/node/generator.js');
+  const { bundleScenarios } = await import('../build/bundle.js');
+  const { childEnv } = await import('../src/node/child-env.js');
+
+  const k6 = await resolveK6({ flagPath: null, cacheDir: cacheDirFrom(process.env) });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-stream-accuracy-'));
+  const [script] = await bundleScenarios(['stream'], path.join(work, 'bundle'), null);
+  const runs: AccuracyRun[] = [];
+  try {
+    // Rounds interleave the levels, so a busy minute of the machine does not fall on one level.
+    for (let round = 1; round <= o.rounds; round++) {
+      for (const n of o.concurrency) {
+        const port = await freePort();
+        const baseUrl = `http://127.0.0.1:${port}`;
+        const server = spawnGroup(
+          'truth-server',
+          shellJoin(process.execPath, [
+            '--import',
+            'tsx',
+            TRUTH_SERVER,
+            '--port',
+            String(port),
+            '--first-token-ms',
+            String(o.firstTokenMs),
+            '--gap-ms',
+            String(o.gapMs),
+            '--tokens',
+            String(o.tokens),
+          ]),
+          { env: childEnv() },
+        );
+        try {
+          await waitForHealth(baseUrl, 30, null, 'the truth server did not start');
+          const outDir = path.join(work, `c${n}-r${round}`);
+          await (await import('node:fs/promises')).mkdir(outDir, { recursive: true });
+          const requests = n * o.perClient;
+          log(`round ${round}: ${n} concurrent stream(s), ${requests} requests`);
+          let sampler: InstanceType<typeof GeneratorSampler> | null = null;
+          const exit = await runK6({
+            k6: k6.path,
+            script: script!,
+            outDir,
+            baseUrl,
+            gate: 'acceptable',
+            scale: 1,
+            mix: null,
+            timeoutSec: null,
+            dashboardFile: null,
+            outputs: [],
+            extraEnv: { SHAPE_CLIENTS: String(n), SHAPE_REQUESTS: String(requests), ...(o.api === 'openai' ? { API: 'openai', MODEL: 'truth' } : {}) },
+            browserArgs: o.browserArgs,
+            onStart: (child) => (sampler = new GeneratorSampler(child.pid, 250).start()),
+          });
+          const samples = (sampler as InstanceType<typeof GeneratorSampler> | null)?.stop() ?? [];
+          const summary = JSON.parse(await readFile(path.join(outDir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Values }> };
+          const m = (k: string): Values | undefined => summary.metrics[k]?.values;
+          const truth = (await (await fetch(`${baseUrl}/__truth`)).json()) as { requests: TruthRequest[] };
+          const t = truthFigures(truth.requests);
+          const failed = m('request_failed');
+          const windowMs = m('stream_window_ms')?.['count'] ?? null;
+          const startMs = m('stream_window_start_epoch_ms')?.['value'] ?? null;
+          const generator = summarizeGenerator(
+            samples,
+            startMs !== null && windowMs !== null ? { startMs, endMs: startMs + windowMs } : null,
+            os.availableParallelism(),
+            250,
+          );
+          const memMb = generator === null ? null : generator.k6.peakMemMb + (generator.browser?.peakMemMb ?? 0);
+          const run: AccuracyRun = {
+            concurrency: n,
+            round,
+            requests,
+            client: {
+              sent: (failed?.['passes'] ?? 0) + (failed?.['fails'] ?? 0),
+              ok: m('requests_ok')?.['count'] ?? 0,
+              failed: failed?.['passes'] ?? 0,
+              windowSec: windowMs === null ? null : windowMs / 1000,
+              ttft: clientStat(m('stream_ttft')),
+              itl: clientStat(m('stream_itl')),
+              e2e: clientStat(m('stream_e2e')),
+              sendWait: clientStat(m('stream_send_wait')),
+            },
+            server: {
+              received: truth.requests.length,
+              completed: t.completed,
+              aborted: t.aborted,
+              ttft: stats(t.ttftMs),
+              itl: stats(t.itlMs),
+              e2e: stats(t.e2eMs),
+            },
+            late: {
+              ttft: lateness(clientStat(m('stream_ttft')), t.ttftMs),
+              itl: lateness(clientStat(m('stream_itl')), t.itlMs),
+              e2e: lateness(clientStat(m('stream_e2e')), t.e2eMs),
+            },
+            generator,
+            perStream: {
+              cpuPctOfOneCore: generator?.loadCpuPctOfOneCore == null ? null : generator.loadCpuPctOfOneCore / n,
+              memMb: memMb === null ? null : memMb / n,
+            },
+            loadAvg: os.loadavg()[0]!,
+          };
+          log(
+            `  k6 exit ${exit.code}; sent ${run.client.sent}, ok ${run.client.ok}, server completed ${t.completed}; late ms: TTFT p50 ${run.late.ttft?.p50.toFixed(2)} p95 ${run.late.ttft?.p95.toFixed(2)}, ITL p50 ${run.late.itl?.p50.toFixed(2)}, e2e p50 ${run.late.e2e?.p50.toFixed(2)}; browser send wait p50 ${run.client.sendWait?.p50.toFixed(2)} p95 ${run.client.sendWait?.p95.toFixed(2)} (${run.client.sendWait?.count ?? 0} of ${run.client.sent}); generator ${generator?.loadCpuPctOfOneCore}% of a core, wait ${generator?.runQueueWaitPct}%, machine ${generator?.machineBusyPct}%`,
+          );
+          runs.push(run);
+        } finally {
+          await stopChild(server, 5000);
+        }
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return runs;
+}
+
+/** The accuracy benchmark's flags, parsed against their declaration (bench/flags.ts). */
+export function parseAccuracyArgs(args: readonly string[]): AccuracyOptions & { out: string | null; quick: boolean } {
+  const f = parseFlags(STREAM_ACCURACY, args);
+  const quick = f.has('--quick');
+  const atLeastZero = (flag: string, text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0) invalid(flag, 'a number >= 0', text);
+    return n;
+  };
+  const levels = f.value('--concurrency', (flag, text) => {
+    const list = text.split(',').map(Number);
+    if (list.some((n) => !Number.isInteger(n) || n < 1)) invalid(flag, 'whole numbers like 1,8,32,64', text);
+    return list;
+  });
+  const options = {
+    concurrency: levels ?? (quick ? [8] : [1, 8, 32, 64]),
+    perClient: f.value('--per-client', atLeastZero, quick ? 2 : 10),
+    rounds: f.value('--rounds', atLeastZero, quick ? 1 : 3),
+    api: f.value('--api', choice(['realizar', 'openai'] as const), 'realizar'),
+    firstTokenMs: f.value('--first-token-ms', atLeastZero, 100),
+    gapMs: f.value('--gap-ms', atLeastZero, 20),
+    tokens: f.value('--tokens', atLeastZero, 16),
+    browserArgs: (f.text('--browser-args') ?? '').split(',').filter((a) => a !== ''),
+    out: f.text('--out') ?? null,
+    quick,
+  };
+  f.has('--help');
+  f.done();
+  return options;
+}
+
+/** Run it and write bench/results/<date>-stream-accuracy.{json,md} (or into --out DIR). */
+export async function main(args: readonly string[]): Promise<void> {
+  const { generateIfStale } = await import('../build/codegen.js');
+  await generateIfStale();
+  const { killAllNow } = await import('../src/node/processes.js');
+  const { writeAtomic } = await import('../src/node/report-files.js');
+  process.on('exit', killAllNow);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
+  if (args.includes('--help')) {
+    process.stdout.write(`${usageText(STREAM_ACCURACY)}\n`);
+    return;
+  }
+  const o = parseAccuracyArgs(args);
+  const load = os.loadavg()[0]!;
+  const date = new Date().toISOString();
+  const runs = await runAccuracy(o);
+  const table = accuracyTable(runs, o);
+  const dir = o.out === null ? path.join(ROOT, 'bench', 'results') : path.resolve(o.out);
+  // 2026-11-28T0807Z-stream-accuracy, as the other records are named; never written over.
+  const stamp = `${date.slice(0, 13)}${date.slice(14, 16)}Z-stream-accuracy${o.quick ? '-quick' : ''}`;
+  let base = path.join(dir, stamp);
+  for (let n = 2; existsSync(`${base}.json`) || existsSync(`${base}.md`); n++) base = path.join(dir, `${stamp}-${n}`);
+  const machine = { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadAvgAtStart: load, loadAvgAtEnd: os.loadavg()[0]! };
+  const note = `Machine: ${machine.cores} cores (${machine.cpu}); 1-minute load average ${load.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end (other work on the machine shows here).`;
+  await writeAtomic(`${base}.json`, `${JSON.stringify({ date, machine, options: o, runs }, null, 2)}\n`);
+  await writeAtomic(`${base}.md`, `# Streamed measurement accuracy (${date})\n\n${note}\n\n${table}\n`);
+  process.stdout.write(`${note}\n\n${table}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

@@ -1,0 +1,153 @@
+/**
+ * Watching the load generator itself — k6 and any browser it started — while it runs, from /proc:
+ * CPU time, proportional memory (PSS: memory the browser's processes share is counted once), the
+ * time its threads were runnable but waiting for a CPU (schedstat), and how busy the whole machine
+ * was. On a shared machine a starved generator reads every latency late, which looks like a slow
+ * server; these samples let the report say so (src/core/generator.ts judges them).
+ *
+ * k6 is the leader of its own process group (src/node/processes.ts) and k6's browser module starts
+ * Chromium without a group of its own, so the group is k6 plus its browser.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { summarizeGenerator, type GeneratorSample } from '../core/generator.js';
+import type { GeneratorReport } from '../core/model.js';
+import { K6_METRICS } from '../core/thresholds.js';
+import { clockTicksPerSecond } from './resources.js';
+
+function read(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** pgrp and utime + stime (ticks) of a process, or null when it is gone. */
+function stat(pid: number): { pgrp: number; ticks: number } | null {
+  const text = read(`/proc/${pid}/stat`);
+  if (text === null) return null;
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
+}
+
+function pssBytes(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(read(`/proc/${pid}/smaps_rollup`) ?? '');
+  if (m !== null) return Number(m[1]) * 1024;
+  const rss = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
+  return rss === null ? 0 : Number(rss[1]) * 1024;
+}
+
+/** Nanoseconds the process's threads spent runnable but waiting for a CPU (schedstat field 2). */
+function waitNs(pid: number): number {
+  let total = 0;
+  let tasks: string[] = [];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tasks) {
+    const fields = (read(`/proc/${pid}/task/${tid}/schedstat`) ?? '').split(' ');
+    if (fields.length >= 2) total += Number(fields[1]) || 0;
+  }
+  return total;
+}
+
+/** The whole machine's CPU time so far: busy and total, in seconds summed over cores (/proc/stat). */
+function machineCpu(): { busySec: number; totalSec: number } {
+  const line = (read('/proc/stat') ?? '').split('\n')[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const total = v.slice(0, 8).reduce((a, b) => a + (b || 0), 0);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0);
+  const hz = clockTicksPerSecond();
+  return { busySec: (total - idle) / hz, totalSec: total / hz };
+}
+
+/** One sample of k6's process group, or null once k6 itself is gone. */
+export function sampleGenerator(leader: number, now = Date.now()): GeneratorSample | null {
+  if (stat(leader) === null) return null;
+  const hz = clockTicksPerSecond();
+  const sample: GeneratorSample = {
+    tMs: now,
+    k6: { cpuSec: 0, memBytes: 0 },
+    browser: { cpuSec: 0, memBytes: 0, processes: 0 },
+    waitSec: 0,
+    machine: machineCpu(),
+  };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const s = stat(pid);
+    if (s === null || s.pgrp !== leader) continue;
+    const part = pid === leader ? sample.k6 : sample.browser;
+    part.cpuSec += s.ticks / hz;
+    part.memBytes += pssBytes(pid);
+    if (pid !== leader) sample.browser.processes++;
+    sample.waitSec += waitNs(pid) / 1e9;
+  }
+  return sample;
+}
+
+/**
+ * Samples k6's process group until stopped: every 50 ms for its first second (a short run still
+ * gets several samples), then every `intervalMs`.
+ */
+export class GeneratorSampler {
+  readonly samples: GeneratorSample[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly startedMs = Date.now();
+
+  constructor(
+    private readonly leader: number,
+    readonly intervalMs = 250,
+  ) {}
+
+  start(): this {
+    this.take();
+    return this;
+  }
+
+  private take(): void {
+    // Once k6 is gone its counters read zero: a sample of nothing would look like a reset.
+    const s = sampleGenerator(this.leader);
+    if (s !== null) this.samples.push(s);
+    this.timer = setTimeout(() => this.take(), Date.now() - this.startedMs < 1000 ? 50 : this.intervalMs);
+    // Sampling must never keep the runner alive on its own.
+    this.timer.unref();
+  }
+
+  stop(): GeneratorSample[] {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    return this.samples;
+  }
+}
+
+/**
+ * The generator's report for a k6 run whose samples `sampler` took, judged over the load: a streamed
+ * phase's measured window when k6's summary in `outDir` has one (the browser's start is outside
+ * it), else `loadWindow` (first request to last, from k6's samples), else the whole run — k6's own
+ * start, compiling the script for every client at once, is no load and must not read as starvation.
+ */
+export async function generatorReport(
+  sampler: GeneratorSampler | null,
+  outDir: string,
+  loadWindow: { startMs: number; endMs: number } | null = null,
+): Promise<GeneratorReport | null> {
+  if (sampler === null) return null;
+  const samples = sampler.stop();
+  let window = loadWindow;
+  try {
+    const summary = JSON.parse(await readFile(path.join(outDir, 'summary.json'), 'utf8')) as { metrics?: Record<string, { values?: Record<string, number> }> };
+    const start = summary.metrics?.[K6_METRICS.streamWindowStartMs]?.values?.['value'];
+    const ms = summary.metrics?.[K6_METRICS.streamWindowMs]?.values?.['count'];
+    if (typeof start === 'number' && typeof ms === 'number' && ms > 0) window = { startMs: start, endMs: start + ms };
+  } catch {
+    // No summary (k6 stopped early): judged over the whole run.
+  }
+  return summarizeGenerator(samples, window, os.availableParallelism(), sampler.intervalMs);
+}

@@ -1,0 +1,142 @@
+/**
+ * TEST-ONLY SERVER. Not a stand-in for Realizar in any real run. It exists because a streamed
+ * measurement can only be judged against a clock that knows the truth: no real server streams at a
+ * set pace, and none says when it actually wrote each event. This one streams every request the
+ * same way — the first token a set time after the request arrived, then one token per set gap, then
+ * the end event — and records, on its own monotonic clock, when each request arrived and when each
+ * write actually happened (on a busy machine its timers run late too, so the schedule is not the
+ * truth; the writes are). The accuracy benchmark and the streamed tests compare the client's
+ * figures with these.
+ *
+ *   node --import tsx test/support/stream-truth-server.ts --port N
+ *        [--first-token-ms 100] [--gap-ms 20] [--tokens 16] [--host 127.0.0.1]
+ *
+ * Routes: GET /health (Realizar's shape), GET /v1/models, POST /stream/generate (Realizar's SSE:
+ * `event: token` per token, then `event: done` with num_generated), POST /v1/chat/completions with
+ * stream: true (OpenAI chunks, a usage chunk, then [DONE]); GET /__truth gives what it recorded
+ * (times in ms on its clock, performance.now(); timeOriginMs turns them into epoch ms), POST /__reset
+ * forgets it.
+ *
+ * Every event is its own write on a socket with Nagle's algorithm off (TCP_NODELAY), so that an
+ * event leaves when written instead of waiting for the previous one to be acknowledged.
+ */
+import http from 'node:http';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'first-token-ms': { type: 'string', default: '100' },
+    'gap-ms': { type: 'string', default: '20' },
+    tokens: { type: 'string', default: '16' },
+  },
+});
+const number = (flag: 'first-token-ms' | 'gap-ms' | 'tokens', min: number): number => {
+  const n = Number(values[flag]);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${flag}: expected a number >= ${min}, found ${values[flag]}`);
+  return n;
+};
+if (values.port === undefined) throw new Error('--port is required');
+const FIRST_TOKEN_MS = number('first-token-ms', 0);
+const GAP_MS = number('gap-ms', 0);
+const TOKENS = Math.round(number('tokens', 1));
+
+/** One streamed request as this server saw it; times in ms on performance.now(). */
+interface Recorded {
+  path: string;
+  /** When the request's headers had arrived. */
+  arrivedMs: number;
+  /** When each token event was written. */
+  tokenWritesMs: number[];
+  /** When the end of the stream was written (null: the client went away first). */
+  endMs: number | null;
+  aborted: boolean;
+}
+
+let recorded: Recorded[] = [];
+const probes = { health: 0, models: 0 };
+
+function stream(req: http.IncomingMessage, res: http.ServerResponse, format: 'realizar' | 'openai', arrivedMs: number): void {
+  const rec: Recorded = { path: req.url ?? '', arrivedMs, tokenWritesMs: [], endMs: null, aborted: false };
+  recorded.push(rec);
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const token = (i: number): string =>
+    format === 'realizar'
+      ? `event: token\ndata: {"token_id":${7 + i},"text":"t${i}"}\n\n`
+      : `data: ${JSON.stringify({ id: 'truth', object: 'chat.completion.chunk', choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: `t${i}` } : { content: `t${i}` }, finish_reason: null }] })}\n\n`;
+  const end =
+    format === 'realizar'
+      ? `event: done\ndata: {"num_generated":${TOKENS}}\n\n`
+      : `data: ${JSON.stringify({ id: 'truth', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 1, completion_tokens: TOKENS, total_tokens: TOKENS + 1 } })}\n\ndata: [DONE]\n\n`;
+  let timer: NodeJS.Timeout | null = null;
+  res.on('close', () => {
+    if (rec.endMs === null) rec.aborted = true;
+    if (timer !== null) clearTimeout(timer);
+  });
+  // Each write is due at a fixed offset from the arrival, not from the previous write, so a late
+  // timer does not push every later token back; what is recorded is when the write happened.
+  const next = (i: number): void => {
+    const due = arrivedMs + FIRST_TOKEN_MS + i * GAP_MS;
+    timer = setTimeout(
+      () => {
+        if (rec.aborted) return;
+        res.write(token(i));
+        rec.tokenWritesMs.push(performance.now());
+        if (i + 1 < TOKENS) return next(i + 1);
+        res.end(end);
+        rec.endMs = performance.now();
+      },
+      Math.max(0, due - performance.now()),
+    );
+  };
+  next(0);
+}
+
+const server = http.createServer({ noDelay: true }, (req, res) => {
+  const arrivedMs = performance.now();
+  const path = (req.url ?? '/').split('?')[0]!;
+  let raw = '';
+  req.on('data', (c: Buffer) => (raw += c.toString()));
+  req.on('end', () => {
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'GET' && path === '/__truth')
+      return json(200, { firstTokenMs: FIRST_TOKEN_MS, gapMs: GAP_MS, tokens: TOKENS, timeOriginMs: performance.timeOrigin, probes, requests: recorded });
+    if (req.method === 'POST' && path === '/__reset') {
+      recorded = [];
+      return json(200, { reset: true });
+    }
+    if (path === '/health') {
+      probes.health++;
+      return json(200, { status: 'healthy', version: 'stream-truth-server', compute_mode: 'cpu' });
+    }
+    if (path === '/v1/models') {
+      probes.models++;
+      return json(200, { object: 'list', data: [{ id: 'truth', object: 'model' }] });
+    }
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+    } catch {
+      return json(422, { error: 'the body is not JSON' });
+    }
+    if (req.method === 'POST' && path === '/stream/generate') return stream(req, res, 'realizar', arrivedMs);
+    if (req.method === 'POST' && path === '/v1/chat/completions' && body['stream'] === true) return stream(req, res, 'openai', arrivedMs);
+    return json(404, { error: 'not found', message: path });
+  });
+});
+// Nagle off on every accepted socket as well (noDelay above is the same switch, said twice on purpose:
+// older Node versions ignore the option).
+server.on('connection', (socket) => socket.setNoDelay(true));
+server.keepAliveTimeout = 120_000;
+server.listen(Number(values.port), values.host, () => process.stderr.write(`stream-truth-server listening on ${values.host}:${values.port}\n`));
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  });
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { summarizeGenerator, type GeneratorSample } from '../../src/core/generator.js';
+import { generatorLines } from '../../src/core/render-generator.js';
+import type { ScenarioReport } from '../../src/core/model.js';
+
+const MB = 1024 * 1024;
+
+/** One sample a second; cumulative counters grow by the given amount per second from `at` on. */
+function samples(n: number, per: { k6: number; browser: number; wait: number; busy: number }, from = 0): GeneratorSample[] {
+  return Array.from({ length: n }, (_, i) => {
+    const t = Math.max(0, i - from);
+    return {
+      tMs: 1000 * i,
+      k6: { cpuSec: 0.1 * i + per.k6 * t, memBytes: (50 + i) * MB },
+      browser: { cpuSec: 2 * Math.min(i, from) + per.browser * t, memBytes: 300 * MB, processes: 6 },
+      waitSec: 0.5 * Math.min(i, from) + per.wait * t,
+      machine: { busySec: 2 * Math.min(i, from) + per.busy * t, totalSec: 2 * i },
+    };
+  });
+}
+
+describe("the load generator's own cost", () => {
+  it('sums k6 and its browser apart, with their peak memory, over the whole run', () => {
+    const g = summarizeGenerator(samples(5, { k6: 0.1, browser: 0.3, wait: 0, busy: 0.5 }), null, 2, 1000)!;
+    assert.deepEqual([g.runSec, g.k6.peakMemMb, g.browser?.peakMemMb, g.browser?.processes], [4, 54, 300, 6]);
+    assert.ok(Math.abs(g.k6.cpuSec - 0.8) < 1e-9 && Math.abs(g.browser!.cpuSec - 1.2) < 1e-9);
+    assert.equal(g.shortOfCpu, false);
+    assert.equal(g.warning, null);
+    assert.equal(g.machineBusyPct, 25);
+  });
+
+  it('warns when its threads waited for a CPU, or the machine had none idle', () => {
+    const waited = summarizeGenerator(samples(5, { k6: 0.1, browser: 0.3, wait: 0.3, busy: 1 }), null, 2, 1000)!;
+    assert.equal(waited.shortOfCpu, true);
+    assert.match(waited.warning!, /short of CPU: its threads waited for a CPU 30 % of the time/);
+    const busy = summarizeGenerator(samples(5, { k6: 0.1, browser: 0.3, wait: 0, busy: 1.9 }), null, 2, 1000)!;
+    assert.match(busy.warning!, /the machine's 2 core\(s\) were 95 % busy/);
+  });
+
+  it("judges a streamed run over its measured window, not over the browser's start", () => {
+    // Seconds 0-3: the browser starts, its threads queue for both cores; seconds 3-8: the load, calm.
+    const s = samples(9, { k6: 0.05, browser: 0.2, wait: 0, busy: 0.6 }, 3);
+    assert.equal(summarizeGenerator(s, null, 2, 1000)!.shortOfCpu, true, 'the whole run includes the start');
+    const g = summarizeGenerator(s, { startMs: 3000, endMs: 8000 }, 2, 1000)!;
+    assert.deepEqual([g.shortOfCpu, g.loadSec, g.machineBusyPct], [false, 5, 30]);
+    assert.ok(Math.abs(g.loadCpuPctOfOneCore! - 35) < 1e-9);
+  });
+
+  it('reports but does not judge a load shorter than a second', () => {
+    const s = samples(5, { k6: 0.1, browser: 0.3, wait: 1, busy: 2 });
+    const g = summarizeGenerator(s, { startMs: 1000, endMs: 1500 }, 2, 1000)!;
+    assert.deepEqual([g.loadSec, g.machineBusyPct, g.shortOfCpu], [1, 100, true], 'a second of a saturated machine is judged');
+    const short = summarizeGenerator(
+      s.map((x) => ({ ...x, tMs: x.tMs / 10 })),
+      { startMs: 100, endMs: 150 },
+      2,
+      100,
+    )!;
+    assert.deepEqual([short.loadSec, short.shortOfCpu, short.warning], [0.1, false, null]);
+  });
+
+  it('needs two samples, and shows in the text report', () => {
+    assert.equal(summarizeGenerator(samples(1, { k6: 1, browser: 1, wait: 0, busy: 1 }), null, 2, 1000), null);
+    const g = summarizeGenerator(samples(5, { k6: 0.1, browser: 0.3, wait: 0.5, busy: 1 }), null, 2, 1000)!;
+    const text = generatorLines({ generator: g } as ScenarioReport).join('\n');
+    assert.match(text, /k6 0\.80 s CPU, peak 54\.0 MB; browser \(6 processes\) 1\.20 s CPU/);
+    assert.match(text, /SHORT OF CPU/);
+  });
+});
