@@ -1,17 +1,14 @@
-// Benchmark only: the least a k6 script can do against /health, with the same executor, clients
-// and request count as bench/k6/ceiling.ts. Only handleSummary is added, to read the counts.
+// Benchmark only: the least a k6 script can do — one request per iteration, nothing checked —
+// with the toolkit's executor and shape (bench/k6/shape.js). Only handleSummary is added, to
+// read the counts.
 import http from 'k6/http';
+import { benchOptions, target, writeSummary } from './shape.js';
 
-export const options = {
-  scenarios: {
-    health: { executor: 'shared-iterations', vus: Number(__ENV.BENCH_VUS), iterations: Number(__ENV.BENCH_REQUESTS), maxDuration: '5m' },
-  },
-};
+export const options = benchOptions();
+const t = target();
 
 export default function () {
-  http.get(`${__ENV.BASE_URL}/health`);
+  http.request(t.method, t.url, t.body, t.params);
 }
 
-export function handleSummary(data) {
-  return { [`${__ENV.OUT_DIR}/summary.json`]: JSON.stringify(data) };
-}
+export const handleSummary = writeSummary;

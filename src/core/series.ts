@@ -188,7 +188,11 @@ export interface DriftVerdict {
 export function drift(firstThird: number, lastThird: number, maxRatio: number): DriftVerdict {
   if (!(Number.isFinite(maxRatio) && maxRatio > 0)) throw new RangeError(`drift maxRatio: expected a finite number > 0, found ${String(maxRatio)}`);
   if (!Number.isFinite(firstThird) || !Number.isFinite(lastThird) || firstThird < 0 || lastThird < 0) {
-    return { ratio: null, pass: false, reason: `p95 of the first and last thirds must be finite and >= 0, found ${String(firstThird)} and ${String(lastThird)}` };
+    return {
+      ratio: null,
+      pass: false,
+      reason: `p95 of the first and last thirds must be finite and >= 0, found ${String(firstThird)} and ${String(lastThird)}`,
+    };
   }
   if (firstThird === 0) {
     return { ratio: null, pass: false, reason: 'p95 of the first third is 0 ms, so no ratio can be formed' };

@@ -5,6 +5,7 @@
  *
  * Deliberately small: linear axes with "nice" ticks (1, 2, 5 × 10^k), one polyline per series, a
  * legend. Non-finite points (a failed sample) are left out, so the line joins its neighbours.
+ * The axes and text helpers are shared with the percentile-band chart (band-chart.ts).
  */
 import { escapeXml } from './junit.js';
 
@@ -27,16 +28,21 @@ export interface LineChartOptions {
    * false zooms onto the data's range.
    */
   yFromZero?: boolean;
+  /**
+   * 'log2' spreads x by its base-2 logarithm, ticks at powers of two: a sweep over 1, 2, 4 … 64
+   * concurrent streams gets evenly spaced levels (x must be > 0; other points are left out).
+   */
+  xScale?: 'linear' | 'log2';
 }
 
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
-const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
-const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
-const LEGEND_WIDTH = 170;
+export const MARGIN = { top: 44, right: 24, bottom: 56, left: 72 };
+export const LEGEND_WIDTH = 170;
 const TICKS = 5;
 
-interface Axis {
+export interface Axis {
   min: number;
   max: number;
   ticks: number[];
@@ -44,7 +50,7 @@ interface Axis {
 }
 
 /** Ticks at a 1, 2 or 5 × 10^k step covering [lo, hi], the axis widened to the outer ticks. */
-function niceAxis(lo: number, hi: number): Axis {
+export function niceAxis(lo: number, hi: number): Axis {
   if (lo === hi) {
     // A flat series still needs a range to be drawn in; centre it.
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
@@ -62,16 +68,23 @@ function niceAxis(lo: number, hi: number): Axis {
   return { min, max, ticks, decimals: Math.max(0, -Math.floor(Math.log10(step))) };
 }
 
-function fmtTick(v: number, decimals: number): string {
+/** A log2 axis (in exponents) from the power of two at or below lo to the one at or above hi. */
+function powersOfTwo(lo: number, hi: number): Axis {
+  const min = Math.floor(lo);
+  const max = Math.max(Math.ceil(hi), min + 1);
+  return { min, max, ticks: Array.from({ length: max - min + 1 }, (_, i) => min + i), decimals: 0 };
+}
+
+export function fmtTick(v: number, decimals: number): string {
   const s = v.toFixed(decimals);
   // -0.00 reads as a bug in a chart.
   return /^-0(?:\.0+)?$/.test(s) ? s.slice(1) : s;
 }
 
 /** Coordinates with two decimals: sub-pixel precision without 17-digit floats bloating the file. */
-const px = (n: number): string => String(Math.round(n * 100) / 100);
+export const px = (n: number): string => String(Math.round(n * 100) / 100);
 
-function text(x: number, y: number, content: string, attrs = ''): string {
+export function text(x: number, y: number, content: string, attrs = ''): string {
   return `<text x="${px(x)}" y="${px(y)}"${attrs === '' ? '' : ` ${attrs}`}>${escapeXml(content)}</text>`;
 }
 
@@ -85,10 +98,15 @@ export function lineChart(opts: LineChartOptions): string {
     bottom: height - MARGIN.bottom,
   };
   if (!(plot.right - plot.left >= 40 && plot.bottom - plot.top >= 40)) {
-    throw new RangeError(`lineChart: ${width}×${height} px leaves no room to plot; use at least ${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`);
+    throw new RangeError(
+      `lineChart: ${width}×${height} px leaves no room to plot; use at least ${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`,
+    );
   }
 
-  const finite = opts.series.map((s) => s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)));
+  const log2 = opts.xScale === 'log2';
+  const finite = opts.series.map((s) =>
+    s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!log2 || p.x > 0)).map((p) => (log2 ? { x: Math.log2(p.x), y: p.y } : p)),
+  );
   // A loop, not Math.min(...xs): a latency series of one point per request can exceed the argument
   // limit of a spread call.
   let xLo = Infinity;
@@ -103,7 +121,7 @@ export function lineChart(opts: LineChartOptions): string {
   }
   // No data at all still draws axes, so a missing chart reads as "nothing sampled", not as a bug.
   const empty = xLo === Infinity;
-  const xAxis = empty ? niceAxis(0, 1) : niceAxis(xLo, xHi);
+  const xAxis = empty ? niceAxis(0, 1) : log2 ? powersOfTwo(xLo, xHi) : niceAxis(xLo, xHi);
   const yAxis = empty ? niceAxis(0, 1) : (opts.yFromZero ?? true) ? niceAxis(Math.min(0, yLo), Math.max(0, yHi)) : niceAxis(yLo, yHi);
 
   const sx = (x: number): number => plot.left + ((x - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
@@ -128,7 +146,7 @@ export function lineChart(opts: LineChartOptions): string {
   out.push('</g>');
 
   out.push('<g class="tick-labels" fill="#333333">');
-  for (const t of xAxis.ticks) out.push(text(sx(t), plot.bottom + 18, fmtTick(t, xAxis.decimals), 'text-anchor="middle"'));
+  for (const t of xAxis.ticks) out.push(text(sx(t), plot.bottom + 18, log2 && !empty ? String(2 ** t) : fmtTick(t, xAxis.decimals), 'text-anchor="middle"'));
   for (const t of yAxis.ticks) out.push(text(plot.left - 8, sy(t) + 4, fmtTick(t, yAxis.decimals), 'text-anchor="end"'));
   out.push('</g>');
 

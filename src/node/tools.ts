@@ -10,7 +10,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { which } from 'zx';
 import { ToolError } from './errors/ToolError.js';
-import { childEnv } from './config.js';
+import { childEnv } from './child-env.js';
 import { shellJoin, spawnGroup } from './processes.js';
 import { ACTIONLINT_MODULE, ACTIONLINT_VERSION, K6_MIN_MAJOR, K6_MODULE, K6_VERSION, REALIZAR_CRATE, REALIZAR_FEATURES, REALIZAR_VERSION } from './versions.js';
 import { log } from './log.js';
@@ -21,7 +21,7 @@ export interface ResolvedTool {
   origin: 'flag' | 'path' | 'cache' | 'built';
 }
 
-function toolsDir(cacheDir: string): string {
+export function toolsDir(cacheDir: string): string {
   return path.join(cacheDir, 'tools');
 }
 
@@ -60,12 +60,12 @@ async function realizarVersion(file: string): Promise<string | null> {
   return m?.[1] ?? null;
 }
 
-async function onPath(name: string): Promise<string | null> {
+export async function onPath(name: string): Promise<string | null> {
   return (await which(name, { nothrow: true })) ?? null;
 }
 
 /** Remove private build folders left by builds whose process is gone. */
-async function sweepPartials(dir: string): Promise<void> {
+export async function sweepPartials(dir: string): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const entry of entries) {
     const m = /^\.partial-.*-(\d+)$/.exec(entry);
@@ -81,7 +81,8 @@ async function sweepPartials(dir: string): Promise<void> {
   }
 }
 
-async function buildInto(fields: {
+/** Build a tool into a private folder, then rename it into `finalDir` (shared with src/node/vegeta.ts). */
+export async function buildInto(fields: {
   tool: string;
   finalDir: string;
   binary: string;
@@ -123,7 +124,11 @@ export async function resolveK6(opts: { flagPath: string | null; cacheDir: strin
   if (opts.flagPath !== null) {
     const version = await k6Version(opts.flagPath);
     if (version === null) {
-      throw new ToolError({ tool: 'k6', problem: `--k6 ${opts.flagPath} is not a k6 binary that runs (k6 version failed)`, hint: 'give the path of a k6 binary, or leave --k6 out to use the built one' });
+      throw new ToolError({
+        tool: 'k6',
+        problem: `--k6 ${opts.flagPath} is not a k6 binary that runs (k6 version failed)`,
+        hint: 'give the path of a k6 binary, or leave --k6 out to use the built one',
+      });
     }
     return { path: opts.flagPath, version, origin: 'flag' };
   }
@@ -201,14 +206,22 @@ export async function resolveActionlint(opts: { cacheDir: string }): Promise<Res
   if (existsSync(cached)) return { path: cached, version: ACTIONLINT_VERSION, origin: 'cache' };
   const go = await onPath('go');
   if (go === null) {
-    throw new ToolError({ tool: 'actionlint', problem: 'actionlint is not installed and Go, needed to build it, is not on PATH', hint: 'install Go 1.25 or newer, or put actionlint on PATH' });
+    throw new ToolError({
+      tool: 'actionlint',
+      problem: 'actionlint is not installed and Go, needed to build it, is not on PATH',
+      hint: 'install Go 1.25 or newer, or put actionlint on PATH',
+    });
   }
   log.info(`building actionlint ${ACTIONLINT_VERSION} with ${go} (first run only)`);
   await buildInto({
     tool: 'actionlint',
     finalDir: path.dirname(path.dirname(cached)),
     binary: 'actionlint',
-    command: (partial) => ({ file: go, args: ['install', '-trimpath', `${ACTIONLINT_MODULE}@${ACTIONLINT_VERSION}`], env: { GOBIN: path.join(partial, 'bin'), CGO_ENABLED: '0' } }),
+    command: (partial) => ({
+      file: go,
+      args: ['install', '-trimpath', `${ACTIONLINT_MODULE}@${ACTIONLINT_VERSION}`],
+      env: { GOBIN: path.join(partial, 'bin'), CGO_ENABLED: '0' },
+    }),
     hint: 'check that the Go module proxy is reachable (go env GOPROXY), or put actionlint on PATH',
   });
   return { path: cached, version: ACTIONLINT_VERSION, origin: 'built' };

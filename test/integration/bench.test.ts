@@ -1,6 +1,7 @@
 /**
- * The benchmark runs end to end (quick mode) and writes its record. It asserts what was measured
- * and that everything was stopped — never a figure: speeds belong to bench/results, not to tests.
+ * The benchmark runs end to end (quick mode) and writes its record where it is told. It asserts
+ * what was measured and that everything was stopped, never a figure: speeds belong to
+ * bench/results, not to tests.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -9,11 +10,18 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
+interface Cell {
+  generator: string;
+  endpoint: string;
+  runs: { requests: number; cpuSec: number; peakRssMb: number; p95: number }[];
+}
+
 describe('npm run bench', () => {
-  it('measures the ceiling, overhead, bundling and memory and writes them as JSON and Markdown', async () => {
+  it('measures the four generators at a fixed rate and the bundling, and writes JSON and Markdown into the folder given', async () => {
     const out = await tempDir('bench');
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/run.ts'), '--quick', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const args = ['--import', 'tsx', path.join(ROOT, 'bench/run.ts'), '--quick', '--only', 'distortion,bundling', '--endpoints', 'health', '--out', out];
+      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
@@ -22,14 +30,19 @@ describe('npm run bench', () => {
       assert.equal(code, 0, stderr);
       const files = (await readdir(out)).sort();
       assert.equal(files.length, 2);
-      assert.match(files[0]!, /^\d{4}-\d{2}-\d{2}-quick\.json$/);
-      const record = JSON.parse(await readFile(path.join(out, files[0]!), 'utf8')) as Record<string, Record<string, { runs: number[] }>>;
-      for (const tool of ['ours', 'ours, validation off', 'bare k6', 'k6 checking status and body by hand']) {
-        assert.equal(record['ceilingShared']?.[tool]?.runs.length, 1, tool);
+      assert.match(files[0]!, /^\d{4}-\d{2}-\d{2}T\d{4}Z-quick\.json$/);
+      assert.equal(files[1], files[0]!.replace(/\.json$/, '.md'));
+      const record = JSON.parse(await readFile(path.join(out, files[0]!), 'utf8')) as { distortion: { cells: Cell[] }; bundling: { ms: { runs: number[] } } };
+      const generators = record.distortion.cells.map((c) => c.generator).sort();
+      assert.deepEqual(generators, ['bare', 'checked', 'toolkit', 'vegeta']);
+      for (const c of record.distortion.cells) {
+        const [r] = c.runs;
+        // --quick: 200 req/s for 2 s.
+        assert.equal(r?.requests, 400, c.generator);
+        assert.ok(r.cpuSec > 0 && r.peakRssMb > 0 && r.p95 > 0, `${c.generator} was measured`);
       }
-      assert.deepEqual(Object.keys(record['k6PeakRssMb'] ?? {}), ['10', '100']);
-      assert.ok(record['orchestration']?.['totalMs'] && record['bundlingMs']);
-      assert.match(await readFile(path.join(out, files[1]!), 'utf8'), /\| ours \/ bare k6 \(shared\) \| [\d.]+ \| ≥ 0\.95 \|/);
+      assert.equal(record.bundling.ms.runs.length, 1);
+      assert.match(await readFile(path.join(out, files[1]!), 'utf8'), /\| health \| 200 \| vegeta \| 400 \|/);
       const port = /realizar \S+ on port (\d+)/.exec(stderr)?.[1];
       assert.ok(port, 'the benchmark says where its server runs');
       assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), [], 'the benchmark stopped its server');

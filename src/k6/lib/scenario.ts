@@ -10,13 +10,19 @@ import { mixCycle } from '../../core/mix.js';
 import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/model.js';
 import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan.js';
 import { renderScenario } from '../../core/render.js';
+import { planLine } from '../../core/plan-line.js';
 import { k6Thresholds } from '../../core/thresholds.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/prompts.js';
 import { endpointsFor, usePromptSet } from './endpoints.js';
 import { readEnv } from './env.js';
+import { openPhaseGuard } from './open-guard.js';
 import { send } from './request.js';
-import { sendStreamed } from './stream.js';
+// Type only: importing stream-run.ts would import k6/browser, whose module makes k6 emit and wait
+// for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
+// scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
+import type { runStreamPhase } from './stream-run.js';
+import { CONNECTIONS_PER_HOST } from '../../core/stream-hosts.js';
 
 export type { ScenarioDefinition } from '../../core/plan.js';
 
@@ -25,15 +31,29 @@ export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)'
 
 const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
 
+/** Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit. */
+const BROWSER_SETUP_SEC = 60;
+
 function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
   // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
   // lose measured samples.
   const gracefulStop = ms(phase.timeoutSec);
-  // Streamed scenarios read responses in a headless Chromium (src/k6/lib/stream.ts).
-  const options = browser ? { options: { browser: { type: 'chromium' as const } } } : {};
+  if (browser) {
+    // A streamed phase is one iteration of one VU: k6's browser module launches a browser per
+    // iteration, so this keeps one browser and one page for every request of the phase, and the
+    // page runs the phase's own schedule (src/k6/lib/stream-run.ts).
+    return {
+      options: { browser: { type: 'chromium' } },
+      executor: 'per-vu-iterations',
+      vus: 1,
+      iterations: 1,
+      maxDuration: ms(phase.maxDurationSec + BROWSER_SETUP_SEC),
+      ...(phase.model === 'open' ? { startTime: ms(phase.startSec) } : {}),
+      gracefulStop,
+    };
+  }
   if (phase.model === 'closed') {
     return {
-      ...options,
       executor: 'shared-iterations',
       vus: phase.clients,
       iterations: phase.requests,
@@ -42,7 +62,6 @@ function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
     };
   }
   return {
-    ...options,
     executor: 'constant-arrival-rate',
     // `requests` per window, evenly spaced: k6's rate must be a whole number per timeUnit.
     rate: phase.requests,
@@ -76,7 +95,11 @@ function loadPrompts(file: string | null): readonly string[] | null {
   return new SharedArray('prompts', () => parsePromptSet(open(file), file)) as unknown as readonly string[];
 }
 
-export function defineScenario(scenarioDef: ScenarioDefinition): {
+export function defineScenario(
+  scenarioDef: ScenarioDefinition,
+  /** For a streamed scenario: src/k6/lib/stream-run.ts's runStreamPhase. */
+  streamRunner: typeof runStreamPhase | null = null,
+): {
   options: Options;
   run: () => void | Promise<void>;
   handleSummary: (data: unknown) => Record<string, string>;
@@ -86,8 +109,27 @@ export function defineScenario(scenarioDef: ScenarioDefinition): {
   const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
-  const catalog = endpointsFor(env.api, env.model);
-  const plan = resolvePlan(def, { baseUrl: env.baseUrl, gate: env.gate, scale: env.scale, mix: env.mix, timeoutSec: env.timeoutSec, api: env.api, model: env.model, prompts: prompts === null ? null : { source: env.promptsFile!.split('/').pop()!, count: prompts.length } }, (e) => catalog[e]);
+  const catalog = endpointsFor(env.api, env.model, env.server);
+  const plan = resolvePlan(
+    def,
+    {
+      baseUrl: env.baseUrl,
+      gate: env.gate,
+      scale: env.scale,
+      mix: env.mix,
+      timeoutSec: env.timeoutSec,
+      api: env.api,
+      model: env.model,
+      prompts: prompts === null ? null : { source: env.promptsFile!.split('/').pop()!, count: prompts.length },
+      shape: env.warmupRequests === null ? env.shape : null,
+      ...(env.thresholdsSource === null ? {} : { thresholdsSource: env.thresholdsSource }),
+    },
+    (e) => catalog[e],
+  );
+
+  // Said once, before any request, so that a k6 killed before handleSummary still leaves its plan
+  // (src/core/plan-line.ts); VU 0 is the init k6 runs to read the options.
+  if (env.outDir !== null && __VU === 0) console.log(planLine(plan));
 
   const options: Options = {
     scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null)])),
@@ -106,13 +148,32 @@ export function defineScenario(scenarioDef: ScenarioDefinition): {
   let local = 0;
 
   const stream = plan.stream ?? null;
+  if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
+    // Run without the runner's browser arguments (plain `k6 run`): one host, 6 connections.
+    plan.notes.push(
+      `K6_BROWSER_ARGS maps no alias domain to the server (host-resolver-rules=MAP *.<domain> <host>), so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).`,
+    );
+  }
+
+  const mayStart = openPhaseGuard(plan.phases);
 
   function run(): void | Promise<void> {
     if (stream !== null) {
-      const scenario = exec.scenario;
-      const n = scenario.iterationInTest;
-      return sendStreamed(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 60, stream.api, env.apiKey);
+      const name = exec.scenario.name;
+      const phase = plan.phases.find((p) => p.name === name)!;
+      if (streamRunner === null) throw new Error(`scenario ${plan.scenario} is streamed: pass runStreamPhase to defineScenario`);
+      return streamRunner({
+        phase,
+        cycle,
+        baseUrl: plan.baseUrl,
+        api: stream.api,
+        apiKey: env.apiKey,
+        aliasDomain: env.streamAliasDomain,
+        probePath: catalog.health?.path ?? '/health',
+      });
     }
+    // Exactly the planned requests: an iteration k6 starts past an open phase's end sends nothing.
+    if (!mayStart()) return;
     if (single !== null && sharedTimeout !== null && prompts === null) {
       // One endpoint and the seed's prompts: the request number only varies batch texts, so a
       // per-client count will do (a prompt set is taken in order across all clients).

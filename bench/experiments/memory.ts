@@ -1,0 +1,73 @@
+/**
+ * k6's peak memory by number of clients (VUs), each sending 20 requests to GET /health: the
+ * toolkit's k6 (its runner's health run, --requests and --clients) beside the hand-written checked
+ * script. k6 builds every VU's JavaScript runtime from the whole script, so the per-VU figure
+ * grows with the script.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ROOT } from '../../src/node/paths.js';
+import type { BenchContext } from '../lib/context.js';
+import { timed } from '../lib/measure.js';
+import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
+import { toolkitRun } from '../lib/toolkit-run.js';
+import type { Experiment } from './experiment.js';
+
+export interface MemoryResult {
+  /** `${vus}|toolkit` or `${vus}|checked` → peak RSS in MB. */
+  peakRssMb: Record<string, Stat>;
+  vus: number[];
+}
+
+async function run(ctx: BenchContext): Promise<MemoryResult> {
+  const vusList = ctx.settings.quick ? [10, 100] : [10, 100, 1000];
+  const runs = new Runs();
+  const server = await ctx.server();
+  try {
+    for (const vus of vusList) {
+      for (let round = 1; round <= Math.min(ctx.settings.rounds, 3); round++) {
+        ctx.log(`k6 memory at ${vus} VUs, round ${round}`);
+        const requests = vus * 20;
+        const t = await toolkitRun(ctx, server, {
+          scenario: 'health',
+          args: ['--requests', String(requests), '--clients', String(vus)],
+          label: `memory-${vus}`,
+        });
+        runs.add(`${vus}|toolkit`, t.k6.peakRssMb);
+        const dir = await ctx.dir(`memory-checked-${vus}`);
+        const env = { BASE_URL: server.baseUrl, OUT_DIR: dir, BENCH_VUS: String(vus), BENCH_REQUESTS: String(requests) };
+        const argv = [
+          ctx.k6.path,
+          'run',
+          '--quiet',
+          '--no-usage-report',
+          '--address',
+          '127.0.0.1:0',
+          ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+          path.join(ROOT, 'bench', 'k6', 'checked.js'),
+        ];
+        const c = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, timeFile: path.join(dir, 'time.txt') });
+        if ((await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => null)) === null)
+          throw new Error(`checked.js failed at ${vus} VUs:\n${c.output.slice(-2000)}`);
+        runs.add(`${vus}|checked`, c.peakRssMb);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return { peakRssMb: runs.stats(), vus: vusList };
+}
+
+function table(r: MemoryResult): string[] {
+  const lines = ["| VUs | toolkit's k6 (MB) | per VU | checked script (MB) | per VU | goal |", '| --- | --- | --- | --- | --- | --- |'];
+  for (const vus of r.vus) {
+    const t = r.peakRssMb[`${vus}|toolkit`]!;
+    const c = r.peakRssMb[`${vus}|checked`]!;
+    lines.push(
+      `| ${vus} | ${spread(t, 1)} | ${fixed(t.median / vus, 2)} | ${spread(c, 1)} | ${fixed(c.median / vus, 2)} | ${vus === 100 ? '≤ 3 MB per VU' : ''} |`,
+    );
+  }
+  return lines;
+}
+
+export const memory: Experiment<MemoryResult> = { name: 'memory', title: 'k6 memory per VU', run, table };

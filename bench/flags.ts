@@ -1,0 +1,66 @@
+/**
+ * The benchmark's flags, declared once (src/node/flags/declare.ts): the parser, the usage text and
+ * the README's options block come from here.
+ */
+import type { Command } from '../src/node/flags/declare.js';
+
+export const EXPERIMENT_NAMES = ['distortion', 'ceiling', 'validation', 'orchestration', 'bundling', 'memory', 'soak'] as const;
+/** What a run without --only makes: every experiment but the 17-minute soak. */
+export const DEFAULT_EXPERIMENTS = EXPERIMENT_NAMES.filter((n) => n !== 'soak');
+
+export const BENCH: Command = {
+  usage: ['npm run bench -- [options]', 'npm run bench -- stream-accuracy [options]   (bench/stream-accuracy.ts)'],
+  intro: 'Measures what the toolkit costs as a load generator on this machine; asserts nothing.',
+  positionals: { min: 0, max: 0, what: 'options only' },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        {
+          name: '--only',
+          arg: 'LIST',
+          help: `experiments to run, comma-separated, from ${EXPERIMENT_NAMES.join(',')}\n(default all but soak, a million requests over 17 minutes)`,
+        },
+        { name: '--rounds', arg: 'N', help: 'measure each figure N times, interleaved (default 5, 1 with --quick)' },
+        { name: '--quick', help: 'a short smoke run: small counts, 2 s per distortion run, one round' },
+        {
+          name: '--out',
+          arg: 'PATH',
+          help: 'write the record here: FILE.json (and FILE.md beside it), or a folder\n(default: a new dated file in bench/results; nothing is overwritten)',
+        },
+        { name: '--rates', arg: 'LIST', help: 'distortion: offered rates in requests per second (default 200,500,1000)' },
+        { name: '--duration', arg: 'SEC', help: 'distortion: seconds per run (default 30; 2 with --quick)' },
+        { name: '--clients', arg: 'N', help: 'distortion: most requests in flight (default 50)' },
+        { name: '--endpoints', arg: 'LIST', help: 'distortion: generate, health or both (default generate,health)' },
+        { name: '--help', help: 'this text' },
+      ],
+    },
+  ],
+};
+
+export const STREAM_ACCURACY: Command = {
+  usage: ['npm run bench -- stream-accuracy [options]'],
+  intro:
+    'How true the streamed figures are: the stream scenario against a test server that writes its first token\n' +
+    'and every later one at set times and records when it actually wrote each, at several concurrencies;\n' +
+    "the client's TTFT, ITL and end-to-end minus the server's. Writes bench/results/<date>-stream-accuracy.{json,md}.",
+  positionals: { min: 0, max: 0, what: 'options only' },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        { name: '--concurrency', arg: 'LIST', help: 'concurrent streams to measure at (default 1,8,32,64; 8 with --quick)' },
+        { name: '--per-client', arg: 'K', help: 'requests each stream sends (default 10; 2 with --quick)' },
+        { name: '--rounds', arg: 'N', help: 'interleaved rounds, medians reported (default 3; 1 with --quick)' },
+        { name: '--api', arg: 'API', help: 'realizar (native /stream/generate, default) or openai (chat stream)' },
+        { name: '--first-token-ms', arg: 'MS', help: "the test server's first token, after each request arrives (default 100)" },
+        { name: '--gap-ms', arg: 'MS', help: 'its gap between later tokens (default 20)' },
+        { name: '--tokens', arg: 'N', help: 'tokens per stream (default 16)' },
+        { name: '--browser-args', arg: 'LIST', help: 'more Chromium flags, comma-separated (for experiments)' },
+        { name: '--out', arg: 'DIR', help: 'where the record goes (default bench/results)' },
+        { name: '--quick', help: 'a short smoke run' },
+        { name: '--help', help: 'this text' },
+      ],
+    },
+  ],
+};

@@ -1,0 +1,52 @@
+/**
+ * An open run set by flags sends exactly rate × duration requests: k6 starts one or two iterations
+ * past the end of a constant-arrival-rate scenario when its scheduler runs late, and the scenario
+ * sends nothing for them (src/k6/lib/open-guard.ts). Real k6 against a real Realizar, three times,
+ * since a late scheduler is a matter of chance; and the run is light on the machine it measures.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+
+describe('an open run shaped by --rate, --duration and --clients', () => {
+  it('sends exactly rate × duration requests, every time', async () => {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const out = await tempDir('open-rate');
+      const port = await freePort();
+      try {
+        const run = await runCli([
+          'sustained',
+          '--mix',
+          'generate',
+          '--rate',
+          '200',
+          '--duration',
+          '5',
+          '--clients',
+          '50',
+          '--port',
+          String(port),
+          '--out-dir',
+          out,
+        ]);
+        const { report, dir } = await latestReport(out);
+        assert.equal(run.code, report.exitCode, run.stderr);
+        const s = report.scenarios[0]!;
+        assert.equal(s.phases[0]?.plannedRequests, 1000);
+        assert.equal(s.totals.requests, 1000, `attempt ${attempt}`);
+        assert.equal(s.totals.sent + s.totals.dropped, 1000, `attempt ${attempt}: sent ${s.totals.sent}, dropped ${s.totals.dropped}`);
+        assert.equal(s.endpoints.find((e) => e.name === 'generate')?.totals.sent, s.totals.sent);
+        // k6's own count of requests it made: never one past the plan.
+        const k6 = JSON.parse(await readFile(path.join(dir, 'k6', 'sustained', 'summary.json'), 'utf8')) as {
+          metrics: Record<string, { values: { count: number } }>;
+        };
+        assert.equal(k6.metrics['http_reqs']?.values.count, s.totals.sent);
+        assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+      } finally {
+        await removeDir(out);
+      }
+    }
+  });
+});
