@@ -2,8 +2,8 @@
  * npm test — the project's one test entry (.ci/run calls it):
  *   1. generate code from schemas/ and bundle every scenario (checks every thresholds file);
  *   2. tsc --noEmit for each runtime zone (Node, pure core, k6);
- *   3. make sure the real k6 and Realizar (and actionlint, for the CI template test) are there,
- *      built into the cache on first use;
+ *   3. make sure the real k6, Realizar and llama.cpp's server (and actionlint, for the CI template
+ *      test) are there, built into the cache on first use, and the tiny model they load;
  *   4. run the unit and integration tests with node's test runner, one file at a time, since
  *      integration tests start real servers and k6 on a small machine.
  */
@@ -12,6 +12,8 @@ import { $, glob } from 'zx';
 import { generate } from '../build/codegen.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+/** What the formatter keeps in one style (.prettierrc.json); generated code and fixtures are not ours to format. */
+const FORMATTED = ['src/**/*.ts', 'scripts/**/*.ts', 'build/**/*.ts', 'bench/**/*.ts', 'bench/k6/*.js', 'test/**/*.ts'];
 $.cwd = ROOT;
 $.verbose = false;
 $.stdio = 'inherit';
@@ -24,22 +26,31 @@ try {
   const { buildAll } = await import('../build/index.js');
   await buildAll();
 
-  step('type-checking each runtime zone (tsc --noEmit)');
-  const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
-  for (const project of ['tsconfig.json', 'src/core/tsconfig.json', 'src/k6/tsconfig.json']) {
-    await $`${tsc} --noEmit -p ${project}`;
-    process.stderr.write(`  ${project}: ok\n`);
-  }
+  step('checking the format of the code (prettier --check; npm run format fixes it)');
+  await $`${path.join(ROOT, 'node_modules', '.bin', 'prettier')} --check --log-level warn ${FORMATTED}`;
+  process.stderr.write('  formatted: ok\n');
 
-  step('finding or building k6 and Realizar');
-  const { parseRunConfig } = await import('../src/node/config.js');
+  step('type-checking each runtime zone (tsc --noEmit)');
+  const { typecheck } = await import('../build/typecheck.js');
+  await typecheck((line) => process.stderr.write(`${line}\n`));
+
+  step('finding or building k6, Realizar and llama-server, and the tiny model');
+  const { cacheDirFrom } = await import('../src/node/config.js');
   const { resolveActionlint, resolveK6, resolveRealizar } = await import('../src/node/tools.js');
-  const { cacheDir } = parseRunConfig(['--help'], []);
+  const cacheDir = cacheDirFrom(process.env);
   const k6 = await resolveK6({ flagPath: null, cacheDir });
   const realizar = await resolveRealizar({ cacheDir });
   // actionlint only lints ci/github-actions.yml in a test.
   const actionlint = await resolveActionlint({ cacheDir });
-  process.stderr.write(`  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin}), actionlint ${actionlint.version} (${actionlint.origin})\n`);
+  process.stderr.write(
+    `  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin}), actionlint ${actionlint.version} (${actionlint.origin})\n`,
+  );
+  // The real model servers and the tiny model they load (test/integration/model-servers.test.ts).
+  const { resolveLlamaServer } = await import('../src/node/llamacpp.js');
+  const { resolveTinyModel } = await import('../src/node/tiny-model.js');
+  const llama = await resolveLlamaServer({ cacheDir });
+  const model = await resolveTinyModel({ cacheDir });
+  process.stderr.write(`  llama-server ${llama.version} (${llama.origin}), tiny model (${model.origin})\n`);
 
   step('running the tests');
   // `npm test -- test/unit/plan.test.ts` runs just those files.

@@ -6,36 +6,16 @@
  * - every request sent adds exactly one sample to `request_failed`, so sent = passes + fails;
  * - open-model iterations k6 could not start (no free client) are `dropped_iterations`: never sent,
  *   counted as failures;
- * - closed-model iterations a phase never started (its time limit ran out) are `unsent`: failures too.
+ * - planned requests a phase never started (a closed phase's time limit ran out, or an open phase's
+ *   end came while k6's scheduler ran late) are `unsent`: failures too.
  */
-import type {
-  EndpointReport,
-  K6Metric,
-  K6Summary,
-  Latency,
-  PhaseReport,
-  Rule,
-  ScenarioPlan,
-  ResourcesReport,
-  ScenarioReport,
-  ServerProfile,
-  Totals,
-  Verdict,
-} from './model.js';
-import { crossCheck } from './crosscheck.js';
-import {
-  K6_METRICS,
-  RULE_METRICS,
-  boundOf,
-  gatingTiers,
-  isServerSideRule,
-  meets,
-  ruleThreshold,
-  scopeLabel,
-  selector,
-  type Scope,
-  type Tier,
-} from './thresholds.js';
+import type { EndpointReport, GeneratorReport, K6Summary, PhaseReport, ScenarioPlan, ResourcesReport, ScenarioReport, ServerProfile, Totals } from './model.js';
+import { crossCheck, crossCheckStatus } from './crosscheck.js';
+import { latencyOf, metric, value } from './summary-read.js';
+import { streamingSection } from './convert-stream.js';
+import { withSoleScopes } from './sole-scope.js';
+import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from './judge.js';
+import { K6_METRICS, RULE_METRICS, isServerSideRule, meets, selector, type Scope } from './thresholds.js';
 
 export interface ConvertContext {
   /** k6's exit code (99 = thresholds crossed), or null when k6 never ran to the end. */
@@ -49,30 +29,8 @@ export interface ConvertContext {
   resources?: ResourcesReport | null;
   /** The server's counters before and after, when it exports them. */
   prometheus?: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
-}
-
-function metric(summary: K6Summary, key: string): K6Metric | undefined {
-  return summary.metrics[key];
-}
-
-function value(m: K6Metric | undefined, stat: string): number {
-  return m?.values[stat] ?? 0;
-}
-
-function latencyOf(m: K6Metric | undefined): Latency {
-  const samples = m?.values['count'];
-  if (m === undefined || samples === undefined || samples === 0) return null;
-  const v = (stat: string): number => m.values[stat] ?? 0;
-  return {
-    samples,
-    min: v('min'),
-    avg: v('avg'),
-    p50: v('p(50)'),
-    p90: v('p(90)'),
-    p95: v('p(95)'),
-    p99: v('p(99)'),
-    max: v('max'),
-  };
+  /** What k6 and its browser cost while they ran (src/core/generator.ts). */
+  generator?: GeneratorReport | null;
 }
 
 function pct(part: number, whole: number): number | null {
@@ -97,13 +55,17 @@ function totalsFor(summary: K6Summary, scope: Scope, dropped: number, unsent: nu
 function phaseReports(plan: ScenarioPlan, summary: K6Summary): PhaseReport[] {
   return plan.phases.map((phase) => {
     const scope = { phase: phase.name };
-    const dropped = value(metric(summary, selector(K6_METRICS.dropped, scope)), 'count');
     const sent = (() => {
       const m = metric(summary, selector(K6_METRICS.requestFailed, scope));
       return value(m, 'passes') + value(m, 'fails');
     })();
-    // Closed phases promise a number of requests; whatever was not sent by the time limit is a failure.
-    const unsent = phase.model === 'closed' ? Math.max(0, phase.requests - sent - dropped) : 0;
+    // k6 may count as dropped an iteration falling due just past an open phase's end (its
+    // scheduling loop ran late): the plan never had that request (src/k6/lib/open-guard.ts).
+    const k6Dropped = value(metric(summary, selector(K6_METRICS.dropped, scope)), 'count');
+    const dropped = phase.model === 'open' ? Math.min(k6Dropped, Math.max(0, phase.requests - sent)) : k6Dropped;
+    // A phase promises a number of requests; whatever was neither sent nor dropped is a failure
+    // (closed: the time limit ran out; open: k6's loop, running late, reached the end first).
+    const unsent = Math.max(0, phase.requests - sent - dropped);
     const totals = totalsFor(summary, scope, dropped, unsent);
     return {
       name: phase.name,
@@ -145,139 +107,6 @@ function sumTotals(list: readonly Totals[]): Totals {
   );
 }
 
-interface Figures {
-  totals: Totals;
-  errorRatePct: number | null;
-  latencyMs: Latency;
-}
-
-function measure(
-  rule: Rule,
-  whole: Figures,
-  durationSec: number,
-  phases: PhaseReport[],
-  endpoints: EndpointReport[],
-  resources: ResourcesReport | null,
-  summary: K6Summary,
-): number | null {
-  switch (rule.metric) {
-    case 'ttft_p50':
-    case 'ttft_p95':
-    case 'ttft_p99':
-    case 'itl_p50':
-    case 'itl_p95':
-    case 'itl_p99':
-    case 'output_tokens_per_second_p50': {
-      // Read as k6 computed it: these Trends have no other source than the streamed requests.
-      const spec = RULE_METRICS[rule.metric];
-      const m = metric(summary, selector(spec.k6Metric!, { endpoint: rule.endpoint, phase: rule.phase }));
-      return m === undefined || (m.values['count'] ?? 0) === 0 ? null : (m.values[spec.stat] ?? null);
-    }
-    case 'memory_overhead_mb':
-      return resources?.overheadMb ?? null;
-    case 'cpu_avg_pct':
-      return resources?.cpuAvgPctOfAllCores ?? null;
-    case 'rss_growth_mb_per_1000_requests':
-      return resources?.leak?.slopeMbPer1000Requests ?? null;
-    case 'p95_drift_ms':
-      return resources?.drift?.growthMs ?? null;
-    default:
-      break;
-  }
-  const figures: Figures | undefined =
-    rule.endpoint !== undefined
-      ? endpoints.find((e) => e.name === rule.endpoint)
-      : rule.phase !== undefined
-        ? phases.find((p) => p.name === rule.phase)
-        : whole;
-  if (figures === undefined) return null;
-  switch (rule.metric) {
-    case 'latency_p50':
-      return figures.latencyMs?.p50 ?? null;
-    case 'latency_p95':
-      return figures.latencyMs?.p95 ?? null;
-    case 'latency_p99':
-      return figures.latencyMs?.p99 ?? null;
-    case 'error_rate':
-      return figures.errorRatePct;
-    case 'throughput':
-      return durationSec > 0 ? figures.totals.successes / durationSec : null;
-    default:
-      return null;
-  }
-}
-
-function ruleVerdicts(plan: ScenarioPlan, summary: K6Summary, rules: readonly Rule[], measured: (rule: Rule) => number | null): Verdict[] {
-  const gating = new Set<Tier>(gatingTiers(plan.gate));
-  const verdicts: Verdict[] = [];
-  for (const rule of rules) {
-    for (const tier of ['acceptable', 'target'] as const) {
-      const bound = boundOf(rule, tier);
-      if (bound === undefined) continue;
-      const spec = RULE_METRICS[rule.metric];
-      const value = measured(rule);
-      const isGating = gating.has(tier);
-      const threshold = isGating ? ruleThreshold(rule, tier, plan.latencyMetric) : null;
-      const k6Ok = threshold === null ? null : (metric(summary, threshold.key)?.thresholds?.[threshold.expression]?.ok ?? null);
-      const ownPass = value !== null && meets(spec.op, value, bound);
-      verdicts.push({
-        id: `${rule.id}.${tier}`,
-        tier,
-        metric: spec.label,
-        scope: scopeLabel({ endpoint: rule.endpoint, phase: rule.phase }),
-        op: spec.op,
-        bound,
-        measured: value,
-        unit: spec.unit,
-        // k6 evaluated the gating thresholds itself; when it says crossed, that stands.
-        pass: ownPass && k6Ok !== false,
-        gating: isGating,
-        source: rule.source,
-        k6Threshold: threshold === null ? null : `${threshold.key}: ${threshold.expression}`,
-        k6Ok,
-      });
-    }
-  }
-  return verdicts;
-}
-
-function recoveryVerdicts(plan: ScenarioPlan, phases: PhaseReport[]): Verdict[] {
-  const rec = plan.thresholds.recovery;
-  if (rec === undefined) return [];
-  const base = phases.find((p) => p.name === rec.baselinePhase);
-  const after = phases.find((p) => p.name === rec.recoveryPhase);
-  const basisP95 = base?.latencyMs?.p95;
-  const latencyBound = basisP95 === undefined ? null : basisP95 * rec.p95Ratio + rec.p95SlackMs;
-  const afterP95 = after?.latencyMs?.p95 ?? null;
-  const errorBound = base?.errorRatePct == null ? null : base.errorRatePct + rec.errorRateSlackPct;
-  const afterErrors = after?.errorRatePct ?? null;
-  const common = { tier: 'acceptable' as const, gating: true, source: rec.source, k6Threshold: null, k6Ok: null };
-  return [
-    {
-      ...common,
-      id: 'recovery.latency.acceptable',
-      metric: `p95 latency back to baseline (${rec.p95Ratio}x + ${rec.p95SlackMs} ms)`,
-      scope: `phase ${rec.recoveryPhase}`,
-      op: '<=',
-      bound: latencyBound ?? 0,
-      measured: afterP95,
-      unit: 'ms',
-      pass: latencyBound !== null && afterP95 !== null && meets('<=', afterP95, latencyBound),
-    },
-    {
-      ...common,
-      id: 'recovery.errors.acceptable',
-      metric: `error rate back to baseline (+${rec.errorRateSlackPct} points)`,
-      scope: `phase ${rec.recoveryPhase}`,
-      op: '<=',
-      bound: errorBound ?? 0,
-      measured: afterErrors,
-      unit: '%',
-      pass: errorBound !== null && afterErrors !== null && meets('<=', afterErrors, errorBound),
-    },
-  ];
-}
-
 function checksOf(summary: K6Summary): ScenarioReport['checks'] {
   const out: ScenarioReport['checks'] = [];
   const walk = (group: K6Summary['root_group']): void => {
@@ -294,8 +123,13 @@ function checksOf(summary: K6Summary): ScenarioReport['checks'] {
   return out;
 }
 
-export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: ConvertContext): ScenarioReport {
-  const durationSec = summary.state.testRunDurationMs / 1000;
+export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: ConvertContext): ScenarioReport {
+  // One phase or one endpoint: its sub-metrics are the whole metrics (src/core/sole-scope.ts).
+  const summary = withSoleScopes(plan, k6Summary);
+  // A streamed scenario measures its own window (first request sent → last stream ended): k6's run
+  // duration also holds the browser's start and the page's set-up, which are no part of the load.
+  const streamWindowMs = plan.stream == null ? 0 : value(metric(summary, K6_METRICS.streamWindowMs), 'count');
+  const durationSec = streamWindowMs > 0 ? streamWindowMs / 1000 : summary.state.testRunDurationMs / 1000;
   const phases = phaseReports(plan, summary);
   const endpoints = endpointReports(plan, summary);
   const totals = sumTotals(phases.map((p) => p.totals));
@@ -310,19 +144,27 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
   // be judged on memory or CPU: its rules are left out and said so, neither passed nor failed.
   const rules = plan.thresholds.rules.filter((rule) => {
     if (!isServerSideRule(rule) || resources !== null) return true;
-    notes.push(`Rule '${rule.id}' (${RULE_METRICS[rule.metric].label}) was not judged: the server's process was not watched (give --server-pid with --no-server).`);
+    notes.push(
+      `Rule '${rule.id}' (${RULE_METRICS[rule.metric].label}) was not judged: the server's process was not watched (give --server-pid with --no-server).`,
+    );
     return false;
   });
   const verdicts = [
-    ...ruleVerdicts(plan, summary, rules, (rule) => measure(rule, whole, durationSec, phases, endpoints, resources, summary)),
+    ...ruleVerdicts(plan, summary, rules, (rule) => measureRule(rule, { whole, phases, endpoints, durationSec, resources, summary })),
     ...recoveryVerdicts(plan, phases),
   ];
   const prometheus =
     ctx.prometheus == null
       ? null
-      : { profile: ctx.prometheus.profile.name, deltas: ctx.prometheus.deltas, crossCheck: crossCheck(ctx.prometheus.profile, ctx.prometheus.deltas, endpoints, summary) };
+      : {
+          profile: ctx.prometheus.profile.name,
+          deltas: ctx.prometheus.deltas,
+          crossCheck: crossCheck(ctx.prometheus.profile, ctx.prometheus.deltas, endpoints, summary),
+        };
   for (const c of prometheus?.crossCheck ?? []) {
-    if (!c.agree) notes.push(`Server counter ${c.serverMetric} (${c.what}) disagrees with k6: ${c.note}.`);
+    const status = crossCheckStatus(c);
+    if (status === 'DISAGREE') notes.push(`Server counter ${c.serverMetric} (${c.what}) disagrees with k6: ${c.note}.`);
+    if (status === 'not exported') notes.push(`Server counter ${c.serverMetric} (${c.what}) is not exported by this server, so it was not compared.`);
   }
 
   if (totals.dropped > 0) {
@@ -339,6 +181,19 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
       notes.push(`k6 judged ${v.k6Threshold} as crossed while the report's figure is ${v.measured}: k6's judgement stands.`);
     }
   }
+  if (streamWindowMs > 0) {
+    notes.push(
+      `Duration and throughput are over the measured window of ${(streamWindowMs / 1000).toFixed(2)} s (first request sent to last stream ended); k6 ran ${(summary.state.testRunDurationMs / 1000).toFixed(2)} s in all, the rest being the browser's start and the page's set-up.`,
+    );
+  }
+  const streaming = plan.stream == null ? null : streamingSection(plan.stream.api, summary, streamWindowMs);
+  if (streaming?.serverClock?.agree === false) notes.push(`Streams against the server's own clock: ${streaming.serverClock.summary}.`);
+  if (plan.stream != null && value(metric(summary, K6_METRICS.streamReadInPage), 'count') > 0) {
+    notes.push(
+      "The streams were read in the page's frames themselves, their workers having failed to start (see k6.log): k6's DevTools instrumentation of the page then costs about twice the CPU per stream, so readings are later on a busy machine.",
+    );
+  }
+  if (ctx.generator?.warning != null) notes.push(ctx.generator.warning);
   notes.push(...(ctx.notes ?? []));
 
   return {
@@ -361,30 +216,8 @@ export function convertScenario(plan: ScenarioPlan, summary: K6Summary, ctx: Con
     files: ctx.files,
     resources,
     prometheus,
-    streaming: plan.stream == null ? null : streamingSection(plan.stream.api, summary),
-  };
-}
-
-export const STREAM_METHOD =
-  'Measured in a headless Chromium driven by k6 (k6/browser): fetch() reads the SSE stream and timestamps each chunk with performance.now(). ' +
-  'TTFT is the arrival of the first chunk carrying a token (an empty or role-only chunk is not one); inter-token latency has one sample per token after the first, ' +
-  'a chunk of k tokens after a gap g counting as k samples of g/k; end-to-end is the arrival of the last chunk; output tokens are the server\'s own count ' +
-  "(Realizar's done event num_generated, OpenAI's usage) when given, else the tokens seen; tokens per second is output tokens / end-to-end time.";
-
-function streamingSection(api: 'realizar' | 'openai', summary: K6Summary): ScenarioReport['streaming'] {
-  const tps = metric(summary, K6_METRICS.tokensPerSecond);
-  const tokens = metric(summary, K6_METRICS.tokens);
-  const ttft = latencyOf(metric(summary, K6_METRICS.ttft));
-  return {
-    api,
-    requests: ttft?.samples ?? 0,
-    outputTokens: tokens?.values['count'] ?? 0,
-    countedFrom: api === 'realizar' ? "the server's done event (num_generated)" : "the server's usage.completion_tokens when sent, else the stream's deltas",
-    ttftMs: ttft,
-    itlMs: latencyOf(metric(summary, K6_METRICS.itl)),
-    e2eMs: latencyOf(metric(summary, K6_METRICS.e2e)),
-    outputTokensPerSecond: tps === undefined || (tps.values['count'] ?? 0) === 0 ? null : { p50: tps.values['p(50)'] ?? 0, min: tps.values['min'] ?? 0, max: tps.values['max'] ?? 0 },
-    method: STREAM_METHOD,
+    streaming,
+    generator: ctx.generator ?? null,
   };
 }
 

@@ -5,6 +5,11 @@
  * Failures are exactly what fails the run (src/core/outcome.ts): failing gating verdicts, and k6's
  * own "thresholds crossed" when no verdict explains it. A failing verdict of a non-gating tier passes
  * here, with a note, or a CI summary would show red for a run that exited 0.
+ *
+ * Why a writer of our own: it must be pure (the report is rendered the same way wherever it is
+ * read), and the kept libraries are not: junit-report-builder writes files through Node's fs and
+ * carries its own builder and date dependencies, xmlbuilder2 a DOM. JUnit's XML is four elements
+ * with attributes; the one tricky part, escaping, is escapeXml below and its tests.
  */
 import type { Report, ScenarioReport, Verdict } from './model.js';
 import { K6_THRESHOLDS_CROSSED } from './outcome.js';
@@ -17,18 +22,11 @@ const CLASS_PREFIX = 'realizar-k6';
  * lone surrogates. A stray one from a server's error text would make the whole file unparsable and
  * CI would drop every result, so they are removed.
  */
-const ILLEGAL_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text content and attribute values alike; quotes are escaped everywhere so one function serves both. */
 export function escapeXml(text: string): string {
-  return text
-    .replace(ILLEGAL_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(ILLEGAL_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /** Parsers normalise raw newlines and tabs in attribute values to spaces; references keep them. */
@@ -66,9 +64,7 @@ function measuredVsBound(v: Verdict): string {
 
 function verdictDetails(v: Verdict): string {
   const k6 =
-    v.k6Threshold === null
-      ? 'none (judged by the report only)'
-      : `${v.k6Threshold} (k6: ${v.k6Ok === null ? 'no judgement' : v.k6Ok ? 'met' : 'crossed'})`;
+    v.k6Threshold === null ? 'none (judged by the report only)' : `${v.k6Threshold} (k6: ${v.k6Ok === null ? 'no judgement' : v.k6Ok ? 'met' : 'crossed'})`;
   return [
     `verdict: ${v.id} (tier ${v.tier}${v.gating ? ', gating' : ', not gating'})`,
     `metric: ${v.metric}, scope: ${v.scope}`,
@@ -88,9 +84,7 @@ function verdictCase(s: ScenarioReport, v: Verdict): Case {
   const base = { name: `${v.id}: ${v.metric} (${v.scope})${repeatSuffix(s)}`, classname: `${CLASS_PREFIX}.${s.name}`, error: false };
   if (v.pass) return { ...base, body: '', failure: false };
   if (v.gating) {
-    const body =
-      `      <failure${attrs({ message: measuredVsBound(v), type: 'threshold' })}>` +
-      `${escapeXml(verdictDetails(v))}</failure>`;
+    const body = `      <failure${attrs({ message: measuredVsBound(v), type: 'threshold' })}>` + `${escapeXml(verdictDetails(v))}</failure>`;
     return { ...base, body, failure: true };
   }
   const out = `not met (not gating): ${measuredVsBound(v)}\n${verdictDetails(v)}`;

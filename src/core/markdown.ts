@@ -3,9 +3,11 @@
  * the outcome first, one table row per scenario, then only what a reviewer must act on (failed
  * gates, errors, notes). Figures use the same 2-decimal format as report.txt (src/core/render.ts).
  */
+import { generatorMarkdown } from './render-generator.js';
 import type { Report, ScenarioReport, Verdict } from './model.js';
 import { K6_THRESHOLDS_CROSSED } from './outcome.js';
 import { f2, fmtBound, fmtValue } from './render.js';
+import { outagesMarkdown } from './render-outages.js';
 
 const OUTCOME_BADGE: Record<Report['outcome'], string> = {
   passed: '✅ passed',
@@ -20,7 +22,9 @@ const OUTCOME_BADGE: Record<Report['outcome'], string> = {
  * `< 500 ms` stays readable as it is.
  */
 export function escapeCell(text: string): string {
-  return escapeInline(text).replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ');
+  return escapeInline(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ');
 }
 
 function escapeInline(text: string): string {
@@ -45,7 +49,7 @@ const label = (s: ScenarioReport): string => (s.repeat === undefined ? s.name : 
 const failedGates = (s: ScenarioReport): Verdict[] => s.verdicts.filter((v) => v.gating && !v.pass);
 
 function verdictCell(s: ScenarioReport): string {
-  if (s.status === 'error') return 'ERROR';
+  if (s.status === 'error') return s.partial == null ? 'ERROR' : 'ERROR (partial)';
   const failed = failedGates(s).length;
   const status = s.status === 'interrupted' ? ' (interrupted)' : '';
   if (failed > 0) return `FAIL (${failed} failed gate${failed === 1 ? '' : 's'})${status}`;
@@ -115,11 +119,22 @@ function streamingSection(scenarios: readonly ScenarioReport[]): string[] {
   const streamed = scenarios.filter((s) => s.streaming != null);
   if (streamed.length === 0) return [];
   const p = (l: { p50: number; p95: number; p99: number } | null | undefined): string => (l == null ? 'n/a' : `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`);
-  const lines = ['### Streaming', '', '| scenario | TTFT p50/p95/p99 ms | ITL p50/p95/p99 ms | end-to-end p50/p95/p99 ms | output tokens/s (median) | tokens |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = [
+    '### Streaming',
+    '',
+    '| scenario | TTFT p50/p95/p99 ms | ITL p50/p95/p99 ms | end-to-end p50/p95/p99 ms | output tokens/s (median) | tokens |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const s of streamed) {
     const st = s.streaming!;
-    lines.push(`| ${escapeCell(label(s))} | ${p(st.ttftMs)} | ${p(st.itlMs)} | ${p(st.e2eMs)} | ${st.outputTokensPerSecond === null ? 'n/a' : f2(st.outputTokensPerSecond.p50)} | ${st.outputTokens} |`);
+    lines.push(
+      `| ${escapeCell(label(s))} | ${p(st.ttftMs)} | ${p(st.itlMs)} | ${p(st.e2eMs)} | ${st.outputTokensPerSecond === null ? 'n/a' : f2(st.outputTokensPerSecond.p50)} | ${st.outputTokens} |`,
+    );
   }
+  // The client's figures against the server's own clock and counts, where the server reported them.
+  const clocked = streamed.filter((s) => s.streaming!.serverClock?.agree != null);
+  if (clocked.length > 0)
+    lines.push('', ...clocked.map((s) => `- **${escapeInline(label(s))}**, client vs server: ${escapeInline(s.streaming!.serverClock!.summary)}`));
   return lines;
 }
 
@@ -128,7 +143,12 @@ function serverSection(scenarios: readonly ScenarioReport[]): string[] {
   const watched = scenarios.filter((s) => s.resources != null || (s.files.plots?.length ?? 0) > 0);
   if (watched.length === 0) return [];
   const v = (n: number | null | undefined, unit: string): string => (n == null ? 'n/a' : `${f2(n)}${unit}`);
-  const lines = ['### Server', '', '| scenario | RSS overhead | peak RSS | CPU avg (all cores) | leak (MB/1000 req) | p95 drift | plots |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |'];
+  const lines = [
+    '### Server',
+    '',
+    '| scenario | RSS overhead | peak RSS | CPU avg (all cores) | leak (MB/1000 req) | p95 drift | plots |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  ];
   for (const s of watched) {
     const r = s.resources;
     const plots = (s.files.plots ?? []).map((p) => `[${escapeCell(p.split('/').pop() ?? p)}](${p})`).join(' ');
@@ -162,13 +182,26 @@ export function renderMarkdown(report: Report): string {
       `Run ${code(report.runId)} · target ${target} · k6 ${k6} · gate: ${report.gate}`,
       '',
       `> ${escapeInline(report.machine.note)}`,
+      ...(report.rebuilt == null
+        ? []
+        : [
+            '',
+            `> **Rebuilt** ${escapeInline(report.rebuilt.at)} by \`npm run report\` from what the run left on disk${report.rebuilt.partial ? ' — **partial**' : ''}.`,
+          ]),
     ],
     report.scenarios.length === 0 ? ['No scenario ran.'] : scenarioTable(report.scenarios),
     failedGatesSection(report.scenarios),
     errorsSection(report),
+    outagesMarkdown(report.scenarios, label, escapeInline),
     streamingSection(report.scenarios),
     serverSection(report.scenarios),
+    generatorMarkdown(report.scenarios, label, escapeCell),
     notesSection(report.scenarios),
   ];
-  return sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n') + '\n';
+  return (
+    sections
+      .filter((s) => s.length > 0)
+      .map((s) => s.join('\n'))
+      .join('\n\n') + '\n'
+  );
 }

@@ -126,7 +126,10 @@ function readLabelValue(c: Cursor): string {
     if (escaped === '\\' || escaped === '"') value += escaped;
     else if (escaped === 'n') value += '\n';
     // Go's parser refuses any other escape, and so do we: guessing would change a label silently.
-    else throw new LineProblem(`expected \\\\, \\" or \\n in a label value, found ${escaped === undefined ? 'a lone \\ at the end' : JSON.stringify(`\\${escaped}`)}`);
+    else
+      throw new LineProblem(
+        `expected \\\\, \\" or \\n in a label value, found ${escaped === undefined ? 'a lone \\ at the end' : JSON.stringify(`\\${escaped}`)}`,
+      );
   }
 }
 
@@ -199,7 +202,8 @@ function parseCommentLine(c: Cursor, doc: { types: Map<string, MetricType>; help
   if (keyword !== 'HELP' && keyword !== 'TYPE') return;
   c.skipBlanks();
   const family = c.token();
-  if (!METRIC_NAME_EXACT.test(family)) throw new LineProblem(`expected a metric name after # ${keyword}, found ${family === '' ? 'the end of the line' : JSON.stringify(family)}`);
+  if (!METRIC_NAME_EXACT.test(family))
+    throw new LineProblem(`expected a metric name after # ${keyword}, found ${family === '' ? 'the end of the line' : JSON.stringify(family)}`);
   if (keyword === 'HELP') {
     // One blank separates the name from the text; the text itself may be empty or start with blanks.
     if (isBlank(c.current)) c.pos++;
@@ -208,7 +212,10 @@ function parseCommentLine(c: Cursor, doc: { types: Map<string, MetricType>; help
   }
   c.skipBlanks();
   const type = c.token();
-  if (!METRIC_TYPES.has(type)) throw new LineProblem(`expected counter, gauge, histogram, summary or untyped after # TYPE ${family}, found ${type === '' ? 'the end of the line' : JSON.stringify(type)}`);
+  if (!METRIC_TYPES.has(type))
+    throw new LineProblem(
+      `expected counter, gauge, histogram, summary or untyped after # TYPE ${family}, found ${type === '' ? 'the end of the line' : JSON.stringify(type)}`,
+    );
   c.skipBlanks();
   if (!c.atEnd()) throw new LineProblem(`expected the end of the line after # TYPE ${family} ${type}, found ${c.describeHere()}`);
   doc.types.set(family, type as MetricType);

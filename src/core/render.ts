@@ -3,7 +3,11 @@
  * block — same labels, order and units as the "Example Output" of the load-testing chapter — then a
  * verdict table and notes.
  */
+import { crossCheckStatus } from './crosscheck.js';
+import { generatorLines } from './render-generator.js';
+import { serverClockLines } from './render-server-clock.js';
 import type { Latency, Report, ScenarioReport, Verdict } from './model.js';
+import { outageLines, partialLine, rebuiltLines } from './render-outages.js';
 
 export const f2 = (n: number): string => n.toFixed(2);
 
@@ -97,7 +101,16 @@ function streamingLines(s: ScenarioReport): string[] {
     row('inter-token latency', st.itlMs),
     row('end-to-end', st.e2eMs),
     tps === null ? '  output tokens per second: no sample' : `  output tokens per second: median ${f2(tps.p50)} (min ${f2(tps.min)}, max ${f2(tps.max)})`,
+    ...(st.windowSec == null
+      ? []
+      : [
+          `  measured window: ${f2(st.windowSec)} s; output tokens per second over it: ${st.outputTokensPerSecondTotal == null ? 'n/a' : f2(st.outputTokensPerSecondTotal)} in total`,
+        ]),
+    ...(st.sendWaitMs == null
+      ? []
+      : [`  browser send wait (the client's own queue, in no figure above): p50 ${f2(st.sendWaitMs.p50)}ms, p95 ${f2(st.sendWaitMs.p95)}ms`]),
     `  how: ${st.method}`,
+    ...serverClockLines(st.serverClock),
   ];
 }
 
@@ -114,13 +127,15 @@ function serverLines(s: ScenarioReport): string[] {
     );
     if (r.leak !== null) lines.push(`  leak check: ${r.leak.reason}`);
     if (r.drift !== null) {
-      lines.push(`  latency drift: p95 ${f2(r.drift.firstP95Ms)} ms in the first third, ${f2(r.drift.lastP95Ms)} ms in the last (${r.drift.growthMs >= 0 ? '+' : ''}${f2(r.drift.growthMs)} ms)`);
+      lines.push(
+        `  latency drift: p95 ${f2(r.drift.firstP95Ms)} ms in the first third, ${f2(r.drift.lastP95Ms)} ms in the last (${r.drift.growthMs >= 0 ? '+' : ''}${f2(r.drift.growthMs)} ms)`,
+      );
     }
   }
   const p = s.prometheus;
   if (p != null && p.crossCheck.length > 0) {
     lines.push(`Server counters (${p.profile} profile, GET /metrics before and after):`);
-    for (const c of p.crossCheck) lines.push(`  ${c.serverMetric} (${c.what}): server ${c.serverDelta ?? 'n/a'}, k6 ${c.k6Count} - ${c.agree ? 'agree' : 'DISAGREE'}`);
+    for (const c of p.crossCheck) lines.push(`  ${c.serverMetric} (${c.what}): server ${c.serverDelta ?? 'n/a'}, k6 ${c.k6Count} - ${crossCheckStatus(c)}`);
   }
   if (s.files.plots !== undefined && s.files.plots.length > 0) lines.push(`Plots: ${s.files.plots.join(', ')}`);
   return lines;
@@ -130,6 +145,7 @@ export function renderScenario(s: ScenarioReport): string {
   const lines = [`--- ${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}: ${s.description} ---`];
   if (s.status === 'error') lines.push(`ERROR: ${s.error ?? 'the scenario did not run'}`);
   if (s.status === 'interrupted') lines.push('INTERRUPTED: the run was stopped; figures cover what was measured until then.');
+  lines.push(...partialLine(s));
   lines.push(...renderSeedBlock(s));
   if (s.totals.dropped + s.totals.unsent > 0) {
     lines.push(`  (of the failures: ${s.totals.dropped} dropped, ${s.totals.unsent} never sent)`);
@@ -140,6 +156,10 @@ export function renderScenario(s: ScenarioReport): string {
   if (streaming.length > 0) lines.push('', ...streaming);
   const server = serverLines(s);
   if (server.length > 0) lines.push('', ...server);
+  const generator = generatorLines(s);
+  if (generator.length > 0) lines.push('', ...generator);
+  const outages = outageLines(s);
+  if (outages.length > 0) lines.push('', ...outages);
   const failedChecks = s.checks.filter((c) => c.fails > 0);
   if (failedChecks.length > 0) {
     lines.push('', 'Failed checks:', ...failedChecks.map((c) => `  ${c.name}: ${c.fails} of ${c.passes + c.fails}`));
@@ -158,6 +178,7 @@ export function renderReport(r: Report): string {
     `machine: ${r.machine.note}`,
   ];
   if (typeof r.dashboard === 'string') head.push(`k6 web dashboard: ${r.dashboard}`);
+  head.push(...rebuiltLines(r));
   if (r.server.exit !== null) {
     head.push(
       `SERVER EXITED during the run at ${f2(r.server.exit.atSec)}s ` +

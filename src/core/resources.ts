@@ -1,9 +1,10 @@
 /**
  * The server's process during one scenario, from samples the runner took (/proc) and the request
- * timeline k6 recorded: memory against the seed's "< 512 MB overhead" target, CPU against "< 80 %
+ * timeline k6 recorded (in bounded windows, src/core/latency-windows.ts): memory against the seed's "< 512 MB overhead" target, CPU against "< 80 %
  * average", the leak check (RSS growth per request after warm-up) and latency drift (p95 of the
  * last third against the first). Pure: numbers in, a report section out.
  */
+import type { LatencyWindows } from './latency-windows.js';
 import type { ResourcesReport } from './model.js';
 import { BYTES_PER_MB, drift, leakVerdict } from './series.js';
 
@@ -15,11 +16,6 @@ export interface ProcessSample {
   processes: number;
 }
 
-export interface RequestPoint {
-  tMs: number;
-  latencyMs: number;
-}
-
 export interface ResourceInput {
   target: string;
   intervalMs: number;
@@ -28,8 +24,8 @@ export interface ResourceInput {
   samples: readonly ProcessSample[];
   /** When k6 started and ended this scenario. */
   window: { startMs: number; endMs: number };
-  /** Completed requests with their latency, in time order (k6's CSV output), or null. */
-  requests: readonly RequestPoint[] | null;
+  /** The requests over time in bounded windows (k6's samples, src/node/timeline.ts), or null. */
+  timeline: LatencyWindows | null;
   /** The first fraction of the requests not fitted by the leak check. */
   warmupFraction: number;
 }
@@ -43,13 +39,6 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   const lo = Math.floor(rank);
   const hi = Math.ceil(rank);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
-}
-
-function p95(values: readonly RequestPoint[]): number | null {
-  return percentile(
-    values.map((v) => v.latencyMs).sort((a, b) => a - b),
-    95,
-  );
 }
 
 export function summarizeResources(input: ResourceInput): ResourcesReport {
@@ -76,18 +65,25 @@ export function summarizeResources(input: ResourceInput): ResourcesReport {
 
   let leak: ResourcesReport['leak'] = null;
   let driftReport: ResourcesReport['drift'] = null;
-  if (input.requests !== null && input.requests.length > 0) {
-    const completed = input.requests.map((r, i) => ({ tMs: r.tMs, completed: i + 1 }));
+  const timeline = input.timeline;
+  if (timeline !== null && timeline.total > 0) {
+    const completed = timeline.completed();
     // The bound is applied by the rule's verdict; here only the slope is wanted.
     const v = leakVerdict(span, completed, { warmupFraction: input.warmupFraction, maxGrowthMbPer1000Requests: Number.MAX_VALUE });
     // leakVerdict's reason names the bound, which is not known here (the rule applies it).
     const reason = v.slopeMbPer1000Requests === null ? v.reason : v.reason.replace(/ \((within|above) the bound of [^)]*\)/, '');
     leak = { slopeMbPer1000Requests: v.slopeMbPer1000Requests, samples: v.samples, r2: v.r2, reason };
-    const third = Math.floor(input.requests.length / 3);
-    if (third > 0) {
-      const first = p95(input.requests.slice(0, third))!;
-      const lastP95 = p95(input.requests.slice(input.requests.length - third))!;
-      driftReport = { firstP95Ms: first, lastP95Ms: lastP95, growthMs: lastP95 - first, ratio: drift(first, lastP95, Number.MAX_VALUE).ratio, requests: input.requests.length };
+    const thirds = timeline.thirds();
+    if (thirds !== null) {
+      const first = thirds.first.percentile(95)!;
+      const lastP95 = thirds.last.percentile(95)!;
+      driftReport = {
+        firstP95Ms: first,
+        lastP95Ms: lastP95,
+        growthMs: lastP95 - first,
+        ratio: drift(first, lastP95, Number.MAX_VALUE).ratio,
+        requests: timeline.total,
+      };
     }
   }
 

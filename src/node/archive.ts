@@ -7,7 +7,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InspectedOptions } from '../core/operator.js';
-import { childEnv } from './config.js';
+import { childEnv } from './child-env.js';
 import { ArchiveError } from './errors/ArchiveError.js';
 import { shown } from './paths.js';
 import { shellJoin, spawnGroup, stopChild, type ExitInfo } from './processes.js';
@@ -63,9 +63,20 @@ export async function createArchive(o: { k6: string; script: string; dir: string
   const r = await runK6Command(o.k6, args, { env: offlineK6Env(), cwd: o.dir });
   const logFile = path.join(o.dir, 'archive.log');
   await writeFile(logFile, `$ ${r.command}\n${r.stdout}${r.stderr}`);
-  const size = await stat(file).then((s) => s.size, () => null);
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => null,
+  );
   if (r.exit.code !== 0 || size === null) {
-    throw new ArchiveError({ operation: 'k6 archive', script: shown(o.script), command: r.command, k6ExitCode: r.exit.code, signal: r.exit.signal, logFile: shown(logFile), outputTail: r.stdout + r.stderr });
+    throw new ArchiveError({
+      operation: 'k6 archive',
+      script: shown(o.script),
+      command: r.command,
+      k6ExitCode: r.exit.code,
+      signal: r.exit.signal,
+      logFile: shown(logFile),
+      outputTail: r.stdout + r.stderr,
+    });
   }
   return { file, bytes: size };
 }
@@ -74,11 +85,27 @@ export async function createArchive(o: { k6: string; script: string; dir: string
 export async function inspectArchive(k6: string, archive: string): Promise<InspectedOptions> {
   const r = await runK6Command(k6, ['inspect', archive], { env: offlineK6Env(), cwd: path.dirname(archive) });
   if (r.exit.code !== 0) {
-    throw new ArchiveError({ operation: 'k6 inspect', script: shown(archive), command: r.command, k6ExitCode: r.exit.code, signal: r.exit.signal, logFile: '(not written: k6 inspect)', outputTail: r.stdout + r.stderr });
+    throw new ArchiveError({
+      operation: 'k6 inspect',
+      script: shown(archive),
+      command: r.command,
+      k6ExitCode: r.exit.code,
+      signal: r.exit.signal,
+      logFile: '(not written: k6 inspect)',
+      outputTail: r.stdout + r.stderr,
+    });
   }
   try {
     return JSON.parse(r.stdout) as InspectedOptions;
   } catch {
-    throw new ArchiveError({ operation: 'k6 inspect', script: shown(archive), command: r.command, k6ExitCode: r.exit.code, signal: null, logFile: '(not written: k6 inspect)', outputTail: `not JSON:\n${r.stdout.slice(0, 2000)}` });
+    throw new ArchiveError({
+      operation: 'k6 inspect',
+      script: shown(archive),
+      command: r.command,
+      k6ExitCode: r.exit.code,
+      signal: null,
+      logFile: '(not written: k6 inspect)',
+      outputTail: `not JSON:\n${r.stdout.slice(0, 2000)}`,
+    });
   }
 }

@@ -2,7 +2,8 @@
  * The command line: parse, build, run, print, and map everything to the documented exit codes
  * (0 passed, 1 a threshold crossed, 2 setup or infrastructure failure, 130 interrupted).
  * Ctrl-C / SIGTERM: the first stops k6 gracefully (its summary is kept and the report written,
- * marked interrupted); a second one kills every child at once.
+ * marked interrupted; children still running after INTERRUPT_GRACE_SEC are killed); a second one
+ * kills every child at once. The report is printed before its files are written.
  */
 import { EXIT } from '../core/outcome.js';
 import { parseRunConfig, USAGE } from './config.js';
@@ -33,8 +34,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const { buildAll } = await import('../../build/index.js');
     const { bundleDir } = await buildAll({ thresholdsDir: config.thresholdsDir });
-    const { report, dir, text } = await runLoadTest(config, control, bundleDir);
-    process.stdout.write(text);
+    // The report reaches the terminal before its files are written: a failing disk cannot take it.
+    const { report, dir } = await runLoadTest(config, control, bundleDir, (text) => process.stdout.write(text));
     // Errors are in the report, and said once more on stderr where a person (or CI) looks for them.
     for (const e of report.errors) log.info(`error${e.scenario === null ? '' : ` in ${e.scenario}`}: ${e.message}`);
     for (const sc of report.scenarios) if (sc.status === 'error' && sc.error !== null) log.info(`error in ${sc.name}: ${sc.error}`);

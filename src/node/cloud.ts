@@ -10,14 +10,14 @@
  * crossed a threshold, 2 any failure (a refused upload names the HTTP status and what to check),
  * 130 interrupted.
  */
-import { createWriteStream } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
 import { EXIT, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
 import { createArchive } from './archive.js';
+import { classifyCloudFailure, hintFor, problemOf } from './cloud-failure.js';
 import { CloudError } from './errors/CloudError.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
 import { failWith, onInterrupt } from './exit.js';
+import { endLog, keepFiles, openLog } from './keep-files.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
 import { shellJoin, signalGroup, spawnGroup, stopChild, type Child, type ExitInfo } from './processes.js';
@@ -26,97 +26,6 @@ import { childEnv, CLOUD_USAGE, isLoopback, parseCloudConfig, readCloudEnv, type
 import { createRunDir, writeAtomic } from './report-files.js';
 import { listScenarios } from './scenarios.js';
 import { resolveK6 } from './tools.js';
-
-/** What k6 reported when a `k6 cloud` command failed, read from its (already redacted) output. */
-export interface CloudFailure {
-  httpStatus: number | null;
-  /** API path, when k6 named the URL. */
-  endpoint: string | null;
-  /** k6's error message(s). */
-  message: string | null;
-  unreachable: boolean;
-  /** The cloud ran the test and reports it failed (not a threshold). */
-  testFailed: boolean;
-}
-
-/** k6 logs errors as logfmt: level=error msg="...", the message quoted like a Go string. */
-function errorMessages(output: string): string[] {
-  const out: string[] = [];
-  for (const m of output.matchAll(/level=error msg="((?:[^"\\]|\\.)*)"/g)) {
-    try {
-      out.push(JSON.parse(`"${m[1]!}"`) as string);
-    } catch {
-      out.push(m[1]!);
-    }
-  }
-  return out;
-}
-
-/**
- * Read the failure out of k6's output. The forms come from k6 v1.8.1's cloudapi: a JSON error body
- * gives "(401/E2) message" or "(500) message"; another body gives "unexpected HTTP error from <url>:
- * 500 Internal Server Error", or for 401/403 "failed to authenticate with k6 Cloud" / "not allowed
- * to upload result to k6 Cloud".
- */
-export function classifyCloudFailure(output: string): CloudFailure {
-  const messages = errorMessages(output);
-  const text = messages.length > 0 ? messages.join('\n') : output;
-  let httpStatus: number | null = null;
-  let endpoint: string | null = null;
-  const unexpected = /unexpected HTTP error from (\S+): (\d{3})/.exec(text);
-  const coded = /\((\d{3})(?:\/E\d+)?\)/.exec(text);
-  if (unexpected) {
-    httpStatus = Number(unexpected[2]);
-    try {
-      endpoint = new URL(unexpected[1]!).pathname;
-    } catch {
-      endpoint = null;
-    }
-  } else if (coded) {
-    httpStatus = Number(coded[1]);
-  } else if (/failed to authenticate with k6 Cloud|must first authenticate/.test(text)) {
-    httpStatus = 401;
-  } else if (/not allowed to upload result to k6 Cloud/.test(text)) {
-    httpStatus = 403;
-  }
-  return {
-    httpStatus,
-    endpoint,
-    message: messages.length > 0 ? messages.join(' | ') : null,
-    unreachable: httpStatus === null && /connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake|network is unreachable/.test(text),
-    testFailed: /The test has failed/.test(text),
-  };
-}
-
-function describeSetting(name: string, value: number | string | null, unset: string): string {
-  return value === null ? `${name} (not set: ${unset})` : `${name} (${value})`;
-}
-
-/** What a person should check for a given failure: the settings involved, never their secret. */
-export function hintFor(f: CloudFailure, env: CloudEnv, logFile: string | null): string {
-  const stack = describeSetting('K6_CLOUD_STACK_ID', env.stackId, 'set it to your Grafana Cloud stack id');
-  const project = describeSetting('K6_CLOUD_PROJECT_ID', env.projectId, "the stack's default project is used");
-  const host = describeSetting('K6_CLOUD_HOST', env.host, "k6's default, https://ingest.k6.io");
-  const s = f.httpStatus;
-  if (s === 401) return `the cloud did not accept the token: check that K6_CLOUD_TOKEN is a current Grafana Cloud k6 API token (not revoked, not expired) of the stack in ${stack}, and that ${host} is that stack's API`;
-  if (s === 403) return `the token is valid but may not do this: check that it has access to ${project} and that the stack's plan allows it (${stack})`;
-  if (s === 404) return `nothing answered at that path: check ${host} (the API base, without /v1) and that ${project} exists`;
-  if (s === 429) return 'the cloud API is rate-limiting this token: wait and try again';
-  if (s !== null && s >= 500) return `the cloud API failed on its side (k6 already retried): try again later, check Grafana Cloud's status page and ${host}`;
-  if (s !== null) return `the cloud refused the test's options or archive (HTTP ${s}): read k6's message above${logFile === null ? '' : ` and ${logFile}`}`;
-  if (f.unreachable) return `the cloud API could not be reached: check ${host}, the network and any proxy (HTTPS_PROXY)`;
-  if (f.testFailed) return "the test was started but the cloud reports it failed (aborted by the system, a limit or a script error): open the run's page in Grafana Cloud k6";
-  return `read k6's output${logFile === null ? '' : ` in ${logFile}`}`;
-}
-
-function problemOf(f: CloudFailure, exit: ExitInfo): string {
-  if (f.httpStatus !== null) {
-    return `the cloud API answered HTTP ${f.httpStatus} (${STATUS_CODES[f.httpStatus] ?? 'unknown status'})${f.endpoint === null ? '' : ` to ${f.endpoint}`}`;
-  }
-  if (f.unreachable) return 'the cloud API could not be reached';
-  if (f.testFailed) return 'the cloud test run failed';
-  return exit.code !== null ? `k6 exited with code ${exit.code}` : `k6 was stopped by ${exit.signal ?? 'a signal'}`;
-}
 
 /** The run folder's cloud.json: what was sent where, and how it ended. No secret in it. */
 interface CloudRecord {
@@ -148,12 +57,17 @@ interface Control {
 function checkTarget(config: CloudConfig): void {
   const local = isLoopback(config.baseHost);
   if (config.command === 'upload') {
-    if (local) log.warn(`the uploaded test targets ${config.baseUrl}: when it runs in the cloud, the load generators cannot reach ${config.baseHost} on this machine (a loopback address); pass --base-url with an address they can reach`);
+    if (local)
+      log.warn(
+        `the uploaded test targets ${config.baseUrl}: when it runs in the cloud, the load generators cannot reach ${config.baseHost} on this machine (a loopback address); pass --base-url with an address they can reach`,
+      );
     return;
   }
   if (!local && !config.allowRemote) throw new RemoteTargetError(config.baseHost);
   if (local && !config.localExecution) {
-    log.warn(`a cloud run's load generators cannot reach ${config.baseUrl} (a loopback address of this machine): every request will fail; use --local-execution to run here and stream to the cloud, or --base-url with a reachable address and --allow-remote`);
+    log.warn(
+      `a cloud run's load generators cannot reach ${config.baseUrl} (a loopback address of this machine): every request will fail; use --local-execution to run here and stream to the cloud, or --base-url with a reachable address and --allow-remote`,
+    );
   }
 }
 
@@ -199,7 +113,7 @@ async function runK6Cloud(o: {
   control: Control;
 }): Promise<{ exit: ExitInfo; stdout: string; stderr: string; logFile: string }> {
   const logFile = path.join(o.dir, 'k6.log');
-  const logStream = createWriteStream(logFile);
+  const logStream = openLog(logFile);
   const child = spawnGroup('k6', shellJoin(o.k6, o.args), { env: o.env, cwd: o.dir });
   o.control.k6 = child;
   const redactors = { stdout: createRedactor(o.secrets), stderr: createRedactor(o.secrets) };
@@ -208,7 +122,7 @@ async function runK6Cloud(o: {
   const emit = (chunk: string, stream: 'stdout' | 'stderr'): void => {
     if (chunk === '') return;
     text[stream] += chunk;
-    logStream.write(chunk);
+    if (!logStream.destroyed) logStream.write(chunk);
     (stream === 'stdout' ? process.stdout : process.stderr).write(chunk);
   };
   child.onOutput((chunk, stream) => emit(redactors[stream].push(chunk), stream));
@@ -221,7 +135,7 @@ async function runK6Cloud(o: {
     // What the redactors held back (a possible split secret) is complete now.
     emit(redactors.stdout.end(), 'stdout');
     emit(redactors.stderr.end(), 'stderr');
-    await new Promise<void>((r) => logStream.end(r));
+    await endLog(logStream);
   }
   return { exit, stdout: text.stdout, stderr: text.stderr, logFile };
 }
@@ -310,7 +224,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode,
       error: error === null ? null : error.message,
     };
-    await writeAtomic(path.join(dir, 'cloud.json'), `${JSON.stringify(record, null, 2)}\n`);
+    const recordFile = path.join(dir, 'cloud.json');
+    // A full or read-only disk: a ReportWriteError naming the file and the cause, exit 2.
+    await keepFiles(dir, [{ file: recordFile, write: () => writeAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`) }], { shownAbove: false });
     if (error !== null) throw error;
 
     const where = referenceId === null ? '' : ` (reference ${referenceId}${url === null ? '' : `, ${url}`})`;

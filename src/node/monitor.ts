@@ -1,7 +1,9 @@
 /**
  * Watching the server during each scenario: /proc samples of its process (resources.ts), its
  * /metrics counters before and after (cross-checked with k6's counts through a server profile),
- * and SVG plots of memory, CPU and latency over time in the scenario's folder.
+ * and SVG plots of memory, CPU and latency over time in the scenario's folder. Every plot has a
+ * bounded number of points (latency: one per time window, as percentile bands), so its size does
+ * not depend on the number of requests or the run's length.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -10,23 +12,32 @@ import { ValidationError } from '../core/errors/ValidationError.js';
 import { readJsonFile } from './json-file.js';
 import type { ResourcesReport, ServerProfile } from '../core/model.js';
 import { deltas, parsePrometheusText, type Sample } from '../core/prometheus.js';
-import { summarizeResources, type RequestPoint } from '../core/resources.js';
+import { bandChart } from '../core/band-chart.js';
+import { downsample } from '../core/downsample.js';
+import { latencyBands } from '../core/latency-windows.js';
+import { summarizeResources } from '../core/resources.js';
 import { lineChart } from '../core/svg.js';
 import { validateServerProfile } from '../generated/file-validators.cjs';
 import { SAMPLES_FILE } from './k6.js';
 import { ROOT, shown } from './paths.js';
+import { recordWriteFailure } from './keep-files.js';
 import { writeAtomic } from './report-files.js';
 import { ResourceSampler, type SampleTarget } from './resources.js';
 import { readRequestTimeline } from './timeline.js';
 
 export const SAMPLE_INTERVAL_MS = 250;
+/** Most points in a memory or CPU plot, whatever the run's length. */
+export const PLOT_POINTS = 300;
+
 /** The leak check ignores the first fifth of the requests: allocators and caches grow once. */
 export const LEAK_WARMUP_FRACTION = 0.2;
 
 export async function loadServerProfile(nameOrFile: string): Promise<ServerProfile> {
   const file = nameOrFile.includes('/') || nameOrFile.endsWith('.json') ? path.resolve(nameOrFile) : path.join(ROOT, 'profiles', `${nameOrFile}.json`);
   if (!existsSync(file)) {
-    throw new ValidationError('--server-profile', [{ path: '', expected: 'a profile name in profiles/ or a profile file', found: `'${nameOrFile}' (no ${shown(file)})` }]);
+    throw new ValidationError('--server-profile', [
+      { path: '', expected: 'a profile name in profiles/ or a profile file', found: `'${nameOrFile}' (no ${shown(file)})` },
+    ]);
   }
   return readJsonFile(file, validateServerProfile, 'a server profile');
 }
@@ -68,12 +79,20 @@ export class ServerMonitor {
     watch: ScenarioWatch,
     outDir: string,
     runDir: string,
-  ): Promise<{ resources: ResourcesReport | null; prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null; plots: string[] }> {
+  ): Promise<{
+    resources: ResourcesReport | null;
+    prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
+    plots: string[];
+    /** From the first request's start to the last one's end, in seconds (null: no request seen). */
+    loadSec: number | null;
+    /** The same span in ms since the epoch (the load generator's CPU is judged over it). */
+    loadWindow: { startMs: number; endMs: number } | null;
+  }> {
     const endMs = Date.now();
     this.sampler?.take();
     const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
+    // Streamed into bounded windows: memory does not grow with the number of requests.
     const timeline = await readRequestTimeline(path.join(outDir, SAMPLES_FILE));
-    const requests: RequestPoint[] | null = timeline?.map((e) => ({ tMs: e.tMs, latencyMs: e.latencyMs })) ?? null;
 
     const resources =
       this.sampler === null || this.target === null
@@ -84,38 +103,68 @@ export class ServerMonitor {
             cores: os.availableParallelism(),
             samples: this.sampler.samples,
             window: { startMs: watch.startMs, endMs },
-            requests,
+            timeline,
             warmupFraction: LEAK_WARMUP_FRACTION,
           });
     const prometheus =
       this.profile === null || watch.before === null || after === null
         ? null
-        : { profile: this.profile, deltas: deltas(watch.before, after, this.profile.counters.map((c) => c.name)) };
+        : {
+            profile: this.profile,
+            deltas: deltas(
+              watch.before,
+              after,
+              this.profile.counters.map((c) => c.name),
+            ),
+          };
 
     const plots: string[] = [];
     const plot = async (file: string, svg: string): Promise<void> => {
-      await writeAtomic(path.join(outDir, file), svg);
-      plots.push(path.relative(runDir, path.join(outDir, file)));
+      try {
+        await writeAtomic(path.join(outDir, file), svg);
+        plots.push(path.relative(runDir, path.join(outDir, file)));
+      } catch (err) {
+        // A full or vanished disk costs the plot, never the scenario's figures; the run's final
+        // error lists it.
+        recordWriteFailure(path.join(outDir, file), err);
+      }
     };
     if (resources !== null && resources.series.length > 1) {
-      await plot('memory.svg', lineChart({ title: 'Server resident memory', xLabel: 'seconds since the load started', yLabel: 'RSS (MB)', series: [{ name: 'RSS', points: resources.series.map((s) => ({ x: s.tSec, y: s.rssMb })) }] }));
-      const cpu = resources.series.filter((s) => s.cpuPctOfOneCore !== null).map((s) => ({ x: s.tSec, y: s.cpuPctOfOneCore! }));
-      if (cpu.length > 1) await plot('cpu.svg', lineChart({ title: 'Server CPU', xLabel: 'seconds since the load started', yLabel: '% of one core', series: [{ name: 'CPU', points: cpu }] }));
-    }
-    if (timeline !== null && timeline.length > 1) {
-      const byEndpoint = new Map<string, { x: number; y: number }[]>();
-      for (const e of timeline) {
-        const key = e.endpoint ?? 'requests';
-        const points = byEndpoint.get(key) ?? [];
-        points.push({ x: (e.tMs - watch.startMs) / 1000, y: e.latencyMs });
-        byEndpoint.set(key, points);
-      }
-      await plot(
-        'latency.svg',
-        lineChart({ title: 'Request latency', xLabel: 'seconds since the load started', yLabel: 'latency (ms)', series: [...byEndpoint].map(([name, points]) => ({ name, points })) }),
+      // A sample every 250 ms is 14,400 points an hour: plots keep at most PLOT_POINTS.
+      const rss = downsample(
+        resources.series.map((s) => ({ x: s.tSec, y: s.rssMb })),
+        PLOT_POINTS,
+        'max',
       );
+      await plot(
+        'memory.svg',
+        lineChart({
+          title: 'Server resident memory',
+          xLabel: 'seconds since the load started',
+          yLabel: 'RSS (MB)',
+          series: [{ name: 'RSS (peak per point)', points: rss }],
+        }),
+      );
+      const cpu = downsample(
+        resources.series.filter((s) => s.cpuPctOfOneCore !== null).map((s) => ({ x: s.tSec, y: s.cpuPctOfOneCore! })),
+        PLOT_POINTS,
+        'mean',
+      );
+      if (cpu.length > 1)
+        await plot(
+          'cpu.svg',
+          lineChart({ title: 'Server CPU', xLabel: 'seconds since the load started', yLabel: '% of one core', series: [{ name: 'CPU', points: cpu }] }),
+        );
     }
-    return { resources, prometheus, plots };
+    if (timeline !== null && timeline.total > 1) {
+      const series = latencyBands(timeline, watch.startMs);
+      const points = Math.max(...series.map((s) => s.points.length));
+      const title = `Request latency: percentiles in ${points} time windows (${timeline.total} requests)`;
+      await plot('latency.svg', bandChart({ title, xLabel: 'seconds since the load started', yLabel: 'latency (ms)', series }));
+    }
+    const loadSec = timeline === null || timeline.total === 0 ? null : (timeline.lastEndMs - timeline.firstStartMs) / 1000;
+    const loadWindow = timeline === null || timeline.total === 0 ? null : { startMs: timeline.firstStartMs, endMs: timeline.lastEndMs };
+    return { resources, prometheus, plots, loadSec, loadWindow };
   }
 
   stop(): void {

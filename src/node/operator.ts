@@ -49,7 +49,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const nameProblems = checkTestRunNames(name, config.namespace, config.parallelism);
     if (nameProblems.length > 0) throw new ValidationError(config.name === null ? 'TestRun name' : '--name / --namespace', nameProblems);
     if (isLoopback(config.baseHost)) {
-      log.warn(`the runners will load ${config.baseUrl}: inside a pod that is the pod itself, not this machine; pass --base-url with an address the cluster can reach (e.g. http://realizar.<namespace>.svc:8080)`);
+      log.warn(
+        `the runners will load ${config.baseUrl}: inside a pod that is the pod itself, not this machine; pass --base-url with an address the cluster can reach (e.g. http://realizar.<namespace>.svc:8080)`,
+      );
     }
 
     const { buildAll } = await import('../../build/index.js');
@@ -60,7 +62,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const options = await inspectArchive(k6.path, archive.file);
 
     const runnerImage = config.runnerImage ?? runnerImageFor(k6.version);
-    if (runnerImage === null) log.warn(`k6 ${k6.version} is not a release with a grafana/k6 image; the runners use the operator's default image unless you pass --runner-image`);
+    if (runnerImage === null)
+      log.warn(`k6 ${k6.version} is not a release with a grafana/k6 image; the runners use the operator's default image unless you pass --runner-image`);
     const manifests = buildOperatorManifests({
       scenario: config.scenario,
       name,

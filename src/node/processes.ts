@@ -3,9 +3,13 @@
  * stopped whole — a shell wrapper and whatever it started — and so that a Ctrl-C in the terminal
  * reaches only this runner, which then stops its children in order (k6 first and gracefully, so its
  * summary is kept; the server last). Every child is tracked until it exits; on exit of the runner,
- * whatever is still alive is killed: no process outlives a run.
+ * whatever is still alive is killed. And because a runner killed hard runs no exit handler, every
+ * child also hangs on the runner's lifeline (lifeline.ts): a watcher process ends them all within
+ * 2 s of the runner's death. No process outlives a run.
  */
 import { $, quote, type ProcessPromise } from 'zx';
+import { registerGroup, unregisterGroup, withLifeline } from './lifeline.js';
+import { SpawnError } from './errors/SpawnError.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -46,14 +50,15 @@ export function spawnGroup(name: string, command: string, opts: { env: NodeJS.Pr
     nothrow: true,
     quiet: true,
     verbose: false,
-    env: opts.env,
+    env: withLifeline(opts.env),
     cwd: opts.cwd ?? process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
     // zx's default prefix (set -euo pipefail) would stop bash from exec-ing a lone command.
     prefix: '',
   })(rawTemplate(command));
   const pid = p.pid;
-  if (pid === undefined) throw new Error(`could not start ${name}: ${command}`);
+  if (pid === undefined) throw new SpawnError(name, command);
+  registerGroup(pid);
   const listeners: Array<(chunk: string, stream: 'stdout' | 'stderr') => void> = [];
   p.stdout.on('data', (b: Buffer) => listeners.forEach((l) => l(b.toString(), 'stdout')));
   p.stderr.on('data', (b: Buffer) => listeners.forEach((l) => l(b.toString(), 'stderr')));
@@ -74,6 +79,7 @@ export function spawnGroup(name: string, command: string, opts: { env: NodeJS.Pr
     live.delete(child);
     // The leader is gone; take down anything it left in its group.
     signalGroup(pid, 'SIGKILL');
+    unregisterGroup(pid);
   });
   return child;
 }

@@ -10,29 +10,52 @@ import { renderMarkdown } from '../core/markdown.js';
 import { assertValid } from '../core/schema-errors.js';
 import type { Report } from '../core/model.js';
 import { validateReport } from '../generated/file-validators.cjs';
+import { ReportWriteError } from './errors/ReportWriteError.js';
+import { errnoOf } from './keep-files.js';
+import { shown } from './paths.js';
 
 export async function writeAtomic(file: string, content: string): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await writeFile(tmp, content);
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, content);
+    await rename(tmp, file);
+  } catch (err) {
+    // A full disk leaves a truncated temporary file: remove it, it frees what it took.
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 function stamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return d
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
-/** Create reports/<timestamp>-<label>[-n]; never an existing folder. */
+/**
+ * Create reports/<timestamp>-<label>[-n]; never an existing folder. An out-dir that cannot take it
+ * (full, read-only, not ours) is a ReportWriteError naming the folder and the cause, before any load.
+ */
 export async function createRunDir(outDir: string, label: string, now = new Date()): Promise<{ runId: string; dir: string }> {
-  await mkdir(outDir, { recursive: true });
   const base = `${stamp(now)}-${label}`;
   for (let n = 1; ; n++) {
     const runId = n === 1 ? base : `${base}-${n}`;
     const dir = path.join(outDir, runId);
     try {
+      await mkdir(outDir, { recursive: true });
       await mkdir(dir);
       return { runId, dir };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new ReportWriteError({
+        folder: shown(outDir),
+        failures: [{ path: shown(dir), code: errnoOf(err), message: (err as Error).message }],
+        written: [],
+        notWritten: [runId],
+        shownAbove: false,
+        rebuildable: false,
+      });
     }
   }
 }

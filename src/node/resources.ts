@@ -21,7 +21,7 @@ export type SampleTarget = { kind: 'group'; pgid: number } | { kind: 'pid'; pid:
 let ticksPerSecond: number | null = null;
 
 /** Clock ticks per second for /proc/<pid>/stat times (getconf CLK_TCK; 100 on Linux almost always). */
-function clockTicks(): number {
+export function clockTicksPerSecond(): number {
   if (ticksPerSecond === null) {
     try {
       ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -81,7 +81,7 @@ export function sampleOnce(target: SampleTarget, now = Date.now()): ResourceSamp
     ticks += stat.cpuTicks;
     rssBytes += readRssBytes(pid);
   }
-  return { tMs: now, rssBytes, cpuSec: ticks / clockTicks(), processes };
+  return { tMs: now, rssBytes, cpuSec: ticks / clockTicksPerSecond(), processes };
 }
 
 export function processExists(pid: number): boolean {

@@ -4,28 +4,31 @@
  * Whatever happens after the run folder exists, a report is written with everything measured so far.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { convertScenario, failedScenario } from '../core/convert.js';
-import { decideOutcome, K6_THRESHOLDS_CROSSED } from '../core/outcome.js';
-import type { Report, ScenarioReport } from '../core/model.js';
-import { parsePromptSet } from '../core/prompts.js';
+import { dashboardPeriodMs, noDashboardNote, whyNoDashboard } from '../core/dashboard.js';
+import { describeK6Exit, K6_THRESHOLDS_CROSSED } from '../core/exit-codes.js';
+import { decideOutcome } from '../core/outcome.js';
+import type { Report, ScenarioPlan, ScenarioReport } from '../core/model.js';
 import { renderReport } from '../core/render.js';
 import type { RunConfig } from './config.js';
-import { readScenarioOutput } from './json-file.js';
 import { NO_BROWSER, runK6 } from './k6.js';
+import { GeneratorSampler, generatorReport } from './generator.js';
 import { loadServerProfile, ServerMonitor } from './monitor.js';
 import { processExists, type SampleTarget } from './resources.js';
 import { ValidationError } from '../core/errors/ValidationError.js';
 import { log } from './log.js';
-import { ROOT, shown } from './paths.js';
+import { shown } from './paths.js';
+import { resolveRunPlans } from './plans.js';
 import { stopChild, type Child } from './processes.js';
-import { createRunDir, linkLatest, writeAtomic, writeReport } from './report-files.js';
+import { createRunDir } from './report-files.js';
+import { keepRunReport, plannedDashboard, writeRunContext } from './run-files.js';
+import { scenarioFromOutput } from './scenario-output.js';
 import { healthyNow, stopServer, type ManagedServer } from './server.js';
-import { SEED_ORDER } from './scenarios.js';
 import { bringUp, healthProbe, prepareTarget } from './target.js';
 import type { ResolvedTool } from './tools.js';
+import { shapeEnv, targetEnv } from './target-env.js';
+import { argvLabel, machineNote, toolVersion } from './run-context.js';
 
 /** Shared with the signal handler: a first Ctrl-C stops k6 gracefully, the run then winds down. */
 export interface RunControl {
@@ -39,66 +42,6 @@ export interface RunResult {
   text: string;
 }
 
-const K6_EXIT_MEANING: Record<number, string> = {
-  97: 'cloud test run failed',
-  98: 'cloud test run aborted',
-  99: 'thresholds crossed',
-  100: 'generic error',
-  103: 'invalid k6 invocation',
-  104: 'invalid configuration (options)',
-  105: 'aborted by a signal',
-  107: 'exception in the script',
-  108: 'aborted by the script (test.abort)',
-  110: 'thresholds crossed with abortOnFail',
-};
-
-async function toolVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-function machineNote(manageServer: boolean, loopback: boolean): { cpus: number; note: string } {
-  const cpus = os.availableParallelism();
-  const note =
-    manageServer || loopback
-      ? `k6 and the server share this machine's ${cpus} CPU core(s): load generation takes CPU from the server, so latency and throughput are lower bounds of what the server does alone.`
-      : `k6 ran on this machine (${cpus} CPU core(s)); the server is elsewhere.`;
-  return { cpus, note };
-}
-
-
-/** Run folder label for several scenarios: 'seed' for the seed's seven, else 'all'. */
-function argvLabel(scenarios: readonly string[]): string {
-  return scenarios.length === SEED_ORDER.length && scenarios.every((s, i) => s === SEED_ORDER[i]) ? 'seed' : 'all';
-}
-
-/**
- * reports/<run-id>/dashboard.html: the scenario's own dashboard when there is one, else a small
- * index page linking each scenario's.
- */
-async function writeRunDashboard(dir: string, scenarios: readonly ScenarioReport[]): Promise<string | null> {
-  const boards = scenarios.filter((s) => typeof s.files.dashboard === 'string');
-  if (boards.length === 0) return null;
-  const target = path.join(dir, 'dashboard.html');
-  if (boards.length === 1) {
-    await copyFile(path.join(dir, boards[0]!.files.dashboard!), target);
-  } else {
-    const items = boards
-      .map((s) => {
-        const label = `${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}`;
-        return `<li><a href="${encodeURI(s.files.dashboard!)}">${escapeHtml(label)}</a> — ${escapeHtml(s.description)}</li>`;
-      })
-      .join('\n');
-    await writeAtomic(target, `<!doctype html><html><head><meta charset="utf-8"><title>k6 dashboards</title></head><body><h1>k6 dashboards of this run</h1><ul>\n${items}\n</ul></body></html>\n`);
-  }
-  return 'dashboard.html';
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-
 async function runScenario(
   name: string,
   script: string,
@@ -108,10 +51,14 @@ async function runScenario(
   control: RunControl,
   repeat: number,
   monitor: ServerMonitor,
+  originMs: number,
+  plan: ScenarioPlan,
 ): Promise<ScenarioReport> {
   const outDir = path.join(dir, 'k6', config.runs > 1 ? `${name}-${repeat}` : name);
   await mkdir(outDir, { recursive: true });
   const dashboardFile = config.dashboard ? path.join(outDir, 'dashboard.html') : null;
+  // From the planned length: a short period costs k6 CPU taken from the server (src/core/dashboard.ts).
+  const dashboardPeriod = dashboardPeriodMs(plan);
   const files: ScenarioReport['files'] = {
     summary: path.relative(dir, path.join(outDir, 'summary.json')),
     plan: path.relative(dir, path.join(outDir, 'plan.json')),
@@ -119,7 +66,9 @@ async function runScenario(
   };
   const which = config.runs > 1 ? ` (run ${repeat} of ${config.runs})` : '';
   const apiEnv: Record<string, string> = {
-    ...(config.api === 'openai' ? { API: 'openai', MODEL: config.model } : {}),
+    ...targetEnv(config),
+    ...shapeEnv(config.shape),
+    ...(config.thresholdsDir === null ? {} : { THRESHOLDS_SOURCE: shown(path.join(config.thresholdsDir, `${name}.json`)) }),
     ...(config.promptsFile === null ? {} : { PROMPTS_FILE: config.promptsFile }),
   };
   const warmNotes: string[] = [];
@@ -129,7 +78,20 @@ async function runScenario(
     const warmDir = `${outDir}-warmup`;
     await mkdir(warmDir, { recursive: true });
     log.info(`warming up ${name} with ${config.warmupRequests} request(s) (not measured)`);
-    const warm = await runK6({ k6: k6.path, script, outDir: warmDir, baseUrl: config.baseUrl, gate: config.gate, scale: 1, mix: config.mix, timeoutSec: config.timeoutSec, dashboardFile: null, outputs: [], extraEnv: { ...apiEnv, WARMUP_REQUESTS: String(config.warmupRequests) }, onStart: (c) => (control.k6 = c) });
+    const warm = await runK6({
+      k6: k6.path,
+      script,
+      outDir: warmDir,
+      baseUrl: config.baseUrl,
+      gate: config.gate,
+      scale: 1,
+      mix: config.mix,
+      timeoutSec: config.timeoutSec,
+      dashboardFile: null,
+      outputs: [],
+      extraEnv: { ...apiEnv, WARMUP_REQUESTS: String(config.warmupRequests) },
+      onStart: (c) => (control.k6 = c),
+    });
     control.k6 = null;
     warmNotes.push(
       `Warm-up: ${config.warmupRequests} request(s) sent before the measured run (${path.relative(dir, warmDir)}, k6 exit ${warm.code ?? warm.signal}), left out of every figure here.`,
@@ -137,6 +99,7 @@ async function runScenario(
   }
   log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);
   const watch = await monitor.beforeScenario();
+  const sampler: { current: GeneratorSampler | null } = { current: null };
   const exit = await runK6({
     k6: k6.path,
     script,
@@ -148,20 +111,20 @@ async function runScenario(
     timeoutSec: config.timeoutSec,
     extraEnv: apiEnv,
     dashboardFile,
+    dashboardPeriodMs: dashboardPeriod,
     outputs: config.k6Outputs,
     onStart: (child) => {
       control.k6 = child;
+      // k6 and the browser it starts: what the generator itself cost, and whether it was starved.
+      sampler.current = new GeneratorSampler(child.pid).start();
     },
   });
   control.k6 = null;
   const watched = await monitor.afterScenario(watch, outDir, dir);
+  const generator = await generatorReport(sampler.current, outDir, watched.loadWindow);
 
   const code = exit.code;
-  const status: ScenarioReport['status'] = control.interrupted
-    ? 'interrupted'
-    : code === 0 || code === K6_THRESHOLDS_CROSSED
-      ? 'completed'
-      : 'error';
+  const status: ScenarioReport['status'] = control.interrupted ? 'interrupted' : code === 0 || code === K6_THRESHOLDS_CROSSED ? 'completed' : 'error';
   const k6Log = path.join(outDir, 'k6.log');
   const noBrowser = status === 'error' && NO_BROWSER.test(await readFile(k6Log, 'utf8').catch(() => ''));
   const error =
@@ -169,42 +132,71 @@ async function runScenario(
       ? null
       : noBrowser
         ? `scenario ${name} reads streams in Chromium through k6's browser module, and k6 found no Chromium: install it (Debian: apt-get install chromium) or point K6_BROWSER_EXECUTABLE_PATH at one; see ${shown(k6Log)}`
-        : `k6 exited with ${code === null ? `signal ${exit.signal ?? '?'}` : `code ${code}${K6_EXIT_MEANING[code] ? ` (${K6_EXIT_MEANING[code]})` : ''}`}; see ${shown(k6Log)}`;
+        : `k6 exited with ${describeK6Exit(code, exit.signal)}; see ${shown(k6Log)}`;
 
-  const summaryFile = path.join(outDir, 'summary.json');
-  const planFile = path.join(outDir, 'plan.json');
   if (dashboardFile !== null && !existsSync(dashboardFile)) files.dashboard = null;
+  // Every run has a dashboard, or a line saying why not.
+  const dashboardNotes =
+    files.dashboard != null
+      ? []
+      : [
+          noDashboardNote(
+            dashboardFile === null
+              ? { why: 'turned-off' }
+              : whyNoDashboard({ plan, durationSec: watched.loadSec, k6Completed: status === 'completed', k6Exit: describeK6Exit(code, exit.signal) }),
+          ),
+        ];
   if (watched.plots.length > 0) files.plots = watched.plots;
   const withRepeat = (s: ScenarioReport): ScenarioReport => (config.runs > 1 ? { ...s, repeat } : s);
-  if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    return withRepeat(
-      failedScenario(name, name, {
-        k6ExitCode: code,
-        status: status === 'completed' ? 'error' : status,
-        error: error ?? 'k6 wrote no summary',
-        files: { summary: null, plan: null, dashboard: files.dashboard },
-      }),
-    );
-  }
-  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
-  return withRepeat(convertScenario(plan, summary, { k6ExitCode: code, status, error, files, resources: watched.resources, prometheus: watched.prometheus, notes: warmNotes }));
+  // k6's summary when it wrote one, else its per-request samples (marked partial): a k6 killed or
+  // short of disk still leaves what it measured (src/node/scenario-output.ts).
+  const { report } = await scenarioFromOutput({
+    name,
+    outDir,
+    originMs,
+    k6Exit: exit,
+    ctx: {
+      k6ExitCode: code,
+      status,
+      error,
+      files,
+      resources: watched.resources,
+      prometheus: watched.prometheus,
+      generator,
+      notes: [...warmNotes, ...dashboardNotes],
+    },
+  });
+  return withRepeat(report);
 }
 
-export async function runLoadTest(config: RunConfig, control: RunControl, bundleDir: string): Promise<RunResult> {
+/** `show` gets the report's text before any file of it is written (the terminal, for the CLI). */
+export async function runLoadTest(
+  config: RunConfig,
+  control: RunControl,
+  bundleDir: string,
+  show: (text: string) => void = () => undefined,
+): Promise<RunResult> {
   const startedAt = new Date();
-  if (config.promptsFile !== null) {
-    // Checked here, before anything starts, so a bad line is named at once (k6 checks it again).
-    const { readFile: read } = await import('node:fs/promises');
-    const text = await read(config.promptsFile, 'utf8').catch(() => {
-      throw new ValidationError(shown(config.promptsFile!), [{ path: '', expected: 'a JSONL prompt set', found: 'no such file' }]);
-    });
-    parsePromptSet(text, shown(config.promptsFile));
-  }
+  // The whole plan, prompt set included, checked before a tool is built or a server started.
+  const plans = await resolveRunPlans(config);
   const { loopback, k6, command } = await prepareTarget(config);
   const profile = config.serverProfile === null ? null : await loadServerProfile(config.serverProfile);
 
   const label = config.scenarios.length === 1 ? config.scenarios[0]! : argvLabel(config.scenarios);
   const { runId, dir } = await createRunDir(config.outDir, label, startedAt);
+  // What this run is, on disk before any load: `npm run report` rebuilds from it if the run dies.
+  await writeRunContext(dir, {
+    runVersion: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    scenarios: [...config.scenarios],
+    runs: config.runs,
+    gate: config.gate,
+    tool: { name: 'realizar-k6', version: await toolVersion() },
+    k6: { path: k6.path, version: k6.version, origin: k6.origin },
+    server: { managed: config.manageServer, baseUrl: config.baseUrl, command },
+    machine: machineNote(config.manageServer, loopback),
+  });
   const errors: Report['errors'] = [];
   const scenarios: ScenarioReport[] = [];
   // Set by bringUp as soon as the server exists (in a callback, so the type is spelled out).
@@ -214,8 +206,17 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
   let monitor: ServerMonitor | null = null;
 
   try {
-    version = (await bringUp(config, command, dir, () => control.interrupted, (started) => (server = started))).version;
-    const target: SampleTarget | null = server !== null ? { kind: 'group', pgid: server.child.pid } : config.serverPid !== null ? { kind: 'pid', pid: config.serverPid } : null;
+    version = (
+      await bringUp(
+        config,
+        command,
+        dir,
+        () => control.interrupted,
+        (started) => (server = started),
+      )
+    ).version;
+    const target: SampleTarget | null =
+      server !== null ? { kind: 'group', pgid: server.child.pid } : config.serverPid !== null ? { kind: 'pid', pid: config.serverPid } : null;
     if (target?.kind === 'pid' && !processExists(target.pid)) {
       throw new ValidationError('--server-pid', [{ path: '', expected: 'the pid of the running server', found: `${target.pid}, which is not running` }]);
     }
@@ -227,7 +228,20 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
       for (const name of config.scenarios) {
         if (control.interrupted || server?.unexpectedExit) break;
         try {
-          scenarios.push(await runScenario(name, path.join(bundleDir, `${name}.js`), dir, config, k6, control, repeat, monitor));
+          scenarios.push(
+            await runScenario(
+              name,
+              path.join(bundleDir, `${name}.js`),
+              dir,
+              config,
+              k6,
+              control,
+              repeat,
+              monitor,
+              startedAt.getTime(),
+              plans[config.scenarios.indexOf(name)]!,
+            ),
+          );
         } catch (err) {
           errors.push({ scenario: name, message: (err as Error).message });
         }
@@ -276,9 +290,11 @@ export async function runLoadTest(config: RunConfig, control: RunControl, bundle
     errors,
     scenarios,
   };
-  report.dashboard = await writeRunDashboard(dir, scenarios);
+  report.dashboard = plannedDashboard(scenarios);
   const text = renderReport(report);
-  await writeReport(dir, report, text);
-  await linkLatest(config.outDir, runId);
+  // Shown before anything is written: a full, read-only or vanished disk then costs files, never
+  // the results (src/node/run-files.ts).
+  show(text);
+  await keepRunReport({ dir, outDir: config.outDir, report, text, shownAbove: true });
   return { report, dir, text };
 }

@@ -2,13 +2,15 @@
  * The server under test: start it (unless --no-server), wait until GET /health answers 200, watch
  * for it dying mid-run, stop it. Its output goes to server.log in the run folder.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import net from 'node:net';
 import { PortInUseError } from './errors/PortInUseError.js';
 import { ServerNotReadyError } from './errors/ServerNotReadyError.js';
 import { ServerStartError } from './errors/ServerStartError.js';
-import { childEnv } from './config.js';
+import { childEnv } from './child-env.js';
+import { endLog, openLog } from './keep-files.js';
 import { spawnGroup, stopChild, type Child, type ExitInfo } from './processes.js';
+import { InterruptedError } from './errors/InterruptedError.js';
 
 export interface Health {
   version: string | null;
@@ -37,9 +39,11 @@ export async function assertPortFree(host: string, port: number): Promise<void> 
 }
 
 export function startServer(command: string, logFile: string): ManagedServer {
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const log = openLog(logFile, 'a');
   const child = spawnGroup('server', command, { env: childEnv() });
-  child.onOutput((chunk) => log.write(chunk));
+  child.onOutput((chunk) => {
+    if (!log.destroyed) log.write(chunk);
+  });
   const server: ManagedServer = { child, startedAtMs: Date.now(), log, logFile, unexpectedExit: null, stopping: false };
   void child.exited.then((info) => {
     if (!server.stopping) server.unexpectedExit = { ...info, atMs: Date.now() };
@@ -56,7 +60,11 @@ export interface HealthProbe {
 
 export const REALIZAR_HEALTH: HealthProbe = { path: '/health', headers: {} };
 
-async function getHealth(url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<{ ok: true; health: Health } | { ok: false; problem: string }> {
+async function getHealth(
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<{ ok: true; health: Health } | { ok: false; problem: string }> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
     const text = await res.text();
@@ -96,9 +104,9 @@ export async function waitForHealth(
   const end = Date.now() + deadlineSec * 1000;
   let lastProblem = 'no answer yet';
   for (;;) {
-    if (cancelled()) throw new Error('interrupted while waiting for the server to become healthy');
+    if (cancelled()) throw new InterruptedError('waiting for the server to become healthy');
     if (server?.child.exitInfo) {
-      await new Promise<void>((r) => server.log.end(r));
+      await endLog(server.log);
       throw new ServerStartError({
         command: server.child.command,
         serverExitCode: server.child.exitInfo.code,
@@ -123,6 +131,6 @@ export async function healthyNow(baseUrl: string, probe: HealthProbe = REALIZAR_
 export async function stopServer(server: ManagedServer): Promise<ExitInfo> {
   server.stopping = true;
   const info = await stopChild(server.child, 10_000, 'SIGTERM');
-  await new Promise<void>((r) => server.log.end(r));
+  await endLog(server.log);
   return info;
 }

@@ -81,7 +81,10 @@ describe('the CI templates', () => {
   });
 
   it('the GitLab job runs the same command and publishes junit.xml where the template says', async () => {
-    const pipeline = parse(await readFile(path.join(ROOT, 'ci/gitlab-ci.yml'), 'utf8')) as Record<string, { script?: string[]; artifacts?: { when?: string; reports?: { junit?: string } } }>;
+    const pipeline = parse(await readFile(path.join(ROOT, 'ci/gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { script?: string[]; artifacts?: { when?: string; reports?: { junit?: string } } }
+    >;
     const job = pipeline['load-test']!;
     assert.deepEqual(job.script, ['npm run load-test']);
     assert.equal(job.artifacts?.when, 'always');

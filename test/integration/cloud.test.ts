@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { classifyCloudFailure } from '../../src/node/cloud.js';
+import { classifyCloudFailure } from '../../src/node/cloud-failure.js';
 import { parseRunConfig } from '../../src/node/config.js';
 import { createRedactor } from '../../src/node/redact.js';
 import { resolveRealizar } from '../../src/node/tools.js';
@@ -97,7 +97,10 @@ describe('k6 cloud', () => {
 
       const paths = standIn.requests.map((r) => `${r.method} ${r.path}`);
       assert.deepEqual(paths.slice(0, 2), ['POST /v1/validate-options', 'POST /v1/archive-upload']);
-      assert.ok(paths.every((p) => !p.startsWith('POST /v1/tests')), 'an upload starts no test run');
+      assert.ok(
+        paths.every((p) => !p.startsWith('POST /v1/tests')),
+        'an upload starts no test run',
+      );
       const upload = standIn.requests.find((r) => r.path === '/v1/archive-upload')!;
       assert.equal(upload.headers.authorization, `Token ${TOKEN}`);
       assert.equal(upload.headers['x-stack-id'], STACK_ID);
@@ -120,7 +123,11 @@ describe('k6 cloud', () => {
       assert.ok(local, `a local archive.tar in ${files.join(', ')}`);
       const localEntries = readTar(await readFile(local));
       assert.ok(fileContent(localEntries, sentScript.name)?.equals(script), 'the local archive holds the same script');
-      const record = JSON.parse(await readFile(path.join(path.dirname(local), 'cloud.json'), 'utf8')) as { referenceId: string; exitCode: number; command: string };
+      const record = JSON.parse(await readFile(path.join(path.dirname(local), 'cloud.json'), 'utf8')) as {
+        referenceId: string;
+        exitCode: number;
+        command: string;
+      };
       assert.deepEqual([record.command, record.referenceId, record.exitCode], ['upload', '4711', 0]);
     });
   });
@@ -167,7 +174,9 @@ describe('k6 cloud', () => {
       [1, 1],
     ] as const) {
       await withStandIn({ resultStatus }, 'cloud-run', async (standIn, out) => {
-        const run = await runScript('cloud', ['run', 'health', '--base-url', 'http://192.0.2.10:8080', '--allow-remote', '--out-dir', out], { env: envFor(standIn) });
+        const run = await runScript('cloud', ['run', 'health', '--base-url', 'http://192.0.2.10:8080', '--allow-remote', '--out-dir', out], {
+          env: envFor(standIn),
+        });
         assert.equal(run.code, expected, run.stderr);
         const upload = standIn.requests.find((r) => r.path === '/v1/archive-upload')!;
         assert.equal(standIn.field(upload, 'upload_only'), undefined, 'a run is not upload-only');
@@ -185,20 +194,36 @@ describe('k6 cloud', () => {
     const server = spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], { detached: true, stdio: 'ignore' });
     try {
       const deadline = Date.now() + 60_000;
-      while (!(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false))) {
+      while (
+        !(await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
         assert.ok(Date.now() < deadline, 'Realizar did not become healthy');
         await new Promise((r) => setTimeout(r, 100));
       }
       await withStandIn({}, 'cloud-local', async (standIn, out) => {
-        const run = await runScript('cloud', ['run', 'health', '--local-execution', '--base-url', `http://127.0.0.1:${port}`, '--out-dir', out], { env: envFor(standIn) });
+        const run = await runScript('cloud', ['run', 'health', '--local-execution', '--base-url', `http://127.0.0.1:${port}`, '--out-dir', out], {
+          env: envFor(standIn),
+        });
         assert.equal(run.code, 0, run.stderr);
         const created = standIn.requests.find((r) => r.method === 'POST' && r.path === '/v1/tests');
         assert.ok(created, `test run created: ${standIn.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
         assert.equal(created.headers.authorization, `Token ${TOKEN}`);
         assert.equal(standIn.field(created, 'name'), 'realizar-k6-health');
-        assert.ok(created.parts?.some((p) => p.name === 'file' && readTar(p.content).some((e) => e.name.endsWith('/dist/k6/health.js'))), 'the archive goes with it');
-        assert.ok(standIn.requests.some((r) => r.path.startsWith('/v2/metrics/')), 'metrics were streamed');
-        assert.ok(standIn.requests.some((r) => r.method === 'POST' && /^\/v1\/tests\/\d+$/.test(r.path)), 'the test run was marked finished');
+        assert.ok(
+          created.parts?.some((p) => p.name === 'file' && readTar(p.content).some((e) => e.name.endsWith('/dist/k6/health.js'))),
+          'the archive goes with it',
+        );
+        assert.ok(
+          standIn.requests.some((r) => r.path.startsWith('/v2/metrics/')),
+          'metrics were streamed',
+        );
+        assert.ok(
+          standIn.requests.some((r) => r.method === 'POST' && /^\/v1\/tests\/\d+$/.test(r.path)),
+          'the test run was marked finished',
+        );
         assert.match(run.stdout, /Total requests: 100\n/, "the scenario's own summary block");
         await assertTokenNowhere(run, out);
       });

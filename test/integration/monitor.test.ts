@@ -38,7 +38,8 @@ describe('watching the server while it is loaded', () => {
       assert.equal(tokens?.serverDelta, (generate?.totals.successes ?? 0) * 5, 'max_tokens 5 per greedy /generate');
       assert.equal(tokens?.agree, true);
       assert.deepEqual(s?.files.plots, ['k6/sustained/memory.svg', 'k6/sustained/cpu.svg', 'k6/sustained/latency.svg']);
-      for (const plot of s!.files.plots!) assert.match(await readFile(path.join(dir, plot), 'utf8'), /^(<\?xml[^>]*>\s*)?<svg[\s\S]*<polyline[\s\S]*<\/svg>\s*$/);
+      for (const plot of s!.files.plots!)
+        assert.match(await readFile(path.join(dir, plot), 'utf8'), /^(<\?xml[^>]*>\s*)?<svg[\s\S]*<polyline[\s\S]*<\/svg>\s*$/);
       assert.match(await readFile(path.join(dir, 'summary.md'), 'utf8'), /\[memory\.svg\]\(k6\/sustained\/memory\.svg\)/);
       assert.match(text, /Server process \(process group \d+/);
     } finally {
@@ -55,7 +56,19 @@ describe('watching the server while it is loaded', () => {
       const port = await freePort();
       try {
         // Test-only fault server (see its header): keeps 1 MB per request when told to.
-        const run = await runCli(['sustained', '--mix', 'health', '--scale', '0.5', '--server-cmd', faultServerCmd(`--leak-kb-per-request ${leakKb}`), '--port', String(port), '--out-dir', out]);
+        const run = await runCli([
+          'sustained',
+          '--mix',
+          'health',
+          '--scale',
+          '0.5',
+          '--server-cmd',
+          faultServerCmd(`--leak-kb-per-request ${leakKb}`),
+          '--port',
+          String(port),
+          '--out-dir',
+          out,
+        ]);
         const { report } = await latestReport(out);
         assert.equal(run.code, report.exitCode, run.stderr);
         const leak = report.scenarios[0]?.verdicts.find((v) => v.id === 'server.leak.acceptable');
@@ -71,7 +84,10 @@ describe('watching the server while it is loaded', () => {
 
   it('--no-server watches the process given by --server-pid, and without it leaves the resource rules unjudged', async () => {
     const port = await freePort();
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], { cwd: ROOT, stdio: 'ignore' });
+    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     const outs = [await tempDir('pid'), await tempDir('nopid')];
     try {
       const common = ['health', '--no-server', '--port', String(port), '--scale', '0.2', '--server-profile', 'none'];

@@ -36,15 +36,24 @@ describe('the OpenAI-compatible profile', () => {
       const [s] = report.scenarios;
       assert.equal(s?.status, 'completed', s?.error ?? '');
       assert.equal(s?.totals.successes, s?.totals.requests, 'Realizar answered every /v1 request as the schema says');
-      assert.ok(s?.notes.some((n) => n.startsWith("Sent to the OpenAI-compatible API, model 'default': ")) && s.notes.some((n) => n.includes('POST /v1/completions')));
-      if (scenario !== 'generate') assert.ok(s?.notes.some((n) => n.includes('tokenize left out of the mix')), 'the API has no tokenizer');
+      assert.ok(
+        s?.notes.some((n) => n.startsWith("Sent to the OpenAI-compatible API, model 'default': ")) && s.notes.some((n) => n.includes('POST /v1/completions')),
+      );
+      if (scenario !== 'generate')
+        assert.ok(
+          s?.notes.some((n) => n.includes('tokenize left out of the mix')),
+          'the API has no tokenizer',
+        );
     });
   }
 
   it('sends OPENAI_API_KEY as a bearer token and never shows it', async () => {
     const key = 'sk-dummy-key-4f2a9e';
     const port = await freePort();
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], { cwd: ROOT, stdio: 'ignore' });
+    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     try {
       const { r, report, texts } = await run(['generate', '--no-server', '--port', String(port)], { OPENAI_API_KEY: key });
       const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as { load: { received: number; bearer: number } };
@@ -61,7 +70,15 @@ describe('the OpenAI-compatible profile', () => {
   it('times a chat stream: a role-only first chunk is no token, and usage gives the count', async (t) => {
     if (!CHROMIUM_PATHS.some((p) => existsSync(p))) return t.skip('Chromium is not installed (apt-get install chromium)');
     // Test-only fault server: role-only delta at 20 ms, 2 deltas 60 ms later, 3 more 30 ms after; usage says 7.
-    const { report } = await run(['stream', '--scale', '0.2', '--port', String(await freePort()), '--server-cmd', faultServerCmd("--stream-chunks '20:0,60:2,30:3' --stream-done 7")]);
+    const { report } = await run([
+      'stream',
+      '--scale',
+      '0.2',
+      '--port',
+      String(await freePort()),
+      '--server-cmd',
+      faultServerCmd("--stream-chunks '20:0,60:2,30:3' --stream-done 7"),
+    ]);
     const st = report.scenarios[0]!.streaming!;
     assert.equal(st.api, 'openai');
     assert.equal(report.scenarios[0]!.totals.successes, 5, report.scenarios[0]!.error ?? '');

@@ -18,9 +18,25 @@ describe('prompt sets and warm-up', () => {
     const prompts = generatePromptSet({ count: 20, seed: 3, minWords: 2, maxWords: 12, distribution: 'uniform' });
     await writeFile(file, toJsonl(prompts));
     const port = await freePort();
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], { cwd: ROOT, stdio: 'ignore' });
+    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
     try {
-      const run = await runCli(['generate', '--no-server', '--port', String(port), '--prompts', file, '--warmup', '7', '--server-profile', 'none', '--out-dir', dir]);
+      const run = await runCli([
+        'generate',
+        '--no-server',
+        '--port',
+        String(port),
+        '--prompts',
+        file,
+        '--warmup',
+        '7',
+        '--server-profile',
+        'none',
+        '--out-dir',
+        dir,
+      ]);
       const { report } = await latestReport(dir);
       assert.equal(run.code, report.exitCode, run.stderr);
       const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as { load: { received: number }; prompts: string[] };

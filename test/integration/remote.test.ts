@@ -24,7 +24,10 @@ function makeTestHost(): TestHost | string {
   const octet = 1 + (process.pid % 250);
   const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const teardown = (): void => {
-    for (const cmd of [['link', 'delete', host], ['netns', 'delete', ns]]) {
+    for (const cmd of [
+      ['link', 'delete', host],
+      ['netns', 'delete', ns],
+    ]) {
       try {
         ip(...cmd);
       } catch {
@@ -64,7 +67,23 @@ describe('a target that is not on this machine', () => {
     const out = await tempDir('remote');
     let server: ChildProcess | null = null;
     try {
-      server = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--host', testHost.address, '--port', String(port)], { cwd: ROOT, stdio: 'ignore' });
+      server = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          ns,
+          process.execPath,
+          '--import',
+          'tsx',
+          path.join(ROOT, 'test/support/fault-server.ts'),
+          '--host',
+          testHost.address,
+          '--port',
+          String(port),
+        ],
+        { cwd: ROOT, stdio: 'ignore' },
+      );
       const deadline = Date.now() + 20_000;
       for (;;) {
         try {
@@ -82,7 +101,19 @@ describe('a target that is not on this machine', () => {
       assert.ok(refused.stderr.includes(`refusing to load ${testHost.address}: it is not a loopback address`), refused.stderr);
       assert.equal((await counts(url)).received, before, 'nothing was sent to the refused host');
 
-      const allowed = await runCli(['health', '--no-server', '--base-url', url, '--allow-remote', '--scale', '0.1', '--server-profile', 'none', '--out-dir', out]);
+      const allowed = await runCli([
+        'health',
+        '--no-server',
+        '--base-url',
+        url,
+        '--allow-remote',
+        '--scale',
+        '0.1',
+        '--server-profile',
+        'none',
+        '--out-dir',
+        out,
+      ]);
       const { report } = await latestReport(out);
       assert.equal(allowed.code, report.exitCode, allowed.stderr);
       assert.ok(allowed.stderr.includes(`warning: loading ${testHost.address}, which is not on this machine (--allow-remote)`), allowed.stderr);

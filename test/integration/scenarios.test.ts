@@ -32,7 +32,10 @@ describe('the seven seed scenarios against a real Realizar', () => {
       assert.equal(report.server.exit, null);
       assert.match(report.machine.note, /share this machine's \d+ CPU core/);
       assert.match(report.k6?.version ?? '', /^v1\./);
-      assert.deepEqual(report.scenarios.map((s) => s.name), SEED_SCENARIOS);
+      assert.deepEqual(
+        report.scenarios.map((s) => s.name),
+        SEED_SCENARIOS,
+      );
 
       for (const s of report.scenarios) {
         assert.equal(s.status, 'completed', `${s.name}: ${s.error}`);
@@ -48,7 +51,10 @@ describe('the seven seed scenarios against a real Realizar', () => {
       const requests = Object.fromEntries(report.scenarios.map((s) => [s.name, s.totals.requests]));
       assert.deepEqual([requests['health'], requests['tokenize'], requests['sustained']], [10, 5, 20]);
       const spike = report.scenarios.find((s) => s.name === 'spike')!;
-      assert.deepEqual(spike.phases.map((p) => p.name), ['baseline', 'spike', 'recovery']);
+      assert.deepEqual(
+        spike.phases.map((p) => p.name),
+        ['baseline', 'spike', 'recovery'],
+      );
       assert.ok(spike.verdicts.some((v) => v.id === 'recovery.latency.acceptable'));
       assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), [], 'the server was stopped');
     } finally {
@@ -64,9 +70,15 @@ describe('the seven seed scenarios against a real Realizar', () => {
       const { report } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       const [s] = report.scenarios;
-      assert.deepEqual(s?.endpoints.map((e) => [e.name, e.totals.requests]), [['health', 20]]);
+      assert.deepEqual(
+        s?.endpoints.map((e) => [e.name, e.totals.requests]),
+        [['health', 20]],
+      );
       assert.ok(s?.verdicts.every((v) => !v.scope.includes('tokenize') && !v.scope.includes('generate')));
-      assert.ok(s?.notes.some((n) => n.includes('does not apply')), 'the dropped per-endpoint rules are named');
+      assert.ok(
+        s?.notes.some((n) => n.includes('does not apply')),
+        'the dropped per-endpoint rules are named',
+      );
     } finally {
       await removeDir(out);
     }

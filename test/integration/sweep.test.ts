@@ -23,7 +23,24 @@ async function sweep(args: string[]): Promise<{ code: number | null; report: Swe
 
 describe('the capacity sweep', () => {
   it('brackets a known capacity, and two sweeps agree within the bracket they report', async () => {
-    const args = ['--endpoint', 'health', '--slo', 'p95<150', '--start-rate', '10', '--clients', '5', '--step-sec', '2', '--refine', '2', '--max-rate', '400', '--server-cmd', faultServerCmd('--latency 100')];
+    const args = [
+      '--endpoint',
+      'health',
+      '--slo',
+      'p95<150',
+      '--start-rate',
+      '10',
+      '--clients',
+      '5',
+      '--step-sec',
+      '2',
+      '--refine',
+      '2',
+      '--max-rate',
+      '400',
+      '--server-cmd',
+      faultServerCmd('--latency 100'),
+    ];
     const runs = [await sweep(args), await sweep(args)];
     for (const { code, report, dir } of runs) {
       try {
@@ -32,7 +49,10 @@ describe('the capacity sweep', () => {
         // 5 in flight x 10 per second each: no more than 50 req/s can be served without drops.
         assert.ok(report.goodputRps! < 50, `goodput ${report.goodputRps}`);
         assert.ok(report.firstBadRps !== null && report.firstBadRps >= report.goodputRps! && report.firstBadRps <= 100);
-        assert.ok(report.steps.some((s) => !s.meetsSlo && s.dropped > 0), 'overload shows as dropped requests');
+        assert.ok(
+          report.steps.some((s) => !s.meetsSlo && s.dropped > 0),
+          'overload shows as dropped requests',
+        );
         assert.match(await readFile(path.join(dir, 'latency.svg'), 'utf8'), /<polyline/);
       } finally {
         await removeDir(path.dirname(dir));
@@ -48,7 +68,10 @@ describe('the capacity sweep', () => {
       assert.equal(code, report.exitCode);
       assert.equal(report.server.version, '0.8.6');
       assert.deepEqual(report.steps.map((s) => s.rateRps).slice(0, 1), [4]);
-      assert.ok(report.steps.every((s) => s.requests === s.rateRps * 2), 'each step offered rate x window requests');
+      assert.ok(
+        report.steps.every((s) => s.requests === s.rateRps * 2),
+        'each step offered rate x window requests',
+      );
       assert.match(await readFile(path.join(dir, 'sweep.md'), 'utf8'), /\| offered req\/s \|/);
       assert.match(await readFile(path.join(dir, 'errors.svg'), 'utf8'), /<polyline/);
     } finally {

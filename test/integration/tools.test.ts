@@ -25,7 +25,9 @@ describe('finding the tools', () => {
     const bin = await binWithK6();
     const out = await tempDir('k6-on-path');
     try {
-      const run = await runCli(['health', '--scale', '0.1', '--port', String(await freePort()), '--out-dir', out], { env: { PATH: `${bin}:${process.env['PATH']}` } });
+      const run = await runCli(['health', '--scale', '0.1', '--port', String(await freePort()), '--out-dir', out], {
+        env: { PATH: `${bin}:${process.env['PATH']}` },
+      });
       const { report } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       assert.deepEqual([report.k6?.origin, report.k6?.path], ['path', path.join(bin, 'k6')]);

@@ -16,8 +16,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
-const within = (measured: number | undefined, truth: number): boolean =>
-  measured !== undefined && Math.abs(measured - truth) <= Math.max(truth * 0.05, 2);
+const within = (measured: number | undefined, truth: number): boolean => measured !== undefined && Math.abs(measured - truth) <= Math.max(truth * 0.05, 2);
 
 describe('measurement truth', () => {
   it('percentiles match a known latency distribution and counts match the server exactly', async (t) => {
@@ -26,11 +25,30 @@ describe('measurement truth', () => {
     const serve = async (latency: string): Promise<number> => {
       const port = await freePort();
       // Started by the test (not the runner) so its counts can be read after the run.
-      started.push(spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port), '--latency', latency], { cwd: ROOT, stdio: 'ignore' }));
+      started.push(
+        spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port), '--latency', latency], {
+          cwd: ROOT,
+          stdio: 'ignore',
+        }),
+      );
       return port;
     };
     const load = async (port: number, scale: string) => {
-      const run = await runCli(['sustained', '--no-server', '--port', String(port), '--mix', 'health', '--scale', scale, '--server-profile', 'none', '--no-dashboard', '--out-dir', out]);
+      const run = await runCli([
+        'sustained',
+        '--no-server',
+        '--port',
+        String(port),
+        '--mix',
+        'health',
+        '--scale',
+        scale,
+        '--server-profile',
+        'none',
+        '--no-dashboard',
+        '--out-dir',
+        out,
+      ]);
       const { report } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       return report.scenarios[0]!;
@@ -41,7 +59,9 @@ describe('measurement truth', () => {
       const s = await load(port, '0.5');
       const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as { load: { received: number; ok: number } };
       const l = s.latencyMs;
-      t.diagnostic(`round trip with no delay: p50 ${base} ms; measured p50 ${l?.p50} ms, p95 ${l?.p95} ms, p99 ${l?.p99} ms; injected 20 ms (90 %) and 200 ms (10 %)`);
+      t.diagnostic(
+        `round trip with no delay: p50 ${base} ms; measured p50 ${l?.p50} ms, p95 ${l?.p95} ms, p99 ${l?.p99} ms; injected 20 ms (90 %) and 200 ms (10 %)`,
+      );
       assert.equal(s.totals.requests, 100);
       assert.equal(s.totals.sent, counts.load.received, 'every request k6 sent reached the server, and no more');
       assert.equal(s.totals.successes, counts.load.ok);

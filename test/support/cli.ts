@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Report } from '../../src/core/model.js';
+export { freePort } from '../../src/node/free-port.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -20,24 +20,17 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export async function tempDir(label: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `realizar-k6-test-${label}-`));
 }
 
 /** Start an entry point (scripts/<entry>.ts) with `env` as its whole environment. */
 export function startEntry(entry: string, args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', `${entry}.ts`), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', `${entry}.ts`), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Run an entry point to the end, bounded: killed after `timeoutMs`. */

@@ -14,7 +14,8 @@
  *   POST /v1/tests                 (--local-execution) multipart: name, project_id, vus, duration, file → {reference_id}
  *   POST /v2/metrics/<id>          (--local-execution) metric batches → 200
  *   POST /v1/tests/<id>            (--local-execution) test finished → 200 {}
- *   POST /v1/tests/<id>/stop       → 200 {}
+ *   POST /v1/tests/<id>/stop       → 200 {}, the run then reported aborted by the user (or, with
+ *                                    stopHangs, no answer)
  * Anything else gets 404 and is recorded, so a test can assert that nothing unexpected was asked.
  * Every request is recorded with its headers and, for multipart bodies, its fields and files.
  */
@@ -42,6 +43,10 @@ export interface StandInOptions {
   refuseUpload?: { status: number; body: string; contentType: string };
   /** result_status that test-progress reports for a started run: 0 passed, 1 failed. */
   resultStatus?: 0 | 1;
+  /** A started run never finishes: test-progress reports it running (k6 cloud run then polls on) until it is stopped. */
+  running?: boolean;
+  /** POST /v1/tests/<id>/stop is recorded and never answered (a cloud that does not take the stop). */
+  stopHangs?: boolean;
 }
 
 export interface CloudStandIn {
@@ -82,6 +87,8 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
   const requests: RecordedRequest[] = [];
   /** reference id → true when the archive was uploaded with upload_only. */
   const uploads = new Map<string, boolean>();
+  /** Test runs asked to stop: test-progress reports them aborted by the user. */
+  const stopped = new Set<string>();
   let nextId = 4711;
 
   const server = http.createServer((req, res) => {
@@ -117,7 +124,11 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
           JSON.stringify(
             uploadOnly
               ? { run_status: 10, run_status_text: 'Archived', result_status: 0, progress: 1 }
-              : { run_status: 3, run_status_text: 'Finished', result_status: options.resultStatus ?? 0, progress: 1 },
+              : stopped.has(progress[1]!)
+                ? { run_status: 5, run_status_text: 'Aborted (by user)', result_status: 1, progress: 1 }
+                : options.running
+                  ? { run_status: 2, run_status_text: 'Running', result_status: 0, progress: 0.5 }
+                  : { run_status: 3, run_status_text: 'Finished', result_status: options.resultStatus ?? 0, progress: 1 },
           ),
         );
       }
@@ -127,6 +138,12 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
         return reply(200, JSON.stringify({ reference_id: id, logs: [] }));
       }
       if (req.method === 'POST' && /^\/v2\/metrics\/[^/]+$/.test(path)) return reply(200, '', 'text/plain');
+      const stop = /^\/v1\/tests\/([^/]+)\/stop$/.exec(path);
+      if (req.method === 'POST' && stop) {
+        if (options.stopHangs) return;
+        stopped.add(stop[1]!);
+        return reply(200, '{}');
+      }
       if (req.method === 'POST' && /^\/v1\/tests\/[^/]+(\/stop)?$/.test(path)) return reply(200, '{}');
       return reply(404, JSON.stringify({ error: { message: `the stand-in does not implement ${req.method ?? ''} ${path}` } }));
     });

@@ -10,7 +10,11 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('K6_CLOUD_') && !/^(https?|all|no)_proxy$/i.test(k)));
 }
 
-export async function runScript(script: 'cloud' | 'operator', args: readonly string[], opts: { env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+export async function runScript(
+  script: 'cloud' | 'operator',
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
   return runEntry(script, args, opts.env, opts.timeoutMs);
 }
 

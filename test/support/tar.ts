@@ -40,7 +40,7 @@ function paxRecords(data: Buffer): Map<string, string> {
 export function readTar(buf: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
   let pax = new Map<string, string>();
-  for (let pos = 0; pos + 512 <= buf.length; ) {
+  for (let pos = 0; pos + 512 <= buf.length;) {
     const header = buf.subarray(pos, pos + 512);
     if (header.every((b) => b === 0)) break;
     let sum = 0;

@@ -63,19 +63,34 @@ describe('comparing a report with a baseline', () => {
   });
 
   it('flags an error rate 2 points above the baseline but not one half a point above', () => {
-    const worse = compareReports(base, altered(base, (s) => (s.errorRatePct = (s.errorRatePct ?? 0) + 2)));
+    const worse = compareReports(
+      base,
+      altered(base, (s) => (s.errorRatePct = (s.errorRatePct ?? 0) + 2)),
+    );
     const rows = worse.rows.filter((r) => r.metric === 'error rate');
     assert.ok(rows.every((r) => r.regression && r.delta === 2));
     assert.equal(worse.regressions, base.scenarios.length);
-    const slightly = compareReports(base, altered(base, (s) => (s.errorRatePct = (s.errorRatePct ?? 0) + 0.5)));
+    const slightly = compareReports(
+      base,
+      altered(base, (s) => (s.errorRatePct = (s.errorRatePct ?? 0) + 0.5)),
+    );
     assert.equal(slightly.regressions, 0);
   });
 
   it('flags a 30% throughput drop but not a 10% one', () => {
-    const dropped = compareReports(base, altered(base, (s) => (s.throughputRps *= 0.7)));
+    const dropped = compareReports(
+      base,
+      altered(base, (s) => (s.throughputRps *= 0.7)),
+    );
     assert.ok(dropped.rows.filter((r) => r.metric === 'throughput').every((r) => r.regression));
     assert.equal(dropped.regressions, base.scenarios.length);
-    assert.equal(compareReports(base, altered(base, (s) => (s.throughputRps *= 0.9))).regressions, 0);
+    assert.equal(
+      compareReports(
+        base,
+        altered(base, (s) => (s.throughputRps *= 0.9)),
+      ).regressions,
+      0,
+    );
   });
 
   it('compares only scenarios present in both and lists those missing from the current run', () => {

@@ -148,7 +148,11 @@ describe('deciding the outcome', () => {
     ['every gate passed gives exit 0', { interrupted: false, errors: [], scenarios: [passing] }, 0],
     ['a crossed gate gives exit 1', { interrupted: false, errors: [], scenarios: [passing, failing] }, 1],
     ['k6 exit code 99 alone gives exit 1', { interrupted: false, errors: [], scenarios: [{ ...passing, k6ExitCode: 99 }] }, 1],
-    ['an infrastructure error gives exit 2 even when gates failed', { interrupted: false, errors: [{ scenario: null, message: 'x' }], scenarios: [failing] }, 2],
+    [
+      'an infrastructure error gives exit 2 even when gates failed',
+      { interrupted: false, errors: [{ scenario: null, message: 'x' }], scenarios: [failing] },
+      2,
+    ],
     ['an interruption gives exit 130 over everything', { interrupted: true, errors: [{ scenario: null, message: 'x' }], scenarios: [failing] }, 130],
   ];
   for (const [name, input, code] of cases) it(name, () => assert.equal(decideOutcome(input).exitCode, code));

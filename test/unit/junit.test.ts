@@ -154,7 +154,10 @@ describe('the JUnit XML of a report', () => {
     assert.equal(root.name, 'testsuites');
     assert.equal(root.attrs['name'], `realizar-k6 ${r.runId}`);
     const suites = childrenNamed(root, 'testsuite');
-    assert.deepEqual(suites.map((s) => s.attrs['name']), r.scenarios.map((s) => s.name));
+    assert.deepEqual(
+      suites.map((s) => s.attrs['name']),
+      r.scenarios.map((s) => s.name),
+    );
     const verdicts = r.scenarios.reduce((n, s) => n + s.verdicts.length, 0);
     assert.equal(num(root, 'tests'), verdicts);
     assert.equal(allCases(root).length, verdicts);
@@ -207,7 +210,7 @@ describe('the JUnit XML of a report', () => {
     assert.equal(num(root, 'errors'), 2);
   });
 
-  it("fails the scenario when k6 said thresholds were crossed although every verdict passed, as the exit code does", () => {
+  it('fails the scenario when k6 said thresholds were crossed although every verdict passed, as the exit code does', () => {
     const r = withScenario(report('realizar-all'), { k6ExitCode: 99 });
     const root = parseXml(renderJUnit(r));
     assert.equal(num(root, 'failures'), 1);
@@ -216,9 +219,15 @@ describe('the JUnit XML of a report', () => {
   it('keeps the repetitions of a --runs report apart: one suite each and case names that say which run', () => {
     const r = structuredClone(report('fault-spike-failed'));
     const spike = r.scenarios[0]!;
-    r.scenarios = [{ ...spike, repeat: 1 }, { ...structuredClone(spike), repeat: 2 }];
+    r.scenarios = [
+      { ...spike, repeat: 1 },
+      { ...structuredClone(spike), repeat: 2 },
+    ];
     const root = parseXml(renderJUnit(r));
-    assert.deepEqual(childrenNamed(root, 'testsuite').map((s) => s.attrs['name']), ['spike (run 1)', 'spike (run 2)']);
+    assert.deepEqual(
+      childrenNamed(root, 'testsuite').map((s) => s.attrs['name']),
+      ['spike (run 1)', 'spike (run 2)'],
+    );
     const names = allCases(root).map((c) => `${c.attrs['classname']}/${c.attrs['name']}`);
     assert.equal(new Set(names).size, names.length, 'no two cases share classname and name');
     assert.equal(num(root, 'failures'), 2 * spike.verdicts.filter((v) => v.gating && !v.pass).length);

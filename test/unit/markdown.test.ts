@@ -32,7 +32,11 @@ function tableRows(md: string, first: string): string[] {
 }
 
 /** Cells of a row split on unescaped pipes, as a GFM table does. */
-const cells = (row: string): string[] => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+const cells = (row: string): string[] =>
+  row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
 
 describe('the Markdown summary of a report', () => {
   it('of the passing run has one table row per scenario with 2-decimal figures and PASS', () => {
@@ -101,9 +105,15 @@ describe('the Markdown summary of a report', () => {
   it('gives each repetition of a --runs report its own row named after its run', () => {
     const r = structuredClone(report('fault-spike-failed'));
     const spike = r.scenarios[0]!;
-    r.scenarios = [{ ...spike, repeat: 1 }, { ...structuredClone(spike), repeat: 2 }];
+    r.scenarios = [
+      { ...spike, repeat: 1 },
+      { ...structuredClone(spike), repeat: 2 },
+    ];
     const rows = tableRows(renderMarkdown(r), 'scenario');
-    assert.deepEqual(rows.map((row) => cells(row)[0]), ['spike (run 1)', 'spike (run 2)']);
+    assert.deepEqual(
+      rows.map((row) => cells(row)[0]),
+      ['spike (run 1)', 'spike (run 2)'],
+    );
   });
 
   it('shows an error outcome with the error of the scenario that did not run and of the run', () => {

@@ -88,13 +88,7 @@ describe('parsing a real Realizar 0.8.6 scrape', () => {
   });
 
   it('shows which counters the requests moved: the three generations, not the rejected one', () => {
-    const names = [
-      'realizar_requests_total',
-      'realizar_requests_successful',
-      'realizar_requests_failed',
-      'realizar_tokens_generated',
-      'realizar_error_rate',
-    ];
+    const names = ['realizar_requests_total', 'realizar_requests_successful', 'realizar_requests_failed', 'realizar_tokens_generated', 'realizar_error_rate'];
     const d = deltas(parsePrometheusText(realBefore), parsePrometheusText(realAfter), names);
     assert.deepEqual(d, {
       realizar_requests_total: 3,
@@ -112,9 +106,7 @@ describe('parsing a real Realizar 0.8.6 scrape', () => {
 
 describe('parsing the corners of the text format', () => {
   it('unescapes \\\\, \\" and \\n in label values and keeps everything else verbatim', () => {
-    const [s] = parsePrometheusText(
-      String.raw`http_requests_total{path="C:\\tmp\\x",msg="say \"hi\"\nbye",empty="",braces="{a=b, c}"} 7` + '\n',
-    );
+    const [s] = parsePrometheusText(String.raw`http_requests_total{path="C:\\tmp\\x",msg="say \"hi\"\nbye",empty="",braces="{a=b, c}"} 7` + '\n');
     assert.deepEqual(s, {
       name: 'http_requests_total',
       labels: { path: 'C:\\tmp\\x', msg: 'say "hi"\nbye', empty: '', braces: '{a=b, c}' },
@@ -133,7 +125,16 @@ describe('parsing the corners of the text format', () => {
 
   it('reads NaN, +Inf, -Inf, exponents, signs and timestamps', () => {
     const samples = parsePrometheusText(
-      ['m{k="nan"} NaN', 'm{k="pinf"} +Inf', 'm{k="ninf"} -Inf', 'm{k="inf"} Inf', 'm{k="exp"} 1.5e3', 'm{k="neg"} -0.25', 'm{k="ts"} 4 1700000000123', 'm{k="negts"} 5 -1'].join('\n'),
+      [
+        'm{k="nan"} NaN',
+        'm{k="pinf"} +Inf',
+        'm{k="ninf"} -Inf',
+        'm{k="inf"} Inf',
+        'm{k="exp"} 1.5e3',
+        'm{k="neg"} -0.25',
+        'm{k="ts"} 4 1700000000123',
+        'm{k="negts"} 5 -1',
+      ].join('\n'),
     );
     const v = Object.fromEntries(samples.map((s) => [s.labels.k, s]));
     assert.ok(Number.isNaN(v.nan?.value));
@@ -224,10 +225,21 @@ describe('refusing malformed lines', () => {
 
 describe('values and deltas across scrapes', () => {
   const before = parsePrometheusText(
-    ['requests_total{endpoint="generate",status="200"} 10', 'requests_total{endpoint="tokenize",status="200"} 5', 'requests_total{endpoint="generate",status="500"} 1', 'restarts 4'].join('\n'),
+    [
+      'requests_total{endpoint="generate",status="200"} 10',
+      'requests_total{endpoint="tokenize",status="200"} 5',
+      'requests_total{endpoint="generate",status="500"} 1',
+      'restarts 4',
+    ].join('\n'),
   );
   const after = parsePrometheusText(
-    ['requests_total{endpoint="generate",status="200"} 110', 'requests_total{endpoint="tokenize",status="200"} 55', 'requests_total{endpoint="generate",status="500"} 3', 'restarts 1', 'only_after 9'].join('\n'),
+    [
+      'requests_total{endpoint="generate",status="200"} 110',
+      'requests_total{endpoint="tokenize",status="200"} 55',
+      'requests_total{endpoint="generate",status="500"} 3',
+      'restarts 1',
+      'only_after 9',
+    ].join('\n'),
   );
 
   it('sums the series that carry every label asked for', () => {

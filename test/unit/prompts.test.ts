@@ -26,7 +26,10 @@ describe('prompt sets', () => {
 
   it('generated prompts have the drawn number of words and read back from JSONL as written', () => {
     const prompts = generatePromptSet({ ...options, count: 20 });
-    assert.deepEqual(prompts.map((p) => p.split(' ').length), promptLengths({ ...options, count: 20 }));
+    assert.deepEqual(
+      prompts.map((p) => p.split(' ').length),
+      promptLengths({ ...options, count: 20 }),
+    );
     assert.deepEqual(parsePromptSet(toJsonl(prompts), 'x.jsonl'), prompts);
   });
 

@@ -62,8 +62,36 @@ describe('the text report', () => {
     const text = renderScenario(
       scenario({
         verdicts: [
-          { id: 'p95.acceptable', tier: 'acceptable', metric: 'p95 latency', scope: 'all', op: '<', bound: 500, measured: 156.78, unit: 'ms', pass: true, gating: true, source: 's', k6Threshold: null, k6Ok: null },
-          { id: 'p95.target', tier: 'target', metric: 'p95 latency', scope: 'all', op: '<', bound: 100, measured: 156.78, unit: 'ms', pass: false, gating: false, source: 's', k6Threshold: null, k6Ok: null },
+          {
+            id: 'p95.acceptable',
+            tier: 'acceptable',
+            metric: 'p95 latency',
+            scope: 'all',
+            op: '<',
+            bound: 500,
+            measured: 156.78,
+            unit: 'ms',
+            pass: true,
+            gating: true,
+            source: 's',
+            k6Threshold: null,
+            k6Ok: null,
+          },
+          {
+            id: 'p95.target',
+            tier: 'target',
+            metric: 'p95 latency',
+            scope: 'all',
+            op: '<',
+            bound: 100,
+            measured: 156.78,
+            unit: 'ms',
+            pass: false,
+            gating: false,
+            source: 's',
+            k6Threshold: null,
+            k6Ok: null,
+          },
         ],
       }),
     );

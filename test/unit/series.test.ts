@@ -32,14 +32,8 @@ const close = (actual: number | null | undefined, expected: number, tolerance: n
 
 describe('least-squares line', () => {
   it('recovers the exact slope and intercept of points on a line', () => {
-    assert.deepEqual(
-      linearFit([0, 1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 }))),
-      { slope: 2, intercept: 1, r2: 1 },
-    );
-    assert.deepEqual(
-      linearFit([10, 20, 30].map((x) => ({ x, y: 500 - 3 * x }))),
-      { slope: -3, intercept: 500, r2: 1 },
-    );
+    assert.deepEqual(linearFit([0, 1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 }))), { slope: 2, intercept: 1, r2: 1 });
+    assert.deepEqual(linearFit([10, 20, 30].map((x) => ({ x, y: 500 - 3 * x }))), { slope: -3, intercept: 500, r2: 1 });
   });
 
   it('fits scattered points as worked by hand: slope 0.8, intercept 1.3, r² 0.64', () => {
@@ -61,10 +55,22 @@ describe('least-squares line', () => {
   });
 
   it('gives r² 1 for a flat line and null when no line is determined', () => {
-    assert.deepEqual(linearFit([{ x: 1, y: 5 }, { x: 2, y: 5 }]), { slope: 0, intercept: 5, r2: 1 });
+    assert.deepEqual(
+      linearFit([
+        { x: 1, y: 5 },
+        { x: 2, y: 5 },
+      ]),
+      { slope: 0, intercept: 5, r2: 1 },
+    );
     assert.equal(linearFit([]), null);
     assert.equal(linearFit([{ x: 1, y: 1 }]), null);
-    assert.equal(linearFit([{ x: 3, y: 1 }, { x: 3, y: 9 }]), null);
+    assert.equal(
+      linearFit([
+        { x: 3, y: 1 },
+        { x: 3, y: 9 },
+      ]),
+      null,
+    );
   });
 });
 
@@ -74,17 +80,28 @@ describe('memory-leak check', () => {
   it('flags a planted leak of 1 MB per 100 requests (10 MB per 1000)', () => {
     const load = steadyLoad(60); // 3000 requests
     const jitter = noise(7);
-    const v = leakVerdict(rssOf(load, (done) => 300 + done / 100 + 0.5 * jitter()), load, opts);
+    const v = leakVerdict(
+      rssOf(load, (done) => 300 + done / 100 + 0.5 * jitter()),
+      load,
+      opts,
+    );
     assert.equal(v.pass, false);
     close(v.slopeMbPer1000Requests, 10, 0.2);
     assert.ok((v.r2 ?? 0) > 0.99, String(v.r2));
-    assert.match(v.reason, /^RSS grew (9\.9|10\.0)\d MB per 1000 requests \(above the bound of 5\.00\), fitted over 49 samples from 600 to 3000 completed requests/);
+    assert.match(
+      v.reason,
+      /^RSS grew (9\.9|10\.0)\d MB per 1000 requests \(above the bound of 5\.00\), fitted over 49 samples from 600 to 3000 completed requests/,
+    );
   });
 
   it('passes a flat RSS with noise of ±2 MB', () => {
     const load = steadyLoad(60);
     const jitter = noise(11);
-    const v = leakVerdict(rssOf(load, () => 300 + 2 * jitter()), load, opts);
+    const v = leakVerdict(
+      rssOf(load, () => 300 + 2 * jitter()),
+      load,
+      opts,
+    );
     assert.equal(v.pass, true, v.reason);
     assert.ok(Math.abs(v.slopeMbPer1000Requests ?? Infinity) < 1, v.reason);
     assert.match(v.reason, /within the bound of 5\.00/);
@@ -117,11 +134,12 @@ describe('memory-leak check', () => {
 
   it('fails with a reason when it cannot judge', () => {
     const load = steadyLoad(10);
-    const noRequests = leakVerdict(rssOf(load, () => 300), load.map((r) => ({ ...r, completed: 42 })), opts);
-    assert.deepEqual(
-      { slope: noRequests.slopeMbPer1000Requests, pass: noRequests.pass },
-      { slope: null, pass: false },
+    const noRequests = leakVerdict(
+      rssOf(load, () => 300),
+      load.map((r) => ({ ...r, completed: 42 })),
+      opts,
     );
+    assert.deepEqual({ slope: noRequests.slopeMbPer1000Requests, pass: noRequests.pass }, { slope: null, pass: false });
     assert.match(noRequests.reason, /no request completed/);
 
     const tooFew = leakVerdict(rssOf(load, () => 300).slice(-2), load, opts);
@@ -141,7 +159,11 @@ describe('memory-leak check', () => {
 
 describe('latency drift', () => {
   it('passes below and at the ratio, fails above it', () => {
-    assert.deepEqual(drift(100, 149, 1.5), { ratio: 1.49, pass: true, reason: 'p95 went from 100.00 ms in the first third to 149.00 ms in the last: 1.49× (within the bound of 1.50×)' });
+    assert.deepEqual(drift(100, 149, 1.5), {
+      ratio: 1.49,
+      pass: true,
+      reason: 'p95 went from 100.00 ms in the first third to 149.00 ms in the last: 1.49× (within the bound of 1.50×)',
+    });
     assert.equal(drift(100, 150, 1.5).pass, true);
     const slower = drift(100, 151, 1.5);
     assert.equal(slower.pass, false);

@@ -142,7 +142,15 @@ describe('line chart', () => {
       series: [
         { name: 'empty', points: [] },
         { name: 'one', points: [{ x: 3, y: 3 }] },
-        { name: 'gaps', points: [{ x: 1, y: Number.NaN }, { x: 2, y: 4 }, { x: Infinity, y: 1 }, { x: 4, y: 5 }] },
+        {
+          name: 'gaps',
+          points: [
+            { x: 1, y: Number.NaN },
+            { x: 2, y: 4 },
+            { x: Infinity, y: 1 },
+            { x: 4, y: 5 },
+          ],
+        },
       ],
     });
     checkWellFormed(odd);

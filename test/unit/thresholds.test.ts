@@ -38,14 +38,38 @@ describe('thresholds files', () => {
   });
 
   const bad: Array<[string, unknown, { path: string; expected: RegExp; found: RegExp }]> = [
-    ['a bound given as a string', { ...good, rules: [{ ...good.rules[0], acceptable: '500' }] }, { path: '/rules/0/acceptable', expected: /type number/, found: /'500'/ }],
-    ['an unknown metric', { ...good, rules: [{ ...good.rules[0], metric: 'latency_p42' }] }, { path: '/rules/0/metric', expected: /one of "latency_p50"/, found: /'latency_p42'/ }],
-    ['a rule without its source', { ...good, rules: [{ id: 'p95', metric: 'latency_p95', acceptable: 500 }] }, { path: '/rules/0/source', expected: /required/, found: /nothing/ }],
+    [
+      'a bound given as a string',
+      { ...good, rules: [{ ...good.rules[0], acceptable: '500' }] },
+      { path: '/rules/0/acceptable', expected: /type number/, found: /'500'/ },
+    ],
+    [
+      'an unknown metric',
+      { ...good, rules: [{ ...good.rules[0], metric: 'latency_p42' }] },
+      { path: '/rules/0/metric', expected: /one of "latency_p50"/, found: /'latency_p42'/ },
+    ],
+    [
+      'a rule without its source',
+      { ...good, rules: [{ id: 'p95', metric: 'latency_p95', acceptable: 500 }] },
+      { path: '/rules/0/source', expected: /required/, found: /nothing/ },
+    ],
     ['a misspelt key', { ...good, rulez: [] }, { path: '/rulez', expected: /no such property/, found: /an array of 0/ }],
-    ['a target looser than acceptable', { ...good, rules: [{ ...good.rules[0], target: 900 }] }, { path: '/rules/0/target', expected: /at least as strict as acceptable \(<= 500\)/, found: /900/ }],
+    [
+      'a target looser than acceptable',
+      { ...good, rules: [{ ...good.rules[0], target: 900 }] },
+      { path: '/rules/0/target', expected: /at least as strict as acceptable \(<= 500\)/, found: /900/ },
+    ],
     ['a rule id used twice', { ...good, rules: [good.rules[0], good.rules[0]] }, { path: '/rules/1/id', expected: /used once/, found: /'p95' again/ }],
-    ['a rule on both an endpoint and a phase', { ...good, rules: [{ ...good.rules[0], endpoint: 'health', phase: 'spike' }] }, { path: '/rules/0', expected: /either endpoint or phase/, found: /endpoint 'health' and phase 'spike'/ }],
-    ['a scenario name that is not the file name', { ...good, scenario: 'spike' }, { path: '/scenario', expected: /'health' \(the file's name\)/, found: /'spike'/ }],
+    [
+      'a rule on both an endpoint and a phase',
+      { ...good, rules: [{ ...good.rules[0], endpoint: 'health', phase: 'spike' }] },
+      { path: '/rules/0', expected: /either endpoint or phase/, found: /endpoint 'health' and phase 'spike'/ },
+    ],
+    [
+      'a scenario name that is not the file name',
+      { ...good, scenario: 'spike' },
+      { path: '/scenario', expected: /'health' \(the file's name\)/, found: /'spike'/ },
+    ],
     ['broken JSON', '{"scenario": "health",', { path: '', expected: /valid JSON/, found: /syntax error/ }],
   ];
   for (const [name, content, want] of bad) {
@@ -60,7 +84,10 @@ describe('thresholds files', () => {
   }
 
   it('a missing file is named', async () => {
-    await assert.rejects(loadThresholds('health', '/nonexistent/health.json'), /\/nonexistent\/health\.json: expected a thresholds file for scenario 'health', found no such file/);
+    await assert.rejects(
+      loadThresholds('health', '/nonexistent/health.json'),
+      /\/nonexistent\/health\.json: expected a thresholds file for scenario 'health', found no such file/,
+    );
   });
 });
 
@@ -96,10 +123,23 @@ describe('k6 thresholds from rules', () => {
     assert.deepEqual(t['http_req_duration'], ['p(95)<500', 'p(99)<1000', 'p(95)<200', 'p(99)<500']);
   });
 
-  it('every phase and endpoint gets an always-true observer so k6 reports its sub-metric', () => {
-    const t = k6Thresholds(plan);
+  it('with several phases and endpoints, each gets an always-true observer so k6 reports its sub-metric', () => {
+    const two = {
+      ...plan,
+      phases: [plan.phases[0]!, { ...plan.phases[0]!, name: 'again' }],
+      mix: [plan.mix[0]!, { endpoint: 'generate' as const, weight: 1 }],
+    };
+    const t = k6Thresholds(two);
     assert.deepEqual(t['http_req_duration{scenario:health}'], ['max>=0']);
-    assert.deepEqual(t['dropped_iterations{scenario:health}'], ['count>=0']);
-    assert.deepEqual(t['request_failed{endpoint:health}'], ['rate>=0']);
+    assert.deepEqual(t['dropped_iterations{scenario:again}'], ['count>=0']);
+    assert.deepEqual(t['request_failed{endpoint:generate}'], ['rate>=0']);
+  });
+
+  it('with one phase and one endpoint, none: their sub-metrics would copy the whole metrics', () => {
+    const t = k6Thresholds(plan);
+    assert.deepEqual(
+      Object.keys(t).filter((k) => k.includes('{')),
+      [],
+    );
   });
 });

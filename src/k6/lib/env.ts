@@ -7,6 +7,9 @@ import { describeValue } from '../../core/describe.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import { parseMix, type MixEntry } from '../../core/mix.js';
 import type { Gate } from '../../core/model.js';
+import type { ShapeOverride } from '../../core/shape.js';
+import { aliasDomainFrom } from '../../core/stream-hosts.js';
+import { SERVER_KINDS, type ServerKind } from './server-extras.js';
 
 export interface K6Env {
   /** BASE_URL: the server under test (default the seed's http://127.0.0.1:8080). */
@@ -27,6 +30,8 @@ export interface K6Env {
   api: 'realizar' | 'openai';
   /** MODEL: the model named in OpenAI-compatible requests (default 'default'). */
   model: string;
+  /** SERVER: which server the runner started (null: unknown), for the request fields only it needs. */
+  server: ServerKind | null;
   /**
    * OPENAI_API_KEY, from the environment k6 inherits (never a -e flag, which would show in the
    * process list): sent as a bearer token, never printed.
@@ -36,6 +41,15 @@ export interface K6Env {
   promptsFile: string | null;
   /** WARMUP_REQUESTS: run only a warm-up of this many requests (the runner discards its figures). */
   warmupRequests: number | null;
+  /** SHAPE_CLIENTS, SHAPE_REQUESTS, SHAPE_RATE, SHAPE_DURATION_SEC: the run's shape (src/core/shape.ts). */
+  shape: ShapeOverride;
+  /** THRESHOLDS_SOURCE: where the inlined thresholds came from, for errors. */
+  thresholdsSource: string | null;
+  /**
+   * From K6_BROWSER_ARGS (the browser's flags, read by k6's browser module too): the alias domain
+   * its host-resolver-rules map to the server, over which streams spread (src/core/stream-hosts.ts).
+   */
+  streamAliasDomain: string | null;
   /** RATE, WINDOW_SEC, CLIENTS: one step of a capacity sweep (src/k6/sweep/step.ts). */
   sweep: { rate: number; windowSec: number; clients: number } | null;
 }
@@ -77,10 +91,24 @@ function readPositive(key: string): number | null {
   return n;
 }
 
+function readWhole(key: string): number | null {
+  const v = raw(key);
+  if (v === undefined) return null;
+  if (!/^[1-9]\d*$/.test(v)) invalid(key, 'a whole number greater than 0', v);
+  return Number(v);
+}
+
 function readApi(key: string): 'realizar' | 'openai' {
   const v = raw(key) ?? 'realizar';
   if (v !== 'realizar' && v !== 'openai') invalid(key, "'realizar' or 'openai'", v);
   return v;
+}
+
+function readServer(key: string): ServerKind | null {
+  const v = raw(key);
+  if (v === undefined) return null;
+  if (!(SERVER_KINDS as readonly string[]).includes(v)) invalid(key, `one of ${SERVER_KINDS.join(', ')}`, v);
+  return v as ServerKind;
 }
 
 function readBool(key: string, fallback: boolean): boolean {
@@ -103,9 +131,21 @@ export function readEnv(): K6Env {
     timeoutSec: readPositive('TIMEOUT_SEC'),
     api: readApi('API'),
     model: raw('MODEL') ?? 'default',
+    server: readServer('SERVER'),
     apiKey: raw('OPENAI_API_KEY') ?? null,
     promptsFile: raw('PROMPTS_FILE') ?? null,
     warmupRequests: readPositive('WARMUP_REQUESTS'),
-    sweep: raw('RATE') === undefined ? null : { rate: readPositive('RATE')!, windowSec: readPositive('WINDOW_SEC') ?? 10, clients: Math.ceil(readPositive('CLIENTS') ?? 50) },
+    shape: {
+      clients: readWhole('SHAPE_CLIENTS'),
+      requests: readWhole('SHAPE_REQUESTS'),
+      rate: readPositive('SHAPE_RATE'),
+      durationSec: readPositive('SHAPE_DURATION_SEC'),
+    },
+    thresholdsSource: raw('THRESHOLDS_SOURCE') ?? null,
+    streamAliasDomain: aliasDomainFrom(raw('K6_BROWSER_ARGS')),
+    sweep:
+      raw('RATE') === undefined
+        ? null
+        : { rate: readPositive('RATE')!, windowSec: readPositive('WINDOW_SEC') ?? 10, clients: Math.ceil(readPositive('CLIENTS') ?? 50) },
   };
 }
