@@ -26,10 +26,9 @@ import { runK6 } from './k6.js';
 import { keepFiles } from './keep-files.js';
 import { log } from './log.js';
 import { DIST_K6_DIR, shown } from './paths.js';
-import { stopChild, type Child } from './processes.js';
+import { type Child } from './processes.js';
 import { createRunDir, linkLatest, writeAtomic } from './report-files.js';
-import { stopServer, type ManagedServer } from './server.js';
-import { bringUp, prepareTarget } from './target.js';
+import { prepareTarget, withTarget } from './target.js';
 import { targetEnv } from './target-env.js';
 
 type Control = { interrupted: boolean; k6: Child | null };
@@ -118,19 +117,7 @@ export async function runConcurrencySweep(
   const script = await sweepScenarioScript(config.endpoint);
   const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
   const steps: SweepStep[] = [];
-  const errors: string[] = [];
-  let server = null as ManagedServer | null;
-  let version: string | null = null;
-  try {
-    version = (
-      await bringUp(
-        config,
-        command,
-        dir,
-        () => control.interrupted,
-        (s) => (server = s),
-      )
-    ).version;
+  const { version, errors } = await withTarget(config, command, dir, control, async (server) => {
     for (const n of concurrencyLevels(config.maxConcurrency)) {
       if (control.interrupted) break;
       if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
@@ -153,12 +140,7 @@ export async function runConcurrencySweep(
       );
       steps.push(step);
     }
-  } catch (err) {
-    errors.push((err as Error).message);
-  } finally {
-    if (control.k6 !== null) await stopChild(control.k6, 5_000, 'SIGINT');
-    if (server !== null) await stopServer(server);
-  }
+  });
 
   const best = goodputLevel(steps);
   const hasObjective = config.slos.length > 0;

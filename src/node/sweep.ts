@@ -25,11 +25,10 @@ import { readScenarioOutput } from './json-file.js';
 import { runK6 } from './k6.js';
 import { log } from './log.js';
 import { DIST_K6_DIR, ROOT, shown } from './paths.js';
-import { signalGroup, stopChild, type Child } from './processes.js';
+import { signalGroup, type Child } from './processes.js';
 import { keepFiles } from './keep-files.js';
 import { createRunDir, linkLatest, writeAtomic } from './report-files.js';
-import { stopServer, type ManagedServer } from './server.js';
-import { bringUp, prepareTarget } from './target.js';
+import { prepareTarget, withTarget } from './target.js';
 import { runConcurrencySweep, streamRateStep, sweepScenarioScript } from './concurrency-sweep.js';
 import { targetEnv } from './target-env.js';
 import { judgeStep, nextRate, renderMarkdown, sloText } from './sweep-steps.js';
@@ -99,19 +98,7 @@ export async function runSweep(
       : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`);
   const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
   const steps: SweepStep[] = [];
-  const errors: string[] = [];
-  let server = null as ManagedServer | null;
-  let version: string | null = null;
-  try {
-    version = (
-      await bringUp(
-        config,
-        command,
-        dir,
-        () => control.interrupted,
-        (s) => (server = s),
-      )
-    ).version;
+  const { version, errors } = await withTarget(config, command, dir, control, async (server) => {
     for (let rate = nextRate(steps, config); rate !== null && !control.interrupted; rate = nextRate(steps, config)) {
       if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
       const step =
@@ -122,12 +109,7 @@ export async function runSweep(
       log.info(`  ${rate} req/s: ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})`);
       steps.push(step);
     }
-  } catch (err) {
-    errors.push((err as Error).message);
-  } finally {
-    if (control.k6 !== null) await stopChild(control.k6, 5_000, 'SIGINT');
-    if (server !== null) await stopServer(server);
-  }
+  });
 
   const good = steps.filter((s) => s.meetsSlo).map((s) => s.rateRps);
   const bad = steps.filter((s) => !s.meetsSlo).map((s) => s.rateRps);

@@ -8,9 +8,9 @@ import { isLoopback, type TargetConfig } from './config.js';
 import { RemoteTargetError } from './errors/RemoteTargetError.js';
 import { log } from './log.js';
 import { shown } from './paths.js';
-import { shellJoin } from './processes.js';
+import { shellJoin, stopChild, type Child } from './processes.js';
 import { isModelServer, modelServerCommand } from './model-servers.js';
-import { assertPortFree, REALIZAR_HEALTH, startServer, waitForHealth, type HealthProbe, type ManagedServer } from './server.js';
+import { assertPortFree, REALIZAR_HEALTH, startServer, stopServer, waitForHealth, type HealthProbe, type ManagedServer } from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from './tools.js';
 
 /** How this target says it is up: Realizar's /health, or /v1/models with the bearer token. */
@@ -76,4 +76,39 @@ export async function bringUp(
   );
   log.info(`server healthy at ${config.baseUrl}${health.version === null ? '' : ` (version ${health.version})`}`);
   return { version: health.version };
+}
+
+/**
+ * Bring the server up (when `command` is given), run `load` against it, and stop k6 and the server
+ * whatever happens. What ended it early is returned as an error message, not thrown, so the caller
+ * still reports every step it measured.
+ */
+export async function withTarget(
+  config: TargetConfig,
+  command: string | null,
+  dir: string,
+  control: { interrupted: boolean; k6: Child | null },
+  load: (server: ManagedServer | null) => Promise<void>,
+): Promise<{ version: string | null; errors: string[] }> {
+  let server = null as ManagedServer | null;
+  let version: string | null = null;
+  const errors: string[] = [];
+  try {
+    version = (
+      await bringUp(
+        config,
+        command,
+        dir,
+        () => control.interrupted,
+        (s) => (server = s),
+      )
+    ).version;
+    await load(server);
+  } catch (err) {
+    errors.push((err as Error).message);
+  } finally {
+    if (control.k6 !== null) await stopChild(control.k6, 5_000, 'SIGINT');
+    if (server !== null) await stopServer(server);
+  }
+  return { version, errors };
 }
