@@ -29,10 +29,15 @@ export interface PromptSetOptions {
 }
 
 // Plain words: enough variety that a tokenizer sees ordinary text, nothing a model would refuse.
-const WORDS =
-  'the a of to and in is it that for on with as was at by be this from or have an they which one you were her all she there would their we him been has when who will more no if out so said what up its about into than them can only other new some could time these two may then do first any my now such like our over man me even most made after also did many before must through back years where much your way well down should because each just those people how too little state good very make world still own see men work long get here between both life being under never day same another know while last might us great old year off come since against go came right used take three'.split(
-    ' ',
-  );
+const WORDS = (
+  'the a of to and in is it that for on with as was at by be this from or have an they which one you ' +
+  'were her all she there would their we him been has when who will more no if out so said what up its ' +
+  'about into than them can only other new some could time these two may then do first any my now such ' +
+  'like our over man me even most made after also did many before must through back years where much ' +
+  'your way well down should because each just those people how too little state good very make world ' +
+  'still own see men work long get here between both life being under never day same another know while ' +
+  'last might us great old year off come since against go came right used take three'
+).split(' ');
 
 /** A standard normal draw (Box–Muller), for the log-normal lengths. */
 function normal(random: () => number): number {
