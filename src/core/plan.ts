@@ -173,7 +173,8 @@ export function resolvePlan(
   return {
     planVersion: 1,
     scenario: def.name,
-    description: def.description,
+    // The scenario's own description names its shape; a run with another says which it had.
+    description: isShapeGiven(shape) ? `${def.description}; this run: ${describeShape(shape)}` : def.description,
     baseUrl: settings.baseUrl,
     gate: settings.gate,
     scale: settings.scale,
