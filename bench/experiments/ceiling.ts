@@ -10,9 +10,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../../src/node/paths.js';
 import type { BenchContext, Server } from '../lib/context.js';
-import { timed } from '../lib/measure.js';
+import { benchK6Argv, timed } from '../lib/measure.js';
 import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
 import { toolkitRun } from '../lib/toolkit-run.js';
 import type { Experiment } from './experiment.js';
@@ -29,16 +28,7 @@ export interface CeilingResult {
 async function k6Rps(ctx: BenchContext, server: Server, script: string, requests: number, pin: string | null): Promise<number> {
   const dir = await ctx.dir(`ceiling-${script}`);
   const env = { BASE_URL: server.baseUrl, OUT_DIR: dir, BENCH_VUS: String(CLIENTS), BENCH_REQUESTS: String(requests) };
-  const argv = [
-    ctx.k6.path,
-    'run',
-    '--quiet',
-    '--no-usage-report',
-    '--address',
-    '127.0.0.1:0',
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    path.join(ROOT, 'bench', 'k6', script),
-  ];
+  const argv = benchK6Argv(ctx.k6.path, env, script);
   const r = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, pin, timeFile: path.join(dir, 'time.txt') });
   const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => 'null')) as {
     metrics: Record<string, { values: Record<string, number> }>;

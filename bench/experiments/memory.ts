@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT } from '../../src/node/paths.js';
 import type { BenchContext } from '../lib/context.js';
-import { timed } from '../lib/measure.js';
+import { benchK6Argv, timed } from '../lib/measure.js';
 import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
 import { toolkitRun } from '../lib/toolkit-run.js';
 import type { Experiment } from './experiment.js';
@@ -36,16 +35,7 @@ async function run(ctx: BenchContext): Promise<MemoryResult> {
         runs.add(`${vus}|toolkit`, t.k6.peakRssMb);
         const dir = await ctx.dir(`memory-checked-${vus}`);
         const env = { BASE_URL: server.baseUrl, OUT_DIR: dir, BENCH_VUS: String(vus), BENCH_REQUESTS: String(requests) };
-        const argv = [
-          ctx.k6.path,
-          'run',
-          '--quiet',
-          '--no-usage-report',
-          '--address',
-          '127.0.0.1:0',
-          ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-          path.join(ROOT, 'bench', 'k6', 'checked.js'),
-        ];
+        const argv = benchK6Argv(ctx.k6.path, env, 'checked.js');
         const c = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, timeFile: path.join(dir, 'time.txt') });
         if ((await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => null)) === null)
           throw new Error(`checked.js failed at ${vus} VUs:\n${c.output.slice(-2000)}`);

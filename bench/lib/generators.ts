@@ -16,7 +16,7 @@ import path from 'node:path';
 import { clockTicksPerSecond } from '../../src/node/resources.js';
 import { ROOT } from '../../src/node/paths.js';
 import type { BenchContext, Server } from './context.js';
-import { cpuSecondsOf, k6Wrapper, timed } from './measure.js';
+import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 
 export type GeneratorName = 'toolkit' | 'checked' | 'bare' | 'vegeta';
 export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'checked', 'bare', 'vegeta'];
@@ -61,16 +61,7 @@ async function k6Script(ctx: BenchContext, server: Server, load: Load, script: s
     BENCH_DURATION_SEC: String(load.durationSec),
     BENCH_VUS: String(load.clients),
   };
-  const argv = [
-    ctx.k6.path,
-    'run',
-    '--quiet',
-    '--no-usage-report',
-    '--address',
-    '127.0.0.1:0',
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    path.join(ROOT, 'bench', 'k6', script),
-  ];
+  const argv = benchK6Argv(ctx.k6.path, env, script);
   const r = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, timeFile: path.join(dir, 'time.txt') });
   const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => 'null')) as K6SummaryFile | null;
   if (summary === null) throw new Error(`${script} wrote no summary (exit ${r.code}):\n${r.output.slice(-2000)}`);

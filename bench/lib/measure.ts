@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { childEnv } from '../../src/node/child-env.js';
+import { ROOT } from '../../src/node/paths.js';
 import { shellJoin, spawnGroup } from '../../src/node/processes.js';
 
 export const TIME = '/usr/bin/time';
@@ -101,4 +102,18 @@ export async function cpuSecondsOf(pid: number, ticksPerSec: number): Promise<nu
   } catch {
     return null;
   }
+}
+
+/** `k6 run` of one of the benchmark's own scripts (bench/k6/), quiet, with its settings as -e variables. */
+export function benchK6Argv(k6: string, env: Record<string, string>, script: string): string[] {
+  return [
+    k6,
+    'run',
+    '--quiet',
+    '--no-usage-report',
+    '--address',
+    '127.0.0.1:0',
+    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    path.join(ROOT, 'bench', 'k6', script),
+  ];
 }
