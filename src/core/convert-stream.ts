@@ -30,6 +30,7 @@ export function streamingSection(api: 'realizar' | 'openai', summary: K6Summary,
     windowSec: windowMs > 0 ? windowMs / 1000 : null,
     outputTokensPerSecondTotal: windowMs > 0 ? (tokens?.values['count'] ?? 0) / (windowMs / 1000) : null,
     sendWaitMs: latencyOf(metric(summary, K6_METRICS.streamSendWait)),
+    startLateMs: latencyOf(metric(summary, K6_METRICS.streamStartLate)),
     serverClock: serverClockSection(summary),
   };
 }

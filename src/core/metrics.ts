@@ -33,6 +33,8 @@ export const K6_METRICS = {
   streamReadInPage: 'stream_read_in_page',
   /** Trend: from the page's fetch() to the browser writing the request (the client's own queue), in ms. */
   streamSendWait: 'stream_send_wait',
+  /** Trend: open model, from a request's due time to the browser writing it, in ms. */
+  streamStartLate: 'stream_start_late',
 } as const;
 
 /** Latency rules read this metric unless the plan says another (stream_e2e for streams). */

@@ -109,6 +109,11 @@ function streamingLines(s: ScenarioReport): string[] {
     ...(st.sendWaitMs == null
       ? []
       : [`  browser send wait (the client's own queue, in no figure above): p50 ${f2(st.sendWaitMs.p50)}ms, p95 ${f2(st.sendWaitMs.p95)}ms`]),
+    ...(st.startLateMs == null
+      ? []
+      : [
+          `  open model, requests written after their due time: p50 ${f2(st.startLateMs.p50)}ms, p95 ${f2(st.startLateMs.p95)}ms, max ${f2(st.startLateMs.max)}ms`,
+        ]),
     `  how: ${st.method}`,
     ...serverClockLines(st.serverClock),
   ];

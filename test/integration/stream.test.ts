@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { ScenarioReport } from '../../src/core/model.js';
+import { renderScenario } from '../../src/core/render.js';
 import { stats, truthFigures } from '../../src/core/stream-truth.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6.js';
 import { faultServerCmd, freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
@@ -78,6 +79,7 @@ describe('streamed generation at concurrency, against a server that knows the tr
     );
     assert.ok(!s.notes.some((n) => /read in the page's frames themselves/.test(n)), 'the streams were read in workers, outside k6’s instrumentation');
     assert.equal(st.sendWaitMs?.samples, 24, 'every stream was timed from when the browser wrote its request');
+    assert.equal(st.startLateMs ?? null, null, 'a closed model has no schedule to be late for');
   });
 
   it('open model: arrivals that find every stream busy are dropped, counted as failures, and never reach the server', async (t) => {
@@ -91,6 +93,9 @@ describe('streamed generation at concurrency, against a server that knows the tr
     assert.equal(truth.requests.length, s.totals.sent, 'a dropped request is never sent');
     assert.equal(s.totals.failures, s.totals.dropped + (s.totals.sent - s.totals.successes));
     assert.equal(s.totals.successes, truthFigures(truth.requests).completed);
+    assert.equal(s.streaming?.startLateMs?.samples, s.totals.sent, 'every request sent is timed against when it was due');
+    assert.ok(s.streaming!.startLateMs!.min >= 0);
+    assert.match(renderScenario(s), /open model, requests written after their due time: p50 [\d.]+ms, p95 [\d.]+ms, max [\d.]+ms/);
   });
 
   it("OpenAI chat streams: tokens from the server's usage, first token from the first content delta", async (t) => {

@@ -168,6 +168,7 @@ describe('the in-browser stream engine', () => {
         // Wide bounds: the server holds 20 ms before the first token; this machine may be busy.
         assert.ok(r.timings.ttftMs! >= 19 && r.timings.ttftMs! < 2000, `ttft ${r.timings.ttftMs}`);
         assert.ok(r.sendWaitMs === null || r.sendWaitMs >= 0);
+        assert.equal(r.lateMs, null, 'a closed client has no due time');
       }
       assert.ok(last.windowMs >= 20 * 3, `window ${last.windowMs}`);
       assert.ok(Math.abs(last.windowStartEpochMs - Date.now()) < 60_000);
@@ -193,7 +194,9 @@ describe('the in-browser stream engine', () => {
       assert.ok(stats.maxInFlight <= 2);
       assert.ok(dropped >= 6, `${dropped} dropped`);
       assert.equal(last.started, sent);
-      assert.ok(last.maxLateMs >= 0);
+      // Each sent request is timed against its due time, n intervals from the start (wide bound).
+      for (const r of batches.flatMap((b) => b.results))
+        assert.ok(r.lateMs !== null && r.lateMs >= 0 && r.lateMs < 2000, `request ${r.n} late by ${r.lateMs} ms`);
     });
   });
 

@@ -21,7 +21,7 @@ import type { Endpoint } from './endpoints.js';
 import { createStreamEngine, type EngineSetup } from './stream-engine.js';
 import { connectEngines, createFrames, installFrameEngine } from './stream-frames.js';
 import { installStreamScheduler, type ScheduleConfig, type StreamPageBatch, type StreamScheduler } from './stream-scheduler.js';
-import { recordDropped, recordReadInPage, recordSendWait, recordStream, recordWindow } from './stream.js';
+import { recordDropped, recordReadInPage, recordSendWait, recordStartLate, recordStream, recordWindow } from './stream.js';
 
 export interface StreamPhaseRun {
   phase: PlanPhase;
@@ -136,6 +136,7 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
         const endpoint = run.cycle[r.n % run.cycle.length]!;
         recordStream(r, endpoint.name, endpoint.path);
         if (r.sendWaitMs !== null) recordSendWait(r.sendWaitMs, endpoint.name, endpoint.path);
+        if (r.lateMs !== null) recordStartLate(r.lateMs, endpoint.name, endpoint.path);
       }
       recordDropped(batch.dropped);
     } while (!batch.done);

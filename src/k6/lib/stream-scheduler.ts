@@ -36,6 +36,8 @@ export interface StreamPageResult {
   sentMs: number;
   /** From the page's call to the browser writing the request, when the browser said (null otherwise). */
   sendWaitMs: number | null;
+  /** Open model: how long after its due time the request was written (null in the closed model). */
+  lateMs: number | null;
   status: number;
   error: string | null;
   timings: StreamTimings;
@@ -53,8 +55,6 @@ export interface StreamPageBatch {
   windowStartEpochMs: number;
   /** From the start to the end of the last request so far. */
   windowMs: number;
-  /** Open model: the latest any request went out after it was due. */
-  maxLateMs: number;
 }
 
 export interface StreamScheduler {
@@ -100,7 +100,6 @@ export function installStreamScheduler(): boolean {
   let dropped = 0;
   let droppedReported = 0;
   let lastEndEpochMs = 0;
-  let maxLateMs = 0;
   let stopped = false;
   let results: StreamPageResult[] = [];
   let waiter: (() => void) | null = null;
@@ -156,12 +155,22 @@ export function installStreamScheduler(): boolean {
     finished++;
     lastEndEpochMs = Math.max(lastEndEpochMs, r.endEpochMs);
     const sentMs = r.sentEpochMs - startEpochMs;
-    if (c.model === 'open') maxLateMs = Math.max(maxLateMs, sentMs - r.n * c.intervalMs);
+    // Due at n intervals from the start; written sentMs from it (the browser's own send wait included).
+    const lateMs = c.model === 'open' ? Math.max(0, sentMs - r.n * c.intervalMs) : null;
     // The client's next request first; then the stream is timed, here on the page's thread rather
     // than the engine's (which is still reading its other streams) or k6's (whose interpreter is
     // many times slower and shares the CPU).
     if (c.model === 'closed') nextOn(r.slot);
-    results.push({ n: r.n, slot: r.slot, sentMs, sendWaitMs: r.sendWaitMs, status: r.status, error: r.error, timings: timings!(r.chunks, api, makeParser!) });
+    results.push({
+      n: r.n,
+      slot: r.slot,
+      sentMs,
+      sendWaitMs: r.sendWaitMs,
+      lateMs,
+      status: r.status,
+      error: r.error,
+      timings: timings!(r.chunks, api, makeParser!),
+    });
     settle();
   };
 
@@ -254,7 +263,6 @@ export function installStreamScheduler(): boolean {
         done: over(),
         windowStartEpochMs: startEpochMs,
         windowMs: lastEndEpochMs - startEpochMs,
-        maxLateMs,
       };
     },
     abort: stop,

@@ -26,6 +26,7 @@ const windowMs = new Counter(K6_METRICS.streamWindowMs);
 const windowStart = new Gauge(K6_METRICS.streamWindowStartMs);
 const readInPage = new Counter(K6_METRICS.streamReadInPage);
 const sendWait = new Trend(K6_METRICS.streamSendWait, true);
+const startLate = new Trend(K6_METRICS.streamStartLate, true);
 
 export function recordStream(result: StreamPageResult, endpointName: string, path: string): void {
   const tags = { endpoint: endpointName, name: path };
@@ -62,6 +63,14 @@ export function recordWindow(startEpochMs: number, ms: number): void {
  */
 export function recordSendWait(ms: number, endpointName: string, path: string): void {
   sendWait.add(ms, { endpoint: endpointName, name: path });
+}
+
+/**
+ * Open model: how long after its due time a request was written. The schedule's promise, kept or
+ * not by the generator itself (a late one means fewer requests in flight than the rate asked for).
+ */
+export function recordStartLate(ms: number, endpointName: string, path: string): void {
+  startLate.add(ms, { endpoint: endpointName, name: path });
 }
 
 /** The phase's streams are read in the page's frames themselves (their workers did not start): more CPU per stream. */
