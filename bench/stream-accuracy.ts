@@ -85,7 +85,7 @@ export async function runAccuracy(
 
   const k6 = await resolveK6({ flagPath: null, cacheDir: cacheDirFrom(process.env) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-stream-accuracy-'));
-  const [script] = await bundleScenarios(['stream'], path.join(work, 'bundle'), null);
+  const [script] = await bundleScenarios(['stream'], path.join(work, 'bundle'), null, { houseBlock: false });
   const runs: AccuracyRun[] = [];
   try {
     // Rounds interleave the levels, so a busy minute of the machine does not fall on one level.

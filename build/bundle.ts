@@ -1,7 +1,12 @@
 /**
  * Bundling: each src/k6/scenarios/<name>.ts becomes dist/k6/<name>.js, one self-contained k6 script
  * with its thresholds file and the response validators inlined — the same file runs under
- * `k6 run`, `k6 archive` and `k6 cloud`.
+ * `k6 run`, `k6 archive` and `k6 cloud`, and prints the house report block at its end.
+ *
+ * The runner's k6 gets a second build of each, in dist/k6-runner/, without that block's code
+ * (`__HOUSE_BLOCK__` false): the runner writes the report in Node from the summary the script
+ * leaves, and every k6 VU compiles the whole script, so 30 KB of report code cost 8 MB at 50 VUs
+ * (measured with GNU time, bench/README.md).
  */
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -17,11 +22,16 @@ function thresholdsFrom(dir: string): esbuild.Plugin {
   };
 }
 
-export async function bundleScenarios(names: readonly string[], outDir: string, thresholdsDir: string | null): Promise<string[]> {
+export async function bundleScenarios(
+  names: readonly string[],
+  outDir: string,
+  thresholdsDir: string | null,
+  o: { houseBlock: boolean } = { houseBlock: true },
+): Promise<string[]> {
   return bundleEntries(
     names.map((n) => path.join(SCENARIO_DIR, `${n}.ts`)),
     outDir,
-    { plugins: thresholdsDir === null ? [] : [thresholdsFrom(thresholdsDir)] },
+    { plugins: thresholdsDir === null ? [] : [thresholdsFrom(thresholdsDir)], houseBlock: o.houseBlock },
   );
 }
 
@@ -29,13 +39,14 @@ export async function bundleScenarios(names: readonly string[], outDir: string, 
 export async function bundleEntries(
   entryPoints: readonly string[],
   outDir: string,
-  extra: { plugins?: esbuild.Plugin[]; define?: Record<string, string> } = {},
+  extra: { plugins?: esbuild.Plugin[]; define?: Record<string, string>; houseBlock?: boolean } = {},
 ): Promise<string[]> {
   await esbuild.build({
     entryPoints: [...entryPoints],
     outdir: outDir,
     plugins: extra.plugins ?? [],
-    define: extra.define ?? {},
+    // A constant, so that esbuild drops the branch it guards and the modules only it imports.
+    define: { __HOUSE_BLOCK__: String(extra.houseBlock ?? true), ...extra.define },
     bundle: true,
     // k6 runs scripts in its own VM (Sobek), not Node: no Node built-ins, no Node resolution rules.
     platform: 'browser',

@@ -9,17 +9,20 @@ export interface BuildResult {
   scenarios: string[];
   /** Folder of the bundled k6 scripts (dist/k6, or dist/k6-<hash> for another thresholds folder). */
   bundleDir: string;
+  /** The same scripts as the runner runs them, without the house block's code (build/bundle.ts). */
+  runnerBundleDir: string;
 }
 
 export async function buildAll(opts: { thresholdsDir?: string | null } = {}): Promise<BuildResult> {
   await generateIfStale();
   const { listScenarios, checkAllThresholds } = await import('../src/node/scenarios.js');
   const { bundleScenarios } = await import('./bundle.js');
-  const { bundleDirFor } = await import('../src/node/paths.js');
+  const { bundleDirFor, runnerBundleDir } = await import('../src/node/paths.js');
   const thresholdsDir = opts.thresholdsDir ?? null;
   const scenarios = await listScenarios();
   await checkAllThresholds(scenarios, thresholdsDir ?? undefined);
   const bundleDir = bundleDirFor(thresholdsDir);
   await bundleScenarios(scenarios, bundleDir, thresholdsDir);
-  return { scenarios, bundleDir };
+  await bundleScenarios(scenarios, runnerBundleDir(bundleDir), thresholdsDir, { houseBlock: false });
+  return { scenarios, bundleDir, runnerBundleDir: runnerBundleDir(bundleDir) };
 }

@@ -1,4 +1,4 @@
-/** npm run build: generate code from schemas/, check thresholds/, bundle src/k6/scenarios into dist/k6. */
+/** npm run build: generate code from schemas/, check thresholds/, bundle src/k6/scenarios into dist/k6 and dist/k6-runner. */
 import { generate } from '../build/codegen.js';
 
 await generate();
@@ -6,7 +6,7 @@ const { buildAll } = await import('../build/index.js');
 const { runMain } = await import('../src/node/exit.js');
 const { log } = await import('../src/node/log.js');
 await runMain(async () => {
-  const { scenarios, bundleDir } = await buildAll();
-  log.info(`built ${scenarios.length} k6 scripts into ${bundleDir}`);
+  const { scenarios, bundleDir, runnerBundleDir } = await buildAll();
+  log.info(`built ${scenarios.length} k6 scripts into ${bundleDir}, and the runner's build of them into ${runnerBundleDir}`);
   return 0;
 });

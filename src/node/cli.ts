@@ -33,9 +33,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.passed;
     }
     const { buildAll } = await import('../../build/index.js');
-    const { bundleDir } = await buildAll({ thresholdsDir: config.thresholdsDir });
+    const { runnerBundleDir } = await buildAll({ thresholdsDir: config.thresholdsDir });
     // The report reaches the terminal before its files are written: a failing disk cannot take it.
-    const { report, dir } = await runLoadTest(config, control, bundleDir, (text) => process.stdout.write(text));
+    const { report, dir } = await runLoadTest(config, control, runnerBundleDir, (text) => process.stdout.write(text));
     // Errors are in the report, and said once more on stderr where a person (or CI) looks for them.
     for (const e of report.errors) log.info(`error${e.scenario === null ? '' : ` in ${e.scenario}`}: ${e.message}`);
     for (const sc of report.scenarios) if (sc.status === 'error' && sc.error !== null) log.info(`error in ${sc.name}: ${sc.error}`);

@@ -36,7 +36,7 @@ type Control = { interrupted: boolean; k6: Child | null };
 /** The endpoint's scenario, bundled for the sweep. */
 export async function sweepScenarioScript(endpoint: SweepConfig['endpoint']): Promise<string> {
   const { bundleScenarios } = await import('../../build/bundle.js');
-  const [script] = await bundleScenarios([endpoint], `${DIST_K6_DIR}-sweep`, null);
+  const [script] = await bundleScenarios([endpoint], `${DIST_K6_DIR}-sweep`, null, { houseBlock: false });
   return script!;
 }
 

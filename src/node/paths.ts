@@ -18,6 +18,11 @@ export function bundleDirFor(thresholdsDir: string | null): string {
   return `${DIST_K6_DIR}-${hash}`;
 }
 
+/** The runner's build of the scripts in bundleDir (build/bundle.ts: no house block). */
+export function runnerBundleDir(bundleDir: string): string {
+  return `${bundleDir}-runner`;
+}
+
 /** Paths in messages: relative to the checkout when inside it. */
 export function shown(file: string): string {
   const rel = path.relative(ROOT, file);

@@ -95,7 +95,7 @@ export async function runSweep(
   const [script] =
     config.endpoint === 'stream'
       ? [await sweepScenarioScript('stream')]
-      : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`);
+      : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`, { houseBlock: false });
   const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
   const steps: SweepStep[] = [];
   const { version, errors } = await withTarget(config, command, dir, control, async (server) => {

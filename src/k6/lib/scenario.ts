@@ -26,6 +26,13 @@ import { CONNECTIONS_PER_HOST } from '../../core/stream-hosts.js';
 
 export type { ScenarioDefinition } from '../../core/plan.js';
 
+/**
+ * Set by the bundler (build/bundle.ts): true in dist/k6 (run on its own or in k6 cloud, the script
+ * prints the house report block), false in the runner's build, which leaves that code out since the
+ * runner writes the report in Node and every VU compiles the whole script.
+ */
+declare const __HOUSE_BLOCK__: boolean;
+
 /** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
 
@@ -106,6 +113,11 @@ export function defineScenario(
   plan: ScenarioPlan;
 } {
   const env = readEnv();
+  if (!__HOUSE_BLOCK__ && env.outDir === null) {
+    throw new Error(
+      `this build of scenario ${scenarioDef.name} is the runner's and needs -e OUT_DIR=<folder> for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
+    );
+  }
   const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
@@ -197,13 +209,16 @@ export function defineScenario(
       };
     }
     // Run on its own (plain `k6 run`, k6 cloud): print the house block for this scenario.
-    const report = convertScenario(plan, data as K6Summary, {
-      k6ExitCode: null,
-      status: 'completed',
-      error: null,
-      files: { summary: null, plan: null },
-    });
-    return { stdout: `${renderScenario(report)}\n` };
+    if (__HOUSE_BLOCK__) {
+      const report = convertScenario(plan, data as K6Summary, {
+        k6ExitCode: null,
+        status: 'completed',
+        error: null,
+        files: { summary: null, plan: null },
+      });
+      return { stdout: `${renderScenario(report)}\n` };
+    }
+    return {};
   }
 
   return { options, run, handleSummary, plan };
