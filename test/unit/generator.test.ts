@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { summarizeGenerator, type GeneratorSample } from '../../src/core/generator.js';
 import { generatorLines } from '../../src/core/render-generator.js';
 import type { ScenarioReport } from '../../src/core/model.js';
+import { GroupMembers, sampleGenerator } from '../../src/node/generator.js';
 
 const MB = 1024 * 1024;
 
@@ -66,5 +68,36 @@ describe("the load generator's own cost", () => {
     const text = generatorLines({ generator: g } as ScenarioReport).join('\n');
     assert.match(text, /k6 0\.80 s CPU, peak 54\.0 MB; browser \(6 processes\) 1\.20 s CPU/);
     assert.match(text, /SHORT OF CPU/);
+  });
+});
+
+describe("sampling the generator's process group from /proc", () => {
+  it('finds the leader and its children, reads the leader’s kernel-kept peak memory, and looks for new members only once per scan period', async () => {
+    // A group of its own (detached): a shell that starts a sleeping child, waits, then starts another.
+    const leader = spawn('sh', ['-c', 'sleep 30 & sleep 0.3; sleep 31 & wait'], { detached: true, stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      const members = new GroupMembers(leader.pid!, 60_000);
+      const t0 = Date.now();
+      const first = members.at(t0).map((m) => m.pid);
+      assert.ok(first.includes(leader.pid!));
+      assert.equal(first.length, 3, 'the shell, its sleeping child and the one it waits for');
+      await new Promise((r) => setTimeout(r, 500));
+      const known = members.at(t0 + 1000).map((m) => m.pid);
+      assert.equal(known.length, 2, 'the one that ended is dropped');
+      assert.ok(
+        known.every((pid) => first.includes(pid)),
+        'the child started since is not looked for before the next scan',
+      );
+      const rescanned = members.at(t0 + 60_000).map((m) => m.pid);
+      assert.equal(rescanned.filter((pid) => !first.includes(pid)).length, 1, 'the next scan finds it');
+      const s = sampleGenerator(members, t0 + 60_001)!;
+      assert.ok(s.k6.memBytes > 0, 'the leader’s VmHWM');
+      assert.equal(s.browser.processes, 2);
+    } finally {
+      process.kill(-leader.pid!, 'SIGKILL');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(sampleGenerator(new GroupMembers(leader.pid!)), null, 'a leader gone gives no sample');
   });
 });
