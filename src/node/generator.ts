@@ -80,13 +80,26 @@ function machineCpu(): { busySec: number; totalSec: number } {
   return { busySec: (total - idle) / hz, totalSec: total / hz };
 }
 
-/** One sample of k6's process group, or null once k6 itself is gone. */
 /** How often the group's members are looked for among all processes. */
 export const MEMBER_SCAN_MS = 1000;
 
+/** One member of the group at a sample: its CPU ticks so far, and whether it is one of the browser's processes. */
+export interface Member {
+  pid: number;
+  ticks: number;
+  browser: boolean;
+}
+
+/**
+ * Chromium's processes, by executable name (/proc/<pid>/comm): every other member is k6's side —
+ * k6 itself, and whatever wraps it when `--k6` names a script (the benchmark runs k6 under GNU
+ * time that way), so that k6 is never counted as a browser.
+ */
+export const BROWSER_COMM = /^(chromium|chrome|headless_shell)/i;
+
 /** The process group's members; the scan of /proc is the costly part, so it is repeated only every MEMBER_SCAN_MS. */
 export class GroupMembers {
-  private pids: number[] = [];
+  private known = new Map<number, boolean>();
   private scannedMs = -Infinity;
 
   constructor(
@@ -95,28 +108,29 @@ export class GroupMembers {
   ) {}
 
   /** The members at `now`: a fresh scan when the last is older than scanEveryMs, else the known ones still alive. */
-  at(now: number): { pid: number; ticks: number }[] {
+  at(now: number): Member[] {
+    let pids: Iterable<number> = this.known.keys();
     if (now - this.scannedMs >= this.scanEveryMs) {
       this.scannedMs = now;
-      const found: { pid: number; ticks: number }[] = [];
-      for (const entry of readdirSync('/proc')) {
-        if (!/^\d+$/.test(entry)) continue;
-        const pid = Number(entry);
-        const s = stat(pid);
-        if (s !== null && s.pgrp === this.leader) found.push({ pid, ticks: s.ticks });
-      }
-      this.pids = found.map((m) => m.pid);
-      return found;
+      pids = readdirSync('/proc')
+        .filter((e) => /^\d+$/.test(e))
+        .map(Number);
     }
-    const alive: { pid: number; ticks: number }[] = [];
-    for (const pid of this.pids) {
+    const members: Member[] = [];
+    const seen = new Map<number, boolean>();
+    for (const pid of pids) {
       const s = stat(pid);
-      if (s !== null && s.pgrp === this.leader) alive.push({ pid, ticks: s.ticks });
+      if (s === null || s.pgrp !== this.leader) continue;
+      const browser = this.known.get(pid) ?? BROWSER_COMM.test((read(`/proc/${pid}/comm`) ?? '').trim());
+      seen.set(pid, browser);
+      members.push({ pid, ticks: s.ticks, browser });
     }
-    return alive;
+    this.known = seen;
+    return members;
   }
 }
 
+/** One sample of k6's process group, or null once its leader (k6, or what wraps it) is gone. */
 export function sampleGenerator(members: GroupMembers, now = Date.now()): GeneratorSample | null {
   const leader = members.leader;
   if (stat(leader) === null) return null;
@@ -128,12 +142,13 @@ export function sampleGenerator(members: GroupMembers, now = Date.now()): Genera
     waitSec: 0,
     machine: machineCpu(),
   };
-  for (const { pid, ticks } of members.at(now)) {
-    const isK6 = pid === leader;
-    const part = isK6 ? sample.k6 : sample.browser;
+  for (const { pid, ticks, browser } of members.at(now)) {
+    const part = browser ? sample.browser : sample.k6;
     part.cpuSec += ticks / hz;
-    part.memBytes += isK6 ? peakRssBytes(pid) : pssBytes(pid);
-    if (!isK6) sample.browser.processes++;
+    // k6's side: the peak the kernel kept (its wrapper's, if any, is a few hundred KB more); the
+    // browser's processes share pages, so their proportional share.
+    part.memBytes += browser ? pssBytes(pid) : peakRssBytes(pid);
+    if (browser) sample.browser.processes++;
     sample.waitSec += waitNs(pid) / 1e9;
   }
   return sample;

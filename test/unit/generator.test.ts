@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { summarizeGenerator, type GeneratorSample } from '../../src/core/generator.js';
 import { generatorLines } from '../../src/core/render-generator.js';
@@ -72,30 +75,41 @@ describe("the load generator's own cost", () => {
 });
 
 describe("sampling the generator's process group from /proc", () => {
-  it('finds the leader and its children, reads the leader’s kernel-kept peak memory, and looks for new members only once per scan period', async () => {
-    // A group of its own (detached): a shell that starts a sleeping child, waits, then starts another.
-    const leader = spawn('sh', ['-c', 'sleep 30 & sleep 0.3; sleep 31 & wait'], { detached: true, stdio: 'ignore' });
+  it('finds the leader and its children, tells the browser’s processes by name, and looks for new members only once per scan period', async () => {
+    // A group of its own (detached): a shell that starts a "browser" (sleep under Chromium's name)
+    // and a child it waits for, then another child.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-generator-'));
+    const browserBin = path.join(dir, 'chromium');
+    await copyFile('/bin/sleep', browserBin);
+    await chmod(browserBin, 0o755);
+    const leader = spawn('sh', ['-c', `${browserBin} 30 & sleep 0.3; sleep 31 & wait`], { detached: true, stdio: 'ignore' });
     try {
       await new Promise((r) => setTimeout(r, 150));
       const members = new GroupMembers(leader.pid!, 60_000);
       const t0 = Date.now();
-      const first = members.at(t0).map((m) => m.pid);
-      assert.ok(first.includes(leader.pid!));
-      assert.equal(first.length, 3, 'the shell, its sleeping child and the one it waits for');
+      const first = members.at(t0);
+      assert.ok(first.some((m) => m.pid === leader.pid && !m.browser));
+      assert.deepEqual(
+        first.map((m) => m.browser).sort(),
+        [false, false, true],
+        'the shell and the child it waits for are the generator’s; the one named chromium is the browser',
+      );
       await new Promise((r) => setTimeout(r, 500));
       const known = members.at(t0 + 1000).map((m) => m.pid);
       assert.equal(known.length, 2, 'the one that ended is dropped');
       assert.ok(
-        known.every((pid) => first.includes(pid)),
+        known.every((pid) => first.some((m) => m.pid === pid)),
         'the child started since is not looked for before the next scan',
       );
-      const rescanned = members.at(t0 + 60_000).map((m) => m.pid);
-      assert.equal(rescanned.filter((pid) => !first.includes(pid)).length, 1, 'the next scan finds it');
+      const rescanned = members.at(t0 + 60_000);
+      assert.equal(rescanned.filter((m) => !first.some((f) => f.pid === m.pid)).length, 1, 'the next scan finds it');
       const s = sampleGenerator(members, t0 + 60_001)!;
-      assert.ok(s.k6.memBytes > 0, 'the leader’s VmHWM');
-      assert.equal(s.browser.processes, 2);
+      assert.ok(s.k6.memBytes > 0, 'the peak resident memory the kernel kept');
+      assert.equal(s.browser.processes, 1);
+      assert.ok(s.browser.memBytes > 0);
     } finally {
       process.kill(-leader.pid!, 'SIGKILL');
+      await rm(dir, { recursive: true, force: true });
     }
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(sampleGenerator(new GroupMembers(leader.pid!)), null, 'a leader gone gives no sample');
