@@ -58,7 +58,12 @@ export interface PlanSettings {
   shape?: ShapeOverride | null;
   /** Where the thresholds came from, for errors (default thresholds/<scenario>.json). */
   thresholdsSource?: string;
+  /** False when the run writes no per-request samples (--no-samples): the rules that read them do not apply. */
+  samples?: boolean;
 }
+
+/** Metrics measured from the per-request samples (the timeline of src/node/timeline.ts). */
+export const SAMPLE_RULE_METRICS: ReadonlySet<string> = new Set(['rss_growth_mb_per_1000_requests', 'p95_drift_ms']);
 
 /** k6 refuses an arrival-rate duration under one second. */
 const MIN_OPEN_DURATION_SEC = 1;
@@ -165,6 +170,12 @@ export function resolvePlan(
     }
     if (rule.endpoint !== undefined && !inMix.has(rule.endpoint)) {
       notes.push(`Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`);
+      return false;
+    }
+    if (settings.samples === false && SAMPLE_RULE_METRICS.has(rule.metric)) {
+      notes.push(
+        `Rule '${rule.id}' (${rule.metric}) does not apply: it is measured from the per-request samples, which this run did not write (--no-samples).`,
+      );
       return false;
     }
     return true;

@@ -29,6 +29,8 @@ export interface K6RunOptions {
   dashboardPeriodMs?: number;
   /** Extra `--out` outputs. */
   outputs: readonly string[];
+  /** Write every request's samples to SAMPLES_FILE (default true; false with --no-samples). */
+  samples?: boolean;
   /** More `-e` variables (a sweep step's RATE, WINDOW_SEC, CLIENTS). */
   extraEnv?: Record<string, string>;
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
@@ -72,8 +74,7 @@ export function k6Args(o: K6RunOptions): string[] {
     '--address',
     '127.0.0.1:0',
     // Every request's time and latency, for drift, the leak check and latency-over-time plots.
-    '--out',
-    `csv=${path.join(o.outDir, SAMPLES_FILE)}`,
+    ...(o.samples === false ? [] : ['--out', `csv=${path.join(o.outDir, SAMPLES_FILE)}`]),
     '--system-tags',
     SYSTEM_TAGS.join(','),
     ...o.outputs.flatMap((out) => ['--out', out]),

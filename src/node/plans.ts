@@ -50,6 +50,7 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
           timeoutSec: config.timeoutSec,
           shape: config.shape,
           thresholdsSource: shown(file),
+          samples: config.samples,
         },
         (e) => ROUTES[config.api][e],
       ),

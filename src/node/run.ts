@@ -42,6 +42,10 @@ export interface RunResult {
   text: string;
 }
 
+/** Said in the report of a run with --no-samples. */
+export const NO_SAMPLES_NOTE =
+  "Per-request samples were not written (--no-samples): k6's summary gives every figure above, but there is no drift or leak check, no latency bands or outage timeline, and no report could be rebuilt from them had k6 died.";
+
 async function runScenario(
   name: string,
   script: string,
@@ -70,6 +74,7 @@ async function runScenario(
     ...shapeEnv(config.shape),
     ...(config.thresholdsDir === null ? {} : { THRESHOLDS_SOURCE: shown(path.join(config.thresholdsDir, `${name}.json`)) }),
     ...(config.promptsFile === null ? {} : { PROMPTS_FILE: config.promptsFile }),
+    ...(config.samples ? {} : { SAMPLES: 'off' }),
   };
   const warmNotes: string[] = [];
   if (config.warmupRequests > 0) {
@@ -113,6 +118,7 @@ async function runScenario(
     dashboardFile,
     dashboardPeriodMs: dashboardPeriod,
     outputs: config.k6Outputs,
+    samples: config.samples,
     onStart: (child) => {
       control.k6 = child;
       // k6 and the browser it starts: what the generator itself cost, and whether it was starved.
@@ -155,6 +161,7 @@ async function runScenario(
     outDir,
     originMs,
     k6Exit: exit,
+    samplesOff: !config.samples,
     ctx: {
       k6ExitCode: code,
       status,
@@ -163,7 +170,7 @@ async function runScenario(
       resources: watched.resources,
       prometheus: watched.prometheus,
       generator,
-      notes: [...warmNotes, ...dashboardNotes],
+      notes: [...warmNotes, ...dashboardNotes, ...(config.samples ? [] : [NO_SAMPLES_NOTE])],
     },
   });
   return withRepeat(report);

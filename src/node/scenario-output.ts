@@ -35,6 +35,8 @@ export interface ScenarioOutputInput {
   k6Exit: { code: number | null; signal: string | null; tail?: string } | null;
   /** What the runner knows: status, error, files, server resources, notes. */
   ctx: ConvertContext;
+  /** The run wrote no per-request samples (--no-samples): nothing to rebuild from, on purpose. */
+  samplesOff?: boolean;
 }
 
 export interface ScenarioOutput {
@@ -144,7 +146,9 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const nothing =
     plan === null && outcomes.size > 0
       ? `${why}; it left ${outcomes.size} per-request samples but no plan to read them against`
-      : `${why}; no request was recorded`;
+      : input.samplesOff === true
+        ? `${why}; per-request samples were off (--no-samples), so its figures cannot be rebuilt`
+        : `${why}; no request was recorded`;
   const failed = failedScenario(input.name, plan?.description ?? input.name, {
     ...ctx,
     status,

@@ -5,9 +5,11 @@
  * since a late scheduler is a matter of chance; and the run is light on the machine it measures.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { NO_SAMPLES_NOTE } from '../../src/node/run.js';
 import { freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 describe('an open run shaped by --rate, --duration and --clients', () => {
@@ -47,6 +49,34 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
       } finally {
         await removeDir(out);
       }
+    }
+  });
+
+  it('with --no-samples k6 writes no per-request samples, the figures come whole from its summary, and the rules that read the samples are said not to apply', async () => {
+    const out = await tempDir('no-samples');
+    const port = await freePort();
+    try {
+      const run = await runCli(['sustained', '--mix', 'health', '--rate', '100', '--duration', '3', '--no-samples', '--port', String(port), '--out-dir', out]);
+      const { report, dir, text } = await latestReport(out);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(report.exitCode, 0);
+      assert.equal(existsSync(path.join(dir, 'k6', 'sustained', 'samples.csv.gz')), false, 'no samples file');
+      assert.doesNotMatch(await readFile(path.join(dir, 'k6', 'sustained', 'k6.log'), 'utf8'), /output: csv/);
+      const s = report.scenarios[0]!;
+      assert.deepEqual([s.totals.requests, s.totals.sent, s.totals.failures], [300, 300, 0]);
+      assert.equal(s.partial ?? null, null);
+      assert.ok(s.notes.includes(NO_SAMPLES_NOTE), s.notes.join('\n'));
+      for (const metric of ['rss_growth_mb_per_1000_requests', 'p95_drift_ms']) {
+        assert.ok(
+          s.notes.some((n) => n.includes(`(${metric}) does not apply`) && n.includes('--no-samples')),
+          `a note for ${metric}: ${s.notes.join(' | ')}`,
+        );
+        assert.ok(!s.verdicts.some((v) => v.metric === metric), `${metric} is not judged`);
+      }
+      assert.match(text, /--no-samples/);
+      assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+    } finally {
+      await removeDir(out);
     }
   });
 });

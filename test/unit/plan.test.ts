@@ -208,3 +208,38 @@ describe('scenario shapes', () => {
     for (const [name, shape] of Object.entries(SCENARIO_SHAPES)) assert.equal(shape.name, name);
   });
 });
+
+describe('a run without per-request samples (--no-samples)', () => {
+  const soak: ScenarioDefinition = {
+    ...spike,
+    thresholds: {
+      scenario: 'spike',
+      rules: [
+        { id: 'errors', metric: 'error_rate', acceptable: 5, source: 's' },
+        { id: 'leak', metric: 'rss_growth_mb_per_1000_requests', acceptable: 10, source: 's' },
+        { id: 'drift', metric: 'p95_drift_ms', acceptable: 50, source: 's' },
+      ],
+    },
+  };
+
+  it('keeps the rules measured from the samples when they are written', () => {
+    const plan = resolvePlan(soak, settings, info);
+    assert.deepEqual(
+      plan.thresholds.rules.map((r) => r.id),
+      ['errors', 'leak', 'drift'],
+    );
+  });
+
+  it('drops the leak and drift rules, saying each does not apply and why, and keeps the rest', () => {
+    const plan = resolvePlan(soak, { ...settings, samples: false }, info);
+    assert.deepEqual(
+      plan.thresholds.rules.map((r) => r.id),
+      ['errors'],
+    );
+    for (const id of ['leak', 'drift'])
+      assert.ok(
+        plan.notes.some((n) => n.startsWith(`Rule '${id}'`) && n.includes('(--no-samples)')),
+        plan.notes.join('\n'),
+      );
+  });
+});

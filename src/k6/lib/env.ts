@@ -24,6 +24,8 @@ export interface K6Env {
   outDir: string | null;
   /** VALIDATE_BODIES: check each 200 body against its schema (default true). */
   validateBodies: boolean;
+  /** SAMPLES: off when the runner writes no per-request samples (--no-samples); default on. */
+  samples: boolean;
   /** TIMEOUT_SEC: per-request timeout replacing the scenario's. */
   timeoutSec: number | null;
   /** API: realizar (native, default) or openai (the OpenAI-compatible /v1 API). */
@@ -128,6 +130,7 @@ export function readEnv(): K6Env {
     mix: mixText === undefined ? null : parseMix(mixText, 'k6 environment variable MIX'),
     outDir: raw('OUT_DIR') ?? null,
     validateBodies: readBool('VALIDATE_BODIES', true),
+    samples: raw('SAMPLES') !== 'off',
     timeoutSec: readPositive('TIMEOUT_SEC'),
     api: readApi('API'),
     model: raw('MODEL') ?? 'default',

@@ -135,6 +135,7 @@ export function defineScenario(
       prompts: prompts === null ? null : { source: env.promptsFile!.split('/').pop()!, count: prompts.length },
       shape: env.warmupRequests === null ? env.shape : null,
       ...(env.thresholdsSource === null ? {} : { thresholdsSource: env.thresholdsSource }),
+      samples: env.samples,
     },
     (e) => catalog[e],
   );

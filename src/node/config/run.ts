@@ -31,6 +31,8 @@ export interface RunConfig extends TargetConfig {
   timeoutSec: number | null;
   /** Export k6's web dashboard report (dashboard.html); off with --no-dashboard. */
   dashboard: boolean;
+  /** Write k6's per-request samples (samples.csv.gz); off with --no-samples. */
+  samples: boolean;
   /** Run every scenario this many times, interleaved (run 1 of each, then run 2...). */
   runs: number;
   /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
@@ -95,6 +97,7 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     shape: shapeGiven ? shape : null,
     timeoutSec: f.value('--timeout', positive()) ?? null,
     dashboard: !f.has('--no-dashboard'),
+    samples: !f.has('--no-samples'),
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
     promptsFile: f.value('--prompts', file(cwd)) ?? null,

@@ -86,6 +86,10 @@ export const OUTPUT: FlagGroup = {
     outDir('reports'),
     { name: '--no-dashboard', help: "do not export k6's web dashboard report (dashboard.html)" },
     {
+      name: '--no-samples',
+      help: "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\nspeed, but no drift or leak check, latency bands or outage timeline, and no\nreport rebuilt from them if k6 dies",
+    },
+    {
       name: '--k6-out',
       arg: 'URI',
       repeatable: true,
