@@ -7,11 +7,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT } from '../../src/node/paths.js';
+import { peakRssBytes } from '../../src/node/resources.js';
 import type { BenchContext } from '../lib/context.js';
 import { freePort } from '../lib/context.js';
 import { childOf, findTimeProcess } from '../lib/generators.js';
 import { k6Wrapper, timed } from '../lib/measure.js';
+import { runnerArgv } from '../lib/toolkit-run.js';
 import { fixed } from '../lib/stats.js';
 import type { Experiment } from './experiment.js';
 
@@ -26,37 +27,17 @@ export interface SoakResult {
   k6EndToReportSec: number;
 }
 
-async function peakRssMb(pid: number): Promise<number | null> {
-  const m = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''));
-  return m === null ? null : Number(m[1]) / 1024;
-}
-
 async function run(ctx: BenchContext): Promise<SoakResult> {
   const rate = 1000;
   const durationSec = ctx.settings.quick ? 5 : 1000;
   const dir = await ctx.dir('soak');
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    path.join(ROOT, 'scripts', 'run.ts'),
+  const argv = runnerArgv(
     'sustained',
-    '--mix',
-    'health',
-    '--rate',
-    String(rate),
-    '--duration',
-    String(durationSec),
-    '--clients',
-    '50',
-    '--port',
-    String(await freePort()),
-    '--k6',
+    ['--mix', 'health', '--rate', String(rate), '--duration', String(durationSec), '--clients', '50', '--port', String(await freePort())],
     wrapper.file,
-    '--out-dir',
     path.join(dir, 'reports'),
-  ];
+  );
   ctx.log(`soak: ${rate} req/s to health for ${durationSec} s through the runner`);
   let done = false;
   let peak = 0;
@@ -68,8 +49,7 @@ async function run(ctx: BenchContext): Promise<SoakResult> {
         const launcher = await findTimeProcess(dir);
         if (launcher !== null) runner = await childOf(launcher);
       }
-      const rss = runner === null ? null : await peakRssMb(runner);
-      if (rss !== null) peak = Math.max(peak, rss);
+      if (runner !== null) peak = Math.max(peak, peakRssBytes(runner) / (1024 * 1024));
       await new Promise((r) => setTimeout(r, 200));
     }
   })();

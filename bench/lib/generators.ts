@@ -14,9 +14,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clockTicksPerSecond } from '../../src/node/resources.js';
-import { ROOT } from '../../src/node/paths.js';
 import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
+import { againstServer, runnerArgv } from './toolkit-run.js';
 
 export type GeneratorName = 'toolkit' | 'checked' | 'bare' | 'vegeta';
 export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'checked', 'bare', 'vegeta'];
@@ -138,30 +138,12 @@ export async function childOf(pid: number): Promise<number | null> {
 async function toolkit(ctx: BenchContext, server: Server, load: Load): Promise<GeneratorRun> {
   const dir = await ctx.dir('toolkit');
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    path.join(ROOT, 'scripts', 'run.ts'),
+  const argv = runnerArgv(
     'sustained',
-    '--mix',
-    load.endpoint,
-    '--rate',
-    String(load.rate),
-    '--duration',
-    String(load.durationSec),
-    '--clients',
-    String(load.clients),
-    '--no-server',
-    '--port',
-    String(server.port),
-    '--server-pid',
-    String(server.pid),
-    '--k6',
+    ['--mix', load.endpoint, '--rate', String(load.rate), '--duration', String(load.durationSec), '--clients', String(load.clients), ...againstServer(server)],
     wrapper.file,
-    '--out-dir',
     path.join(dir, 'reports'),
-  ];
+  );
   // The runner's CPU over time, to take its share during the load (between k6's start and end).
   const ticks = clockTicksPerSecond();
   const samples: { tMs: number; cpuSec: number }[] = [];

@@ -9,6 +9,16 @@ import { ROOT } from '../../src/node/paths.js';
 import type { BenchContext, Server } from './context.js';
 import { k6Wrapper, timed, type WrappedK6 } from './measure.js';
 
+/** The runner's command line in a benchmark: the scenario and its flags, k6 through the measuring wrapper, its own reports folder. */
+export function runnerArgv(scenario: string, args: readonly string[], k6WrapperFile: string, outDir: string): string[] {
+  return [process.execPath, '--import', 'tsx', path.join(ROOT, 'scripts', 'run.ts'), scenario, ...args, '--k6', k6WrapperFile, '--out-dir', outDir];
+}
+
+/** The runner pointed at the benchmark's server, watching it by pid as a run that starts it does. */
+export function againstServer(server: Server): string[] {
+  return ['--no-server', '--port', String(server.port), '--server-pid', String(server.pid)];
+}
+
 export interface ToolkitRun {
   /** Successful requests per second over k6's own test duration. */
   throughputRps: number;
@@ -31,23 +41,7 @@ export async function toolkitRun(
 ): Promise<ToolkitRun> {
   const dir = await ctx.dir(o.label);
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
-  const argv = [
-    process.execPath,
-    '--import',
-    'tsx',
-    path.join(ROOT, 'scripts', 'run.ts'),
-    o.scenario,
-    ...o.args,
-    '--no-server',
-    '--port',
-    String(server.port),
-    '--server-pid',
-    String(server.pid),
-    '--k6',
-    wrapper.file,
-    '--out-dir',
-    path.join(dir, 'reports'),
-  ];
+  const argv = runnerArgv(o.scenario, [...o.args, ...againstServer(server)], wrapper.file, path.join(dir, 'reports'));
   const commandMs = Date.now();
   const r = await timed('runner', argv, { env: o.env ?? {}, pin: o.pin ?? null, timeFile: path.join(dir, 'time.txt') });
   const exitMs = Date.now();

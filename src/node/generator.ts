@@ -22,7 +22,7 @@ import path from 'node:path';
 import { summarizeGenerator, type GeneratorSample } from '../core/generator.js';
 import type { GeneratorReport } from '../core/model.js';
 import { K6_METRICS } from '../core/thresholds.js';
-import { clockTicksPerSecond } from './resources.js';
+import { clockTicksPerSecond, peakRssBytes } from './resources.js';
 
 function read(file: string): string | null {
   try {
@@ -38,12 +38,6 @@ function stat(pid: number): { pgrp: number; ticks: number } | null {
   if (text === null) return null;
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
-}
-
-/** The peak resident set the kernel recorded for the process (what GNU time's %M reports), in bytes. */
-function peakRssBytes(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '');
-  return m === null ? 0 : Number(m[1]) * 1024;
 }
 
 function pssBytes(pid: number): number {

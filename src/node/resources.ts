@@ -50,6 +50,16 @@ function readStat(pid: number): ProcStat | null {
   }
 }
 
+/** The peak resident set the kernel recorded for the process (what GNU time's %M reports), in bytes; 0 when gone. */
+export function peakRssBytes(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function readRssBytes(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
