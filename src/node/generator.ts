@@ -2,8 +2,9 @@
  * Watching the load generator itself — k6 and any browser it started — while it runs, from /proc:
  * CPU time, memory (k6's peak resident set as the kernel keeps it, VmHWM; the browser's
  * proportional memory, PSS, so that what its processes share is counted once), the time its
- * threads were runnable but waiting for a CPU (schedstat), and how busy the whole machine was. On a shared machine a starved generator reads every latency late, which looks like a slow
- * server; these samples let the report say so (src/core/generator.ts judges them).
+ * threads were runnable but waiting for a CPU (schedstat), and how busy the whole machine was.
+ * On a shared machine a starved generator reads every latency late, which looks like a slow server;
+ * these samples let the report say so (src/core/generator.ts judges them).
  *
  * k6 is the leader of its own process group (src/node/processes.ts) and k6's browser module starts
  * Chromium without a group of its own, so the group is k6 plus its browser.
@@ -139,7 +140,7 @@ export function sampleGenerator(members: GroupMembers, now = Date.now()): Genera
   for (const { pid, ticks, browser } of members.at(now)) {
     const part = browser ? sample.browser : sample.k6;
     part.cpuSec += ticks / hz;
-    // k6's side: the peak the kernel kept (its wrapper's, if any, is a few hundred KB more); the
+    // k6's side: the peak the kernel kept (a wrapper given as --k6 adds its own, about 1.3 MB); the
     // browser's processes share pages, so their proportional share.
     part.memBytes += browser ? pssBytes(pid) : peakRssBytes(pid);
     if (browser) sample.browser.processes++;
