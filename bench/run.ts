@@ -22,8 +22,8 @@ if (process.argv[2] === 'stream-accuracy') {
 }
 const { parseFlags, usageText } = await import('../src/node/flags/declare.js');
 const { BENCH, DEFAULT_EXPERIMENTS, EXPERIMENT_NAMES } = await import('./flags.js');
-const { killAllNow } = await import('../src/node/processes.js');
-const { ROOT } = await import('../src/node/paths.js');
+const { killAllNow } = await import('../src/node/process/processes.js');
+const { ROOT } = await import('../src/node/files/paths.js');
 const { createContext } = await import('./lib/context.js');
 const { recordPaths, writeRecord } = await import('./lib/results.js');
 const { parseBenchSettings } = await import('./lib/settings.js');

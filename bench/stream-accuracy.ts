@@ -4,7 +4,7 @@
  * set time after each request arrives, then one token per set gap), at several concurrencies. For
  * each: the client's TTFT, inter-token and end-to-end percentiles minus the server's own (from when
  * it actually wrote each event), the counts on both sides, and what k6 and its Chromium cost per
- * concurrent stream (/proc, src/node/generator.ts). Not a test: it measures, and asserts nothing.
+ * concurrent stream (/proc, src/node/watch/generator.ts). Not a test: it measures, and asserts nothing.
  *
  *   node --import tsx bench/stream-accuracy.ts [--concurrency 1,8,32,64] [--per-client 10]
  *        [--rounds 3] [--api realizar|openai] [--first-token-ms 100] [--gap-ms 20] [--tokens 16]
@@ -17,14 +17,14 @@ import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { summarizeGenerator } from '../src/core/generator.js';
-import type { GeneratorReport } from '../src/core/model.js';
-import { lateness, stats, truthFigures, type ClientStat, type TruthRequest } from '../src/core/stream-truth.js';
+import { summarizeGenerator } from '../src/core/watch/generator.js';
+import type { GeneratorReport } from '../src/core/types.js';
+import { lateness, stats, truthFigures, type ClientStat, type TruthRequest } from '../test/support/stream-truth.js';
 import { parseFlags, usageText } from '../src/node/flags/declare.js';
 import { choice, invalid } from '../src/node/flags/values.js';
 import { STREAM_ACCURACY } from './flags.js';
 import { accuracyTable } from './lib/accuracy-table.js';
-import { freePort } from '../src/node/free-port.js';
+import { freePort } from '../test/support/free-port.js';
 
 export { accuracyTable, GOALS } from './lib/accuracy-table.js';
 
@@ -74,14 +74,14 @@ export async function runAccuracy(
   o: AccuracyOptions,
   log: (m: string) => void = (m) => process.stderr.write(`[stream-accuracy] ${m}\n`),
 ): Promise<AccuracyRun[]> {
-  const { cacheDirFrom } = await import('../src/node/config.js');
-  const { resolveK6 } = await import('../src/node/tools.js');
-  const { shellJoin, spawnGroup, stopChild } = await import('../src/node/processes.js');
-  const { waitForHealth } = await import('../src/node/server.js');
-  const { runK6 } = await import('../src/node/k6.js');
-  const { GeneratorSampler } = await import('../src/node/generator.js');
+  const { cacheDirFrom } = await import('../src/node/config/index.js');
+  const { resolveK6 } = await import('../src/node/tools/tools.js');
+  const { shellJoin, spawnGroup, stopChild } = await import('../src/node/process/processes.js');
+  const { waitForHealth } = await import('../src/node/target/server.js');
+  const { runK6 } = await import('../src/node/k6/k6.js');
+  const { GeneratorSampler } = await import('../src/node/watch/generator.js');
   const { bundleScenarios } = await import('../build/bundle.js');
-  const { childEnv } = await import('../src/node/child-env.js');
+  const { childEnv } = await import('../src/node/process/child-env.js');
 
   const k6 = await resolveK6({ flagPath: null, cacheDir: cacheDirFrom(process.env) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-stream-accuracy-'));
@@ -231,8 +231,8 @@ export function parseAccuracyArgs(args: readonly string[]): AccuracyOptions & { 
 export async function main(args: readonly string[]): Promise<void> {
   const { generateIfStale } = await import('../build/codegen.js');
   await generateIfStale();
-  const { killAllNow } = await import('../src/node/processes.js');
-  const { writeAtomic } = await import('../src/node/report-files.js');
+  const { killAllNow } = await import('../src/node/process/processes.js');
+  const { writeAtomic } = await import('../src/node/files/report-files.js');
   process.on('exit', killAllNow);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
   if (args.includes('--help')) {

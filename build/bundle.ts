@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { SCENARIO_DIR } from '../src/node/paths.js';
+import { SCENARIO_DIR } from '../src/node/files/paths.js';
 
 /** Scenario files import ../../../thresholds/<name>.json; with --thresholds-dir, take it from there. */
 function thresholdsFrom(dir: string): esbuild.Plugin {

@@ -15,9 +15,9 @@ export interface BuildResult {
 
 export async function buildAll(opts: { thresholdsDir?: string | null } = {}): Promise<BuildResult> {
   await generateIfStale();
-  const { listScenarios, checkAllThresholds } = await import('../src/node/scenarios.js');
+  const { listScenarios, checkAllThresholds } = await import('../src/node/run/scenarios.js');
   const { bundleScenarios } = await import('./bundle.js');
-  const { bundleDirFor, runnerBundleDir } = await import('../src/node/paths.js');
+  const { bundleDirFor, runnerBundleDir } = await import('../src/node/files/paths.js');
   const thresholdsDir = opts.thresholdsDir ?? null;
   const scenarios = await listScenarios();
   await checkAllThresholds(scenarios, thresholdsDir ?? undefined);

@@ -3,8 +3,8 @@ import { generate } from '../build/codegen.js';
 
 await generate();
 const { buildAll } = await import('../build/index.js');
-const { runMain } = await import('../src/node/exit.js');
-const { log } = await import('../src/node/log.js');
+const { runMain } = await import('../src/node/commands/exit.js');
+const { log } = await import('../src/node/process/log.js');
 await runMain(async () => {
   const { scenarios, bundleDir, runnerBundleDir } = await buildAll();
   log.info(`built ${scenarios.length} k6 scripts into ${bundleDir}, and the runner's build of them into ${runnerBundleDir}`);

@@ -1,10 +1,10 @@
-/** npm run compare — see src/node/compare.ts. */
+/** npm run compare — see src/node/commands/compare.ts. */
 import path from 'node:path';
 import { generateIfStale } from '../build/codegen.js';
 
 await generateIfStale();
-const { COMPARE_USAGE, parseCompareArgs, runCompare } = await import('../src/node/compare.js');
-const { runMain } = await import('../src/node/exit.js');
+const { COMPARE_USAGE, parseCompareArgs, runCompare } = await import('../src/node/commands/compare.js');
+const { runMain } = await import('../src/node/commands/exit.js');
 await runMain(async () => {
   const cmd = parseCompareArgs(process.argv.slice(2));
   if (cmd.help) {

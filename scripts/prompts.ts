@@ -1,4 +1,4 @@
-/** npm run prompts — see src/node/prompts-cmd.ts. */
-const { main } = await import('../src/node/prompts-cmd.js');
-const { runMain } = await import('../src/node/exit.js');
+/** npm run prompts — see src/node/commands/prompts.ts. */
+const { main } = await import('../src/node/commands/prompts.js');
+const { runMain } = await import('../src/node/commands/exit.js');
 await runMain(() => main(process.argv.slice(2)));

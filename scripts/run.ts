@@ -5,5 +5,5 @@
 import { generateIfStale } from '../build/codegen.js';
 
 await generateIfStale();
-const { main } = await import('../src/node/cli.js');
+const { main } = await import('../src/node/commands/cli.js');
 process.exitCode = await main(process.argv.slice(2));

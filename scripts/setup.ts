@@ -6,10 +6,10 @@
 import { generateIfStale } from '../build/codegen.js';
 
 await generateIfStale();
-const { cacheDirFrom } = await import('../src/node/config.js');
-const { resolveK6, resolveRealizar } = await import('../src/node/tools.js');
-const { log } = await import('../src/node/log.js');
-const { runMain } = await import('../src/node/exit.js');
+const { cacheDirFrom } = await import('../src/node/config/index.js');
+const { resolveK6, resolveRealizar } = await import('../src/node/tools/tools.js');
+const { log } = await import('../src/node/process/log.js');
+const { runMain } = await import('../src/node/commands/exit.js');
 
 await runMain(async () => {
   const cacheDir = cacheDirFrom(process.env);
@@ -18,8 +18,8 @@ await runMain(async () => {
   const realizar = await resolveRealizar({ cacheDir });
   log.info(`realizar ${realizar.version} ready (${realizar.origin}: ${realizar.path})`);
   // The real model servers (--server llamacpp, --server realizar-model) and their tiny model.
-  const { resolveLlamaServer } = await import('../src/node/llamacpp.js');
-  const { resolveTinyModel } = await import('../src/node/tiny-model.js');
+  const { resolveLlamaServer } = await import('../src/node/tools/llamacpp.js');
+  const { resolveTinyModel } = await import('../src/node/tools/tiny-model.js');
   const llama = await resolveLlamaServer({ cacheDir });
   log.info(`llama-server ${llama.version} ready (${llama.origin}: ${llama.path})`);
   const model = await resolveTinyModel({ cacheDir });

@@ -35,8 +35,8 @@ try {
   await typecheck((line) => process.stderr.write(`${line}\n`));
 
   step('finding or building k6, Realizar and llama-server, and the tiny model');
-  const { cacheDirFrom } = await import('../src/node/config.js');
-  const { resolveActionlint, resolveK6, resolveRealizar } = await import('../src/node/tools.js');
+  const { cacheDirFrom } = await import('../src/node/config/index.js');
+  const { resolveActionlint, resolveK6, resolveRealizar } = await import('../src/node/tools/tools.js');
   const cacheDir = cacheDirFrom(process.env);
   const k6 = await resolveK6({ flagPath: null, cacheDir });
   const realizar = await resolveRealizar({ cacheDir });
@@ -46,8 +46,8 @@ try {
     `  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin}), actionlint ${actionlint.version} (${actionlint.origin})\n`,
   );
   // The real model servers and the tiny model they load (test/integration/model-servers.test.ts).
-  const { resolveLlamaServer } = await import('../src/node/llamacpp.js');
-  const { resolveTinyModel } = await import('../src/node/tiny-model.js');
+  const { resolveLlamaServer } = await import('../src/node/tools/llamacpp.js');
+  const { resolveTinyModel } = await import('../src/node/tools/tiny-model.js');
   const llama = await resolveLlamaServer({ cacheDir });
   const model = await resolveTinyModel({ cacheDir });
   process.stderr.write(`  llama-server ${llama.version} (${llama.origin}), tiny model (${model.origin})\n`);

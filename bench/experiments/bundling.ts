@@ -1,6 +1,6 @@
 /** How long esbuild takes to bundle every scenario into a k6 script (it runs before each run). */
 import { bundleScenarios } from '../../build/bundle.js';
-import { listScenarios } from '../../src/node/scenarios.js';
+import { listScenarios } from '../../src/node/run/scenarios.js';
 import type { BenchContext } from '../lib/context.js';
 import { spread, stat, type Stat } from '../lib/stats.js';
 import type { Experiment } from './experiment.js';

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { peakRssBytes } from '../../src/node/resources.js';
+import { peakRssBytes } from '../../src/node/watch/resources.js';
 import type { BenchContext } from '../lib/context.js';
 import { freePort } from '../lib/context.js';
 import { childOf, findTimeProcess } from '../lib/generators.js';

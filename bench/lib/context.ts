@@ -6,16 +6,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { childEnv } from '../../src/node/child-env.js';
+import { childEnv } from '../../src/node/process/child-env.js';
 import { cacheDirFrom } from '../../src/node/config/cache.js';
-import { spawnGroup, stopChild, type Child } from '../../src/node/processes.js';
-import { waitForHealth } from '../../src/node/server.js';
-import { realizarCommand } from '../../src/node/target.js';
-import { resolveK6, resolveRealizar, type ResolvedTool } from '../../src/node/tools.js';
-import { resolveVegeta } from '../../src/node/vegeta.js';
-import { freePort } from '../../src/node/free-port.js';
+import { spawnGroup, stopChild, type Child } from '../../src/node/process/processes.js';
+import { waitForHealth } from '../../src/node/target/server.js';
+import { realizarCommand } from '../../src/node/target/target.js';
+import { resolveK6, resolveRealizar, type ResolvedTool } from '../../src/node/tools/tools.js';
+import { resolveVegeta } from '../../src/node/tools/vegeta.js';
+import { freePort } from '../../test/support/free-port.js';
 
-export { freePort } from '../../src/node/free-port.js';
+export { freePort } from '../../test/support/free-port.js';
 
 export interface DistortionSettings {
   /** Offered rates, requests per second. */

@@ -13,7 +13,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { clockTicksPerSecond } from '../../src/node/resources.js';
+import { clockTicksPerSecond } from '../../src/node/watch/resources.js';
 import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 import { againstServer, runnerArgv } from './toolkit-run.js';

@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { childEnv } from '../../src/node/child-env.js';
-import { ROOT } from '../../src/node/paths.js';
-import { shellJoin, spawnGroup } from '../../src/node/processes.js';
+import { childEnv } from '../../src/node/process/child-env.js';
+import { ROOT } from '../../src/node/files/paths.js';
+import { shellJoin, spawnGroup } from '../../src/node/process/processes.js';
 
 export const TIME = '/usr/bin/time';
 

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeAtomic } from '../../src/node/report-files.js';
+import { writeAtomic } from '../../src/node/files/report-files.js';
 
 export function recordPaths(out: string | null, defaultDir: string, now: Date, quick: boolean): { json: string; md: string } {
   const named = out !== null && out.endsWith('.json') && !(existsSync(out) && statSync(out).isDirectory());

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT } from '../../src/node/paths.js';
+import { ROOT } from '../../src/node/files/paths.js';
 import type { BenchContext, Server } from './context.js';
 import { k6Wrapper, timed, type WrappedK6 } from './measure.js';
 

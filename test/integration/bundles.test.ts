@@ -11,8 +11,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildAll } from '../../build/index.js';
-import { parseRunConfig } from '../../src/node/config.js';
-import { resolveK6, resolveRealizar } from '../../src/node/tools.js';
+import { parseRunConfig } from '../../src/node/config/index.js';
+import { resolveK6, resolveRealizar } from '../../src/node/tools/tools.js';
 import { freePort, removeDir, tempDir } from '../support/cli.js';
 
 const K6_TIMEOUT_MS = 120_000;

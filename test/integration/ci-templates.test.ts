@@ -9,9 +9,9 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import type { ThresholdsFile } from '../../src/core/model.js';
-import { parseRunConfig } from '../../src/node/config.js';
-import { resolveActionlint } from '../../src/node/tools.js';
+import type { ThresholdsFile } from '../../src/core/types.js';
+import { parseRunConfig } from '../../src/node/config/index.js';
+import { resolveActionlint } from '../../src/node/tools/tools.js';
 import { freePort, removeDir, ROOT, tempDir } from '../support/cli.js';
 
 interface Step {

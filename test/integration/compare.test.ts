@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Report } from '../../src/core/model.js';
+import type { Report } from '../../src/core/types.js';
 import { removeDir, ROOT, tempDir } from '../support/cli.js';
 
 const FIXTURE = path.join(ROOT, 'test/fixtures/reports/realizar-all.json');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { ScenarioReport } from '../../src/core/model.js';
+import type { ScenarioReport } from '../../src/core/types.js';
 import { freePort, latestReport, removeDir, runCli, tempDir } from '../support/cli.js';
 
 async function scenarioOf(args: string[]): Promise<{ s: ScenarioReport; text: string }> {

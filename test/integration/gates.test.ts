@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { ThresholdsFile } from '../../src/core/model.js';
+import type { ThresholdsFile } from '../../src/core/types.js';
 import { faultServerCmd, freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 /** A copy of thresholds/ with one health rule changed. */

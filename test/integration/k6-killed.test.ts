@@ -10,8 +10,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Report } from '../../src/core/model.js';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
+import type { Report } from '../../src/core/types.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { collect, faultServerCmd, freePort, latestReport, removeDir, runEntry, startEntry, tempDir } from '../support/cli.js';
 import { carrying, killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';
 

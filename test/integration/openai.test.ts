@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { faultServerCmd, filesUnder, freePort, latestReport, removeDir, ROOT, runCli, tempDir } from '../support/cli.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateK6OperatorTestRun } from '../../src/generated/file-validators.cjs';
-import { distributionNotes, executionSegments, manifestsYaml, type OperatorManifests } from '../../src/core/operator.js';
+import { distributionNotes, executionSegments, manifestsYaml, type OperatorManifests } from '../../src/core/commands/operator.js';
 import { removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
 import { fileContent, readTar } from '../support/tar.js';

@@ -15,7 +15,7 @@ import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { collect, faultServerCmd, filesUnder, freePort, removeDir, startEntry, tempDir, type CliResult } from '../support/cli.js';
 import { killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';
 

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { generatePromptSet, toJsonl } from '../../src/core/prompts.js';
+import { generatePromptSet, toJsonl } from '../../src/core/workload/prompts.js';
 import { freePort, latestReport, removeDir, ROOT, runCli, tempDir } from '../support/cli.js';
 
 describe('prompt sets and warm-up', () => {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Report } from '../../src/core/model.js';
+import type { Report } from '../../src/core/types.js';
 import { startCloudStandIn } from '../support/cloud-stand-in.js';
 import { collect, freePort, removeDir, runEntry, startEntry, tempDir } from '../support/cli.js';
 import { carrying, killCarrying, markedEnv, pidsCarrying, waitFor, waitPortFree, waitUntilGone } from '../support/descendants.js';

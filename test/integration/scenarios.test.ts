@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { ScenarioPlan } from '../../src/core/model.js';
-import { renderSeedBlock } from '../../src/core/render.js';
+import type { ScenarioPlan } from '../../src/core/types.js';
+import { renderSeedBlock } from '../../src/core/report/render.js';
 import { freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 const SEED_SCENARIOS = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'sustained', 'spike'];

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INTERRUPT_GRACE_SEC } from '../../src/node/exit.js';
+import { INTERRUPT_GRACE_SEC } from '../../src/node/commands/exit.js';
 import { startCloudStandIn, type StandInOptions } from '../support/cloud-stand-in.js';
 import { collect, freePort, removeDir, startEntry, tempDir } from '../support/cli.js';
 import { carrying, killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';

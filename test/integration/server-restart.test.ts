@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseRunConfig } from '../../src/node/config.js';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
-import { resolveRealizar } from '../../src/node/tools.js';
+import { parseRunConfig } from '../../src/node/config/index.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
+import { resolveRealizar } from '../../src/node/tools/tools.js';
 import { collect, freePort, latestReport, removeDir, ROOT, startEntry, tempDir } from '../support/cli.js';
 import { carrying, killCarrying, listening, markedEnv, pidsCarrying, waitFor } from '../support/descendants.js';
 

@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { AccuracyRun } from '../../bench/stream-accuracy.js';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { spawn } from 'node:child_process';
 import { collect, removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
 

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { SweepReport } from '../../src/core/model.js';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
+import type { SweepReport } from '../../src/core/types.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { freePort, removeDir, runEntry, tempDir, waitForNoLeftovers } from '../support/cli.js';
 import { truthServerCmd } from '../support/truth.js';
 

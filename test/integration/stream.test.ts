@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import type { ScenarioReport } from '../../src/core/model.js';
-import { renderScenario } from '../../src/core/render.js';
-import { stats, truthFigures } from '../../src/core/stream-truth.js';
-import { CHROMIUM_PATHS } from '../../src/node/k6.js';
+import type { ScenarioReport } from '../../src/core/types.js';
+import { renderScenario } from '../../src/core/report/render.js';
+import { stats, truthFigures } from '../support/stream-truth.js';
+import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { faultServerCmd, freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 import { startTruthServer } from '../support/truth.js';
 

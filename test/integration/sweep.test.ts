@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { SweepReport } from '../../src/core/model.js';
+import type { SweepReport } from '../../src/core/types.js';
 import { faultServerCmd, freePort, removeDir, runEntry, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 async function sweep(args: string[]): Promise<{ code: number | null; report: SweepReport; dir: string }> {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseRunConfig } from '../../src/node/config.js';
-import { k6CachePath } from '../../src/node/tools.js';
+import { parseRunConfig } from '../../src/node/config/index.js';
+import { k6CachePath } from '../../src/node/tools/tools.js';
 import { freePort, latestReport, removeDir, runCli, tempDir } from '../support/cli.js';
 
 const { cacheDir } = parseRunConfig(['--help'], []);

@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Report } from '../../src/core/model.js';
-export { freePort } from '../../src/node/free-port.js';
+import type { Report } from '../../src/core/types.js';
+export { freePort } from './free-port.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

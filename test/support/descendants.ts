@@ -1,6 +1,6 @@
 /**
  * Which processes an entry point started, wherever they ended up: a test gives the entry point a
- * lifeline token of its own in REALIZAR_K6_LIFELINE (src/node/lifeline.ts), the runner appends its
+ * lifeline token of its own in REALIZAR_K6_LIFELINE (src/node/process/lifeline.ts), the runner appends its
  * token to it, and every process it starts — server, k6, Chromium, build tools, the lifeline
  * watcher — inherits the test's token. No command line needs to be guessed, and a process that left
  * its group or was reparented to init is still found.
@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { carries, LIFELINE_ENV } from '../../src/node/lifeline-watcher.js';
+import { carries, LIFELINE_ENV } from '../../src/node/process/lifeline-watcher.js';
 
 export interface Marked {
   token: string;

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { TruthRequest } from '../../src/core/stream-truth.js';
+import type { TruthRequest } from './stream-truth.js';
 import { ROOT } from './cli.js';
 
 const SERVER = path.join(ROOT, 'test', 'support', 'stream-truth-server.ts');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { K6_VERSION } from '../../src/node/versions.js';
+import { K6_VERSION } from '../../src/node/tools/versions.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

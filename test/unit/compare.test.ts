@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { compareReports, compareRuns, DEFAULT_COMPARE_OPTIONS, renderComparisonMarkdown } from '../../src/core/compare.js';
-import type { Report, ScenarioReport } from '../../src/core/model.js';
-import { assertValid } from '../../src/core/schema-errors.js';
+import { compareReports, compareRuns, DEFAULT_COMPARE_OPTIONS, renderComparisonMarkdown } from '../../src/core/commands/compare.js';
+import type { Report, ScenarioReport } from '../../src/core/types.js';
+import { assertValid } from '../../src/core/errors/schema-errors.js';
 import { validateReport } from '../../src/generated/file-validators.cjs';
 
 const REPORTS = path.resolve(import.meta.dirname, '..', 'fixtures', 'reports');

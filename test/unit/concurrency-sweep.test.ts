@@ -7,10 +7,10 @@ import {
   concurrencyStep,
   concurrencySummary,
   goodputLevel,
-} from '../../src/core/concurrency-sweep.js';
-import type { Latency, ScenarioReport, SweepReport, SweepStep } from '../../src/core/model.js';
-import { judgeStep } from '../../src/node/sweep.js';
-import { parseSlos } from '../../src/node/config.js';
+} from '../../src/core/commands/concurrency-sweep.js';
+import type { Latency, ScenarioReport, SweepReport, SweepStep } from '../../src/core/types.js';
+import { judgeStep } from '../../src/node/sweep/sweep.js';
+import { parseSlos } from '../../src/node/config/index.js';
 
 const lat = (p50: number, p95 = p50 * 2): Latency => ({ samples: 10, min: p50 / 2, avg: p50, p50, p90: p95, p95, p99: p95, max: p95 });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { convertScenario } from '../../src/core/convert.js';
-import type { K6Summary, Report, ScenarioPlan } from '../../src/core/model.js';
-import { decideOutcome } from '../../src/core/outcome.js';
-import { assertValid } from '../../src/core/schema-errors.js';
+import { convertScenario } from '../../src/core/summary/convert.js';
+import type { K6Summary, Report, ScenarioPlan } from '../../src/core/types.js';
+import { decideOutcome } from '../../src/core/rules/outcome.js';
+import { assertValid } from '../../src/core/errors/schema-errors.js';
 import { validateK6Summary, validateReport, validateScenarioPlan } from '../../src/generated/file-validators.cjs';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');

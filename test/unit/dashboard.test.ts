@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dashboardPeriodMs, DASHBOARD_POINTS, K6_DASHBOARD_MAX_POINTS, noDashboardNote, plannedLengthSec, whyNoDashboard } from '../../src/core/dashboard.js';
-import type { PlanPhase } from '../../src/core/model.js';
+import {
+  dashboardPeriodMs,
+  DASHBOARD_POINTS,
+  K6_DASHBOARD_MAX_POINTS,
+  noDashboardNote,
+  plannedLengthSec,
+  whyNoDashboard,
+} from '../../src/core/report/dashboard.js';
+import type { PlanPhase } from '../../src/core/types.js';
 
 const open = (durationSec: number, startSec = 0, timeoutSec = 30): PlanPhase => ({
   name: `p${startSec}`,

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ToolkitError } from '../../src/core/errors/ToolkitError.js';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { describeK6Exit, EXIT, K6_EXIT } from '../../src/core/exit-codes.js';
+import { describeK6Exit, EXIT, K6_EXIT } from '../../src/core/errors/exit-codes.js';
 import { InterruptedError } from '../../src/node/errors/InterruptedError.js';
 import { ToolError } from '../../src/node/errors/ToolError.js';
-import { exitCodeOf } from '../../src/node/exit.js';
+import { exitCodeOf } from '../../src/node/commands/exit.js';
 
 describe("k6's exit codes, in one table", () => {
   it("names every code 97 to 110 as k6's errext/exitcodes does", () => {

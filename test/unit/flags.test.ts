@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { DOCUMENTED, README, withUsageBlocks } from '../../build/docs.js';
-import { parseCloudConfig, parseOperatorConfig, parseRunConfig, parseSweepConfig } from '../../src/node/config.js';
-import { parseCompareArgs } from '../../src/node/compare.js';
+import { parseCloudConfig, parseOperatorConfig, parseRunConfig, parseSweepConfig } from '../../src/node/config/index.js';
+import { parseCompareArgs } from '../../src/node/commands/compare.js';
 import { parseFlags, usageText, type Command } from '../../src/node/flags/declare.js';
 
 const scenarios = ['health', 'generate', 'sustained', 'spike', 'stream'];

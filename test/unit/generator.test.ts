@@ -4,10 +4,10 @@ import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { summarizeGenerator, type GeneratorSample } from '../../src/core/generator.js';
-import { generatorLines } from '../../src/core/render-generator.js';
-import type { ScenarioReport } from '../../src/core/model.js';
-import { GroupMembers, sampleGenerator } from '../../src/node/generator.js';
+import { summarizeGenerator, type GeneratorSample } from '../../src/core/watch/generator.js';
+import { generatorLines } from '../../src/core/report/render-generator.js';
+import type { ScenarioReport } from '../../src/core/types.js';
+import { GroupMembers, sampleGenerator } from '../../src/node/watch/generator.js';
 
 const MB = 1024 * 1024;
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Latency } from '../../src/core/model.js';
-import { RULE_METRICS, type MeasureInput } from '../../src/core/thresholds.js';
+import type { Latency } from '../../src/core/types.js';
+import { RULE_METRICS, type MeasureInput } from '../../src/core/rules/thresholds.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { renderJUnit } from '../../src/core/junit.js';
-import type { Report, ScenarioReport, Verdict } from '../../src/core/model.js';
-import { assertValid } from '../../src/core/schema-errors.js';
+import { renderJUnit } from '../../src/core/report/junit.js';
+import type { Report, ScenarioReport, Verdict } from '../../src/core/types.js';
+import { assertValid } from '../../src/core/errors/schema-errors.js';
 import { validateReport } from '../../src/generated/file-validators.cjs';
 
 const REPORTS = path.resolve(import.meta.dirname, '..', 'fixtures', 'reports');

@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ReportWriteError } from '../../src/node/errors/ReportWriteError.js';
-import { keepFiles, recordWriteFailure } from '../../src/node/keep-files.js';
-import { writeAtomic } from '../../src/node/report-files.js';
+import { keepFiles, recordWriteFailure } from '../../src/node/files/keep-files.js';
+import { writeAtomic } from '../../src/node/files/report-files.js';
 
 describe('keeping the files of a run', () => {
   it('writes every file it can, then one ReportWriteError naming the first failure, its cause and both lists', async () => {

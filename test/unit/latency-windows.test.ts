@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bandChart } from '../../src/core/band-chart.js';
-import { downsample } from '../../src/core/downsample.js';
-import { LatencyHistogram } from '../../src/core/latency-histogram.js';
-import { latencyBands, LatencyWindows, MAX_WINDOWS, PLOT_WINDOWS } from '../../src/core/latency-windows.js';
-import { percentile } from '../../src/core/resources.js';
+import { bandChart } from '../../src/core/report/band-chart.js';
+import { downsample } from '../../src/core/watch/downsample.js';
+import { LatencyHistogram } from '../../src/core/watch/latency-histogram.js';
+import { latencyBands, LatencyWindows, MAX_WINDOWS, PLOT_WINDOWS } from '../../src/core/watch/latency-windows.js';
+import { percentile } from '../../src/core/watch/resources.js';
 
 /** A seeded generator (mulberry32), so every run of the test sees the same latencies. */
 function seeded(seed: number): () => number {

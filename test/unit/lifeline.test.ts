@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { carries, LIFELINE_ENV, parseStat, selectTargets, type ProcInfo } from '../../src/node/lifeline-watcher.js';
+import { carries, LIFELINE_ENV, parseStat, selectTargets, type ProcInfo } from '../../src/node/process/lifeline-watcher.js';
 
 const p = (pid: number, ppid: number, pgid: number, marked = false, state = 'S'): ProcInfo => ({ pid, ppid, pgid, state, marked });
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { renderMarkdown } from '../../src/core/markdown.js';
-import type { Report } from '../../src/core/model.js';
-import { assertValid } from '../../src/core/schema-errors.js';
+import { renderMarkdown } from '../../src/core/report/markdown.js';
+import type { Report } from '../../src/core/types.js';
+import { assertValid } from '../../src/core/errors/schema-errors.js';
 import { validateReport } from '../../src/generated/file-validators.cjs';
 
 const REPORTS = path.resolve(import.meta.dirname, '..', 'fixtures', 'reports');

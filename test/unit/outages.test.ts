@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OutcomeLog, secondsAroundOutages, timelineOf, type RequestOutcome } from '../../src/core/outages.js';
-import { outageLines } from '../../src/core/render-outages.js';
-import type { ScenarioReport } from '../../src/core/model.js';
+import { OutcomeLog, secondsAroundOutages, timelineOf, type RequestOutcome } from '../../src/core/watch/outages.js';
+import { outageLines } from '../../src/core/report/render-outages.js';
+import type { ScenarioReport } from '../../src/core/types.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { mixCycle, parseMix } from '../../src/core/mix.js';
-import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan.js';
+import { mixCycle, parseMix } from '../../src/core/plan/mix.js';
+import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan/plan.js';
 
 const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
 const settings: PlanSettings = {
@@ -201,9 +201,9 @@ describe('a shape given on the command line', () => {
 });
 
 describe('scenario shapes', () => {
-  it('every k6 scenario file has its shape in src/core/scenario-shapes.ts, and every shape a file', async () => {
-    const { listScenarios } = await import('../../src/node/scenarios.js');
-    const { SCENARIO_SHAPES } = await import('../../src/core/scenario-shapes.js');
+  it('every k6 scenario file has its shape in src/core/plan/scenario-shapes.ts, and every shape a file', async () => {
+    const { listScenarios } = await import('../../src/node/run/scenarios.js');
+    const { SCENARIO_SHAPES } = await import('../../src/core/plan/scenario-shapes.js');
     assert.deepEqual([...(await listScenarios())].sort(), Object.keys(SCENARIO_SHAPES).sort());
     for (const [name, shape] of Object.entries(SCENARIO_SHAPES)) assert.equal(shape.name, name);
   });

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PrometheusParseError } from '../../src/core/errors/PrometheusParseError.js';
-import { deltas, metricValue, parsePrometheusExposition, parsePrometheusText, type Sample } from '../../src/core/prometheus.js';
+import { deltas, metricValue, parsePrometheusExposition, parsePrometheusText, type Sample } from '../../src/core/watch/prometheus.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 const realAfter = readFileSync(path.join(FIXTURES, 'realizar-metrics.txt'), 'utf8');

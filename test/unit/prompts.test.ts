@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { generatePromptSet, parsePromptSet, promptLengths, toJsonl } from '../../src/core/prompts.js';
+import { generatePromptSet, parsePromptSet, promptLengths, toJsonl } from '../../src/core/workload/prompts.js';
 
 const options = { count: 500, seed: 42, minWords: 4, maxWords: 128, distribution: 'lognormal' as const };
 

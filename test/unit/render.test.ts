@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ScenarioReport } from '../../src/core/model.js';
-import { renderScenario, renderSeedBlock } from '../../src/core/render.js';
+import type { ScenarioReport } from '../../src/core/types.js';
+import { renderScenario, renderSeedBlock } from '../../src/core/report/render.js';
 
 /** The seed's "Example Output" (load-testing.md, Metrics Collected), verbatim. */
 const SEED_EXAMPLE = `=== Load Test Results ===

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crossCheck } from '../../src/core/crosscheck.js';
-import type { EndpointReport, K6Summary, ServerProfile } from '../../src/core/model.js';
-import { LatencyWindows } from '../../src/core/latency-windows.js';
-import { percentile, summarizeResources, type ProcessSample } from '../../src/core/resources.js';
+import { crossCheck } from '../../src/core/watch/crosscheck.js';
+import type { EndpointReport, K6Summary, ServerProfile } from '../../src/core/types.js';
+import { LatencyWindows } from '../../src/core/watch/latency-windows.js';
+import { percentile, summarizeResources, type ProcessSample } from '../../src/core/watch/resources.js';
 
 const MB = 1024 * 1024;
 

@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { convertScenario } from '../../src/core/convert.js';
-import type { K6Summary, ScenarioPlan } from '../../src/core/model.js';
-import { findPlanLine } from '../../src/core/plan-line.js';
-import { metricsToRead, percentile, summaryFromSamples, type MetricSample } from '../../src/core/samples-summary.js';
-import { scanSamples } from '../../src/node/samples.js';
+import { convertScenario } from '../../src/core/summary/convert.js';
+import type { K6Summary, ScenarioPlan } from '../../src/core/types.js';
+import { findPlanLine } from '../../src/core/plan/plan-line.js';
+import { metricsToRead, percentile, summaryFromSamples, type MetricSample } from '../../src/core/summary/samples-summary.js';
+import { scanSamples } from '../../src/node/watch/samples.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'fault-spike-samples');
 const ctx = { k6ExitCode: null, status: 'completed' as const, error: null, files: { summary: null, plan: null } };

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BYTES_PER_MB, drift, leakVerdict, linearFit, type CompletedSample, type RssSample } from '../../src/core/series.js';
+import { BYTES_PER_MB, drift, leakVerdict, linearFit, type CompletedSample, type RssSample } from '../../src/core/watch/series.js';
 
 /** Deterministic noise in [-1, 1) (a linear congruential generator), so the tests are reproducible. */
 function noise(seed: number): () => number {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crossCheck, crossCheckStatus } from '../../src/core/crosscheck.js';
-import type { EndpointReport, K6Summary, ScenarioReport, ServerProfile } from '../../src/core/model.js';
-import { renderScenario } from '../../src/core/render.js';
-import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../src/core/server-clock.js';
-import { serverClockSection } from '../../src/core/server-clock-report.js';
-import { streamTimings } from '../../src/core/stream.js';
+import { crossCheck, crossCheckStatus } from '../../src/core/watch/crosscheck.js';
+import type { EndpointReport, K6Summary, ScenarioReport, ServerProfile } from '../../src/core/types.js';
+import { renderScenario } from '../../src/core/report/render.js';
+import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../src/core/stream/server-clock.js';
+import { serverClockSection } from '../../src/core/stream/server-clock-report.js';
+import { streamTimings } from '../../src/core/stream/stream.js';
 
 /** A chat stream as llama.cpp's server sends it: role, one delta per token, then usage with timings. */
 function llamaStream(tokens: number, usage: number, timings: Record<string, number>, gapMs = 10): Array<{ tMs: number; text: string }> {
@@ -46,7 +46,7 @@ describe("a stream's figures beside the server's own", () => {
   });
 });
 
-/** k6's summary of what src/k6/lib/server-clock.ts recorded. */
+/** k6's summary of what src/k6/lib/stream/server-clock.ts recorded. */
 function summaryOf(over: Partial<Record<keyof typeof M, Record<string, number>>>): K6Summary {
   const metrics: K6Summary['metrics'] = {};
   for (const [k, values] of Object.entries(over)) metrics[M[k as keyof typeof M]] = { type: 'counter', values };

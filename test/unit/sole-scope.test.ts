@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { convertScenario } from '../../src/core/convert.js';
-import type { K6Summary, ScenarioPlan } from '../../src/core/model.js';
+import { convertScenario } from '../../src/core/summary/convert.js';
+import type { K6Summary, ScenarioPlan } from '../../src/core/types.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '..', 'fixtures', 'realizar-health');
 const plan = JSON.parse(readFileSync(path.join(FIXTURE, 'plan.json'), 'utf8')) as ScenarioPlan;

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
-import type { EngineSetup, PortLike } from '../../src/k6/lib/stream-engine.js';
-import type { ScheduleConfig, StreamPageBatch, StreamScheduler } from '../../src/k6/lib/stream-scheduler.js';
+import type { EngineSetup, PortLike } from '../../src/k6/lib/stream/engine.js';
+import type { ScheduleConfig, StreamPageBatch, StreamScheduler } from '../../src/k6/lib/stream/scheduler.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -22,10 +22,10 @@ async function bundledSources(): Promise<Record<'engine' | 'scheduler' | 'timing
   const out = await esbuild.build({
     stdin: {
       contents: [
-        `export { createStreamEngine } from './src/k6/lib/stream-engine.ts';`,
-        `export { installStreamScheduler } from './src/k6/lib/stream-scheduler.ts';`,
-        `export { streamTimings } from './src/core/stream.ts';`,
-        `export { createSseParser } from './src/core/sse.ts';`,
+        `export { createStreamEngine } from './src/k6/lib/stream/engine.ts';`,
+        `export { installStreamScheduler } from './src/k6/lib/stream/scheduler.ts';`,
+        `export { streamTimings } from './src/core/stream/stream.ts';`,
+        `export { createSseParser } from './src/core/stream/sse.ts';`,
       ].join('\n'),
       resolveDir: ROOT,
       loader: 'ts',

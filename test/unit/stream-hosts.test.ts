@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aliasDomainFrom, CONNECTIONS_PER_HOST, hostResolverRule, originsInUse, slotOrigins, STREAM_ALIAS_DOMAIN } from '../../src/core/stream-hosts.js';
+import { aliasDomainFrom, CONNECTIONS_PER_HOST, hostResolverRule, originsInUse, slotOrigins, STREAM_ALIAS_DOMAIN } from '../../src/core/stream/hosts.js';
 
 describe('host names for concurrent streams', () => {
   it('maps every name under the alias domain to the server, keeping the port the URL gives', () => {

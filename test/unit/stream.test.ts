@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createSseParser } from '../../src/core/sse.js';
-import { streamTimings } from '../../src/core/stream.js';
+import { createSseParser } from '../../src/core/stream/sse.js';
+import { streamTimings } from '../../src/core/stream/stream.js';
 
 const tok = (text = 'x'): string => `event: token\ndata: {"token_id":1,"text":"${text}"}\n\n`;
 const done = (n: number): string => `event: done\ndata: {"num_generated":${n}}\n\n`;

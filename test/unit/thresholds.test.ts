@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import type { ScenarioPlan, ThresholdsFile } from '../../src/core/model.js';
-import { k6Thresholds } from '../../src/core/thresholds.js';
-import { listScenarios, loadThresholds } from '../../src/node/scenarios.js';
+import type { ScenarioPlan, ThresholdsFile } from '../../src/core/types.js';
+import { k6Thresholds } from '../../src/core/rules/thresholds.js';
+import { listScenarios, loadThresholds } from '../../src/node/run/scenarios.js';
 
 async function fileWith(content: unknown, name = 'health'): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-thresholds-'));

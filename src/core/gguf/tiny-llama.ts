@@ -16,7 +16,7 @@
  * unused, byte and whitespace-only tokens are zero, so their logit is 0 while other tokens' are
  * not: end-of-sequence is never chosen, and every token decodes to visible text of its own chunk.
  */
-import { seededRandom } from '../prompts.js';
+import { seededRandom } from '../workload/prompts.js';
 import { GgmlType, kvGet, Q8_0_BLOCK, Q8_0_BLOCK_BYTES, tensorBytes, ValueType, type GgufHeader, type Kv, type TensorInfo } from './format.js';
 import { encodeGgufHeader, paddingAfter, type HeaderLayout } from './writer.js';
 

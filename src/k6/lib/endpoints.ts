@@ -5,8 +5,8 @@
  * (JSON Schema from schemas/api, precompiled by ajv at build time, plus what a schema cannot say,
  * such as one result per input).
  */
-import type { EndpointName } from '../../core/model.js';
-import { ROUTES } from '../../core/routes.js';
+import type { EndpointName } from '../../core/types.js';
+import { ROUTES } from '../../core/target/routes.js';
 import {
   validateBatchGenerateResponse,
   validateBatchTokenizeResponse,
@@ -90,7 +90,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
     tokens: none,
   },
-  // Streamed: sent by src/k6/lib/stream.ts from a browser page, not by k6/http; judged there.
+  // Streamed: sent by src/k6/lib/stream/record.ts from a browser page, not by k6/http; judged there.
   'stream-generate': {
     name: 'stream-generate',
     ...ROUTES.realizar['stream-generate']!,

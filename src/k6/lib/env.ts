@@ -3,12 +3,12 @@
  * what was expected and what arrived. The Node runner sets these with `k6 run -e`; they also let a
  * bundled script run on its own (`k6 run dist/k6/health.js -e BASE_URL=...`) or in k6 cloud.
  */
-import { describeValue } from '../../core/describe.js';
+import { describeValue } from '../../core/errors/describe.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
-import { parseMix, type MixEntry } from '../../core/mix.js';
-import type { Gate } from '../../core/model.js';
-import type { ShapeOverride } from '../../core/shape.js';
-import { aliasDomainFrom } from '../../core/stream-hosts.js';
+import { parseMix, type MixEntry } from '../../core/plan/mix.js';
+import type { Gate } from '../../core/types.js';
+import type { ShapeOverride } from '../../core/plan/shape.js';
+import { aliasDomainFrom } from '../../core/stream/hosts.js';
 import { SERVER_KINDS, type ServerKind } from './server-extras.js';
 
 export interface K6Env {
@@ -43,13 +43,13 @@ export interface K6Env {
   promptsFile: string | null;
   /** WARMUP_REQUESTS: run only a warm-up of this many requests (the runner discards its figures). */
   warmupRequests: number | null;
-  /** SHAPE_CLIENTS, SHAPE_REQUESTS, SHAPE_RATE, SHAPE_DURATION_SEC: the run's shape (src/core/shape.ts). */
+  /** SHAPE_CLIENTS, SHAPE_REQUESTS, SHAPE_RATE, SHAPE_DURATION_SEC: the run's shape (src/core/plan/shape.ts). */
   shape: ShapeOverride;
   /** THRESHOLDS_SOURCE: where the inlined thresholds came from, for errors. */
   thresholdsSource: string | null;
   /**
    * From K6_BROWSER_ARGS (the browser's flags, read by k6's browser module too): the alias domain
-   * its host-resolver-rules map to the server, over which streams spread (src/core/stream-hosts.ts).
+   * its host-resolver-rules map to the server, over which streams spread (src/core/stream/hosts.ts).
    */
   streamAliasDomain: string | null;
   /** RATE, WINDOW_SEC, CLIENTS: one step of a capacity sweep (src/k6/sweep/step.ts). */

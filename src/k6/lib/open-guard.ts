@@ -10,8 +10,8 @@
  * time comes from one read of exec.scenario per VU.
  */
 import exec from 'k6/execution';
-import type { PlanPhase } from '../../core/model.js';
-import { k6OpenDurationSec } from '../../core/plan.js';
+import type { PlanPhase } from '../../core/types.js';
+import { k6OpenDurationSec } from '../../core/plan/plan.js';
 
 const GUARD_MS = 250;
 /** How late after the end k6's loop may still start an iteration that is checked. */

@@ -15,7 +15,7 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import http, { type RefinedParams, type ResponseType } from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
-import { K6_METRICS } from '../../core/thresholds.js';
+import { K6_METRICS } from '../../core/rules/thresholds.js';
 import type { Endpoint } from './endpoints.js';
 
 // request_failed is the verdict on every request (status and body); k6's own http_req_failed

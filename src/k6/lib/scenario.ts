@@ -5,26 +5,26 @@
  */
 import exec from 'k6/execution';
 import type { Options, Scenario } from 'k6/options';
-import { convertScenario } from '../../core/convert.js';
-import { mixCycle } from '../../core/mix.js';
-import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/model.js';
-import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan.js';
-import { renderScenario } from '../../core/render.js';
-import { planLine } from '../../core/plan-line.js';
-import { k6Thresholds } from '../../core/thresholds.js';
+import { convertScenario } from '../../core/summary/convert.js';
+import { mixCycle } from '../../core/plan/mix.js';
+import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/types.js';
+import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import { renderScenario } from '../../core/report/render.js';
+import { planLine } from '../../core/plan/plan-line.js';
+import { k6Thresholds } from '../../core/rules/thresholds.js';
 import { SharedArray } from 'k6/data';
-import { parsePromptSet } from '../../core/prompts.js';
+import { parsePromptSet } from '../../core/workload/prompts.js';
 import { endpointsFor, usePromptSet } from './endpoints.js';
 import { readEnv } from './env.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send } from './request.js';
-// Type only: importing stream-run.ts would import k6/browser, whose module makes k6 emit and wait
+// Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
-import type { runStreamPhase } from './stream-run.js';
-import { CONNECTIONS_PER_HOST } from '../../core/stream-hosts.js';
+import type { runStreamPhase } from './stream/run.js';
+import { CONNECTIONS_PER_HOST } from '../../core/stream/hosts.js';
 
-export type { ScenarioDefinition } from '../../core/plan.js';
+export type { ScenarioDefinition } from '../../core/plan/plan.js';
 
 /**
  * Set by the bundler (build/bundle.ts): true in dist/k6 (run on its own or in k6 cloud, the script
@@ -48,7 +48,7 @@ function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
   if (browser) {
     // A streamed phase is one iteration of one VU: k6's browser module launches a browser per
     // iteration, so this keeps one browser and one page for every request of the phase, and the
-    // page runs the phase's own schedule (src/k6/lib/stream-run.ts).
+    // page runs the phase's own schedule (src/k6/lib/stream/run.ts).
     return {
       options: { browser: { type: 'chromium' } },
       executor: 'per-vu-iterations',
@@ -104,7 +104,7 @@ function loadPrompts(file: string | null): readonly string[] | null {
 
 export function defineScenario(
   scenarioDef: ScenarioDefinition,
-  /** For a streamed scenario: src/k6/lib/stream-run.ts's runStreamPhase. */
+  /** For a streamed scenario: src/k6/lib/stream/run.ts's runStreamPhase. */
   streamRunner: typeof runStreamPhase | null = null,
 ): {
   options: Options;
@@ -141,7 +141,7 @@ export function defineScenario(
   );
 
   // Said once, before any request, so that a k6 killed before handleSummary still leaves its plan
-  // (src/core/plan-line.ts); VU 0 is the init k6 runs to read the options.
+  // (src/core/plan/plan-line.ts); VU 0 is the init k6 runs to read the options.
   if (env.outDir !== null && __VU === 0) console.log(planLine(plan));
 
   const options: Options = {

@@ -9,12 +9,12 @@
  * - `cache_prompt: false`: the scenarios send identical prompts, and with its prompt cache on the
  *   server would skip their processing after the first, which is no part of the load being measured.
  */
-import type { EndpointName } from '../../core/model.js';
-import type { ServerKind } from '../../core/servers.js';
+import type { EndpointName } from '../../core/types.js';
+import type { ServerKind } from '../../core/target/servers.js';
 import type { Endpoint } from './endpoints.js';
 
-export type { ServerKind } from '../../core/servers.js';
-export { SERVER_KINDS } from '../../core/servers.js';
+export type { ServerKind } from '../../core/target/servers.js';
+export { SERVER_KINDS } from '../../core/target/servers.js';
 
 const EXTRAS: Record<ServerKind, Record<string, unknown>> = {
   realizar: {},

@@ -1,7 +1,7 @@
 /**
  * Seed scenario 4: POST /batch/tokenize with 3 texts per request, 5 clients share 25 requests.
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/batch-tokenize.json';
 

@@ -1,7 +1,7 @@
 /**
  * Seed scenario 3: POST /generate (max_tokens 5, greedy), 5 clients share 25 requests, 60 s timeout.
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/generate.json';
 

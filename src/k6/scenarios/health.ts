@@ -1,7 +1,7 @@
 /**
  * Seed scenario 1: GET /health under concurrent load, 10 clients share 100 requests.
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/health.json';
 

@@ -4,7 +4,7 @@
  * the spike is a 10x jump in arrival rate (2 -> 20 req/s), and the recovery phase shows whether the
  * server came back to its baseline latency and error rate.
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/spike.json';
 

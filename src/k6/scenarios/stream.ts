@@ -3,11 +3,11 @@
  * share 25 requests (the seed's generate shape; --concurrency, --requests, --rate and --duration
  * replace it), 60 s timeout. Reports time to first token, inter-token latency, end-to-end latency
  * and output tokens per second. Needs Chromium: core k6 reads no stream, so one page of the browser
- * k6's browser module drives sends and reads every request of the phase (src/k6/lib/stream-run.ts).
+ * k6's browser module drives sends and reads every request of the phase (src/k6/lib/stream/run.ts).
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
-import { runStreamPhase } from '../lib/stream-run.js';
+import { runStreamPhase } from '../lib/stream/run.js';
 import thresholds from '../../../thresholds/stream.json';
 
 const scenario = defineScenario({ ...SCENARIO_SHAPES['stream']!, thresholds }, runStreamPhase);

@@ -4,7 +4,7 @@
  * latency and dropped requests instead of hiding behind fewer requests (coordinated omission).
  * The default mix sends equally to health, tokenize and generate; `--mix health` is the seed's test.
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/sustained.json';
 

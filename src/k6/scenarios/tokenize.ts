@@ -1,7 +1,7 @@
 /**
  * Seed scenario 2: POST /tokenize, 5 clients share 50 requests.
  */
-import { SCENARIO_SHAPES } from '../../core/scenario-shapes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import { defineScenario } from '../lib/scenario.js';
 import thresholds from '../../../thresholds/tokenize.json';
 

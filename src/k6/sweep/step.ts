@@ -19,7 +19,7 @@ const scenario = defineScenario({
         id: 'errors',
         metric: 'error_rate',
         acceptable: 100,
-        source: 'A sweep step judges the SLO in the sweep itself (src/node/sweep.ts); this rule gates nothing.',
+        source: 'A sweep step judges the SLO in the sweep itself (src/node/sweep/sweep.ts); this rule gates nothing.',
       },
     ],
   },

@@ -7,7 +7,7 @@ import { ValidationError } from '../../core/errors/ValidationError.js';
 import { CLOUD } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
-import { Secret } from '../secret.js';
+import { Secret } from '../process/secret.js';
 import { cacheDirFrom } from './cache.js';
 
 export type CloudCommand = 'upload' | 'run';

@@ -49,7 +49,7 @@ export function parseOperatorConfig(
   const { baseUrl, host } = baseUrlOf('--base-url', f.text('--base-url'));
   const runnerImage = f.text('--runner-image') ?? null;
   if (runnerImage !== null && !/^\S+$/.test(runnerImage)) invalid('--runner-image', 'a container image reference, e.g. grafana/k6:1.8.1', runnerImage);
-  // Kubernetes naming rules are checked with the manifests (src/core/operator.ts), where they live.
+  // Kubernetes naming rules are checked with the manifests (src/core/commands/operator.ts), where they live.
   const config: OperatorConfig = {
     scenario,
     parallelism,

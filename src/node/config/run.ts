@@ -3,13 +3,13 @@
  * declaration (src/node/flags/commands.ts RUN) and REALIZAR_K6_OPTIONS.
  */
 import path from 'node:path';
-import { parseMix, type MixEntry } from '../../core/mix.js';
-import type { Gate } from '../../core/model.js';
-import type { ShapeOverride } from '../../core/shape.js';
+import { parseMix, type MixEntry } from '../../core/plan/mix.js';
+import type { Gate } from '../../core/types.js';
+import type { ShapeOverride } from '../../core/plan/shape.js';
 import { RUN } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, file, invalid, positive, whole } from '../flags/values.js';
-import { SEED_ORDER } from '../scenarios.js';
+import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
 
 export interface RunConfig extends TargetConfig {

@@ -1,6 +1,6 @@
-/** npm run k6:sweep: the capacity of an endpoint within an SLO (src/node/sweep.ts). */
+/** npm run k6:sweep: the capacity of an endpoint within an SLO (src/node/sweep/sweep.ts). */
 import path from 'node:path';
-import type { EndpointName } from '../../core/model.js';
+import type { EndpointName } from '../../core/types.js';
 import { SWEEP } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, invalid, percent, positive, whole } from '../flags/values.js';

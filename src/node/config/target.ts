@@ -1,13 +1,13 @@
 /**
- * What every command that loads a server needs to know about it (src/node/target.ts): where it is,
+ * What every command that loads a server needs to know about it (src/node/target/target.ts): where it is,
  * whether and how this run starts it, which API it speaks. Built from the TARGET and API flag
  * groups, the same for the runner and the sweep.
  */
 import { existsSync } from 'node:fs';
-import { SERVER_KINDS, type ServerKind } from '../../core/servers.js';
+import { SERVER_KINDS, type ServerKind } from '../../core/target/servers.js';
 import type { FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, nonEmpty, port as parsePort, positive, url as parseUrl } from '../flags/values.js';
-import { Secret } from '../secret.js';
+import { Secret } from '../process/secret.js';
 import { cacheDirFrom } from './cache.js';
 
 export type ApiName = 'realizar' | 'openai';

@@ -1,5 +1,5 @@
 /** Ctrl-C or SIGTERM arrived while the entry point was waiting for something (a server to come up). */
-import { EXIT } from '../../core/exit-codes.js';
+import { EXIT } from '../../core/errors/exit-codes.js';
 import { ToolkitError } from '../../core/errors/ToolkitError.js';
 
 export class InterruptedError extends ToolkitError {

@@ -1,5 +1,5 @@
 /** k6 ended without the summary a step or scenario needs: nothing of that run can be judged. */
-import { describeK6Exit } from '../../core/exit-codes.js';
+import { describeK6Exit } from '../../core/errors/exit-codes.js';
 import { ToolkitError } from '../../core/errors/ToolkitError.js';
 
 export class K6RunError extends ToolkitError {

@@ -2,8 +2,8 @@
  * Every command's flags: one declaration each, composed of the shared groups. The usage texts, the
  * parsers and the README's options blocks (checked by test/unit/flags.test.ts) all come from here.
  */
-import { DEFAULT_COMPARE_OPTIONS } from '../../core/compare.js';
-import { EXIT_MEANING } from '../../core/exit-codes.js';
+import { DEFAULT_COMPARE_OPTIONS } from '../../core/commands/compare.js';
+import { EXIT_MEANING } from '../../core/errors/exit-codes.js';
 import type { Command, FlagGroup } from './declare.js';
 import { ALLOW_REMOTE, API, baseUrl, GATE, HELP, k6Binary, LOAD, MONITOR, outDir, OUTPUT, TARGET } from './groups.js';
 

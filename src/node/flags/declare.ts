@@ -10,7 +10,7 @@
  *   getFlag/checkForInvalidFlags pair does, so a declared flag nobody reads is a bug caught by
  *   the tests, and a flag that is read must have been declared.
  */
-import { describeValue } from '../../core/describe.js';
+import { describeValue } from '../../core/errors/describe.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 
 export interface Flag {

@@ -3,7 +3,7 @@
  * a ValidationError naming the flag, what was expected and what arrived.
  */
 import path from 'node:path';
-import { describeValue } from '../../core/describe.js';
+import { describeValue } from '../../core/errors/describe.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 
 export function invalid(source: string, expected: string, found: unknown): never {

@@ -1,0 +1,255 @@
+/**
+ * Manifests for running one scenario past one machine with the k6-operator: a ConfigMap holding the
+ * k6 archive and a TestRun (k6.io/v1alpha1) that runs it on N runner Pods. Pure (no Node, no k6):
+ * the archive arrives already base64-encoded, so that every rule about names, sizes and arguments
+ * can be checked — and unit-tested — without a cluster.
+ */
+import type { K6OperatorTestRun } from '../../generated/types.js';
+import { describeValue } from '../errors/describe.js';
+import { ValidationError, type ValidationProblem } from '../errors/ValidationError.js';
+import { K6_METRICS } from '../rules/thresholds.js';
+import { stringify } from 'yaml';
+
+export const TESTRUN_API_VERSION = 'k6.io/v1alpha1';
+/** ConfigMap key, and so the file name under /test/ in every k6 Pod. */
+export const ARCHIVE_KEY = 'archive.tar';
+/** The API server refuses an object over 1 MiB (etcd's request limit); the archive is most of it. */
+export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
+/**
+ * Client-side `kubectl apply` stores the whole object again in the last-applied-configuration
+ * annotation, and all annotations of an object together may hold 256 KiB.
+ */
+export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** The operator splits `arguments` on single spaces: a token may hold no space and no quote. */
+const ARGUMENT_TOKEN = /^[^'"\s]+$/;
+
+export interface OperatorInput {
+  scenario: string;
+  /** TestRun name; the ConfigMap is named after it. */
+  name: string;
+  namespace: string | null;
+  parallelism: number;
+  baseUrl: string;
+  /** The k6 archive (k6 archive output), base64. */
+  archiveBase64: string;
+  /** k6 image for the runners (and the initializer), or null for the operator's default. */
+  runnerImage: string | null;
+  /** At most one runner per node. */
+  separate: boolean;
+  /** Let the operator delete Jobs and Pods when the run ends. */
+  cleanup: boolean;
+}
+
+interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+}
+
+export interface ConfigMapManifest {
+  apiVersion: 'v1';
+  kind: 'ConfigMap';
+  metadata: ObjectMeta;
+  binaryData: Record<string, string>;
+}
+
+export interface OperatorManifests {
+  configMap: ConfigMapManifest;
+  testRun: K6OperatorTestRun;
+}
+
+/**
+ * The operator derives <name>-initializer, <name>-starter, <name>-<i> (Jobs) and
+ * <name>-service-<i> (Services) from the TestRun's name; each must fit a 63-character label.
+ */
+export function maxTestRunNameLength(parallelism: number): number {
+  return 63 - Math.max('-initializer'.length, '-service-'.length + String(parallelism).length);
+}
+
+export function configMapNameFor(testRunName: string): string {
+  return `${testRunName}-archive`;
+}
+
+/** Bytes held by a base64 text (its padding does not count). */
+export function base64Bytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return (base64.length / 4) * 3 - padding;
+}
+
+export function runArguments(baseUrl: string): string[] {
+  // The archive already carries BASE_URL; passing it again makes the target visible in the TestRun
+  // and lets `kubectl edit` change it without rebuilding the archive. Usage reports stay off, as in
+  // the local runner.
+  return ['-e', `BASE_URL=${baseUrl}`, '--no-usage-report'];
+}
+
+/** Names and count, checkable before anything is built: the rules Kubernetes and the operator apply. */
+export function checkTestRunNames(name: string, namespace: string | null, parallelism: number): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  const add = (path: string, expected: string, found: unknown): void => {
+    problems.push({ path, expected, found: describeValue(found) });
+  };
+  if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 2147483647) {
+    add('/spec/parallelism', 'a whole number of instances from 1 to 2147483647', parallelism);
+  }
+  const maxName = maxTestRunNameLength(Math.max(1, Math.trunc(parallelism)));
+  if (!DNS1035_LABEL.test(name) || name.length > maxName) {
+    add(
+      '/metadata/name',
+      `a Kubernetes DNS-1035 label (lower-case letters, digits and '-', starting with a letter) of at most ${maxName} characters, so that the operator's <name>-service-<i> and <name>-initializer fit in 63`,
+      name,
+    );
+  }
+  if (namespace !== null && (!DNS1123_LABEL.test(namespace) || namespace.length > 63)) {
+    add('/metadata/namespace', "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)", namespace);
+  }
+  return problems;
+}
+
+export function checkOperatorInput(input: OperatorInput): ValidationProblem[] {
+  const problems = checkTestRunNames(input.name, input.namespace, input.parallelism);
+  const add = (path: string, expected: string, found: unknown): void => {
+    problems.push({ path, expected, found: describeValue(found) });
+  };
+  for (const token of runArguments(input.baseUrl)) {
+    if (!ARGUMENT_TOKEN.test(token)) {
+      add('/spec/arguments', 'a base URL without spaces or quotes (the operator splits spec.arguments on spaces)', input.baseUrl);
+      break;
+    }
+  }
+  if (input.runnerImage !== null && !/^\S+$/.test(input.runnerImage))
+    add('/spec/runner/image', 'a container image reference without spaces', input.runnerImage);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.archiveBase64) || input.archiveBase64.length % 4 !== 0 || input.archiveBase64 === '') {
+    problems.push({
+      path: `/binaryData/${ARCHIVE_KEY}`,
+      expected: 'the k6 archive as standard base64',
+      found: `${input.archiveBase64.length} characters that are not`,
+    });
+  } else if (base64Bytes(input.archiveBase64) + 4096 > CONFIGMAP_MAX_BYTES) {
+    // 4 KiB for the rest of the object; the API server would refuse it anyway, later and less clearly.
+    problems.push({
+      path: `/binaryData/${ARCHIVE_KEY}`,
+      expected: `an archive of at most ${CONFIGMAP_MAX_BYTES - 4096} bytes (a ConfigMap holds 1 MiB); put a larger one on a volume (spec.script.volumeClaim)`,
+      found: `${base64Bytes(input.archiveBase64)} bytes`,
+    });
+  }
+  return problems;
+}
+
+/** ConfigMap + TestRun; throws a ValidationError naming every field that would be refused. */
+export function buildOperatorManifests(input: OperatorInput): OperatorManifests {
+  const problems = checkOperatorInput(input);
+  if (problems.length > 0) throw new ValidationError(`k6-operator manifests for scenario '${input.scenario}'`, problems);
+
+  const labels = { 'app.kubernetes.io/managed-by': 'realizar-k6', 'realizar-k6/scenario': input.scenario };
+  const meta = (name: string): ObjectMeta =>
+    input.namespace === null ? { name, labels: { ...labels } } : { name, namespace: input.namespace, labels: { ...labels } };
+  const configMapName = configMapNameFor(input.name);
+
+  const configMap: ConfigMapManifest = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta(configMapName),
+    // binaryData, not data: an archive is a tar file, and data must be UTF-8 text.
+    binaryData: { [ARCHIVE_KEY]: input.archiveBase64 },
+  };
+  const testRun: K6OperatorTestRun = {
+    apiVersion: TESTRUN_API_VERSION,
+    kind: 'TestRun',
+    metadata: meta(input.name),
+    spec: {
+      parallelism: input.parallelism,
+      script: { configMap: { name: configMapName, file: ARCHIVE_KEY } },
+      arguments: runArguments(input.baseUrl).join(' '),
+      ...(input.separate ? { separate: true } : {}),
+      ...(input.cleanup ? { cleanup: 'post' as const } : {}),
+      ...(input.runnerImage === null ? {} : { runner: { image: input.runnerImage } }),
+    },
+  };
+  return { configMap, testRun };
+}
+
+/**
+ * The multi-document YAML to `kubectl apply`: the ConfigMap first, since the TestRun reads it.
+ * Written by the `yaml` package as YAML 1.1, which quotes every string that kubectl's go-yaml (a
+ * YAML 1.1 reader) would take for a boolean, null, number or date (yes, on, 0x1F, 2024-01-01).
+ */
+export function manifestsYaml(m: OperatorManifests, comments: readonly string[]): string {
+  const head = comments
+    .flatMap((c) => c.split('\n'))
+    .map((c) => `# ${c}`.trimEnd())
+    .join('\n');
+  const body = [m.configMap, m.testRun].map((doc) => `---\n${stringify(doc, { version: '1.1', lineWidth: 0 })}`).join('');
+  return head === '' ? body : `${head}\n${body}`;
+}
+
+export interface ExecutionSegment {
+  instance: number;
+  segment: string;
+  sequence: string;
+}
+
+/**
+ * What the operator passes to runner i of N (`--execution-segment`, `--execution-segment-sequence`):
+ * equal slices of [0, 1] in a shared sequence, so that k6 stripes VUs and iterations consistently.
+ */
+export function executionSegments(parallelism: number): ExecutionSegment[] {
+  const point = (i: number): string => (i === 0 ? '0' : i === parallelism ? '1' : `${i}/${parallelism}`);
+  const sequence = Array.from({ length: parallelism + 1 }, (_, i) => point(i)).join(',');
+  return Array.from({ length: parallelism }, (_, i) => ({ instance: i + 1, segment: `${point(i)}:${point(i + 1)}`, sequence }));
+}
+
+/** The part of `k6 inspect <archive>` output read here. */
+export interface InspectedOptions {
+  scenarios?: Record<
+    string,
+    { executor?: string; vus?: number | null; iterations?: number | null; maxVUs?: number | null; preAllocatedVUs?: number | null }
+  > | null;
+  thresholds?: Record<string, string[]> | null;
+}
+
+/** What a person should know before splitting this scenario N ways. */
+export function distributionNotes(options: InspectedOptions, parallelism: number): string[] {
+  if (parallelism <= 1) return [];
+  const notes: string[] = [];
+  for (const [name, s] of Object.entries(options.scenarios ?? {})) {
+    const clients = s.vus ?? s.maxVUs ?? s.preAllocatedVUs ?? null;
+    if (clients !== null && clients < parallelism) {
+      notes.push(
+        `phase '${name}' has ${clients} client(s): k6 splits clients and requests in whole units, so ${parallelism - clients} of the ${parallelism} instances get none and sit that phase out`,
+      );
+    }
+  }
+  const throughput = Object.entries(options.thresholds ?? {}).filter(
+    ([metric, exprs]) => metric.split('{')[0] === K6_METRICS.requestsOk && exprs.some((e) => /^rate\s*>/.test(e)),
+  );
+  if (throughput.length > 0) {
+    notes.push(
+      `each instance judges the throughput threshold (${throughput.map(([m, e]) => `${m} ${e.filter((x) => x.startsWith('rate')).join(', ')}`).join('; ')}) on its own share of the load, about 1/${parallelism} of it: expect it to fail per instance even when the total passes; judge throughput on the aggregate`,
+    );
+  }
+  notes.push(
+    "every instance evaluates thresholds and prints its summary for its own share only; gate the release on the aggregate (k6 cloud output, Prometheus remote write, or the sum of the runners' summaries)",
+  );
+  return notes;
+}
+
+/** What to type next. */
+export function kubectlHints(file: string, m: OperatorManifests): string[] {
+  const ns = m.testRun.metadata.namespace === undefined ? '' : ` -n ${m.testRun.metadata.namespace}`;
+  const name = m.testRun.metadata.name;
+  const apply =
+    (m.configMap.binaryData[ARCHIVE_KEY] ?? '').length + 4096 > ANNOTATIONS_MAX_BYTES
+      ? // Too big for the last-applied annotation of a client-side apply.
+        `kubectl apply --server-side -f ${file}`
+      : `kubectl apply -f ${file}`;
+  return [
+    apply,
+    `kubectl get testrun ${name}${ns} -w  # stages: initialization, created, started, finished`,
+    `kubectl logs${ns} -l k6_cr=${name},runner=true --prefix --tail=-1  # each runner's summary of its own share`,
+    `kubectl delete -f ${file}  # before applying the same name again`,
+  ];
+}

@@ -1,0 +1,210 @@
+/**
+ * From a scenario's definition (src/k6/scenarios/<name>.ts) and the run's settings to the resolved
+ * plan: phases scaled, start times laid out, the mix chosen, and the rules that apply to it. Pure, so
+ * the k6 script resolves it at init and the Node side can test it without k6.
+ */
+import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile } from '../types.js';
+import { formatMix, type MixEntry } from './mix.js';
+import { ValidationError } from '../errors/ValidationError.js';
+import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
+import { K6_METRICS } from '../rules/thresholds.js';
+
+export interface PhaseDefinition {
+  name: string;
+  /** closed: `clients` share `requests` (the seed's model). open: `requests` arrive evenly over `durationSec`. */
+  model: 'closed' | 'open';
+  clients: number;
+  requests: number;
+  /** Open model only: the window the requests arrive in (so the rate is requests / durationSec). */
+  durationSec?: number;
+  /** Per-request timeout; also how long in-flight requests may finish after the phase ends. */
+  timeoutSec: number;
+}
+
+export interface ScenarioDefinition {
+  name: string;
+  description: string;
+  /**
+   * thresholds/<name>.json as imported (esbuild inlines it). Typed loosely on purpose: the build
+   * validates every thresholds file against its schema before bundling, so it is a ThresholdsFile.
+   */
+  thresholds: unknown;
+  /** Endpoints and weights; one entry for a single-endpoint scenario. */
+  mix: MixEntry[];
+  /** Whether MIX / --mix may replace the mix (only for scenarios that are mixes by nature). */
+  mixable: boolean;
+  phases: PhaseDefinition[];
+  /**
+   * A streamed scenario: each request is read as Server-Sent Events in a headless browser driven by
+   * k6 (core k6 has no streaming HTTP client), in the event format of the API in use.
+   */
+  stream?: true;
+}
+
+export interface PlanSettings {
+  baseUrl: string;
+  gate: Gate;
+  /** 0 < scale <= 1: multiplies request counts (and open-model windows, keeping their rates). */
+  scale: number;
+  mix: MixEntry[] | null;
+  /** The API the requests use, and the model OpenAI-compatible requests name. */
+  api: 'realizar' | 'openai';
+  model: string;
+  /** A prompt set in use (--prompts), for the notes. */
+  prompts: { source: string; count: number } | null;
+  /** Per-request timeout for every phase, replacing the scenario's (null: keep the scenario's). */
+  timeoutSec: number | null;
+  /** The run's shape from the command line, replacing the scenario's one phase (null: keep it). */
+  shape?: ShapeOverride | null;
+  /** Where the thresholds came from, for errors (default thresholds/<scenario>.json). */
+  thresholdsSource?: string;
+  /** False when the run writes no per-request samples (--no-samples): the rules that read them do not apply. */
+  samples?: boolean;
+}
+
+/** Metrics measured from the per-request samples (the timeline of src/node/watch/timeline.ts). */
+export const SAMPLE_RULE_METRICS: ReadonlySet<string> = new Set(['rss_growth_mb_per_1000_requests', 'p95_drift_ms']);
+
+/** k6 refuses an arrival-rate duration under one second. */
+const MIN_OPEN_DURATION_SEC = 1;
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/**
+ * k6 starts constant-arrival-rate iterations at t = 0, 1/rate, 2/rate, ... up to and including the
+ * scenario's duration, so a duration of exactly n/rate gives n + 1 requests. Ending half an interval
+ * before the window closes gives exactly n.
+ */
+export function k6OpenDurationSec(phase: Pick<PlanPhase, 'requests' | 'durationSec'>): number {
+  const window = phase.durationSec ?? 0;
+  return window - window / phase.requests / 2;
+}
+
+export function resolvePlan(
+  def: ScenarioDefinition,
+  settings: PlanSettings,
+  endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string } | undefined,
+): ScenarioPlan {
+  const notes: string[] = [];
+  if (def.phases.length > 1 && def.phases.some((p) => p.model === 'closed')) {
+    // A closed phase has no known end, so a later phase could not be given a start time.
+    throw new ValidationError(`scenario ${def.name}`, [
+      { path: '/phases', expected: 'one phase when the model is closed (a closed phase has no known end)', found: `${def.phases.length} phases` },
+    ]);
+  }
+  const thresholdsSource = settings.thresholdsSource ?? `thresholds/${def.name}.json`;
+  const shape = settings.shape ?? null;
+  const defPhases = isShapeGiven(shape) ? [shapePhase(def.name, def.phases, shape)] : def.phases;
+  let mix = def.mix;
+  if (settings.mix !== null) {
+    if (def.mixable) mix = settings.mix;
+    else notes.push(`The mix '${formatMix(settings.mix)}' was ignored: scenario ${def.name} sends to ${formatMix(def.mix)} only.`);
+  }
+  if (def.mixable) {
+    // A mix keeps what the API has: the OpenAI-compatible API has no tokenizer, say.
+    const lacking = mix.filter((m) => endpointInfo(m.endpoint) === undefined);
+    if (lacking.length > 0 && lacking.length < mix.length) {
+      mix = mix.filter((m) => !lacking.includes(m));
+      notes.push(`${lacking.map((m) => m.endpoint).join(', ')} left out of the mix: the ${settings.api} API has no such endpoint.`);
+    }
+  }
+
+  let start = 0;
+  if (settings.api === 'openai') {
+    const paths = mix.map((m) => `${m.endpoint} → ${endpointInfo(m.endpoint)?.method ?? '?'} ${endpointInfo(m.endpoint)?.path ?? '(none)'}`).join(', ');
+    notes.push(`Sent to the OpenAI-compatible API, model '${settings.model}': ${paths}.`);
+  }
+  if (def.stream !== undefined) {
+    notes.push(
+      "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts once per phase, before the measured window: the duration and throughput are over that window, from the first request sent to the end of the last stream.",
+    );
+  }
+  if (settings.prompts !== null) notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
+  if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
+  if (isShapeGiven(shape)) notes.push(`Shape set for this run (${describeShape(shape)}) in place of the scenario's.`);
+  const phases: PlanPhase[] = defPhases.map((scenarioPhase) => {
+    const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };
+    const requests = Math.max(1, Math.round(p.requests * settings.scale));
+    if (p.model === 'closed') {
+      // k6 refuses more clients than requests; a scaled-down phase has fewer requests to share.
+      const clients = Math.min(p.clients, requests);
+      if (clients < p.clients) notes.push(`Phase ${p.name}: ${requests} request(s) at this scale, so ${clients} client(s) instead of ${p.clients}.`);
+      // Bounded even if every request times out one after the other on each client.
+      const maxDurationSec = Math.ceil(requests / clients) * p.timeoutSec + 5;
+      return { name: p.name, model: 'closed', clients, requests, timeoutSec: p.timeoutSec, startSec: 0, maxDurationSec };
+    }
+    if (p.durationSec === undefined)
+      throw new ValidationError(`scenario ${def.name}`, [{ path: `/phases/${p.name}`, expected: 'durationSec for an open phase', found: 'none' }]);
+    const ratePerSec = p.requests / p.durationSec;
+    // Scaling keeps the rate and shortens the window. k6 needs an arrival-rate scenario to last at
+    // least 1 s, and the scenario runs for (n - 0.5) intervals (see k6Duration), so n >= rate + 0.5.
+    const n = Math.max(requests, Math.ceil(ratePerSec * MIN_OPEN_DURATION_SEC + 0.5));
+    const durationSec = round3(n / ratePerSec);
+    const phase: PlanPhase = {
+      name: p.name,
+      model: 'open',
+      clients: p.clients,
+      requests: n,
+      ratePerSec: round3(ratePerSec),
+      durationSec,
+      timeoutSec: p.timeoutSec,
+      startSec: round3(start),
+      maxDurationSec: round3(durationSec + p.timeoutSec),
+    };
+    start += durationSec;
+    return phase;
+  });
+
+  const inMix = new Set(mix.map((m) => m.endpoint));
+  const phaseNames = new Set(phases.map((p) => p.name));
+  const thresholds = def.thresholds as ThresholdsFile;
+  const rules = thresholds.rules.filter((rule) => {
+    if (rule.phase !== undefined && !phaseNames.has(rule.phase)) {
+      throw new ValidationError(thresholdsSource, [
+        {
+          path: `/rules/${thresholds.rules.indexOf(rule)}/phase`,
+          expected: `a phase of scenario ${def.name} (${[...phaseNames].join(', ')})`,
+          found: `'${rule.phase}' (rule '${rule.id}')`,
+        },
+      ]);
+    }
+    if (rule.endpoint !== undefined && !inMix.has(rule.endpoint)) {
+      notes.push(`Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`);
+      return false;
+    }
+    if (settings.samples === false && SAMPLE_RULE_METRICS.has(rule.metric)) {
+      notes.push(
+        `Rule '${rule.id}' (${rule.metric}) does not apply: it is measured from the per-request samples, which this run did not write (--no-samples).`,
+      );
+      return false;
+    }
+    return true;
+  });
+
+  return {
+    planVersion: 1,
+    scenario: def.name,
+    // The scenario's own description names its shape; a run with another says which it had.
+    description: isShapeGiven(shape) ? `${def.description}; this run: ${describeShape(shape)}` : def.description,
+    baseUrl: settings.baseUrl,
+    gate: settings.gate,
+    scale: settings.scale,
+    endpoints: mix.map((m) => {
+      const info = endpointInfo(m.endpoint);
+      if (info === undefined)
+        throw new ValidationError(`scenario ${def.name}`, [
+          { path: '/mix', expected: `endpoints the ${settings.api} API has`, found: `${m.endpoint}, which it does not have` },
+        ]);
+      return { name: m.endpoint, ...info };
+    }),
+    mix,
+    phases,
+    thresholds: { ...thresholds, rules },
+    notes,
+    latencyMetric: def.stream === undefined ? K6_METRICS.latency : K6_METRICS.e2e,
+    // A stream has the event format of the API it is sent to.
+    stream: def.stream === undefined ? null : { api: settings.api },
+    api: settings.api,
+    model: settings.model,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The client's figures for one stream beside the server's own, when the server reports them per
+ * request. llama.cpp's server sends `timings` on the final chunk of a stream
+ * (tools/server/server-common.cpp): `prompt_ms` runs from the start of prompt processing to the
+ * first token sampled, `predicted_ms` from the first token to the last, and `predicted_per_token_ms`
+ * = predicted_ms / (predicted_n - 1), one decoding step per token after the first — the server's
+ * side of our TTFT and mean inter-token latency. Token counts come from `usage.completion_tokens`
+ * (else `predicted_n`) against the tokens the client saw arrive.
+ *
+ * k6 records every figure below into the metrics named in SERVER_CLOCK_METRICS
+ * (src/k6/lib/stream/server-clock.ts); the report takes the medians (serverClockSection), so a difference
+ * is a per-request median, not a difference of medians.
+ */
+import type { StreamTimings } from './stream.js';
+
+export const SERVER_CLOCK_METRICS = {
+  /** Counter: streams for which the server sent its timings. */
+  streams: 'server_clock_streams',
+  ttftClient: 'server_clock_ttft_client_ms',
+  ttftServer: 'server_clock_ttft_server_ms',
+  /** Trend: client TTFT - server prompt_ms, per request. */
+  ttftDiff: 'server_clock_ttft_diff_ms',
+  /** Trend: the client's mean inter-token latency of a stream. */
+  itlClient: 'server_clock_itl_client_ms',
+  itlServer: 'server_clock_itl_server_ms',
+  itlDiff: 'server_clock_itl_diff_ms',
+  /** Counter: streams for which the server gave a token count. */
+  counted: 'server_clock_counted_streams',
+  /** Counters over the counted streams: tokens the client saw, tokens the server says it made. */
+  tokensClient: 'server_clock_tokens_client',
+  tokensServer: 'server_clock_tokens_server',
+  /** Counter: counted streams whose two counts differ. */
+  tokenMismatches: 'server_clock_token_mismatches',
+} as const;
+
+export interface ServerClockSample {
+  ttft: { clientMs: number; serverMs: number } | null;
+  itl: { clientMs: number; serverMs: number } | null;
+  tokens: { client: number; server: number } | null;
+}
+
+const num = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** One completed stream's pairs of figures; null where the server gave nothing to compare with. */
+export function serverClockOf(t: StreamTimings): ServerClockSample {
+  const st = t.serverTimings ?? {};
+  const promptMs = num(st['prompt_ms']);
+  const perTokenMs = num(st['predicted_per_token_ms']);
+  const predictedN = num(st['predicted_n']);
+  const serverTokens = t.countedFrom === 'server' ? t.outputTokens : predictedN;
+  const meanItl = t.itlMs.length === 0 ? null : t.itlMs.reduce((a, b) => a + b, 0) / t.itlMs.length;
+  return {
+    ttft: promptMs === null || t.ttftMs === null ? null : { clientMs: t.ttftMs, serverMs: promptMs },
+    // predicted_per_token_ms is 0 when there was no step after the first token.
+    itl: perTokenMs === null || meanItl === null || (predictedN ?? 0) < 2 ? null : { clientMs: meanItl, serverMs: perTokenMs },
+    tokens: serverTokens === null ? null : { client: t.streamedTokens, server: serverTokens },
+  };
+}
+
+/**
+ * How far a client time may be from the server's and still agree: the client's TTFT also holds the
+ * HTTP exchange, the request's parsing and any wait for a free slot; its inter-token gaps also hold
+ * the chunk's way through the network stack and the browser, on a machine whose cores k6 shares.
+ */
+export const SERVER_CLOCK_TOLERANCE = {
+  ttft: { ms: 10, fraction: 0.5 },
+  itl: { ms: 2, fraction: 0.25 },
+} as const;
+
+export function withinTolerance(diffMs: number, serverMs: number, tol: { ms: number; fraction: number }): boolean {
+  return Math.abs(diffMs) <= Math.max(tol.ms, tol.fraction * Math.abs(serverMs));
+}

@@ -1,0 +1,159 @@
+/**
+ * k6's per-request samples → the part of a k6 summary the converter reads, for a k6 that never
+ * wrote its own summary (killed, crashed, its disk gone). The figures are computed the way k6
+ * computes them (trend percentiles by linear interpolation between closest ranks, rates as the share
+ * of non-zero samples), under the same metric keys (`metric{scenario:<phase>,endpoint:<name>}`), so
+ * convertScenario turns them into a scenario report with no special case. Pure, and fed one sample
+ * at a time: rates and counters are running sums, only trends keep their values (as k6 does).
+ *
+ * What samples cannot give: k6's own threshold judgements (left out, so verdicts are the report's
+ * own), and the exact test-run duration (taken from the first to the last sample).
+ */
+import type { K6Metric, K6Summary } from '../types.js';
+import { K6_METRICS } from '../rules/thresholds.js';
+
+/** One sample of k6's output, with the only tags the report reads. */
+export interface MetricSample {
+  metric: string;
+  /** ms since the epoch. */
+  tMs: number;
+  value: number;
+  /** k6's `scenario` tag: the plan's phase. */
+  phase: string | null;
+  endpoint: string | null;
+  /** k6's `check` tag, on samples of `checks`. */
+  check: string | null;
+}
+
+type MetricType = K6Metric['type'];
+
+/** The type of each metric the report reads; k6's CSV does not say. */
+export const SAMPLE_METRIC_TYPES: Record<string, MetricType> = {
+  [K6_METRICS.requestFailed]: 'rate',
+  [K6_METRICS.requestsOk]: 'counter',
+  [K6_METRICS.tokens]: 'counter',
+  [K6_METRICS.dropped]: 'counter',
+  [K6_METRICS.latency]: 'trend',
+  [K6_METRICS.ttft]: 'trend',
+  [K6_METRICS.itl]: 'trend',
+  [K6_METRICS.e2e]: 'trend',
+  [K6_METRICS.tokensPerSecond]: 'trend',
+  [K6_METRICS.streamWindowMs]: 'counter',
+  checks: 'rate',
+};
+
+/** The metrics worth reading from the samples for a plan whose latency metric is `latencyMetric`. */
+export function metricsToRead(latencyMetric: string | undefined): Set<string> {
+  return new Set([...Object.keys(SAMPLE_METRIC_TYPES), latencyMetric ?? K6_METRICS.latency]);
+}
+
+/** k6's percentile: linear interpolation between the closest ranks of the sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  if (sorted.length === 1) return sorted[0]!;
+  const i = p * (sorted.length - 1);
+  const lo = sorted[Math.floor(i)]!;
+  const hi = sorted[Math.ceil(i)]!;
+  return lo + (hi - lo) * (i - Math.floor(i));
+}
+
+function trendValues(values: number[]): Record<string, number> {
+  const sorted = Float64Array.from(values).sort();
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  const list = sorted as unknown as number[];
+  return {
+    count: sorted.length,
+    min: sorted[0] ?? 0,
+    max: sorted[sorted.length - 1] ?? 0,
+    avg: sorted.length === 0 ? 0 : sum / sorted.length,
+    med: percentile(list, 0.5),
+    'p(50)': percentile(list, 0.5),
+    'p(90)': percentile(list, 0.9),
+    'p(95)': percentile(list, 0.95),
+    'p(99)': percentile(list, 0.99),
+  };
+}
+
+interface Sink {
+  type: MetricType;
+  /** trend: the values; rate: [non-zero, zero]; counter: [sum]. */
+  values: number[];
+}
+
+export interface SamplesSummary {
+  summary: K6Summary;
+  /** First and last sample time (ms since the epoch), null when there was none. */
+  firstMs: number | null;
+  lastMs: number | null;
+  /** Requests k6 recorded as sent (samples of request_failed). */
+  requests: number;
+}
+
+export class SummaryFromSamples {
+  private readonly types: Record<string, MetricType>;
+  private readonly sinks = new Map<string, Sink>();
+  private readonly checks = new Map<string, { passes: number; fails: number }>();
+  private firstMs: number | null = null;
+  private lastMs: number | null = null;
+  private requests = 0;
+
+  constructor(latencyMetric?: string) {
+    this.types = { ...SAMPLE_METRIC_TYPES, [latencyMetric ?? K6_METRICS.latency]: 'trend' };
+  }
+
+  add(s: MetricSample): void {
+    const type = this.types[s.metric];
+    if (type === undefined) return;
+    this.firstMs = this.firstMs === null ? s.tMs : Math.min(this.firstMs, s.tMs);
+    this.lastMs = this.lastMs === null ? s.tMs : Math.max(this.lastMs, s.tMs);
+    if (s.metric === K6_METRICS.requestFailed) this.requests++;
+    if (s.metric === 'checks') {
+      const c = this.checks.get(s.check ?? '') ?? { passes: 0, fails: 0 };
+      if (s.value !== 0) c.passes++;
+      else c.fails++;
+      this.checks.set(s.check ?? '', c);
+    }
+    // Every key the sample counts under: the metric alone, per phase, per endpoint, per both.
+    this.sink(s.metric, type, s.value);
+    if (s.phase) this.sink(`${s.metric}{scenario:${s.phase}}`, type, s.value);
+    if (s.endpoint) this.sink(`${s.metric}{endpoint:${s.endpoint}}`, type, s.value);
+    if (s.phase && s.endpoint) this.sink(`${s.metric}{scenario:${s.phase},endpoint:${s.endpoint}}`, type, s.value);
+  }
+
+  private sink(key: string, type: MetricType, value: number): void {
+    let sink = this.sinks.get(key);
+    if (sink === undefined) this.sinks.set(key, (sink = { type, values: type === 'trend' ? [] : type === 'rate' ? [0, 0] : [0] }));
+    if (type === 'trend') sink.values.push(value);
+    else if (type === 'rate') sink.values[value !== 0 ? 0 : 1]!++;
+    else sink.values[0]! += value;
+  }
+
+  result(): SamplesSummary {
+    const durationMs = this.firstMs === null || this.lastMs === null ? 0 : this.lastMs - this.firstMs;
+    const metrics: Record<string, K6Metric> = {};
+    for (const [key, { type, values }] of this.sinks) {
+      if (type === 'trend') metrics[key] = { type, contains: 'default', values: trendValues(values) };
+      else if (type === 'rate') {
+        const [passes, fails] = values as [number, number];
+        metrics[key] = { type, values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails } };
+      } else metrics[key] = { type, values: { count: values[0]!, rate: durationMs > 0 ? values[0]! / (durationMs / 1000) : 0 } };
+    }
+    return {
+      summary: {
+        state: { testRunDurationMs: durationMs },
+        metrics,
+        root_group: { name: '', checks: [...this.checks].map(([name, c]) => ({ name, ...c })), groups: [] },
+      },
+      firstMs: this.firstMs,
+      lastMs: this.lastMs,
+      requests: this.requests,
+    };
+  }
+}
+
+export function summaryFromSamples(samples: Iterable<MetricSample>, latencyMetric?: string): SamplesSummary {
+  const acc = new SummaryFromSamples(latencyMetric);
+  for (const s of samples) acc.add(s);
+  return acc.result();
+}

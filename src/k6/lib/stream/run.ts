@@ -1,0 +1,150 @@
+/**
+ * A streamed phase, run whole by one k6 iteration: core k6 cannot read a response as it streams,
+ * so the requests are sent from a page of the headless Chromium that k6's browser module drives.
+ * k6 v1.8.1 launches a browser at the start of every iteration and closes it at its end, so the
+ * phase is one iteration of one VU: one browser and one page, started and set up before the
+ * measured window, carry every request of the phase.
+ *
+ * Set-up, all before the window: the page loads from the server; it makes one frame per origin the
+ * clients use (src/core/stream/hosts.ts: at most 6 clients per host name); each frame starts its
+ * engine (src/k6/lib/stream/frames.ts, src/k6/lib/stream/engine.ts); the page's scheduler
+ * (src/k6/lib/stream/scheduler.ts) is connected to every engine, and every engine opens its
+ * connections. Then the scheduler runs the phase, and this side collects the results every 500 ms
+ * and records them into k6's metrics (src/k6/lib/stream/record.ts).
+ */
+import { browser, type Frame, type Page } from 'k6/browser';
+import type { PlanPhase } from '../../../core/types.js';
+import { createSseParser } from '../../../core/stream/sse.js';
+import { streamTimings, type StreamApi } from '../../../core/stream/stream.js';
+import { originsInUse, slotOrigins } from '../../../core/stream/hosts.js';
+import type { Endpoint } from '../endpoints.js';
+import { createStreamEngine, type EngineSetup } from './engine.js';
+import { connectEngines, createFrames, installFrameEngine } from './frames.js';
+import { installStreamScheduler, type ScheduleConfig, type StreamPageBatch, type StreamScheduler } from './scheduler.js';
+import { recordDropped, recordReadInPage, recordSendWait, recordStartLate, recordStream, recordWindow } from './record.js';
+
+export interface StreamPhaseRun {
+  phase: PlanPhase;
+  /** The endpoint of request n is cycle[n % cycle.length] (the mix, applied exactly). */
+  cycle: readonly Endpoint[];
+  baseUrl: string;
+  api: StreamApi;
+  apiKey: string | null;
+  /** The alias domain the browser resolves to the server (null: every client uses the server's origin). */
+  aliasDomain: string | null;
+  /** A GET the server answers: the page's and each frame's own address, and what opens the connections. */
+  probePath: string;
+}
+
+/** How long the page collects results between two round trips to k6. */
+const DRAIN_EVERY_MS = 500;
+/** How long the frames may take to load, and the engines to answer their set-up. */
+const SETUP_MS = 10_000;
+
+type Host = { __realizarK6Stream: StreamScheduler };
+
+/** The requests of the phase as the engines need them: each distinct path and body once. */
+function requestsOf(run: StreamPhaseRun): { paths: string[]; bodies: string[]; order: Array<[number, number]> } {
+  const paths: string[] = [];
+  const bodies: string[] = [];
+  const pathIndex = new Map<string, number>();
+  const bodyIndex = new Map<string, number>();
+  const index = (list: string[], map: Map<string, number>, value: string): number => {
+    let i = map.get(value);
+    if (i === undefined) {
+      i = list.push(value) - 1;
+      map.set(value, i);
+    }
+    return i;
+  };
+  const order: Array<[number, number]> = [];
+  for (let n = 0; n < run.phase.requests; n++) {
+    const endpoint = run.cycle[n % run.cycle.length]!;
+    order.push([index(paths, pathIndex, endpoint.path), index(bodies, bodyIndex, JSON.stringify(endpoint.body(n)))]);
+  }
+  return { paths, bodies, order };
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** k6's handle on each origin's frame, once k6 has seen it navigate there. */
+async function framesOf(page: Page, origins: readonly string[]): Promise<Frame[]> {
+  for (let waited = 0; ; waited += 100) {
+    const children = page.frames().filter((f) => f.parentFrame() !== null);
+    const found = origins.map((o) => children.find((f) => f.url().startsWith(`${o}/`)));
+    if (found.every((f) => f !== undefined)) return found as Frame[];
+    if (waited >= SETUP_MS) throw new Error(`the page's frames did not load from ${origins.filter((_, i) => found[i] === undefined).join(', ')}`);
+    await pause(100);
+  }
+}
+
+/** A fresh scheduler, an engine in each frame, all connected and set up; false if they did not answer. */
+async function connect(page: Page, frames: readonly Frame[], engines: EngineSetup[], api: StreamApi, inWorker: boolean): Promise<boolean> {
+  const tag = inWorker ? 'realizar-k6-engine-worker' : 'realizar-k6-engine-frame';
+  await page.evaluate(installStreamScheduler);
+  for (const frame of frames) await frame.evaluate(installFrameEngine, { engineSource: createStreamEngine.toString(), inWorker, tag });
+  await page.evaluate(connectEngines, tag);
+  type SetupArg = Parameters<StreamScheduler['setup']>[0];
+  return page.evaluate((a: SetupArg) => (globalThis as unknown as Host).__realizarK6Stream.setup(a), {
+    engines,
+    api,
+    timingsSource: streamTimings.toString(),
+    parserSource: createSseParser.toString(),
+    waitMs: SETUP_MS,
+  });
+}
+
+export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
+  const { phase } = run;
+  const bySlot = slotOrigins(run.baseUrl, phase.clients, run.aliasDomain);
+  const { origins, perOrigin } = originsInUse(bySlot);
+  const { paths, bodies, order } = requestsOf(run);
+  const headers = { 'Content-Type': 'application/json', ...(run.apiKey === null ? {} : { Authorization: `Bearer ${run.apiKey}` }) };
+  const setups: EngineSetup[] = origins.map((origin) => ({ origin, headers, paths, bodies, timeoutMs: phase.timeoutSec * 1000 }));
+  const schedule: ScheduleConfig = {
+    model: phase.model,
+    requests: phase.requests,
+    intervalMs: phase.model === 'open' ? ((phase.durationSec ?? 0) * 1000) / phase.requests : 0,
+    slotEngine: bySlot.map((o) => origins.indexOf(o)),
+    order,
+    deadlineMs: phase.maxDurationSec * 1000,
+  };
+
+  const page = await browser.newPage();
+  let running = false;
+  try {
+    await page.goto(`${run.baseUrl}${run.probePath}`);
+    const loaded = await page.evaluate(createFrames, { origins, probePath: run.probePath, waitMs: SETUP_MS });
+    if (loaded < origins.length)
+      throw new Error(`only ${loaded} of ${origins.length} frames loaded GET ${run.probePath} from the server within ${SETUP_MS} ms`);
+    const frames = await framesOf(page, origins);
+    if (!(await connect(page, frames, setups, run.api, true))) {
+      console.warn('realizar-k6: the stream engines did not start in workers; reading in the frames themselves (more CPU per stream)');
+      if (!(await connect(page, frames, setups, run.api, false))) throw new Error(`the stream engines did not answer within ${SETUP_MS} ms`);
+      recordReadInPage();
+    }
+    await page.evaluate((a: { path: string; counts: number[] }) => (globalThis as unknown as Host).__realizarK6Stream.warm(a.path, a.counts), {
+      path: run.probePath,
+      counts: perOrigin,
+    });
+    await page.evaluate((c: ScheduleConfig) => (globalThis as unknown as Host).__realizarK6Stream.start(c), schedule);
+    running = true;
+    let batch: StreamPageBatch;
+    do {
+      batch = await page.evaluate((ms: number) => (globalThis as unknown as Host).__realizarK6Stream.drain(ms), DRAIN_EVERY_MS);
+      for (const r of batch.results) {
+        const endpoint = run.cycle[r.n % run.cycle.length]!;
+        recordStream(r, endpoint.name, endpoint.path);
+        if (r.sendWaitMs !== null) recordSendWait(r.sendWaitMs, endpoint.name, endpoint.path);
+        if (r.lateMs !== null) recordStartLate(r.lateMs, endpoint.name, endpoint.path);
+      }
+      recordDropped(batch.dropped);
+    } while (!batch.done);
+    running = false;
+    recordWindow(batch.windowStartEpochMs, batch.windowMs);
+  } finally {
+    // Stopped early (Ctrl-C, k6's time limit): nothing may keep streaming once k6 moves on.
+    if (running) await page.evaluate(() => (globalThis as unknown as Host).__realizarK6Stream.abort()).catch(() => undefined);
+    await page.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * For each completed stream, the server's own figures beside the client's (src/core/stream/server-clock.ts),
+ * recorded into k6 metrics the report compares (src/core/stream/server-clock-report.ts). A stream whose
+ * server sent nothing to compare with records nothing here.
+ */
+import { Counter, Trend } from 'k6/metrics';
+import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../../core/stream/server-clock.js';
+import type { StreamTimings } from '../../../core/stream/stream.js';
+
+// Custom metrics must be created in init code.
+const streams = new Counter(M.streams);
+const ttftClient = new Trend(M.ttftClient, true);
+const ttftServer = new Trend(M.ttftServer, true);
+const ttftDiff = new Trend(M.ttftDiff, true);
+const itlClient = new Trend(M.itlClient, true);
+const itlServer = new Trend(M.itlServer, true);
+const itlDiff = new Trend(M.itlDiff, true);
+const counted = new Counter(M.counted);
+const tokensClient = new Counter(M.tokensClient);
+const tokensServer = new Counter(M.tokensServer);
+const tokenMismatches = new Counter(M.tokenMismatches);
+
+export function recordServerClock(t: StreamTimings, tags: Record<string, string>): void {
+  const s = serverClockOf(t);
+  if (s.ttft !== null || s.itl !== null) streams.add(1, tags);
+  if (s.ttft !== null) {
+    ttftClient.add(s.ttft.clientMs, tags);
+    ttftServer.add(s.ttft.serverMs, tags);
+    ttftDiff.add(s.ttft.clientMs - s.ttft.serverMs, tags);
+  }
+  if (s.itl !== null) {
+    itlClient.add(s.itl.clientMs, tags);
+    itlServer.add(s.itl.serverMs, tags);
+    itlDiff.add(s.itl.clientMs - s.itl.serverMs, tags);
+  }
+  if (s.tokens !== null) {
+    counted.add(1, tags);
+    tokensClient.add(s.tokens.client, tags);
+    tokensServer.add(s.tokens.server, tags);
+    tokenMismatches.add(s.tokens.client === s.tokens.server ? 0 : 1, tags);
+  }
+}

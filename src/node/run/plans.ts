@@ -1,0 +1,62 @@
+/**
+ * The whole plan of a run, resolved and checked on the Node side before a tool is built or a server
+ * started: each scenario's shape (src/core/plan/scenario-shapes.ts) with its thresholds file (from
+ * --thresholds-dir when given) and the run's flags, through the same pure resolvePlan the k6 script
+ * runs at init. A rule naming a phase the scenario lacks, a shape the scenario cannot take or a mix
+ * the API cannot serve is an error here, naming the file or flag, instead of a k6 exit 107 later.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parsePromptSet } from '../../core/workload/prompts.js';
+import { resolvePlan } from '../../core/plan/plan.js';
+import { ROUTES } from '../../core/target/routes.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
+import type { ScenarioPlan } from '../../core/types.js';
+import { ValidationError } from '../../core/errors/ValidationError.js';
+import type { RunConfig } from '../config/index.js';
+import { shown, thresholdsFile } from '../files/paths.js';
+import { loadThresholds } from './scenarios.js';
+
+/** The prompt set's size, after checking every line of it (k6 checks it again), so a bad line is named at once. */
+async function promptSetSize(file: string | null): Promise<number | null> {
+  if (file === null) return null;
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new ValidationError(shown(file), [{ path: '', expected: 'a JSONL prompt set', found: 'no such file' }]);
+  });
+  return parsePromptSet(text, shown(file)).length;
+}
+
+export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
+  const promptCount = await promptSetSize(config.promptsFile);
+  const plans: ScenarioPlan[] = [];
+  for (const name of config.scenarios) {
+    const shape = SCENARIO_SHAPES[name];
+    if (shape === undefined) {
+      throw new ValidationError(`src/k6/scenarios/${name}.ts`, [
+        { path: '', expected: `an entry '${name}' in src/core/plan/scenario-shapes.ts`, found: 'none' },
+      ]);
+    }
+    const file = config.thresholdsDir === null ? thresholdsFile(name) : path.join(config.thresholdsDir, `${name}.json`);
+    const thresholds = await loadThresholds(name, file);
+    plans.push(
+      resolvePlan(
+        { ...shape, thresholds },
+        {
+          baseUrl: config.baseUrl,
+          gate: config.gate,
+          scale: config.scale,
+          mix: config.mix,
+          api: config.api,
+          model: config.model,
+          prompts: config.promptsFile === null || promptCount === null ? null : { source: path.basename(config.promptsFile), count: promptCount },
+          timeoutSec: config.timeoutSec,
+          shape: config.shape,
+          thresholdsSource: shown(file),
+          samples: config.samples,
+        },
+        (e) => ROUTES[config.api][e],
+      ),
+    );
+  }
+  return plans;
+}

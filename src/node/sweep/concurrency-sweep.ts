@@ -1,0 +1,198 @@
+/**
+ * npm run k6:sweep -- --over concurrency (the default for --endpoint stream): the endpoint's own
+ * scenario (src/k6/scenarios/<endpoint>.ts) run at 1, 2, 4 … --max-concurrency clients, each
+ * sending --per-client requests (closed model, the scenario's shape replaced through SHAPE_*), every
+ * level run and reported: the table and the charts of TTFT, inter-token latency, end-to-end and
+ * output tokens per second against concurrency (src/core/commands/concurrency-sweep.ts), with what the load
+ * generator cost at each level. Also one step of a rate sweep of a streamed endpoint, which needs
+ * the streamed scenario rather than the plain step script.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  concurrencyCharts,
+  concurrencyLevels,
+  concurrencyMarkdown,
+  concurrencyStep,
+  concurrencySummary,
+  goodputLevel,
+} from '../../core/commands/concurrency-sweep.js';
+import { convertScenario } from '../../core/summary/convert.js';
+import type { ScenarioReport, SweepReport, SweepStep } from '../../core/types.js';
+import { EXIT } from '../../core/rules/outcome.js';
+import { assertValid } from '../../core/errors/schema-errors.js';
+import { validateSweepReport } from '../../generated/file-validators.cjs';
+import type { SweepConfig } from '../config/index.js';
+import { K6RunError } from '../errors/K6RunError.js';
+import { ServerExitedError } from '../errors/ServerExitedError.js';
+import { GeneratorSampler, generatorReport } from '../watch/generator.js';
+import { readScenarioOutput } from '../files/json-file.js';
+import { runK6 } from '../k6/k6.js';
+import { keepFiles } from '../files/keep-files.js';
+import { log } from '../process/log.js';
+import { DIST_K6_DIR, shown } from '../files/paths.js';
+import { type Child } from '../process/processes.js';
+import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
+import { prepareTarget, withTarget } from '../target/target.js';
+import { targetEnv } from '../target/target-env.js';
+
+type Control = { interrupted: boolean; k6: Child | null };
+
+/** The endpoint's scenario, bundled for the sweep. */
+export async function sweepScenarioScript(endpoint: SweepConfig['endpoint']): Promise<string> {
+  const { bundleScenarios } = await import('../../../build/bundle.js');
+  const [script] = await bundleScenarios([endpoint], `${DIST_K6_DIR}-sweep`, null, { houseBlock: false });
+  return script!;
+}
+
+/** One run of the endpoint's scenario in the shape `shape` (SHAPE_* variables), converted. */
+export async function runShaped(
+  config: SweepConfig,
+  k6Path: string,
+  script: string,
+  outDir: string,
+  what: string,
+  shape: Record<string, string>,
+  onStart: (c: Child) => void,
+): Promise<ScenarioReport> {
+  await mkdir(outDir, { recursive: true });
+  const sampler: { current: GeneratorSampler | null } = { current: null };
+  const exit = await runK6({
+    k6: k6Path,
+    script,
+    outDir,
+    baseUrl: config.baseUrl,
+    gate: 'acceptable',
+    scale: 1,
+    mix: null,
+    timeoutSec: config.timeoutSec,
+    dashboardFile: null,
+    outputs: [],
+    extraEnv: { ...targetEnv(config), ...shape },
+    onStart: (child) => {
+      onStart(child);
+      sampler.current = new GeneratorSampler(child.pid).start();
+    },
+  });
+  const generator = await generatorReport(sampler.current, outDir);
+  const summaryFile = path.join(outDir, 'summary.json');
+  const planFile = path.join(outDir, 'plan.json');
+  if (!existsSync(summaryFile) || !existsSync(planFile)) {
+    throw new K6RunError({ what, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, 'k6.log')) });
+  }
+  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
+  return convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null }, generator });
+}
+
+/** One step of a rate sweep of a streamed endpoint: the streamed scenario, open model, at `rate`. */
+export async function streamRateStep(
+  rate: number,
+  config: SweepConfig,
+  dir: string,
+  k6Path: string,
+  script: string,
+  index: number,
+  onStart: (c: Child) => void,
+): Promise<Omit<SweepStep, 'meetsSlo' | 'reason'>> {
+  const outDir = path.join(dir, 'k6', `step-${String(index).padStart(2, '0')}-${rate}rps`);
+  log.info(`sweep step ${index}: ${rate} req/s for ${config.stepSec} s`);
+  const s = await runShaped(
+    config,
+    k6Path,
+    script,
+    outDir,
+    `the ${rate} req/s step`,
+    { SHAPE_RATE: String(rate), SHAPE_DURATION_SEC: String(config.stepSec), SHAPE_CLIENTS: String(config.clients) },
+    onStart,
+  );
+  // Over rate, the step is named by its offered rate; its clients are the sweep's --clients.
+  const { concurrency: _clients, ...step } = concurrencyStep(config.clients, s);
+  return { ...step, rateRps: rate };
+}
+
+export async function runConcurrencySweep(
+  config: SweepConfig,
+  control: Control,
+  show: (text: string) => void,
+  judge: (step: Omit<SweepStep, 'meetsSlo' | 'reason'>) => SweepStep,
+  sloText: string,
+): Promise<{ report: SweepReport; dir: string; text: string }> {
+  const startedAt = new Date();
+  const { loopback, k6, command } = await prepareTarget(config);
+  const script = await sweepScenarioScript(config.endpoint);
+  const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
+  const steps: SweepStep[] = [];
+  const { version, errors } = await withTarget(config, command, dir, control, async (server) => {
+    for (const n of concurrencyLevels(config.maxConcurrency)) {
+      if (control.interrupted) break;
+      if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
+      const requests = n * config.perClient;
+      log.info(`sweep level ${steps.length + 1}: ${n} client(s), ${requests} requests`);
+      const outDir = path.join(dir, 'k6', `level-${String(steps.length + 1).padStart(2, '0')}-${n}clients`);
+      const s = await runShaped(
+        config,
+        k6.path,
+        script,
+        outDir,
+        `the level of ${n} client(s)`,
+        { SHAPE_CLIENTS: String(n), SHAPE_REQUESTS: String(requests) },
+        (c) => (control.k6 = c),
+      );
+      control.k6 = null;
+      const step = judge(concurrencyStep(n, s));
+      log.info(
+        `  ${n} client(s): ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})${step.generatorShortOfCpu ? '; the load generator was short of CPU' : ''}`,
+      );
+      steps.push(step);
+    }
+  });
+
+  const best = goodputLevel(steps);
+  const hasObjective = config.slos.length > 0;
+  const outcome: SweepReport['outcome'] = control.interrupted ? 'interrupted' : errors.length > 0 ? 'error' : !hasObjective || best !== null ? 'found' : 'none';
+  const exitCode = ({ found: EXIT.passed, none: EXIT.failed, error: EXIT.error, interrupted: EXIT.interrupted } as const)[outcome];
+  const report: SweepReport = {
+    sweepVersion: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    endpoint: config.endpoint,
+    slo: sloText,
+    errorBudgetPct: config.errorBudgetPct,
+    clients: config.maxConcurrency,
+    stepSec: 0,
+    k6: k6.version,
+    server: { baseUrl: config.baseUrl, managed: config.manageServer, version },
+    machine: loopback
+      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s): the load generator takes CPU from the server, so the curve is a lower bound of the server's alone.`
+      : 'the server is on another machine.',
+    steps,
+    over: 'concurrency',
+    goodputRps: hasObjective ? (best?.rateRps ?? null) : null,
+    goodputConcurrency: hasObjective ? (best?.concurrency ?? null) : null,
+    firstBadRps: null,
+    summary: concurrencySummary(steps, sloText, hasObjective),
+    outcome,
+    exitCode,
+    errors,
+  };
+  assertValid(validateSweepReport, report, `sweep ${runId} (schemas/sweep.schema.json)`);
+  const text = concurrencyMarkdown(report);
+  show(text);
+  for (const e of errors) log.info(`error: ${e}`);
+  const at = (name: string): string => path.join(dir, name);
+  const charts = Object.entries(concurrencyCharts(config.endpoint, steps)).map(([name, svg]) => ({ file: at(name), write: () => writeAtomic(at(name), svg) }));
+  await keepFiles(
+    dir,
+    [
+      { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
+      { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
+      ...charts,
+      { file: path.join(config.outDir, 'latest'), write: () => linkLatest(config.outDir, runId) },
+    ],
+    { shownAbove: true },
+  );
+  return { report, dir, text };
+}

@@ -1,0 +1,219 @@
+/**
+ * npm run k6:sweep: the capacity of an endpoint within a latency SLO. Open model throughout (k6's
+ * constant-arrival-rate, src/k6/sweep/step.ts): the offered rate doubles from --start-rate until a
+ * step breaks the SLO or the error budget (dropped requests count as failures, so a server that
+ * cannot keep up cannot hide), then bisects --refine times between the last good and the first bad
+ * rate. Every step is bounded (its window plus the request timeout), and so is the number of steps.
+ * The result — the highest rate that met the SLO, the goodput — is reported with the bracket it lies
+ * in, a table and SVG charts of latency and errors against the offered rate.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { convertScenario } from '../../core/summary/convert.js';
+import type { SweepReport, SweepStep } from '../../core/types.js';
+import { EXIT } from '../../core/rules/outcome.js';
+import { assertValid } from '../../core/errors/schema-errors.js';
+import { lineChart } from '../../core/report/svg.js';
+import { validateSweepReport } from '../../generated/file-validators.cjs';
+import { parseSweepConfig, SWEEP_USAGE, type SweepConfig } from '../config/index.js';
+import { K6RunError } from '../errors/K6RunError.js';
+import { ServerExitedError } from '../errors/ServerExitedError.js';
+import { failWith, onInterrupt } from '../commands/exit.js';
+import { readScenarioOutput } from '../files/json-file.js';
+import { runK6 } from '../k6/k6.js';
+import { log } from '../process/log.js';
+import { DIST_K6_DIR, ROOT, shown } from '../files/paths.js';
+import { signalGroup, type Child } from '../process/processes.js';
+import { keepFiles } from '../files/keep-files.js';
+import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
+import { prepareTarget, withTarget } from '../target/target.js';
+import { runConcurrencySweep, streamRateStep, sweepScenarioScript } from './concurrency-sweep.js';
+import { targetEnv } from '../target/target-env.js';
+import { judgeStep, nextRate, renderMarkdown, sloText } from './steps.js';
+
+export { judgeStep, nextRate } from './steps.js';
+
+async function runStep(
+  rate: number,
+  config: SweepConfig,
+  dir: string,
+  k6Path: string,
+  script: string,
+  index: number,
+  onStart: (c: Child) => void,
+): Promise<SweepStep> {
+  const outDir = path.join(dir, 'k6', `step-${String(index).padStart(2, '0')}-${rate}rps`);
+  await mkdir(outDir, { recursive: true });
+  log.info(`sweep step ${index}: ${rate} req/s for ${config.stepSec} s`);
+  const exit = await runK6({
+    k6: k6Path,
+    script,
+    outDir,
+    baseUrl: config.baseUrl,
+    gate: 'acceptable',
+    scale: 1,
+    mix: [{ endpoint: config.endpoint === 'stream' ? 'stream-generate' : config.endpoint, weight: 1 }],
+    timeoutSec: config.timeoutSec,
+    dashboardFile: null,
+    outputs: [],
+    extraEnv: { ...targetEnv(config), RATE: String(rate), WINDOW_SEC: String(config.stepSec), CLIENTS: String(config.clients) },
+    onStart,
+  });
+  const summaryFile = path.join(outDir, 'summary.json');
+  const planFile = path.join(outDir, 'plan.json');
+  if (!existsSync(summaryFile) || !existsSync(planFile)) {
+    throw new K6RunError({ what: `the ${rate} req/s step`, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, 'k6.log')) });
+  }
+  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
+  const s = convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null } });
+  return judgeStep(
+    {
+      rateRps: rate,
+      requests: s.totals.requests,
+      failures: s.totals.failures,
+      dropped: s.totals.dropped,
+      errorRatePct: s.errorRatePct,
+      latencyMs: s.latencyMs,
+    },
+    config,
+  );
+}
+
+export async function runSweep(
+  config: SweepConfig,
+  control: { interrupted: boolean; k6: Child | null },
+  show: (text: string) => void = () => undefined,
+): Promise<{ report: SweepReport; dir: string; text: string }> {
+  // Over concurrency: every level of the endpoint's own scenario (src/node/sweep/concurrency-sweep.ts).
+  if (config.over === 'concurrency') return runConcurrencySweep(config, control, show, (step) => judgeStep(step, config), sloText(config));
+  const startedAt = new Date();
+  const { loopback, k6, command } = await prepareTarget(config);
+  const { bundleEntries } = await import('../../../build/bundle.js');
+  // A streamed endpoint is read by the streamed scenario's browser page, not by the plain step script.
+  const [script] =
+    config.endpoint === 'stream'
+      ? [await sweepScenarioScript('stream')]
+      : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`, { houseBlock: false });
+  const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
+  const steps: SweepStep[] = [];
+  const { version, errors } = await withTarget(config, command, dir, control, async (server) => {
+    for (let rate = nextRate(steps, config); rate !== null && !control.interrupted; rate = nextRate(steps, config)) {
+      if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
+      const step =
+        config.endpoint === 'stream'
+          ? judgeStep(await streamRateStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c)), config)
+          : await runStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c));
+      control.k6 = null;
+      log.info(`  ${rate} req/s: ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})`);
+      steps.push(step);
+    }
+  });
+
+  const good = steps.filter((s) => s.meetsSlo).map((s) => s.rateRps);
+  const bad = steps.filter((s) => !s.meetsSlo).map((s) => s.rateRps);
+  const goodput = good.length === 0 ? null : Math.max(...good);
+  const firstBad = bad.length === 0 ? null : Math.min(...bad.filter((b) => goodput === null || b > goodput));
+  const outcome: SweepReport['outcome'] = control.interrupted ? 'interrupted' : errors.length > 0 ? 'error' : goodput === null ? 'none' : 'found';
+  const exitCode = ({ found: EXIT.passed, none: EXIT.failed, error: EXIT.error, interrupted: EXIT.interrupted } as const)[outcome];
+  const summary =
+    goodput === null
+      ? `No rate met the SLO: even ${config.startRate} req/s broke it.`
+      : firstBad === null || !Number.isFinite(firstBad)
+        ? `Goodput: at least ${goodput} req/s met ${sloText(config)} (the highest rate tried, --max-rate ${config.maxRate}).`
+        : `Goodput: ${goodput} req/s met ${sloText(config)}; ${firstBad} req/s did not. The capacity lies between the two: that bracket is the sweep's resolution, and run-to-run differences within it are noise.`;
+  const report: SweepReport = {
+    sweepVersion: 1,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    endpoint: config.endpoint,
+    slo: sloText(config),
+    errorBudgetPct: config.errorBudgetPct,
+    clients: config.clients,
+    stepSec: config.stepSec,
+    k6: k6.version,
+    server: { baseUrl: config.baseUrl, managed: config.manageServer, version },
+    machine: loopback
+      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s), so the capacity found is a lower bound of the server's alone.`
+      : 'the server is on another machine.',
+    steps,
+    goodputRps: goodput,
+    firstBadRps: firstBad !== null && Number.isFinite(firstBad) ? firstBad : null,
+    summary,
+    outcome,
+    exitCode,
+    errors,
+  };
+  assertValid(validateSweepReport, report, `sweep ${runId} (schemas/sweep.schema.json)`);
+  const byRate = [...steps].sort((a, b) => a.rateRps - b.rateRps);
+  const series = (stat: 'p50' | 'p95' | 'p99') => ({
+    name: stat,
+    points: byRate.filter((s) => s.latencyMs !== null).map((s) => ({ x: s.rateRps, y: s.latencyMs![stat] })),
+  });
+  const text = renderMarkdown(report);
+  // Shown before anything is written: a failing disk costs files, never the result.
+  show(text);
+  for (const e of errors) log.info(`error: ${e}`);
+  const at = (name: string): string => path.join(dir, name);
+  await keepFiles(
+    dir,
+    [
+      { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
+      { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
+      {
+        file: at('latency.svg'),
+        write: () =>
+          writeAtomic(
+            at('latency.svg'),
+            lineChart({
+              title: `Latency of ${config.endpoint} against offered rate`,
+              xLabel: 'offered rate (req/s)',
+              yLabel: 'latency (ms)',
+              series: [series('p50'), series('p95'), series('p99')],
+            }),
+          ),
+      },
+      {
+        file: at('errors.svg'),
+        write: () =>
+          writeAtomic(
+            at('errors.svg'),
+            lineChart({
+              title: `Errors of ${config.endpoint} against offered rate`,
+              xLabel: 'offered rate (req/s)',
+              yLabel: 'error rate (%)',
+              series: [{ name: 'errors', points: byRate.map((s) => ({ x: s.rateRps, y: s.errorRatePct ?? 100 })) }],
+            }),
+          ),
+      },
+      { file: path.join(config.outDir, 'latest'), label: '<out-dir>/latest', write: () => linkLatest(config.outDir, runId) },
+    ],
+    { shownAbove: true },
+  );
+  return { report, dir, text };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const control: { interrupted: boolean; k6: Child | null } = { interrupted: false, k6: null };
+  const stopHandling = onInterrupt((signal) => {
+    control.interrupted = true;
+    log.warn(`${signal}: stopping the sweep after the current step's k6 stops (press Ctrl-C again to kill everything)`);
+    if (control.k6 !== null) signalGroup(control.k6.pid, 'SIGINT');
+  });
+  try {
+    const config = parseSweepConfig(argv);
+    if (config.help) {
+      process.stdout.write(`${SWEEP_USAGE}\n`);
+      return EXIT.passed;
+    }
+    const { report, dir } = await runSweep(config, control, (text) => process.stdout.write(text));
+    log.info(`sweep: ${shown(dir)}/sweep.md, sweep.json and the charts beside them`);
+    return report.exitCode;
+  } catch (err) {
+    return failWith(err, control.interrupted);
+  } finally {
+    stopHandling();
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Watching the server during each scenario: /proc samples of its process (resources.ts), its
+ * /metrics counters before and after (cross-checked with k6's counts through a server profile),
+ * and SVG plots of memory, CPU and latency over time in the scenario's folder. Every plot has a
+ * bounded number of points (latency: one per time window, as percentile bands), so its size does
+ * not depend on the number of requests or the run's length.
+ */
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ValidationError } from '../../core/errors/ValidationError.js';
+import { readJsonFile } from '../files/json-file.js';
+import type { ResourcesReport, ServerProfile } from '../../core/types.js';
+import { deltas, parsePrometheusText, type Sample } from '../../core/watch/prometheus.js';
+import { bandChart } from '../../core/report/band-chart.js';
+import { downsample } from '../../core/watch/downsample.js';
+import { latencyBands } from '../../core/watch/latency-windows.js';
+import { summarizeResources } from '../../core/watch/resources.js';
+import { lineChart } from '../../core/report/svg.js';
+import { validateServerProfile } from '../../generated/file-validators.cjs';
+import { SAMPLES_FILE } from '../k6/k6.js';
+import { ROOT, shown } from '../files/paths.js';
+import { recordWriteFailure } from '../files/keep-files.js';
+import { writeAtomic } from '../files/report-files.js';
+import { ResourceSampler, type SampleTarget } from './resources.js';
+import { readRequestTimeline } from './timeline.js';
+
+export const SAMPLE_INTERVAL_MS = 250;
+/** Most points in a memory or CPU plot, whatever the run's length. */
+export const PLOT_POINTS = 300;
+
+/** The leak check ignores the first fifth of the requests: allocators and caches grow once. */
+export const LEAK_WARMUP_FRACTION = 0.2;
+
+export async function loadServerProfile(nameOrFile: string): Promise<ServerProfile> {
+  const file = nameOrFile.includes('/') || nameOrFile.endsWith('.json') ? path.resolve(nameOrFile) : path.join(ROOT, 'profiles', `${nameOrFile}.json`);
+  if (!existsSync(file)) {
+    throw new ValidationError('--server-profile', [
+      { path: '', expected: 'a profile name in profiles/ or a profile file', found: `'${nameOrFile}' (no ${shown(file)})` },
+    ]);
+  }
+  return readJsonFile(file, validateServerProfile, 'a server profile');
+}
+
+export async function scrape(baseUrl: string, profile: ServerProfile): Promise<Sample[] | null> {
+  try {
+    const res = await fetch(`${baseUrl}${profile.metricsPath}`, { signal: AbortSignal.timeout(5000) });
+    if (res.status !== 200) return null;
+    return parsePrometheusText(await res.text(), `${baseUrl}${profile.metricsPath}`);
+  } catch {
+    return null;
+  }
+}
+
+export interface ScenarioWatch {
+  startMs: number;
+  before: Sample[] | null;
+}
+
+export class ServerMonitor {
+  readonly sampler: ResourceSampler | null;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly target: SampleTarget | null,
+    private readonly profile: ServerProfile | null,
+  ) {
+    this.sampler = target === null ? null : new ResourceSampler(target, SAMPLE_INTERVAL_MS).start();
+  }
+
+  async beforeScenario(): Promise<ScenarioWatch> {
+    this.sampler?.take();
+    const before = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
+    return { startMs: Date.now(), before };
+  }
+
+  /** Everything measured for the scenario that just ended, plots written into its folder. */
+  async afterScenario(
+    watch: ScenarioWatch,
+    outDir: string,
+    runDir: string,
+  ): Promise<{
+    resources: ResourcesReport | null;
+    prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
+    plots: string[];
+    /** From the first request's start to the last one's end, in seconds (null: no request seen). */
+    loadSec: number | null;
+    /** The same span in ms since the epoch (the load generator's CPU is judged over it). */
+    loadWindow: { startMs: number; endMs: number } | null;
+  }> {
+    const endMs = Date.now();
+    this.sampler?.take();
+    const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
+    // Streamed into bounded windows: memory does not grow with the number of requests.
+    const timeline = await readRequestTimeline(path.join(outDir, SAMPLES_FILE));
+
+    const resources =
+      this.sampler === null || this.target === null
+        ? null
+        : summarizeResources({
+            target: this.target.kind === 'group' ? `process group ${this.target.pgid}` : `pid ${this.target.pid}`,
+            intervalMs: SAMPLE_INTERVAL_MS,
+            cores: os.availableParallelism(),
+            samples: this.sampler.samples,
+            window: { startMs: watch.startMs, endMs },
+            timeline,
+            warmupFraction: LEAK_WARMUP_FRACTION,
+          });
+    const prometheus =
+      this.profile === null || watch.before === null || after === null
+        ? null
+        : {
+            profile: this.profile,
+            deltas: deltas(
+              watch.before,
+              after,
+              this.profile.counters.map((c) => c.name),
+            ),
+          };
+
+    const plots: string[] = [];
+    const plot = async (file: string, svg: string): Promise<void> => {
+      try {
+        await writeAtomic(path.join(outDir, file), svg);
+        plots.push(path.relative(runDir, path.join(outDir, file)));
+      } catch (err) {
+        // A full or vanished disk costs the plot, never the scenario's figures; the run's final
+        // error lists it.
+        recordWriteFailure(path.join(outDir, file), err);
+      }
+    };
+    if (resources !== null && resources.series.length > 1) {
+      // A sample every 250 ms is 14,400 points an hour: plots keep at most PLOT_POINTS.
+      const rss = downsample(
+        resources.series.map((s) => ({ x: s.tSec, y: s.rssMb })),
+        PLOT_POINTS,
+        'max',
+      );
+      await plot(
+        'memory.svg',
+        lineChart({
+          title: 'Server resident memory',
+          xLabel: 'seconds since the load started',
+          yLabel: 'RSS (MB)',
+          series: [{ name: 'RSS (peak per point)', points: rss }],
+        }),
+      );
+      const cpu = downsample(
+        resources.series.filter((s) => s.cpuPctOfOneCore !== null).map((s) => ({ x: s.tSec, y: s.cpuPctOfOneCore! })),
+        PLOT_POINTS,
+        'mean',
+      );
+      if (cpu.length > 1)
+        await plot(
+          'cpu.svg',
+          lineChart({ title: 'Server CPU', xLabel: 'seconds since the load started', yLabel: '% of one core', series: [{ name: 'CPU', points: cpu }] }),
+        );
+    }
+    if (timeline !== null && timeline.total > 1) {
+      const series = latencyBands(timeline, watch.startMs);
+      const points = Math.max(...series.map((s) => s.points.length));
+      const title = `Request latency: percentiles in ${points} time windows (${timeline.total} requests)`;
+      await plot('latency.svg', bandChart({ title, xLabel: 'seconds since the load started', yLabel: 'latency (ms)', series }));
+    }
+    const loadSec = timeline === null || timeline.total === 0 ? null : (timeline.lastEndMs - timeline.firstStartMs) / 1000;
+    const loadWindow = timeline === null || timeline.total === 0 ? null : { startMs: timeline.firstStartMs, endMs: timeline.lastEndMs };
+    return { resources, prometheus, plots, loadSec, loadWindow };
+  }
+
+  stop(): void {
+    this.sampler?.stop();
+  }
+}
