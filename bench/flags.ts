@@ -1,6 +1,6 @@
 /**
  * The benchmark's flags, declared once (src/node/flags/declare.ts): the parser, the usage text and
- * the README's options block come from here.
+ * its options block in docs/performance.md come from here.
  */
 import type { Command } from '../src/node/flags/declare.js';
 

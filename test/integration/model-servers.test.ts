@@ -2,7 +2,7 @@
  * The real model servers on the generated tiny model: llama.cpp's llama-server (--server llamacpp)
  * and Realizar serving the model (--server realizar-model), both through the OpenAI-compatible API.
  * Streams must show real inter-token gaps and the same token counts as the server's own, and the
- * scenarios that a server cannot serve must fail the way the README says they do.
+ * scenarios that a server cannot serve must fail the way docs/real-models.md says they do.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

@@ -34,9 +34,9 @@ export interface TinyLlamaSpec {
 }
 
 /**
- * About 150 MB, and milliseconds to tens of milliseconds per token on two cores (README, "Testing a
- * real model", has measured figures): slow enough that tokens arrive one by one, fast enough for
- * short tests.
+ * About 150 MB, and milliseconds to tens of milliseconds per token on two cores
+ * (docs/real-models.md, "Testing a real model", has measured figures): slow enough that tokens
+ * arrive one by one, fast enough for short tests.
  */
 export const TINY_LLAMA: TinyLlamaSpec = {
   embedding: 1024,

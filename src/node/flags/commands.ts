@@ -1,6 +1,7 @@
 /**
  * Every command's flags: one declaration each, composed of the shared groups. The usage texts, the
- * parsers and the README's options blocks (checked by test/unit/flags.test.ts) all come from here.
+ * parsers and the options blocks of README.md and docs/ (checked by test/unit/flags.test.ts) all
+ * come from here.
  */
 import { DEFAULT_COMPARE_OPTIONS } from '../../core/commands/compare.js';
 import { EXIT_MEANING } from '../../core/errors/exit-codes.js';

@@ -4,7 +4,7 @@
  * sets. From one declaration come:
  * - the parser (`parseFlags`): unknown flags, a switch given a value, a flag given twice (also
  *   across REALIZAR_K6_OPTIONS and the command line) are errors naming the flag;
- * - the usage text (`usageText`), which the README's options blocks are checked against;
+ * - the usage text (`usageText`), which the options blocks of the docs are checked against;
  * - and, through `FlagValues`, the guarantee that parsing and declaration cannot drift: each
  *   command's config builder must read every flag it declares (`done()`), as esbuild's
  *   getFlag/checkForInvalidFlags pair does, so a declared flag nobody reads is a bug caught by
@@ -182,7 +182,7 @@ export function parseFlags(command: Command, argv: readonly string[], extra?: { 
 
 const COLUMN = 25;
 
-/** The usage text of a command: what --help prints and what the README shows. */
+/** The usage text of a command: what --help prints and what the docs show. */
 export function usageText(command: Command): string {
   const lines: string[] = command.usage.map((u, i) => `${i === 0 ? 'usage: ' : '       '}${u}`);
   if (command.intro !== undefined) lines.push('', command.intro);

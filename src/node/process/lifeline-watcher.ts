@@ -24,7 +24,7 @@ import { pathToFileURL } from 'node:url';
 
 export const LIFELINE_ENV = 'REALIZAR_K6_LIFELINE';
 export const TERM_GRACE_MS = 1000;
-/** From the runner's death to the last SIGKILL: what the README promises (2 s) with room to spare. */
+/** From the runner's death to the last SIGKILL: what docs/reports.md promises (2 s) with room to spare. */
 export const LIFELINE_BOUND_MS = 1600;
 
 export interface ProcInfo {
