@@ -10,7 +10,7 @@
  *        [--latency MS | --latency MS:WEIGHT,MS:WEIGHT]   e.g. 20:90,200:10
  *        [--error-every K] [--bad-body-every K] [--reset-every K] [--hang-every K]
  *        [--die-after N] [--never-healthy] [--leak-kb-per-request KB]
- *        [--stream-chunks MS:TOKENS,...] [--stream-done N]
+ *        [--stream-chunks MS:TOKENS,...] [--stream-done N] [--record-arrivals]
  *
  * The OpenAI-compatible routes answer too: GET /v1/models, POST /v1/completions (one choice per
  * prompt) and POST /v1/chat/completions with stream: true, whose chunks follow --stream-chunks in
@@ -24,6 +24,11 @@
  * Faults are deterministic: "every K" counts load requests (those k6 sends; the runner's own
  * health probes are not load), and a latency distribution is spread evenly over the requests, so
  * a test knows exactly what the truth is.
+ *
+ * With --record-arrivals it also notes when each load request arrived, on its own monotonic clock
+ * (performance.now(), ms; timeOriginMs turns them into epoch ms): what a drawn arrival schedule
+ * (--arrivals, --trace) looked like from the server's side, which no real server reports. GET
+ * /__arrivals gives them in order of arrival, DELETE /__arrivals forgets them (after a warm-up).
  */
 import http from 'node:http';
 import type { Command } from '../../src/node/flags/declare.js';
@@ -49,6 +54,7 @@ const FAULT_SERVER: Command = {
         { name: '--leak-kb-per-request', arg: 'KB', help: 'keep KB of memory per load request' },
         { name: '--stream-chunks', arg: 'MS:TOKENS,...', help: 'the chunks of a stream (default 0:5)' },
         { name: '--stream-done', arg: 'N', help: 'num_generated in the done event (default: the tokens sent)' },
+        { name: '--record-arrivals', help: 'note when each load request arrived (GET /__arrivals)' },
       ],
     },
   ],
@@ -68,6 +74,7 @@ const values = {
   'leak-kb-per-request': flags.text('--leak-kb-per-request') ?? '0',
   'stream-chunks': flags.text('--stream-chunks') ?? '0:5',
   'stream-done': flags.text('--stream-done'),
+  'record-arrivals': flags.has('--record-arrivals'),
 };
 flags.done();
 if (values.port === undefined) throw new Error('--port is required');
@@ -113,6 +120,10 @@ function after(ms: number, fn: () => void): void {
   if (ms > 3) setTimeout(poll, ms - 3);
   else poll();
 }
+
+/** When load requests arrived (ms, performance.now()): the first MAX_ARRIVALS; `overflow` counts the rest. */
+const MAX_ARRIVALS = 1_000_000;
+const arrivals = { ms: [] as number[], overflow: 0 };
 
 const counts = {
   /** Every request, probes included. */
@@ -181,7 +192,25 @@ function stream(res: http.ServerResponse, format: 'realizar' | 'openai'): void {
   write(0);
 }
 
+/** GET: the arrivals in order (noted when each body ended, so not always in order); DELETE: forget them. */
+function arrivalsRoute(method: string, res: http.ServerResponse): void {
+  res.setHeader('content-type', 'application/json');
+  if (!values['record-arrivals']) {
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error: 'not recording arrivals: start the server with --record-arrivals' }));
+  } else if (method === 'DELETE') {
+    arrivals.ms = [];
+    arrivals.overflow = 0;
+    res.end(JSON.stringify({ forgotten: true }));
+  } else {
+    const arrivalsMs = [...arrivals.ms].sort((a, b) => a - b);
+    res.end(JSON.stringify({ timeOriginMs: performance.timeOrigin, arrivalsMs, overflow: arrivals.overflow }));
+  }
+}
+
 const server = http.createServer((req, res) => {
+  // When the request's headers were in: its arrival, before reading the body or any injected delay.
+  const arrivedMs = performance.now();
   const path = (req.url ?? '/').split('?')[0]!;
   let raw = '';
   req.on('data', (c: Buffer) => (raw += c.toString()));
@@ -191,11 +220,16 @@ const server = http.createServer((req, res) => {
       res.end(JSON.stringify(counts));
       return;
     }
+    if (path === '/__arrivals') return arrivalsRoute(req.method ?? 'GET', res);
     counts.received++;
     counts.byPath[path] = (counts.byPath[path] ?? 0) + 1;
     // k6 sends load with its own user agent; streams come from the browser k6 drives.
     const isLoad = (req.headers['user-agent'] ?? '').includes('k6') || path === '/stream/generate' || path === '/v1/chat/completions';
     if (isLoad && /^Bearer \S+$/.test(req.headers['authorization'] ?? '')) counts.load.bearer++;
+    if (isLoad && values['record-arrivals']) {
+      if (arrivals.ms.length < MAX_ARRIVALS) arrivals.ms.push(arrivedMs);
+      else arrivals.overflow++;
+    }
     const n = isLoad ? ++counts.load.received : 0;
     if (isLoad && leakKb > 0) leaked.push(Buffer.allocUnsafe(leakKb * 1024).fill(n % 251));
     const hit = (k: number): boolean => isLoad && k > 0 && n % k === 0;

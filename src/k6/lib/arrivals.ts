@@ -1,0 +1,60 @@
+/**
+ * A phase on a drawn schedule (--arrivals poisson | gamma:CV, --trace): k6 has no executor for
+ * arbitrary arrival times, so the phase is shared-iterations and each iteration waits for its own
+ * due time. The rules (when to wait, send or drop; the scenario's limits) are pure and tested in
+ * src/core/arrivals/due.ts; this file only reads k6's clock and scenario, sleeps and records.
+ */
+import { sleep } from 'k6';
+import { SharedArray } from 'k6/data';
+import exec from 'k6/execution';
+import { Counter, Trend } from 'k6/metrics';
+import type { Scenario } from 'k6/options';
+import { ARRIVAL_METRICS, arrivalScenarioOptions, dueAction, type ArrivalPhase } from '../../core/arrivals/due.js';
+
+// Custom metrics must be created in init code.
+const dropped = new Counter(ARRIVAL_METRICS.dropped);
+const startLate = new Trend(ARRIVAL_METRICS.startLate, true);
+
+/**
+ * A phase's schedule, drawn once and shared by every VU (k6's SharedArray): drawing it in each VU
+ * would cost every VU's init the same work and memory for the same numbers.
+ */
+export function sharedOffsets(phase: string, draw: () => number[]): readonly number[] {
+  return new SharedArray(`arrivals:${phase}`, draw);
+}
+
+/** The k6 scenario of a phase on a drawn schedule. */
+export function k6ArrivalScenario(phase: ArrivalPhase): Scenario {
+  return arrivalScenarioOptions(phase);
+}
+
+/**
+ * Called first in iteration `i` (exec.scenario.iterationInTest) of such a phase: sleeps until the
+ * request is due, then 'send'; or 'drop' when this VU took it too late (every client was busy at its
+ * due time), counted in arrivals_dropped, which the report counts as a failed request. Pass
+ * `scenarioStartMs` when exec.scenario was read already: each read builds a new object in k6.
+ */
+export function awaitDue(
+  offsets: readonly number[],
+  i: number,
+  scenarioStartMs: number = exec.scenario.startTime,
+): 'send' | 'drop' {
+  const offset = offsets[i];
+  // shared-iterations runs exactly offsets.length iterations; a number past them is no request.
+  if (offset === undefined) return 'drop';
+  const dueMs = scenarioStartMs + offset;
+  let waited = false;
+  for (;;) {
+    const action = dueAction({ nowMs: Date.now(), dueMs, waited });
+    if (action.kind === 'wait') {
+      sleep(action.waitMs / 1000);
+      waited = true;
+    } else if (action.kind === 'drop') {
+      dropped.add(1);
+      return 'drop';
+    } else {
+      startLate.add(action.lateMs);
+      return 'send';
+    }
+  }
+}
