@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { K6_FILES } from '../src/core/contract.js';
 import { summarizeGenerator } from '../src/core/watch/generator.js';
 import type { GeneratorReport } from '../src/core/types.js';
 import { lateness, stats, truthFigures, type ClientStat, type TruthRequest } from '../test/support/stream-truth.js';
@@ -128,12 +129,12 @@ export async function runAccuracy(
             timeoutSec: null,
             dashboardFile: null,
             outputs: [],
-            extraEnv: { SHAPE_CLIENTS: String(n), SHAPE_REQUESTS: String(requests), ...(o.api === 'openai' ? { API: 'openai', MODEL: 'truth' } : {}) },
+            vars: { SHAPE_CLIENTS: n, SHAPE_REQUESTS: requests, ...(o.api === 'openai' ? { API: o.api, MODEL: 'truth' } : {}) },
             browserArgs: o.browserArgs,
             onStart: (child) => (sampler = new GeneratorSampler(child.pid, 250).start()),
           });
           const samples = (sampler as InstanceType<typeof GeneratorSampler> | null)?.stop() ?? [];
-          const summary = JSON.parse(await readFile(path.join(outDir, 'summary.json'), 'utf8')) as { metrics: Record<string, { values: Values }> };
+          const summary = JSON.parse(await readFile(path.join(outDir, K6_FILES.summary), 'utf8')) as { metrics: Record<string, { values: Values }> };
           const m = (k: string): Values | undefined => summary.metrics[k]?.values;
           const truth = (await (await fetch(`${baseUrl}/__truth`)).json()) as { requests: TruthRequest[] };
           const t = truthFigures(truth.requests);

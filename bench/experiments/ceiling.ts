@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { K6_FILES } from '../../src/core/contract.js';
 import type { BenchContext, Server } from '../lib/context.js';
 import { benchK6Argv, timed } from '../lib/measure.js';
 import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
@@ -27,10 +28,9 @@ export interface CeilingResult {
 
 async function k6Rps(ctx: BenchContext, server: Server, script: string, requests: number, pin: string | null): Promise<number> {
   const dir = await ctx.dir(`ceiling-${script}`);
-  const env = { BASE_URL: server.baseUrl, OUT_DIR: dir, BENCH_VUS: String(CLIENTS), BENCH_REQUESTS: String(requests) };
-  const argv = benchK6Argv(ctx.k6.path, env, script);
+  const argv = benchK6Argv(ctx.k6.path, { baseUrl: server.baseUrl, outDir: dir, bench: { BENCH_VUS: CLIENTS, BENCH_REQUESTS: requests } }, script);
   const r = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, pin, timeFile: path.join(dir, 'time.txt') });
-  const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => 'null')) as {
+  const summary = JSON.parse(await readFile(path.join(dir, K6_FILES.summary), 'utf8').catch(() => 'null')) as {
     metrics: Record<string, { values: Record<string, number> }>;
     state: { testRunDurationMs: number };
   } | null;

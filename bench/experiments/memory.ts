@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { K6_FILES } from '../../src/core/contract.js';
 import type { BenchContext } from '../lib/context.js';
 import { benchK6Argv, timed } from '../lib/measure.js';
 import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
@@ -34,10 +35,10 @@ async function run(ctx: BenchContext): Promise<MemoryResult> {
         });
         runs.add(`${vus}|toolkit`, t.k6.peakRssMb);
         const dir = await ctx.dir(`memory-checked-${vus}`);
-        const env = { BASE_URL: server.baseUrl, OUT_DIR: dir, BENCH_VUS: String(vus), BENCH_REQUESTS: String(requests) };
-        const argv = benchK6Argv(ctx.k6.path, env, 'checked.js');
+        const bench = { BENCH_VUS: vus, BENCH_REQUESTS: requests };
+        const argv = benchK6Argv(ctx.k6.path, { baseUrl: server.baseUrl, outDir: dir, bench }, 'checked.js');
         const c = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, timeFile: path.join(dir, 'time.txt') });
-        if ((await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => null)) === null)
+        if ((await readFile(path.join(dir, K6_FILES.summary), 'utf8').catch(() => null)) === null)
           throw new Error(`checked.js failed at ${vus} VUs:\n${c.output.slice(-2000)}`);
         runs.add(`${vus}|checked`, c.peakRssMb);
       }

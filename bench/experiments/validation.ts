@@ -5,6 +5,7 @@
  * to the last one that passed keeps its verdict without being parsed again) and once with a prompt
  * set of distinct prompts (no request repeats, so every body is parsed and validated).
  */
+import { encodeK6Vars } from '../../src/core/contract.js';
 import type { BenchContext } from '../lib/context.js';
 import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
 import { toolkitRun } from '../lib/toolkit-run.js';
@@ -35,7 +36,7 @@ async function run(ctx: BenchContext): Promise<ValidationResult> {
       for (const v of VARIANTS) {
         ctx.log(`validation, round ${round}/${ctx.settings.rounds}: ${v.name}`);
         const args = ['--requests', String(requests), '--clients', '10', ...(v.prompts ? ['--prompts', prompts] : [])];
-        const t = await toolkitRun(ctx, server, { scenario: 'generate', args, env: { VALIDATE_BODIES: String(v.validate) }, label: 'validation' });
+        const t = await toolkitRun(ctx, server, { scenario: 'generate', args, env: encodeK6Vars({ VALIDATE_BODIES: v.validate }), label: 'validation' });
         cpu.add(v.name, (t.k6.cpuSec / t.sent) * 1000);
         rps.add(v.name, t.throughputRps);
       }

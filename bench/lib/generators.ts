@@ -13,6 +13,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { K6_FILES } from '../../src/core/contract.js';
 import { clockTicksPerSecond } from '../../src/node/watch/resources.js';
 import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
@@ -53,17 +54,10 @@ interface K6SummaryFile {
 
 async function k6Script(ctx: BenchContext, server: Server, load: Load, script: string): Promise<GeneratorRun> {
   const dir = await ctx.dir(path.basename(script, '.js'));
-  const env = {
-    BASE_URL: server.baseUrl,
-    OUT_DIR: dir,
-    BENCH_ENDPOINT: load.endpoint,
-    BENCH_RATE: String(load.rate),
-    BENCH_DURATION_SEC: String(load.durationSec),
-    BENCH_VUS: String(load.clients),
-  };
-  const argv = benchK6Argv(ctx.k6.path, env, script);
+  const bench = { BENCH_ENDPOINT: load.endpoint, BENCH_RATE: load.rate, BENCH_DURATION_SEC: load.durationSec, BENCH_VUS: load.clients };
+  const argv = benchK6Argv(ctx.k6.path, { baseUrl: server.baseUrl, outDir: dir, bench }, script);
   const r = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, timeFile: path.join(dir, 'time.txt') });
-  const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8').catch(() => 'null')) as K6SummaryFile | null;
+  const summary = JSON.parse(await readFile(path.join(dir, K6_FILES.summary), 'utf8').catch(() => 'null')) as K6SummaryFile | null;
   if (summary === null) throw new Error(`${script} wrote no summary (exit ${r.code}):\n${r.output.slice(-2000)}`);
   const d = summary.metrics['http_req_duration']!.values;
   const checks = summary.metrics['checks']?.values;

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { k6RunArgv } from '../../src/core/contract.js';
 import { childEnv } from '../../src/node/process/child-env.js';
 import { ROOT } from '../../src/node/files/paths.js';
 import { shellJoin, spawnGroup } from '../../src/node/process/processes.js';
@@ -104,16 +105,22 @@ export async function cpuSecondsOf(pid: number, ticksPerSec: number): Promise<nu
   }
 }
 
-/** `k6 run` of one of the benchmark's own scripts (bench/k6/), quiet, with its settings as -e variables. */
-export function benchK6Argv(k6: string, env: Record<string, string>, script: string): string[] {
-  return [
-    k6,
-    'run',
-    '--quiet',
-    '--no-usage-report',
-    '--address',
-    '127.0.0.1:0',
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    path.join(ROOT, 'bench', 'k6', script),
-  ];
+/** The variables of the benchmark's own scripts (bench/k6/shape.js), beside the toolkit's BASE_URL and OUT_DIR. */
+export interface BenchScriptVars {
+  BENCH_VUS: number;
+  BENCH_ENDPOINT?: 'generate' | 'health';
+  BENCH_REQUESTS?: number;
+  /** With a rate: the open model, for BENCH_DURATION_SEC. */
+  BENCH_RATE?: number;
+  BENCH_DURATION_SEC?: number;
+}
+
+/**
+ * `k6 run` of one of the benchmark's own scripts (bench/k6/), quiet, as the toolkit runs its k6
+ * (src/core/contract/invocation.ts), its summary written to `outDir` (K6_FILES.summary).
+ */
+export function benchK6Argv(k6: string, o: { baseUrl: string; outDir: string; bench: BenchScriptVars }, script: string): string[] {
+  const scriptVars = Object.fromEntries(Object.entries(o.bench).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+  const vars = { BASE_URL: o.baseUrl, OUT_DIR: o.outDir };
+  return [k6, ...k6RunArgv({ script: path.join(ROOT, 'bench', 'k6', script), vars, flags: ['--quiet'], scriptVars })];
 }

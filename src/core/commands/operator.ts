@@ -5,14 +5,15 @@
  * can be checked — and unit-tested — without a cluster.
  */
 import type { K6OperatorTestRun } from '../../generated/types.js';
+import { K6_FILES, operatorRunArgs } from '../contract.js';
 import { describeValue } from '../errors/describe.js';
 import { ValidationError, type ValidationProblem } from '../errors/ValidationError.js';
 import { K6_METRICS } from '../rules/thresholds.js';
 import { stringify } from 'yaml';
 
 export const TESTRUN_API_VERSION = 'k6.io/v1alpha1';
-/** ConfigMap key, and so the file name under /test/ in every k6 Pod. */
-export const ARCHIVE_KEY = 'archive.tar';
+/** ConfigMap key, and so the file name under /test/ in every k6 Pod: the run folder's archive, by its own name. */
+export const ARCHIVE_KEY = K6_FILES.archive;
 /** The API server refuses an object over 1 MiB (etcd's request limit); the archive is most of it. */
 export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 /**
@@ -79,11 +80,9 @@ export function base64Bytes(base64: string): number {
   return (base64.length / 4) * 3 - padding;
 }
 
+/** The runners' `k6 run` arguments: the target again, though the archive carries it (src/core/contract/invocation.ts). */
 export function runArguments(baseUrl: string): string[] {
-  // The archive already carries BASE_URL; passing it again makes the target visible in the TestRun
-  // and lets `kubectl edit` change it without rebuilding the archive. Usage reports stay off, as in
-  // the local runner.
-  return ['-e', `BASE_URL=${baseUrl}`, '--no-usage-report'];
+  return operatorRunArgs({ BASE_URL: baseUrl });
 }
 
 /** Names and count, checkable before anything is built: the rules Kubernetes and the operator apply. */

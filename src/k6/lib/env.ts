@@ -1,15 +1,15 @@
 /**
- * The only reader of k6's __ENV. Each variable has a typed parser whose error names the variable,
- * what was expected and what arrived. The Node runner sets these with `k6 run -e`; they also let a
- * bundled script run on its own (`k6 run dist/k6/health.js -e BASE_URL=...`) or in k6 cloud.
+ * The only reader of k6's __ENV. Each variable is decoded as the contract says (src/core/contract/env.ts:
+ * its name, its fallback, and a decoder whose error names the variable, what was expected and what
+ * arrived). The Node runner sets them with `k6 run -e`; they also let a bundled script run on its own
+ * (`k6 run dist/k6/health.js -e BASE_URL=...`) or in k6 cloud.
  */
-import { describeValue } from '../../core/errors/describe.js';
-import { ValidationError } from '../../core/errors/ValidationError.js';
-import { parseMix, type MixEntry } from '../../core/plan/mix.js';
+import { decodeK6Var, K6_VARS, type K6Var, type K6VarName } from '../../core/contract.js';
+import type { MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
 import { aliasDomainFrom } from '../../core/stream/hosts.js';
-import { SERVER_KINDS, type ServerKind } from './server-extras.js';
+import type { ServerKind } from './server-extras.js';
 
 export interface K6Env {
   /** BASE_URL: the server under test (default the seed's http://127.0.0.1:8080). */
@@ -56,99 +56,37 @@ export interface K6Env {
   sweep: { rate: number; windowSec: number; clients: number } | null;
 }
 
-function raw(key: string): string | undefined {
-  const v = __ENV[key];
-  return v === undefined || v === '' ? undefined : v;
-}
-
-function invalid(key: string, expected: string, found: unknown): never {
-  throw new ValidationError(`k6 environment variable ${key}`, [{ path: '', expected, found: describeValue(found) }]);
-}
-
-function readUrl(key: string, fallback: string): string {
-  const v = raw(key) ?? fallback;
-  if (!/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(v)) invalid(key, 'an http:// or https:// URL', v);
-  return v.replace(/\/+$/, '');
-}
-
-function readGate(key: string): Gate {
-  const v = raw(key) ?? 'acceptable';
-  if (v !== 'acceptable' && v !== 'target') invalid(key, "'acceptable' or 'target'", v);
-  return v;
-}
-
-function readScale(key: string): number {
-  const v = raw(key);
-  if (v === undefined) return 1;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 1) invalid(key, 'a number with 0 < n <= 1', v);
-  return n;
-}
-
-function readPositive(key: string): number | null {
-  const v = raw(key);
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) invalid(key, 'a number of seconds greater than 0', v);
-  return n;
-}
-
-function readWhole(key: string): number | null {
-  const v = raw(key);
-  if (v === undefined) return null;
-  if (!/^[1-9]\d*$/.test(v)) invalid(key, 'a whole number greater than 0', v);
-  return Number(v);
-}
-
-function readApi(key: string): 'realizar' | 'openai' {
-  const v = raw(key) ?? 'realizar';
-  if (v !== 'realizar' && v !== 'openai') invalid(key, "'realizar' or 'openai'", v);
-  return v;
-}
-
-function readServer(key: string): ServerKind | null {
-  const v = raw(key);
-  if (v === undefined) return null;
-  if (!(SERVER_KINDS as readonly string[]).includes(v)) invalid(key, `one of ${SERVER_KINDS.join(', ')}`, v);
-  return v as ServerKind;
-}
-
-function readBool(key: string, fallback: boolean): boolean {
-  const v = raw(key);
-  if (v === undefined) return fallback;
-  if (v === 'true' || v === '1') return true;
-  if (v === 'false' || v === '0') return false;
-  return invalid(key, "'true' or 'false'", v);
+/** A variable as k6 received it, decoded by the contract (absent or empty: its fallback). */
+function read<T, F extends T | null>(v: K6Var<T, F> & { name: K6VarName }): T | F {
+  return decodeK6Var(v, __ENV[v.name]);
 }
 
 export function readEnv(): K6Env {
-  const mixText = raw('MIX');
+  const V = K6_VARS;
+  const rate = read(V.RATE);
   return {
-    baseUrl: readUrl('BASE_URL', 'http://127.0.0.1:8080'),
-    gate: readGate('GATE'),
-    scale: readScale('SCALE'),
-    mix: mixText === undefined ? null : parseMix(mixText, 'k6 environment variable MIX'),
-    outDir: raw('OUT_DIR') ?? null,
-    validateBodies: readBool('VALIDATE_BODIES', true),
-    samples: raw('SAMPLES') !== 'off',
-    timeoutSec: readPositive('TIMEOUT_SEC'),
-    api: readApi('API'),
-    model: raw('MODEL') ?? 'default',
-    server: readServer('SERVER'),
-    apiKey: raw('OPENAI_API_KEY') ?? null,
-    promptsFile: raw('PROMPTS_FILE') ?? null,
-    warmupRequests: readPositive('WARMUP_REQUESTS'),
+    baseUrl: read(V.BASE_URL),
+    gate: read(V.GATE),
+    scale: read(V.SCALE),
+    mix: read(V.MIX),
+    outDir: read(V.OUT_DIR),
+    validateBodies: read(V.VALIDATE_BODIES),
+    samples: read(V.SAMPLES),
+    timeoutSec: read(V.TIMEOUT_SEC),
+    api: read(V.API),
+    model: read(V.MODEL),
+    server: read(V.SERVER),
+    apiKey: read(V.OPENAI_API_KEY),
+    promptsFile: read(V.PROMPTS_FILE),
+    warmupRequests: read(V.WARMUP_REQUESTS),
     shape: {
-      clients: readWhole('SHAPE_CLIENTS'),
-      requests: readWhole('SHAPE_REQUESTS'),
-      rate: readPositive('SHAPE_RATE'),
-      durationSec: readPositive('SHAPE_DURATION_SEC'),
+      clients: read(V.SHAPE_CLIENTS),
+      requests: read(V.SHAPE_REQUESTS),
+      rate: read(V.SHAPE_RATE),
+      durationSec: read(V.SHAPE_DURATION_SEC),
     },
-    thresholdsSource: raw('THRESHOLDS_SOURCE') ?? null,
-    streamAliasDomain: aliasDomainFrom(raw('K6_BROWSER_ARGS')),
-    sweep:
-      raw('RATE') === undefined
-        ? null
-        : { rate: readPositive('RATE')!, windowSec: readPositive('WINDOW_SEC') ?? 10, clients: Math.ceil(readPositive('CLIENTS') ?? 50) },
+    thresholdsSource: read(V.THRESHOLDS_SOURCE),
+    streamAliasDomain: aliasDomainFrom(read(V.K6_BROWSER_ARGS) ?? undefined),
+    sweep: rate === null ? null : { rate, windowSec: read(V.WINDOW_SEC), clients: Math.ceil(read(V.CLIENTS)) },
   };
 }

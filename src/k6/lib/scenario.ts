@@ -16,6 +16,7 @@ import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { endpointsFor, usePromptSet } from './endpoints.js';
 import { readEnv } from './env.js';
+import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send } from './request.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
@@ -115,7 +116,7 @@ export function defineScenario(
   const env = readEnv();
   if (!__HOUSE_BLOCK__ && env.outDir === null) {
     throw new Error(
-      `this build of scenario ${scenarioDef.name} is the runner's and needs -e OUT_DIR=<folder> for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
+      `this build of scenario ${scenarioDef.name} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
     );
   }
   const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
@@ -164,7 +165,7 @@ export function defineScenario(
   if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
     // Run without the runner's browser arguments (plain `k6 run`): one host, 6 connections.
     plan.notes.push(
-      `K6_BROWSER_ARGS maps no alias domain to the server (host-resolver-rules=MAP *.<domain> <host>), so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).`,
+      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server (host-resolver-rules=MAP *.<domain> <host>), so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).`,
     );
   }
 
@@ -205,8 +206,8 @@ export function defineScenario(
       // The raw summary as k6 gives it (not --summary-export, whose threshold flags are inverted),
       // and the plan it was produced under; the Node runner turns both into the house report.
       return {
-        [`${env.outDir}/summary.json`]: JSON.stringify(data, null, 2),
-        [`${env.outDir}/plan.json`]: JSON.stringify(plan, null, 2),
+        [runFile(env.outDir, K6_FILES.summary)]: JSON.stringify(data, null, 2),
+        [runFile(env.outDir, K6_FILES.plan)]: JSON.stringify(plan, null, 2),
       };
     }
     // Run on its own (plain `k6 run`, k6 cloud): print the house block for this scenario.

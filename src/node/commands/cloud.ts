@@ -11,6 +11,7 @@
  * 130 interrupted.
  */
 import path from 'node:path';
+import { K6_FILES, k6CloudArgv } from '../../core/contract.js';
 import { EXIT, K6_THRESHOLDS_CROSSED } from '../../core/rules/outcome.js';
 import { createArchive } from '../k6/archive.js';
 import { classifyCloudFailure, hintFor, problemOf } from '../k6/cloud-failure.js';
@@ -72,16 +73,8 @@ function checkTarget(config: CloudConfig): void {
 }
 
 function k6CloudArgs(config: CloudConfig, archive: string): string[] {
-  return [
-    'cloud',
-    config.command,
-    // Local execution is a `k6 run` underneath: no usage report, and no REST API on the shared port 6565.
-    ...(config.localExecution ? ['--local-execution', '--no-usage-report', '--address', '127.0.0.1:0'] : []),
-    '--include-system-env-vars=false',
-    '-e',
-    `BASE_URL=${config.baseUrl}`,
-    archive,
-  ];
+  // Local execution is a `k6 run` underneath, with every local k6's flags.
+  return k6CloudArgv({ command: config.command, archive, vars: { BASE_URL: config.baseUrl }, localExecution: config.localExecution });
 }
 
 function k6CloudEnv(config: CloudConfig, env: CloudEnv, name: string): NodeJS.ProcessEnv {
@@ -112,7 +105,7 @@ async function runK6Cloud(o: {
   secrets: string[];
   control: Control;
 }): Promise<{ exit: ExitInfo; stdout: string; stderr: string; logFile: string }> {
-  const logFile = path.join(o.dir, 'k6.log');
+  const logFile = path.join(o.dir, K6_FILES.log);
   const logStream = openLog(logFile);
   const child = spawnGroup('k6', shellJoin(o.k6, o.args), { env: o.env, cwd: o.dir });
   o.control.k6 = child;

@@ -12,6 +12,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { K6_FILES, type K6FileName } from '../../core/contract.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { Report, RunContext, ScenarioReport } from '../../core/types.js';
 import { decideOutcome } from '../../core/rules/outcome.js';
@@ -115,9 +116,9 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
       partial = true;
       continue;
     }
-    const logText = await readFile(path.join(outDir, 'k6.log'), 'utf8').catch(() => '');
+    const logText = await readFile(path.join(outDir, K6_FILES.log), 'utf8').catch(() => '');
     const signal = k6Stopped(logText);
-    const rel = (name: string): string => path.relative(dir, path.join(outDir, name));
+    const rel = (name: K6FileName): string => path.relative(dir, path.join(outDir, name));
     const out = await scenarioFromOutput({
       name: f.name,
       outDir,
@@ -128,9 +129,9 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
         status: signal === null ? 'completed' : 'interrupted',
         error: null,
         files: {
-          summary: rel('summary.json'),
-          plan: rel('plan.json'),
-          dashboard: existsSync(path.join(outDir, 'dashboard.html')) ? rel('dashboard.html') : null,
+          summary: rel(K6_FILES.summary),
+          plan: rel(K6_FILES.plan),
+          dashboard: existsSync(path.join(outDir, K6_FILES.dashboard)) ? rel(K6_FILES.dashboard) : null,
         },
         notes: signal === null ? [] : [`k6 was stopped by a ${signal} signal before the end of the scenario (k6.log).`],
       },

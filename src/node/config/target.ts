@@ -4,6 +4,7 @@
  * groups, the same for the runner and the sweep.
  */
 import { existsSync } from 'node:fs';
+import { K6_VARS } from '../../core/contract.js';
 import { SERVER_KINDS, type ServerKind } from '../../core/target/servers.js';
 import type { FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, nonEmpty, port as parsePort, positive, url as parseUrl } from '../flags/values.js';
@@ -41,6 +42,8 @@ export interface TargetConfig {
 }
 
 const LOOPBACK_DEFAULT_HOST = '127.0.0.1';
+
+const apiKeyFrom = (text: string | undefined): Secret | null => (text ? new Secret(text) : null);
 
 export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string): TargetConfig {
   const manageServer = !f.has('--no-server');
@@ -93,6 +96,6 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
     allowRemote: f.has('--allow-remote'),
     api,
     model: f.value('--model', nonEmpty('a model name'), 'default'),
-    apiKey: env['OPENAI_API_KEY'] ? new Secret(env['OPENAI_API_KEY']) : null,
+    apiKey: apiKeyFrom(env[K6_VARS.OPENAI_API_KEY.name]),
   };
 }

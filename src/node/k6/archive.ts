@@ -7,13 +7,12 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InspectedOptions } from '../../core/commands/operator.js';
+import { K6_FILES, k6ArchiveArgv } from '../../core/contract.js';
 import { childEnv } from '../process/child-env.js';
 import { ArchiveError } from '../errors/ArchiveError.js';
 import { shown } from '../files/paths.js';
 import { shellJoin, spawnGroup, stopChild, type ExitInfo } from '../process/processes.js';
 import { envWithoutCloud } from '../config/index.js';
-
-export const ARCHIVE_FILE = 'archive.tar';
 
 export interface K6CommandResult {
   exit: ExitInfo;
@@ -49,19 +48,10 @@ export function offlineK6Env(): NodeJS.ProcessEnv {
  * Its output goes to <dir>/archive.log.
  */
 export async function createArchive(o: { k6: string; script: string; dir: string; baseUrl: string }): Promise<{ file: string; bytes: number }> {
-  const file = path.join(o.dir, ARCHIVE_FILE);
-  const args = [
-    'archive',
-    // Explicit, because K6_INCLUDE_SYSTEM_ENV_VARS=true would copy this whole environment into the archive.
-    '--include-system-env-vars=false',
-    '-e',
-    `BASE_URL=${o.baseUrl}`,
-    '-O',
-    file,
-    o.script,
-  ];
+  const file = path.join(o.dir, K6_FILES.archive);
+  const args = k6ArchiveArgv({ script: o.script, archiveFile: file, vars: { BASE_URL: o.baseUrl } });
   const r = await runK6Command(o.k6, args, { env: offlineK6Env(), cwd: o.dir });
-  const logFile = path.join(o.dir, 'archive.log');
+  const logFile = path.join(o.dir, K6_FILES.archiveLog);
   await writeFile(logFile, `$ ${r.command}\n${r.stdout}${r.stderr}`);
   const size = await stat(file).then(
     (s) => s.size,

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { formatMix, type MixEntry } from '../../core/plan/mix.js';
+import { CSV_ENV, dashboardEnv, encodeK6Environment, K6_FILES, scenarioRunArgv, type K6VarValuesExcept } from '../../core/contract.js';
+import type { MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
 import { PLAN_LINE_PATTERN } from '../../core/plan/plan-line.js';
 import { hostResolverRule } from '../../core/stream/hosts.js';
@@ -29,75 +30,25 @@ export interface K6RunOptions {
   dashboardPeriodMs?: number;
   /** Extra `--out` outputs. */
   outputs: readonly string[];
-  /** Write every request's samples to SAMPLES_FILE (default true; false with --no-samples). */
+  /** Write every request's samples (K6_FILES.samples; default true, false with --no-samples). */
   samples?: boolean;
-  /** More `-e` variables (a sweep step's RATE, WINDOW_SEC, CLIENTS). */
-  extraEnv?: Record<string, string>;
+  /** More k6 variables (the target's API and server, a shape, a sweep step's RATE, WINDOW_SEC, CLIENTS). */
+  vars?: K6VarValuesExcept<'BASE_URL' | 'GATE' | 'SCALE' | 'MIX' | 'TIMEOUT_SEC' | 'OUT_DIR' | 'SAMPLES'>;
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
   onStart?: (child: Child) => void;
   /** More Chromium flags for the browser module, after ours (the accuracy benchmark tries some). */
   browserArgs?: readonly string[];
 }
 
-export const SAMPLES_FILE = 'samples.csv.gz';
-
-/**
- * The CSV output's settings: times in ms since the epoch, and rows written every 200 ms instead of
- * every second, so that formatting a second's rows (some twenty per request) is five small bursts
- * of k6's CPU, not one that takes a core from the server at once.
- */
-export const CSV_ENV = { K6_CSV_TIME_FORMAT: 'unix_milli', K6_CSV_SAVE_INTERVAL: '200ms' } as const;
-
-/**
- * The system tags k6 attaches to every sample: what the toolkit reads (scenario = phase, status,
- * check and group for the summary's checks, the error ones) and what a person filters by (method,
- * name). k6's default adds url, proto, subproto, tls_version, service and expected_response, which
- * nothing reads: each is a map entry on every sample and a CSV cell on every row (a measured third
- * of the CSV output's CPU). The endpoint is a tag of our own.
- */
-export const SYSTEM_TAGS = ['scenario', 'status', 'method', 'name', 'group', 'check', 'error', 'error_code'] as const;
-
+/** A scenario's k6 command line (src/core/contract/invocation.ts): the options above as k6 variables. */
 export function k6Args(o: K6RunOptions): string[] {
-  const env: Record<string, string> = {
-    BASE_URL: o.baseUrl,
-    GATE: o.gate,
-    SCALE: String(o.scale),
-    OUT_DIR: o.outDir,
-  };
-  if (o.mix !== null) env['MIX'] = formatMix(o.mix);
-  if (o.timeoutSec !== null) env['TIMEOUT_SEC'] = String(o.timeoutSec);
-  Object.assign(env, o.extraEnv ?? {});
-  return [
-    'run',
-    '--no-usage-report',
-    // k6's REST API would take port 6565 and collide with any other k6 running here; we do not use it.
-    '--address',
-    '127.0.0.1:0',
-    // Every request's time and latency, for drift, the leak check and latency-over-time plots.
-    ...(o.samples === false ? [] : ['--out', `csv=${path.join(o.outDir, SAMPLES_FILE)}`]),
-    '--system-tags',
-    SYSTEM_TAGS.join(','),
-    ...o.outputs.flatMap((out) => ['--out', out]),
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    o.script,
-  ];
-}
-
-/**
- * k6's built-in web dashboard (the former xk6-dashboard), exported as one self-contained HTML file.
- * Port -1: no HTTP server, so nothing is left listening and no browser is waited for. The period
- * comes from the run's planned length (src/core/report/dashboard.ts): every period the dashboard sorts all
- * latencies collected so far, so a short one costs CPU taken from the server under test.
- */
-export function dashboardEnv(file: string | null, periodMs = 1000): Record<string, string> {
-  if (file === null) return { K6_WEB_DASHBOARD: 'false' };
-  return {
-    K6_WEB_DASHBOARD: 'true',
-    K6_WEB_DASHBOARD_PORT: '-1',
-    K6_WEB_DASHBOARD_OPEN: 'false',
-    K6_WEB_DASHBOARD_PERIOD: `${periodMs}ms`,
-    K6_WEB_DASHBOARD_EXPORT: file,
-  };
+  return scenarioRunArgv({
+    script: o.script,
+    outDir: o.outDir,
+    samples: o.samples !== false,
+    outputs: o.outputs,
+    vars: { BASE_URL: o.baseUrl, GATE: o.gate, SCALE: o.scale, MIX: o.mix, TIMEOUT_SEC: o.timeoutSec, ...o.vars },
+  });
 }
 
 /** Debian's and Ubuntu's Chromium, for the streamed scenarios' k6 browser module. */
@@ -124,14 +75,18 @@ export function browserEnv(baseUrl?: string, more: readonly string[] = []): Reco
   // A path the user gave wins over the one found here.
   const given = process.env['K6_BROWSER_EXECUTABLE_PATH'];
   const executable = given !== undefined && given !== '' ? given : chromium;
-  return { ...(executable === undefined ? {} : { K6_BROWSER_EXECUTABLE_PATH: executable }), K6_BROWSER_HEADLESS: 'true', K6_BROWSER_ARGS: args.join(',') };
+  return {
+    ...(executable === undefined ? {} : { K6_BROWSER_EXECUTABLE_PATH: executable }),
+    K6_BROWSER_HEADLESS: 'true',
+    ...encodeK6Environment({ K6_BROWSER_ARGS: args.join(',') }),
+  };
 }
 
 /** What k6 says when its browser module finds no browser to start. */
 export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported browser/;
 
 export async function runK6(o: K6RunOptions): Promise<ExitInfo & { tail: string }> {
-  const log = openLog(path.join(o.outDir, 'k6.log'));
+  const log = openLog(path.join(o.outDir, K6_FILES.log));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
   const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), {
     env: childEnv({ K6_NO_COLOR: 'true', ...CSV_ENV, ...dashboardEnv(o.dashboardFile, o.dashboardPeriodMs), ...browserEnv(o.baseUrl, o.browserArgs) }),

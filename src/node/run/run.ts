@@ -12,7 +12,8 @@ import { decideOutcome } from '../../core/rules/outcome.js';
 import type { Report, ScenarioPlan, ScenarioReport } from '../../core/types.js';
 import { renderReport } from '../../core/report/render.js';
 import type { RunConfig } from '../config/index.js';
-import { NO_BROWSER, runK6 } from '../k6/k6.js';
+import { NO_BROWSER, runK6, type K6RunOptions } from '../k6/k6.js';
+import { K6_FILES } from '../../core/contract.js';
 import { GeneratorSampler, generatorReport } from '../watch/generator.js';
 import { loadServerProfile, ServerMonitor } from '../watch/monitor.js';
 import { processExists, type SampleTarget } from '../watch/resources.js';
@@ -60,21 +61,20 @@ async function runScenario(
 ): Promise<ScenarioReport> {
   const outDir = path.join(dir, 'k6', config.runs > 1 ? `${name}-${repeat}` : name);
   await mkdir(outDir, { recursive: true });
-  const dashboardFile = config.dashboard ? path.join(outDir, 'dashboard.html') : null;
+  const dashboardFile = config.dashboard ? path.join(outDir, K6_FILES.dashboard) : null;
   // From the planned length: a short period costs k6 CPU taken from the server (src/core/report/dashboard.ts).
   const dashboardPeriod = dashboardPeriodMs(plan);
   const files: ScenarioReport['files'] = {
-    summary: path.relative(dir, path.join(outDir, 'summary.json')),
-    plan: path.relative(dir, path.join(outDir, 'plan.json')),
+    summary: path.relative(dir, path.join(outDir, K6_FILES.summary)),
+    plan: path.relative(dir, path.join(outDir, K6_FILES.plan)),
     dashboard: dashboardFile === null ? null : path.relative(dir, dashboardFile),
   };
   const which = config.runs > 1 ? ` (run ${repeat} of ${config.runs})` : '';
-  const apiEnv: Record<string, string> = {
+  const vars: K6RunOptions['vars'] = {
     ...targetEnv(config),
     ...shapeEnv(config.shape),
-    ...(config.thresholdsDir === null ? {} : { THRESHOLDS_SOURCE: shown(path.join(config.thresholdsDir, `${name}.json`)) }),
-    ...(config.promptsFile === null ? {} : { PROMPTS_FILE: config.promptsFile }),
-    ...(config.samples ? {} : { SAMPLES: 'off' }),
+    THRESHOLDS_SOURCE: config.thresholdsDir === null ? null : shown(path.join(config.thresholdsDir, `${name}.json`)),
+    PROMPTS_FILE: config.promptsFile,
   };
   const warmNotes: string[] = [];
   if (config.warmupRequests > 0) {
@@ -94,7 +94,8 @@ async function runScenario(
       timeoutSec: config.timeoutSec,
       dashboardFile: null,
       outputs: [],
-      extraEnv: { ...apiEnv, WARMUP_REQUESTS: String(config.warmupRequests) },
+      samples: config.samples,
+      vars: { ...vars, WARMUP_REQUESTS: config.warmupRequests },
       onStart: (c) => (control.k6 = c),
     });
     control.k6 = null;
@@ -114,7 +115,7 @@ async function runScenario(
     scale: config.scale,
     mix: config.mix,
     timeoutSec: config.timeoutSec,
-    extraEnv: apiEnv,
+    vars,
     dashboardFile,
     dashboardPeriodMs: dashboardPeriod,
     outputs: config.k6Outputs,
@@ -131,7 +132,7 @@ async function runScenario(
 
   const code = exit.code;
   const status: ScenarioReport['status'] = control.interrupted ? 'interrupted' : code === 0 || code === K6_THRESHOLDS_CROSSED ? 'completed' : 'error';
-  const k6Log = path.join(outDir, 'k6.log');
+  const k6Log = path.join(outDir, K6_FILES.log);
   const noBrowser = status === 'error' && NO_BROWSER.test(await readFile(k6Log, 'utf8').catch(() => ''));
   const error =
     status !== 'error'

@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { K6_FILES } from '../../core/contract.js';
 import { convertScenario, failedScenario, type ConvertContext } from '../../core/summary/convert.js';
 import type { K6Summary, ScenarioPlan, ScenarioReport } from '../../core/types.js';
 import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
@@ -19,7 +20,6 @@ import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-su
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { K6_METRICS } from '../../core/rules/thresholds.js';
 import { readScenarioOutput } from '../files/json-file.js';
-import { SAMPLES_FILE } from '../k6/k6.js';
 import { describeCause } from '../errors/ReportWriteError.js';
 import { shown } from '../files/paths.js';
 import { scanSamples } from '../watch/samples.js';
@@ -70,20 +70,20 @@ export function whyNoSummary(k6Exit: ScenarioOutputInput['k6Exit'], summaryProbl
 }
 
 async function planFromLog(outDir: string): Promise<ScenarioPlan | null> {
-  const text = await readFile(path.join(outDir, 'k6.log'), 'utf8').catch(() => null);
+  const text = await readFile(path.join(outDir, K6_FILES.log), 'utf8').catch(() => null);
   if (text === null) return null;
   const found = findPlanLine(text);
   if (found === null) return null;
   const { validateScenarioPlan } = await import('../../generated/file-validators.cjs');
   try {
-    return assertValid(validateScenarioPlan, found, `${shown(path.join(outDir, 'k6.log'))} (the plan k6 logged at start)`);
+    return assertValid(validateScenarioPlan, found, `${shown(path.join(outDir, K6_FILES.log))} (the plan k6 logged at start)`);
   } catch {
     return null;
   }
 }
 
 async function planFromFile(outDir: string): Promise<ScenarioPlan | null> {
-  const file = path.join(outDir, 'plan.json');
+  const file = path.join(outDir, K6_FILES.plan);
   if (!existsSync(file)) return null;
   const { validateScenarioPlan } = await import('../../generated/file-validators.cjs');
   try {
@@ -95,8 +95,8 @@ async function planFromFile(outDir: string): Promise<ScenarioPlan | null> {
 
 export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<ScenarioOutput> {
   const { outDir, ctx } = input;
-  const summaryFile = path.join(outDir, 'summary.json');
-  const planFile = path.join(outDir, 'plan.json');
+  const summaryFile = path.join(outDir, K6_FILES.summary);
+  const planFile = path.join(outDir, K6_FILES.plan);
   let summary: K6Summary | null = null;
   let plan: ScenarioPlan | null = null;
   let summaryProblem: string | null = null;
@@ -114,7 +114,7 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const complete = summary !== null && plan !== null;
   const outcomes = new OutcomeLog();
   const fromSamples = new SummaryFromSamples(plan?.latencyMetric);
-  const samplesFile = path.join(outDir, SAMPLES_FILE);
+  const samplesFile = path.join(outDir, K6_FILES.samples);
   const read = await scanSamples(samplesFile, complete ? new Set([K6_METRICS.requestFailed]) : metricsToRead(plan?.latencyMetric), (s) => {
     if (s.metric === K6_METRICS.requestFailed) outcomes.add(s.tMs, s.value !== 0);
     if (!complete) fromSamples.add(s);

@@ -19,6 +19,7 @@ import {
   concurrencySummary,
   goodputLevel,
 } from '../../core/commands/concurrency-sweep.js';
+import { K6_FILES, type K6VarValues } from '../../core/contract.js';
 import { convertScenario } from '../../core/summary/convert.js';
 import type { ScenarioReport, SweepReport, SweepStep } from '../../core/types.js';
 import { EXIT } from '../../core/rules/outcome.js';
@@ -54,7 +55,7 @@ export async function runShaped(
   script: string,
   outDir: string,
   what: string,
-  shape: Record<string, string>,
+  shape: Pick<K6VarValues, 'SHAPE_CLIENTS' | 'SHAPE_REQUESTS' | 'SHAPE_RATE' | 'SHAPE_DURATION_SEC'>,
   onStart: (c: Child) => void,
 ): Promise<ScenarioReport> {
   await mkdir(outDir, { recursive: true });
@@ -70,17 +71,17 @@ export async function runShaped(
     timeoutSec: config.timeoutSec,
     dashboardFile: null,
     outputs: [],
-    extraEnv: { ...targetEnv(config), ...shape },
+    vars: { ...targetEnv(config), ...shape },
     onStart: (child) => {
       onStart(child);
       sampler.current = new GeneratorSampler(child.pid).start();
     },
   });
   const generator = await generatorReport(sampler.current, outDir);
-  const summaryFile = path.join(outDir, 'summary.json');
-  const planFile = path.join(outDir, 'plan.json');
+  const summaryFile = path.join(outDir, K6_FILES.summary);
+  const planFile = path.join(outDir, K6_FILES.plan);
   if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    throw new K6RunError({ what, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, 'k6.log')) });
+    throw new K6RunError({ what, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, K6_FILES.log)) });
   }
   const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
   return convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null }, generator });
@@ -104,7 +105,7 @@ export async function streamRateStep(
     script,
     outDir,
     `the ${rate} req/s step`,
-    { SHAPE_RATE: String(rate), SHAPE_DURATION_SEC: String(config.stepSec), SHAPE_CLIENTS: String(config.clients) },
+    { SHAPE_RATE: rate, SHAPE_DURATION_SEC: config.stepSec, SHAPE_CLIENTS: config.clients },
     onStart,
   );
   // Over rate, the step is named by its offered rate; its clients are the sweep's --clients.
@@ -137,7 +138,7 @@ export async function runConcurrencySweep(
         script,
         outDir,
         `the level of ${n} client(s)`,
-        { SHAPE_CLIENTS: String(n), SHAPE_REQUESTS: String(requests) },
+        { SHAPE_CLIENTS: n, SHAPE_REQUESTS: requests },
         (c) => (control.k6 = c),
       );
       control.k6 = null;

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { K6_FILES } from '../../core/contract.js';
 import { convertScenario } from '../../core/summary/convert.js';
 import type { SweepReport, SweepStep } from '../../core/types.js';
 import { EXIT } from '../../core/rules/outcome.js';
@@ -58,13 +59,13 @@ async function runStep(
     timeoutSec: config.timeoutSec,
     dashboardFile: null,
     outputs: [],
-    extraEnv: { ...targetEnv(config), RATE: String(rate), WINDOW_SEC: String(config.stepSec), CLIENTS: String(config.clients) },
+    vars: { ...targetEnv(config), RATE: rate, WINDOW_SEC: config.stepSec, CLIENTS: config.clients },
     onStart,
   });
-  const summaryFile = path.join(outDir, 'summary.json');
-  const planFile = path.join(outDir, 'plan.json');
+  const summaryFile = path.join(outDir, K6_FILES.summary);
+  const planFile = path.join(outDir, K6_FILES.plan);
   if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    throw new K6RunError({ what: `the ${rate} req/s step`, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, 'k6.log')) });
+    throw new K6RunError({ what: `the ${rate} req/s step`, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, K6_FILES.log)) });
   }
   const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
   const s = convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null } });

@@ -20,6 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { K6_FILES } from '../../core/contract.js';
 import { summarizeGenerator, type GeneratorSample } from '../../core/watch/generator.js';
 import type { GeneratorReport } from '../../core/types.js';
 import { K6_METRICS } from '../../core/rules/thresholds.js';
@@ -202,7 +203,9 @@ export async function generatorReport(
   const samples = sampler.stop();
   let window = loadWindow;
   try {
-    const summary = JSON.parse(await readFile(path.join(outDir, 'summary.json'), 'utf8')) as { metrics?: Record<string, { values?: Record<string, number> }> };
+    const summary = JSON.parse(await readFile(path.join(outDir, K6_FILES.summary), 'utf8')) as {
+      metrics?: Record<string, { values?: Record<string, number> }>;
+    };
     const start = summary.metrics?.[K6_METRICS.streamWindowStartMs]?.values?.['value'];
     const ms = summary.metrics?.[K6_METRICS.streamWindowMs]?.values?.['count'];
     if (typeof start === 'number' && typeof ms === 'number' && ms > 0) window = { startMs: start, endMs: start + ms };

@@ -18,7 +18,7 @@ import { latencyBands } from '../../core/watch/latency-windows.js';
 import { summarizeResources } from '../../core/watch/resources.js';
 import { lineChart } from '../../core/report/svg.js';
 import { validateServerProfile } from '../../generated/file-validators.cjs';
-import { SAMPLES_FILE } from '../k6/k6.js';
+import { K6_FILES } from '../../core/contract.js';
 import { ROOT, shown } from '../files/paths.js';
 import { recordWriteFailure } from '../files/keep-files.js';
 import { writeAtomic } from '../files/report-files.js';
@@ -92,7 +92,7 @@ export class ServerMonitor {
     this.sampler?.take();
     const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
     // Streamed into bounded windows: memory does not grow with the number of requests.
-    const timeline = await readRequestTimeline(path.join(outDir, SAMPLES_FILE));
+    const timeline = await readRequestTimeline(path.join(outDir, K6_FILES.samples));
 
     const resources =
       this.sampler === null || this.target === null

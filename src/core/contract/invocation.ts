@@ -1,0 +1,121 @@
+/**
+ * Every k6 command line the toolkit runs, built in one place: `k6 run` of a scenario (the run, both
+ * sweeps, the benchmark through the runner), of the benchmark's own scripts, `k6 archive`, `k6 cloud`
+ * and the arguments a k6-operator runner adds to its `k6 run`. Pure: argv arrays and environment
+ * entries; the Node side spawns.
+ */
+import { k6EnvArgs, type K6VarValues, type K6VarValuesExcept } from './env.js';
+import { K6_FILES, runFile } from './files.js';
+
+/**
+ * Every k6 that loads a server from this machine: no usage report home, and k6's REST API, which
+ * would take port 6565 and collide with any other k6 running here, on a free port; nothing uses it.
+ */
+export const LOCAL_K6_FLAGS = ['--no-usage-report', '--address', '127.0.0.1:0'] as const;
+
+/** Explicit, because K6_INCLUDE_SYSTEM_ENV_VARS=true would copy the whole environment into an archive or the cloud. */
+const NO_SYSTEM_ENV = '--include-system-env-vars=false';
+
+/**
+ * The system tags k6 attaches to every sample: what the toolkit reads (scenario = phase, status,
+ * check and group for the summary's checks, the error ones) and what a person filters by (method,
+ * name). k6's default adds url, proto, subproto, tls_version, service and expected_response, which
+ * nothing reads: each is a map entry on every sample and a CSV cell on every row (a measured third
+ * of the CSV output's CPU). The endpoint is a tag of our own.
+ */
+export const SYSTEM_TAGS = ['scenario', 'status', 'method', 'name', 'group', 'check', 'error', 'error_code'] as const;
+
+/**
+ * The CSV output's settings: times in ms since the epoch, and rows written every 200 ms instead of
+ * every second, so that formatting a second's rows (some twenty per request) is five small bursts
+ * of k6's CPU, not one that takes a core from the server at once.
+ */
+export const CSV_ENV = { K6_CSV_TIME_FORMAT: 'unix_milli', K6_CSV_SAVE_INTERVAL: '200ms' } as const;
+
+/**
+ * k6's built-in web dashboard (the former xk6-dashboard), exported as one self-contained HTML file.
+ * Port -1: no HTTP server, so nothing is left listening and no browser is waited for. The period
+ * comes from the run's planned length (src/core/report/dashboard.ts): every period the dashboard
+ * sorts all latencies collected so far, so a short one costs CPU taken from the server under test.
+ */
+export function dashboardEnv(file: string | null, periodMs = 1000): Record<string, string> {
+  if (file === null) return { K6_WEB_DASHBOARD: 'false' };
+  return {
+    K6_WEB_DASHBOARD: 'true',
+    K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_OPEN: 'false',
+    K6_WEB_DASHBOARD_PERIOD: `${periodMs}ms`,
+    K6_WEB_DASHBOARD_EXPORT: file,
+  };
+}
+
+export interface K6RunArgv {
+  script: string;
+  vars: K6VarValues;
+  /** More k6 flags (outputs, tags, --quiet), before the variables. */
+  flags?: readonly string[];
+  /**
+   * Variables of a script that is not the toolkit's (the benchmark's own, bench/k6/), whose names
+   * its module declares; the toolkit's scripts read only `vars`.
+   */
+  scriptVars?: Readonly<Record<string, string>>;
+}
+
+/** `k6 run` of a script on this machine. */
+export function k6RunArgv(o: K6RunArgv): string[] {
+  const more = Object.entries(o.scriptVars ?? {}).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+  return ['run', ...LOCAL_K6_FLAGS, ...(o.flags ?? []), ...k6EnvArgs(o.vars), ...more, o.script];
+}
+
+export interface ScenarioRunArgv {
+  script: string;
+  /** The scenario's run folder (absolute): k6 writes its files there (src/core/contract/files.ts). */
+  outDir: string;
+  /** Every variable but the two the run folder and `samples` set. */
+  vars: K6VarValuesExcept<'OUT_DIR' | 'SAMPLES'>;
+  /** Every request's samples into the run folder (false: --no-samples). */
+  samples: boolean;
+  /** More `--out` outputs. */
+  outputs: readonly string[];
+}
+
+/** `k6 run` of a toolkit scenario into its run folder. */
+export function scenarioRunArgv(o: ScenarioRunArgv): string[] {
+  return k6RunArgv({
+    script: o.script,
+    vars: { ...o.vars, OUT_DIR: o.outDir, SAMPLES: o.samples ? null : false },
+    flags: [
+      // Every request's time and latency, for drift, the leak check and latency-over-time plots.
+      ...(o.samples ? ['--out', `csv=${runFile(o.outDir, K6_FILES.samples)}`] : []),
+      '--system-tags',
+      SYSTEM_TAGS.join(','),
+      ...o.outputs.flatMap((out) => ['--out', out]),
+    ],
+  });
+}
+
+/** `k6 archive` of a bundled script into `archiveFile`, the variables recorded in the archive. */
+export function k6ArchiveArgv(o: { script: string; archiveFile: string; vars: K6VarValues }): string[] {
+  return ['archive', NO_SYSTEM_ENV, ...k6EnvArgs(o.vars), '-O', o.archiveFile, o.script];
+}
+
+/** `k6 cloud upload|run` of an archive; with local execution a `k6 run` here that streams to the cloud. */
+export function k6CloudArgv(o: {
+  command: 'upload' | 'run';
+  archive: string;
+  vars: K6VarValues;
+  localExecution: boolean;
+}): string[] {
+  const local = o.localExecution ? ['--local-execution', ...LOCAL_K6_FLAGS] : [];
+  return ['cloud', o.command, ...local, NO_SYSTEM_ENV, ...k6EnvArgs(o.vars), o.archive];
+}
+
+/**
+ * What the k6-operator adds to each runner Pod's `k6 run` (a TestRun's spec.arguments, split on
+ * spaces). The archive already carries the variables; passing them again makes them visible in the
+ * TestRun and lets `kubectl edit` change them without rebuilding the archive. Usage reports stay
+ * off, as here.
+ */
+export function operatorRunArgs(vars: K6VarValues): string[] {
+  return [...k6EnvArgs(vars), '--no-usage-report'];
+}
