@@ -18,6 +18,7 @@ import {
   type K6Vars,
 } from '../../src/core/contract.js';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
+import { parseGoodput } from '../../src/core/rules/goodput.js';
 
 /** A value for every variable: a variable added to the contract without one here does not compile. */
 const SAMPLE: K6Vars & Required<{ [K in keyof K6EnvironmentValues]: string }> = {
@@ -42,6 +43,10 @@ const SAMPLE: K6Vars & Required<{ [K in keyof K6EnvironmentValues]: string }> = 
   SHAPE_RATE: 12.5,
   SHAPE_DURATION_SEC: 30,
   THRESHOLDS_SOURCE: 'thresholds/health.json',
+  ARRIVALS: { process: 'gamma', cv: 2 },
+  SEED: 7,
+  ARRIVALS_FILE: '/tmp/run/k6/stream/arrivals.json',
+  GOODPUT: parseGoodput('--goodput', 'ttft<500,itl<=50'),
   RATE: 40,
   WINDOW_SEC: 5,
   CLIENTS: 8,
@@ -71,6 +76,10 @@ const BAD: Record<K6VarName, string | null> = {
   SHAPE_RATE: 'fast',
   SHAPE_DURATION_SEC: '-1',
   THRESHOLDS_SOURCE: null,
+  ARRIVALS: 'bursty',
+  SEED: '-1',
+  ARRIVALS_FILE: null,
+  GOODPUT: 'ttft<fast',
   RATE: 'NaN',
   WINDOW_SEC: 'Infinity',
   CLIENTS: '-2',

@@ -9,7 +9,9 @@
  */
 import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
+import { arrivalSpecText, parseArrivals, type ArrivalSpec } from '../arrivals/schedule.js';
 import { formatMix, parseMix, type MixEntry } from '../plan/mix.js';
+import { goodputText, parseGoodput, type GoodputObjective } from '../rules/goodput.js';
 import { SERVER_KINDS, type ServerKind } from '../target/servers.js';
 import type { Gate } from '../types.js';
 
@@ -88,6 +90,16 @@ const ON_OFF: Codec<boolean> = checked(
 /** endpoint=weight,... (src/core/plan/mix.ts), whose errors name the item at fault. */
 const MIX: Codec<MixEntry[]> = { encode: formatMix, decode: (text, source) => parseMix(text, source) };
 
+/** An arrival process (src/core/arrivals/schedule.ts), whose errors say what is allowed. */
+const ARRIVALS: Codec<ArrivalSpec> = { encode: arrivalSpecText, decode: (text, source) => parseArrivals(source, text) };
+
+/** Per-request objectives (src/core/rules/goodput.ts). */
+const GOODPUT: Codec<GoodputObjective[]> = { encode: goodputText, decode: (text, source) => parseGoodput(source, text) };
+
+const SEED: Codec<number> = checked('a whole number from 0 to 4294967295', String, (text) =>
+  /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff ? Number(text) : undefined,
+);
+
 /** How k6 gets a variable: `-e NAME=value`, or the environment it inherits. */
 export type Via = 'arg' | 'environment';
 
@@ -137,6 +149,14 @@ const TABLE = {
   SHAPE_REQUESTS: arg(WHOLE),
   SHAPE_RATE: arg(positive('requests per second')),
   SHAPE_DURATION_SEC: arg(positive('seconds')),
+  /** When an open phase's requests are due: constant (k6's constant-arrival-rate), poisson or gamma:CV. */
+  ARRIVALS: arg(ARRIVALS, { process: 'constant' } as ArrivalSpec),
+  /** The seed of every random choice of the run (arrival gaps); the same seed, the same schedule. */
+  SEED: arg(SEED, 1),
+  /** A replayed trace's due offsets in ms (JSON array, absolute path), written by the runner. */
+  ARRIVALS_FILE: arg(TEXT),
+  /** Per-request objectives; each request that meets all of them at once is good (goodput). */
+  GOODPUT: arg(GOODPUT),
   /** Where the inlined thresholds came from, for errors. */
   THRESHOLDS_SOURCE: arg(TEXT),
   /** One step of a capacity sweep (src/k6/sweep/step.ts): its rate, window and most clients in flight. */

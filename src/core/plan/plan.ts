@@ -8,6 +8,8 @@ import { formatMix, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
 import { K6_METRICS } from '../rules/thresholds.js';
+import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
+import { applyArrivals, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 
 export interface PhaseDefinition {
   name: string;
@@ -60,6 +62,10 @@ export interface PlanSettings {
   thresholdsSource?: string;
   /** False when the run writes no per-request samples (--no-samples): the rules that read them do not apply. */
   samples?: boolean;
+  /** When open phases' requests are due (default: evenly, k6's constant-arrival-rate). */
+  arrivals?: ArrivalSettings;
+  /** Per-request objectives whose joint success is the goodput (--goodput). */
+  goodput?: GoodputObjective[] | null;
 }
 
 /** Metrics measured from the per-request samples (the timeline of src/node/watch/timeline.ts). */
@@ -122,7 +128,7 @@ export function resolvePlan(
   if (settings.prompts !== null) notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
   if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
   if (isShapeGiven(shape)) notes.push(`Shape set for this run (${describeShape(shape)}) in place of the scenario's.`);
-  const phases: PlanPhase[] = defPhases.map((scenarioPhase) => {
+  const evenPhases: PlanPhase[] = defPhases.map((scenarioPhase) => {
     const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };
     const requests = Math.max(1, Math.round(p.requests * settings.scale));
     if (p.model === 'closed') {
@@ -154,6 +160,9 @@ export function resolvePlan(
     start += durationSec;
     return phase;
   });
+  const phases = applyArrivals(def.name, evenPhases, settings.arrivals ?? CONSTANT_ARRIVALS, notes);
+  const goodput = settings.goodput ?? null;
+  if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);
 
   const inMix = new Set(mix.map((m) => m.endpoint));
   const phaseNames = new Set(phases.map((p) => p.name));
@@ -206,5 +215,6 @@ export function resolvePlan(
     stream: def.stream === undefined ? null : { api: settings.api },
     api: settings.api,
     model: settings.model,
+    goodput: goodput === null ? null : goodputText(goodput),
   };
 }

@@ -5,7 +5,9 @@
  * (`k6 run dist/k6/health.js -e BASE_URL=...`) or in k6 cloud.
  */
 import { decodeK6Var, K6_VARS, type K6Var, type K6VarName } from '../../core/contract.js';
+import type { ArrivalSpec } from '../../core/arrivals/schedule.js';
 import type { MixEntry } from '../../core/plan/mix.js';
+import type { GoodputObjective } from '../../core/rules/goodput.js';
 import type { Gate } from '../../core/types.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
 import { aliasDomainFrom } from '../../core/stream/hosts.js';
@@ -47,6 +49,12 @@ export interface K6Env {
   shape: ShapeOverride;
   /** THRESHOLDS_SOURCE: where the inlined thresholds came from, for errors. */
   thresholdsSource: string | null;
+  /** ARRIVALS, SEED: when an open phase's requests are due; ARRIVALS_FILE: a replayed trace's offsets. */
+  arrivals: ArrivalSpec;
+  seed: number;
+  arrivalsFile: string | null;
+  /** GOODPUT: the per-request objectives, or null. */
+  goodput: GoodputObjective[] | null;
   /**
    * From K6_BROWSER_ARGS (the browser's flags, read by k6's browser module too): the alias domain
    * its host-resolver-rules map to the server, over which streams spread (src/core/stream/hosts.ts).
@@ -86,6 +94,10 @@ export function readEnv(): K6Env {
       durationSec: read(V.SHAPE_DURATION_SEC),
     },
     thresholdsSource: read(V.THRESHOLDS_SOURCE),
+    arrivals: read(V.ARRIVALS),
+    seed: read(V.SEED),
+    arrivalsFile: read(V.ARRIVALS_FILE),
+    goodput: read(V.GOODPUT),
     streamAliasDomain: aliasDomainFrom(read(V.K6_BROWSER_ARGS) ?? undefined),
     sweep: rate === null ? null : { rate, windowSec: read(V.WINDOW_SEC), clients: Math.ceil(read(V.CLIENTS)) },
   };
