@@ -50,6 +50,7 @@ export const VALIDATOR_MODULES = {
       validateServerProfile: 'urn:realizar-k6:server-profile',
       validateSweepReport: 'urn:realizar-k6:sweep',
       validateRunContext: 'urn:realizar-k6:run',
+      validateWorkloadLine: 'urn:realizar-k6:workload-line',
     },
   },
 } as const;

@@ -29,7 +29,7 @@ export interface PromptSetOptions {
 }
 
 // Plain words: enough variety that a tokenizer sees ordinary text, nothing a model would refuse.
-const WORDS = (
+export const WORDS = (
   'the a of to and in is it that for on with as was at by be this from or have an they which one you ' +
   'were her all she there would their we him been has when who will more no if out so said what up its ' +
   'about into than them can only other new some could time these two may then do first any my now such ' +
@@ -40,7 +40,7 @@ const WORDS = (
 ).split(' ');
 
 /** A standard normal draw (Box–Muller), for the log-normal lengths. */
-function normal(random: () => number): number {
+export function normal(random: () => number): number {
   const u = Math.max(random(), Number.EPSILON);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
