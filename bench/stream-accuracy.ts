@@ -27,8 +27,6 @@ import { STREAM_ACCURACY } from './flags.js';
 import { accuracyTable } from './lib/accuracy-table.js';
 import { freePort } from '../test/support/free-port.js';
 
-export { accuracyTable, GOALS } from './lib/accuracy-table.js';
-
 export interface AccuracyOptions {
   concurrency: number[];
   perClient: number;
@@ -112,7 +110,7 @@ export async function runAccuracy(
           { env: childEnv() },
         );
         try {
-          await waitForHealth(baseUrl, 30, null, 'the truth server did not start');
+          await waitForHealth({ baseUrl, deadlineSec: 30, server: null, hint: 'the truth server did not start' });
           const outDir = path.join(work, `c${n}-r${round}`);
           await (await import('node:fs/promises')).mkdir(outDir, { recursive: true });
           const requests = n * o.perClient;

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { peakRssBytes } from '../../src/node/watch/resources.js';
 import type { BenchContext } from '../lib/context.js';
-import { freePort } from '../lib/context.js';
+import { freePort } from '../../test/support/free-port.js';
 import { childOf, findTimeProcess } from '../lib/generators.js';
 import { k6Wrapper, timed } from '../lib/measure.js';
 import { runnerArgv } from '../lib/toolkit-run.js';

@@ -15,8 +15,6 @@ import { resolveK6, resolveRealizar, type ResolvedTool } from '../../src/node/to
 import { resolveVegeta } from '../../src/node/tools/vegeta.js';
 import { freePort } from '../../test/support/free-port.js';
 
-export { freePort } from '../../test/support/free-port.js';
-
 export interface DistortionSettings {
   /** Offered rates, requests per second. */
   rates: number[];
@@ -76,7 +74,7 @@ export async function createContext(settings: Settings, work: string, log: (m: s
       const child: Child = spawnGroup('server', pin === null ? cmd : `taskset -c ${pin} ${cmd}`, { env: childEnv() });
       const baseUrl = `http://127.0.0.1:${port}`;
       log(`realizar ${realizar.version} on port ${port}${pin === null ? '' : `, pinned to core ${pin}`}`);
-      await waitForHealth(baseUrl, 60, null, 'see the realizar output');
+      await waitForHealth({ baseUrl, deadlineSec: 60, server: null, hint: 'see the realizar output' });
       return { baseUrl, port, pid: child.pid, stop: async () => void (await stopChild(child)) };
     },
     promptSet: async (n) => {

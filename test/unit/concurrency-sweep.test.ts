@@ -9,7 +9,7 @@ import {
   goodputLevel,
 } from '../../src/core/commands/concurrency-sweep.js';
 import type { Latency, ScenarioReport, SweepReport, SweepStep } from '../../src/core/types.js';
-import { judgeStep } from '../../src/node/sweep/sweep.js';
+import { judgeStep } from '../../src/node/sweep/steps.js';
 import { parseSlos } from '../../src/node/config/index.js';
 
 const lat = (p50: number, p95 = p50 * 2): Latency => ({ samples: 10, min: p50 / 2, avg: p50, p50, p90: p95, p95, p99: p95, max: p95 });
@@ -81,5 +81,24 @@ describe('a sweep over concurrency', () => {
     );
     assert.ok(Math.abs((ticks[1]![0] as number) - (ticks[0]![0] as number) - ((ticks[2]![0] as number) - (ticks[1]![0] as number))) < 0.02);
     assert.equal((charts['tokens.svg']!.match(/<polyline/g) ?? []).length, 1);
+  });
+
+  it('keeps a level rebuilt from samples, never meeting the objectives, and says why it is partial', () => {
+    const why = 'k6 was killed (SIGKILL) before writing its summary: the figures are rebuilt from its samples';
+    const cut = judgeStep(concurrencyStep(2, { ...level(100, 20, 80), partial: why }), config);
+    assert.equal(cut.meetsSlo, false);
+    assert.match(cut.reason, /ttft p95 200\.00 ms, itl p95 40\.00 ms, error rate 0\.00%, but partial/);
+    const report = {
+      endpoint: 'stream',
+      slo: 'ttft_p95<500ms',
+      errorBudgetPct: 1,
+      summary: 'S',
+      machine: 'M',
+      steps: [judged(1, 100, 20), cut],
+    } as unknown as SweepReport;
+    const md = concurrencyMarkdown(report);
+    assert.match(md, /\| 2 \| 20 \| 0 \| .* \| partial \| n\/a \|/);
+    assert.ok(md.includes(`- 2 client(s): ${why}`));
+    assert.doesNotMatch(md, /- 1 client\(s\):/);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { isLoopback, parseRunConfig } from '../../src/node/config/index.js';
+import { isLoopback } from '../../src/core/target/loopback.js';
+import { parseRunConfig } from '../../src/node/config/index.js';
 
 const AVAILABLE = ['health', 'tokenize', 'spike'];
 const parse = (...argv: string[]) => parseRunConfig(argv, AVAILABLE, { HOME: '/home/u' }, '/work');

@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { convertScenario } from '../../src/core/summary/convert.js';
 import type { K6Summary, ScenarioPlan } from '../../src/core/types.js';
 import { findPlanLine } from '../../src/core/plan/plan-line.js';
-import { metricsToRead, percentile, summaryFromSamples, type MetricSample } from '../../src/core/summary/samples-summary.js';
+import { metricsToRead, percentile, SummaryFromSamples, type MetricSample } from '../../src/core/summary/samples-summary.js';
 import { scanSamples } from '../../src/node/watch/samples.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'fault-spike-samples');
@@ -30,7 +30,9 @@ describe('a summary rebuilt from per-request samples', () => {
     const { plan, summary, samples, truncated } = await fixture();
     assert.equal(truncated, false, 'k6 closed this file');
     const fromK6 = convertScenario(plan, summary, ctx);
-    const fromSamples = convertScenario(plan, summaryFromSamples(samples, plan.latencyMetric).summary, ctx);
+    const acc = new SummaryFromSamples(plan.latencyMetric);
+    for (const s of samples) acc.add(s);
+    const fromSamples = convertScenario(plan, acc.result().summary, ctx);
     assert.ok(fromK6.totals.requests > 0);
     assert.deepEqual(fromSamples.totals, fromK6.totals);
     assert.deepEqual(

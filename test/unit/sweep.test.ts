@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SweepStep } from '../../src/core/types.js';
 import { parseSweepConfig } from '../../src/node/config/index.js';
-import { judgeStep, nextRate } from '../../src/node/sweep/sweep.js';
+import { judgeStep, nextRate } from '../../src/node/sweep/steps.js';
 
 const latency = (p95: number) => ({ samples: 10, min: 1, avg: p95 / 2, p50: p95 / 2, p90: p95, p95, p99: p95, max: p95 });
 const step = (rateRps: number, meetsSlo: boolean): SweepStep => ({

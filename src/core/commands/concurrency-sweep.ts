@@ -37,6 +37,7 @@ export function concurrencyStep(concurrency: number, s: ScenarioReport): Unjudge
           outputTokensPerSecond: { total: st.outputTokensPerSecondTotal ?? null, perStream: st.outputTokensPerSecond?.p50 ?? null },
         }),
     generatorShortOfCpu: s.generator?.shortOfCpu ?? null,
+    ...(s.partial == null ? {} : { partial: s.partial }),
   };
 }
 
@@ -57,6 +58,12 @@ export function concurrencySummary(steps: readonly SweepStep[], slo: string, has
 
 const f = (n: number | null | undefined, d = 2): string => (n == null ? 'n/a' : n.toFixed(d));
 
+/** One line per step whose figures are partial, saying why, and a blank line after them. */
+export function partialLines(steps: readonly SweepStep[], label: (s: SweepStep) => string): string[] {
+  const lines = steps.filter((s) => s.partial != null).map((s) => `- ${label(s)}: ${s.partial}`);
+  return lines.length === 0 ? [] : [...lines, ''];
+}
+
 export function concurrencyMarkdown(r: SweepReport): string {
   const rows = [...r.steps]
     .sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0))
@@ -64,7 +71,7 @@ export function concurrencyMarkdown(r: SweepReport): string {
       const m = s.streamMs;
       const p = (l: { p50: number; p95: number } | null | undefined): string => (l == null ? 'n/a' : `${f(l.p50)} / ${f(l.p95)}`);
       const e2e = m?.e2e ?? s.latencyMs;
-      return `| ${s.concurrency} | ${s.requests} | ${s.failures} | ${p(m?.ttft)} | ${p(m?.itl)} | ${p(e2e)} | ${f(s.rateRps)} | ${f(s.outputTokensPerSecond?.total, 1)} | ${f(s.outputTokensPerSecond?.perStream, 1)} | ${r.slo === 'no objective' ? '-' : s.meetsSlo ? 'meets' : 'breaks'} | ${s.generatorShortOfCpu ? '**yes**' : s.generatorShortOfCpu === false ? 'no' : 'n/a'} |`;
+      return `| ${s.concurrency} | ${s.requests} | ${s.failures} | ${p(m?.ttft)} | ${p(m?.itl)} | ${p(e2e)} | ${f(s.rateRps)} | ${f(s.outputTokensPerSecond?.total, 1)} | ${f(s.outputTokensPerSecond?.perStream, 1)} | ${s.partial != null ? 'partial' : r.slo === 'no objective' ? '-' : s.meetsSlo ? 'meets' : 'breaks'} | ${s.generatorShortOfCpu ? '**yes**' : s.generatorShortOfCpu === false ? 'no' : 'n/a'} |`;
     });
   return [
     `## ${r.endpoint} against concurrency${r.slo === 'no objective' ? '' : ` within ${r.slo} (error budget ${r.errorBudgetPct}%)`}`,
@@ -77,6 +84,7 @@ export function concurrencyMarkdown(r: SweepReport): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
     '',
+    ...partialLines(r.steps, (s) => `${s.concurrency} client(s)`),
     'Charts: [ttft.svg](ttft.svg), [itl.svg](itl.svg), [e2e.svg](e2e.svg), [tokens.svg](tokens.svg), [tokens-per-stream.svg](tokens-per-stream.svg)',
     '',
   ].join('\n');

@@ -22,8 +22,6 @@ export interface ShapeOverride {
   durationSec: number | null;
 }
 
-export const NO_SHAPE: ShapeOverride = { clients: null, requests: null, rate: null, durationSec: null };
-
 export function isShapeGiven(s: ShapeOverride | null): s is ShapeOverride {
   return s !== null && (s.clients !== null || s.requests !== null || s.rate !== null || s.durationSec !== null);
 }

@@ -12,7 +12,7 @@
  * with attributes; the one tricky part, escaping, is escapeXml below and its tests.
  */
 import type { Report, ScenarioReport, Verdict } from '../types.js';
-import { K6_THRESHOLDS_CROSSED } from '../rules/outcome.js';
+import { K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import { fmtBound, fmtValue } from './render.js';
 
 const CLASS_PREFIX = 'realizar-k6';

@@ -5,7 +5,7 @@
  */
 import { generatorMarkdown } from './render-generator.js';
 import type { Report, ScenarioReport, Verdict } from '../types.js';
-import { K6_THRESHOLDS_CROSSED } from '../rules/outcome.js';
+import { K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import { f2, fmtBound, fmtValue } from './render.js';
 import { outagesMarkdown } from './render-outages.js';
 

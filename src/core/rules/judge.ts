@@ -5,7 +5,8 @@
  * says crossed. Pure.
  */
 import type { EndpointReport, K6Metric, K6Summary, Latency, PhaseReport, ResourcesReport, Rule, ScenarioPlan, Totals, Verdict } from '../types.js';
-import { boundOf, gatingTiers, meets, RULE_METRICS, ruleThreshold, scopeLabel, selector, type Tier } from './thresholds.js';
+import { RULE_METRICS } from './metrics.js';
+import { boundOf, gatingTiers, meets, ruleThreshold, scopeLabel, selector, type Tier } from './thresholds.js';
 
 export interface Figures {
   totals: Totals;

@@ -6,8 +6,6 @@
 import { EXIT, K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import type { Report, ScenarioReport } from '../types.js';
 
-export { EXIT, K6_THRESHOLDS_CROSSED };
-
 export function gateFailed(s: ScenarioReport): boolean {
   return s.k6ExitCode === K6_THRESHOLDS_CROSSED || s.verdicts.some((v) => v.gating && !v.pass);
 }

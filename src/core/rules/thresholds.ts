@@ -6,7 +6,7 @@
 import type { Gate, Rule, ScenarioPlan, ThresholdsFile } from '../types.js';
 import { K6_METRICS, LATENCY_PLACEHOLDER, RULE_METRICS } from './metrics.js';
 
-export { K6_METRICS, LATENCY_PLACEHOLDER, RULE_METRICS, type MeasureInput } from './metrics.js';
+export { K6_METRICS } from './metrics.js';
 import type { ValidationProblem } from '../errors/ValidationError.js';
 
 export type Tier = 'acceptable' | 'target';

@@ -151,9 +151,3 @@ export class SummaryFromSamples {
     };
   }
 }
-
-export function summaryFromSamples(samples: Iterable<MetricSample>, latencyMetric?: string): SamplesSummary {
-  const acc = new SummaryFromSamples(latencyMetric);
-  for (const s of samples) acc.add(s);
-  return acc.result();
-}

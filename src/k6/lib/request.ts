@@ -50,12 +50,20 @@ interface Prepared {
   lastPassed: { text: string; tokens: number } | null;
 }
 
+/** What every request of the run shares; built once, not per request. */
+export interface SendTarget {
+  baseUrl: string;
+  /** Judge every 200 body against its schema (else only the status). */
+  validateBodies: boolean;
+  apiKey: string | null;
+}
+
 /** Per endpoint and timeout (a phase may set its own); the base URL and API key are the run's. */
 const PREPARED = new Map<Endpoint, Map<number, Prepared>>();
 /** The previous request's: most requests of a VU go to the same endpoint with the same timeout. */
 let last: { endpoint: Endpoint; timeoutSec: number; prepared: Prepared } | null = null;
 
-function prepare(endpoint: Endpoint, baseUrl: string, timeoutSec: number, apiKey: string | null): Prepared {
+function prepare(endpoint: Endpoint, timeoutSec: number, target: SendTarget): Prepared {
   if (last !== null && last.endpoint === endpoint && last.timeoutSec === timeoutSec) return last.prepared;
   let byTimeout = PREPARED.get(endpoint);
   if (byTimeout === undefined) PREPARED.set(endpoint, (byTimeout = new Map()));
@@ -67,11 +75,11 @@ function prepare(endpoint: Endpoint, baseUrl: string, timeoutSec: number, apiKey
   const first = endpoint.body(0);
   const headers: Record<string, string> = {
     ...(first === null ? {} : { 'Content-Type': 'application/json' }),
-    ...(apiKey === null ? {} : { Authorization: `Bearer ${apiKey}` }),
+    ...(target.apiKey === null ? {} : { Authorization: `Bearer ${target.apiKey}` }),
   };
   const fixedRequest = endpoint.fixedBody === undefined ? undefined : endpoint.fixedBody();
   p = {
-    url: `${baseUrl}${endpoint.path}`,
+    url: `${target.baseUrl}${endpoint.path}`,
     // k6's default request timeout is 60 s: left out when equal, one field fewer to convert.
     params: { ...(Object.keys(headers).length === 0 ? {} : { headers }), ...(timeoutSec === 60 ? {} : { timeout: `${timeoutSec}s` }) },
     statusOnly: { [`${endpoint.name} status is 200`]: isStatusOk },
@@ -101,8 +109,8 @@ function parse(text: unknown): unknown {
   }
 }
 
-export function send(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec: number, validateBodies: boolean, apiKey: string | null): void {
-  const p = prepare(endpoint, baseUrl, timeoutSec, apiKey);
+export function send(endpoint: Endpoint, n: number, timeoutSec: number, target: SendTarget): void {
+  const p = prepare(endpoint, timeoutSec, target);
   const request = p.fixed === null ? endpoint.body(n) : p.fixed.request;
   const text = p.fixed === null ? (request === null ? null : JSON.stringify(request)) : p.fixed.text;
   tagEndpoint(endpoint.name);
@@ -110,7 +118,7 @@ export function send(endpoint: Endpoint, baseUrl: string, n: number, timeoutSec:
   statusOk = res.status === 200;
   let ok = statusOk;
   let count = 0;
-  if (statusOk && validateBodies) {
+  if (statusOk && target.validateBodies) {
     const text = res.body;
     const known = p.lastPassed;
     if (known !== null && known.text === text) {

@@ -18,14 +18,12 @@ import { endpointsFor, usePromptSet } from './endpoints.js';
 import { readEnv } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
-import { send } from './request.js';
+import { send, type SendTarget } from './request.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
 import type { runStreamPhase } from './stream/run.js';
 import { CONNECTIONS_PER_HOST } from '../../core/stream/hosts.js';
-
-export type { ScenarioDefinition } from '../../core/plan/plan.js';
 
 /**
  * Set by the bundler (build/bundle.ts): true in dist/k6 (run on its own or in k6 cloud, the script
@@ -160,6 +158,7 @@ export function defineScenario(
   const sharedTimeout = timeouts.length === 1 ? timeouts[0]! : null;
   const single = cycle.length === 1 ? cycle[0]! : null;
   let local = 0;
+  const target: SendTarget = { baseUrl: plan.baseUrl, validateBodies: env.validateBodies, apiKey: env.apiKey };
 
   const stream = plan.stream ?? null;
   if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
@@ -191,14 +190,14 @@ export function defineScenario(
     if (single !== null && sharedTimeout !== null && prompts === null) {
       // One endpoint and the seed's prompts: the request number only varies batch texts, so a
       // per-client count will do (a prompt set is taken in order across all clients).
-      send(single, plan.baseUrl, local++, sharedTimeout, env.validateBodies, env.apiKey);
+      send(single, local++, sharedTimeout, target);
       return;
     }
     // iterationInTest is unique within the k6 scenario (our phase) across all VUs, so the mix is
     // applied exactly, whatever the number of clients.
     const scenario = exec.scenario;
     const n = scenario.iterationInTest;
-    send(cycle[n % cycle.length]!, plan.baseUrl, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30, env.validateBodies, env.apiKey);
+    send(cycle[n % cycle.length]!, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30, target);
   }
 
   function handleSummary(data: unknown): Record<string, string> {

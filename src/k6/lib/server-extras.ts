@@ -13,9 +13,6 @@ import type { EndpointName } from '../../core/types.js';
 import type { ServerKind } from '../../core/target/servers.js';
 import type { Endpoint } from './endpoints.js';
 
-export type { ServerKind } from '../../core/target/servers.js';
-export { SERVER_KINDS } from '../../core/target/servers.js';
-
 const EXTRAS: Record<ServerKind, Record<string, unknown>> = {
   realizar: {},
   'realizar-model': {},

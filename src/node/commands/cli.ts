@@ -5,7 +5,7 @@
  * marked interrupted; children still running after INTERRUPT_GRACE_SEC are killed); a second one
  * kills every child at once. The report is printed before its files are written.
  */
-import { EXIT } from '../../core/rules/outcome.js';
+import { EXIT } from '../../core/errors/exit-codes.js';
 import { parseRunConfig, USAGE } from '../config/index.js';
 import { failWith, onInterrupt } from './exit.js';
 import { log } from '../process/log.js';

@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { K6_FILES, k6CloudArgv } from '../../core/contract.js';
-import { EXIT, K6_THRESHOLDS_CROSSED } from '../../core/rules/outcome.js';
+import { EXIT, K6_THRESHOLDS_CROSSED } from '../../core/errors/exit-codes.js';
 import { createArchive } from '../k6/archive.js';
 import { classifyCloudFailure, hintFor, problemOf } from '../k6/cloud-failure.js';
 import { CloudError } from '../errors/CloudError.js';
@@ -23,7 +23,9 @@ import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
 import { shellJoin, signalGroup, spawnGroup, stopChild, type Child, type ExitInfo } from '../process/processes.js';
 import { createRedactor } from '../process/redact.js';
-import { childEnv, CLOUD_USAGE, isLoopback, parseCloudConfig, readCloudEnv, type CloudConfig, type CloudEnv } from '../config/index.js';
+import { isLoopback } from '../../core/target/loopback.js';
+import { CLOUD_USAGE, parseCloudConfig, readCloudEnv, type CloudConfig, type CloudEnv } from '../config/index.js';
+import { childEnv } from '../process/child-env.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';

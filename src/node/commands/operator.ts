@@ -17,7 +17,7 @@ import {
   manifestsYaml,
   ARCHIVE_KEY,
 } from '../../core/commands/operator.js';
-import { EXIT } from '../../core/rules/outcome.js';
+import { EXIT } from '../../core/errors/exit-codes.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { validateK6OperatorTestRun } from '../../generated/file-validators.cjs';
 import { createArchive, inspectArchive } from '../k6/archive.js';
@@ -25,7 +25,8 @@ import { failWith, onInterrupt } from './exit.js';
 import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
 import { killAllNow } from '../process/processes.js';
-import { isLoopback, OPERATOR_USAGE, parseOperatorConfig } from '../config/index.js';
+import { isLoopback } from '../../core/target/loopback.js';
+import { OPERATOR_USAGE, parseOperatorConfig } from '../config/index.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';

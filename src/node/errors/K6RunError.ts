@@ -1,4 +1,7 @@
-/** k6 ended without the summary a step or scenario needs: nothing of that run can be judged. */
+/**
+ * k6 ended without the summary a step or scenario needs: its figures are at best partial (rebuilt
+ * from its per-request samples), at worst nothing of that run can be judged.
+ */
 import { describeK6Exit } from '../../core/errors/exit-codes.js';
 import { ToolkitError } from '../../core/errors/ToolkitError.js';
 

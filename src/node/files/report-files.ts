@@ -1,15 +1,10 @@
 /**
- * Writing a run's folder: reports/<run-id>/{report.json, report.txt, k6/<scenario>/...}, and the
- * reports/latest link. Files are written atomically (temporary file, then rename): a crash while
- * writing never leaves a truncated report where a good one was. A run folder is never reused.
+ * A run's folder, reports/<run-id>/, and the reports/latest link. Files are written atomically
+ * (temporary file, then rename): a crash while writing never leaves a truncated report where a good
+ * one was. A run folder is never reused.
  */
 import { mkdir, rename, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { renderJUnit } from '../../core/report/junit.js';
-import { renderMarkdown } from '../../core/report/markdown.js';
-import { assertValid } from '../../core/errors/schema-errors.js';
-import type { Report } from '../../core/types.js';
-import { validateReport } from '../../generated/file-validators.cjs';
 import { ReportWriteError } from '../errors/ReportWriteError.js';
 import { errnoOf } from './keep-files.js';
 import { shown } from './paths.js';
@@ -58,19 +53,6 @@ export async function createRunDir(outDir: string, label: string, now = new Date
       });
     }
   }
-}
-
-/**
- * Validate against schemas/report.schema.json, then write every view of it: report.json,
- * report.txt, junit.xml (one test case per threshold, for CI test reports) and summary.md (for a
- * CI step summary or a pull-request comment).
- */
-export async function writeReport(dir: string, report: Report, text: string): Promise<void> {
-  assertValid(validateReport, report, `report ${report.runId} (schemas/report.schema.json)`);
-  await writeAtomic(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeAtomic(path.join(dir, 'report.txt'), text);
-  await writeAtomic(path.join(dir, 'junit.xml'), renderJUnit(report));
-  await writeAtomic(path.join(dir, 'summary.md'), renderMarkdown(report));
 }
 
 /** Point <outDir>/latest at the run folder (a relative symlink, replaced atomically). */

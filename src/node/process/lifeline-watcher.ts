@@ -7,7 +7,7 @@
  *
  * stdin is the lifeline. The runner writes `+<pgid>` when it starts a child in a process group of its
  * own and `-<pgid>` once that group is gone. The kernel closes the runner's end when the runner dies,
- * so end of file here means "the runner is gone". Then, within LIFELINE_BOUND_MS:
+ * so end of file here means "the runner is gone". Then, within the 2 s the README promises:
  *   1. every process the runner left is found — those whose environment carries <token> (every
  *      child and, through inheritance, every grandchild: a shell's children, k6's Chromium), those
  *      in a registered process group, and the descendants of both (a process that cleared its
@@ -24,8 +24,6 @@ import { pathToFileURL } from 'node:url';
 
 export const LIFELINE_ENV = 'REALIZAR_K6_LIFELINE';
 export const TERM_GRACE_MS = 1000;
-/** From the runner's death to the last SIGKILL: what docs/reports.md promises (2 s) with room to spare. */
-export const LIFELINE_BOUND_MS = 1600;
 
 export interface ProcInfo {
   pid: number;

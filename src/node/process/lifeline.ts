@@ -25,8 +25,6 @@ import { LIFELINE_ENV } from './lifeline-watcher.js';
 import { log } from './log.js';
 import { ROOT } from '../files/paths.js';
 
-export { LIFELINE_ENV, LIFELINE_BOUND_MS } from './lifeline-watcher.js';
-
 let watcher: ChildProcess | null = null;
 let broken = false;
 const token = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -79,9 +77,4 @@ function send(line: string): void {
   const w = start();
   if (w === null || broken || w.stdin === null || w.stdin.destroyed) return;
   w.stdin.write(line);
-}
-
-/** The watcher's pid and this runner's token, for tests and diagnostics. */
-export function lifelineInfo(): { watcherPid: number | null; token: string; running: boolean } {
-  return { watcherPid: watcher?.pid ?? null, token, running: watcher !== null && !broken && watcher.exitCode === null };
 }

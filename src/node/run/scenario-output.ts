@@ -44,6 +44,8 @@ export interface ScenarioOutput {
   /** What the figures came from, one line. */
   source: string;
   partial: boolean;
+  /** false: nothing k6 wrote could be read, so the report has no figures, only the reason. */
+  measured: boolean;
 }
 
 /** Why k6 wrote no (usable) summary, in a person's words, from how it ended and what it said. */
@@ -123,7 +125,12 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const withTimeline = (r: ScenarioReport): ScenarioReport => (timeline === null ? r : { ...r, timeline });
 
   if (summary !== null && plan !== null) {
-    return { report: withTimeline(convertScenario(plan, summary, ctx)), source: `k6's summary (${shown(summaryFile)})`, partial: false };
+    return {
+      report: withTimeline(convertScenario(plan, summary, ctx)),
+      source: `k6's summary (${shown(summaryFile)})`,
+      partial: false,
+      measured: true,
+    };
   }
 
   const why = whyNoSummary(input.k6Exit, summaryProblem);
@@ -140,7 +147,12 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
       error,
       files: { ...ctx.files, summary: null, plan: existsSync(planFile) ? ctx.files.plan : null },
     });
-    return { report: withTimeline({ ...report, partial }), source: `k6's per-request samples (${shown(samplesFile)}), partial`, partial: true };
+    return {
+      report: withTimeline({ ...report, partial }),
+      source: `k6's per-request samples (${shown(samplesFile)}), partial`,
+      partial: true,
+      measured: true,
+    };
   }
 
   const nothing =
@@ -155,5 +167,5 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
     error: ctx.error === null ? nothing : `${ctx.error} (${nothing})`,
     files: { summary: null, plan: null, dashboard: ctx.files.dashboard ?? null },
   });
-  return { report: withTimeline(failed), source: 'nothing k6 wrote could be read', partial: true };
+  return { report: withTimeline(failed), source: 'nothing k6 wrote could be read', partial: true, measured: false };
 }

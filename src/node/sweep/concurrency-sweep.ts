@@ -7,7 +7,6 @@
  * generator cost at each level. Also one step of a rate sweep of a streamed endpoint, which needs
  * the streamed scenario rather than the plain step script.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,19 +17,18 @@ import {
   concurrencyStep,
   concurrencySummary,
   goodputLevel,
+  type UnjudgedStep,
 } from '../../core/commands/concurrency-sweep.js';
-import { K6_FILES, type K6VarValues } from '../../core/contract.js';
-import { convertScenario } from '../../core/summary/convert.js';
-import type { ScenarioReport, SweepReport, SweepStep } from '../../core/types.js';
-import { EXIT } from '../../core/rules/outcome.js';
+import type { SweepReport, SweepStep } from '../../core/types.js';
+import { EXIT } from '../../core/errors/exit-codes.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { validateSweepReport } from '../../generated/file-validators.cjs';
 import type { SweepConfig } from '../config/index.js';
-import { K6RunError } from '../errors/K6RunError.js';
+import type { K6RunError } from '../errors/K6RunError.js';
 import { ServerExitedError } from '../errors/ServerExitedError.js';
 import { GeneratorSampler, generatorReport } from '../watch/generator.js';
-import { readScenarioOutput } from '../files/json-file.js';
 import { runK6 } from '../k6/k6.js';
+import type { K6VarValues } from '../../core/contract.js';
 import { keepFiles } from '../files/keep-files.js';
 import { log } from '../process/log.js';
 import { DIST_K6_DIR, shown } from '../files/paths.js';
@@ -38,6 +36,7 @@ import { type Child } from '../process/processes.js';
 import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { targetEnv } from '../target/target-env.js';
+import { readStep, type StepResult } from './step-result.js';
 
 type Control = { interrupted: boolean; k6: Child | null };
 
@@ -48,16 +47,21 @@ export async function sweepScenarioScript(endpoint: SweepConfig['endpoint']): Pr
   return script!;
 }
 
-/** One run of the endpoint's scenario in the shape `shape` (SHAPE_* variables), converted. */
-export async function runShaped(
-  config: SweepConfig,
-  k6Path: string,
-  script: string,
-  outDir: string,
-  what: string,
-  shape: Pick<K6VarValues, 'SHAPE_CLIENTS' | 'SHAPE_REQUESTS' | 'SHAPE_RATE' | 'SHAPE_DURATION_SEC'>,
-  onStart: (c: Child) => void,
-): Promise<ScenarioReport> {
+export interface ShapedRun {
+  config: SweepConfig;
+  k6Path: string;
+  script: string;
+  outDir: string;
+  /** What k6 runs, for an error: 'the level of 4 client(s)'. */
+  what: string;
+  /** The SHAPE_* variables. */
+  shape: Pick<K6VarValues, 'SHAPE_CLIENTS' | 'SHAPE_REQUESTS' | 'SHAPE_RATE' | 'SHAPE_DURATION_SEC'>;
+  onStart: (c: Child) => void;
+}
+
+/** One run of the endpoint's scenario in the shape `shape` (SHAPE_* variables), read as a run reads it. */
+async function runShaped(o: ShapedRun): Promise<StepResult> {
+  const { config, k6Path, script, outDir, what, shape, onStart } = o;
   await mkdir(outDir, { recursive: true });
   const sampler: { current: GeneratorSampler | null } = { current: null };
   const exit = await runK6({
@@ -78,39 +82,38 @@ export async function runShaped(
     },
   });
   const generator = await generatorReport(sampler.current, outDir);
-  const summaryFile = path.join(outDir, K6_FILES.summary);
-  const planFile = path.join(outDir, K6_FILES.plan);
-  if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    throw new K6RunError({ what, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, K6_FILES.log)) });
-  }
-  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
-  return convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null }, generator });
+  return readStep({ name: config.endpoint, what, outDir, exit, generator });
+}
+
+/** One step of a rate sweep: its offered rate and the sweep's folder, bundle and k6. */
+export interface RateStepRun {
+  rate: number;
+  config: SweepConfig;
+  dir: string;
+  k6Path: string;
+  script: string;
+  /** The step's number, from 1. */
+  index: number;
+  onStart: (c: Child) => void;
 }
 
 /** One step of a rate sweep of a streamed endpoint: the streamed scenario, open model, at `rate`. */
-export async function streamRateStep(
-  rate: number,
-  config: SweepConfig,
-  dir: string,
-  k6Path: string,
-  script: string,
-  index: number,
-  onStart: (c: Child) => void,
-): Promise<Omit<SweepStep, 'meetsSlo' | 'reason'>> {
+export async function streamRateStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K6RunError | null }> {
+  const { rate, config, dir, k6Path, script, index, onStart } = o;
   const outDir = path.join(dir, 'k6', `step-${String(index).padStart(2, '0')}-${rate}rps`);
   log.info(`sweep step ${index}: ${rate} req/s for ${config.stepSec} s`);
-  const s = await runShaped(
+  const { report, problem } = await runShaped({
     config,
     k6Path,
     script,
     outDir,
-    `the ${rate} req/s step`,
-    { SHAPE_RATE: rate, SHAPE_DURATION_SEC: config.stepSec, SHAPE_CLIENTS: config.clients },
+    what: `the ${rate} req/s step`,
+    shape: { SHAPE_RATE: rate, SHAPE_DURATION_SEC: config.stepSec, SHAPE_CLIENTS: config.clients },
     onStart,
-  );
+  });
   // Over rate, the step is named by its offered rate; its clients are the sweep's --clients.
-  const { concurrency: _clients, ...step } = concurrencyStep(config.clients, s);
-  return { ...step, rateRps: rate };
+  const { concurrency: _clients, ...step } = concurrencyStep(config.clients, report);
+  return { step: { ...step, rateRps: rate }, problem };
 }
 
 export async function runConcurrencySweep(
@@ -132,21 +135,22 @@ export async function runConcurrencySweep(
       const requests = n * config.perClient;
       log.info(`sweep level ${steps.length + 1}: ${n} client(s), ${requests} requests`);
       const outDir = path.join(dir, 'k6', `level-${String(steps.length + 1).padStart(2, '0')}-${n}clients`);
-      const s = await runShaped(
+      const { report, problem } = await runShaped({
         config,
-        k6.path,
+        k6Path: k6.path,
         script,
         outDir,
-        `the level of ${n} client(s)`,
-        { SHAPE_CLIENTS: n, SHAPE_REQUESTS: requests },
-        (c) => (control.k6 = c),
-      );
+        what: `the level of ${n} client(s)`,
+        shape: { SHAPE_CLIENTS: n, SHAPE_REQUESTS: requests },
+        onStart: (c) => (control.k6 = c),
+      });
       control.k6 = null;
-      const step = judge(concurrencyStep(n, s));
+      const step = judge(concurrencyStep(n, report));
       log.info(
         `  ${n} client(s): ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})${step.generatorShortOfCpu ? '; the load generator was short of CPU' : ''}`,
       );
       steps.push(step);
+      if (problem !== null) throw problem;
     }
   });
 

@@ -2,14 +2,26 @@
  * A capacity sweep's judging and its record: whether a step met the SLO and the error budget,
  * which rate to try next (doubling, then bisecting), and the Markdown table of the steps. No I/O.
  */
+import { partialLines, type UnjudgedStep } from '../../core/commands/concurrency-sweep.js';
 import type { SweepReport, SweepStep } from '../../core/types.js';
 import type { SweepConfig } from '../config/index.js';
 
 export const f2 = (n: number): string => n.toFixed(2);
 export const sloText = (c: Pick<SweepConfig, 'slos'>): string => (c.slos.length === 0 ? 'no objective' : c.slos.map((s) => s.text).join(', '));
 
-/** Judge one step: every objective on its figures, the budget on its error rate (dropped included). */
-export function judgeStep(step: Omit<SweepStep, 'meetsSlo' | 'reason'>, config: Pick<SweepConfig, 'slos' | 'errorBudgetPct'>): SweepStep {
+type Budget = Pick<SweepConfig, 'slos' | 'errorBudgetPct'>;
+
+/**
+ * Judge one step: every objective on its figures, the budget on its error rate (dropped included).
+ * A partial step measured only part of its window, so it cannot show that the SLO held.
+ */
+export function judgeStep(step: UnjudgedStep, config: Budget): SweepStep {
+  const judged = judgeFigures(step, config);
+  if (step.partial == null || !judged.meetsSlo) return judged;
+  return { ...judged, meetsSlo: false, reason: `${judged.reason}, but partial: k6 ended without its summary` };
+}
+
+function judgeFigures(step: UnjudgedStep, config: Budget): SweepStep {
   if (step.latencyMs == null) return { ...step, meetsSlo: false, reason: 'no request completed' };
   if (step.errorRatePct === null || step.errorRatePct > config.errorBudgetPct) {
     return {
@@ -61,7 +73,7 @@ export function renderMarkdown(r: SweepReport): string {
     .map((s) => {
       const l = s.latencyMs;
       const p = (v: number | undefined): string => (v === undefined ? 'n/a' : f2(v));
-      return `| ${s.rateRps} | ${s.requests} | ${s.failures} (${s.dropped} dropped) | ${s.errorRatePct === null ? 'n/a' : `${f2(s.errorRatePct)}%`} | ${p(l?.p50)} | ${p(l?.p95)} | ${p(l?.p99)} | ${s.meetsSlo ? 'meets' : 'breaks'} |`;
+      return `| ${s.rateRps} | ${s.requests} | ${s.failures} (${s.dropped} dropped) | ${s.errorRatePct === null ? 'n/a' : `${f2(s.errorRatePct)}%`} | ${p(l?.p50)} | ${p(l?.p95)} | ${p(l?.p99)} | ${s.partial != null ? 'partial' : s.meetsSlo ? 'meets' : 'breaks'} |`;
     });
   return [
     `## Capacity of ${r.endpoint} within ${r.slo} (error budget ${r.errorBudgetPct}%)`,
@@ -74,6 +86,7 @@ export function renderMarkdown(r: SweepReport): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
+    ...partialLines(r.steps, (s) => `${s.rateRps} req/s`),
     'Charts: [latency.svg](latency.svg), [errors.svg](errors.svg)',
     '',
   ].join('\n');

@@ -7,22 +7,19 @@
  * The result — the highest rate that met the SLO, the goodput — is reported with the bracket it lies
  * in, a table and SVG charts of latency and errors against the offered rate.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { K6_FILES } from '../../core/contract.js';
-import { convertScenario } from '../../core/summary/convert.js';
+import type { UnjudgedStep } from '../../core/commands/concurrency-sweep.js';
 import type { SweepReport, SweepStep } from '../../core/types.js';
-import { EXIT } from '../../core/rules/outcome.js';
+import { EXIT } from '../../core/errors/exit-codes.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { lineChart } from '../../core/report/svg.js';
 import { validateSweepReport } from '../../generated/file-validators.cjs';
 import { parseSweepConfig, SWEEP_USAGE, type SweepConfig } from '../config/index.js';
-import { K6RunError } from '../errors/K6RunError.js';
+import type { K6RunError } from '../errors/K6RunError.js';
 import { ServerExitedError } from '../errors/ServerExitedError.js';
 import { failWith, onInterrupt } from '../commands/exit.js';
-import { readScenarioOutput } from '../files/json-file.js';
 import { runK6 } from '../k6/k6.js';
 import { log } from '../process/log.js';
 import { DIST_K6_DIR, ROOT, shown } from '../files/paths.js';
@@ -30,21 +27,14 @@ import { signalGroup, type Child } from '../process/processes.js';
 import { keepFiles } from '../files/keep-files.js';
 import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
-import { runConcurrencySweep, streamRateStep, sweepScenarioScript } from './concurrency-sweep.js';
+import { runConcurrencySweep, streamRateStep, sweepScenarioScript, type RateStepRun } from './concurrency-sweep.js';
+import { readStep } from './step-result.js';
 import { targetEnv } from '../target/target-env.js';
 import { judgeStep, nextRate, renderMarkdown, sloText } from './steps.js';
 
-export { judgeStep, nextRate } from './steps.js';
-
-async function runStep(
-  rate: number,
-  config: SweepConfig,
-  dir: string,
-  k6Path: string,
-  script: string,
-  index: number,
-  onStart: (c: Child) => void,
-): Promise<SweepStep> {
+/** One step of the plain step script (src/k6/sweep/step.ts) at `rate`, read as a run reads a scenario. */
+async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K6RunError | null }> {
+  const { rate, config, dir, k6Path, script, index, onStart } = o;
   const outDir = path.join(dir, 'k6', `step-${String(index).padStart(2, '0')}-${rate}rps`);
   await mkdir(outDir, { recursive: true });
   log.info(`sweep step ${index}: ${rate} req/s for ${config.stepSec} s`);
@@ -62,24 +52,17 @@ async function runStep(
     vars: { ...targetEnv(config), RATE: rate, WINDOW_SEC: config.stepSec, CLIENTS: config.clients },
     onStart,
   });
-  const summaryFile = path.join(outDir, K6_FILES.summary);
-  const planFile = path.join(outDir, K6_FILES.plan);
-  if (!existsSync(summaryFile) || !existsSync(planFile)) {
-    throw new K6RunError({ what: `the ${rate} req/s step`, k6ExitCode: exit.code, signal: exit.signal, logFile: shown(path.join(outDir, K6_FILES.log)) });
-  }
-  const { summary, plan } = await readScenarioOutput(summaryFile, planFile);
-  const s = convertScenario(plan, summary, { k6ExitCode: exit.code, status: 'completed', error: null, files: { summary: null, plan: null } });
-  return judgeStep(
-    {
-      rateRps: rate,
-      requests: s.totals.requests,
-      failures: s.totals.failures,
-      dropped: s.totals.dropped,
-      errorRatePct: s.errorRatePct,
-      latencyMs: s.latencyMs,
-    },
-    config,
-  );
+  const { report: s, problem } = await readStep({ name: 'sweep', what: `the ${rate} req/s step`, outDir, exit });
+  const step: UnjudgedStep = {
+    rateRps: rate,
+    requests: s.totals.requests,
+    failures: s.totals.failures,
+    dropped: s.totals.dropped,
+    errorRatePct: s.errorRatePct,
+    latencyMs: s.latencyMs,
+    ...(s.partial == null ? {} : { partial: s.partial }),
+  };
+  return { step, problem };
 }
 
 export async function runSweep(
@@ -102,13 +85,21 @@ export async function runSweep(
   const { version, errors } = await withTarget(config, command, dir, control, async (server) => {
     for (let rate = nextRate(steps, config); rate !== null && !control.interrupted; rate = nextRate(steps, config)) {
       if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
-      const step =
-        config.endpoint === 'stream'
-          ? judgeStep(await streamRateStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c)), config)
-          : await runStep(rate, config, dir, k6.path, script!, steps.length + 1, (c) => (control.k6 = c));
+      const run: RateStepRun = {
+        rate,
+        config,
+        dir,
+        k6Path: k6.path,
+        script: script!,
+        index: steps.length + 1,
+        onStart: (c) => (control.k6 = c),
+      };
+      const { step: measured, problem } = config.endpoint === 'stream' ? await streamRateStep(run) : await runStep(run);
       control.k6 = null;
+      const step = judgeStep(measured, config);
       log.info(`  ${rate} req/s: ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})`);
       steps.push(step);
+      if (problem !== null) throw problem;
     }
   });
 

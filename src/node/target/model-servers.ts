@@ -3,7 +3,8 @@
  * which model (--model-file, else the generated tiny model), and the command that starts it on the
  * run's host and port. Both speak the OpenAI-compatible API (src/node/config/index/target.ts picks it).
  */
-import type { ServerKind, TargetConfig } from '../config/index.js';
+import type { ServerKind } from '../../core/target/servers.js';
+import type { TargetConfig } from '../config/index.js';
 import { llamaServerArgs, resolveLlamaServer } from '../tools/llamacpp.js';
 import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';

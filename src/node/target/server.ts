@@ -89,17 +89,23 @@ async function tail(file: string): Promise<string> {
   return text.split('\n').slice(-20).join('\n');
 }
 
+export interface HealthWait {
+  baseUrl: string;
+  deadlineSec: number;
+  /** The server this process started, whose exit ends the wait (null: not ours). */
+  server: ManagedServer | null;
+  /** What to do when the deadline passes, for the error. */
+  hint: string;
+  /** Asked before every probe: true ends the wait (Ctrl-C). */
+  cancelled?: () => boolean;
+  probe?: HealthProbe;
+}
+
 /**
  * Poll GET {baseUrl}/health until it answers 200, the deadline passes, or (managed) the server exits.
  */
-export async function waitForHealth(
-  baseUrl: string,
-  deadlineSec: number,
-  server: ManagedServer | null,
-  hint: string,
-  cancelled: () => boolean = () => false,
-  probe: HealthProbe = REALIZAR_HEALTH,
-): Promise<Health> {
+export async function waitForHealth(o: HealthWait): Promise<Health> {
+  const { baseUrl, deadlineSec, server, hint, cancelled = () => false, probe = REALIZAR_HEALTH } = o;
   const url = `${baseUrl}${probe.path}`;
   const end = Date.now() + deadlineSec * 1000;
   let lastProblem = 'no answer yet';

@@ -4,7 +4,8 @@
  * server and wait until /health answers.
  */
 import path from 'node:path';
-import { isLoopback, type TargetConfig } from '../config/index.js';
+import { isLoopback } from '../../core/target/loopback.js';
+import type { TargetConfig } from '../config/index.js';
 import { RemoteTargetError } from '../errors/RemoteTargetError.js';
 import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
@@ -64,16 +65,16 @@ export async function bringUp(
     server = startServer(command, path.join(dir, 'server.log'));
     onStart(server);
   }
-  const health = await waitForHealth(
-    config.baseUrl,
-    config.manageServer ? config.healthTimeoutSec : Math.min(config.healthTimeoutSec, 10),
+  const health = await waitForHealth({
+    baseUrl: config.baseUrl,
+    deadlineSec: config.manageServer ? config.healthTimeoutSec : Math.min(config.healthTimeoutSec, 10),
     server,
-    config.manageServer
+    hint: config.manageServer
       ? `see ${shown(path.join(dir, 'server.log'))}; a slow machine may need --health-timeout`
       : `start the server first, or leave out --no-server to let this run start one`,
     cancelled,
-    healthProbe(config),
-  );
+    probe: healthProbe(config),
+  });
   log.info(`server healthy at ${config.baseUrl}${health.version === null ? '' : ` (version ${health.version})`}`);
   return { version: health.version };
 }
