@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Latency } from '../../src/core/types.js';
-import { RULE_METRICS, type MeasureInput } from '../../src/core/rules/thresholds.js';
+import { RULE_METRICS, type MeasureInput } from '../../src/core/rules/metrics.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

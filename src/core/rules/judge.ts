@@ -1,11 +1,12 @@
 /**
  * Judging, apart from counting (src/core/summary/convert.ts counts): each rule's figure is measured by its
- * metric's own entry in RULE_METRICS (src/core/rules/thresholds.ts), which the compiler keeps exhaustive,
+ * metric's own entry in RULE_METRICS (src/core/rules/metrics.ts), which the compiler keeps exhaustive,
  * then compared with each tier's bound; k6's own verdict on a gating threshold stands when it
  * says crossed. Pure.
  */
 import type { EndpointReport, K6Metric, K6Summary, Latency, PhaseReport, ResourcesReport, Rule, ScenarioPlan, Totals, Verdict } from '../types.js';
-import { boundOf, gatingTiers, meets, RULE_METRICS, ruleThreshold, scopeLabel, selector, type Tier } from './thresholds.js';
+import { RULE_METRICS } from './metrics.js';
+import { boundOf, gatingTiers, meets, ruleThreshold, scopeLabel, selector, type Tier } from './thresholds.js';
 
 export interface Figures {
   totals: Totals;

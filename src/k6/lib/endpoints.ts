@@ -16,7 +16,8 @@ import {
   validateOpenAIModelsResponse,
   validateTokenizeResponse,
 } from '../../generated/api-validators.cjs';
-import { withServerExtras, type ServerKind } from './server-extras.js';
+import type { ServerKind } from '../../core/target/servers.js';
+import { withServerExtras } from './server-extras.js';
 
 export interface Endpoint {
   name: EndpointName;

@@ -9,7 +9,7 @@ import { parseMix, type MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
 import { aliasDomainFrom } from '../../core/stream/hosts.js';
-import { SERVER_KINDS, type ServerKind } from './server-extras.js';
+import { SERVER_KINDS, type ServerKind } from '../../core/target/servers.js';
 
 export interface K6Env {
   /** BASE_URL: the server under test (default the seed's http://127.0.0.1:8080). */

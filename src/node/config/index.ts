@@ -8,7 +8,6 @@ export { parseOperatorConfig, OPERATOR_USAGE, type OperatorConfig } from './oper
 export { parseRunConfig, USAGE, type RunConfig } from './run.js';
 export { parseSlos, parseSweepConfig, SWEEP_USAGE, type Slo, type SweepConfig, type SweepEndpoint } from './sweep.js';
 export { type TargetConfig } from './target.js';
-export { SERVER_KINDS, type ServerKind } from '../../core/target/servers.js';
 export { isLoopback } from '../../core/target/loopback.js';
 export { childEnv } from '../process/child-env.js';
 export { Secret } from '../process/secret.js';
