@@ -4,7 +4,7 @@ import { bandChart } from '../../src/core/report/band-chart.js';
 import { downsample } from '../../src/core/watch/downsample.js';
 import { LatencyHistogram } from '../../src/core/watch/latency-histogram.js';
 import { latencyBands, LatencyWindows, MAX_WINDOWS, PLOT_WINDOWS } from '../../src/core/watch/latency-windows.js';
-import { percentile } from '../../src/core/watch/resources.js';
+import { percentile } from '../../src/core/stats.js';
 
 /** A seeded generator (mulberry32), so every run of the test sees the same latencies. */
 function seeded(seed: number): () => number {

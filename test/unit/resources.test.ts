@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { crossCheck } from '../../src/core/watch/crosscheck.js';
 import type { EndpointReport, K6Summary, ServerProfile } from '../../src/core/types.js';
 import { LatencyWindows } from '../../src/core/watch/latency-windows.js';
-import { percentile, summarizeResources, type ProcessSample } from '../../src/core/watch/resources.js';
+import { percentile } from '../../src/core/stats.js';
+import { summarizeResources, type ProcessSample } from '../../src/core/watch/resources.js';
 
 const MB = 1024 * 1024;
 

@@ -11,7 +11,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { convertScenario } from '../../src/core/summary/convert.js';
 import type { K6Summary, ScenarioPlan } from '../../src/core/types.js';
 import { findPlanLine } from '../../src/core/plan/plan-line.js';
-import { metricsToRead, percentile, SummaryFromSamples, type MetricSample } from '../../src/core/summary/samples-summary.js';
+import { percentile } from '../../src/core/stats.js';
+import { metricsToRead, SummaryFromSamples, type MetricSample } from '../../src/core/summary/samples-summary.js';
 import { scanSamples } from '../../src/node/watch/samples.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'fault-spike-samples');
@@ -79,9 +80,9 @@ describe('a summary rebuilt from per-request samples', () => {
   });
 
   it('computes percentiles as k6 does: linear interpolation between the closest ranks', () => {
-    assert.equal(percentile([10], 0.95), 10);
-    assert.equal(percentile([1, 2, 3, 4], 0.5), 2.5);
-    assert.equal(percentile([0, 10], 0.95), 9.5);
+    assert.equal(percentile([10], 95), 10);
+    assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
+    assert.equal(percentile([0, 10], 95), 9.5);
   });
 });
 

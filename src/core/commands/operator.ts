@@ -8,7 +8,7 @@ import type { K6OperatorTestRun } from '../../generated/types.js';
 import { K6_FILES, operatorRunArgs } from '../contract.js';
 import { describeValue } from '../errors/describe.js';
 import { ValidationError, type ValidationProblem } from '../errors/ValidationError.js';
-import { K6_METRICS } from '../rules/thresholds.js';
+import { K6_METRICS } from '../rules/metric-table.js';
 import { stringify } from 'yaml';
 
 export const TESTRUN_API_VERSION = 'k6.io/v1alpha1';

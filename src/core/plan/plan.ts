@@ -7,7 +7,7 @@ import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile } from
 import { formatMix, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
-import { K6_METRICS } from '../rules/thresholds.js';
+import { K6_METRICS, SAMPLE_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 
@@ -67,9 +67,6 @@ export interface PlanSettings {
   /** Per-request objectives whose joint success is the goodput (--goodput). */
   goodput?: GoodputObjective[] | null;
 }
-
-/** Metrics measured from the per-request samples (the timeline of src/node/watch/timeline.ts). */
-export const SAMPLE_RULE_METRICS: ReadonlySet<string> = new Set(['rss_growth_mb_per_1000_requests', 'p95_drift_ms']);
 
 /** k6 refuses an arrival-rate duration under one second. */
 const MIN_OPEN_DURATION_SEC = 1;

@@ -1,6 +1,6 @@
 /**
  * Judging, apart from counting (src/core/summary/convert.ts counts): each rule's figure is measured by its
- * metric's own entry in RULE_METRICS (src/core/rules/thresholds.ts), which the compiler keeps exhaustive,
+ * metric's own entry in RULE_METRICS (src/core/rules/metrics.ts), which the compiler keeps exhaustive,
  * then compared with each tier's bound; k6's own verdict on a gating threshold stands when it
  * says crossed. Pure.
  */

@@ -1,41 +1,12 @@
 /**
- * The metrics: the custom k6 metrics the k6 side records (K6_METRICS), and one entry per metric a
- * rule may name (RULE_METRICS) that knows its k6 metric, stat, direction, unit, label, and how the
- * report measures it. A Record over the schema's metric names, so a metric added to
- * schemas/thresholds.schema.json does not compile until it has its entry here. Pure.
+ * One entry per metric a rule may name (RULE_METRICS), derived from the metric table
+ * (src/core/rules/metric-table.ts): its k6 metric, stat, direction, unit, label, and how the report
+ * measures it. The compiler holds the table's rule names equal to the enum of
+ * schemas/thresholds.schema.json, so a metric added to either does not compile until both name it. Pure.
  */
 import type { Latency, ResourcesReport, Rule } from '../types.js';
-
-/** Custom k6 metrics recorded by src/k6/lib/request.ts, one sample per request sent. */
-export const K6_METRICS = {
-  /** Rate: true when a request failed (status, body schema, timeout or connection error). */
-  requestFailed: 'request_failed',
-  /** Counter: +1 per successful request; its k6 `rate` is successful requests per second. */
-  requestsOk: 'requests_ok',
-  /** Counter: tokens generated, as the response bodies say (num_generated). */
-  tokens: 'tokens_generated',
-  latency: 'http_req_duration',
-  dropped: 'dropped_iterations',
-  /** Trends of streamed scenarios, measured in the browser (src/k6/lib/stream/record.ts), in ms. */
-  ttft: 'stream_ttft',
-  itl: 'stream_itl',
-  e2e: 'stream_e2e',
-  /** Trend: output tokens per second of each streamed request. */
-  tokensPerSecond: 'stream_output_tokens_per_second',
-  /**
-   * Counter: the measured window of a streamed phase in ms, from its first request sent to the end
-   * of its last stream (the browser's start and the page's set-up are outside it).
-   */
-  streamWindowMs: 'stream_window_ms',
-  /** Gauge: when that window started, in ms since the epoch (the runner judges the generator's CPU over it). */
-  streamWindowStartMs: 'stream_window_start_epoch_ms',
-  /** Counter: phases whose streams were read in the page's frames themselves, their workers having failed to start. */
-  streamReadInPage: 'stream_read_in_page',
-  /** Trend: from the page's fetch() to the browser writing the request (the client's own queue), in ms. */
-  streamSendWait: 'stream_send_wait',
-  /** Trend: open model, from a request's due time to the browser writing it, in ms. */
-  streamStartLate: 'stream_start_late',
-} as const;
+import { METRIC_ENTRIES } from './metric-table.js';
+import type { MetricEntry, RuleMetricName, RuleNaming, SingleRuleName } from './metric-table.js';
 
 /** Latency rules read this metric unless the plan says another (stream_e2e for streams). */
 export const LATENCY_PLACEHOLDER = '$latency';
@@ -65,135 +36,41 @@ export interface MeasureInput {
   trend: (k6Metric: string, stat: string) => number | null;
 }
 
-const latency =
-  (stat: 'p50' | 'p95' | 'p99') =>
-  (m: MeasureInput): number | null =>
-    m.figures?.latencyMs?.[stat] ?? null;
-/** A streamed request's Trend: these have no other source than k6's own computation. */
-const trend =
-  (k6Metric: string, stat: string) =>
-  (m: MeasureInput): number | null =>
-    m.trend(k6Metric, stat);
+type Measure = (m: MeasureInput) => number | null;
 
-export const RULE_METRICS: Record<Rule['metric'], MetricSpec> = {
-  latency_p50: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(50)', op: '<', unit: 'ms', label: 'p50 latency', toK6: (b) => b, measure: latency('p50') },
-  latency_p95: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(95)', op: '<', unit: 'ms', label: 'p95 latency', toK6: (b) => b, measure: latency('p95') },
-  latency_p99: { k6Metric: LATENCY_PLACEHOLDER, stat: 'p(99)', op: '<', unit: 'ms', label: 'p99 latency', toK6: (b) => b, measure: latency('p99') },
-  error_rate: {
-    k6Metric: K6_METRICS.requestFailed,
-    stat: 'rate',
-    op: '<',
-    unit: '%',
-    label: 'error rate',
-    toK6: (b) => b / 100,
-    measure: (m) => m.figures?.errorRatePct ?? null,
-  },
-  throughput: {
-    k6Metric: K6_METRICS.requestsOk,
-    stat: 'rate',
-    op: '>',
-    unit: 'req/s',
-    label: 'throughput',
-    toK6: (b) => b,
-    measure: (m) => (m.figures !== null && m.durationSec > 0 ? m.figures.totals.successes / m.durationSec : null),
-  },
-  ttft_p50: {
-    k6Metric: K6_METRICS.ttft,
-    stat: 'p(50)',
-    op: '<',
-    unit: 'ms',
-    label: 'p50 time to first token',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.ttft, 'p(50)'),
-  },
-  ttft_p95: {
-    k6Metric: K6_METRICS.ttft,
-    stat: 'p(95)',
-    op: '<',
-    unit: 'ms',
-    label: 'p95 time to first token',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.ttft, 'p(95)'),
-  },
-  ttft_p99: {
-    k6Metric: K6_METRICS.ttft,
-    stat: 'p(99)',
-    op: '<',
-    unit: 'ms',
-    label: 'p99 time to first token',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.ttft, 'p(99)'),
-  },
-  itl_p50: {
-    k6Metric: K6_METRICS.itl,
-    stat: 'p(50)',
-    op: '<',
-    unit: 'ms',
-    label: 'p50 inter-token latency',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.itl, 'p(50)'),
-  },
-  itl_p95: {
-    k6Metric: K6_METRICS.itl,
-    stat: 'p(95)',
-    op: '<',
-    unit: 'ms',
-    label: 'p95 inter-token latency',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.itl, 'p(95)'),
-  },
-  itl_p99: {
-    k6Metric: K6_METRICS.itl,
-    stat: 'p(99)',
-    op: '<',
-    unit: 'ms',
-    label: 'p99 inter-token latency',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.itl, 'p(99)'),
-  },
-  output_tokens_per_second_p50: {
-    k6Metric: K6_METRICS.tokensPerSecond,
-    stat: 'p(50)',
-    op: '>',
-    unit: 'tokens/s',
-    label: 'median output tokens per second',
-    toK6: (b) => b,
-    measure: trend(K6_METRICS.tokensPerSecond, 'p(50)'),
-  },
-  memory_overhead_mb: {
-    k6Metric: null,
-    stat: '',
-    op: '<',
-    unit: 'MB',
-    label: 'server memory overhead (peak - baseline RSS)',
-    toK6: (b) => b,
-    measure: (m) => m.resources?.overheadMb ?? null,
-  },
-  cpu_avg_pct: {
-    k6Metric: null,
-    stat: '',
-    op: '<',
-    unit: '% of all cores',
-    label: 'server CPU, average',
-    toK6: (b) => b,
-    measure: (m) => m.resources?.cpuAvgPctOfAllCores ?? null,
-  },
-  rss_growth_mb_per_1000_requests: {
-    k6Metric: null,
-    stat: '',
-    op: '<',
-    unit: 'MB/1000 req',
-    label: 'server RSS growth (leak check)',
-    toK6: (b) => b,
-    measure: (m) => m.resources?.leak?.slopeMbPer1000Requests ?? null,
-  },
-  p95_drift_ms: {
-    k6Metric: null,
-    stat: '',
-    op: '<',
-    unit: 'ms',
-    label: 'p95 drift (last third - first third)',
-    toK6: (b) => b,
-    measure: (m) => m.resources?.drift?.growthMs ?? null,
-  },
+/** How the report measures each metric a rule names alone (not one per stat). */
+const MEASURE: Record<SingleRuleName, Measure> = {
+  error_rate: (m) => m.figures?.errorRatePct ?? null,
+  throughput: (m) => (m.figures !== null && m.durationSec > 0 ? m.figures.totals.successes / m.durationSec : null),
+  memory_overhead_mb: (m) => m.resources?.overheadMb ?? null,
+  cpu_avg_pct: (m) => m.resources?.cpuAvgPctOfAllCores ?? null,
+  rss_growth_mb_per_1000_requests: (m) => m.resources?.leak?.slopeMbPer1000Requests ?? null,
+  p95_drift_ms: (m) => m.resources?.drift?.growthMs ?? null,
 };
+
+/** The rule entries of one metric: one per stat of a Trend, else one. */
+function specsOf(e: MetricEntry, r: RuleNaming): Array<[string, MetricSpec]> {
+  // A Rate's rules are written in percent; k6 compares a fraction.
+  const toK6 = e.type === 'rate' ? (b: number): number => b / 100 : (b: number): number => b;
+  if (r.stats === undefined) {
+    const measure = MEASURE[r.name as SingleRuleName];
+    return [[r.name, { k6Metric: e.k6, stat: r.stat ?? '', op: r.op, unit: r.unit, label: r.label, toK6, measure }]];
+  }
+  return r.stats.map((stat) => {
+    const k6Stat = `p(${stat.slice(1)})`;
+    const k6Metric = r.planLatency === true ? LATENCY_PLACEHOLDER : e.k6!;
+    // The plan's latency is counted into the scope's figures; any other Trend is read as k6 computed it.
+    const fromFigures: Measure = (m) => m.figures?.latencyMs?.[stat] ?? null;
+    const measure: Measure = r.planLatency === true ? fromFigures : (m) => m.trend(k6Metric, k6Stat);
+    const label = r.label.replace('{stat}', stat);
+    return [`${r.name}_${stat}`, { k6Metric, stat: k6Stat, op: r.op, unit: r.unit, label, toK6, measure }];
+  });
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** Fails to compile when the table's rule names and the schema's enum differ. */
+export type TableNamesTheSchemasMetrics = Assert<Same<RuleMetricName, Rule['metric']>>;
+
+const ruleEntries = METRIC_ENTRIES.flatMap(([, e]) => (e.rule === undefined ? [] : specsOf(e, e.rule)));
+export const RULE_METRICS = Object.fromEntries(ruleEntries) as Record<Rule['metric'], MetricSpec>;

@@ -4,10 +4,9 @@
  * the report can never disagree on what a rule means.
  */
 import type { Gate, Rule, ScenarioPlan, ThresholdsFile } from '../types.js';
-import { K6_METRICS, LATENCY_PLACEHOLDER, RULE_METRICS } from './metrics.js';
-
-export { K6_METRICS } from './metrics.js';
 import type { ValidationProblem } from '../errors/ValidationError.js';
+import { K6_METRICS } from './metric-table.js';
+import { LATENCY_PLACEHOLDER, RULE_METRICS } from './metrics.js';
 
 export type Tier = 'acceptable' | 'target';
 

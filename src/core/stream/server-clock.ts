@@ -7,31 +7,23 @@
  * side of our TTFT and mean inter-token latency. Token counts come from `usage.completion_tokens`
  * (else `predicted_n`) against the tokens the client saw arrive.
  *
- * k6 records every figure below into the metrics named in SERVER_CLOCK_METRICS
- * (src/k6/lib/stream/server-clock.ts); the report takes the medians (serverClockSection), so a difference
- * is a per-request median, not a difference of medians.
+ * k6 records every figure below (src/k6/lib/stream/server-clock.ts) into the server clock's metrics of
+ * the metric table (src/core/rules/metric-table.ts); the report takes the medians (serverClockSection),
+ * so a difference is a per-request median, not a difference of medians.
  */
+import { METRIC_ENTRIES, type KeyAt, type METRICS } from '../rules/metric-table.js';
 import type { StreamTimings } from './stream.js';
 
-export const SERVER_CLOCK_METRICS = {
-  /** Counter: streams for which the server sent its timings. */
-  streams: 'server_clock_streams',
-  ttftClient: 'server_clock_ttft_client_ms',
-  ttftServer: 'server_clock_ttft_server_ms',
-  /** Trend: client TTFT - server prompt_ms, per request. */
-  ttftDiff: 'server_clock_ttft_diff_ms',
-  /** Trend: the client's mean inter-token latency of a stream. */
-  itlClient: 'server_clock_itl_client_ms',
-  itlServer: 'server_clock_itl_server_ms',
-  itlDiff: 'server_clock_itl_diff_ms',
-  /** Counter: streams for which the server gave a token count. */
-  counted: 'server_clock_counted_streams',
-  /** Counters over the counted streams: tokens the client saw, tokens the server says it made. */
-  tokensClient: 'server_clock_tokens_client',
-  tokensServer: 'server_clock_tokens_server',
-  /** Counter: counted streams whose two counts differ. */
-  tokenMismatches: 'server_clock_token_mismatches',
-} as const;
+type ServerClockKey = KeyAt<'server-clock'>;
+type ShortName<K> = K extends `serverClock${infer R}` ? Uncapitalize<R> : never;
+const PREFIX = 'serverClock';
+
+/** The server clock's metrics of the metric table, by their names without the prefix (`ttftDiff`). */
+const shortName = (key: string): string => key.charAt(PREFIX.length).toLowerCase() + key.slice(PREFIX.length + 1);
+const clockNames = METRIC_ENTRIES.flatMap(([key, e]) => (e.at === 'server-clock' ? [[shortName(key), e.k6]] : []));
+export const SERVER_CLOCK_METRICS = Object.fromEntries(clockNames) as {
+  readonly [K in ServerClockKey as ShortName<K>]: (typeof METRICS)[K]['k6'];
+};
 
 export interface ServerClockSample {
   ttft: { clientMs: number; serverMs: number } | null;

@@ -2,7 +2,7 @@
 import type { K6Summary, ScenarioReport } from '../types.js';
 import { serverClockSection } from '../stream/server-clock-report.js';
 import { latencyOf, metric } from './summary-read.js';
-import { K6_METRICS } from '../rules/metrics.js';
+import { K6_METRICS } from '../rules/metric-table.js';
 
 export const STREAM_METHOD =
   'Measured in one page of a headless Chromium driven by k6 (k6/browser), started and connected before the measured window: the page runs the schedule, and a worker per host name reads each SSE stream with fetch(), timestamping each chunk with performance.now() as it arrives; each stream is timed from when the browser wrote its request (Resource Timing requestStart). ' +

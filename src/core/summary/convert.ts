@@ -25,8 +25,9 @@ import { latencyOf, metric, value } from './summary-read.js';
 import { streamingSection } from './convert-stream.js';
 import { withSoleScopes } from './sole-scope.js';
 import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from '../rules/judge.js';
+import { K6_METRICS } from '../rules/metric-table.js';
 import { RULE_METRICS } from '../rules/metrics.js';
-import { K6_METRICS, isServerSideRule, meets, selector, type Scope } from '../rules/thresholds.js';
+import { isServerSideRule, meets, selector, type Scope } from '../rules/thresholds.js';
 
 export interface ConvertContext {
   /** k6's exit code (99 = thresholds crossed), or null when k6 never ran to the end. */

@@ -10,7 +10,8 @@
  * own), and the exact test-run duration (taken from the first to the last sample).
  */
 import type { K6Metric, K6Summary } from '../types.js';
-import { K6_METRICS } from '../rules/thresholds.js';
+import { K6_METRICS, METRIC_ENTRIES, type MetricEntry } from '../rules/metric-table.js';
+import { percentile } from '../stats.js';
 
 /** One sample of k6's output, with the only tags the report reads. */
 export interface MetricSample {
@@ -27,51 +28,33 @@ export interface MetricSample {
 
 type MetricType = K6Metric['type'];
 
-/** The type of each metric the report reads; k6's CSV does not say. */
-export const SAMPLE_METRIC_TYPES: Record<string, MetricType> = {
-  [K6_METRICS.requestFailed]: 'rate',
-  [K6_METRICS.requestsOk]: 'counter',
-  [K6_METRICS.tokens]: 'counter',
-  [K6_METRICS.dropped]: 'counter',
-  [K6_METRICS.latency]: 'trend',
-  [K6_METRICS.ttft]: 'trend',
-  [K6_METRICS.itl]: 'trend',
-  [K6_METRICS.e2e]: 'trend',
-  [K6_METRICS.tokensPerSecond]: 'trend',
-  [K6_METRICS.streamWindowMs]: 'counter',
-  checks: 'rate',
-};
+/** The type of each metric read back from the samples (the table's `fromSamples`): k6's CSV does not say. */
+const readBack = ({ fromSamples, k6, type }: MetricEntry): Array<[string, MetricType]> =>
+  fromSamples === true && k6 !== null && type !== null ? [[k6, type]] : [];
+const sampled = METRIC_ENTRIES.flatMap(([, e]) => readBack(e));
+export const SAMPLE_METRIC_TYPES: Readonly<Record<string, MetricType>> = Object.fromEntries(sampled);
 
 /** The metrics worth reading from the samples for a plan whose latency metric is `latencyMetric`. */
 export function metricsToRead(latencyMetric: string | undefined): Set<string> {
   return new Set([...Object.keys(SAMPLE_METRIC_TYPES), latencyMetric ?? K6_METRICS.latency]);
 }
 
-/** k6's percentile: linear interpolation between the closest ranks of the sorted values. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  if (sorted.length === 1) return sorted[0]!;
-  const i = p * (sorted.length - 1);
-  const lo = sorted[Math.floor(i)]!;
-  const hi = sorted[Math.ceil(i)]!;
-  return lo + (hi - lo) * (i - Math.floor(i));
-}
-
 function trendValues(values: number[]): Record<string, number> {
   const sorted = Float64Array.from(values).sort();
   let sum = 0;
   for (const v of sorted) sum += v;
-  const list = sorted as unknown as number[];
+  // k6 writes 0 for a stat of no values.
+  const p = (pct: number): number => percentile(sorted, pct) ?? 0;
   return {
     count: sorted.length,
     min: sorted[0] ?? 0,
     max: sorted[sorted.length - 1] ?? 0,
     avg: sorted.length === 0 ? 0 : sum / sorted.length,
-    med: percentile(list, 0.5),
-    'p(50)': percentile(list, 0.5),
-    'p(90)': percentile(list, 0.9),
-    'p(95)': percentile(list, 0.95),
-    'p(99)': percentile(list, 0.99),
+    med: p(50),
+    'p(50)': p(50),
+    'p(90)': p(90),
+    'p(95)': p(95),
+    'p(99)': p(99),
   };
 }
 
@@ -108,7 +91,7 @@ export class SummaryFromSamples {
     this.firstMs = this.firstMs === null ? s.tMs : Math.min(this.firstMs, s.tMs);
     this.lastMs = this.lastMs === null ? s.tMs : Math.max(this.lastMs, s.tMs);
     if (s.metric === K6_METRICS.requestFailed) this.requests++;
-    if (s.metric === 'checks') {
+    if (s.metric === K6_METRICS.checks) {
       const c = this.checks.get(s.check ?? '') ?? { passes: 0, fails: 0 };
       if (s.value !== 0) c.passes++;
       else c.fails++;

@@ -1,7 +1,94 @@
 /**
- * The makes of server this toolkit knows by name: which one a run starts (--server), or which one
- * is already at --base-url (--server with --no-server). The k6 side sends each the request fields
- * it needs (src/k6/lib/server-extras.ts); the Node side starts it and reads its counters.
+ * The makes of server this toolkit knows by name — the one a run starts (--server), or the one
+ * already at --base-url (--server with --no-server) — and what is true of each, in one table: the
+ * APIs it speaks, whether it loads a model, the request fields it needs, its counters' profile. The
+ * k6 side sends the fields (src/k6/lib/server-extras.ts); the Node side picks the API and the profile
+ * (src/node/config/target.ts, run.ts) and starts it with a command line of its own, keyed by the same
+ * kinds (src/node/target/model-servers.ts). Pure.
  */
-export type ServerKind = 'realizar' | 'realizar-model' | 'llamacpp';
-export const SERVER_KINDS: readonly ServerKind[] = ['realizar', 'realizar-model', 'llamacpp'];
+import type { ApiName } from './routes.js';
+
+export interface ServerFacts {
+  /** Its name in messages. */
+  name: string;
+  /** The APIs it speaks; the first is the one a run uses without --api. */
+  apis: readonly ApiName[];
+  /** It loads a GGUF model (--model-file, else the generated tiny model) rather than a demo model of its own. */
+  loadsModel: boolean;
+  /**
+   * Request fields that make it generate exactly max_tokens (no early end of sequence), so every
+   * request does the same work; empty when it needs none.
+   */
+  exactOutputLength: Readonly<Record<string, unknown>>;
+  /** Request fields for greedy decoding: the same tokens for the same prompt, run after run. */
+  greedy: Readonly<Record<string, unknown>>;
+  /**
+   * Request fields that keep it from skipping work the load is meant to measure: the scenarios send
+   * identical prompts, which a prompt cache would process once.
+   */
+  noCache: Readonly<Record<string, unknown>>;
+  /** profiles/<name>.json of its counters, for each API whose requests those counters count. */
+  profile: Readonly<Partial<Record<ApiName, string>>>;
+}
+
+export const SERVERS = {
+  /** Realizar's demo (`realizar serve --demo`): its counters count the native /generate only. */
+  realizar: {
+    name: 'Realizar',
+    apis: ['realizar', 'openai'],
+    loadsModel: false,
+    exactOutputLength: {},
+    greedy: {},
+    noCache: {},
+    profile: { realizar: 'realizar' },
+  },
+  /** Realizar serving a GGUF model: the OpenAI-compatible API first, its native stream endpoint refusing a model. */
+  'realizar-model': {
+    name: 'Realizar',
+    apis: ['openai', 'realizar'],
+    loadsModel: true,
+    exactOutputLength: {},
+    greedy: {},
+    noCache: {},
+    profile: { openai: 'realizar-model', realizar: 'realizar-model' },
+  },
+  /** llama.cpp's llama-server: the OpenAI-compatible API only. */
+  llamacpp: {
+    name: "llama.cpp's server",
+    apis: ['openai'],
+    loadsModel: true,
+    exactOutputLength: { ignore_eos: true },
+    greedy: { temperature: 0 },
+    noCache: { cache_prompt: false },
+    profile: { openai: 'llamacpp' },
+  },
+} as const satisfies Record<string, ServerFacts>;
+
+export type ServerKind = keyof typeof SERVERS;
+export const SERVER_KINDS = Object.keys(SERVERS) as ServerKind[];
+
+/** The kinds that load a model. */
+type LoadsModel<K extends ServerKind> = (typeof SERVERS)[K]['loadsModel'];
+export type ModelServerKind = { [K in ServerKind]: LoadsModel<K> extends true ? K : never }[ServerKind];
+export const MODEL_SERVER_KINDS = SERVER_KINDS.filter((k): k is ModelServerKind => SERVERS[k].loadsModel);
+
+export function isModelServer(kind: ServerKind): kind is ModelServerKind {
+  return SERVERS[kind].loadsModel;
+}
+
+/** Every field a request to this server carries beyond the API's own; none for a server of unknown make. */
+export function requestExtras(kind: ServerKind | null): Record<string, unknown> {
+  if (kind === null) return {};
+  const s: ServerFacts = SERVERS[kind];
+  return { ...s.exactOutputLength, ...s.greedy, ...s.noCache };
+}
+
+/**
+ * The profile of the server's counters for a run on `api`; null when its counters do not count that
+ * API's requests. A server of unknown make speaking Realizar's API is taken for Realizar.
+ */
+export function profileOf(kind: ServerKind | null, api: ApiName): string | null {
+  if (kind === null) return api === 'realizar' ? SERVERS.realizar.profile.realizar : null;
+  const profiles: ServerFacts['profile'] = SERVERS[kind].profile;
+  return profiles[api] ?? null;
+}

@@ -4,7 +4,8 @@
  * profile's explanation of what the server counts differently.
  */
 import type { EndpointReport, K6Summary, PrometheusReport, ServerProfile } from '../types.js';
-import { K6_METRICS, selector } from '../rules/thresholds.js';
+import { K6_METRICS } from '../rules/metric-table.js';
+import { selector } from '../rules/thresholds.js';
 
 /** A counter the server did not export is no disagreement: there is nothing to compare. */
 export function crossCheckStatus(c: Pick<PrometheusReport['crossCheck'][number], 'serverDelta' | 'agree'>): 'agree' | 'DISAGREE' | 'not exported' {

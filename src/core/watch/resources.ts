@@ -32,15 +32,6 @@ export interface ResourceInput {
 
 const mb = (bytes: number): number => bytes / BYTES_PER_MB;
 
-/** Nearest-rank-with-interpolation percentile, as k6 computes its p(N). */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
-}
-
 export function summarizeResources(input: ResourceInput): ResourcesReport {
   const { startMs, endMs } = input.window;
   const alive = input.samples.filter((s) => s.processes > 0);

@@ -14,9 +14,8 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import http, { type RefinedParams, type ResponseType } from 'k6/http';
-import { Counter, Rate } from 'k6/metrics';
-import { K6_METRICS } from '../../core/rules/thresholds.js';
 import type { Endpoint } from './endpoints.js';
+import { metric } from './metrics.js';
 
 // request_failed is the verdict on every request (status and body); k6's own http_req_failed
 // (status only) would add a sample per request for every output to take in and write. null turns
@@ -24,9 +23,9 @@ import type { Endpoint } from './endpoints.js';
 http.setResponseCallback(null as unknown as Parameters<typeof http.setResponseCallback>[0]);
 
 // Custom metrics must be created in init code.
-const requestFailed = new Rate(K6_METRICS.requestFailed);
-const requestsOk = new Counter(K6_METRICS.requestsOk);
-const tokens = new Counter(K6_METRICS.tokens);
+const requestFailed = metric('requestFailed');
+const requestsOk = metric('requestsOk');
+const tokens = metric('tokens');
 
 /** What the check functions read: set just before each check() call (one VU runs one request at a time). */
 let statusOk = false;

@@ -1,27 +1,11 @@
 /**
- * Request fields that one server needs and others must not get: added to the OpenAI-compatible
- * request bodies only when the runner started that server (k6 variable SERVER). An OpenAI server
- * of another make never sees them, since some refuse fields they do not know.
- *
- * llama.cpp's server:
- * - `ignore_eos`: generate exactly max_tokens, so every request does the same work;
- * - `temperature: 0`: greedy decoding, the same tokens for the same prompt, run after run;
- * - `cache_prompt: false`: the scenarios send identical prompts, and with its prompt cache on the
- *   server would skip their processing after the first, which is no part of the load being measured.
+ * Request fields that one server needs and others must not get (the server table's, src/core/target/servers.ts):
+ * added to the OpenAI-compatible request bodies only when the runner started that server (k6 variable
+ * SERVER). An OpenAI server of another make never sees them, since some refuse fields they do not know.
  */
 import type { EndpointName } from '../../core/types.js';
-import type { ServerKind } from '../../core/target/servers.js';
+import { requestExtras, type ServerKind } from '../../core/target/servers.js';
 import type { Endpoint } from './endpoints.js';
-
-const EXTRAS: Record<ServerKind, Record<string, unknown>> = {
-  realizar: {},
-  'realizar-model': {},
-  llamacpp: { ignore_eos: true, temperature: 0, cache_prompt: false },
-};
-
-export function requestExtras(server: ServerKind | null): Record<string, unknown> {
-  return server === null ? {} : EXTRAS[server];
-}
 
 /** The endpoints with the server's extra fields in every request body. */
 export function withServerExtras(endpoints: Partial<Record<EndpointName, Endpoint>>, server: ServerKind | null): Partial<Record<EndpointName, Endpoint>> {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseMix, type MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
+import { profileOf } from '../../core/target/servers.js';
 import { RUN } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, file, invalid, positive, whole } from '../flags/values.js';
@@ -78,13 +79,8 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
   if (serverPid !== undefined && target.manageServer)
     invalid('--server-pid', '--no-server beside it (a server this run starts is watched anyway)', String(serverPid));
   const profileText = f.text('--server-profile');
-  // The started server's own profile; an OpenAI-compatible server of unknown make has none.
-  const defaultProfile =
-    target.server === null
-      ? target.api === 'openai'
-        ? null
-        : 'realizar'
-      : ({ realizar: target.api === 'realizar' ? 'realizar' : null, 'realizar-model': 'realizar-model', llamacpp: 'llamacpp' } as const)[target.server];
+  // The server's own profile, when its counters count the requests of the run's API.
+  const defaultProfile = profileOf(target.server, target.api);
 
   const config: RunConfig = {
     ...target,

@@ -1,14 +1,11 @@
 /** npm run k6:sweep: the capacity of an endpoint within an SLO (src/node/sweep/sweep.ts). */
 import path from 'node:path';
+import { SLO_METRICS, SLO_STATS, type SloMetric, type SloStat } from '../../core/rules/metric-table.js';
 import type { EndpointName } from '../../core/types.js';
 import { SWEEP } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, invalid, percent, positive, whole } from '../flags/values.js';
 import { buildTarget, type TargetConfig } from './target.js';
-
-/** The metrics an objective may name: request latency, or a stream's. */
-export type SloMetric = 'latency' | 'ttft' | 'itl' | 'e2e';
-export type SloStat = 'p50' | 'p90' | 'p95' | 'p99';
 
 export interface Slo {
   metric: SloMetric;
@@ -46,15 +43,26 @@ export interface SweepConfig extends TargetConfig {
 export const SWEEP_USAGE = usageText(SWEEP);
 const ENDPOINTS: readonly SweepEndpoint[] = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'stream'];
 
-/** 'p95<500' or 'ttft_p95<500,itl_p95<50': objectives that must all hold. */
+const oneOf = (names: readonly string[]): string => `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+const isOneOf = (names: readonly string[], name: string): boolean => names.includes(name);
+
+/**
+ * 'p95<500' or 'ttft_p95<500,itl_p95<50': objectives that must all hold, each on a metric of the metric
+ * table an objective may name (src/core/rules/metric-table.ts), request latency when none is written.
+ */
 export function parseSlos(flag: string, text: string): Slo[] {
   return text.split(',').map((part) => {
-    const m = /^\s*(?:(latency|ttft|itl|e2e)_)?(p50|p90|p95|p99)\s*<\s*(\d+(?:\.\d+)?)\s*(ms)?\s*$/.exec(part);
+    const m = /^\s*(?:([a-z0-9_]+)_)?(p\d+)\s*<\s*(\d+(?:\.\d+)?)\s*(ms)?\s*$/.exec(part);
     if (m === null) {
-      invalid(flag, 'objectives like p95<500 or ttft_p95<500,itl_p95<50 (metric latency, ttft, itl or e2e; stat p50, p90, p95 or p99; milliseconds)', part);
+      const shape = `metric ${oneOf(SLO_METRICS)}; stat ${oneOf(SLO_STATS)}; milliseconds`;
+      invalid(flag, `objectives like p95<500 or ttft_p95<500,itl_p95<50 (${shape})`, part);
     }
-    const metric = (m[1] ?? 'latency') as SloMetric;
-    return { metric, stat: m[2] as SloStat, boundMs: Number(m[3]), text: `${metric === 'latency' ? '' : `${metric}_`}${m[2]}<${m[3]}ms` };
+    const metric = m[1] ?? 'latency';
+    if (!isOneOf(SLO_METRICS, metric)) invalid(flag, `an objective on ${oneOf(SLO_METRICS)}`, part);
+    const stat = m[2]!;
+    if (!isOneOf(SLO_STATS, stat)) invalid(flag, `an objective's stat among ${oneOf(SLO_STATS)}`, part);
+    const normalised = `${metric === 'latency' ? '' : `${metric}_`}${stat}<${m[3]}ms`;
+    return { metric: metric as SloMetric, stat: stat as SloStat, boundMs: Number(m[3]), text: normalised };
   });
 }
 

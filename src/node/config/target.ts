@@ -5,13 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { K6_VARS } from '../../core/contract.js';
-import { SERVER_KINDS, type ServerKind } from '../../core/target/servers.js';
+import type { ApiName } from '../../core/target/routes.js';
+import { MODEL_SERVER_KINDS, SERVER_KINDS, SERVERS, type ServerKind } from '../../core/target/servers.js';
 import type { FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, nonEmpty, port as parsePort, positive, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';
 import { cacheDirFrom } from './cache.js';
-
-export type ApiName = 'realizar' | 'openai';
 
 export interface TargetConfig {
   /** Start (and stop) the server; false with --no-server. */
@@ -42,6 +41,7 @@ export interface TargetConfig {
 }
 
 const LOOPBACK_DEFAULT_HOST = '127.0.0.1';
+const API_NAMES: Record<ApiName, string> = { realizar: 'Realizar-native', openai: 'OpenAI-compatible' };
 
 const apiKeyFrom = (text: string | undefined): Secret | null => (text ? new Secret(text) : null);
 
@@ -69,18 +69,22 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
   const server: ServerKind | null = serverGiven ?? (manageServer && serverCmd === undefined ? 'realizar' : null);
   const modelFile = f.value('--model-file', file(cwd));
   if (modelFile !== undefined) {
-    if (server !== 'realizar-model' && server !== 'llamacpp')
-      invalid('--model-file', '--server realizar-model or --server llamacpp beside it (the default server runs its demo model)', f.text('--model-file'));
+    if (server === null || !SERVERS[server].loadsModel) {
+      const kinds = MODEL_SERVER_KINDS.map((k) => `--server ${k}`).join(' or ');
+      invalid('--model-file', `${kinds} beside it (the default server runs its demo model)`, f.text('--model-file'));
+    }
     if (!manageServer) invalid('--model-file', 'no --no-server beside it (a server this run does not start loads no model of ours)', f.text('--model-file'));
     if (!existsSync(modelFile)) invalid('--model-file', 'a GGUF model file', `${f.text('--model-file')}, which does not exist`);
   }
 
-  // A model server speaks the OpenAI-compatible API: llama.cpp has no other, and Realizar's native
-  // stream endpoint refuses a model.
+  // Each make's APIs, its usual first (src/core/target/servers.ts); a server of unknown make: Realizar's.
   const apiGiven = f.value('--api', choice(['realizar', 'openai'] as const));
-  if (server === 'llamacpp' && apiGiven === 'realizar')
-    invalid('--api', "openai with --server llamacpp (llama.cpp's server has no Realizar-native API)", apiGiven);
-  const api: ApiName = apiGiven ?? (server === 'realizar-model' || server === 'llamacpp' ? 'openai' : 'realizar');
+  const apis: readonly ApiName[] = server === null ? ['realizar', 'openai'] : SERVERS[server].apis;
+  if (apiGiven !== undefined && !apis.includes(apiGiven)) {
+    const why = `${SERVERS[server!].name} has no ${API_NAMES[apiGiven]} API`;
+    invalid('--api', `${apis.join(' or ')} with --server ${server} (${why})`, apiGiven);
+  }
+  const api: ApiName = apiGiven ?? apis[0]!;
 
   return {
     manageServer,

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_COMPARE_OPTIONS } from '../../core/commands/compare.js';
 import { EXIT_MEANING } from '../../core/errors/exit-codes.js';
+import { SLO_METRICS, SLO_STATS } from '../../core/rules/metric-table.js';
 import type { Command, FlagGroup } from './declare.js';
 import { ALLOW_REMOTE, API, baseUrl, GATE, HELP, k6Binary, LOAD, MONITOR, outDir, OUTPUT, TARGET } from './groups.js';
 
@@ -38,7 +39,10 @@ export const SWEEP: Command = {
         {
           name: '--slo',
           arg: "'M<MS,...'",
-          help: 'objectives that must all hold, e.g. p95<500 (request latency) or\nttft_p95<500,itl_p95<50 (metrics latency, ttft, itl, e2e; stats p50, p90, p95, p99;\nmilliseconds); required over rate, default none over concurrency',
+          help:
+            'objectives that must all hold, e.g. p95<500 (request latency) or\n' +
+            `ttft_p95<500,itl_p95<50 (metrics ${SLO_METRICS.join(', ')}; stats ${SLO_STATS.join(', ')};\n` +
+            'milliseconds); required over rate, default none over concurrency',
         },
         { name: '--over', arg: 'AXIS', help: 'rate or concurrency (default: concurrency for stream, else rate)' },
         { name: '--error-budget', arg: 'PCT', help: 'highest error rate a good step may have (default 1; dropped requests count)' },

@@ -18,7 +18,7 @@ import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
 import { findPlanLine } from '../../core/plan/plan-line.js';
 import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
-import { K6_METRICS } from '../../core/rules/thresholds.js';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { readScenarioOutput } from '../files/json-file.js';
 import { describeCause } from '../errors/ReportWriteError.js';
 import { shown } from '../files/paths.js';

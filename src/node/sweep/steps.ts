@@ -32,10 +32,8 @@ function judgeFigures(step: UnjudgedStep, config: Budget): SweepStep {
   }
   const seen: string[] = [];
   for (const slo of config.slos) {
-    const figures =
-      slo.metric === 'latency'
-        ? step.latencyMs
-        : ((step as { streamMs?: Partial<Record<string, Record<string, number> | null>> }).streamMs?.[slo.metric] ?? null);
+    // A stream's figures are kept under the objective's metric name (the sweep schema's streamMs).
+    const figures = slo.metric === 'latency' ? step.latencyMs : (step.streamMs?.[slo.metric] ?? null);
     const value = figures?.[slo.stat] ?? null;
     const label = `${slo.metric === 'latency' ? '' : `${slo.metric} `}${slo.stat}`;
     if (value === null) return { ...step, meetsSlo: false, reason: `no ${label} measured for ${slo.text}` };

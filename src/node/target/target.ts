@@ -10,7 +10,8 @@ import { RemoteTargetError } from '../errors/RemoteTargetError.js';
 import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
 import { shellJoin, stopChild, type Child } from '../process/processes.js';
-import { isModelServer, modelServerCommand } from './model-servers.js';
+import { isModelServer } from '../../core/target/servers.js';
+import { modelServerCommand } from './model-servers.js';
 import { assertPortFree, REALIZAR_HEALTH, startServer, stopServer, waitForHealth, type HealthProbe, type ManagedServer } from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from '../tools/tools.js';
 

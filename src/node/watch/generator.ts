@@ -23,7 +23,7 @@ import path from 'node:path';
 import { K6_FILES } from '../../core/contract.js';
 import { summarizeGenerator, type GeneratorSample } from '../../core/watch/generator.js';
 import type { GeneratorReport } from '../../core/types.js';
-import { K6_METRICS } from '../../core/rules/thresholds.js';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { clockTicksPerSecond, peakRssBytes } from './resources.js';
 
 function read(file: string): string | null {

@@ -6,27 +6,26 @@
  * chunks' arrival times.
  */
 import { check } from 'k6';
-import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
-import { K6_METRICS } from '../../../core/rules/thresholds.js';
+import { metric } from '../metrics.js';
 import { recordServerClock } from './server-clock.js';
 import type { StreamPageResult } from './scheduler.js';
 
 // Custom metrics must be created in init code.
-const requestFailed = new Rate(K6_METRICS.requestFailed);
-const requestsOk = new Counter(K6_METRICS.requestsOk);
-const tokens = new Counter(K6_METRICS.tokens);
-const ttft = new Trend(K6_METRICS.ttft, true);
-const itl = new Trend(K6_METRICS.itl, true);
-const e2e = new Trend(K6_METRICS.e2e, true);
-const tokensPerSecond = new Trend(K6_METRICS.tokensPerSecond);
+const requestFailed = metric('requestFailed');
+const requestsOk = metric('requestsOk');
+const tokens = metric('tokens');
+const ttft = metric('ttft');
+const itl = metric('itl');
+const e2e = metric('e2e');
+const tokensPerSecond = metric('tokensPerSecond');
 // k6's own counter of arrivals that found no free client: the same metric the converter reads for
-// every open phase. Registering an existing name with the same type returns k6's metric.
-const dropped = new Counter(K6_METRICS.dropped);
-const windowMs = new Counter(K6_METRICS.streamWindowMs);
-const windowStart = new Gauge(K6_METRICS.streamWindowStartMs);
-const readInPage = new Counter(K6_METRICS.streamReadInPage);
-const sendWait = new Trend(K6_METRICS.streamSendWait, true);
-const startLate = new Trend(K6_METRICS.streamStartLate, true);
+// every open phase.
+const dropped = metric('dropped');
+const windowMs = metric('streamWindowMs');
+const windowStart = metric('streamWindowStartMs');
+const readInPage = metric('streamReadInPage');
+const sendWait = metric('streamSendWait');
+const startLate = metric('streamStartLate');
 
 export function recordStream(result: StreamPageResult, endpointName: string, path: string): void {
   const tags = { endpoint: endpointName, name: path };

@@ -3,22 +3,22 @@
  * recorded into k6 metrics the report compares (src/core/stream/server-clock-report.ts). A stream whose
  * server sent nothing to compare with records nothing here.
  */
-import { Counter, Trend } from 'k6/metrics';
-import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../../core/stream/server-clock.js';
+import { serverClockOf } from '../../../core/stream/server-clock.js';
 import type { StreamTimings } from '../../../core/stream/stream.js';
+import { metric } from '../metrics.js';
 
 // Custom metrics must be created in init code.
-const streams = new Counter(M.streams);
-const ttftClient = new Trend(M.ttftClient, true);
-const ttftServer = new Trend(M.ttftServer, true);
-const ttftDiff = new Trend(M.ttftDiff, true);
-const itlClient = new Trend(M.itlClient, true);
-const itlServer = new Trend(M.itlServer, true);
-const itlDiff = new Trend(M.itlDiff, true);
-const counted = new Counter(M.counted);
-const tokensClient = new Counter(M.tokensClient);
-const tokensServer = new Counter(M.tokensServer);
-const tokenMismatches = new Counter(M.tokenMismatches);
+const streams = metric('serverClockStreams');
+const ttftClient = metric('serverClockTtftClient');
+const ttftServer = metric('serverClockTtftServer');
+const ttftDiff = metric('serverClockTtftDiff');
+const itlClient = metric('serverClockItlClient');
+const itlServer = metric('serverClockItlServer');
+const itlDiff = metric('serverClockItlDiff');
+const counted = metric('serverClockCounted');
+const tokensClient = metric('serverClockTokensClient');
+const tokensServer = metric('serverClockTokensServer');
+const tokenMismatches = metric('serverClockTokenMismatches');
 
 export function recordServerClock(t: StreamTimings, tags: Record<string, string>): void {
   const s = serverClockOf(t);
