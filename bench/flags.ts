@@ -4,7 +4,15 @@
  */
 import type { Command } from '../src/node/flags/declare.js';
 
-export const EXPERIMENT_NAMES = ['distortion', 'ceiling', 'validation', 'orchestration', 'bundling', 'memory', 'soak'] as const;
+export const EXPERIMENT_NAMES = [
+  'distortion',
+  'ceiling',
+  'validation',
+  'orchestration',
+  'bundling',
+  'memory',
+  'soak',
+] as const;
 /** What a run without --only makes: every experiment but the 17-minute soak. */
 export const DEFAULT_EXPERIMENTS = EXPERIMENT_NAMES.filter((n) => n !== 'soak');
 
@@ -28,7 +36,11 @@ export const BENCH: Command = {
           arg: 'PATH',
           help: 'write the record here: FILE.json (and FILE.md beside it), or a folder\n(default: a new dated file in bench/results; nothing is overwritten)',
         },
-        { name: '--rates', arg: 'LIST', help: 'distortion: offered rates in requests per second (default 200,500,1000)' },
+        {
+          name: '--rates',
+          arg: 'LIST',
+          help: 'distortion: offered rates in requests per second (default 200,500,1000)',
+        },
         { name: '--duration', arg: 'SEC', help: 'distortion: seconds per run (default 30; 2 with --quick)' },
         { name: '--clients', arg: 'N', help: 'distortion: most requests in flight (default 50)' },
         { name: '--endpoints', arg: 'LIST', help: 'distortion: generate, health or both (default generate,health)' },
@@ -49,11 +61,19 @@ export const STREAM_ACCURACY: Command = {
     {
       title: 'options',
       flags: [
-        { name: '--concurrency', arg: 'LIST', help: 'concurrent streams to measure at (default 1,8,32,64; 8 with --quick)' },
+        {
+          name: '--concurrency',
+          arg: 'LIST',
+          help: 'concurrent streams to measure at (default 1,8,32,64; 8 with --quick)',
+        },
         { name: '--per-client', arg: 'K', help: 'requests each stream sends (default 10; 2 with --quick)' },
         { name: '--rounds', arg: 'N', help: 'interleaved rounds, medians reported (default 3; 1 with --quick)' },
         { name: '--api', arg: 'API', help: 'realizar (native /stream/generate, default) or openai (chat stream)' },
-        { name: '--first-token-ms', arg: 'MS', help: "the test server's first token, after each request arrives (default 100)" },
+        {
+          name: '--first-token-ms',
+          arg: 'MS',
+          help: "the test server's first token, after each request arrives (default 100)",
+        },
         { name: '--gap-ms', arg: 'MS', help: 'its gap between later tokens (default 20)' },
         { name: '--tokens', arg: 'N', help: 'tokens per stream (default 16)' },
         { name: '--browser-args', arg: 'LIST', help: 'more Chromium flags, comma-separated (for experiments)' },

@@ -52,7 +52,14 @@ export interface AccuracyRun {
     e2e: ClientStat | null;
     sendWait: ClientStat | null;
   };
-  server: { received: number; completed: number; aborted: number; ttft: ClientStat | null; itl: ClientStat | null; e2e: ClientStat | null };
+  server: {
+    received: number;
+    completed: number;
+    aborted: number;
+    ttft: ClientStat | null;
+    itl: ClientStat | null;
+    e2e: ClientStat | null;
+  };
   /** Client minus server, ms. */
   late: { ttft: Diff | null; itl: Diff | null; e2e: Diff | null };
   generator: GeneratorReport | null;
@@ -127,12 +134,18 @@ export async function runAccuracy(
             timeoutSec: null,
             dashboardFile: null,
             outputs: [],
-            vars: { SHAPE_CLIENTS: n, SHAPE_REQUESTS: requests, ...(o.api === 'openai' ? { API: o.api, MODEL: 'truth' } : {}) },
+            vars: {
+              SHAPE_CLIENTS: n,
+              SHAPE_REQUESTS: requests,
+              ...(o.api === 'openai' ? { API: o.api, MODEL: 'truth' } : {}),
+            },
             browserArgs: o.browserArgs,
             onStart: (child) => (sampler = new GeneratorSampler(child.pid, 250).start()),
           });
           const samples = (sampler as InstanceType<typeof GeneratorSampler> | null)?.stop() ?? [];
-          const summary = JSON.parse(await readFile(path.join(outDir, K6_FILES.summary), 'utf8')) as { metrics: Record<string, { values: Values }> };
+          const summary = JSON.parse(await readFile(path.join(outDir, K6_FILES.summary), 'utf8')) as {
+            metrics: Record<string, { values: Values }>;
+          };
           const m = (k: string): Values | undefined => summary.metrics[k]?.values;
           const truth = (await (await fetch(`${baseUrl}/__truth`)).json()) as { requests: TruthRequest[] };
           const t = truthFigures(truth.requests);
@@ -248,7 +261,12 @@ export async function main(args: readonly string[]): Promise<void> {
   const stamp = `${date.slice(0, 13)}${date.slice(14, 16)}Z-stream-accuracy${o.quick ? '-quick' : ''}`;
   let base = path.join(dir, stamp);
   for (let n = 2; existsSync(`${base}.json`) || existsSync(`${base}.md`); n++) base = path.join(dir, `${stamp}-${n}`);
-  const machine = { cores: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', loadAvgAtStart: load, loadAvgAtEnd: os.loadavg()[0]! };
+  const machine = {
+    cores: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    loadAvgAtStart: load,
+    loadAvgAtEnd: os.loadavg()[0]!,
+  };
   const note = `Machine: ${machine.cores} cores (${machine.cpu}); 1-minute load average ${load.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end (other work on the machine shows here).`;
   await writeAtomic(`${base}.json`, `${JSON.stringify({ date, machine, options: o, runs }, null, 2)}\n`);
   await writeAtomic(`${base}.md`, `# Streamed measurement accuracy (${date})\n\n${note}\n\n${table}\n`);

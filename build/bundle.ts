@@ -17,7 +17,9 @@ function thresholdsFrom(dir: string): esbuild.Plugin {
   return {
     name: 'thresholds-dir',
     setup(build) {
-      build.onResolve({ filter: /[\\/]thresholds[\\/][a-z0-9-]+\.json$/ }, (args) => ({ path: path.join(dir, path.basename(args.path)) }));
+      build.onResolve({ filter: /[\\/]thresholds[\\/][a-z0-9-]+\.json$/ }, (args) => ({
+        path: path.join(dir, path.basename(args.path)),
+      }));
     },
   };
 }

@@ -76,7 +76,9 @@ async function loadSchemas(): Promise<SchemaFile[]> {
   for (const file of files) {
     const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaFile['schema'];
     if (typeof schema.$id !== 'string' || typeof schema.title !== 'string') {
-      throw new Error(`${path.relative(ROOT, file)}: a schema needs "$id" and "title" (the title names the TypeScript type)`);
+      throw new Error(
+        `${path.relative(ROOT, file)}: a schema needs "$id" and "title" (the title names the TypeScript type)`,
+      );
     }
     loaded.push({ file, schema });
   }
@@ -195,9 +197,11 @@ export interface GeneratedValidator<T> {
 
 /** True when a generated file is missing or older than a schema (or than this file). */
 export async function isStale(): Promise<boolean> {
-  const outputs = ['types.ts', 'validator.ts', ...Object.keys(VALIDATOR_MODULES).flatMap((m) => [`${m}.cjs`, `${m}.d.cts`])].map((f) =>
-    path.join(GENERATED_DIR, f),
-  );
+  const outputs = [
+    'types.ts',
+    'validator.ts',
+    ...Object.keys(VALIDATOR_MODULES).flatMap((m) => [`${m}.cjs`, `${m}.d.cts`]),
+  ].map((f) => path.join(GENERATED_DIR, f));
   let oldestOutput = Infinity;
   for (const out of outputs) {
     const s = await stat(out).catch(() => null);

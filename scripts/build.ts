@@ -7,6 +7,8 @@ const { runMain } = await import('../src/node/commands/exit.js');
 const { log } = await import('../src/node/process/log.js');
 await runMain(async () => {
   const { scenarios, bundleDir, runnerBundleDir } = await buildAll();
-  log.info(`built ${scenarios.length} k6 scripts into ${bundleDir}, and the runner's build of them into ${runnerBundleDir}`);
+  log.info(
+    `built ${scenarios.length} k6 scripts into ${bundleDir}, and the runner's build of them into ${runnerBundleDir}`,
+  );
   return 0;
 });

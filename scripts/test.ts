@@ -55,7 +55,10 @@ try {
   step('running the tests');
   // `npm test -- test/unit/plan.test.ts` runs just those files.
   const asked = process.argv.slice(2);
-  const files = asked.length > 0 ? asked : [...(await glob('test/unit/*.test.ts')).sort(), ...(await glob('test/integration/*.test.ts')).sort()];
+  const files =
+    asked.length > 0
+      ? asked
+      : [...(await glob('test/unit/*.test.ts')).sort(), ...(await glob('test/integration/*.test.ts')).sort()];
   await $`${process.execPath} --import tsx --test --test-concurrency=1 --test-reporter=spec ${files}`;
 } catch (err) {
   const code = (err as { exitCode?: number | null }).exitCode;

@@ -22,7 +22,11 @@ async function run(ctx: BenchContext): Promise<BundlingResult> {
 }
 
 function table(r: BundlingResult): string[] {
-  return ['| measure | ms | goal |', '| --- | --- | --- |', `| bundling ${r.scenarios} scenarios (esbuild) | ${spread(r.ms, 1)} | < 1000 |`];
+  return [
+    '| measure | ms | goal |',
+    '| --- | --- | --- |',
+    `| bundling ${r.scenarios} scenarios (esbuild) | ${spread(r.ms, 1)} | < 1000 |`,
+  ];
 }
 
 export const bundling: Experiment<BundlingResult> = { name: 'bundling', title: 'Bundling', run, table };

@@ -26,9 +26,19 @@ export interface CeilingResult {
   pinned: Record<string, Stat> | null;
 }
 
-async function k6Rps(ctx: BenchContext, server: Server, script: string, requests: number, pin: string | null): Promise<number> {
+async function k6Rps(
+  ctx: BenchContext,
+  server: Server,
+  script: string,
+  requests: number,
+  pin: string | null,
+): Promise<number> {
   const dir = await ctx.dir(`ceiling-${script}`);
-  const argv = benchK6Argv(ctx.k6.path, { baseUrl: server.baseUrl, outDir: dir, bench: { BENCH_VUS: CLIENTS, BENCH_REQUESTS: requests } }, script);
+  const argv = benchK6Argv(
+    ctx.k6.path,
+    { baseUrl: server.baseUrl, outDir: dir, bench: { BENCH_VUS: CLIENTS, BENCH_REQUESTS: requests } },
+    script,
+  );
   const r = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, pin, timeFile: path.join(dir, 'time.txt') });
   const summary = JSON.parse(await readFile(path.join(dir, K6_FILES.summary), 'utf8').catch(() => 'null')) as {
     metrics: Record<string, { values: Record<string, number> }>;
@@ -43,10 +53,14 @@ async function k6Rps(ctx: BenchContext, server: Server, script: string, requests
 async function wrkRps(ctx: BenchContext, server: Server, pin: string | null): Promise<number> {
   const dir = await ctx.dir('ceiling-wrk');
   const seconds = ctx.settings.quick ? 2 : 5;
-  const r = await timed('wrk', [WRK, '-t', pin === null ? '2' : '1', '-c', String(CLIENTS), '-d', `${seconds}s`, `${server.baseUrl}/health`], {
-    pin,
-    timeFile: path.join(dir, 'time.txt'),
-  });
+  const r = await timed(
+    'wrk',
+    [WRK, '-t', pin === null ? '2' : '1', '-c', String(CLIENTS), '-d', `${seconds}s`, `${server.baseUrl}/health`],
+    {
+      pin,
+      timeFile: path.join(dir, 'time.txt'),
+    },
+  );
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.output);
   if (m === null) throw new Error(`wrk printed no rate:\n${r.output}`);
   return Number(m[1]);
@@ -111,7 +125,8 @@ function table(r: CeilingResult, ctx: BenchContext): string[] {
   ] as const) {
     if (set === null) continue;
     const checked = set['k6, hand-written checked script']?.median ?? NaN;
-    for (const [name, s] of Object.entries(set)) lines.push(`| ${cores} | ${name} | ${spread(s)} | ${fixed(s.median / checked, 2)} |`);
+    for (const [name, s] of Object.entries(set))
+      lines.push(`| ${cores} | ${name} | ${spread(s)} | ${fixed(s.median / checked, 2)} |`);
   }
   lines.push(
     '',
@@ -120,4 +135,9 @@ function table(r: CeilingResult, ctx: BenchContext): string[] {
   return lines;
 }
 
-export const ceiling: Experiment<CeilingResult> = { name: 'ceiling', title: 'Generator ceiling (closed model)', run, table };
+export const ceiling: Experiment<CeilingResult> = {
+  name: 'ceiling',
+  title: 'Generator ceiling (closed model)',
+  run,
+  table,
+};

@@ -54,7 +54,9 @@ function cellOf(rate: number, endpoint: Cell['endpoint'], generator: GeneratorNa
     p99: stat(runs.map((r) => r.p99)),
     cpuPer1000: stat(runs.map((r) => per1000(r.cpuSec, r))),
     peakRssMb: stat(runs.map((r) => r.peakRssMb)),
-    ...(runner.length === 0 ? {} : { runnerCpuPer1000: stat(runner.map((r) => per1000(r.runnerCpuDuringLoadSec!, r))) }),
+    ...(runner.length === 0
+      ? {}
+      : { runnerCpuPer1000: stat(runner.map((r) => per1000(r.runnerCpuDuringLoadSec!, r))) }),
   };
 }
 
@@ -62,7 +64,8 @@ function cellOf(rate: number, endpoint: Cell['endpoint'], generator: GeneratorNa
 export function judgeGoals(cells: readonly Cell[]): Goal[] {
   const goals: Goal[] = [];
   for (const endpoint of ['generate', 'health'] as const) {
-    const find = (g: GeneratorName): Cell | undefined => cells.find((c) => c.rate === GOAL_RATE && c.endpoint === endpoint && c.generator === g);
+    const find = (g: GeneratorName): Cell | undefined =>
+      cells.find((c) => c.rate === GOAL_RATE && c.endpoint === endpoint && c.generator === g);
     const t = find('toolkit');
     const c = find('checked');
     if (t === undefined || c === undefined) continue;
@@ -110,7 +113,9 @@ async function run(ctx: BenchContext): Promise<DistortionResult> {
       for (const rate of rates) {
         for (const endpoint of endpoints) {
           for (const generator of order) {
-            ctx.log(`distortion, round ${round}/${ctx.settings.rounds}: ${generator}, ${rate} req/s to ${endpoint} for ${durationSec} s`);
+            ctx.log(
+              `distortion, round ${round}/${ctx.settings.rounds}: ${generator}, ${rate} req/s to ${endpoint} for ${durationSec} s`,
+            );
             const r = await runGenerator(generator, ctx, server, { endpoint, rate, durationSec, clients });
             const key = `${rate}|${endpoint}|${generator}`;
             runs.set(key, [...(runs.get(key) ?? []), r]);
@@ -165,8 +170,15 @@ function table(r: DistortionResult, ctx: BenchContext): string[] {
     '| --- | --- | --- | --- | --- | --- |',
   );
   for (const g of r.goals)
-    lines.push(`| ${g.endpoint} | ${g.goal} | ${fixed(g.toolkit, 3)} | ${fixed(g.checked, 3)} | ${fixed(g.bound, 3)} | ${g.met ? 'yes' : 'no'} |`);
+    lines.push(
+      `| ${g.endpoint} | ${g.goal} | ${fixed(g.toolkit, 3)} | ${fixed(g.checked, 3)} | ${fixed(g.bound, 3)} | ${g.met ? 'yes' : 'no'} |`,
+    );
   return lines;
 }
 
-export const distortion: Experiment<DistortionResult> = { name: 'distortion', title: 'Distortion at fixed offered rates', run, table };
+export const distortion: Experiment<DistortionResult> = {
+  name: 'distortion',
+  title: 'Distortion at fixed offered rates',
+  run,
+  table,
+};

@@ -50,7 +50,10 @@ async function run(ctx: BenchContext): Promise<MemoryResult> {
 }
 
 function table(r: MemoryResult): string[] {
-  const lines = ["| VUs | toolkit's k6 (MB) | per VU | checked script (MB) | per VU | goal |", '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    "| VUs | toolkit's k6 (MB) | per VU | checked script (MB) | per VU | goal |",
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const vus of r.vus) {
     const t = r.peakRssMb[`${vus}|toolkit`]!;
     const c = r.peakRssMb[`${vus}|checked`]!;

@@ -22,14 +22,22 @@ async function run(ctx: BenchContext): Promise<OrchestrationResult> {
   try {
     for (let round = 1; round <= ctx.settings.rounds; round++) {
       ctx.log(`orchestration, round ${round}/${ctx.settings.rounds}`);
-      const t = await toolkitRun(ctx, server, { scenario: 'health', args: ['--scale', '0.1', '--server-profile', 'none'], label: 'orchestration' });
+      const t = await toolkitRun(ctx, server, {
+        scenario: 'health',
+        args: ['--scale', '0.1', '--server-profile', 'none'],
+        label: 'orchestration',
+      });
       before.push(t.k6.startMs - t.commandMs);
       after.push(t.exitMs - t.k6.endMs);
     }
   } finally {
     await server.stop();
   }
-  return { commandToK6StartMs: stat(before), k6EndToExitMs: stat(after), totalMs: stat(before.map((b, i) => b + after[i]!)) };
+  return {
+    commandToK6StartMs: stat(before),
+    k6EndToExitMs: stat(after),
+    totalMs: stat(before.map((b, i) => b + after[i]!)),
+  };
 }
 
 function table(r: OrchestrationResult): string[] {
@@ -42,4 +50,9 @@ function table(r: OrchestrationResult): string[] {
   ];
 }
 
-export const orchestration: Experiment<OrchestrationResult> = { name: 'orchestration', title: 'Orchestration overhead', run, table };
+export const orchestration: Experiment<OrchestrationResult> = {
+  name: 'orchestration',
+  title: 'Orchestration overhead',
+  run,
+  table,
+};

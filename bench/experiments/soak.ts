@@ -34,7 +34,18 @@ async function run(ctx: BenchContext): Promise<SoakResult> {
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
   const argv = runnerArgv(
     'sustained',
-    ['--mix', 'health', '--rate', String(rate), '--duration', String(durationSec), '--clients', '50', '--port', String(await freePort())],
+    [
+      '--mix',
+      'health',
+      '--rate',
+      String(rate),
+      '--duration',
+      String(durationSec),
+      '--clients',
+      '50',
+      '--port',
+      String(await freePort()),
+    ],
     wrapper.file,
     path.join(dir, 'reports'),
   );
@@ -57,11 +68,14 @@ async function run(ctx: BenchContext): Promise<SoakResult> {
   const exitMs = Date.now();
   await poll;
   const k6 = await wrapper.read();
-  const report = JSON.parse(await readFile(path.join(dir, 'reports', 'latest', 'report.json'), 'utf8').catch(() => 'null')) as {
+  const report = JSON.parse(
+    await readFile(path.join(dir, 'reports', 'latest', 'report.json'), 'utf8').catch(() => 'null'),
+  ) as {
     scenarios: { totals: { requests: number; sent: number } }[];
   } | null;
   const s = report?.scenarios[0];
-  if (k6 === null || s === undefined) throw new Error(`the soak run failed (exit ${r.code}):\n${r.output.slice(-3000)}`);
+  if (k6 === null || s === undefined)
+    throw new Error(`the soak run failed (exit ${r.code}):\n${r.output.slice(-3000)}`);
   return {
     rate,
     durationSec,

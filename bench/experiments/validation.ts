@@ -36,7 +36,12 @@ async function run(ctx: BenchContext): Promise<ValidationResult> {
       for (const v of VARIANTS) {
         ctx.log(`validation, round ${round}/${ctx.settings.rounds}: ${v.name}`);
         const args = ['--requests', String(requests), '--clients', '10', ...(v.prompts ? ['--prompts', prompts] : [])];
-        const t = await toolkitRun(ctx, server, { scenario: 'generate', args, env: encodeK6Vars({ VALIDATE_BODIES: v.validate }), label: 'validation' });
+        const t = await toolkitRun(ctx, server, {
+          scenario: 'generate',
+          args,
+          env: encodeK6Vars({ VALIDATE_BODIES: v.validate }),
+          label: 'validation',
+        });
         cpu.add(v.name, (t.k6.cpuSec / t.sent) * 1000);
         rps.add(v.name, t.throughputRps);
       }
@@ -54,7 +59,8 @@ function table(r: ValidationResult, ctx: BenchContext): string[] {
     '| variant | k6 CPU s / 1000 req | requests/s |',
     '| --- | --- | --- |',
   ];
-  for (const v of VARIANTS) lines.push(`| ${v.name} | ${spread(r.cpuPer1000[v.name]!, 3)} | ${spread(r.throughputRps[v.name]!)} |`);
+  for (const v of VARIANTS)
+    lines.push(`| ${v.name} | ${spread(r.cpuPer1000[v.name]!, 3)} | ${spread(r.throughputRps[v.name]!)} |`);
   const share = (on: string, off: string): string => fixed(1 - r.cpuPer1000[off]!.median / r.cpuPer1000[on]!.median, 2);
   lines.push(
     '',

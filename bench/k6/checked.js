@@ -11,7 +11,8 @@ const generate = __ENV.BENCH_ENDPOINT === 'generate';
 
 export default function () {
   const res = http.request(t.method, t.url, t.body, t.params);
-  if (generate) check(res, { 'status is 200': (r) => r.status === 200, 'generated tokens': (r) => r.json('num_generated') > 0 });
+  if (generate)
+    check(res, { 'status is 200': (r) => r.status === 200, 'generated tokens': (r) => r.json('num_generated') > 0 });
   else check(res, { 'status is 200': (r) => r.status === 200, healthy: (r) => r.json('status') === 'healthy' });
 }
 

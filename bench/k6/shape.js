@@ -27,7 +27,12 @@ export function benchOptions() {
       },
     };
   }
-  return { summaryTrendStats, scenarios: { bench: { executor: 'shared-iterations', vus, iterations: Number(__ENV.BENCH_REQUESTS), maxDuration: '5m' } } };
+  return {
+    summaryTrendStats,
+    scenarios: {
+      bench: { executor: 'shared-iterations', vus, iterations: Number(__ENV.BENCH_REQUESTS), maxDuration: '5m' },
+    },
+  };
 }
 
 export function writeSummary(data) {

@@ -19,7 +19,12 @@ export function accuracyTable(runs: readonly AccuracyRun[], o: AccuracyOptions):
     median(rs.map(pick).filter((x): x is number => typeof x === 'number'));
   const rows = levels.map((n) => {
     const rs = runs.filter((r) => r.concurrency === n);
-    const counts = rs.map((r) => `${r.client.ok}/${r.requests}${r.server.completed === r.client.ok ? '' : ` (server ${r.server.completed})`}`).join(', ');
+    const counts = rs
+      .map(
+        (r) =>
+          `${r.client.ok}/${r.requests}${r.server.completed === r.client.ok ? '' : ` (server ${r.server.completed})`}`,
+      )
+      .join(', ');
     const ttft50 = med(rs, (r) => r.late.ttft?.p50);
     const ttft95 = med(rs, (r) => r.late.ttft?.p95);
     const itl50 = med(rs, (r) => r.late.itl?.p50);
@@ -34,7 +39,9 @@ export function accuracyTable(runs: readonly AccuracyRun[], o: AccuracyOptions):
       itl50 <= GOALS.itlP50 &&
       e2e50 <= GOALS.e2eP50;
     const cpu = med(rs, (r) => r.generator?.loadCpuPctOfOneCore);
-    const mem = med(rs, (r) => (r.generator === null ? null : r.generator.k6.peakMemMb + (r.generator.browser?.peakMemMb ?? 0)));
+    const mem = med(rs, (r) =>
+      r.generator === null ? null : r.generator.k6.peakMemMb + (r.generator.browser?.peakMemMb ?? 0),
+    );
     return `| ${n} | ${counts} | ${f(med(rs, (r) => r.server.ttft?.p50))} | ${f(ttft50)} | ${f(ttft95)} | ${f(med(rs, (r) => r.late.ttft?.p99))} | ${f(itl50)} | ${f(med(rs, (r) => r.late.itl?.p95))} | ${f(e2e50)} | ${f(med(rs, (r) => r.late.e2e?.p95))} | ${f(
       med(rs, (r) => r.client.sendWait?.p50),
       1,

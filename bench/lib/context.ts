@@ -79,7 +79,11 @@ export async function createContext(settings: Settings, work: string, log: (m: s
     },
     promptSet: async (n) => {
       const file = path.join(work, `prompts-${n}.jsonl`);
-      if (!existsSync(file)) await writeFile(file, Array.from({ length: n }, (_, i) => `${JSON.stringify({ prompt: `Hello ${i + 1}` })}\n`).join(''));
+      if (!existsSync(file))
+        await writeFile(
+          file,
+          Array.from({ length: n }, (_, i) => `${JSON.stringify({ prompt: `Hello ${i + 1}` })}\n`).join(''),
+        );
       return file;
     },
     log,

@@ -54,10 +54,17 @@ interface K6SummaryFile {
 
 async function k6Script(ctx: BenchContext, server: Server, load: Load, script: string): Promise<GeneratorRun> {
   const dir = await ctx.dir(path.basename(script, '.js'));
-  const bench = { BENCH_ENDPOINT: load.endpoint, BENCH_RATE: load.rate, BENCH_DURATION_SEC: load.durationSec, BENCH_VUS: load.clients };
+  const bench = {
+    BENCH_ENDPOINT: load.endpoint,
+    BENCH_RATE: load.rate,
+    BENCH_DURATION_SEC: load.durationSec,
+    BENCH_VUS: load.clients,
+  };
   const argv = benchK6Argv(ctx.k6.path, { baseUrl: server.baseUrl, outDir: dir, bench }, script);
   const r = await timed('k6', argv, { env: { K6_NO_COLOR: 'true' }, timeFile: path.join(dir, 'time.txt') });
-  const summary = JSON.parse(await readFile(path.join(dir, K6_FILES.summary), 'utf8').catch(() => 'null')) as K6SummaryFile | null;
+  const summary = JSON.parse(
+    await readFile(path.join(dir, K6_FILES.summary), 'utf8').catch(() => 'null'),
+  ) as K6SummaryFile | null;
   if (summary === null) throw new Error(`${script} wrote no summary (exit ${r.code}):\n${r.output.slice(-2000)}`);
   const d = summary.metrics['http_req_duration']!.values;
   const checks = summary.metrics['checks']?.values;
@@ -78,7 +85,10 @@ async function vegeta(ctx: BenchContext, server: Server, load: Load): Promise<Ge
   const targets = path.join(dir, 'targets.txt');
   if (load.endpoint === 'generate') {
     await writeFile(path.join(dir, 'body.json'), JSON.stringify(BODY));
-    await writeFile(targets, `POST ${server.baseUrl}/generate\nContent-Type: application/json\n@${path.join(dir, 'body.json')}\n`);
+    await writeFile(
+      targets,
+      `POST ${server.baseUrl}/generate\nContent-Type: application/json\n@${path.join(dir, 'body.json')}\n`,
+    );
   } else {
     await writeFile(targets, `GET ${server.baseUrl}/health\n`);
   }
@@ -101,11 +111,19 @@ async function vegeta(ctx: BenchContext, server: Server, load: Load): Promise<Ge
   ];
   const r = await timed('vegeta', argv, { timeFile: path.join(dir, 'time.txt') });
   if (r.code !== 0) throw new Error(`vegeta attack failed (exit ${r.code}):\n${r.output.slice(-2000)}`);
-  const report = await timed('vegeta', [tool.path, 'report', '-type', 'json', '-output', path.join(dir, 'report.json'), results], {
-    timeFile: path.join(dir, 'time2.txt'),
-  });
+  const report = await timed(
+    'vegeta',
+    [tool.path, 'report', '-type', 'json', '-output', path.join(dir, 'report.json'), results],
+    {
+      timeFile: path.join(dir, 'time2.txt'),
+    },
+  );
   if (report.code !== 0) throw new Error(`vegeta report failed:\n${report.output.slice(-2000)}`);
-  const j = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { requests: number; success: number; latencies: Record<string, number> };
+  const j = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as {
+    requests: number;
+    success: number;
+    latencies: Record<string, number>;
+  };
   const ms = (ns: number | undefined): number => (ns ?? NaN) / 1e6;
   return {
     requests: j.requests,
@@ -119,7 +137,10 @@ async function vegeta(ctx: BenchContext, server: Server, load: Load): Promise<Ge
 }
 
 interface ReportFile {
-  scenarios: { totals: { sent: number; failures: number }; latencyMs: { p50: number; p95: number; p99: number } | null }[];
+  scenarios: {
+    totals: { sent: number; failures: number };
+    latencyMs: { p50: number; p95: number; p99: number } | null;
+  }[];
 }
 
 /** The node process the time wrapper started (its child), once it exists. */
@@ -134,7 +155,17 @@ async function toolkit(ctx: BenchContext, server: Server, load: Load): Promise<G
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
   const argv = runnerArgv(
     'sustained',
-    ['--mix', load.endpoint, '--rate', String(load.rate), '--duration', String(load.durationSec), '--clients', String(load.clients), ...againstServer(server)],
+    [
+      '--mix',
+      load.endpoint,
+      '--rate',
+      String(load.rate),
+      '--duration',
+      String(load.durationSec),
+      '--clients',
+      String(load.clients),
+      ...againstServer(server),
+    ],
     wrapper.file,
     path.join(dir, 'reports'),
   );
@@ -158,9 +189,12 @@ async function toolkit(ctx: BenchContext, server: Server, load: Load): Promise<G
   const exitMs = Date.now();
   await poll;
   const k6 = await wrapper.read();
-  const report = JSON.parse(await readFile(path.join(dir, 'reports', 'latest', 'report.json'), 'utf8').catch(() => 'null')) as ReportFile | null;
+  const report = JSON.parse(
+    await readFile(path.join(dir, 'reports', 'latest', 'report.json'), 'utf8').catch(() => 'null'),
+  ) as ReportFile | null;
   const s = report?.scenarios[0];
-  if (k6 === null || s?.latencyMs == null) throw new Error(`the toolkit's run failed (exit ${r.code}):\n${r.output.slice(-3000)}`);
+  if (k6 === null || s?.latencyMs == null)
+    throw new Error(`the toolkit's run failed (exit ${r.code}):\n${r.output.slice(-3000)}`);
   const at = (t: number): number | null => {
     const before = samples.filter((x) => x.tMs <= t).at(-1);
     return before?.cpuSec ?? null;
@@ -192,7 +226,12 @@ export async function findTimeProcess(dir: string): Promise<number | null> {
   return null;
 }
 
-export async function runGenerator(name: GeneratorName, ctx: BenchContext, server: Server, load: Load): Promise<GeneratorRun> {
+export async function runGenerator(
+  name: GeneratorName,
+  ctx: BenchContext,
+  server: Server,
+  load: Load,
+): Promise<GeneratorRun> {
   switch (name) {
     case 'toolkit':
       return toolkit(ctx, server, load);

@@ -40,15 +40,21 @@ function parseTime(text: string): Cost | null {
 }
 
 /** Run argv to its end under GNU time, optionally pinned to a core (taskset). */
-export async function timed(name: string, argv: readonly string[], o: { env?: Record<string, string>; pin?: string | null; timeFile: string }): Promise<Timed> {
-  if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time, Debian package "time") is needed to measure CPU and memory`);
+export async function timed(
+  name: string,
+  argv: readonly string[],
+  o: { env?: Record<string, string>; pin?: string | null; timeFile: string },
+): Promise<Timed> {
+  if (!existsSync(TIME))
+    throw new Error(`${TIME} (GNU time, Debian package "time") is needed to measure CPU and memory`);
   const cmd = shellJoin(TIME, ['-f', FORMAT, '-o', o.timeFile, ...argv]);
   const child = spawnGroup(name, o.pin == null ? cmd : `taskset -c ${o.pin} ${cmd}`, { env: childEnv(o.env ?? {}) });
   let output = '';
   child.onOutput((c) => (output = (output + c).slice(-20_000)));
   const exit = await child.exited;
   const cost = parseTime(await readFile(o.timeFile, 'utf8').catch(() => ''));
-  if (cost === null) throw new Error(`${name}: no measurement from ${TIME} (exit ${exit.code ?? exit.signal}):\n${output.slice(-2000)}`);
+  if (cost === null)
+    throw new Error(`${name}: no measurement from ${TIME} (exit ${exit.code ?? exit.signal}):\n${output.slice(-2000)}`);
   return { code: exit.code, output, ...cost };
 }
 
@@ -62,7 +68,10 @@ export interface WrappedK6 extends Cost {
  * A script to pass as --k6: `k6 run` goes through GNU time (appending to timeFile) between two
  * time stamps; any other k6 command (the runner's `k6 version` probe) runs as is.
  */
-export async function k6Wrapper(dir: string, k6: string): Promise<{ file: string; read: () => Promise<WrappedK6 | null> }> {
+export async function k6Wrapper(
+  dir: string,
+  k6: string,
+): Promise<{ file: string; read: () => Promise<WrappedK6 | null> }> {
   const file = path.join(dir, 'k6-wrapper.sh');
   const timeFile = path.join(dir, 'k6-time.txt');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -119,8 +128,14 @@ export interface BenchScriptVars {
  * `k6 run` of one of the benchmark's own scripts (bench/k6/), quiet, as the toolkit runs its k6
  * (src/core/contract/invocation.ts), its summary written to `outDir` (K6_FILES.summary).
  */
-export function benchK6Argv(k6: string, o: { baseUrl: string; outDir: string; bench: BenchScriptVars }, script: string): string[] {
-  const scriptVars = Object.fromEntries(Object.entries(o.bench).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+export function benchK6Argv(
+  k6: string,
+  o: { baseUrl: string; outDir: string; bench: BenchScriptVars },
+  script: string,
+): string[] {
+  const scriptVars = Object.fromEntries(
+    Object.entries(o.bench).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
+  );
   const vars = { BASE_URL: o.baseUrl, OUT_DIR: o.outDir };
   return [k6, ...k6RunArgv({ script: path.join(ROOT, 'bench', 'k6', script), vars, flags: ['--quiet'], scriptVars })];
 }

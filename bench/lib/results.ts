@@ -8,7 +8,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomic } from '../../src/node/files/report-files.js';
 
-export function recordPaths(out: string | null, defaultDir: string, now: Date, quick: boolean): { json: string; md: string } {
+export function recordPaths(
+  out: string | null,
+  defaultDir: string,
+  now: Date,
+  quick: boolean,
+): { json: string; md: string } {
   const named = out !== null && out.endsWith('.json') && !(existsSync(out) && statSync(out).isDirectory());
   if (named) return { json: path.resolve(out), md: path.resolve(out).replace(/\.json$/, '.md') };
   const dir = out === null ? defaultDir : path.resolve(out);
@@ -20,7 +25,11 @@ export function recordPaths(out: string | null, defaultDir: string, now: Date, q
   }
 }
 
-export async function writeRecord(paths: { json: string; md: string }, record: unknown, markdown: string): Promise<void> {
+export async function writeRecord(
+  paths: { json: string; md: string },
+  record: unknown,
+  markdown: string,
+): Promise<void> {
   await mkdir(path.dirname(paths.json), { recursive: true });
   await writeAtomic(paths.json, `${JSON.stringify(record, null, 2)}\n`);
   await writeAtomic(paths.md, markdown);

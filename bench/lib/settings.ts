@@ -30,7 +30,11 @@ export function parseBenchSettings<N extends string>(
   defaults: readonly N[],
 ): { settings: Settings; only: N[]; out: string | null } {
   const quick = f.has('--quick');
-  const rates = f.value('--rates', (s, t) => t.split(',').map((r) => positive(s, r, false)), quick ? [200] : [200, 500, 1000]);
+  const rates = f.value(
+    '--rates',
+    (s, t) => t.split(',').map((r) => positive(s, r, false)),
+    quick ? [200] : [200, 500, 1000],
+  );
   const settings: Settings = {
     quick,
     rounds: f.value('--rounds', (s, t) => positive(s, t, true), quick ? 1 : 5),

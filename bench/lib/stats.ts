@@ -17,7 +17,9 @@ export const fixed = (n: number, digits = 0): string => n.toFixed(digits);
 
 /** `median (min–max)`, the benchmark's way of showing a figure. */
 export const spread = (s: Stat, digits = 0): string =>
-  s.runs.length === 1 ? fixed(s.median, digits) : `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
+  s.runs.length === 1
+    ? fixed(s.median, digits)
+    : `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
 
 /** Collects runs per key, in the order keys first appear. */
 export class Runs {

@@ -11,7 +11,18 @@ import { k6Wrapper, timed, type WrappedK6 } from './measure.js';
 
 /** The runner's command line in a benchmark: the scenario and its flags, k6 through the measuring wrapper, its own reports folder. */
 export function runnerArgv(scenario: string, args: readonly string[], k6WrapperFile: string, outDir: string): string[] {
-  return [process.execPath, '--import', 'tsx', path.join(ROOT, 'scripts', 'run.ts'), scenario, ...args, '--k6', k6WrapperFile, '--out-dir', outDir];
+  return [
+    process.execPath,
+    '--import',
+    'tsx',
+    path.join(ROOT, 'scripts', 'run.ts'),
+    scenario,
+    ...args,
+    '--k6',
+    k6WrapperFile,
+    '--out-dir',
+    outDir,
+  ];
 }
 
 /** The runner pointed at the benchmark's server, watching it by pid as a run that starts it does. */
@@ -46,8 +57,11 @@ export async function toolkitRun(
   const r = await timed('runner', argv, { env: o.env ?? {}, pin: o.pin ?? null, timeFile: path.join(dir, 'time.txt') });
   const exitMs = Date.now();
   const k6 = await wrapper.read();
-  const report = JSON.parse(await readFile(path.join(dir, 'reports', 'latest', 'report.json'), 'utf8').catch(() => 'null')) as ReportFile | null;
+  const report = JSON.parse(
+    await readFile(path.join(dir, 'reports', 'latest', 'report.json'), 'utf8').catch(() => 'null'),
+  ) as ReportFile | null;
   const s = report?.scenarios[0];
-  if (k6 === null || s === undefined || (r.code !== 0 && r.code !== 1)) throw new Error(`the toolkit's run failed (exit ${r.code}):\n${r.output.slice(-3000)}`);
+  if (k6 === null || s === undefined || (r.code !== 0 && r.code !== 1))
+    throw new Error(`the toolkit's run failed (exit ${r.code}):\n${r.output.slice(-3000)}`);
   return { throughputRps: s.throughputRps, sent: s.totals.sent, failures: s.totals.failures, k6, commandMs, exitMs };
 }

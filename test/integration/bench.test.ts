@@ -20,7 +20,18 @@ describe('npm run bench', () => {
   it('measures the four generators at a fixed rate and the bundling, and writes JSON and Markdown into the folder given', async () => {
     const out = await tempDir('bench');
     try {
-      const args = ['--import', 'tsx', path.join(ROOT, 'bench/run.ts'), '--quick', '--only', 'distortion,bundling', '--endpoints', 'health', '--out', out];
+      const args = [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'bench/run.ts'),
+        '--quick',
+        '--only',
+        'distortion,bundling',
+        '--endpoints',
+        'health',
+        '--out',
+        out,
+      ];
       const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
@@ -32,7 +43,10 @@ describe('npm run bench', () => {
       assert.equal(files.length, 2);
       assert.match(files[0]!, /^\d{4}-\d{2}-\d{2}T\d{4}Z-quick\.json$/);
       assert.equal(files[1], files[0]!.replace(/\.json$/, '.md'));
-      const record = JSON.parse(await readFile(path.join(out, files[0]!), 'utf8')) as { distortion: { cells: Cell[] }; bundling: { ms: { runs: number[] } } };
+      const record = JSON.parse(await readFile(path.join(out, files[0]!), 'utf8')) as {
+        distortion: { cells: Cell[] };
+        bundling: { ms: { runs: number[] } };
+      };
       const generators = record.distortion.cells.map((c) => c.generator).sort();
       assert.deepEqual(generators, ['bare', 'checked', 'toolkit', 'vegeta']);
       for (const c of record.distortion.cells) {

@@ -30,7 +30,9 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     const realizar = await resolveRealizar({ cacheDir });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
+    server = spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], {
+      stdio: 'ignore',
+    });
     const deadline = Date.now() + 60_000;
     while (
       !(await fetch(`${baseUrl}/health`).then(
@@ -48,11 +50,24 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
   });
 
   const k6Run = (script: string, env: readonly string[]) =>
-    spawnSync(k6, ['run', '--no-usage-report', '--address', '127.0.0.1:0', '-e', `BASE_URL=${baseUrl}`, ...env.flatMap((e) => ['-e', e]), script], {
-      encoding: 'utf8',
-      timeout: K6_TIMEOUT_MS,
-      env: { ...process.env, K6_NO_COLOR: 'true' },
-    });
+    spawnSync(
+      k6,
+      [
+        'run',
+        '--no-usage-report',
+        '--address',
+        '127.0.0.1:0',
+        '-e',
+        `BASE_URL=${baseUrl}`,
+        ...env.flatMap((e) => ['-e', e]),
+        script,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: K6_TIMEOUT_MS,
+        env: { ...process.env, K6_NO_COLOR: 'true' },
+      },
+    );
 
   it('dist/k6/health.js run by plain k6 prints the house report block', () => {
     const r = k6Run(path.join(built.bundleDir, 'health.js'), []);
@@ -68,14 +83,20 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     assert.match(fullText, /function renderScenario\(/);
     assert.doesNotMatch(leanText, /function renderScenario\(/);
     assert.doesNotMatch(leanText, /function convertScenario\(/);
-    assert.ok(statSync(lean).size < statSync(full).size * 0.85, `${statSync(lean).size} bytes against ${statSync(full).size}`);
+    assert.ok(
+      statSync(lean).size < statSync(full).size * 0.85,
+      `${statSync(lean).size} bytes against ${statSync(full).size}`,
+    );
 
     const out = await tempDir('bundles');
     try {
       const r = k6Run(lean, [`OUT_DIR=${out}`, 'GATE=acceptable', 'SCALE=1']);
       assert.equal(r.status, 0, r.stderr.slice(-3000));
       assert.doesNotMatch(r.stdout, /^--- health: /m);
-      assert.ok(existsSync(path.join(out, 'summary.json')) && existsSync(path.join(out, 'plan.json')), 'summary.json and plan.json written');
+      assert.ok(
+        existsSync(path.join(out, 'summary.json')) && existsSync(path.join(out, 'plan.json')),
+        'summary.json and plan.json written',
+      );
     } finally {
       await removeDir(out);
     }
@@ -84,7 +105,10 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
   it("the runner's build run without an output folder stops before any request, naming what it needs and the script to run instead", () => {
     const r = k6Run(path.join(built.runnerBundleDir, 'health.js'), []);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /this build of scenario health is the runner's and needs -e OUT_DIR=<folder> for its summary; run dist\/k6\/health\.js on its own/);
+    assert.match(
+      r.stderr,
+      /this build of scenario health is the runner's and needs -e OUT_DIR=<folder> for its summary; run dist\/k6\/health\.js on its own/,
+    );
     assert.doesNotMatch(r.stderr, /http_reqs/);
   });
 });

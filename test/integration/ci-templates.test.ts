@@ -23,7 +23,11 @@ interface Step {
 }
 
 async function bash(script: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn('bash', ['-eo', 'pipefail', '-c', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-eo', 'pipefail', '-c', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (b: Buffer) => (output += b.toString()));
   child.stderr.on('data', (b: Buffer) => (output += b.toString()));
@@ -55,7 +59,9 @@ describe('the CI templates', () => {
   });
 
   it('the GitHub job goes red on a crossed threshold, with the JUnit file naming it and a step summary', async () => {
-    const workflow = parse(await readFile(path.join(ROOT, 'ci/github-actions.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
+    const workflow = parse(await readFile(path.join(ROOT, 'ci/github-actions.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Step[] }>;
+    };
     const steps = Object.values(workflow.jobs)[0]!.steps;
     const load = steps.find((s) => s.run?.includes('npm run load-test'));
     const summary = steps.find((s) => s.run?.includes('GITHUB_STEP_SUMMARY'));
@@ -93,7 +99,9 @@ describe('the CI templates', () => {
 
     const thresholds = await impossibleThresholds();
     try {
-      const red = await bash(job.script!.join('\n'), { REALIZAR_K6_OPTIONS: `--thresholds-dir ${thresholds} --scale 0.1 --port ${await freePort()}` });
+      const red = await bash(job.script!.join('\n'), {
+        REALIZAR_K6_OPTIONS: `--thresholds-dir ${thresholds} --scale 0.1 --port ${await freePort()}`,
+      });
       assert.equal(red.code, 1, red.output);
       assert.match(await readFile(path.join(ROOT, junitPath!), 'utf8'), /<failure/);
     } finally {

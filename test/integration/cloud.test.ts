@@ -51,7 +51,11 @@ async function assertTokenNowhere(run: CliResult, out: string): Promise<string[]
   return files;
 }
 
-async function withStandIn(options: StandInOptions, label: string, body: (standIn: CloudStandIn, out: string) => Promise<void>): Promise<void> {
+async function withStandIn(
+  options: StandInOptions,
+  label: string,
+  body: (standIn: CloudStandIn, out: string) => Promise<void>,
+): Promise<void> {
   const standIn = await startCloudStandIn(options);
   const out = await tempDir(label);
   try {
@@ -69,10 +73,18 @@ describe('k6 cloud', () => {
     const cases: Array<[string, number | null, string | null]> = [
       ['time="t" level=error msg="(401/E2) Invalid token"', 401, null],
       ['time="t" level=error msg="(500) Internal error"', 500, null],
-      ['time="t" level=error msg="unexpected HTTP error from https://api.example/v1/archive-upload: 502 Bad Gateway"', 502, '/v1/archive-upload'],
+      [
+        'time="t" level=error msg="unexpected HTTP error from https://api.example/v1/archive-upload: 502 Bad Gateway"',
+        502,
+        '/v1/archive-upload',
+      ],
       ['time="t" level=error msg="failed to authenticate with k6 Cloud"', 401, null],
       ['time="t" level=error msg="not allowed to upload result to k6 Cloud"', 403, null],
-      ['time="t" level=error msg="Post \\"http://127.0.0.1:1/v1/validate-options\\": dial tcp 127.0.0.1:1: connect: connection refused"', null, null],
+      [
+        'time="t" level=error msg="Post \\"http://127.0.0.1:1/v1/validate-options\\": dial tcp 127.0.0.1:1: connect: connection refused"',
+        null,
+        null,
+      ],
     ];
     for (const [line, status, endpoint] of cases) {
       const f = classifyCloudFailure(line);
@@ -114,7 +126,10 @@ describe('k6 cloud', () => {
       const sent = readTar(file!.content);
       const sentScript = sent.find((e) => e.name.endsWith('/dist/k6/health.js'));
       assert.ok(sentScript, `the scenario script in the uploaded archive: ${sent.map((e) => e.name).join(', ')}`);
-      assert.ok(fileContent(sent, sentScript.name)?.equals(script), 'the uploaded script is the bundled dist/k6/health.js');
+      assert.ok(
+        fileContent(sent, sentScript.name)?.equals(script),
+        'the uploaded script is the bundled dist/k6/health.js',
+      );
       const metadata = JSON.parse(fileContent(sent, 'metadata.json')!.toString()) as { env: Record<string, string> };
       assert.equal(metadata.env['BASE_URL'], 'http://127.0.0.1:8080');
 
@@ -133,7 +148,11 @@ describe('k6 cloud', () => {
   });
 
   it('a refused upload (401) exits 2, names the status and what to check, and never shows the token', async () => {
-    const refuseUpload = { status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 2, message: 'Invalid token' } }) };
+    const refuseUpload = {
+      status: 401,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 2, message: 'Invalid token' } }),
+    };
     await withStandIn({ refuseUpload }, 'cloud-401', async (standIn, out) => {
       const run = await runScript('cloud', ['upload', 'health', '--out-dir', out], { env: envFor(standIn) });
       assert.equal(run.code, 2, run.stderr);
@@ -162,7 +181,10 @@ describe('k6 cloud', () => {
       delete env['K6_CLOUD_TOKEN'];
       const run = await runScript('cloud', ['upload', 'health', '--out-dir', out], { env });
       assert.equal(run.code, 2, run.stderr);
-      assert.match(run.stderr, /environment variable K6_CLOUD_TOKEN: expected a Grafana Cloud k6 API token .* found nothing \(the variable is not set\)/);
+      assert.match(
+        run.stderr,
+        /environment variable K6_CLOUD_TOKEN: expected a Grafana Cloud k6 API token .* found nothing \(the variable is not set\)/,
+      );
       assert.deepEqual(standIn.requests, []);
       assert.deepEqual(await filesUnder(out), []);
     });
@@ -174,9 +196,13 @@ describe('k6 cloud', () => {
       [1, 1],
     ] as const) {
       await withStandIn({ resultStatus }, 'cloud-run', async (standIn, out) => {
-        const run = await runScript('cloud', ['run', 'health', '--base-url', 'http://192.0.2.10:8080', '--allow-remote', '--out-dir', out], {
-          env: envFor(standIn),
-        });
+        const run = await runScript(
+          'cloud',
+          ['run', 'health', '--base-url', 'http://192.0.2.10:8080', '--allow-remote', '--out-dir', out],
+          {
+            env: envFor(standIn),
+          },
+        );
         assert.equal(run.code, expected, run.stderr);
         const upload = standIn.requests.find((r) => r.path === '/v1/archive-upload')!;
         assert.equal(standIn.field(upload, 'upload_only'), undefined, 'a run is not upload-only');
@@ -191,7 +217,10 @@ describe('k6 cloud', () => {
     const port = await freePort();
     const { cacheDir } = parseRunConfig(['--help'], []);
     const realizar = await resolveRealizar({ cacheDir });
-    const server = spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], { detached: true, stdio: 'ignore' });
+    const server = spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], {
+      detached: true,
+      stdio: 'ignore',
+    });
     try {
       const deadline = Date.now() + 60_000;
       while (
@@ -204,16 +233,22 @@ describe('k6 cloud', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       await withStandIn({}, 'cloud-local', async (standIn, out) => {
-        const run = await runScript('cloud', ['run', 'health', '--local-execution', '--base-url', `http://127.0.0.1:${port}`, '--out-dir', out], {
-          env: envFor(standIn),
-        });
+        const run = await runScript(
+          'cloud',
+          ['run', 'health', '--local-execution', '--base-url', `http://127.0.0.1:${port}`, '--out-dir', out],
+          {
+            env: envFor(standIn),
+          },
+        );
         assert.equal(run.code, 0, run.stderr);
         const created = standIn.requests.find((r) => r.method === 'POST' && r.path === '/v1/tests');
         assert.ok(created, `test run created: ${standIn.requests.map((r) => `${r.method} ${r.path}`).join(', ')}`);
         assert.equal(created.headers.authorization, `Token ${TOKEN}`);
         assert.equal(standIn.field(created, 'name'), 'realizar-k6-health');
         assert.ok(
-          created.parts?.some((p) => p.name === 'file' && readTar(p.content).some((e) => e.name.endsWith('/dist/k6/health.js'))),
+          created.parts?.some(
+            (p) => p.name === 'file' && readTar(p.content).some((e) => e.name.endsWith('/dist/k6/health.js')),
+          ),
           'the archive goes with it',
         );
         assert.ok(

@@ -13,7 +13,10 @@ import { removeDir, ROOT, tempDir } from '../support/cli.js';
 const FIXTURE = path.join(ROOT, 'test/fixtures/reports/realizar-all.json');
 
 async function compare(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/compare.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/compare.ts'), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -74,11 +77,21 @@ describe('npm run compare', () => {
     try {
       const base = JSON.parse(await readFile(FIXTURE, 'utf8')) as Report;
       const health = base.scenarios.find((s) => s.name === 'health')!;
-      const withP95 = (p95: number, repeat: number) => ({ ...health, repeat, latencyMs: { ...health.latencyMs!, p95 } });
+      const withP95 = (p95: number, repeat: number) => ({
+        ...health,
+        repeat,
+        latencyMs: { ...health.latencyMs!, p95 },
+      });
       const baselineFile = path.join(dir, 'baseline.json');
       const currentFile = path.join(dir, 'current.json');
-      await writeFile(baselineFile, JSON.stringify({ ...base, scenarios: [withP95(10, 1), withP95(20, 2), withP95(30, 3)] }));
-      await writeFile(currentFile, JSON.stringify({ ...base, scenarios: [withP95(25, 1), withP95(26, 2), withP95(27, 3)] }));
+      await writeFile(
+        baselineFile,
+        JSON.stringify({ ...base, scenarios: [withP95(10, 1), withP95(20, 2), withP95(30, 3)] }),
+      );
+      await writeFile(
+        currentFile,
+        JSON.stringify({ ...base, scenarios: [withP95(25, 1), withP95(26, 2), withP95(27, 3)] }),
+      );
       const r = await compare([baselineFile, currentFile]);
       assert.equal(r.code, 1, 'a 30% growth of the median is a regression');
       assert.match(r.stdout, /3 run\(s\)\) vs current .* \(3 run\(s\)\)/);
@@ -91,7 +104,10 @@ describe('npm run compare', () => {
   it('a report that is not there, or not a report, is exit 2 naming the file', async () => {
     const missing = await compare(['/nonexistent/report.json']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /\/nonexistent\/report\.json: expected a report\.json written by realizar-k6, found no such file/);
+    assert.match(
+      missing.stderr,
+      /\/nonexistent\/report\.json: expected a report\.json written by realizar-k6, found no such file/,
+    );
     const notReport = await compare([path.join(ROOT, 'package.json'), FIXTURE]);
     assert.equal(notReport.code, 2);
     assert.match(notReport.stderr, /package\.json: at \/reportVersion: expected a value \(required\)/);

@@ -31,7 +31,10 @@ describe("k6's dashboard, or the reason there is none", () => {
     const note = noteOf(s);
     assert.ok((s.files.dashboard == null) === (note !== undefined), `dashboard ${s.files.dashboard}, note ${note}`);
     if (note !== undefined) {
-      assert.match(note, /the run lasted \d+\.\d\d s, and k6 exports one only after two snapshots, one per \d+ (ms|s) period/);
+      assert.match(
+        note,
+        /the run lasted \d+\.\d\d s, and k6 exports one only after two snapshots, one per \d+ (ms|s) period/,
+      );
       assert.ok(text.includes(note), 'the note is in report.txt');
     }
   });
@@ -45,7 +48,19 @@ describe("k6's dashboard, or the reason there is none", () => {
   it('a 3 s open run gets a period short enough for a dashboard, and no note', async () => {
     const out = await tempDir('dashboard-open');
     try {
-      const run = await runCli(['sustained', '--mix', 'health', '--rate', '100', '--duration', '3', '--port', String(await freePort()), '--out-dir', out]);
+      const run = await runCli([
+        'sustained',
+        '--mix',
+        'health',
+        '--rate',
+        '100',
+        '--duration',
+        '3',
+        '--port',
+        String(await freePort()),
+        '--out-dir',
+        out,
+      ]);
       const { report, dir } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       const s = report.scenarios[0]!;

@@ -84,7 +84,16 @@ describe("k6's web dashboard report", () => {
   it('is not exported with --no-dashboard', async () => {
     const out = await tempDir('no-dashboard');
     try {
-      const run = await runCli(['health', '--no-dashboard', '--scale', '0.1', '--port', String(await freePort()), '--out-dir', out]);
+      const run = await runCli([
+        'health',
+        '--no-dashboard',
+        '--scale',
+        '0.1',
+        '--port',
+        String(await freePort()),
+        '--out-dir',
+        out,
+      ]);
       const { report, dir } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       assert.equal(report.dashboard, null);

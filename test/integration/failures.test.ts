@@ -33,7 +33,16 @@ describe('failures before or around the load', () => {
     const out = await tempDir('no-server');
     const port = await freePort();
     try {
-      const run = await runCli(['health', '--no-server', '--port', String(port), '--health-timeout', '2', '--out-dir', out]);
+      const run = await runCli([
+        'health',
+        '--no-server',
+        '--port',
+        String(port),
+        '--health-timeout',
+        '2',
+        '--out-dir',
+        out,
+      ]);
       assert.equal(run.code, 2, run.stderr);
       assert.ok(run.stderr.includes(`no healthy answer from http://127.0.0.1:${port}/health within 2s`), run.stderr);
       assert.match(run.stderr, /ECONNREFUSED/);
@@ -64,12 +73,20 @@ describe('failures before or around the load', () => {
     await cp(path.join(ROOT, 'thresholds'), dir, { recursive: true });
     await writeFile(
       path.join(dir, 'tokenize.json'),
-      JSON.stringify({ scenario: 'tokenize', rules: [{ id: 'x', metric: 'latency_p95', acceptable: -1, source: 's' }] }),
+      JSON.stringify({
+        scenario: 'tokenize',
+        rules: [{ id: 'x', metric: 'latency_p95', acceptable: -1, source: 's' }],
+      }),
     );
     try {
       const run = await runCli(['health', '--thresholds-dir', dir, '--out-dir', out]);
       assert.equal(run.code, 2, run.stderr);
-      assert.ok(run.stderr.includes(`${path.join(dir, 'tokenize.json')}: at /rules/0/acceptable: expected a value that must be >= 0, found -1`), run.stderr);
+      assert.ok(
+        run.stderr.includes(
+          `${path.join(dir, 'tokenize.json')}: at /rules/0/acceptable: expected a value that must be >= 0, found -1`,
+        ),
+        run.stderr,
+      );
       assert.deepEqual(await readdir(out).catch(() => []), [], 'no run folder, no report: nothing ran');
     } finally {
       await removeDir(out);
@@ -81,11 +98,21 @@ describe('failures before or around the load', () => {
     const out = await tempDir('bad-phase');
     const dir = await tempDir('thresholds');
     await cp(path.join(ROOT, 'thresholds'), dir, { recursive: true });
-    const spike = JSON.parse(await readFile(path.join(dir, 'spike.json'), 'utf8')) as { rules: Array<Record<string, unknown>> };
+    const spike = JSON.parse(await readFile(path.join(dir, 'spike.json'), 'utf8')) as {
+      rules: Array<Record<string, unknown>>;
+    };
     spike.rules.push({ id: 'ramp', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' });
     await writeFile(path.join(dir, 'spike.json'), JSON.stringify(spike));
     try {
-      const run = await runCli(['spike', '--thresholds-dir', dir, '--out-dir', out, '--port', String(await freePort())]);
+      const run = await runCli([
+        'spike',
+        '--thresholds-dir',
+        dir,
+        '--out-dir',
+        out,
+        '--port',
+        String(await freePort()),
+      ]);
       assert.equal(run.code, 2, run.stderr);
       assert.match(
         run.stderr,
@@ -102,14 +129,22 @@ describe('failures before or around the load', () => {
   });
 
   const refused: Array<[string, string[], RegExp]> = [
-    ['an unknown scenario', ['healthz'], /invalid input: scenario: expected one of health, tokenize, .*all, found 'healthz'/],
+    [
+      'an unknown scenario',
+      ['healthz'],
+      /invalid input: scenario: expected one of health, tokenize, .*all, found 'healthz'/,
+    ],
     ['an unknown flag', ['health', '--concurency', '5'], /invalid input: --concurency: expected a known option/],
     [
       'a shape for the three-phase spike',
       ['spike', '--rate', '10'],
       /invalid input: --rate 10: expected a scenario with one phase \(spike has 3: baseline, spike, recovery/,
     ],
-    ['a bad --scale', ['health', '--scale', '2'], /invalid input: --scale: expected a number with 0 < n <= 1, found '2'/],
+    [
+      'a bad --scale',
+      ['health', '--scale', '2'],
+      /invalid input: --scale: expected a number with 0 < n <= 1, found '2'/,
+    ],
     [
       'a target that is not on this machine',
       ['health', '--no-server', '--base-url', 'http://10.1.2.3:8080'],

@@ -5,13 +5,30 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { faultServerCmd, freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+import {
+  faultServerCmd,
+  freePort,
+  latestReport,
+  removeDir,
+  runCli,
+  tempDir,
+  waitForNoLeftovers,
+} from '../support/cli.js';
 
 async function withFaults(scenario: string, faults: string, extra: string[] = []) {
   const out = await tempDir('faults');
   const port = await freePort();
   try {
-    const run = await runCli([scenario, '--server-cmd', faultServerCmd(faults), '--port', String(port), '--out-dir', out, ...extra]);
+    const run = await runCli([
+      scenario,
+      '--server-cmd',
+      faultServerCmd(faults),
+      '--port',
+      String(port),
+      '--out-dir',
+      out,
+      ...extra,
+    ]);
     const { report, text } = await latestReport(out);
     const left = await waitForNoLeftovers(`--port ${port}`);
     return { run, report, text, left, port };
@@ -24,13 +41,21 @@ describe('a misbehaving server', () => {
   it('that never becomes healthy: exit 2 naming the URL and the deadline, and its process is stopped', async () => {
     const { run, report, left, port } = await withFaults('health', '--never-healthy', ['--health-timeout', '2']);
     assert.equal(run.code, 2, run.stderr);
-    assert.ok(run.stderr.includes(`no healthy answer from http://127.0.0.1:${port}/health within 2s (last: HTTP 503)`), run.stderr);
+    assert.ok(
+      run.stderr.includes(`no healthy answer from http://127.0.0.1:${port}/health within 2s (last: HTTP 503)`),
+      run.stderr,
+    );
     assert.equal(report.outcome, 'error');
     assert.deepEqual(left, []);
   });
 
   it('that dies mid-run: failures are counted, the report says when and how it exited, exit 2', async () => {
-    const { run, report, text, left } = await withFaults('sustained', '--die-after 15', ['--mix', 'health', '--scale', '0.2']);
+    const { run, report, text, left } = await withFaults('sustained', '--die-after 15', [
+      '--mix',
+      'health',
+      '--scale',
+      '0.2',
+    ]);
     assert.equal(run.code, 2, run.stderr);
     assert.equal(report.server.exit?.code, 3);
     assert.match(text, /SERVER EXITED during the run at [\d.]+s \(exit code 3\)/);

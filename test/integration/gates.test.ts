@@ -7,7 +7,16 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ThresholdsFile } from '../../src/core/types.js';
-import { faultServerCmd, freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+import {
+  faultServerCmd,
+  freePort,
+  latestReport,
+  removeDir,
+  ROOT,
+  runCli,
+  tempDir,
+  waitForNoLeftovers,
+} from '../support/cli.js';
 
 /** A copy of thresholds/ with one health rule changed. */
 async function thresholdsWith(change: (f: ThresholdsFile) => void): Promise<string> {
@@ -30,7 +39,17 @@ describe('gates', () => {
     });
     const port = await freePort();
     try {
-      const run = await runCli(['health', '--thresholds-dir', thresholds, '--scale', '0.2', '--port', String(port), '--out-dir', out]);
+      const run = await runCli([
+        'health',
+        '--thresholds-dir',
+        thresholds,
+        '--scale',
+        '0.2',
+        '--port',
+        String(port),
+        '--out-dir',
+        out,
+      ]);
       const { report, text } = await latestReport(out);
       assert.equal(run.code, 1, run.stderr);
       assert.equal(report.outcome, 'failed');
@@ -75,11 +94,22 @@ describe('gates', () => {
     const port = await freePort();
     try {
       // Test-only fault server (see its header): every 5th body breaks the tokenize schema.
-      const run = await runCli(['tokenize', '--server-cmd', faultServerCmd('--bad-body-every 5'), '--port', String(port), '--out-dir', out]);
+      const run = await runCli([
+        'tokenize',
+        '--server-cmd',
+        faultServerCmd('--bad-body-every 5'),
+        '--port',
+        String(port),
+        '--out-dir',
+        out,
+      ]);
       const { report } = await latestReport(out);
       const [s] = report.scenarios;
       assert.equal(run.code, 1, run.stderr);
-      assert.deepEqual([s?.totals.requests, s?.totals.successes, s?.totals.failures, s?.errorRatePct], [50, 40, 10, 20]);
+      assert.deepEqual(
+        [s?.totals.requests, s?.totals.successes, s?.totals.failures, s?.errorRatePct],
+        [50, 40, 10, 20],
+      );
       assert.equal(s?.verdicts.find((v) => v.id === 'errors.acceptable')?.pass, false);
       assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
     } finally {

@@ -18,7 +18,8 @@ describe('interrupting a run', () => {
         let stderr = '';
         child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
         const deadline = Date.now() + 120_000;
-        while (!/running \(0*[3-9]\.\ds\)|running \(\d+m0*[3-9]\.\ds\)/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        while (!/running \(0*[3-9]\.\ds\)|running \(\d+m0*[3-9]\.\ds\)/.test(stderr) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 100));
         child.kill(signal);
         const run = await result;
         assert.equal(run.code, 130, run.stderr);
@@ -29,7 +30,11 @@ describe('interrupting a run', () => {
         assert.equal(s?.status, 'interrupted');
         assert.ok((s?.totals.sent ?? 0) > 0, 'the requests sent before the interruption are in the report');
         assert.ok((s?.totals.sent ?? 0) < 200, 'the run did stop early');
-        assert.equal(s?.totals.sent! + s?.totals.dropped! + s?.totals.unsent!, s?.totals.requests, 'what was never sent is counted, not lost');
+        assert.equal(
+          s?.totals.sent! + s?.totals.dropped! + s?.totals.unsent!,
+          s?.totals.requests,
+          'what was never sent is counted, not lost',
+        );
         assert.equal(s?.totals.successes! + s?.totals.failures!, s?.totals.requests);
         assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), [], 'server and k6 were stopped');
       } finally {

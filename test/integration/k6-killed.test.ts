@@ -12,7 +12,16 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Report } from '../../src/core/types.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
-import { collect, faultServerCmd, freePort, latestReport, removeDir, runEntry, startEntry, tempDir } from '../support/cli.js';
+import {
+  collect,
+  faultServerCmd,
+  freePort,
+  latestReport,
+  removeDir,
+  runEntry,
+  startEntry,
+  tempDir,
+} from '../support/cli.js';
 import { carrying, killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
@@ -81,7 +90,10 @@ describe('k6 killed with SIGKILL mid-run', () => {
       const [s] = report.scenarios;
       assert.equal(s?.status, 'error');
       assert.match(s?.error ?? '', /k6 exited with signal SIGKILL/, 'the cause is named');
-      assert.match(s?.partial ?? '', /k6 was killed \(SIGKILL\) before writing its summary: the figures are rebuilt from the \d+ per-request samples/);
+      assert.match(
+        s?.partial ?? '',
+        /k6 was killed \(SIGKILL\) before writing its summary: the figures are rebuilt from the \d+ per-request samples/,
+      );
       assert.match(text, /PARTIAL: k6 was killed \(SIGKILL\)/);
       assert.match(run.stdout, /=== Outcome: ERROR \(exit 2\) ===/, 'the report reached the terminal');
       // Every request it recorded is counted, and the run did stop early (6000 were planned).
@@ -89,11 +101,22 @@ describe('k6 killed with SIGKILL mid-run', () => {
       assert.equal(s!.totals.successes + s!.totals.failures, s!.totals.requests);
       // One latency sample per request sent, but for the few whose rows straddle the point where the file was cut.
       const latencySamples = s!.latencyMs?.samples ?? 0;
-      assert.ok(latencySamples > 0 && Math.abs(latencySamples - s!.totals.sent) <= 50, `${latencySamples} latency samples for ${s!.totals.sent} requests sent`);
+      assert.ok(
+        latencySamples > 0 && Math.abs(latencySamples - s!.totals.sent) <= 50,
+        `${latencySamples} latency samples for ${s!.totals.sent} requests sent`,
+      );
       assert.ok(s!.verdicts.length > 0, "the report's own verdicts, from the plan k6 logged at start");
       assert.equal(s!.files.summary, null);
       // Kept: k6's output and samples; written: the report; never there: k6's summary.
-      for (const f of ['k6/health/k6.log', 'k6/health/samples.csv.gz', 'report.json', 'report.txt', 'junit.xml', 'summary.md', 'run.json'])
+      for (const f of [
+        'k6/health/k6.log',
+        'k6/health/samples.csv.gz',
+        'report.json',
+        'report.txt',
+        'junit.xml',
+        'summary.md',
+        'run.json',
+      ])
         assert.ok(existsSync(path.join(dir, f)), `${f}`);
       assert.ok(!existsSync(path.join(dir, 'k6/health/summary.json')));
       assert.deepEqual(left, [], 'the fault server and the lifeline watcher are gone too');
@@ -121,7 +144,16 @@ describe('k6 killed with SIGKILL mid-run', () => {
     const port = await freePort();
     // Streams of three slow chunks, so that k6 is killed with streams in flight.
     const { run, report, dir, left, before, out } = await killK6When(
-      ['stream', '--port', String(port), '--server-cmd', faultServerCmd("--stream-chunks '400:1,400:1,400:1'"), '--server-profile', 'none', '--no-dashboard'],
+      [
+        'stream',
+        '--port',
+        String(port),
+        '--server-cmd',
+        faultServerCmd("--stream-chunks '400:1,400:1,400:1'"),
+        '--server-profile',
+        'none',
+        '--no-dashboard',
+      ],
       async () => (await loadReceived(port)) >= 3,
     );
     try {
@@ -136,7 +168,8 @@ describe('k6 killed with SIGKILL mid-run', () => {
       assert.match(s?.error ?? '', /k6 exited with signal SIGKILL/);
       // What was kept is said: figures rebuilt from samples (partial), or that none were recorded.
       assert.ok(s?.partial != null || /no request was recorded/.test(s?.error ?? ''), `${s?.error}\n${s?.partial}`);
-      for (const f of ['k6/stream/k6.log', 'report.json', 'report.txt', 'junit.xml', 'summary.md']) assert.ok(existsSync(path.join(dir, f)), f);
+      for (const f of ['k6/stream/k6.log', 'report.json', 'report.txt', 'junit.xml', 'summary.md'])
+        assert.ok(existsSync(path.join(dir, f)), f);
       assert.ok(!existsSync(path.join(dir, 'k6/stream/summary.json')));
     } finally {
       await removeDir(out);

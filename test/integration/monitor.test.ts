@@ -8,7 +8,16 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { faultServerCmd, freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+import {
+  faultServerCmd,
+  freePort,
+  latestReport,
+  removeDir,
+  ROOT,
+  runCli,
+  tempDir,
+  waitForNoLeftovers,
+} from '../support/cli.js';
 
 describe('watching the server while it is loaded', () => {
   it('a real sustained run reports memory, CPU, leak and drift verdicts, the /metrics cross-check and plots', async () => {
@@ -26,21 +35,35 @@ describe('watching the server while it is loaded', () => {
       assert.ok(r.cpuAvgPctOfOneCore !== null && r.cpuAvgPctOfAllCores === r.cpuAvgPctOfOneCore / r.cores);
       assert.ok(r.leak?.slopeMbPer1000Requests !== null, r.leak?.reason);
       assert.equal(r.drift?.requests, s?.totals.sent);
-      for (const id of ['server.memory.acceptable', 'server.cpu.acceptable', 'server.leak.acceptable', 'latency.drift.acceptable']) {
+      for (const id of [
+        'server.memory.acceptable',
+        'server.cpu.acceptable',
+        'server.leak.acceptable',
+        'latency.drift.acceptable',
+      ]) {
         const v = s?.verdicts.find((x) => x.id === id);
         assert.ok(v && v.measured !== null && v.gating, `${id} is judged and gates`);
       }
       // Realizar counts each accepted /generate call and its tokens (profiles/realizar.json).
       const generate = s?.endpoints.find((e) => e.name === 'generate');
       const requests = s?.prometheus?.crossCheck.find((c) => c.serverMetric === 'realizar_requests_total');
-      assert.deepEqual([requests?.k6Count, requests?.serverDelta, requests?.agree], [generate?.totals.sent, generate?.totals.sent, true]);
+      assert.deepEqual(
+        [requests?.k6Count, requests?.serverDelta, requests?.agree],
+        [generate?.totals.sent, generate?.totals.sent, true],
+      );
       const tokens = s?.prometheus?.crossCheck.find((c) => c.serverMetric === 'realizar_tokens_generated');
       assert.equal(tokens?.serverDelta, (generate?.totals.successes ?? 0) * 5, 'max_tokens 5 per greedy /generate');
       assert.equal(tokens?.agree, true);
       assert.deepEqual(s?.files.plots, ['k6/sustained/memory.svg', 'k6/sustained/cpu.svg', 'k6/sustained/latency.svg']);
       for (const plot of s!.files.plots!)
-        assert.match(await readFile(path.join(dir, plot), 'utf8'), /^(<\?xml[^>]*>\s*)?<svg[\s\S]*<polyline[\s\S]*<\/svg>\s*$/);
-      assert.match(await readFile(path.join(dir, 'summary.md'), 'utf8'), /\[memory\.svg\]\(k6\/sustained\/memory\.svg\)/);
+        assert.match(
+          await readFile(path.join(dir, plot), 'utf8'),
+          /^(<\?xml[^>]*>\s*)?<svg[\s\S]*<polyline[\s\S]*<\/svg>\s*$/,
+        );
+      assert.match(
+        await readFile(path.join(dir, 'summary.md'), 'utf8'),
+        /\[memory\.svg\]\(k6\/sustained\/memory\.svg\)/,
+      );
       assert.match(text, /Server process \(process group \d+/);
     } finally {
       await removeDir(out);
@@ -84,10 +107,14 @@ describe('watching the server while it is loaded', () => {
 
   it('--no-server watches the process given by --server-pid, and without it leaves the resource rules unjudged', async () => {
     const port = await freePort();
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
+    const server = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
     const outs = [await tempDir('pid'), await tempDir('nopid')];
     try {
       const common = ['health', '--no-server', '--port', String(port), '--scale', '0.2', '--server-profile', 'none'];
@@ -102,7 +129,11 @@ describe('watching the server while it is loaded', () => {
       assert.equal(withoutPid.code, b.exitCode, withoutPid.stderr);
       assert.equal(b.scenarios[0]?.resources, null);
       assert.ok(!b.scenarios[0]?.verdicts.some((v) => v.id === 'server.memory.acceptable'));
-      assert.ok(b.scenarios[0]?.notes.some((n) => n.includes("'server.memory' (server memory overhead (peak - baseline RSS)) was not judged")));
+      assert.ok(
+        b.scenarios[0]?.notes.some((n) =>
+          n.includes("'server.memory' (server memory overhead (peak - baseline RSS)) was not judged"),
+        ),
+      );
     } finally {
       server.kill('SIGTERM');
       for (const o of outs) await removeDir(o);

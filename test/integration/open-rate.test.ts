@@ -38,7 +38,11 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
         const s = report.scenarios[0]!;
         assert.equal(s.phases[0]?.plannedRequests, 1000);
         assert.equal(s.totals.requests, 1000, `attempt ${attempt}`);
-        assert.equal(s.totals.sent + s.totals.dropped, 1000, `attempt ${attempt}: sent ${s.totals.sent}, dropped ${s.totals.dropped}`);
+        assert.equal(
+          s.totals.sent + s.totals.dropped,
+          1000,
+          `attempt ${attempt}: sent ${s.totals.sent}, dropped ${s.totals.dropped}`,
+        );
         assert.equal(s.endpoints.find((e) => e.name === 'generate')?.totals.sent, s.totals.sent);
         // k6's own count of requests it made: never one past the plan.
         const k6 = JSON.parse(await readFile(path.join(dir, 'k6', 'sustained', 'summary.json'), 'utf8')) as {
@@ -56,7 +60,20 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
     const out = await tempDir('no-samples');
     const port = await freePort();
     try {
-      const run = await runCli(['sustained', '--mix', 'health', '--rate', '100', '--duration', '3', '--no-samples', '--port', String(port), '--out-dir', out]);
+      const run = await runCli([
+        'sustained',
+        '--mix',
+        'health',
+        '--rate',
+        '100',
+        '--duration',
+        '3',
+        '--no-samples',
+        '--port',
+        String(port),
+        '--out-dir',
+        out,
+      ]);
       const { report, dir, text } = await latestReport(out);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(report.exitCode, 0);

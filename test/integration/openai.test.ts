@@ -9,7 +9,16 @@ import { describe, it } from 'node:test';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { faultServerCmd, filesUnder, freePort, latestReport, removeDir, ROOT, runCli, tempDir } from '../support/cli.js';
+import {
+  faultServerCmd,
+  filesUnder,
+  freePort,
+  latestReport,
+  removeDir,
+  ROOT,
+  runCli,
+  tempDir,
+} from '../support/cli.js';
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out = await tempDir('openai');
@@ -37,7 +46,8 @@ describe('the OpenAI-compatible profile', () => {
       assert.equal(s?.status, 'completed', s?.error ?? '');
       assert.equal(s?.totals.successes, s?.totals.requests, 'Realizar answered every /v1 request as the schema says');
       assert.ok(
-        s?.notes.some((n) => n.startsWith("Sent to the OpenAI-compatible API, model 'default': ")) && s.notes.some((n) => n.includes('POST /v1/completions')),
+        s?.notes.some((n) => n.startsWith("Sent to the OpenAI-compatible API, model 'default': ")) &&
+          s.notes.some((n) => n.includes('POST /v1/completions')),
       );
       if (scenario !== 'generate')
         assert.ok(
@@ -50,13 +60,21 @@ describe('the OpenAI-compatible profile', () => {
   it('sends OPENAI_API_KEY as a bearer token and never shows it', async () => {
     const key = 'sk-dummy-key-4f2a9e';
     const port = await freePort();
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
+    const server = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
     try {
-      const { r, report, texts } = await run(['generate', '--no-server', '--port', String(port)], { OPENAI_API_KEY: key });
-      const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as { load: { received: number; bearer: number } };
+      const { r, report, texts } = await run(['generate', '--no-server', '--port', String(port)], {
+        OPENAI_API_KEY: key,
+      });
+      const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as {
+        load: { received: number; bearer: number };
+      };
       assert.equal(report.scenarios[0]?.totals.successes, 25);
       assert.deepEqual([counts.load.received, counts.load.bearer], [25, 25], 'every request carried the bearer token');
       assert.ok(!r.stdout.includes(key) && !r.stderr.includes(key));
@@ -68,7 +86,8 @@ describe('the OpenAI-compatible profile', () => {
   });
 
   it('times a chat stream: a role-only first chunk is no token, and usage gives the count', async (t) => {
-    if (!CHROMIUM_PATHS.some((p) => existsSync(p))) return t.skip('Chromium is not installed (apt-get install chromium)');
+    if (!CHROMIUM_PATHS.some((p) => existsSync(p)))
+      return t.skip('Chromium is not installed (apt-get install chromium)');
     // Test-only fault server: role-only delta at 20 ms, 2 deltas 60 ms later, 3 more 30 ms after; usage says 7.
     const { report } = await run([
       'stream',

@@ -10,7 +10,12 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateK6OperatorTestRun } from '../../src/generated/file-validators.cjs';
-import { distributionNotes, executionSegments, manifestsYaml, type OperatorManifests } from '../../src/core/commands/operator.js';
+import {
+  distributionNotes,
+  executionSegments,
+  manifestsYaml,
+  type OperatorManifests,
+} from '../../src/core/commands/operator.js';
 import { removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
 import { fileContent, readTar } from '../support/tar.js';
@@ -32,7 +37,10 @@ interface Manifest {
 
 async function testRunValidator(): Promise<{ validate: (data: unknown) => boolean; errors: () => string }> {
   // The validator generated from schemas/k6-operator-testrun.schema.json (build/codegen.ts).
-  return { validate: (d) => validateK6OperatorTestRun(d), errors: () => JSON.stringify(validateK6OperatorTestRun.errors) };
+  return {
+    validate: (d) => validateK6OperatorTestRun(d),
+    errors: () => JSON.stringify(validateK6OperatorTestRun.errors),
+  };
 }
 
 describe('k6-operator manifests', () => {
@@ -40,9 +48,13 @@ describe('k6-operator manifests', () => {
     const out = await tempDir('operator');
     try {
       const baseUrl = 'http://realizar.loadtest.svc:8080';
-      const run = await runScript('operator', ['health', '--parallelism', '4', '--namespace', 'loadtest', '--base-url', baseUrl, '--out-dir', out], {
-        env: cleanEnv(),
-      });
+      const run = await runScript(
+        'operator',
+        ['health', '--parallelism', '4', '--namespace', 'loadtest', '--base-url', baseUrl, '--out-dir', out],
+        {
+          env: cleanEnv(),
+        },
+      );
       assert.equal(run.code, 0, run.stderr);
       const files = await filesUnder(out);
       const manifestsFile = files.find((f) => path.basename(f) === 'manifests.yaml');
@@ -67,7 +79,10 @@ describe('k6-operator manifests', () => {
       assert.ok(encoded, `binaryData holds the key the TestRun runs (${ref.file})`);
 
       const archive = Buffer.from(encoded, 'base64');
-      assert.ok(archive.equals(await readFile(path.join(path.dirname(manifestsFile), 'archive.tar'))), 'the ConfigMap holds the run folder archive.tar');
+      assert.ok(
+        archive.equals(await readFile(path.join(path.dirname(manifestsFile), 'archive.tar'))),
+        'the ConfigMap holds the run folder archive.tar',
+      );
       const entries = readTar(archive);
       const script = entries.find((e) => e.name.endsWith('/dist/k6/health.js'));
       assert.ok(script, `the scenario script in the archive: ${entries.map((e) => e.name).join(', ')}`);
@@ -76,7 +91,8 @@ describe('k6-operator manifests', () => {
         'the archived script is the bundled dist/k6/health.js',
       );
 
-      for (const s of ['0:1/4', '1/4:2/4', '2/4:3/4', '3/4:1']) assert.ok(run.stdout.includes(`--execution-segment=${s}`), `segment ${s} in:\n${run.stdout}`);
+      for (const s of ['0:1/4', '1/4:2/4', '2/4:3/4', '3/4:1'])
+        assert.ok(run.stdout.includes(`--execution-segment=${s}`), `segment ${s} in:\n${run.stdout}`);
       assert.match(run.stdout, /kubectl apply -f \S+manifests\.yaml/);
     } finally {
       await removeDir(out);
@@ -87,7 +103,11 @@ describe('k6-operator manifests', () => {
   it('a TestRun name Kubernetes would refuse stops the command before anything is built, exit 2', async () => {
     const out = await tempDir('operator-bad-name');
     try {
-      const run = await runScript('operator', ['health', '--parallelism', '4', '--name', 'Load_Test', '--out-dir', out], { env: cleanEnv() });
+      const run = await runScript(
+        'operator',
+        ['health', '--parallelism', '4', '--name', 'Load_Test', '--out-dir', out],
+        { env: cleanEnv() },
+      );
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /at \/metadata\/name: expected a Kubernetes DNS-1035 label .*, found 'Load_Test'/);
       assert.deepEqual(await filesUnder(out), []);
@@ -118,7 +138,9 @@ describe('k6-operator manifests', () => {
       4,
     );
     assert.ok(
-      notes.some((n) => n.startsWith("phase 'baseline' has 2 client(s)") && n.includes('2 of the 4 instances get none')),
+      notes.some(
+        (n) => n.startsWith("phase 'baseline' has 2 client(s)") && n.includes('2 of the 4 instances get none'),
+      ),
       notes.join('\n'),
     );
     assert.ok(!notes.some((n) => n.startsWith("phase 'health'")), 'a phase with enough clients is not flagged');
@@ -149,8 +171,17 @@ describe('the manifests YAML', () => {
       'multi\nline',
       'ünïcode ✓',
     ];
-    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', labels: Object.fromEntries(awkward.map((w, i) => [`k${i}`, w])) } };
-    const testRun = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name: 'yes' }, spec: { parallelism: 2, arguments: awkward.join(' ') } };
+    const configMap = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'n', labels: Object.fromEntries(awkward.map((w, i) => [`k${i}`, w])) },
+    };
+    const testRun = {
+      apiVersion: 'k6.io/v1alpha1',
+      kind: 'TestRun',
+      metadata: { name: 'yes' },
+      spec: { parallelism: 2, arguments: awkward.join(' ') },
+    };
     const text = manifestsYaml({ configMap, testRun } as unknown as OperatorManifests, ['two\ndocuments']);
     assert.deepEqual(loadAll(text), [configMap, testRun]);
     assert.deepEqual(

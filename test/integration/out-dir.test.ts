@@ -16,7 +16,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
-import { collect, faultServerCmd, filesUnder, freePort, removeDir, startEntry, tempDir, type CliResult } from '../support/cli.js';
+import {
+  collect,
+  faultServerCmd,
+  filesUnder,
+  freePort,
+  removeDir,
+  startEntry,
+  tempDir,
+  type CliResult,
+} from '../support/cli.js';
 import { killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
@@ -27,7 +36,9 @@ function mountTmpfs(size: string): { dir: string; unmount: () => void } | { skip
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
   if (r.status !== 0) {
     rmdirSync(dir);
-    return { skip: `mount -t tmpfs is not permitted here (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}): it needs root` };
+    return {
+      skip: `mount -t tmpfs is not permitted here (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}): it needs root`,
+    };
   }
   return {
     dir,
@@ -59,17 +70,31 @@ function lists(stderr: string): { written: string[]; notWritten: string[] } {
 }
 
 /** Run with `--out-dir out`, calling `during` once `when` holds while k6 runs. */
-async function runWith(args: string[], out: string, when: (token: string) => Promise<boolean> | boolean, during: () => void | Promise<void>): Promise<Outcome> {
+async function runWith(
+  args: string[],
+  out: string,
+  when: (token: string) => Promise<boolean> | boolean,
+  during: () => void | Promise<void>,
+): Promise<Outcome> {
   const { token, env } = markedEnv();
   try {
     const child = startEntry('run', [...args, '--out-dir', out], env);
     const done = collect(child);
-    await waitFor('the moment to break the out-dir', async () => (await when(token)) || child.exitCode !== null, 240_000);
+    await waitFor(
+      'the moment to break the out-dir',
+      async () => (await when(token)) || child.exitCode !== null,
+      240_000,
+    );
     await during();
     const run = await done;
     const { left } = await waitUntilGone(token, 5000);
     const runDir = /^ {2}in (.*)$/m.exec(run.stderr)?.[1] ?? null;
-    return { run, runDir, ...(run.code === 2 && /could not write/.test(run.stderr) ? lists(run.stderr) : { written: [], notWritten: [] }), left };
+    return {
+      run,
+      runDir,
+      ...(run.code === 2 && /could not write/.test(run.stderr) ? lists(run.stderr) : { written: [], notWritten: [] }),
+      left,
+    };
   } finally {
     killCarrying(token);
   }
@@ -89,8 +114,12 @@ function assertKeptWhatItSays(o: Outcome, cause: RegExp, failedPath: RegExp): vo
 
 async function assertDiskAgrees(o: Outcome): Promise<void> {
   assert.ok(o.runDir !== null);
-  for (const f of o.written) if (!f.startsWith('<out-dir>')) assert.ok(existsSync(path.join(o.runDir!, f)), `${f} is said written but is not there`);
-  for (const f of o.notWritten) if (!f.startsWith('<out-dir>')) assert.ok(!existsSync(path.join(o.runDir!, f)), `${f} is said not written but is there`);
+  for (const f of o.written)
+    if (!f.startsWith('<out-dir>'))
+      assert.ok(existsSync(path.join(o.runDir!, f)), `${f} is said written but is not there`);
+  for (const f of o.notWritten)
+    if (!f.startsWith('<out-dir>'))
+      assert.ok(!existsSync(path.join(o.runDir!, f)), `${f} is said not written but is there`);
   const files = await filesUnder(o.runDir!);
   assert.deepEqual(
     files.filter((f) => /\.tmp$/.test(f)),
@@ -118,7 +147,10 @@ async function streamStarted(port: number): Promise<boolean> {
   }
 }
 
-function skipUnlessMounted(t: TestContext, m: ReturnType<typeof mountTmpfs>): m is { dir: string; unmount: () => void } {
+function skipUnlessMounted(
+  t: TestContext,
+  m: ReturnType<typeof mountTmpfs>,
+): m is { dir: string; unmount: () => void } {
   if ('skip' in m) {
     t.skip(m.skip);
     return false;
@@ -192,8 +224,16 @@ for (const variant of [
         assert.deepEqual(o.written, [], 'nothing could be written');
         assert.ok(o.notWritten.includes('report.json') && o.notWritten.includes('report.txt'));
         await assertDiskAgrees(o);
-        assert.deepEqual((await filesUnder(m.dir)).sort(), before.sort(), 'exactly the files there before the remount, none removed');
-        assert.match(o.run.stdout, /k6 could not write its summary \(EROFS: the file system is read-only\)/, 'the scenario says why k6 left no summary');
+        assert.deepEqual(
+          (await filesUnder(m.dir)).sort(),
+          before.sort(),
+          'exactly the files there before the remount, none removed',
+        );
+        assert.match(
+          o.run.stdout,
+          /k6 could not write its summary \(EROFS: the file system is read-only\)/,
+          'the scenario says why k6 left no summary',
+        );
       } finally {
         m.unmount();
       }
@@ -204,8 +244,14 @@ for (const variant of [
       const out = await tempDir('removed');
       try {
         const port = await freePort();
-        const o = await runWith(variant.slow(port), out, variant.started(port), () => rm(out, { recursive: true, force: true }));
-        assertKeptWhatItSays(o, /\(ENOENT: the folder no longer exists \(removed during the run\?\)\)/, /could not write \S+/);
+        const o = await runWith(variant.slow(port), out, variant.started(port), () =>
+          rm(out, { recursive: true, force: true }),
+        );
+        assertKeptWhatItSays(
+          o,
+          /\(ENOENT: the folder no longer exists \(removed during the run\?\)\)/,
+          /could not write \S+/,
+        );
         assert.match(o.run.stderr, /the folder, and what k6 wrote into it, is gone/);
         assert.ok(!existsSync(out), 'the runner did not make the folder again');
       } finally {
@@ -222,9 +268,14 @@ describe('an out-dir that cannot take a run folder at all', () => {
     try {
       assert.equal(spawnSync('mount', ['-o', 'remount,ro', m.dir]).status, 0);
       const { token, env } = markedEnv();
-      const run = await collect(startEntry('run', ['health', '--port', String(await freePort()), '--out-dir', m.dir], env));
+      const run = await collect(
+        startEntry('run', ['health', '--port', String(await freePort()), '--out-dir', m.dir], env),
+      );
       assert.equal(run.code, 2, run.stderr);
-      assert.match(run.stderr, new RegExp(`could not write ${m.dir}/\\S+-health \\(EROFS: the file system is read-only\\)`));
+      assert.match(
+        run.stderr,
+        new RegExp(`could not write ${m.dir}/\\S+-health \\(EROFS: the file system is read-only\\)`),
+      );
       assert.match(run.stderr, /what to do: free space, or pick another --out-dir/);
       assert.doesNotMatch(run.stderr, /running scenario/, 'no load was sent');
       assert.deepEqual((await waitUntilGone(token, 5000)).left, []);
@@ -239,7 +290,11 @@ describe('an out-dir that cannot take a run folder at all', () => {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(path.join(dir, 'not-a-folder'), '');
       const run = await collect(
-        startEntry('run', ['health', '--port', String(await freePort()), '--out-dir', path.join(dir, 'not-a-folder', 'reports')], process.env),
+        startEntry(
+          'run',
+          ['health', '--port', String(await freePort()), '--out-dir', path.join(dir, 'not-a-folder', 'reports')],
+          process.env,
+        ),
       );
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /could not write \S+ \(ENOTDIR: a part of the path is not a folder\)/);
@@ -252,13 +307,16 @@ describe('an out-dir that cannot take a run folder at all', () => {
 
 describe('an out-dir the user may not write', () => {
   it('(EACCES) stops the run before any load, naming the folder and the cause, exit 2', async (t) => {
-    if (process.getuid?.() === 0) return t.skip('running as root, which ignores permission bits: EACCES cannot happen here');
+    if (process.getuid?.() === 0)
+      return t.skip('running as root, which ignores permission bits: EACCES cannot happen here');
     const out = await tempDir('eacces');
     const { chmod } = await import('node:fs/promises');
     try {
       await chmod(out, 0o500);
       const { token, env } = markedEnv();
-      const run = await collect(startEntry('run', ['health', '--port', String(await freePort()), '--out-dir', out], env));
+      const run = await collect(
+        startEntry('run', ['health', '--port', String(await freePort()), '--out-dir', out], env),
+      );
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /could not write \S+ \(EACCES: permission denied\)/);
       assert.deepEqual((await waitUntilGone(token, 5000)).left, []);

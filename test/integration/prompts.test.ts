@@ -18,10 +18,14 @@ describe('prompt sets and warm-up', () => {
     const prompts = generatePromptSet({ count: 20, seed: 3, minWords: 2, maxWords: 12, distribution: 'uniform' });
     await writeFile(file, toJsonl(prompts));
     const port = await freePort();
-    const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
+    const server = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port)],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
     try {
       const run = await runCli([
         'generate',
@@ -39,14 +43,20 @@ describe('prompt sets and warm-up', () => {
       ]);
       const { report } = await latestReport(dir);
       assert.equal(run.code, report.exitCode, run.stderr);
-      const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as { load: { received: number }; prompts: string[] };
+      const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as {
+        load: { received: number };
+        prompts: string[];
+      };
       const [s] = report.scenarios;
       assert.equal(s?.totals.requests, 25, 'the warm-up is in no figure');
       assert.equal(counts.load.received, 7 + 25, 'the server saw the warm-up and the measured requests');
       const measured = counts.prompts.slice(7).sort();
       const expected = Array.from({ length: 25 }, (_, n) => prompts[n % 20]!).sort();
       assert.deepEqual(measured, expected, 'request n carried prompt n of the set');
-      assert.ok(s?.notes.some((n) => n.startsWith('Warm-up: 7 request(s)')) && s.notes.some((n) => n === 'Prompts: 20 from set.jsonl, taken in order.'));
+      assert.ok(
+        s?.notes.some((n) => n.startsWith('Warm-up: 7 request(s)')) &&
+          s.notes.some((n) => n === 'Prompts: 20 from set.jsonl, taken in order.'),
+      );
     } finally {
       server.kill('SIGTERM');
       await removeDir(dir);
@@ -60,7 +70,10 @@ describe('prompt sets and warm-up', () => {
     try {
       const run = await runCli(['generate', '--prompts', file, '--out-dir', path.join(dir, 'out')]);
       assert.equal(run.code, 2);
-      assert.match(run.stderr, /bad\.jsonl: at \/line 2: expected an object with a non-empty "prompt" string, found \{"prompt":42\}/);
+      assert.match(
+        run.stderr,
+        /bad\.jsonl: at \/line 2: expected an object with a non-empty "prompt" string, found \{"prompt":42\}/,
+      );
     } finally {
       await removeDir(dir);
     }

@@ -22,7 +22,8 @@ function makeTestHost(): TestHost | string {
   const ns = `rk6-${id}`;
   const [host, peer] = [`rk6h${id}`, `rk6p${id}`];
   const octet = 1 + (process.pid % 250);
-  const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ip = (...args: string[]): string =>
+    execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const teardown = (): void => {
     for (const cmd of [
       ['link', 'delete', host],
@@ -98,7 +99,10 @@ describe('a target that is not on this machine', () => {
       const before = (await counts(url)).received;
       const refused = await runCli(['health', '--no-server', '--base-url', url, '--out-dir', out]);
       assert.equal(refused.code, 2, refused.stderr);
-      assert.ok(refused.stderr.includes(`refusing to load ${testHost.address}: it is not a loopback address`), refused.stderr);
+      assert.ok(
+        refused.stderr.includes(`refusing to load ${testHost.address}: it is not a loopback address`),
+        refused.stderr,
+      );
       assert.equal((await counts(url)).received, before, 'nothing was sent to the refused host');
 
       const allowed = await runCli([
@@ -116,7 +120,10 @@ describe('a target that is not on this machine', () => {
       ]);
       const { report } = await latestReport(out);
       assert.equal(allowed.code, report.exitCode, allowed.stderr);
-      assert.ok(allowed.stderr.includes(`warning: loading ${testHost.address}, which is not on this machine (--allow-remote)`), allowed.stderr);
+      assert.ok(
+        allowed.stderr.includes(`warning: loading ${testHost.address}, which is not on this machine (--allow-remote)`),
+        allowed.stderr,
+      );
       assert.equal(report.scenarios[0]?.totals.sent, 10);
       assert.match(report.machine.note, /the server is elsewhere/);
     } finally {

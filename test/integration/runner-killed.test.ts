@@ -14,7 +14,15 @@ import { describe, it } from 'node:test';
 import type { Report } from '../../src/core/types.js';
 import { startCloudStandIn } from '../support/cloud-stand-in.js';
 import { collect, freePort, removeDir, runEntry, startEntry, tempDir } from '../support/cli.js';
-import { carrying, killCarrying, markedEnv, pidsCarrying, waitFor, waitPortFree, waitUntilGone } from '../support/descendants.js';
+import {
+  carrying,
+  killCarrying,
+  markedEnv,
+  pidsCarrying,
+  waitFor,
+  waitPortFree,
+  waitUntilGone,
+} from '../support/descendants.js';
 import { cleanEnv } from '../support/scripts.js';
 
 /** What the issue promises: every child gone within 2 s of the runner's death. */
@@ -56,7 +64,10 @@ describe('the runner killed with SIGKILL', () => {
         token,
         4000,
       );
-      assert.ok(before.some((p) => /realizar serve/.test(p)) && before.some((p) => K6.test(p)), `server and k6 were running: ${before.join('\n')}`);
+      assert.ok(
+        before.some((p) => /realizar serve/.test(p)) && before.some((p) => K6.test(p)),
+        `server and k6 were running: ${before.join('\n')}`,
+      );
       assert.deepEqual(left, [], 'processes the runner started are still alive');
       t.diagnostic(`${before.length} processes, the last gone ${goneMs} ms after the runner`);
       assert.ok(goneMs <= BOUND_MS, `the last of them went ${goneMs} ms after the runner`);
@@ -68,7 +79,8 @@ describe('the runner killed with SIGKILL', () => {
       const dir = path.join(out, runId!);
       for (const f of ['run.json', 'server.log', 'k6/sustained/k6.log', 'k6/sustained/samples.csv.gz'])
         assert.ok(existsSync(path.join(dir, f)), `${f} is kept`);
-      for (const f of ['report.json', 'report.txt', 'junit.xml', 'summary.md']) assert.ok(!existsSync(path.join(dir, f)), `${f} was not written`);
+      for (const f of ['report.json', 'report.txt', 'junit.xml', 'summary.md'])
+        assert.ok(!existsSync(path.join(dir, f)), `${f} was not written`);
       assert.ok(!existsSync(path.join(out, 'latest')), 'latest still points at the last complete run');
 
       const rebuilt = await runEntry('report', [dir], env);
@@ -82,7 +94,12 @@ describe('the runner killed with SIGKILL', () => {
       const [s] = report.scenarios;
       assert.equal(s?.name, 'sustained');
       assert.equal(s?.status, 'error');
-      assert.ok(s?.error?.includes('killed') || s?.error?.includes('without writing its summary') || s?.error?.includes('no summary'), s?.error ?? '');
+      assert.ok(
+        s?.error?.includes('killed') ||
+          s?.error?.includes('without writing its summary') ||
+          s?.error?.includes('no summary'),
+        s?.error ?? '',
+      );
       assert.match(rebuilt.stdout, /REBUILT .* PARTIAL/);
       assert.match(rebuilt.stdout, /=== Outcome: ERROR \(exit 2\) ===/);
       for (const f of ['report.json', 'report.txt', 'junit.xml', 'summary.md', 'k6/sustained/samples.csv.gz'])
@@ -101,7 +118,20 @@ describe('the runner killed with SIGKILL', () => {
     try {
       const { goneMs, left } = await killMidRun(
         'sweep',
-        ['--endpoint', 'health', '--slo', 'p95<500', '--start-rate', '5', '--step-sec', '20', '--port', String(port), '--out-dir', out],
+        [
+          '--endpoint',
+          'health',
+          '--slo',
+          'p95<500',
+          '--start-rate',
+          '5',
+          '--step-sec',
+          '20',
+          '--port',
+          String(port),
+          '--out-dir',
+          out,
+        ],
         env,
         token,
         2000,
@@ -169,7 +199,13 @@ describe('the runner killed with SIGKILL', () => {
     const out = await tempDir('killed-bench');
     const { token, env } = markedEnv();
     try {
-      const { goneMs, left, before } = await killMidRun('../bench/run', ['--quick', '--rounds', '1', '--out', out], env, token, 1000);
+      const { goneMs, left, before } = await killMidRun(
+        '../bench/run',
+        ['--quick', '--rounds', '1', '--out', out],
+        env,
+        token,
+        1000,
+      );
       assert.ok(
         before.some((p) => /realizar serve/.test(p)),
         before.join('\n'),

@@ -21,7 +21,9 @@ describe('the seven seed scenarios against a real Realizar', () => {
       const { report, dir, text } = await latestReport(out);
 
       assert.equal(run.code, report.exitCode, run.stderr);
-      const gateFailed = report.scenarios.some((s) => s.k6ExitCode === 99 || s.verdicts.some((v) => v.gating && !v.pass));
+      const gateFailed = report.scenarios.some(
+        (s) => s.k6ExitCode === 99 || s.verdicts.some((v) => v.gating && !v.pass),
+      );
       assert.equal(report.exitCode, gateFailed ? 1 : 0, 'exit 1 exactly when a gate failed');
       assert.equal(run.stdout, text, 'the terminal shows report.txt');
       assert.equal(readlinkSync(path.join(out, 'latest')), report.runId);
@@ -66,7 +68,17 @@ describe('the seven seed scenarios against a real Realizar', () => {
     const out = await tempDir('mix');
     const port = await freePort();
     try {
-      const run = await runCli(['sustained', '--mix', 'health', '--scale', '0.1', '--port', String(port), '--out-dir', out]);
+      const run = await runCli([
+        'sustained',
+        '--mix',
+        'health',
+        '--scale',
+        '0.1',
+        '--port',
+        String(port),
+        '--out-dir',
+        out,
+      ]);
       const { report } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       const [s] = report.scenarios;

@@ -31,7 +31,11 @@ async function cloudRunInterrupted(options: StandInOptions) {
     cleanEnv(),
   );
   try {
-    const child = startEntry('cloud', ['run', 'health', '--base-url', 'http://192.0.2.10:8080', '--allow-remote', '--out-dir', out], env);
+    const child = startEntry(
+      'cloud',
+      ['run', 'health', '--base-url', 'http://192.0.2.10:8080', '--allow-remote', '--out-dir', out],
+      env,
+    );
     const done = collect(child);
     await waitFor(
       'k6 cloud to poll the test run',
@@ -44,7 +48,12 @@ async function cloudRunInterrupted(options: StandInOptions) {
     const run = await done;
     const tookSec = (Date.now() - signalledAt) / 1000;
     const { left } = await waitUntilGone(token, 3000);
-    return { run, tookSec, left, stopAsked: standIn.requests.some((r) => r.method === 'POST' && /^\/v1\/tests\/[^/]+\/stop$/.test(r.path)) };
+    return {
+      run,
+      tookSec,
+      left,
+      stopAsked: standIn.requests.some((r) => r.method === 'POST' && /^\/v1\/tests\/[^/]+\/stop$/.test(r.path)),
+    };
   } finally {
     killCarrying(token);
     await standIn.close();
@@ -77,9 +86,17 @@ describe('interrupting an entry point', () => {
     const port = await freePort();
     const { token, env } = markedEnv();
     try {
-      const child = startEntry('run', ['sustained', '--mix', 'health', '--port', String(port), '--no-dashboard', '--out-dir', out], env);
+      const child = startEntry(
+        'run',
+        ['sustained', '--mix', 'health', '--port', String(port), '--no-dashboard', '--out-dir', out],
+        env,
+      );
       const done = collect(child);
-      await waitFor('k6 to run', () => pidsCarrying(token, /\/k6 run\b/).length > 0 || child.exitCode !== null, 240_000);
+      await waitFor(
+        'k6 to run',
+        () => pidsCarrying(token, /\/k6 run\b/).length > 0 || child.exitCode !== null,
+        240_000,
+      );
       await new Promise((r) => setTimeout(r, 2000));
       // The second signal goes the moment the runner has taken the first (its warning is printed in
       // the same handler): a graceful stop of this short run can be over within 100 ms, and a signal

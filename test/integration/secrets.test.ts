@@ -12,10 +12,16 @@ describe('secrets', () => {
     const secrets = { K6_CLOUD_TOKEN: 'dummy-cloud-token-5b1f0c', OPENAI_API_KEY: 'sk-dummy-openai-key-8e2d41' };
     const out = await tempDir('secrets');
     try {
-      const run = await runCli(['spike', '--scale', '0.1', '--port', String(await freePort()), '--out-dir', out], { env: secrets });
+      const run = await runCli(['spike', '--scale', '0.1', '--port', String(await freePort()), '--out-dir', out], {
+        env: secrets,
+      });
       assert.ok([0, 1].includes(run.code ?? -1), run.stderr);
       const files = await filesUnder(out);
-      assert.ok(files.some((f) => f.endsWith('report.json')) && files.some((f) => f.endsWith('k6.log')) && files.some((f) => f.endsWith('server.log')));
+      assert.ok(
+        files.some((f) => f.endsWith('report.json')) &&
+          files.some((f) => f.endsWith('k6.log')) &&
+          files.some((f) => f.endsWith('server.log')),
+      );
       for (const [name, value] of Object.entries(secrets)) {
         assert.ok(!run.stdout.includes(value) && !run.stderr.includes(value), `${name} in the terminal output`);
         for (const f of files) assert.ok(!(await readFile(f, 'utf8')).includes(value), `${name} in ${f}`);

@@ -25,17 +25,22 @@ type StartServer = (port: number, env: NodeJS.ProcessEnv) => ChildProcess;
 async function realizarStarter(): Promise<StartServer> {
   const { cacheDir } = parseRunConfig(['--help'], []);
   const realizar = await resolveRealizar({ cacheDir });
-  return (port, env) => spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
+  return (port, env) =>
+    spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], { env, stdio: 'ignore' });
 }
 
 const faultServer =
   (flags: string[]): StartServer =>
   (port, env) =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'support', 'fault-server.ts'), '--port', String(port), ...flags], {
-      cwd: ROOT,
-      env,
-      stdio: 'ignore',
-    });
+    spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test', 'support', 'fault-server.ts'), '--port', String(port), ...flags],
+      {
+        cwd: ROOT,
+        env,
+        stdio: 'ignore',
+      },
+    );
 
 /**
  * Start the server, run the scenario against it with --no-server, SIGKILL the server `afterMs`
@@ -48,9 +53,17 @@ async function restartMidRun(args: string[], start: StartServer, afterMs: number
   let server = start(port, env);
   try {
     await waitFor('the server', () => listening(port), 30_000);
-    const child = startEntry('run', [...args, '--no-server', '--port', String(port), '--no-dashboard', '--out-dir', out], env);
+    const child = startEntry(
+      'run',
+      [...args, '--no-server', '--port', String(port), '--no-dashboard', '--out-dir', out],
+      env,
+    );
     const done = collect(child);
-    await waitFor('k6 to start', () => pidsCarrying(token, /\/k6 run\b/).length > 0 || child.exitCode !== null, 240_000);
+    await waitFor(
+      'k6 to start',
+      () => pidsCarrying(token, /\/k6 run\b/).length > 0 || child.exitCode !== null,
+      240_000,
+    );
     await new Promise((r) => setTimeout(r, afterMs));
     const downAt = Date.now();
     server.kill('SIGKILL');
@@ -62,7 +75,11 @@ async function restartMidRun(args: string[], start: StartServer, afterMs: number
     // What the run left: anything carrying the token but the test's own server.
     const mine = `${server.pid}: `;
     let left: string[] = [];
-    await waitFor('the run to leave nothing', () => (left = carrying(token).filter((l) => !l.startsWith(mine))).length === 0, 5000).catch(() => undefined);
+    await waitFor(
+      'the run to leave nothing',
+      () => (left = carrying(token).filter((l) => !l.startsWith(mine))).length === 0,
+      5000,
+    ).catch(() => undefined);
     const { report, dir, text } = await latestReport(out);
     const md = await readFile(path.join(dir, 'summary.md'), 'utf8');
     const sec = (ms: number): number => (ms - Date.parse(report.startedAt)) / 1000;
@@ -91,7 +108,10 @@ describe('the server restarted mid-run (--no-server)', () => {
       t.diagnostic(text.slice(text.indexOf('Outages ('), text.indexOf('\n\n', text.indexOf('Outages ('))));
       // Wide bounds: k6 sees the outage with its first request after the kill, and the recovery
       // with its first request after the restart (one every 150 ms here).
-      assert.ok(o.startSec >= downSec - 0.5 && o.startSec <= downSec + 2, `outage from ${o.startSec} s, server killed at ${downSec.toFixed(2)} s`);
+      assert.ok(
+        o.startSec >= downSec - 0.5 && o.startSec <= downSec + 2,
+        `outage from ${o.startSec} s, server killed at ${downSec.toFixed(2)} s`,
+      );
       assert.ok(
         o.recoveredAtSec !== null && o.recoveredAtSec >= upSec - 0.5 && o.recoveredAtSec <= upSec + 3,
         `recovered at ${o.recoveredAtSec} s, server back at ${upSec.toFixed(2)} s`,

@@ -14,13 +14,18 @@ import { collect, removeDir, ROOT, tempDir, waitForNoLeftovers } from '../suppor
 
 describe('npm run bench -- stream-accuracy', () => {
   it('measures the client against the truth server and writes the record as JSON and Markdown', async (t) => {
-    if (!CHROMIUM_PATHS.some((p) => existsSync(p))) return t.skip('Chromium is not installed (apt-get install chromium)');
+    if (!CHROMIUM_PATHS.some((p) => existsSync(p)))
+      return t.skip('Chromium is not installed (apt-get install chromium)');
     const out = await tempDir('stream-accuracy');
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), 'stream-accuracy', '--quick', '--out', out], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'bench', 'run.ts'), 'stream-accuracy', '--quick', '--out', out],
+        {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
       const run = await collect(child);
       clearTimeout(timer);
@@ -31,8 +36,12 @@ describe('npm run bench -- stream-accuracy', () => {
       const record = JSON.parse(await readFile(path.join(out, files[0]!), 'utf8')) as { runs: AccuracyRun[] };
       assert.equal(record.runs.length, 1);
       const r = record.runs[0]!;
-      assert.deepEqual([r.concurrency, r.requests, r.client.sent, r.client.ok, r.server.received, r.server.completed], [8, 16, 16, 16, 16, 16]);
-      for (const figure of [r.late.ttft, r.late.itl, r.late.e2e]) assert.ok(figure !== null && Number.isFinite(figure.p50) && Number.isFinite(figure.p95));
+      assert.deepEqual(
+        [r.concurrency, r.requests, r.client.sent, r.client.ok, r.server.received, r.server.completed],
+        [8, 16, 16, 16, 16, 16],
+      );
+      for (const figure of [r.late.ttft, r.late.itl, r.late.e2e])
+        assert.ok(figure !== null && Number.isFinite(figure.p50) && Number.isFinite(figure.p95));
       assert.ok(r.generator !== null && r.generator.browser !== null, 'the generator was measured, browser included');
       assert.match(await readFile(path.join(out, files[1]!), 'utf8'), /\| 8 \| 16\/16 \|/);
       assert.deepEqual(await waitForNoLeftovers('stream-truth-server.ts'), []);

@@ -21,7 +21,17 @@ async function sweep(args: string[]): Promise<{ code: number | null; report: Swe
   const port = await freePort();
   const run = await runEntry(
     'sweep',
-    ['--endpoint', 'stream', ...args, '--port', String(port), '--server-cmd', truthServerCmd('--tokens 8'), '--out-dir', out],
+    [
+      '--endpoint',
+      'stream',
+      ...args,
+      '--port',
+      String(port),
+      '--server-cmd',
+      truthServerCmd('--tokens 8'),
+      '--out-dir',
+      out,
+    ],
     process.env,
   );
   const dir = path.join(out, 'latest');
@@ -34,7 +44,14 @@ async function sweep(args: string[]): Promise<{ code: number | null; report: Swe
 describe('the streamed sweep over concurrency', () => {
   it('runs every level with exact counts, draws the curves, and finds the goodput within objectives it can meet', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
-    const { code, report, dir, out } = await sweep(['--max-concurrency', '4', '--per-client', '2', '--slo', 'ttft_p95<5000,itl_p95<5000']);
+    const { code, report, dir, out } = await sweep([
+      '--max-concurrency',
+      '4',
+      '--per-client',
+      '2',
+      '--slo',
+      'ttft_p95<5000,itl_p95<5000',
+    ]);
     try {
       assert.equal(code, 0);
       assert.equal(report.over, 'concurrency');
@@ -53,7 +70,10 @@ describe('the streamed sweep over concurrency', () => {
       assert.equal(report.goodputConcurrency, 4);
       for (const chart of ['ttft.svg', 'itl.svg', 'e2e.svg', 'tokens.svg', 'tokens-per-stream.svg'])
         assert.match(await readFile(path.join(dir, chart), 'utf8'), /<polyline/, chart);
-      assert.match(await readFile(path.join(dir, 'sweep.md'), 'utf8'), /\| clients \| requests \| failures \| TTFT p50 \/ p95 ms \|/);
+      assert.match(
+        await readFile(path.join(dir, 'sweep.md'), 'utf8'),
+        /\| clients \| requests \| failures \| TTFT p50 \/ p95 ms \|/,
+      );
     } finally {
       await removeDir(out);
     }
@@ -62,7 +82,14 @@ describe('the streamed sweep over concurrency', () => {
   it('says no level met objectives the server cannot meet, exit 1', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
     // The truth server's first token leaves 100 ms after each request: a TTFT under 50 ms is impossible.
-    const { code, report, out } = await sweep(['--max-concurrency', '2', '--per-client', '1', '--slo', 'ttft_p50<50,itl_p95<5000']);
+    const { code, report, out } = await sweep([
+      '--max-concurrency',
+      '2',
+      '--per-client',
+      '1',
+      '--slo',
+      'ttft_p50<50,itl_p95<5000',
+    ]);
     try {
       assert.equal(code, 1);
       assert.equal(report.outcome, 'none');

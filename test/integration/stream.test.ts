@@ -13,7 +13,15 @@ import type { ScenarioReport } from '../../src/core/types.js';
 import { renderScenario } from '../../src/core/report/render.js';
 import { stats, truthFigures } from '../support/stream-truth.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
-import { faultServerCmd, freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
+import {
+  faultServerCmd,
+  freePort,
+  latestReport,
+  removeDir,
+  runCli,
+  tempDir,
+  waitForNoLeftovers,
+} from '../support/cli.js';
 import { startTruthServer } from '../support/truth.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
@@ -56,14 +64,21 @@ describe('streamed generation at concurrency, against a server that knows the tr
     assert.equal(s.status, 'completed', s.error ?? '');
     assert.deepEqual([s.totals.requests, s.totals.sent, s.totals.successes, s.totals.failures], [24, 24, 24, 0]);
     const t0 = truthFigures(truth.requests);
-    assert.deepEqual([truth.requests.length, t0.completed, t0.aborted], [24, 24, 0], 'the server received and finished exactly the requests sent');
+    assert.deepEqual(
+      [truth.requests.length, t0.completed, t0.aborted],
+      [24, 24, 0],
+      'the server received and finished exactly the requests sent',
+    );
     const st = s.streaming!;
     assert.equal(st.outputTokens, 24 * truth.tokens);
     assert.equal(st.ttftMs?.samples, 24);
     assert.equal(st.itlMs?.samples, 24 * (truth.tokens - 1), 'one inter-token sample per token after the first');
     // Wide bounds: no figure may be earlier than the truth, nor absurdly later on a busy machine.
     const ttft = stats(t0.ttftMs)!;
-    assert.ok(st.ttftMs!.min >= truth.firstTokenMs - 1, `no first token before the server wrote one (min ${st.ttftMs!.min} ms)`);
+    assert.ok(
+      st.ttftMs!.min >= truth.firstTokenMs - 1,
+      `no first token before the server wrote one (min ${st.ttftMs!.min} ms)`,
+    );
     assert.ok(st.ttftMs!.p50 - ttft.p50 < 250, `TTFT p50 ${st.ttftMs!.p50} ms against the server's ${ttft.p50} ms`);
     assert.ok(Math.abs(st.itlMs!.p50 - stats(t0.itlMs)!.p50) < 15, `ITL p50 ${st.itlMs!.p50} ms`);
     // The window is the load only: the browser's start is outside it.
@@ -71,13 +86,19 @@ describe('streamed generation at concurrency, against a server that knows the tr
     assert.ok(s.notes.some((n) => /measured window/.test(n)));
     assert.equal(s.durationSec, st.windowSec);
     const g = s.generator!;
-    assert.ok(g.k6.cpuSec > 0 && g.browser !== null && g.browser.cpuSec > 0 && g.browser.processes > 0, 'k6 and its browser were measured');
+    assert.ok(
+      g.k6.cpuSec > 0 && g.browser !== null && g.browser.cpuSec > 0 && g.browser.processes > 0,
+      'k6 and its browser were measured',
+    );
     assert.equal(
       s.notes.some((n) => /short of CPU/.test(n)),
       g.shortOfCpu,
       'the warning is in the notes exactly when the generator was short of CPU',
     );
-    assert.ok(!s.notes.some((n) => /read in the page's frames themselves/.test(n)), 'the streams were read in workers, outside k6’s instrumentation');
+    assert.ok(
+      !s.notes.some((n) => /read in the page's frames themselves/.test(n)),
+      'the streams were read in workers, outside k6’s instrumentation',
+    );
     assert.equal(st.sendWaitMs?.samples, 24, 'every stream was timed from when the browser wrote its request');
     assert.equal(st.startLateMs ?? null, null, 'a closed model has no schedule to be late for');
   });
@@ -93,14 +114,30 @@ describe('streamed generation at concurrency, against a server that knows the tr
     assert.equal(truth.requests.length, s.totals.sent, 'a dropped request is never sent');
     assert.equal(s.totals.failures, s.totals.dropped + (s.totals.sent - s.totals.successes));
     assert.equal(s.totals.successes, truthFigures(truth.requests).completed);
-    assert.equal(s.streaming?.startLateMs?.samples, s.totals.sent, 'every request sent is timed against when it was due');
+    assert.equal(
+      s.streaming?.startLateMs?.samples,
+      s.totals.sent,
+      'every request sent is timed against when it was due',
+    );
     assert.ok(s.streaming!.startLateMs!.min >= 0);
-    assert.match(renderScenario(s), /open model, requests written after their due time: p50 [\d.]+ms, p95 [\d.]+ms, max [\d.]+ms/);
+    assert.match(
+      renderScenario(s),
+      /open model, requests written after their due time: p50 [\d.]+ms, p95 [\d.]+ms, max [\d.]+ms/,
+    );
   });
 
   it("OpenAI chat streams: tokens from the server's usage, first token from the first content delta", async (t) => {
     if (!chromium) return t.skip(NO_CHROMIUM);
-    const { s, truth } = await againstTruth(['--api', 'openai', '--model', 'truth', '--concurrency', '4', '--requests', '8']);
+    const { s, truth } = await againstTruth([
+      '--api',
+      'openai',
+      '--model',
+      'truth',
+      '--concurrency',
+      '4',
+      '--requests',
+      '8',
+    ]);
     assert.equal(s.status, 'completed', s.error ?? '');
     assert.deepEqual([s.totals.requests, s.totals.successes], [8, 8]);
     assert.ok(truth.requests.every((r) => r.path === '/v1/chat/completions'));
@@ -121,7 +158,8 @@ describe('streamed generation against a real Realizar and a faulty server', () =
     assert.equal(st.outputTokens, 5 * s.totals.successes, "max_tokens 5, as Realizar's done event counts");
     assert.equal(st.ttftMs?.samples, s.totals.successes);
     assert.equal(s.latencyMs?.samples, s.totals.sent, 'end-to-end latency of every stream');
-    for (const id of ['ttft.p95.acceptable', 'itl.p95.acceptable', 'e2e.p99.acceptable']) assert.ok(s.verdicts.find((v) => v.id === id)?.measured != null, id);
+    for (const id of ['ttft.p95.acceptable', 'itl.p95.acceptable', 'e2e.p99.acceptable'])
+      assert.ok(s.verdicts.find((v) => v.id === id)?.measured != null, id);
   });
 
   it('counts tokens from multi-token chunks, ignores an empty first chunk, and prefers the server’s count', async (t) => {
@@ -149,11 +187,17 @@ describe('a streamed scenario without a browser', () => {
   it('stops with a message saying Chromium is needed and how to get it, exit 2', async () => {
     const out = await tempDir('no-browser');
     try {
-      const run = await runCli(['stream', '--scale', '0.2', '--port', String(await freePort()), '--no-dashboard', '--out-dir', out], {
-        env: { K6_BROWSER_EXECUTABLE_PATH: '/nonexistent/chromium' },
-      });
+      const run = await runCli(
+        ['stream', '--scale', '0.2', '--port', String(await freePort()), '--no-dashboard', '--out-dir', out],
+        {
+          env: { K6_BROWSER_EXECUTABLE_PATH: '/nonexistent/chromium' },
+        },
+      );
       assert.equal(run.code, 2, run.stderr);
-      assert.match(run.stderr, /k6 found no Chromium: install it \(Debian: apt-get install chromium\) or point K6_BROWSER_EXECUTABLE_PATH at one/);
+      assert.match(
+        run.stderr,
+        /k6 found no Chromium: install it \(Debian: apt-get install chromium\) or point K6_BROWSER_EXECUTABLE_PATH at one/,
+      );
       const { report } = await latestReport(out);
       assert.equal(report.scenarios[0]?.status, 'error');
     } finally {

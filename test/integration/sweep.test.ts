@@ -59,11 +59,25 @@ describe('the capacity sweep', () => {
       }
     }
     const [a, b] = runs.map((r) => r.report);
-    assert.ok(a!.goodputRps! <= b!.firstBadRps! && b!.goodputRps! <= a!.firstBadRps!, 'each result lies within the other run’s bracket');
+    assert.ok(
+      a!.goodputRps! <= b!.firstBadRps! && b!.goodputRps! <= a!.firstBadRps!,
+      'each result lies within the other run’s bracket',
+    );
   });
 
   it("finds a rate for a real Realizar's /generate and draws the charts", async () => {
-    const { code, report, dir } = await sweep(['--endpoint', 'generate', '--slo', 'p95<500', '--start-rate', '4', '--max-rate', '16', '--step-sec', '2']);
+    const { code, report, dir } = await sweep([
+      '--endpoint',
+      'generate',
+      '--slo',
+      'p95<500',
+      '--start-rate',
+      '4',
+      '--max-rate',
+      '16',
+      '--step-sec',
+      '2',
+    ]);
     try {
       assert.equal(code, report.exitCode);
       assert.equal(report.server.version, '0.8.6');

@@ -58,7 +58,9 @@ describe('finding the tools', () => {
     await mkdir(path.join(cache, 'tools'));
     const out = await tempDir('no-cargo');
     try {
-      const run = await runCli(['health', '--out-dir', out], { env: { PATH: `${bin}:${SYSTEM_PATH}`, REALIZAR_K6_CACHE: cache } });
+      const run = await runCli(['health', '--out-dir', out], {
+        env: { PATH: `${bin}:${SYSTEM_PATH}`, REALIZAR_K6_CACHE: cache },
+      });
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /realizar: Realizar is not installed and cargo, needed to build it, is not on PATH/);
       assert.match(run.stderr, /what to do: install Rust with cargo/);

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
-const within = (measured: number | undefined, truth: number): boolean => measured !== undefined && Math.abs(measured - truth) <= Math.max(truth * 0.05, 2);
+const within = (measured: number | undefined, truth: number): boolean =>
+  measured !== undefined && Math.abs(measured - truth) <= Math.max(truth * 0.05, 2);
 
 describe('measurement truth', () => {
   it('percentiles match a known latency distribution and counts match the server exactly', async (t) => {
@@ -26,10 +27,22 @@ describe('measurement truth', () => {
       const port = await freePort();
       // Started by the test (not the runner) so its counts can be read after the run.
       started.push(
-        spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/support/fault-server.ts'), '--port', String(port), '--latency', latency], {
-          cwd: ROOT,
-          stdio: 'ignore',
-        }),
+        spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            path.join(ROOT, 'test/support/fault-server.ts'),
+            '--port',
+            String(port),
+            '--latency',
+            latency,
+          ],
+          {
+            cwd: ROOT,
+            stdio: 'ignore',
+          },
+        ),
       );
       return port;
     };
@@ -57,7 +70,9 @@ describe('measurement truth', () => {
       const base = (await load(await serve('0'), '0.2')).latencyMs!.p50;
       const port = await serve('20:90,200:10');
       const s = await load(port, '0.5');
-      const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as { load: { received: number; ok: number } };
+      const counts = (await (await fetch(`http://127.0.0.1:${port}/__counts`)).json()) as {
+        load: { received: number; ok: number };
+      };
       const l = s.latencyMs;
       t.diagnostic(
         `round trip with no delay: p50 ${base} ms; measured p50 ${l?.p50} ms, p95 ${l?.p95} ms, p99 ${l?.p99} ms; injected 20 ms (90 %) and 200 ms (10 %)`,
@@ -74,6 +89,7 @@ describe('measurement truth', () => {
       for (const c of started) c.kill('SIGTERM');
       await removeDir(out);
     }
-    for (const c of started) assert.deepEqual(await waitForNoLeftovers(`--port ${c.spawnargs[c.spawnargs.indexOf('--port') + 1]}`), []);
+    for (const c of started)
+      assert.deepEqual(await waitForNoLeftovers(`--port ${c.spawnargs[c.spawnargs.indexOf('--port') + 1]}`), []);
   });
 });

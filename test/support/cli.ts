@@ -34,7 +34,12 @@ export function startEntry(entry: string, args: readonly string[], env: NodeJS.P
 }
 
 /** Run an entry point to the end, bounded: killed after `timeoutMs`. */
-export async function runEntry(entry: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000): Promise<CliResult> {
+export async function runEntry(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 300_000,
+): Promise<CliResult> {
   const child = startEntry(entry, args, env);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   try {
@@ -59,7 +64,10 @@ export function collect(child: ChildProcess): Promise<CliResult> {
 }
 
 /** Run the CLI to the end (bounded: killed after `timeoutMs`). */
-export async function runCli(args: readonly string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(
+  args: readonly string[],
+  opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return runEntry('run', args, { ...process.env, ...opts.env }, opts.timeoutMs);
 }
 

@@ -106,11 +106,13 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
         res.writeHead(status, { 'content-type': type });
         res.end(payload);
       };
-      const field = (name: string): string | undefined => parts?.find((p) => p.name === name && p.filename === null)?.content.toString();
+      const field = (name: string): string | undefined =>
+        parts?.find((p) => p.name === name && p.filename === null)?.content.toString();
 
       if (req.method === 'POST' && path === '/v1/validate-options') return reply(200, '{}');
       if (req.method === 'POST' && path === '/v1/archive-upload') {
-        if (options.refuseUpload) return reply(options.refuseUpload.status, options.refuseUpload.body, options.refuseUpload.contentType);
+        if (options.refuseUpload)
+          return reply(options.refuseUpload.status, options.refuseUpload.body, options.refuseUpload.contentType);
         const id = String(nextId++);
         uploads.set(id, field('upload_only') === 'true');
         return reply(200, JSON.stringify({ reference_id: id, logs: [] }));
@@ -118,7 +120,8 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
       const progress = /^\/v1\/test-progress\/([^/]+)$/.exec(path);
       if (req.method === 'GET' && progress) {
         const uploadOnly = uploads.get(progress[1]!);
-        if (uploadOnly === undefined) return reply(404, JSON.stringify({ error: { message: `no test run ${progress[1]!}` } }));
+        if (uploadOnly === undefined)
+          return reply(404, JSON.stringify({ error: { message: `no test run ${progress[1]!}` } }));
         return reply(
           200,
           JSON.stringify(
@@ -128,7 +131,12 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
                 ? { run_status: 5, run_status_text: 'Aborted (by user)', result_status: 1, progress: 1 }
                 : options.running
                   ? { run_status: 2, run_status_text: 'Running', result_status: 0, progress: 0.5 }
-                  : { run_status: 3, run_status_text: 'Finished', result_status: options.resultStatus ?? 0, progress: 1 },
+                  : {
+                      run_status: 3,
+                      run_status_text: 'Finished',
+                      result_status: options.resultStatus ?? 0,
+                      progress: 1,
+                    },
           ),
         );
       }
@@ -145,7 +153,10 @@ export async function startCloudStandIn(options: StandInOptions = {}): Promise<C
         return reply(200, '{}');
       }
       if (req.method === 'POST' && /^\/v1\/tests\/[^/]+(\/stop)?$/.test(path)) return reply(200, '{}');
-      return reply(404, JSON.stringify({ error: { message: `the stand-in does not implement ${req.method ?? ''} ${path}` } }));
+      return reply(
+        404,
+        JSON.stringify({ error: { message: `the stand-in does not implement ${req.method ?? ''} ${path}` } }),
+      );
     });
   });
 

@@ -93,7 +93,8 @@ const buckets = values.latency.split(',').map((part) => {
   const [ms, weight] = part.split(':');
   return { ms: Number(ms), weight: weight === undefined ? 1 : Number(weight) };
 });
-if (buckets.some((b) => !Number.isFinite(b.ms) || !Number.isFinite(b.weight) || b.weight <= 0)) throw new Error(`bad --latency ${values.latency}`);
+if (buckets.some((b) => !Number.isFinite(b.ms) || !Number.isFinite(b.weight) || b.weight <= 0))
+  throw new Error(`bad --latency ${values.latency}`);
 const current = buckets.map(() => 0);
 const totalWeight = buckets.reduce((n, b) => n + b.weight, 0);
 function nextLatency(): number {
@@ -151,7 +152,10 @@ function ok(path: string, body: Record<string, unknown>): unknown {
       return { object: 'list', data: [{ id: 'fault', object: 'model' }] };
     case '/v1/completions': {
       const prompts = Array.isArray(body['prompt']) ? body['prompt'] : [body['prompt']];
-      return { choices: prompts.map((_, index) => ({ text: ' ok', index })), usage: { completion_tokens: 2 * prompts.length } };
+      return {
+        choices: prompts.map((_, index) => ({ text: ' ok', index })),
+        usage: { completion_tokens: 2 * prompts.length },
+      };
     }
     default:
       return null;
@@ -160,11 +164,13 @@ function ok(path: string, body: Record<string, unknown>): unknown {
 
 const streamChunks = values['stream-chunks'].split(',').map((part) => {
   const [ms, tokens] = part.split(':').map(Number);
-  if (!Number.isFinite(ms) || !Number.isInteger(tokens)) throw new Error(`bad --stream-chunks ${values['stream-chunks']}`);
+  if (!Number.isFinite(ms) || !Number.isInteger(tokens))
+    throw new Error(`bad --stream-chunks ${values['stream-chunks']}`);
   return { ms: ms!, tokens: tokens! };
 });
 
-const openaiChunk = (delta: Record<string, unknown>): string => `data: ${JSON.stringify({ choices: [{ index: 0, delta }] })}\n\n`;
+const openaiChunk = (delta: Record<string, unknown>): string =>
+  `data: ${JSON.stringify({ choices: [{ index: 0, delta }] })}\n\n`;
 
 /** One chunk per item of --stream-chunks, each written at its own time, then the end of stream. */
 function stream(res: http.ServerResponse, format: 'realizar' | 'openai'): void {
@@ -184,8 +190,12 @@ function stream(res: http.ServerResponse, format: 'realizar' | 'openai'): void {
       return;
     }
     after(c.ms, () => {
-      if (format === 'realizar') res.write(c.tokens === 0 ? ': nothing yet\n\n' : 'event: token\ndata: {"token_id":7,"text":"x"}\n\n'.repeat(c.tokens));
-      else res.write(c.tokens === 0 ? openaiChunk({ role: 'assistant' }) : openaiChunk({ content: 'x' }).repeat(c.tokens));
+      if (format === 'realizar')
+        res.write(
+          c.tokens === 0 ? ': nothing yet\n\n' : 'event: token\ndata: {"token_id":7,"text":"x"}\n\n'.repeat(c.tokens),
+        );
+      else
+        res.write(c.tokens === 0 ? openaiChunk({ role: 'assistant' }) : openaiChunk({ content: 'x' }).repeat(c.tokens));
       write(i + 1);
     });
   };
@@ -224,7 +234,10 @@ const server = http.createServer((req, res) => {
     counts.received++;
     counts.byPath[path] = (counts.byPath[path] ?? 0) + 1;
     // k6 sends load with its own user agent; streams come from the browser k6 drives.
-    const isLoad = (req.headers['user-agent'] ?? '').includes('k6') || path === '/stream/generate' || path === '/v1/chat/completions';
+    const isLoad =
+      (req.headers['user-agent'] ?? '').includes('k6') ||
+      path === '/stream/generate' ||
+      path === '/v1/chat/completions';
     if (isLoad && /^Bearer \S+$/.test(req.headers['authorization'] ?? '')) counts.load.bearer++;
     if (isLoad && values['record-arrivals']) {
       if (arrivals.ms.length < MAX_ARRIVALS) arrivals.ms.push(arrivedMs);
@@ -265,7 +278,8 @@ const server = http.createServer((req, res) => {
     }
     if (path === '/stream/generate') return stream(res, 'realizar');
     if (path === '/v1/chat/completions' && body['stream'] === true) return stream(res, 'openai');
-    if (isLoad && typeof body['prompt'] === 'string' && counts.prompts.length < 10_000) counts.prompts.push(body['prompt']);
+    if (isLoad && typeof body['prompt'] === 'string' && counts.prompts.length < 10_000)
+      counts.prompts.push(body['prompt']);
     const good = ok(path, body);
     if (good === null) return answer(404, { error: 'not found', message: path }, null);
     if (hit(errorEvery)) return answer(500, { error: 'injected failure' }, 'error5xx');
@@ -274,7 +288,9 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(Number(values.port), values.host, () => process.stderr.write(`fault-server listening on ${values.host}:${values.port}\n`));
+server.listen(Number(values.port), values.host, () =>
+  process.stderr.write(`fault-server listening on ${values.host}:${values.port}\n`),
+);
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
     server.closeAllConnections();

@@ -7,7 +7,9 @@ import { runEntry, type CliResult } from './cli.js';
 
 /** process.env without any K6_CLOUD_* or proxy variable: the base every cloud test builds on. */
 export function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('K6_CLOUD_') && !/^(https?|all|no)_proxy$/i.test(k)));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('K6_CLOUD_') && !/^(https?|all|no)_proxy$/i.test(k)),
+  );
 }
 
 export async function runScript(

@@ -57,7 +57,12 @@ interface Recorded {
 let recorded: Recorded[] = [];
 const probes = { health: 0, models: 0 };
 
-function stream(req: http.IncomingMessage, res: http.ServerResponse, format: 'realizar' | 'openai', arrivedMs: number): void {
+function stream(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  format: 'realizar' | 'openai',
+  arrivedMs: number,
+): void {
   const rec: Recorded = { path: req.url ?? '', arrivedMs, tokenWritesMs: [], endMs: null, aborted: false };
   recorded.push(rec);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -105,7 +110,14 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
       res.end(JSON.stringify(body));
     };
     if (req.method === 'GET' && path === '/__truth')
-      return json(200, { firstTokenMs: FIRST_TOKEN_MS, gapMs: GAP_MS, tokens: TOKENS, timeOriginMs: performance.timeOrigin, probes, requests: recorded });
+      return json(200, {
+        firstTokenMs: FIRST_TOKEN_MS,
+        gapMs: GAP_MS,
+        tokens: TOKENS,
+        timeOriginMs: performance.timeOrigin,
+        probes,
+        requests: recorded,
+      });
     if (req.method === 'POST' && path === '/__reset') {
       recorded = [];
       return json(200, { reset: true });
@@ -125,7 +137,8 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
       return json(422, { error: 'the body is not JSON' });
     }
     if (req.method === 'POST' && path === '/stream/generate') return stream(req, res, 'realizar', arrivedMs);
-    if (req.method === 'POST' && path === '/v1/chat/completions' && body['stream'] === true) return stream(req, res, 'openai', arrivedMs);
+    if (req.method === 'POST' && path === '/v1/chat/completions' && body['stream'] === true)
+      return stream(req, res, 'openai', arrivedMs);
     return json(404, { error: 'not found', message: path });
   });
 });
@@ -133,7 +146,9 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
 // older Node versions ignore the option).
 server.on('connection', (socket) => socket.setNoDelay(true));
 server.keepAliveTimeout = 120_000;
-server.listen(Number(values.port), values.host, () => process.stderr.write(`stream-truth-server listening on ${values.host}:${values.port}\n`));
+server.listen(Number(values.port), values.host, () =>
+  process.stderr.write(`stream-truth-server listening on ${values.host}:${values.port}\n`),
+);
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
     server.closeAllConnections();

@@ -28,7 +28,8 @@ export interface TruthFigures {
 export function truthFigures(requests: readonly TruthRequest[]): TruthFigures {
   const done = requests.filter((r) => r.endMs !== null && r.tokenWritesMs.length > 0);
   const itl: number[] = [];
-  for (const r of done) for (let i = 1; i < r.tokenWritesMs.length; i++) itl.push(r.tokenWritesMs[i]! - r.tokenWritesMs[i - 1]!);
+  for (const r of done)
+    for (let i = 1; i < r.tokenWritesMs.length; i++) itl.push(r.tokenWritesMs[i]! - r.tokenWritesMs[i - 1]!);
   const starts = requests.map((r) => r.arrivedMs);
   const ends = done.map((r) => r.endMs!);
   return {
@@ -45,7 +46,12 @@ export function truthFigures(requests: readonly TruthRequest[]): TruthFigures {
 export function stats(values: readonly number[]): { p50: number; p95: number; p99: number; count: number } | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50)!, p95: percentile(sorted, 95)!, p99: percentile(sorted, 99)!, count: sorted.length };
+  return {
+    p50: percentile(sorted, 50)!,
+    p95: percentile(sorted, 95)!,
+    p99: percentile(sorted, 99)!,
+    count: sorted.length,
+  };
 }
 
 export interface ClientStat {
@@ -56,7 +62,10 @@ export interface ClientStat {
 }
 
 /** The client's percentiles minus the server's (positive: the client read late). */
-export function lateness(client: ClientStat | null, truth: readonly number[]): { p50: number; p95: number; p99: number } | null {
+export function lateness(
+  client: ClientStat | null,
+  truth: readonly number[],
+): { p50: number; p95: number; p99: number } | null {
   const t = stats(truth);
   if (client === null || t === null) return null;
   return { p50: client.p50 - t.p50, p95: client.p95 - t.p95, p99: client.p99 - t.p99 };

@@ -17,13 +17,21 @@ export function truthServerCmd(flags = ''): string {
 
 export interface TruthServer {
   baseUrl: string;
-  truth(): Promise<{ firstTokenMs: number; gapMs: number; tokens: number; requests: Array<TruthRequest & { path: string }> }>;
+  truth(): Promise<{
+    firstTokenMs: number;
+    gapMs: number;
+    tokens: number;
+    requests: Array<TruthRequest & { path: string }>;
+  }>;
   stop(): Promise<void>;
 }
 
 /** Start it on `port` and wait (bounded) until it answers. Stop it in `finally`. */
 export async function startTruthServer(port: number, flags: readonly string[] = []): Promise<TruthServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', String(port), ...flags], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', String(port), ...flags], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {

@@ -12,7 +12,10 @@ describe('where a benchmark record goes', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-results-'));
     try {
       const first = recordPaths(null, dir, now, false);
-      assert.deepEqual(first, { json: path.join(dir, '2026-11-28T0930Z.json'), md: path.join(dir, '2026-11-28T0930Z.md') });
+      assert.deepEqual(first, {
+        json: path.join(dir, '2026-11-28T0930Z.json'),
+        md: path.join(dir, '2026-11-28T0930Z.md'),
+      });
       await writeFile(first.json, '{}');
       assert.equal(recordPaths(null, dir, now, false).json, path.join(dir, '2026-11-28T0930Z-2.json'));
       assert.equal(recordPaths(dir, '/unused', now, true).json, path.join(dir, '2026-11-28T0930Z-quick.json'));
@@ -22,6 +25,9 @@ describe('where a benchmark record goes', () => {
   });
 
   it('the file the user named, with the Markdown beside it', () => {
-    assert.deepEqual(recordPaths('/tmp/x/run.json', '/unused', now, false), { json: '/tmp/x/run.json', md: '/tmp/x/run.md' });
+    assert.deepEqual(recordPaths('/tmp/x/run.json', '/unused', now, false), {
+      json: '/tmp/x/run.json',
+      md: '/tmp/x/run.md',
+    });
   });
 });

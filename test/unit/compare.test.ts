@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { compareReports, compareRuns, DEFAULT_COMPARE_OPTIONS, renderComparisonMarkdown } from '../../src/core/commands/compare.js';
+import {
+  compareReports,
+  compareRuns,
+  DEFAULT_COMPARE_OPTIONS,
+  renderComparisonMarkdown,
+} from '../../src/core/commands/compare.js';
 import type { Report, ScenarioReport } from '../../src/core/types.js';
 import { assertValid } from '../../src/core/errors/schema-errors.js';
 import { validateReport } from '../../src/generated/file-validators.cjs';
@@ -177,7 +182,10 @@ describe('comparing several runs', () => {
   it('counts each repetition of a --runs report as one run', () => {
     const repeated = (factors: number[]): Report => {
       const r = structuredClone(base);
-      r.scenarios = factors.map((f, i) => ({ ...scaleP95(base, f).scenarios.find((s) => s.name === 'spike')!, repeat: i + 1 }));
+      r.scenarios = factors.map((f, i) => ({
+        ...scaleP95(base, f).scenarios.find((s) => s.name === 'spike')!,
+        repeat: i + 1,
+      }));
       return r;
     };
     const c = compareReports(repeated([1.0, 1.5, 1.1]), repeated([1.4, 1.4, 1.35]));
@@ -207,7 +215,10 @@ describe('the Markdown of a comparison', () => {
     const md = renderComparisonMarkdown(compareReports(base, scaleP95(base, 1.3)));
     const lines = md.trimEnd().split('\n');
     assert.ok(lines.includes('| scenario | metric | baseline | current | change | status |'));
-    assert.equal(lines.filter((l) => /^\| [a-z-]+ \| (p95|error rate|throughput) \|/.test(l)).length, base.scenarios.length * 3);
+    assert.equal(
+      lines.filter((l) => /^\| [a-z-]+ \| (p95|error rate|throughput) \|/.test(l)).length,
+      base.scenarios.length * 3,
+    );
     assert.match(md, /\| health \| p95 \| 18\.07 ms \| 23\.49 ms \| \+30\.00% \| 🔺 regression \|/);
     assert.equal(lines[lines.length - 1], `${base.scenarios.length} regressions`);
   });
@@ -221,8 +232,13 @@ describe('the Markdown of a comparison', () => {
   });
 
   it('shows error-rate changes in points and the spread when several runs are compared', () => {
-    const md = renderComparisonMarkdown(compareRuns([base, scaleP95(base, 1.5)], [altered(base, (s) => (s.errorRatePct = 3))]));
-    assert.match(md, /\| health \| error rate \| 0\.00% \(0\.00%\.\.0\.00%\) \| 3\.00% \(3\.00%\.\.3\.00%\) \| \+3\.00 pts \| 🔺 regression \|/);
+    const md = renderComparisonMarkdown(
+      compareRuns([base, scaleP95(base, 1.5)], [altered(base, (s) => (s.errorRatePct = 3))]),
+    );
+    assert.match(
+      md,
+      /\| health \| error rate \| 0\.00% \(0\.00%\.\.0\.00%\) \| 3\.00% \(3\.00%\.\.3\.00%\) \| \+3\.00 pts \| 🔺 regression \|/,
+    );
     assert.match(md, /^Medians of 2 baseline run\(s\) and 1 current run\(s\)/);
   });
 });

@@ -12,7 +12,16 @@ import type { Latency, ScenarioReport, SweepReport, SweepStep } from '../../src/
 import { judgeStep } from '../../src/node/sweep/steps.js';
 import { parseSlos } from '../../src/node/config/index.js';
 
-const lat = (p50: number, p95 = p50 * 2): Latency => ({ samples: 10, min: p50 / 2, avg: p50, p50, p90: p95, p95, p99: p95, max: p95 });
+const lat = (p50: number, p95 = p50 * 2): Latency => ({
+  samples: 10,
+  min: p50 / 2,
+  avg: p50,
+  p50,
+  p90: p95,
+  p95,
+  p99: p95,
+  max: p95,
+});
 
 /** A level's scenario report, as much of it as the sweep reads. */
 function level(ttft: number, itl: number, tokensTotal: number, failures = 0): ScenarioReport {
@@ -46,7 +55,8 @@ describe('a sweep over concurrency', () => {
   });
 
   const config = { slos: parseSlos('--slo', 'ttft_p95<500,itl_p95<50'), errorBudgetPct: 1 };
-  const judged = (n: number, ttft: number, itl: number, failures = 0): SweepStep => judgeStep(concurrencyStep(n, level(ttft, itl, n * 40, failures)), config);
+  const judged = (n: number, ttft: number, itl: number, failures = 0): SweepStep =>
+    judgeStep(concurrencyStep(n, level(ttft, itl, n * 40, failures)), config);
 
   it('holds a level to every objective at once and to the error budget', () => {
     assert.equal(judged(4, 100, 20).meetsSlo, true);
@@ -68,18 +78,40 @@ describe('a sweep over concurrency', () => {
 
   it('tabulates every level and draws each curve against concurrency on a log2 axis', () => {
     const steps = [judged(1, 100, 20), judged(2, 120, 22), judged(4, 150, 25)];
-    const report = { endpoint: 'stream', slo: 'ttft_p95<500ms', errorBudgetPct: 1, summary: 'S', machine: 'M', steps } as unknown as SweepReport;
+    const report = {
+      endpoint: 'stream',
+      slo: 'ttft_p95<500ms',
+      errorBudgetPct: 1,
+      summary: 'S',
+      machine: 'M',
+      steps,
+    } as unknown as SweepReport;
     const md = concurrencyMarkdown(report);
-    assert.match(md, /\| 2 \| 20 \| 0 \| 120\.00 \/ 240\.00 \| 22\.00 \/ 44\.00 \| 400\.00 \/ 800\.00 \| 12\.35 \| 80\.0 \| 40\.0 \| meets \| n\/a \|/);
+    assert.match(
+      md,
+      /\| 2 \| 20 \| 0 \| 120\.00 \/ 240\.00 \| 22\.00 \/ 44\.00 \| 400\.00 \/ 800\.00 \| 12\.35 \| 80\.0 \| 40\.0 \| meets \| n\/a \|/,
+    );
     const charts = concurrencyCharts('stream', steps);
-    assert.deepEqual(Object.keys(charts).sort(), ['e2e.svg', 'itl.svg', 'tokens-per-stream.svg', 'tokens.svg', 'ttft.svg']);
+    assert.deepEqual(Object.keys(charts).sort(), [
+      'e2e.svg',
+      'itl.svg',
+      'tokens-per-stream.svg',
+      'tokens.svg',
+      'ttft.svg',
+    ]);
     // Levels 1, 2, 4 are evenly spaced, labelled by their value.
-    const ticks = [...charts['ttft.svg']!.matchAll(/<text x="([\d.]+)" y="362" text-anchor="middle">(\d+)<\/text>/g)].map((m) => [Number(m[1]), m[2]]);
+    const ticks = [
+      ...charts['ttft.svg']!.matchAll(/<text x="([\d.]+)" y="362" text-anchor="middle">(\d+)<\/text>/g),
+    ].map((m) => [Number(m[1]), m[2]]);
     assert.deepEqual(
       ticks.map((t) => t[1]),
       ['1', '2', '4'],
     );
-    assert.ok(Math.abs((ticks[1]![0] as number) - (ticks[0]![0] as number) - ((ticks[2]![0] as number) - (ticks[1]![0] as number))) < 0.02);
+    assert.ok(
+      Math.abs(
+        (ticks[1]![0] as number) - (ticks[0]![0] as number) - ((ticks[2]![0] as number) - (ticks[1]![0] as number)),
+      ) < 0.02,
+    );
     assert.equal((charts['tokens.svg']!.match(/<polyline/g) ?? []).length, 1);
   });
 

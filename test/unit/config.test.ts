@@ -21,7 +21,15 @@ describe('command-line options', () => {
   it('default to the seed: a server started on 127.0.0.1:8080, the acceptable gate, full size', () => {
     const c = parse('spike');
     assert.deepEqual(
-      { scenarios: c.scenarios, manage: c.manageServer, url: c.baseUrl, gate: c.gate, scale: c.scale, out: c.outDir, cache: c.cacheDir },
+      {
+        scenarios: c.scenarios,
+        manage: c.manageServer,
+        url: c.baseUrl,
+        gate: c.gate,
+        scale: c.scale,
+        out: c.outDir,
+        cache: c.cacheDir,
+      },
       {
         scenarios: ['spike'],
         manage: true,
@@ -46,7 +54,12 @@ describe('command-line options', () => {
   });
 
   it('--base-url sets host and port, and a cache folder can be chosen by REALIZAR_K6_CACHE', () => {
-    const c = parseRunConfig(['health', '--base-url=http://[::1]:7000/'], AVAILABLE, { REALIZAR_K6_CACHE: '/tmp/c' }, '/work');
+    const c = parseRunConfig(
+      ['health', '--base-url=http://[::1]:7000/'],
+      AVAILABLE,
+      { REALIZAR_K6_CACHE: '/tmp/c' },
+      '/work',
+    );
     assert.deepEqual([c.host, c.port, c.baseUrl, c.cacheDir], ['::1', 7000, 'http://[::1]:7000', '/tmp/c']);
   });
 
@@ -60,7 +73,12 @@ describe('command-line options', () => {
     ['an unknown gate', ['health', '--gate', 'strict'], '--gate', /'acceptable' or 'target'/],
     ['a bad mix', ['spike', '--mix', 'health=x'], '--mix', /endpoint\[=weight\]/],
     ['a base URL that is not http', ['health', '--base-url', 'ftp://x'], '--base-url', /http/],
-    ['--port that disagrees with --base-url', ['health', '--base-url', 'http://127.0.0.1:9000', '--port', '9001'], '--port', /9000/],
+    [
+      '--port that disagrees with --base-url',
+      ['health', '--base-url', 'http://127.0.0.1:9000', '--port', '9001'],
+      '--port',
+      /9000/,
+    ],
     ['--server-cmd with --no-server', ['health', '--no-server', '--server-cmd', 'x'], '--server-cmd', /no --no-server/],
     ['a value given to a switch', ['health', '--no-server=yes'], '--no-server', /no value/],
   ];
@@ -74,8 +92,10 @@ describe('command-line options', () => {
 });
 
 describe('loopback targets', () => {
-  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) it(`${host} is on this machine`, () => assert.ok(isLoopback(host)));
-  for (const host of ['10.0.0.1', '192.168.1.1', 'example.com', '0.0.0.0']) it(`${host} is not`, () => assert.ok(!isLoopback(host)));
+  for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1'])
+    it(`${host} is on this machine`, () => assert.ok(isLoopback(host)));
+  for (const host of ['10.0.0.1', '192.168.1.1', 'example.com', '0.0.0.0'])
+    it(`${host} is not`, () => assert.ok(!isLoopback(host)));
 });
 
 describe('options from REALIZAR_K6_OPTIONS', () => {
@@ -92,6 +112,9 @@ describe('options from REALIZAR_K6_OPTIONS', () => {
   });
 
   it('may not name a scenario', () => {
-    assert.throws(() => parseRunConfig(['health'], AVAILABLE, { REALIZAR_K6_OPTIONS: 'spike' }, '/work'), /REALIZAR_K6_OPTIONS: expected options only/);
+    assert.throws(
+      () => parseRunConfig(['health'], AVAILABLE, { REALIZAR_K6_OPTIONS: 'spike' }, '/work'),
+      /REALIZAR_K6_OPTIONS: expected options only/,
+    );
   });
 });

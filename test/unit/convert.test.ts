@@ -32,7 +32,14 @@ function convert(name: string, planOverride: Partial<ScenarioPlan> = {}) {
 const count = (s: K6Summary, key: string, stat: string): number => s.metrics[key]?.values[stat] ?? NaN;
 
 describe('converting a real k6 summary into the house report', () => {
-  for (const name of ['realizar-health', 'realizar-generate', 'realizar-sustained', 'realizar-spike', 'fault-tokenize-bad-bodies', 'fault-spike-dropped']) {
+  for (const name of [
+    'realizar-health',
+    'realizar-generate',
+    'realizar-sustained',
+    'realizar-spike',
+    'fault-tokenize-bad-bodies',
+    'fault-spike-dropped',
+  ]) {
     it(`${name}: successes plus failures equal the requests, and requests are sent plus dropped plus unsent`, () => {
       const { report, summary } = convert(name);
       const t = report.totals;
@@ -76,7 +83,9 @@ describe('converting a real k6 summary into the house report', () => {
       report.phases.reduce((n, p) => n + p.totals.failures, 0),
       report.totals.failures,
     );
-    assert.ok(report.notes.some((n) => n.includes(`${report.totals.dropped} request(s) were due but found no free client`)));
+    assert.ok(
+      report.notes.some((n) => n.includes(`${report.totals.dropped} request(s) were due but found no free client`)),
+    );
   });
 
   it('the endpoints of a mix add up to every request sent', () => {
@@ -112,7 +121,12 @@ describe('converting a real k6 summary into the house report', () => {
   it('a verdict with nothing measured fails rather than passing silently', () => {
     const { summary, plan } = fixture('realizar-health');
     const empty: K6Summary = { ...summary, metrics: {} };
-    const report = convertScenario(plan, empty, { k6ExitCode: 0, status: 'completed', error: null, files: { summary: null, plan: null } });
+    const report = convertScenario(plan, empty, {
+      k6ExitCode: 0,
+      status: 'completed',
+      error: null,
+      files: { summary: null, plan: null },
+    });
     assert.equal(report.latencyMs, null);
     assert.ok(report.verdicts.filter((v) => v.metric.includes('latency')).every((v) => v.measured === null && !v.pass));
   });
@@ -130,7 +144,14 @@ describe('converting a real k6 summary into the house report', () => {
       gate: 'acceptable',
       tool: { name: 'realizar-k6', version: '0.0.0' },
       k6: { path: '/bin/k6', version: 'v1.8.1', origin: 'cache' },
-      server: { managed: true, baseUrl: 'http://127.0.0.1:8080', command: 'realizar serve --demo', version: '0.8.6', exit: null, healthyAfter: true },
+      server: {
+        managed: true,
+        baseUrl: 'http://127.0.0.1:8080',
+        command: 'realizar serve --demo',
+        version: '0.8.6',
+        exit: null,
+        healthyAfter: true,
+      },
       machine: { cpus: 2, note: 'shared' },
       errors: [],
       scenarios,
@@ -147,13 +168,21 @@ describe('deciding the outcome', () => {
   const cases: Array<[string, Parameters<typeof decideOutcome>[0], number]> = [
     ['every gate passed gives exit 0', { interrupted: false, errors: [], scenarios: [passing] }, 0],
     ['a crossed gate gives exit 1', { interrupted: false, errors: [], scenarios: [passing, failing] }, 1],
-    ['k6 exit code 99 alone gives exit 1', { interrupted: false, errors: [], scenarios: [{ ...passing, k6ExitCode: 99 }] }, 1],
+    [
+      'k6 exit code 99 alone gives exit 1',
+      { interrupted: false, errors: [], scenarios: [{ ...passing, k6ExitCode: 99 }] },
+      1,
+    ],
     [
       'an infrastructure error gives exit 2 even when gates failed',
       { interrupted: false, errors: [{ scenario: null, message: 'x' }], scenarios: [failing] },
       2,
     ],
-    ['an interruption gives exit 130 over everything', { interrupted: true, errors: [{ scenario: null, message: 'x' }], scenarios: [failing] }, 130],
+    [
+      'an interruption gives exit 130 over everything',
+      { interrupted: true, errors: [{ scenario: null, message: 'x' }], scenarios: [failing] },
+      130,
+    ],
   ];
   for (const [name, input, code] of cases) it(name, () => assert.equal(decideOutcome(input).exitCode, code));
 });

@@ -40,7 +40,10 @@ describe("the dashboard's period, chosen from the run's planned length", () => {
       assert.ok(points >= 2, `${seconds} s: ${period} ms still draws a graph`);
     }
     assert.equal(dashboardPeriodMs({ phases: [open(30)] }), 500, 'a 30 s run: 60 points of 500 ms, not 300 of 100 ms');
-    assert.ok(dashboardPeriodMs({ phases: [open(1000)] }) > dashboardPeriodMs({ phases: [open(30)] }), 'longer runs get longer periods');
+    assert.ok(
+      dashboardPeriodMs({ phases: [open(1000)] }) > dashboardPeriodMs({ phases: [open(30)] }),
+      'longer runs get longer periods',
+    );
   });
 
   it('reads the length of several phases from the last one’s end', () => {
@@ -63,19 +66,44 @@ describe("the dashboard's period, chosen from the run's planned length", () => {
 
 describe('the report line for a run without a dashboard', () => {
   it('says the run was shorter than two periods, with both figures and where the period came from', () => {
-    const why = whyNoDashboard({ plan: { phases: [closed(100, 10)] }, durationSec: 0.02, k6Completed: true, k6Exit: 'code 0' });
+    const why = whyNoDashboard({
+      plan: { phases: [closed(100, 10)] },
+      durationSec: 0.02,
+      k6Completed: true,
+      k6Exit: 'code 0',
+    });
     assert.deepEqual(why, { why: 'too-short', periodMs: 200, durationSec: 0.02, known: false });
-    assert.match(noDashboardNote(why), /lasted 0\.02 s.*two snapshots, one per 200 ms period \(a closed run's length is not known/);
-    const open1 = whyNoDashboard({ plan: { phases: [open(1)] }, durationSec: 0.15, k6Completed: true, k6Exit: 'code 0' });
+    assert.match(
+      noDashboardNote(why),
+      /lasted 0\.02 s.*two snapshots, one per 200 ms period \(a closed run's length is not known/,
+    );
+    const open1 = whyNoDashboard({
+      plan: { phases: [open(1)] },
+      durationSec: 0.15,
+      k6Completed: true,
+      k6Exit: 'code 0',
+    });
     assert.match(noDashboardNote(open1), /one per 100 ms period \(set from the run's planned length\)/);
   });
 
   it('names --no-dashboard, a failed k6, or k6.log when nothing else explains it', () => {
     assert.match(noDashboardNote({ why: 'turned-off' }), /--no-dashboard/);
     assert.match(
-      noDashboardNote(whyNoDashboard({ plan: { phases: [open(30)] }, durationSec: null, k6Completed: false, k6Exit: 'signal SIGKILL' })),
+      noDashboardNote(
+        whyNoDashboard({
+          plan: { phases: [open(30)] },
+          durationSec: null,
+          k6Completed: false,
+          k6Exit: 'signal SIGKILL',
+        }),
+      ),
       /k6 ended \(signal SIGKILL\)/,
     );
-    assert.match(noDashboardNote(whyNoDashboard({ plan: { phases: [open(30)] }, durationSec: 30, k6Completed: true, k6Exit: 'code 0' })), /k6\.log/);
+    assert.match(
+      noDashboardNote(
+        whyNoDashboard({ plan: { phases: [open(30)] }, durationSec: 30, k6Completed: true, k6Exit: 'code 0' }),
+      ),
+      /k6\.log/,
+    );
   });
 });

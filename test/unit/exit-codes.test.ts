@@ -37,7 +37,11 @@ describe("k6's exit codes, in one table", () => {
 
 describe('errors carry their exit code', () => {
   it('every error of ours extends one base, whose code the entry point returns; anything else is a bug and exits 2', () => {
-    const errors: ToolkitError[] = [new ValidationError('--port', []), new ToolError({ tool: 'k6', problem: 'p', hint: 'h' }), new InterruptedError('waiting')];
+    const errors: ToolkitError[] = [
+      new ValidationError('--port', []),
+      new ToolError({ tool: 'k6', problem: 'p', hint: 'h' }),
+      new InterruptedError('waiting'),
+    ];
     for (const e of errors) assert.ok(e instanceof ToolkitError);
     assert.deepEqual(errors.map(exitCodeOf), [EXIT.error, EXIT.error, EXIT.interrupted]);
     assert.equal(exitCodeOf(new TypeError('a bug')), EXIT.error);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DOCUMENTED, readDocFiles, withUsageBlocks } from '../../build/docs.js';
-import { parseCloudConfig, parseOperatorConfig, parseRunConfig, parseSweepConfig } from '../../src/node/config/index.js';
+import {
+  parseCloudConfig,
+  parseOperatorConfig,
+  parseRunConfig,
+  parseSweepConfig,
+} from '../../src/node/config/index.js';
 import { parseCompareArgs } from '../../src/node/commands/compare.js';
 import { parseFlags, usageText, type Command } from '../../src/node/flags/declare.js';
 
@@ -43,7 +48,10 @@ describe("one declaration of every command's flags", () => {
 
   it('--clients is another spelling of --concurrency, and giving both is an error', () => {
     assert.equal(parseRunConfig(['stream', '--clients', '8'], scenarios, {}, '/w').shape?.clients, 8);
-    assert.equal(parseRunConfig(['stream', '--concurrency', '32', '--requests', '320'], scenarios, {}, '/w').shape?.requests, 320);
+    assert.equal(
+      parseRunConfig(['stream', '--concurrency', '32', '--requests', '320'], scenarios, {}, '/w').shape?.requests,
+      320,
+    );
     assert.throws(
       () => parseRunConfig(['stream', '--clients', '8', '--concurrency', '4'], scenarios, {}, '/w'),
       /--clients and --concurrency are the same flag/,
@@ -69,7 +77,8 @@ describe('REALIZAR_K6_OPTIONS', () => {
 
   it('refuses a flag given both there and on the command line', () => {
     assert.throws(
-      () => parseRunConfig(['spike', '--gate', 'target'], scenarios, { REALIZAR_K6_OPTIONS: '--gate acceptable' }, '/w'),
+      () =>
+        parseRunConfig(['spike', '--gate', 'target'], scenarios, { REALIZAR_K6_OPTIONS: '--gate acceptable' }, '/w'),
       /--gate: expected the flag once, found it in the command line and in REALIZAR_K6_OPTIONS/,
     );
   });

@@ -12,7 +12,11 @@ import { GroupMembers, sampleGenerator } from '../../src/node/watch/generator.js
 const MB = 1024 * 1024;
 
 /** One sample a second; cumulative counters grow by the given amount per second from `at` on. */
-function samples(n: number, per: { k6: number; browser: number; wait: number; busy: number }, from = 0): GeneratorSample[] {
+function samples(
+  n: number,
+  per: { k6: number; browser: number; wait: number; busy: number },
+  from = 0,
+): GeneratorSample[] {
   return Array.from({ length: n }, (_, i) => {
     const t = Math.max(0, i - from);
     return {
@@ -55,7 +59,11 @@ describe("the load generator's own cost", () => {
   it('reports but does not judge a load shorter than a second', () => {
     const s = samples(5, { k6: 0.1, browser: 0.3, wait: 1, busy: 2 });
     const g = summarizeGenerator(s, { startMs: 1000, endMs: 1500 }, 2, 1000)!;
-    assert.deepEqual([g.loadSec, g.machineBusyPct, g.shortOfCpu], [1, 100, true], 'a second of a saturated machine is judged');
+    assert.deepEqual(
+      [g.loadSec, g.machineBusyPct, g.shortOfCpu],
+      [1, 100, true],
+      'a second of a saturated machine is judged',
+    );
     const short = summarizeGenerator(
       s.map((x) => ({ ...x, tMs: x.tMs / 10 })),
       { startMs: 100, endMs: 150 },
@@ -82,7 +90,10 @@ describe("sampling the generator's process group from /proc", () => {
     const browserBin = path.join(dir, 'chromium');
     await copyFile('/bin/sleep', browserBin);
     await chmod(browserBin, 0o755);
-    const leader = spawn('sh', ['-c', `${browserBin} 30 & sleep 0.3; sleep 31 & wait`], { detached: true, stdio: 'ignore' });
+    const leader = spawn('sh', ['-c', `${browserBin} 30 & sleep 0.3; sleep 31 & wait`], {
+      detached: true,
+      stdio: 'ignore',
+    });
     try {
       await new Promise((r) => setTimeout(r, 150));
       const members = new GroupMembers(leader.pid!, 60_000);

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { GgufError } from '../../src/core/errors/GgufError.js';
-import { GgmlType, kvGet, tensorBytes, utf8Decode, utf8Encode, ValueType, type GgufHeader, type Kv } from '../../src/core/gguf/format.js';
+import {
+  GgmlType,
+  kvGet,
+  tensorBytes,
+  utf8Decode,
+  utf8Encode,
+  ValueType,
+  type GgufHeader,
+  type Kv,
+} from '../../src/core/gguf/format.js';
 import { readGgufHeader } from '../../src/core/gguf/reader.js';
 import { planTinyLlama, tinyLlamaBytes, tinyLlamaData, type TinyLlamaSpec } from '../../src/core/gguf/tiny-llama.js';
 import { encodeGgufHeader } from '../../src/core/gguf/writer.js';
@@ -57,7 +66,8 @@ describe('the GGUF header writer and reader', () => {
     bytes.set([0x7f, 0x45, 0x4c, 0x46]);
     assert.throws(
       () => readGgufHeader(bytes, 'model.bin'),
-      (e: unknown) => e instanceof GgufError && e.offset === 0 && /model\.bin: at byte 0: expected the magic "GGUF"/.test(e.message),
+      (e: unknown) =>
+        e instanceof GgufError && e.offset === 0 && /model\.bin: at byte 0: expected the magic "GGUF"/.test(e.message),
     );
   });
 
@@ -65,7 +75,9 @@ describe('the GGUF header writer and reader', () => {
     const { header } = encodeGgufHeader([kv('general.name', ValueType.STRING, 'a long enough name')], []);
     assert.throws(
       () => readGgufHeader(header.subarray(0, 60), 'cut.gguf'),
-      (e: unknown) => e instanceof GgufError && /at byte 56: expected general\.name \(18 byte\(s\)\), found the end of the 60 byte\(s\) given/.test(e.message),
+      (e: unknown) =>
+        e instanceof GgufError &&
+        /at byte 56: expected general\.name \(18 byte\(s\)\), found the end of the 60 byte\(s\) given/.test(e.message),
     );
   });
 
@@ -91,7 +103,10 @@ function miniVocab(): GgufHeader {
       kv('general.architecture', ValueType.STRING, 'llama'),
       kv('tokenizer.ggml.model', ValueType.STRING, 'llama'),
       { key: 'tokenizer.ggml.tokens', value: { type: ValueType.ARRAY, itemType: ValueType.STRING, items: tokens } },
-      { key: 'tokenizer.ggml.scores', value: { type: ValueType.ARRAY, itemType: ValueType.FLOAT32, items: tokens.map(() => 0) } },
+      {
+        key: 'tokenizer.ggml.scores',
+        value: { type: ValueType.ARRAY, itemType: ValueType.FLOAT32, items: tokens.map(() => 0) },
+      },
       { key: 'tokenizer.ggml.token_type', value: { type: ValueType.ARRAY, itemType: ValueType.INT32, items: types } },
       kv('tokenizer.ggml.bos_token_id', ValueType.INT32, 1),
       kv('tokenizer.ggml.eos_token_id', ValueType.UINT32, 2),
@@ -151,15 +166,22 @@ describe('the tiny model', () => {
     for (const { key, value } of h.kvs) {
       if (value.type !== ValueType.ARRAY)
         assert.ok(
-          ![ValueType.INT32, ValueType.UINT64, ValueType.INT64, ValueType.UINT8, ValueType.INT8, ValueType.UINT16, ValueType.INT16].includes(
-            value.type as never,
-          ),
+          ![
+            ValueType.INT32,
+            ValueType.UINT64,
+            ValueType.INT64,
+            ValueType.UINT8,
+            ValueType.INT8,
+            ValueType.UINT16,
+            ValueType.INT16,
+          ].includes(value.type as never),
           `${key} is an integer other than UInt32`,
         );
     }
     const names = h.tensors.map((t) => t.name);
     assert.equal(names.length, 2 + 9 * SMALL.layers + 1);
-    for (const t of h.tensors) assert.equal(t.type, t.name.endsWith('norm.weight') ? GgmlType.F32 : GgmlType.Q8_0, t.name);
+    for (const t of h.tensors)
+      assert.equal(t.type, t.name.endsWith('norm.weight') ? GgmlType.F32 : GgmlType.Q8_0, t.name);
     const norm = h.tensors.find((t) => t.name === 'output_norm.weight')!;
     const view = new DataView(bytes.buffer, h.dataOffset + norm.offset, 4 * 64);
     for (let i = 0; i < 64; i++) assert.equal(view.getFloat32(i * 4, true), 1);
@@ -171,7 +193,9 @@ describe('the tiny model', () => {
     const out = h.tensors.find((t) => t.name === 'output.weight')!;
     const rowBytes = (64 / 32) * 34;
     const zero = (row: number): boolean =>
-      bytes.subarray(h.dataOffset + out.offset + row * rowBytes, h.dataOffset + out.offset + (row + 1) * rowBytes).every((b) => b === 0);
+      bytes
+        .subarray(h.dataOffset + out.offset + row * rowBytes, h.dataOffset + out.offset + (row + 1) * rowBytes)
+        .every((b) => b === 0);
     // <unk> <s> </s> <0x0A> ▁ ▁the ing ▁▁ a b c d
     assert.deepEqual(
       Array.from({ length: 12 }, (_, i) => zero(i)),

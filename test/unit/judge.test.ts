@@ -9,15 +9,27 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** A scope where every figure is there, each a different number, so a metric reading the wrong one shows. */
 const full: MeasureInput = {
-  figures: { totals: { successes: 90 }, errorRatePct: 2.5, latencyMs: { p50: 11, p95: 12, p99: 13 } as unknown as Latency },
+  figures: {
+    totals: { successes: 90 },
+    errorRatePct: 2.5,
+    latencyMs: { p50: 11, p95: 12, p99: 13 } as unknown as Latency,
+  },
   durationSec: 3,
-  resources: { overheadMb: 40, cpuAvgPctOfAllCores: 55, leak: { slopeMbPer1000Requests: 0.7 }, drift: { growthMs: 4 } } as unknown as MeasureInput['resources'],
+  resources: {
+    overheadMb: 40,
+    cpuAvgPctOfAllCores: 55,
+    leak: { slopeMbPer1000Requests: 0.7 },
+    drift: { growthMs: 4 },
+  } as unknown as MeasureInput['resources'],
   trend: (k6Metric, stat) => `${k6Metric}:${stat}`.length,
 };
 
 describe('the metric table', () => {
   it("has an entry for every metric a thresholds file may name (the schema's enum)", async () => {
-    const schema = JSON.parse(await readFile(path.join(ROOT, 'schemas', 'thresholds.schema.json'), 'utf8')) as { $defs?: unknown; definitions?: unknown };
+    const schema = JSON.parse(await readFile(path.join(ROOT, 'schemas', 'thresholds.schema.json'), 'utf8')) as {
+      $defs?: unknown;
+      definitions?: unknown;
+    };
     const text = JSON.stringify(schema);
     const enumOfMetric = /"metric":\{"description":"[^"]*","enum":\[([^\]]*)\]/.exec(text);
     assert.ok(enumOfMetric, 'the schema lists the metrics');

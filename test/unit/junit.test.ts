@@ -88,7 +88,8 @@ function parseXml(xml: string): XmlElement {
 }
 
 const childrenNamed = (el: XmlElement, name: string): XmlElement[] => el.children.filter((c) => c.name === name);
-const allCases = (root: XmlElement): XmlElement[] => childrenNamed(root, 'testsuite').flatMap((s) => childrenNamed(s, 'testcase'));
+const allCases = (root: XmlElement): XmlElement[] =>
+  childrenNamed(root, 'testsuite').flatMap((s) => childrenNamed(s, 'testcase'));
 const num = (el: XmlElement, attr: string): number => Number(el.attrs[attr]);
 
 function caseOf(root: XmlElement, v: Verdict): XmlElement {
@@ -125,9 +126,13 @@ describe('the JUnit XML of a report', () => {
       const failure = childrenNamed(caseOf(root, v), 'failure')[0];
       assert.ok(failure !== undefined, `${v.id} has a failure`);
       assert.equal(failure.attrs['type'], 'threshold');
-      assert.match(failure.attrs['message'] ?? '', new RegExp(`^measured .+ ${v.unit}, bound ${v.op} ${v.bound} ${v.unit}$`));
+      assert.match(
+        failure.attrs['message'] ?? '',
+        new RegExp(`^measured .+ ${v.unit}, bound ${v.op} ${v.bound} ${v.unit}$`),
+      );
       assert.ok(failure.text.includes(v.source), `${v.id} failure names its source`);
-      if (v.k6Threshold !== null) assert.ok(failure.text.includes(v.k6Threshold), `${v.id} failure names its k6 threshold`);
+      if (v.k6Threshold !== null)
+        assert.ok(failure.text.includes(v.k6Threshold), `${v.id} failure names its k6 threshold`);
     }
     const suite = childrenNamed(root, 'testsuite')[0]!;
     assert.equal(suite.attrs['name'], 'spike');
@@ -186,7 +191,11 @@ describe('the JUnit XML of a report', () => {
   });
 
   it('gives a scenario that did not run an error case carrying its error', () => {
-    const r = withScenario(report('realizar-all'), { status: 'error', error: 'k6 exited with 107: script exception', verdicts: [] });
+    const r = withScenario(report('realizar-all'), {
+      status: 'error',
+      error: 'k6 exited with 107: script exception',
+      verdicts: [],
+    });
     const root = parseXml(renderJUnit(r));
     assert.equal(num(root, 'errors'), 1);
     const error = childrenNamed(allCases(root)[0]!, 'error')[0]!;

@@ -33,7 +33,10 @@ describe('keeping the files of a run', () => {
       assert.equal(err.code, 'ENOENT');
       assert.deepEqual(err.written, ['report.txt']);
       assert.deepEqual(err.notWritten, [path.join('no-such-folder', 'report.json')]);
-      assert.match(err.message, /^could not write \S+report\.json \(ENOENT: the folder no longer exists \(removed during the run\?\)\)/);
+      assert.match(
+        err.message,
+        /^could not write \S+report\.json \(ENOENT: the folder no longer exists \(removed during the run\?\)\)/,
+      );
       assert.match(err.message, /written: report\.txt\n {2}not written: no-such-folder\/report\.json/);
       assert.match(err.message, /the report above is complete/);
       assert.ok(existsSync(path.join(dir, 'report.txt')));
@@ -53,9 +56,13 @@ describe('keeping the files of a run', () => {
       const enospc = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       recordWriteFailure(plot, enospc);
       recordWriteFailure(plot, enospc);
-      const err = await keepFiles(dir, [{ file: path.join(dir, 'report.json'), write: () => writeAtomic(path.join(dir, 'report.json'), '{}') }], {
-        shownAbove: true,
-      }).then(
+      const err = await keepFiles(
+        dir,
+        [{ file: path.join(dir, 'report.json'), write: () => writeAtomic(path.join(dir, 'report.json'), '{}') }],
+        {
+          shownAbove: true,
+        },
+      ).then(
         () => null,
         (e: unknown) => e,
       );

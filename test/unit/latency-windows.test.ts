@@ -20,7 +20,9 @@ function seeded(seed: number): () => number {
 /** Log-normal latencies around 1 ms with a long tail, as a loaded server gives. */
 function latencies(n: number, seed = 1): number[] {
   const rnd = seeded(seed);
-  return Array.from({ length: n }, () => Math.exp(Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()) * 0.6));
+  return Array.from({ length: n }, () =>
+    Math.exp(Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()) * 0.6),
+  );
 }
 
 /** A run of `n` requests evenly over `seconds`, one endpoint. */
@@ -32,7 +34,9 @@ function run(n: number, seconds: number): LatencyWindows {
 }
 
 function totalBuckets(w: LatencyWindows): number {
-  return w.windows().reduce((n, x) => n + x.all.buckets + [...x.byEndpoint.values()].reduce((m, h) => m + h.buckets, 0), 0);
+  return w
+    .windows()
+    .reduce((n, x) => n + x.all.buckets + [...x.byEndpoint.values()].reduce((m, h) => m + h.buckets, 0), 0);
 }
 
 describe('latencies in bounded memory', () => {
@@ -101,7 +105,8 @@ describe('latencies in bounded memory', () => {
 
 describe('latency plots as percentile bands', () => {
   it('draw one point per window, so a million requests make a file no bigger than a hundred', () => {
-    const chart = (w: LatencyWindows): string => bandChart({ title: 't', xLabel: 'x', yLabel: 'y', series: latencyBands(w, 1_700_000_000_000) });
+    const chart = (w: LatencyWindows): string =>
+      bandChart({ title: 't', xLabel: 'x', yLabel: 'y', series: latencyBands(w, 1_700_000_000_000) });
     const small = chart(run(100, 1));
     const big = chart(run(1_000_000, 1000));
     for (const svg of [small, big]) {

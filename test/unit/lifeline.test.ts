@@ -5,13 +5,29 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { carries, LIFELINE_ENV, parseStat, selectTargets, type ProcInfo } from '../../src/node/process/lifeline-watcher.js';
+import {
+  carries,
+  LIFELINE_ENV,
+  parseStat,
+  selectTargets,
+  type ProcInfo,
+} from '../../src/node/process/lifeline-watcher.js';
 
-const p = (pid: number, ppid: number, pgid: number, marked = false, state = 'S'): ProcInfo => ({ pid, ppid, pgid, state, marked });
+const p = (pid: number, ppid: number, pgid: number, marked = false, state = 'S'): ProcInfo => ({
+  pid,
+  ppid,
+  pgid,
+  state,
+  marked,
+});
 
 describe('the lifeline watcher', () => {
   it('reads /proc/<pid>/stat even when the command name holds spaces and parentheses', () => {
-    assert.deepEqual(parseStat('4242 (k6 (x) run) S 4100 4242 4242 0 -1 4194560 ...'), { state: 'S', ppid: 4100, pgid: 4242 });
+    assert.deepEqual(parseStat('4242 (k6 (x) run) S 4100 4242 4242 0 -1 4194560 ...'), {
+      state: 'S',
+      ppid: 4100,
+      pgid: 4242,
+    });
   });
 
   it('finds its token among the tokens a process inherited, and only a whole token', () => {

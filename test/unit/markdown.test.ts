@@ -120,7 +120,13 @@ describe('the Markdown summary of a report', () => {
     const r = structuredClone(report('realizar-all'));
     r.outcome = 'error';
     r.exitCode = 2;
-    r.scenarios[1] = { ...r.scenarios[1]!, status: 'error', error: 'k6 exited with 107', latencyMs: null, errorRatePct: null };
+    r.scenarios[1] = {
+      ...r.scenarios[1]!,
+      status: 'error',
+      error: 'k6 exited with 107',
+      latencyMs: null,
+      errorRatePct: null,
+    };
     r.errors = [{ scenario: null, message: 'the server exited during the run' }];
     const md = renderMarkdown(r);
     assert.match(md.split('\n')[0]!, /^## ⚠️ error \(exit 2\)/);

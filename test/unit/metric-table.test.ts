@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { K6_METRICS, METRIC_ENTRIES, METRICS, SAMPLE_RULE_METRICS, SLO_METRICS, SLO_STATS } from '../../src/core/rules/metric-table.js';
+import {
+  K6_METRICS,
+  METRIC_ENTRIES,
+  METRICS,
+  SAMPLE_RULE_METRICS,
+  SLO_METRICS,
+  SLO_STATS,
+} from '../../src/core/rules/metric-table.js';
 import { LATENCY_PLACEHOLDER, RULE_METRICS } from '../../src/core/rules/metrics.js';
 import { SERVER_CLOCK_METRICS } from '../../src/core/stream/server-clock.js';
 import { SAMPLE_METRIC_TYPES } from '../../src/core/summary/samples-summary.js';

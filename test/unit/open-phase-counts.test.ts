@@ -19,13 +19,26 @@ const key = (metric: string): string => `${metric}{scenario:${phase.name}}`;
 /** The fixture's summary with the phase's sent requests and k6's dropped count set. */
 function withCounts(sent: number, dropped: number): K6Summary {
   const metrics = structuredClone(summary.metrics);
-  metrics[key('request_failed')] = { type: 'rate', contains: 'default', values: { rate: 0, passes: 0, fails: sent } } as K6Summary['metrics'][string];
-  metrics[key('dropped_iterations')] = { type: 'counter', contains: 'default', values: { count: dropped, rate: 0 } } as K6Summary['metrics'][string];
+  metrics[key('request_failed')] = {
+    type: 'rate',
+    contains: 'default',
+    values: { rate: 0, passes: 0, fails: sent },
+  } as K6Summary['metrics'][string];
+  metrics[key('dropped_iterations')] = {
+    type: 'counter',
+    contains: 'default',
+    values: { count: dropped, rate: 0 },
+  } as K6Summary['metrics'][string];
   return { ...summary, metrics };
 }
 
 function phaseTotals(s: K6Summary) {
-  return convertScenario(plan, s, { k6ExitCode: 0, status: 'completed', error: null, files: { summary: null, plan: null } }).phases[0]!.totals;
+  return convertScenario(plan, s, {
+    k6ExitCode: 0,
+    status: 'completed',
+    error: null,
+    files: { summary: null, plan: null },
+  }).phases[0]!.totals;
 }
 
 describe("an open phase's totals equal its plan", () => {

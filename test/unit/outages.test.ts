@@ -39,7 +39,13 @@ describe('the per-second timeline', () => {
     const log = OutcomeLog.of(requests(0, 8000, 100, (t) => t >= 3000 && t < 5500));
     const t = timelineOf(log, T0)!;
     assert.equal(t.outages.length, 1);
-    assert.deepEqual(t.outages[0], { startSec: 3, lastFailureSec: 5.4, failures: 25, recoveredAtSec: 5.5, timeToRecoverSec: 2.5 });
+    assert.deepEqual(t.outages[0], {
+      startSec: 3,
+      lastFailureSec: 5.4,
+      failures: 25,
+      recoveredAtSec: 5.5,
+      timeToRecoverSec: 2.5,
+    });
     assert.deepEqual(
       t.seconds.find((s) => s.tSec === 4),
       { tSec: 4, requests: 10, failures: 10 },
@@ -64,7 +70,10 @@ describe('the per-second timeline', () => {
     assert.equal(t.outages[0]!.recoveredAtSec, null);
     assert.equal(t.outages[0]!.timeToRecoverSec, null);
     const text = outageLines({ timeline: t } as ScenarioReport).join('\n');
-    assert.match(text, /2\.00 s to 3\.90 s of the run, 20 request\(s\) failed and none succeeded; not recovered before the scenario ended/);
+    assert.match(
+      text,
+      /2\.00 s to 3\.90 s of the run, 20 request\(s\) failed and none succeeded; not recovered before the scenario ended/,
+    );
   });
 
   it('reads the order of completion, not the order of arrival', () => {

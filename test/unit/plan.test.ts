@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
 import { mixCycle, parseMix } from '../../src/core/plan/mix.js';
-import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition, type PlanSettings } from '../../src/core/plan/plan.js';
+import {
+  k6OpenDurationSec,
+  resolvePlan,
+  type ScenarioDefinition,
+  type PlanSettings,
+} from '../../src/core/plan/plan.js';
 
 const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
 const settings: PlanSettings = {
@@ -54,7 +59,8 @@ describe('request mixes', () => {
     it(`refuse '${text}' naming the flag and what was found`, () => {
       assert.throws(
         () => parseMix(text, '--mix'),
-        (err: unknown) => err instanceof ValidationError && err.source === '--mix' && err.problems.some((p) => p.found === found),
+        (err: unknown) =>
+          err instanceof ValidationError && err.source === '--mix' && err.problems.some((p) => p.found === found),
       );
     });
   }
@@ -107,7 +113,10 @@ describe('resolving a scenario plan', () => {
       ...spike,
       mixable: false,
       mix: [{ endpoint: 'health', weight: 1 }],
-      thresholds: { scenario: 'spike', rules: [spike.thresholds && (spike.thresholds as { rules: unknown[] }).rules[0]] },
+      thresholds: {
+        scenario: 'spike',
+        rules: [spike.thresholds && (spike.thresholds as { rules: unknown[] }).rules[0]],
+      },
     };
     const plan = resolvePlan(single, { ...settings, mix: parseMix('generate', 'x') }, info);
     assert.deepEqual(plan.mix, [{ endpoint: 'health', weight: 1 }]);
@@ -115,7 +124,10 @@ describe('resolving a scenario plan', () => {
   });
 
   it('closed phases get a time limit long enough for every request to time out in turn', () => {
-    const closed: ScenarioDefinition = { ...spike, phases: [{ name: 'spike', model: 'closed', clients: 10, requests: 100, timeoutSec: 30 }] };
+    const closed: ScenarioDefinition = {
+      ...spike,
+      phases: [{ name: 'spike', model: 'closed', clients: 10, requests: 100, timeoutSec: 30 }],
+    };
     const [p] = resolvePlan(closed, settings, info).phases;
     assert.equal(p?.maxDurationSec, 10 * 30 + 5);
   });
@@ -123,7 +135,10 @@ describe('resolving a scenario plan', () => {
   it('a rule naming a phase the scenario lacks is an error naming the rule and the phases', () => {
     const wrong: ScenarioDefinition = {
       ...spike,
-      thresholds: { scenario: 'spike', rules: [{ id: 'r', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' }] },
+      thresholds: {
+        scenario: 'spike',
+        rules: [{ id: 'r', metric: 'error_rate', acceptable: 5, phase: 'rampup', source: 's' }],
+      },
     };
     assert.throws(
       () => resolvePlan(wrong, settings, info),
@@ -134,7 +149,10 @@ describe('resolving a scenario plan', () => {
 
 describe('scaling a closed phase', () => {
   it('never gives k6 more clients than requests, and says so', () => {
-    const closed: ScenarioDefinition = { ...spike, phases: [{ name: 'spike', model: 'closed', clients: 5, requests: 25, timeoutSec: 60 }] };
+    const closed: ScenarioDefinition = {
+      ...spike,
+      phases: [{ name: 'spike', model: 'closed', clients: 5, requests: 25, timeoutSec: 60 }],
+    };
     const plan = resolvePlan(closed, { ...settings, scale: 0.1 }, info);
     assert.deepEqual([plan.phases[0]?.requests, plan.phases[0]?.clients], [3, 3]);
     assert.ok(plan.notes.some((n) => n.includes('3 client(s) instead of 5')));
@@ -194,9 +212,15 @@ describe('a shape given on the command line', () => {
   });
 
   it('refuses a shape for the spike (its three phases are the test) and --duration on a closed scenario', () => {
-    assert.throws(() => resolvePlan(spike, shape({ rate: 10 }), info), /a scenario with one phase \(spike has 2: baseline, spike/);
+    assert.throws(
+      () => resolvePlan(spike, shape({ rate: 10 }), info),
+      /a scenario with one phase \(spike has 2: baseline, spike/,
+    );
     assert.throws(() => resolvePlan(stream, shape({ durationSec: 10 }), info), /--duration: expected --rate beside it/);
-    assert.throws(() => resolvePlan(stream, shape({ clients: 50, requests: 10 }), info), /--clients: expected at most --requests \(10\)/);
+    assert.throws(
+      () => resolvePlan(stream, shape({ clients: 50, requests: 10 }), info),
+      /--clients: expected at most --requests \(10\)/,
+    );
   });
 });
 

@@ -13,7 +13,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { PrometheusParseError } from '../../src/core/errors/PrometheusParseError.js';
-import { deltas, metricValue, parsePrometheusExposition, parsePrometheusText, type Sample } from '../../src/core/watch/prometheus.js';
+import {
+  deltas,
+  metricValue,
+  parsePrometheusExposition,
+  parsePrometheusText,
+  type Sample,
+} from '../../src/core/watch/prometheus.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 const realAfter = readFileSync(path.join(FIXTURES, 'realizar-metrics.txt'), 'utf8');
@@ -30,7 +36,8 @@ function refusal(text: string): PrometheusParseError {
   assert.fail(`accepted: ${JSON.stringify(text)}`);
 }
 
-const byName = (samples: readonly Sample[]): Record<string, number> => Object.fromEntries(samples.map((s) => [s.name, s.value]));
+const byName = (samples: readonly Sample[]): Record<string, number> =>
+  Object.fromEntries(samples.map((s) => [s.name, s.value]));
 
 describe('parsing a real Realizar 0.8.6 scrape', () => {
   it('reads every sample line of the fixture, with its value, no labels and no timestamp', () => {
@@ -88,7 +95,13 @@ describe('parsing a real Realizar 0.8.6 scrape', () => {
   });
 
   it('shows which counters the requests moved: the three generations, not the rejected one', () => {
-    const names = ['realizar_requests_total', 'realizar_requests_successful', 'realizar_requests_failed', 'realizar_tokens_generated', 'realizar_error_rate'];
+    const names = [
+      'realizar_requests_total',
+      'realizar_requests_successful',
+      'realizar_requests_failed',
+      'realizar_tokens_generated',
+      'realizar_error_rate',
+    ];
     const d = deltas(parsePrometheusText(realBefore), parsePrometheusText(realAfter), names);
     assert.deepEqual(d, {
       realizar_requests_total: 3,
@@ -99,14 +112,18 @@ describe('parsing a real Realizar 0.8.6 scrape', () => {
       realizar_tokens_generated: 15,
       realizar_error_rate: 0,
     });
-    const inference = deltas(parsePrometheusText(realBefore), parsePrometheusText(realAfter), ['realizar_inference_time_seconds']);
+    const inference = deltas(parsePrometheusText(realBefore), parsePrometheusText(realAfter), [
+      'realizar_inference_time_seconds',
+    ]);
     assert.ok((inference.realizar_inference_time_seconds ?? 0) > 0);
   });
 });
 
 describe('parsing the corners of the text format', () => {
   it('unescapes \\\\, \\" and \\n in label values and keeps everything else verbatim', () => {
-    const [s] = parsePrometheusText(String.raw`http_requests_total{path="C:\\tmp\\x",msg="say \"hi\"\nbye",empty="",braces="{a=b, c}"} 7` + '\n');
+    const [s] = parsePrometheusText(
+      String.raw`http_requests_total{path="C:\\tmp\\x",msg="say \"hi\"\nbye",empty="",braces="{a=b, c}"} 7` + '\n',
+    );
     assert.deepEqual(s, {
       name: 'http_requests_total',
       labels: { path: 'C:\\tmp\\x', msg: 'say "hi"\nbye', empty: '', braces: '{a=b, c}' },
@@ -166,7 +183,9 @@ describe('parsing the corners of the text format', () => {
 
   it('ignores blank lines, plain comments and CRLF line ends, and unescapes # HELP text', () => {
     const doc = parsePrometheusExposition(
-      ['', '# a plain comment', '   ', '# HELP up Is it up?\\nYes \\\\ no', '# TYPE up gauge', 'up 1', '', ''].join('\r\n'),
+      ['', '# a plain comment', '   ', '# HELP up Is it up?\\nYes \\\\ no', '# TYPE up gauge', 'up 1', '', ''].join(
+        '\r\n',
+      ),
     );
     assert.deepEqual(doc.samples, [{ name: 'up', labels: {}, value: 1 }]);
     assert.equal(doc.help.up, 'Is it up?\nYes \\ no');
@@ -177,8 +196,14 @@ describe('parsing the corners of the text format', () => {
     const [s] = parsePrometheusText('m{__proto__="x"} 1');
     assert.deepEqual(Object.keys(s?.labels ?? {}), ['__proto__']);
     // An object literal's __proto__ sets the prototype; fromEntries makes it a real key.
-    assert.equal(metricValue(parsePrometheusText('m{__proto__="x"} 1'), 'm', Object.fromEntries([['__proto__', 'x']])), 1);
-    assert.equal(metricValue(parsePrometheusText('m{__proto__="x"} 1'), 'm', Object.fromEntries([['__proto__', 'y']])), null);
+    assert.equal(
+      metricValue(parsePrometheusText('m{__proto__="x"} 1'), 'm', Object.fromEntries([['__proto__', 'x']])),
+      1,
+    );
+    assert.equal(
+      metricValue(parsePrometheusText('m{__proto__="x"} 1'), 'm', Object.fromEntries([['__proto__', 'y']])),
+      null,
+    );
   });
 });
 

@@ -16,7 +16,10 @@ describe('prompt sets', () => {
     assert.ok(lengths[0]! >= 4 && lengths[lengths.length - 1]! <= 128);
     const median = lengths[lengths.length / 2]!;
     assert.ok(median > 16 && median < 32, `median ${median} words, geometric mean of 4 and 128 is about 22.6`);
-    assert.ok(lengths.filter((n) => n > 64).length < lengths.filter((n) => n < 16).length, 'a long tail, most prompts short');
+    assert.ok(
+      lengths.filter((n) => n > 64).length < lengths.filter((n) => n < 16).length,
+      'a long tail, most prompts short',
+    );
   });
 
   it('draw uniform lengths evenly over the bounds', () => {

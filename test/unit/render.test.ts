@@ -54,7 +54,9 @@ describe('the text report', () => {
   });
 
   it('shows how many failures were dropped or never sent', () => {
-    const text = renderScenario(scenario({ totals: { requests: 100, sent: 90, successes: 88, failures: 12, dropped: 7, unsent: 3 } }));
+    const text = renderScenario(
+      scenario({ totals: { requests: 100, sent: 90, successes: 88, failures: 12, dropped: 7, unsent: 3 } }),
+    );
     assert.match(text, /\(of the failures: 7 dropped, 3 never sent\)/);
   });
 

@@ -10,7 +10,12 @@ const MB = 1024 * 1024;
 
 /** One sample every 250 ms: RSS from `rss(i)` MB, CPU time growing by `cpuPerSample` s. */
 function samples(n: number, rss: (i: number) => number, cpuPerSample: number, t0 = 0): ProcessSample[] {
-  return Array.from({ length: n }, (_, i) => ({ tMs: t0 + i * 250, rssBytes: rss(i) * MB, cpuSec: i * cpuPerSample, processes: 1 }));
+  return Array.from({ length: n }, (_, i) => ({
+    tMs: t0 + i * 250,
+    rssBytes: rss(i) * MB,
+    cpuSec: i * cpuPerSample,
+    processes: 1,
+  }));
 }
 
 describe('summarizing the server process over a scenario', () => {
@@ -58,8 +63,18 @@ describe('cross-checking server counters with k6', () => {
     source: 'test',
   };
   const endpoints: EndpointReport[] = [
-    { name: 'generate', totals: { requests: 10, sent: 10, successes: 9, failures: 1, dropped: 0, unsent: 0 }, errorRatePct: 10, latencyMs: null },
-    { name: 'health', totals: { requests: 10, sent: 10, successes: 10, failures: 0, dropped: 0, unsent: 0 }, errorRatePct: 0, latencyMs: null },
+    {
+      name: 'generate',
+      totals: { requests: 10, sent: 10, successes: 9, failures: 1, dropped: 0, unsent: 0 },
+      errorRatePct: 10,
+      latencyMs: null,
+    },
+    {
+      name: 'health',
+      totals: { requests: 10, sent: 10, successes: 10, failures: 0, dropped: 0, unsent: 0 },
+      errorRatePct: 0,
+      latencyMs: null,
+    },
   ];
   const summary = {
     metrics: { 'tokens_generated{endpoint:generate}': { type: 'counter', values: { count: 45 } } },

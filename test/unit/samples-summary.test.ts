@@ -18,11 +18,18 @@ import { scanSamples } from '../../src/node/watch/samples.js';
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'fault-spike-samples');
 const ctx = { k6ExitCode: null, status: 'completed' as const, error: null, files: { summary: null, plan: null } };
 
-async function fixture(): Promise<{ plan: ScenarioPlan; summary: K6Summary; samples: MetricSample[]; truncated: boolean }> {
+async function fixture(): Promise<{
+  plan: ScenarioPlan;
+  summary: K6Summary;
+  samples: MetricSample[];
+  truncated: boolean;
+}> {
   const plan = JSON.parse(await readFile(path.join(FIXTURE, 'plan.json'), 'utf8')) as ScenarioPlan;
   const summary = JSON.parse(await readFile(path.join(FIXTURE, 'summary.json'), 'utf8')) as K6Summary;
   const samples: MetricSample[] = [];
-  const read = await scanSamples(path.join(FIXTURE, 'samples.csv.gz'), metricsToRead(plan.latencyMetric), (s) => samples.push(s));
+  const read = await scanSamples(path.join(FIXTURE, 'samples.csv.gz'), metricsToRead(plan.latencyMetric), (s) =>
+    samples.push(s),
+  );
   return { plan, summary, samples, truncated: read!.truncated };
 }
 
@@ -69,9 +76,13 @@ describe('a summary rebuilt from per-request samples', () => {
       const cut = gzipSync(half).subarray(0, -8);
       await writeFile(path.join(dir, 'samples.csv.gz'), cut);
       const samples: MetricSample[] = [];
-      const read = await scanSamples(path.join(dir, 'samples.csv.gz'), new Set(['request_failed']), (s) => samples.push(s));
+      const read = await scanSamples(path.join(dir, 'samples.csv.gz'), new Set(['request_failed']), (s) =>
+        samples.push(s),
+      );
       assert.equal(read?.truncated, true);
-      const expected = lines.slice(1, Math.floor(lines.length / 2)).filter((l) => l.startsWith('request_failed,')).length;
+      const expected = lines
+        .slice(1, Math.floor(lines.length / 2))
+        .filter((l) => l.startsWith('request_failed,')).length;
       assert.ok(expected > 0);
       assert.equal(samples.length, expected, 'every whole row of the wanted metric, not the cut one');
     } finally {

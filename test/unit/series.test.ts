@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BYTES_PER_MB, drift, leakVerdict, linearFit, type CompletedSample, type RssSample } from '../../src/core/watch/series.js';
+import {
+  BYTES_PER_MB,
+  drift,
+  leakVerdict,
+  linearFit,
+  type CompletedSample,
+  type RssSample,
+} from '../../src/core/watch/series.js';
 
 /** Deterministic noise in [-1, 1) (a linear congruential generator), so the tests are reproducible. */
 function noise(seed: number): () => number {
@@ -27,7 +34,10 @@ function rssOf(load: readonly CompletedSample[], mb: (completed: number) => numb
 }
 
 const close = (actual: number | null | undefined, expected: number, tolerance: number): void => {
-  assert.ok(actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance, `${String(actual)} is not within ${tolerance} of ${expected}`);
+  assert.ok(
+    actual !== null && actual !== undefined && Math.abs(actual - expected) <= tolerance,
+    `${String(actual)} is not within ${tolerance} of ${expected}`,
+  );
 };
 
 describe('least-squares line', () => {
@@ -125,7 +135,8 @@ describe('memory-leak check', () => {
     const load = steadyLoad(10); // 0..500 requests over 0..10 s
     const rss: RssSample[] = [];
     // Sampled half a second out of step with the request counts, starting before the load and ending after it.
-    for (let t = -1500; t <= 11500; t += 1000) rss.push({ tMs: t, rssBytes: (200 + (t / 1000) * 50 * 0.02) * BYTES_PER_MB });
+    for (let t = -1500; t <= 11500; t += 1000)
+      rss.push({ tMs: t, rssBytes: (200 + (t / 1000) * 50 * 0.02) * BYTES_PER_MB });
     const v = leakVerdict(rss, load, { warmupFraction: 0, maxGrowthMbPer1000Requests: 50 });
     assert.equal(v.samples, 10);
     close(v.slopeMbPer1000Requests, 20, 1e-9);
@@ -152,7 +163,10 @@ describe('memory-leak check', () => {
 
   it('refuses options outside their range', () => {
     assert.throws(() => leakVerdict([], [], { warmupFraction: 1, maxGrowthMbPer1000Requests: 5 }), /warmupFraction/);
-    assert.throws(() => leakVerdict([], [], { warmupFraction: 0.1, maxGrowthMbPer1000Requests: -1 }), /maxGrowthMbPer1000Requests/);
+    assert.throws(
+      () => leakVerdict([], [], { warmupFraction: 0.1, maxGrowthMbPer1000Requests: -1 }),
+      /maxGrowthMbPer1000Requests/,
+    );
     assert.throws(() => leakVerdict([], [], { ...opts, minSamples: 1 }), /minSamples/);
   });
 });

@@ -8,10 +8,16 @@ import { serverClockSection } from '../../src/core/stream/server-clock-report.js
 import { streamTimings } from '../../src/core/stream/stream.js';
 
 /** A chat stream as llama.cpp's server sends it: role, one delta per token, then usage with timings. */
-function llamaStream(tokens: number, usage: number, timings: Record<string, number>, gapMs = 10): Array<{ tMs: number; text: string }> {
+function llamaStream(
+  tokens: number,
+  usage: number,
+  timings: Record<string, number>,
+  gapMs = 10,
+): Array<{ tMs: number; text: string }> {
   const ev = (body: unknown): string => `data: ${JSON.stringify(body)}\n\n`;
   const chunks = [{ tMs: 20, text: ev({ choices: [{ index: 0, delta: { role: 'assistant', content: null } }] }) }];
-  for (let i = 0; i < tokens; i++) chunks.push({ tMs: 50 + i * gapMs, text: ev({ choices: [{ index: 0, delta: { content: `t${i}` } }] }) });
+  for (let i = 0; i < tokens; i++)
+    chunks.push({ tMs: 50 + i * gapMs, text: ev({ choices: [{ index: 0, delta: { content: `t${i}` } }] }) });
   const end = 50 + tokens * gapMs;
   chunks.push({
     tMs: end,
@@ -26,22 +32,46 @@ function llamaStream(tokens: number, usage: number, timings: Record<string, numb
 describe("a stream's figures beside the server's own", () => {
   it("takes llama.cpp's timings from the final chunk and pairs them with the client's TTFT, mean ITL and token count", () => {
     const t = streamTimings(
-      llamaStream(5, 5, { prompt_n: 3, prompt_ms: 42.5, predicted_n: 5, predicted_ms: 36, predicted_per_token_ms: 9, cache_n: 0 }),
+      llamaStream(5, 5, {
+        prompt_n: 3,
+        prompt_ms: 42.5,
+        predicted_n: 5,
+        predicted_ms: 36,
+        predicted_per_token_ms: 9,
+        cache_n: 0,
+      }),
       'openai',
     );
-    assert.deepEqual(t.serverTimings, { prompt_n: 3, prompt_ms: 42.5, predicted_n: 5, predicted_ms: 36, predicted_per_token_ms: 9, cache_n: 0 });
-    assert.deepEqual(serverClockOf(t), { ttft: { clientMs: 50, serverMs: 42.5 }, itl: { clientMs: 10, serverMs: 9 }, tokens: { client: 5, server: 5 } });
+    assert.deepEqual(t.serverTimings, {
+      prompt_n: 3,
+      prompt_ms: 42.5,
+      predicted_n: 5,
+      predicted_ms: 36,
+      predicted_per_token_ms: 9,
+      cache_n: 0,
+    });
+    assert.deepEqual(serverClockOf(t), {
+      ttft: { clientMs: 50, serverMs: 42.5 },
+      itl: { clientMs: 10, serverMs: 9 },
+      tokens: { client: 5, server: 5 },
+    });
   });
 
   it('compares nothing but tokens when the server sends a count and no timings, and nothing at all when it sends neither', () => {
     const withUsage = streamTimings(llamaStream(4, 4, {}), 'openai');
     assert.deepEqual(serverClockOf(withUsage), { ttft: null, itl: null, tokens: { client: 4, server: 4 } });
-    const bare = streamTimings([{ tMs: 30, text: 'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n' }], 'openai');
+    const bare = streamTimings(
+      [{ tMs: 30, text: 'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n' }],
+      'openai',
+    );
     assert.deepEqual(serverClockOf(bare), { ttft: null, itl: null, tokens: null });
   });
 
   it('has no ITL to compare when the server made a single token', () => {
-    const t = streamTimings(llamaStream(1, 1, { prompt_ms: 40, predicted_n: 1, predicted_ms: 0.001, predicted_per_token_ms: 0 }), 'openai');
+    const t = streamTimings(
+      llamaStream(1, 1, { prompt_ms: 40, predicted_n: 1, predicted_ms: 0.001, predicted_per_token_ms: 0 }),
+      'openai',
+    );
     assert.equal(serverClockOf(t).itl, null);
   });
 });
@@ -72,11 +102,21 @@ describe("the report's client-versus-server line", () => {
     const c = serverClockSection(summaryOf(timed));
     assert.equal(c.agree, true);
     assert.deepEqual([c.ttftMs?.medianDiff, c.itlMs?.medianDiff, c.tokens.client, c.tokens.server], [15, 0.4, 50, 50]);
-    assert.match(c.summary, /^client and server agree: TTFT: client 60\.00 ms, server 45\.00 ms \(prompt_ms\), median per-request difference \+15\.00 ms/);
+    assert.match(
+      c.summary,
+      /^client and server agree: TTFT: client 60\.00 ms, server 45\.00 ms \(prompt_ms\), median per-request difference \+15\.00 ms/,
+    );
   });
 
   it('says DISAGREE and by how much when the ITL is off beyond tolerance and token counts differ', () => {
-    const c = serverClockSection(summaryOf({ ...timed, itlDiff: { count: 10, 'p(50)': 6 }, tokensClient: { count: 48 }, tokenMismatches: { count: 2 } }));
+    const c = serverClockSection(
+      summaryOf({
+        ...timed,
+        itlDiff: { count: 10, 'p(50)': 6 },
+        tokensClient: { count: 48 },
+        tokenMismatches: { count: 2 },
+      }),
+    );
     assert.equal(c.agree, false);
     assert.equal(c.itlMs?.agree, false);
     assert.equal(c.tokens.agree, false);
@@ -101,7 +141,12 @@ describe('a server counter the server does not export', () => {
     source: 'test',
   };
   const endpoints: EndpointReport[] = [
-    { name: 'stream-generate', totals: { requests: 2, sent: 2, successes: 2, failures: 0, dropped: 0, unsent: 0 }, errorRatePct: 0, latencyMs: null },
+    {
+      name: 'stream-generate',
+      totals: { requests: 2, sent: 2, successes: 2, failures: 0, dropped: 0, unsent: 0 },
+      errorRatePct: 0,
+      latencyMs: null,
+    },
   ];
   const summary = { metrics: {}, state: { testRunDurationMs: 1 }, root_group: { checks: [], groups: [] } } as K6Summary;
 
@@ -128,7 +173,10 @@ describe('a server counter the server does not export', () => {
       files: { summary: null, plan: null },
       prometheus: { profile: 'x', deltas: { 'llamacpp:tokens_predicted_total': null }, crossCheck: [row!] },
     } as ScenarioReport);
-    assert.match(text, /llamacpp:tokens_predicted_total \(tokens on stream-generate\): server n\/a, k6 0 - not exported/);
+    assert.match(
+      text,
+      /llamacpp:tokens_predicted_total \(tokens on stream-generate\): server n\/a, k6 0 - not exported/,
+    );
     assert.doesNotMatch(text, /DISAGREE/);
   });
 

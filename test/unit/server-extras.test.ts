@@ -29,7 +29,12 @@ describe('request fields only one server needs', () => {
     const extras = { ignore_eos: true, temperature: 0, cache_prompt: false };
     assert.deepEqual(e.generate!.body(3), { prompt: 'p3', max_tokens: 5, ...extras });
     assert.deepEqual(e.generate!.fixedBody!(), { prompt: 'Hello', max_tokens: 5, ...extras });
-    assert.deepEqual(e['stream-generate']!.body(0), { messages: [], stream: true, stream_options: { include_usage: true }, ...extras });
+    assert.deepEqual(e['stream-generate']!.body(0), {
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+      ...extras,
+    });
     assert.equal(e.health!.body(0), null);
   });
 

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isModelServer, MODEL_SERVER_KINDS, profileOf, requestExtras, SERVER_KINDS, SERVERS } from '../../src/core/target/servers.js';
+import {
+  isModelServer,
+  MODEL_SERVER_KINDS,
+  profileOf,
+  requestExtras,
+  SERVER_KINDS,
+  SERVERS,
+} from '../../src/core/target/servers.js';
 
 describe('the table of server kinds', () => {
   it('knows Realizar, Realizar serving a model and llama.cpp, the last two loading a model', () => {

@@ -17,7 +17,10 @@ const ctx = { k6ExitCode: 0, status: 'completed' as const, error: null, files: {
 describe('a run with one phase and one endpoint', () => {
   it('reports the same phase and endpoint figures without k6 sub-metrics as with them', () => {
     const withSub = convertScenario(plan, summary, ctx);
-    const wholeOnly: K6Summary = { ...summary, metrics: Object.fromEntries(Object.entries(summary.metrics).filter(([k]) => !k.includes('{'))) };
+    const wholeOnly: K6Summary = {
+      ...summary,
+      metrics: Object.fromEntries(Object.entries(summary.metrics).filter(([k]) => !k.includes('{'))),
+    };
     const without = convertScenario(plan, wholeOnly, ctx);
     assert.equal(plan.phases.length, 1);
     assert.equal(plan.mix.length, 1);

@@ -52,7 +52,18 @@ const channels: Array<{ port1: { close(): void }; port2: { close(): void } }> = 
 
 /** A scheduler and one engine per origin, each in a context of its own with a page's globals only. */
 function browserLike(src: Record<'engine' | 'scheduler', string>, engines: number): StreamScheduler {
-  const globals = () => ({ fetch, TextDecoder, AbortController, performance, PerformanceObserver, setTimeout, clearTimeout, Promise, Map, Set });
+  const globals = () => ({
+    fetch,
+    TextDecoder,
+    AbortController,
+    performance,
+    PerformanceObserver,
+    setTimeout,
+    clearTimeout,
+    Promise,
+    Map,
+    Set,
+  });
   const page = vm.createContext(globals());
   vm.runInContext(`(${src.scheduler})()`, page);
   const scheduler = (page as unknown as { __realizarK6Stream: StreamScheduler }).__realizarK6Stream;
@@ -127,7 +138,13 @@ describe('the in-browser stream engine', () => {
   });
   /** Every engine set up for its origin, the scheduler given the code that times the streams. */
   const setUp = (s: StreamScheduler, origins: string[], waitMs = 5000): Promise<boolean> =>
-    s.setup({ engines: origins.map(setup), api: 'realizar', timingsSource: src.timings, parserSource: src.parser, waitMs });
+    s.setup({
+      engines: origins.map(setup),
+      api: 'realizar',
+      timingsSource: src.timings,
+      parserSource: src.parser,
+      waitMs,
+    });
   const schedule = (o: Partial<ScheduleConfig>): ScheduleConfig => ({
     model: 'closed',
     requests: 7,

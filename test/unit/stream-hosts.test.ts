@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { aliasDomainFrom, CONNECTIONS_PER_HOST, hostResolverRule, originsInUse, slotOrigins, STREAM_ALIAS_DOMAIN } from '../../src/core/stream/hosts.js';
+import {
+  aliasDomainFrom,
+  CONNECTIONS_PER_HOST,
+  hostResolverRule,
+  originsInUse,
+  slotOrigins,
+  STREAM_ALIAS_DOMAIN,
+} from '../../src/core/stream/hosts.js';
 
 describe('host names for concurrent streams', () => {
   it('maps every name under the alias domain to the server, keeping the port the URL gives', () => {
@@ -31,7 +38,11 @@ describe('host names for concurrent streams', () => {
   });
 
   it("uses the server's own origin for every stream without an alias domain", () => {
-    assert.deepEqual(slotOrigins('http://[::1]:9000/v1', 3, null), ['http://[::1]:9000', 'http://[::1]:9000', 'http://[::1]:9000']);
+    assert.deepEqual(slotOrigins('http://[::1]:9000/v1', 3, null), [
+      'http://[::1]:9000',
+      'http://[::1]:9000',
+      'http://[::1]:9000',
+    ]);
     assert.throws(() => slotOrigins('ftp://x', 1, null), /not an http\(s\) URL/);
   });
 });

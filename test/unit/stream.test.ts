@@ -32,7 +32,10 @@ describe('timing a streamed generation', () => {
       ],
       'realizar',
     );
-    assert.deepEqual([t.ttftMs, t.itlMs, t.e2eMs, t.outputTokens, t.countedFrom, t.done], [40, [20, 30], 90, 3, 'server', true]);
+    assert.deepEqual(
+      [t.ttftMs, t.itlMs, t.e2eMs, t.outputTokens, t.countedFrom, t.done],
+      [40, [20, 30], 90, 3, 'server', true],
+    );
   });
 
   it('spreads a multi-token chunk over its tokens instead of reading them as instant', () => {

@@ -102,11 +102,16 @@ describe('line chart', () => {
       lines.map((l) => l.length),
       [6, 6, 3],
     );
-    for (const s of rssAndCpu.series) assert.ok(svg.includes(`>${s.name.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;')}</text>`), s.name);
+    for (const s of rssAndCpu.series)
+      assert.ok(
+        svg.includes(`>${s.name.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;')}</text>`),
+        s.name,
+      );
     // A distinct colour per series, the legend's swatch matching its line.
     const colours = [...svg.matchAll(/<polyline stroke="(#[0-9A-Fa-f]{6})"/g)].map(([, c]) => c);
     assert.equal(new Set(colours).size, 3);
-    for (const c of colours) assert.ok(svg.includes(`stroke="${String(c)}" stroke-width="3"`), `legend swatch ${String(c)}`);
+    for (const c of colours)
+      assert.ok(svg.includes(`stroke="${String(c)}" stroke-width="3"`), `legend swatch ${String(c)}`);
   });
 
   it('maps data into the plot area: later x further right, larger y higher up', () => {

@@ -4,7 +4,16 @@ import type { SweepStep } from '../../src/core/types.js';
 import { parseSweepConfig } from '../../src/node/config/index.js';
 import { judgeStep, nextRate } from '../../src/node/sweep/steps.js';
 
-const latency = (p95: number) => ({ samples: 10, min: 1, avg: p95 / 2, p50: p95 / 2, p90: p95, p95, p99: p95, max: p95 });
+const latency = (p95: number) => ({
+  samples: 10,
+  min: 1,
+  avg: p95 / 2,
+  p50: p95 / 2,
+  p90: p95,
+  p95,
+  p99: p95,
+  max: p95,
+});
 const step = (rateRps: number, meetsSlo: boolean): SweepStep => ({
   rateRps,
   requests: 10,
@@ -37,17 +46,30 @@ describe('the capacity sweep', () => {
   });
 
   it('judges a step on the SLO percentile and on the error budget, dropped requests included', () => {
-    const slo = { slos: [{ metric: 'latency' as const, stat: 'p95' as const, boundMs: 100, text: 'p95<100ms' }], errorBudgetPct: 1 };
+    const slo = {
+      slos: [{ metric: 'latency' as const, stat: 'p95' as const, boundMs: 100, text: 'p95<100ms' }],
+      errorBudgetPct: 1,
+    };
     const base = { rateRps: 5, requests: 100, failures: 0, dropped: 0, errorRatePct: 0, latencyMs: latency(50) };
     assert.equal(judgeStep(base, slo).meetsSlo, true);
     assert.match(judgeStep({ ...base, latencyMs: latency(100) }, slo).reason, /p95 100\.00 ms breaks p95<100ms/);
-    assert.match(judgeStep({ ...base, failures: 2, dropped: 2, errorRatePct: 2 }, slo).reason, /over the budget of 1% \(2 dropped\)/);
+    assert.match(
+      judgeStep({ ...base, failures: 2, dropped: 2, errorRatePct: 2 }, slo).reason,
+      /over the budget of 1% \(2 dropped\)/,
+    );
     assert.equal(judgeStep({ ...base, latencyMs: null }, slo).meetsSlo, false);
   });
 
   it('reads its options, naming a bad SLO', () => {
-    const c = parseSweepConfig(['--slo', 'p99<250', '--endpoint', 'tokenize', '--max-rate', '32'], { HOME: '/h' }, '/w');
-    assert.deepEqual([c.slos[0]!.stat, c.slos[0]!.boundMs, c.endpoint, c.maxRate, c.baseUrl], ['p99', 250, 'tokenize', 32, 'http://127.0.0.1:8080']);
+    const c = parseSweepConfig(
+      ['--slo', 'p99<250', '--endpoint', 'tokenize', '--max-rate', '32'],
+      { HOME: '/h' },
+      '/w',
+    );
+    assert.deepEqual(
+      [c.slos[0]!.stat, c.slos[0]!.boundMs, c.endpoint, c.maxRate, c.baseUrl],
+      ['p99', 250, 'tokenize', 32, 'http://127.0.0.1:8080'],
+    );
     assert.throws(() => parseSweepConfig(['--slo', 'p95>500'], {}, '/w'), /--slo: expected objectives like p95<500/);
     assert.throws(() => parseSweepConfig([], {}, '/w'), /--slo: expected an objective when sweeping over rate/);
   });

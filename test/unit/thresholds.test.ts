@@ -53,13 +53,21 @@ describe('thresholds files', () => {
       { ...good, rules: [{ id: 'p95', metric: 'latency_p95', acceptable: 500 }] },
       { path: '/rules/0/source', expected: /required/, found: /nothing/ },
     ],
-    ['a misspelt key', { ...good, rulez: [] }, { path: '/rulez', expected: /no such property/, found: /an array of 0/ }],
+    [
+      'a misspelt key',
+      { ...good, rulez: [] },
+      { path: '/rulez', expected: /no such property/, found: /an array of 0/ },
+    ],
     [
       'a target looser than acceptable',
       { ...good, rules: [{ ...good.rules[0], target: 900 }] },
       { path: '/rules/0/target', expected: /at least as strict as acceptable \(<= 500\)/, found: /900/ },
     ],
-    ['a rule id used twice', { ...good, rules: [good.rules[0], good.rules[0]] }, { path: '/rules/1/id', expected: /used once/, found: /'p95' again/ }],
+    [
+      'a rule id used twice',
+      { ...good, rules: [good.rules[0], good.rules[0]] },
+      { path: '/rules/1/id', expected: /used once/, found: /'p95' again/ },
+    ],
     [
       'a rule on both an endpoint and a phase',
       { ...good, rules: [{ ...good.rules[0], endpoint: 'health', phase: 'spike' }] },
@@ -94,7 +102,9 @@ describe('thresholds files', () => {
 describe('k6 thresholds from rules', () => {
   const plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds'> = {
     gate: 'acceptable',
-    phases: [{ name: 'health', model: 'closed', clients: 10, requests: 100, timeoutSec: 30, startSec: 0, maxDurationSec: 305 }],
+    phases: [
+      { name: 'health', model: 'closed', clients: 10, requests: 100, timeoutSec: 30, startSec: 0, maxDurationSec: 305 },
+    ],
     mix: [{ endpoint: 'health', weight: 1 }],
     thresholds: {
       scenario: 'health',

@@ -162,7 +162,13 @@ function resolveOptions(opts: Partial<CompareOptions> | undefined): CompareOptio
   return o;
 }
 
-function compareRow(scenario: string, spec: MetricSpec, baselines: readonly Report[], currents: readonly Report[], o: CompareOptions): ComparisonRow {
+function compareRow(
+  scenario: string,
+  spec: MetricSpec,
+  baselines: readonly Report[],
+  currents: readonly Report[],
+  o: CompareOptions,
+): ComparisonRow {
   const bs = figures(baselines, scenario, spec);
   const cs = figures(currents, scenario, spec);
   const baseline = median(bs);
@@ -184,7 +190,8 @@ function compareRow(scenario: string, spec: MetricSpec, baselines: readonly Repo
     withinSpread: false,
   };
   if (baseline === null || current === null) {
-    const side = baseline === null && current === null ? 'either side' : baseline === null ? 'the baseline' : 'the current run(s)';
+    const side =
+      baseline === null && current === null ? 'either side' : baseline === null ? 'the baseline' : 'the current run(s)';
     row.reason = `not compared: no ${spec.metric} figure in ${side} (nothing measured, or the scenario did not complete)`;
     return row;
   }
@@ -208,7 +215,11 @@ function compareRow(scenario: string, spec: MetricSpec, baselines: readonly Repo
  * Compare the medians of several runs per scenario and metric. Scenarios are matched by name and
  * taken in the baseline's order; only those present on both sides get rows.
  */
-export function compareRuns(baselines: readonly Report[], currents: readonly Report[], opts?: Partial<CompareOptions>): Comparison {
+export function compareRuns(
+  baselines: readonly Report[],
+  currents: readonly Report[],
+  opts?: Partial<CompareOptions>,
+): Comparison {
   if (baselines.length === 0) throw new RangeError('compareRuns: expected at least one baseline report, found none');
   if (currents.length === 0) throw new RangeError('compareRuns: expected at least one current report, found none');
   const o = resolveOptions(opts);
@@ -250,12 +261,18 @@ export function renderComparisonMarkdown(c: Comparison): string {
   };
   const lines: string[] = [];
   if (several) {
-    lines.push(`Medians of ${c.baselineRuns} baseline run(s) and ${c.currentRuns} current run(s); min..max of the runs in parentheses.`, '');
+    lines.push(
+      `Medians of ${c.baselineRuns} baseline run(s) and ${c.currentRuns} current run(s); min..max of the runs in parentheses.`,
+      '',
+    );
   }
   if (c.rows.length === 0) {
     lines.push('No scenario is present in both the baseline and the current run(s).');
   } else {
-    lines.push('| scenario | metric | baseline | current | change | status |', '| --- | --- | ---: | ---: | ---: | --- |');
+    lines.push(
+      '| scenario | metric | baseline | current | change | status |',
+      '| --- | --- | ---: | ---: | ---: | --- |',
+    );
     for (const r of c.rows) {
       lines.push(
         `| ${escapeCell(r.scenario)} | ${r.metric} | ${value(r.baseline, r.baselineSpread, r.unit)} | ` +
@@ -266,7 +283,11 @@ export function renderComparisonMarkdown(c: Comparison): string {
   const reasons = c.rows.filter((r) => r.regression && r.reason !== null);
   if (reasons.length > 0) lines.push('', ...reasons.map((r) => `- **${escapeCell(r.scenario)}** ${r.reason ?? ''}`));
   if (c.missing.length > 0) lines.push('', `Missing from the current run(s): ${c.missing.map(escapeCell).join(', ')}.`);
-  if (c.added.length > 0) lines.push('', `New in the current run(s), no baseline: ${c.added.map(escapeCell).join(', ')}.`);
-  lines.push('', c.regressions === 0 ? 'no regression' : `${c.regressions} regression${c.regressions === 1 ? '' : 's'}`);
+  if (c.added.length > 0)
+    lines.push('', `New in the current run(s), no baseline: ${c.added.map(escapeCell).join(', ')}.`);
+  lines.push(
+    '',
+    c.regressions === 0 ? 'no regression' : `${c.regressions} regression${c.regressions === 1 ? '' : 's'}`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -34,7 +34,10 @@ export function concurrencyStep(concurrency: number, s: ScenarioReport): Unjudge
       ? {}
       : {
           streamMs: { ttft: st.ttftMs, itl: st.itlMs, e2e: st.e2eMs },
-          outputTokensPerSecond: { total: st.outputTokensPerSecondTotal ?? null, perStream: st.outputTokensPerSecond?.p50 ?? null },
+          outputTokensPerSecond: {
+            total: st.outputTokensPerSecondTotal ?? null,
+            perStream: st.outputTokensPerSecond?.p50 ?? null,
+          },
         }),
     generatorShortOfCpu: s.generator?.shortOfCpu ?? null,
     ...(s.partial == null ? {} : { partial: s.partial }),
@@ -50,7 +53,8 @@ export function goodputLevel(steps: readonly SweepStep[]): SweepStep | null {
 export function concurrencySummary(steps: readonly SweepStep[], slo: string, hasObjective: boolean): string {
   const best = goodputLevel(steps);
   const levels = steps.map((s) => s.concurrency!).join(', ');
-  if (!hasObjective) return `Levels run: ${levels} concurrent client(s); no objective was given (--slo), so no goodput is stated.`;
+  if (!hasObjective)
+    return `Levels run: ${levels} concurrent client(s); no objective was given (--slo), so no goodput is stated.`;
   if (best === null) return `No level met ${slo}: not even ${steps[0]?.concurrency ?? 1} client(s).`;
   const tokens = best.outputTokensPerSecond?.total;
   return `Goodput: ${best.concurrency} concurrent client(s) met ${slo} at ${best.rateRps} req/s${tokens == null ? '' : ` and ${tokens.toFixed(1)} output tokens/s`}; ${steps.filter((s) => !s.meetsSlo).length} of ${steps.length} level(s) did not.`;
@@ -69,7 +73,8 @@ export function concurrencyMarkdown(r: SweepReport): string {
     .sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0))
     .map((s) => {
       const m = s.streamMs;
-      const p = (l: { p50: number; p95: number } | null | undefined): string => (l == null ? 'n/a' : `${f(l.p50)} / ${f(l.p95)}`);
+      const p = (l: { p50: number; p95: number } | null | undefined): string =>
+        l == null ? 'n/a' : `${f(l.p50)} / ${f(l.p95)}`;
       const e2e = m?.e2e ?? s.latencyMs;
       return `| ${s.concurrency} | ${s.requests} | ${s.failures} | ${p(m?.ttft)} | ${p(m?.itl)} | ${p(e2e)} | ${f(s.rateRps)} | ${f(s.outputTokensPerSecond?.total, 1)} | ${f(s.outputTokensPerSecond?.perStream, 1)} | ${s.partial != null ? 'partial' : r.slo === 'no objective' ? '-' : s.meetsSlo ? 'meets' : 'breaks'} | ${s.generatorShortOfCpu ? '**yes**' : s.generatorShortOfCpu === false ? 'no' : 'n/a'} |`;
     });
@@ -101,13 +106,27 @@ export function concurrencyCharts(endpoint: string, steps: readonly SweepStep[])
     }),
   });
   const chart = (what: string, yLabel: string, list: ReturnType<typeof series>[]): string =>
-    lineChart({ title: `${what} of ${endpoint} against concurrency`, xLabel: 'concurrent clients', yLabel, series: list, xScale: 'log2' });
+    lineChart({
+      title: `${what} of ${endpoint} against concurrency`,
+      xLabel: 'concurrent clients',
+      yLabel,
+      series: list,
+      xScale: 'log2',
+    });
   const e2e = (s: SweepStep) => s.streamMs?.e2e ?? s.latencyMs;
   return {
-    'ttft.svg': chart('Time to first token', 'ms', [series('p50', (s) => s.streamMs?.ttft?.p50), series('p95', (s) => s.streamMs?.ttft?.p95)]),
-    'itl.svg': chart('Inter-token latency', 'ms', [series('p50', (s) => s.streamMs?.itl?.p50), series('p95', (s) => s.streamMs?.itl?.p95)]),
+    'ttft.svg': chart('Time to first token', 'ms', [
+      series('p50', (s) => s.streamMs?.ttft?.p50),
+      series('p95', (s) => s.streamMs?.ttft?.p95),
+    ]),
+    'itl.svg': chart('Inter-token latency', 'ms', [
+      series('p50', (s) => s.streamMs?.itl?.p50),
+      series('p95', (s) => s.streamMs?.itl?.p95),
+    ]),
     'e2e.svg': chart('End-to-end time', 'ms', [series('p50', (s) => e2e(s)?.p50), series('p95', (s) => e2e(s)?.p95)]),
-    'tokens.svg': chart('Output tokens per second', 'tokens/s, all streams', [series('total', (s) => s.outputTokensPerSecond?.total)]),
+    'tokens.svg': chart('Output tokens per second', 'tokens/s, all streams', [
+      series('total', (s) => s.outputTokensPerSecond?.total),
+    ]),
     'tokens-per-stream.svg': chart('Output tokens per second per stream', 'tokens/s, median stream', [
       series('per stream', (s) => s.outputTokensPerSecond?.perStream),
     ]),

@@ -103,7 +103,11 @@ export function checkTestRunNames(name: string, namespace: string | null, parall
     );
   }
   if (namespace !== null && (!DNS1123_LABEL.test(namespace) || namespace.length > 63)) {
-    add('/metadata/namespace', "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)", namespace);
+    add(
+      '/metadata/namespace',
+      "a Kubernetes namespace name (lower-case letters, digits and '-', at most 63 characters)",
+      namespace,
+    );
   }
   return problems;
 }
@@ -115,13 +119,21 @@ export function checkOperatorInput(input: OperatorInput): ValidationProblem[] {
   };
   for (const token of runArguments(input.baseUrl)) {
     if (!ARGUMENT_TOKEN.test(token)) {
-      add('/spec/arguments', 'a base URL without spaces or quotes (the operator splits spec.arguments on spaces)', input.baseUrl);
+      add(
+        '/spec/arguments',
+        'a base URL without spaces or quotes (the operator splits spec.arguments on spaces)',
+        input.baseUrl,
+      );
       break;
     }
   }
   if (input.runnerImage !== null && !/^\S+$/.test(input.runnerImage))
     add('/spec/runner/image', 'a container image reference without spaces', input.runnerImage);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.archiveBase64) || input.archiveBase64.length % 4 !== 0 || input.archiveBase64 === '') {
+  if (
+    !/^[A-Za-z0-9+/]*={0,2}$/.test(input.archiveBase64) ||
+    input.archiveBase64.length % 4 !== 0 ||
+    input.archiveBase64 === ''
+  ) {
     problems.push({
       path: `/binaryData/${ARCHIVE_KEY}`,
       expected: 'the k6 archive as standard base64',
@@ -141,11 +153,14 @@ export function checkOperatorInput(input: OperatorInput): ValidationProblem[] {
 /** ConfigMap + TestRun; throws a ValidationError naming every field that would be refused. */
 export function buildOperatorManifests(input: OperatorInput): OperatorManifests {
   const problems = checkOperatorInput(input);
-  if (problems.length > 0) throw new ValidationError(`k6-operator manifests for scenario '${input.scenario}'`, problems);
+  if (problems.length > 0)
+    throw new ValidationError(`k6-operator manifests for scenario '${input.scenario}'`, problems);
 
   const labels = { 'app.kubernetes.io/managed-by': 'realizar-k6', 'realizar-k6/scenario': input.scenario };
   const meta = (name: string): ObjectMeta =>
-    input.namespace === null ? { name, labels: { ...labels } } : { name, namespace: input.namespace, labels: { ...labels } };
+    input.namespace === null
+      ? { name, labels: { ...labels } }
+      : { name, namespace: input.namespace, labels: { ...labels } };
   const configMapName = configMapNameFor(input.name);
 
   const configMap: ConfigMapManifest = {
@@ -181,7 +196,9 @@ export function manifestsYaml(m: OperatorManifests, comments: readonly string[])
     .flatMap((c) => c.split('\n'))
     .map((c) => `# ${c}`.trimEnd())
     .join('\n');
-  const body = [m.configMap, m.testRun].map((doc) => `---\n${stringify(doc, { version: '1.1', lineWidth: 0 })}`).join('');
+  const body = [m.configMap, m.testRun]
+    .map((doc) => `---\n${stringify(doc, { version: '1.1', lineWidth: 0 })}`)
+    .join('');
   return head === '' ? body : `${head}\n${body}`;
 }
 
@@ -198,14 +215,24 @@ export interface ExecutionSegment {
 export function executionSegments(parallelism: number): ExecutionSegment[] {
   const point = (i: number): string => (i === 0 ? '0' : i === parallelism ? '1' : `${i}/${parallelism}`);
   const sequence = Array.from({ length: parallelism + 1 }, (_, i) => point(i)).join(',');
-  return Array.from({ length: parallelism }, (_, i) => ({ instance: i + 1, segment: `${point(i)}:${point(i + 1)}`, sequence }));
+  return Array.from({ length: parallelism }, (_, i) => ({
+    instance: i + 1,
+    segment: `${point(i)}:${point(i + 1)}`,
+    sequence,
+  }));
 }
 
 /** The part of `k6 inspect <archive>` output read here. */
 export interface InspectedOptions {
   scenarios?: Record<
     string,
-    { executor?: string; vus?: number | null; iterations?: number | null; maxVUs?: number | null; preAllocatedVUs?: number | null }
+    {
+      executor?: string;
+      vus?: number | null;
+      iterations?: number | null;
+      maxVUs?: number | null;
+      preAllocatedVUs?: number | null;
+    }
   > | null;
   thresholds?: Record<string, string[]> | null;
 }

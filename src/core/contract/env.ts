@@ -94,7 +94,10 @@ const MIX: Codec<MixEntry[]> = { encode: formatMix, decode: (text, source) => pa
 const ARRIVALS: Codec<ArrivalSpec> = { encode: arrivalSpecText, decode: (text, source) => parseArrivals(source, text) };
 
 /** Per-request objectives (src/core/rules/goodput.ts). */
-const GOODPUT: Codec<GoodputObjective[]> = { encode: goodputText, decode: (text, source) => parseGoodput(source, text) };
+const GOODPUT: Codec<GoodputObjective[]> = {
+  encode: goodputText,
+  decode: (text, source) => parseGoodput(source, text),
+};
 
 const SEED: Codec<number> = checked('a whole number from 0 to 4294967295', String, (text) =>
   /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff ? Number(text) : undefined,

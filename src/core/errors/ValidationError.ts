@@ -17,7 +17,12 @@ export class ValidationError extends ToolkitError {
   readonly problems: readonly ValidationProblem[];
 
   constructor(source: string, problems: readonly ValidationProblem[]) {
-    super(`${source}: ` + problems.map((p) => `${p.path === '' ? '' : `at ${p.path}: `}expected ${p.expected}, found ${p.found}`).join('; '));
+    super(
+      `${source}: ` +
+        problems
+          .map((p) => `${p.path === '' ? '' : `at ${p.path}: `}expected ${p.expected}, found ${p.found}`)
+          .join('; '),
+    );
     this.source = source;
     this.problems = problems;
   }

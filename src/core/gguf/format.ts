@@ -71,7 +71,8 @@ export function tensorBytes(dims: readonly number[], type: number): number {
   if (type === GgmlType.F32) return n * 4;
   if (type === GgmlType.F16) return n * 2;
   if (type === GgmlType.Q8_0) {
-    if (dims[0]! % Q8_0_BLOCK !== 0) throw new RangeError(`a Q8_0 row must be a multiple of ${Q8_0_BLOCK} values, not ${dims[0]}`);
+    if (dims[0]! % Q8_0_BLOCK !== 0)
+      throw new RangeError(`a Q8_0 row must be a multiple of ${Q8_0_BLOCK} values, not ${dims[0]}`);
     return (n / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES;
   }
   throw new RangeError(`ggml type ${type} is not one this project writes (F32, F16, Q8_0)`);
@@ -108,7 +109,8 @@ export function utf8Decode(bytes: Uint8Array): string {
     let n = 1;
     if (b < 0x80) c = b;
     else if (b >= 0xc0 && b < 0xe0 && i + 1 < bytes.length) [c, n] = [((b & 31) << 6) | (bytes[i + 1]! & 63), 2];
-    else if (b >= 0xe0 && b < 0xf0 && i + 2 < bytes.length) [c, n] = [((b & 15) << 12) | ((bytes[i + 1]! & 63) << 6) | (bytes[i + 2]! & 63), 3];
+    else if (b >= 0xe0 && b < 0xf0 && i + 2 < bytes.length)
+      [c, n] = [((b & 15) << 12) | ((bytes[i + 1]! & 63) << 6) | (bytes[i + 2]! & 63), 3];
     else if (b >= 0xf0 && i + 3 < bytes.length)
       [c, n] = [((b & 7) << 18) | ((bytes[i + 1]! & 63) << 12) | ((bytes[i + 2]! & 63) << 6) | (bytes[i + 3]! & 63), 4];
     s += String.fromCodePoint(c);

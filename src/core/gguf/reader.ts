@@ -67,7 +67,8 @@ export function readGgufHeader(bytes: Uint8Array, source: string): GgufHeader {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const need = (n: number, what: string): void => {
-    if (at + n > bytes.length) throw new GgufError(source, at, `${what} (${n} byte(s))`, `the end of the ${bytes.length} byte(s) given`);
+    if (at + n > bytes.length)
+      throw new GgufError(source, at, `${what} (${n} byte(s))`, `the end of the ${bytes.length} byte(s) given`);
   };
   const u32 = (what: string): number => {
     need(4, what);
@@ -92,14 +93,16 @@ export function readGgufHeader(bytes: Uint8Array, source: string): GgufHeader {
   const scalar = (type: number, what: string): Scalar => {
     if (type === ValueType.STRING) return str(what);
     const size = SCALAR_BYTES[type];
-    if (size === undefined) throw new GgufError(source, at - 4, `a GGUF value type (0-12, not an array) for ${what}`, String(type));
+    if (size === undefined)
+      throw new GgufError(source, at - 4, `a GGUF value type (0-12, not an array) for ${what}`, String(type));
     need(size, what);
     const v = readScalar(view, at, type);
     at += size;
     return v;
   };
 
-  if (u32('the magic "GGUF"') !== GGUF_MAGIC) throw new GgufError(source, 0, 'the magic "GGUF"', JSON.stringify(utf8Decode(bytes.subarray(0, 4))));
+  if (u32('the magic "GGUF"') !== GGUF_MAGIC)
+    throw new GgufError(source, 0, 'the magic "GGUF"', JSON.stringify(utf8Decode(bytes.subarray(0, 4))));
   const version = u32('the version');
   if (version !== 2 && version !== 3) throw new GgufError(source, 4, 'GGUF version 2 or 3', String(version));
   const tensorCount = u64('the tensor count');
@@ -112,7 +115,8 @@ export function readGgufHeader(bytes: Uint8Array, source: string): GgufHeader {
     let value: KvValue;
     if (type === ValueType.ARRAY) {
       const itemType = u32(`the item type of ${key}`);
-      if (itemType === ValueType.ARRAY) throw new GgufError(source, at - 4, `an array of scalars or strings in ${key}`, 'an array of arrays');
+      if (itemType === ValueType.ARRAY)
+        throw new GgufError(source, at - 4, `an array of scalars or strings in ${key}`, 'an array of arrays');
       const count = u64(`the length of ${key}`);
       const items: Scalar[] = new Array(count);
       for (let k = 0; k < count; k++) items[k] = scalar(itemType, `${key}[${k}]`);
@@ -136,7 +140,8 @@ export function readGgufHeader(bytes: Uint8Array, source: string): GgufHeader {
   }
 
   const a = kvGet(kvs, 'general.alignment');
-  const alignment = a !== undefined && a.type !== ValueType.ARRAY && typeof a.value === 'number' ? a.value : GGUF_DEFAULT_ALIGNMENT;
+  const alignment =
+    a !== undefined && a.type !== ValueType.ARRAY && typeof a.value === 'number' ? a.value : GGUF_DEFAULT_ALIGNMENT;
   const dataOffset = Math.ceil(at / alignment) * alignment;
   return { version, kvs, tensors, alignment, dataOffset };
 }

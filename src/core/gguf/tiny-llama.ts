@@ -17,7 +17,17 @@
  * not: end-of-sequence is never chosen, and every token decodes to visible text of its own chunk.
  */
 import { seededRandom } from '../workload/prompts.js';
-import { GgmlType, kvGet, Q8_0_BLOCK, Q8_0_BLOCK_BYTES, tensorBytes, ValueType, type GgufHeader, type Kv, type TensorInfo } from './format.js';
+import {
+  GgmlType,
+  kvGet,
+  Q8_0_BLOCK,
+  Q8_0_BLOCK_BYTES,
+  tensorBytes,
+  ValueType,
+  type GgufHeader,
+  type Kv,
+  type TensorInfo,
+} from './format.js';
 import { encodeGgufHeader, paddingAfter, type HeaderLayout } from './writer.js';
 
 export interface TinyLlamaSpec {
@@ -84,7 +94,11 @@ const INTEGER_TYPES: readonly number[] = [
 function tokenizerKvs(vocab: GgufHeader): Kv[] {
   return vocab.kvs
     .filter((kv) => kv.key.startsWith('tokenizer.'))
-    .map((kv) => (kv.value.type !== ValueType.ARRAY && INTEGER_TYPES.includes(kv.value.type) ? u32(kv.key, Number(kv.value.value)) : kv));
+    .map((kv) =>
+      kv.value.type !== ValueType.ARRAY && INTEGER_TYPES.includes(kv.value.type)
+        ? u32(kv.key, Number(kv.value.value))
+        : kv,
+    );
 }
 
 /** Tokens whose output row is zero: anything but visible text (see the file header). */
@@ -136,7 +150,10 @@ export function planTinyLlama(vocab: GgufHeader, source: string, spec: TinyLlama
       { name: `${p}ffn_down.weight`, dims: [spec.feedForward, e], type: q8 },
     );
   }
-  tensors.push({ name: 'output_norm.weight', dims: [e], type: GgmlType.F32 }, { name: 'output.weight', dims: [e, n], type: q8 });
+  tensors.push(
+    { name: 'output_norm.weight', dims: [e], type: GgmlType.F32 },
+    { name: 'output.weight', dims: [e, n], type: q8 },
+  );
 
   const kvs: Kv[] = [
     str('general.architecture', 'llama'),

@@ -117,7 +117,11 @@ export interface HeaderLayout {
   dataBytes: number;
 }
 
-export function encodeGgufHeader(kvs: readonly Kv[], tensors: ReadonlyArray<Omit<TensorInfo, 'offset'>>, alignment = GGUF_DEFAULT_ALIGNMENT): HeaderLayout {
+export function encodeGgufHeader(
+  kvs: readonly Kv[],
+  tensors: ReadonlyArray<Omit<TensorInfo, 'offset'>>,
+  alignment = GGUF_DEFAULT_ALIGNMENT,
+): HeaderLayout {
   const out = new Bytes();
   out.u32(GGUF_MAGIC);
   out.u32(GGUF_VERSION);

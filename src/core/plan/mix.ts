@@ -9,7 +9,13 @@ import type { EndpointName } from '../types.js';
 import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
 
-export const ENDPOINT_NAMES: readonly EndpointName[] = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate'];
+export const ENDPOINT_NAMES: readonly EndpointName[] = [
+  'health',
+  'tokenize',
+  'generate',
+  'batch-tokenize',
+  'batch-generate',
+];
 
 export interface MixEntry {
   endpoint: EndpointName;
@@ -40,7 +46,9 @@ export function parseMix(text: string, source: string): MixEntry[] {
       throw new ValidationError(source, [{ path: `/${index}`, expected, found: describeValue(part) }]);
     }
     if (entries.some((e) => e.endpoint === name)) {
-      throw new ValidationError(source, [{ path: `/${index}`, expected: 'each endpoint once', found: `${name} twice` }]);
+      throw new ValidationError(source, [
+        { path: `/${index}`, expected: 'each endpoint once', found: `${name} twice` },
+      ]);
     }
     entries.push({ endpoint: name, weight });
   });

@@ -92,7 +92,11 @@ export function resolvePlan(
   if (def.phases.length > 1 && def.phases.some((p) => p.model === 'closed')) {
     // A closed phase has no known end, so a later phase could not be given a start time.
     throw new ValidationError(`scenario ${def.name}`, [
-      { path: '/phases', expected: 'one phase when the model is closed (a closed phase has no known end)', found: `${def.phases.length} phases` },
+      {
+        path: '/phases',
+        expected: 'one phase when the model is closed (a closed phase has no known end)',
+        found: `${def.phases.length} phases`,
+      },
     ]);
   }
   const thresholdsSource = settings.thresholdsSource ?? `thresholds/${def.name}.json`;
@@ -101,20 +105,30 @@ export function resolvePlan(
   let mix = def.mix;
   if (settings.mix !== null) {
     if (def.mixable) mix = settings.mix;
-    else notes.push(`The mix '${formatMix(settings.mix)}' was ignored: scenario ${def.name} sends to ${formatMix(def.mix)} only.`);
+    else
+      notes.push(
+        `The mix '${formatMix(settings.mix)}' was ignored: scenario ${def.name} sends to ${formatMix(def.mix)} only.`,
+      );
   }
   if (def.mixable) {
     // A mix keeps what the API has: the OpenAI-compatible API has no tokenizer, say.
     const lacking = mix.filter((m) => endpointInfo(m.endpoint) === undefined);
     if (lacking.length > 0 && lacking.length < mix.length) {
       mix = mix.filter((m) => !lacking.includes(m));
-      notes.push(`${lacking.map((m) => m.endpoint).join(', ')} left out of the mix: the ${settings.api} API has no such endpoint.`);
+      notes.push(
+        `${lacking.map((m) => m.endpoint).join(', ')} left out of the mix: the ${settings.api} API has no such endpoint.`,
+      );
     }
   }
 
   let start = 0;
   if (settings.api === 'openai') {
-    const paths = mix.map((m) => `${m.endpoint} → ${endpointInfo(m.endpoint)?.method ?? '?'} ${endpointInfo(m.endpoint)?.path ?? '(none)'}`).join(', ');
+    const paths = mix
+      .map(
+        (m) =>
+          `${m.endpoint} → ${endpointInfo(m.endpoint)?.method ?? '?'} ${endpointInfo(m.endpoint)?.path ?? '(none)'}`,
+      )
+      .join(', ');
     notes.push(`Sent to the OpenAI-compatible API, model '${settings.model}': ${paths}.`);
   }
   if (def.stream !== undefined) {
@@ -122,8 +136,10 @@ export function resolvePlan(
       "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts once per phase, before the measured window: the duration and throughput are over that window, from the first request sent to the end of the last stream.",
     );
   }
-  if (settings.prompts !== null) notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
-  if (settings.timeoutSec !== null) notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
+  if (settings.prompts !== null)
+    notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
+  if (settings.timeoutSec !== null)
+    notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
   if (isShapeGiven(shape)) notes.push(`Shape set for this run (${describeShape(shape)}) in place of the scenario's.`);
   const evenPhases: PlanPhase[] = defPhases.map((scenarioPhase) => {
     const p = settings.timeoutSec === null ? scenarioPhase : { ...scenarioPhase, timeoutSec: settings.timeoutSec };
@@ -131,13 +147,26 @@ export function resolvePlan(
     if (p.model === 'closed') {
       // k6 refuses more clients than requests; a scaled-down phase has fewer requests to share.
       const clients = Math.min(p.clients, requests);
-      if (clients < p.clients) notes.push(`Phase ${p.name}: ${requests} request(s) at this scale, so ${clients} client(s) instead of ${p.clients}.`);
+      if (clients < p.clients)
+        notes.push(
+          `Phase ${p.name}: ${requests} request(s) at this scale, so ${clients} client(s) instead of ${p.clients}.`,
+        );
       // Bounded even if every request times out one after the other on each client.
       const maxDurationSec = Math.ceil(requests / clients) * p.timeoutSec + 5;
-      return { name: p.name, model: 'closed', clients, requests, timeoutSec: p.timeoutSec, startSec: 0, maxDurationSec };
+      return {
+        name: p.name,
+        model: 'closed',
+        clients,
+        requests,
+        timeoutSec: p.timeoutSec,
+        startSec: 0,
+        maxDurationSec,
+      };
     }
     if (p.durationSec === undefined)
-      throw new ValidationError(`scenario ${def.name}`, [{ path: `/phases/${p.name}`, expected: 'durationSec for an open phase', found: 'none' }]);
+      throw new ValidationError(`scenario ${def.name}`, [
+        { path: `/phases/${p.name}`, expected: 'durationSec for an open phase', found: 'none' },
+      ]);
     const ratePerSec = p.requests / p.durationSec;
     // Scaling keeps the rate and shortens the window. k6 needs an arrival-rate scenario to last at
     // least 1 s, and the scenario runs for (n - 0.5) intervals (see k6Duration), so n >= rate + 0.5.
@@ -175,7 +204,9 @@ export function resolvePlan(
       ]);
     }
     if (rule.endpoint !== undefined && !inMix.has(rule.endpoint)) {
-      notes.push(`Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`);
+      notes.push(
+        `Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`,
+      );
       return false;
     }
     if (settings.samples === false && SAMPLE_RULE_METRICS.has(rule.metric)) {
@@ -199,7 +230,11 @@ export function resolvePlan(
       const info = endpointInfo(m.endpoint);
       if (info === undefined)
         throw new ValidationError(`scenario ${def.name}`, [
-          { path: '/mix', expected: `endpoints the ${settings.api} API has`, found: `${m.endpoint}, which it does not have` },
+          {
+            path: '/mix',
+            expected: `endpoints the ${settings.api} API has`,
+            found: `${m.endpoint}, which it does not have`,
+          },
         ]);
       return { name: m.endpoint, ...info };
     }),

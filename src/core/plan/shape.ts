@@ -61,7 +61,12 @@ export function shapePhase(scenario: string, phases: readonly PhaseDefinition[],
       );
     const requests = s.requests ?? base.requests;
     const clients = s.clients ?? Math.min(base.clients, requests);
-    if (clients > requests) invalid('--clients', `at most --requests (${requests}): k6 gives each client at least one request`, String(clients));
+    if (clients > requests)
+      invalid(
+        '--clients',
+        `at most --requests (${requests}): k6 gives each client at least one request`,
+        String(clients),
+      );
     return { ...base, clients, requests };
   }
   const baseRate = base.model === 'open' && base.durationSec !== undefined ? base.requests / base.durationSec : null;
@@ -73,8 +78,20 @@ export function shapePhase(scenario: string, phases: readonly PhaseDefinition[],
   if (s.rate === null && s.requests !== null && s.durationSec !== null) rate = s.requests / s.durationSec;
   const requests = Math.round(rate * durationSec);
   if (s.rate !== null && s.requests !== null && s.durationSec !== null && requests !== s.requests) {
-    invalid('--requests', `--rate × --duration (${requests}), or only two of --rate, --duration and --requests`, String(s.requests));
+    invalid(
+      '--requests',
+      `--rate × --duration (${requests}), or only two of --rate, --duration and --requests`,
+      String(s.requests),
+    );
   }
-  if (requests < 1) invalid(given, 'at least one request (--rate × --duration >= 1)', `${rate} req/s for ${durationSec} s`);
-  return { name: base.name, model: 'open', clients: s.clients ?? base.clients, requests, durationSec, timeoutSec: base.timeoutSec };
+  if (requests < 1)
+    invalid(given, 'at least one request (--rate × --duration >= 1)', `${rate} req/s for ${durationSec} s`);
+  return {
+    name: base.name,
+    model: 'open',
+    clients: s.clients ?? base.clients,
+    requests,
+    durationSec,
+    timeoutSec: base.timeoutSec,
+  };
 }

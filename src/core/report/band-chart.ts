@@ -33,13 +33,20 @@ export interface BandChartOptions {
 export function bandChart(opts: BandChartOptions): string {
   const width = opts.width ?? 720;
   const height = opts.height ?? 400;
-  const plot = { left: MARGIN.left, top: MARGIN.top, right: width - MARGIN.right - LEGEND_WIDTH, bottom: height - MARGIN.bottom };
+  const plot = {
+    left: MARGIN.left,
+    top: MARGIN.top,
+    right: width - MARGIN.right - LEGEND_WIDTH,
+    bottom: height - MARGIN.bottom,
+  };
   if (!(plot.right - plot.left >= 40 && plot.bottom - plot.top >= 40)) {
     throw new RangeError(
       `bandChart: ${width}×${height} px leaves no room to plot; use at least ${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`,
     );
   }
-  const finite = opts.series.map((s) => [...s.points].filter((p) => [p.x, p.p50, p.p95, p.p99].every(Number.isFinite)).sort((a, b) => a.x - b.x));
+  const finite = opts.series.map((s) =>
+    [...s.points].filter((p) => [p.x, p.p50, p.p95, p.p99].every(Number.isFinite)).sort((a, b) => a.x - b.x),
+  );
   let xLo = Infinity;
   let xHi = -Infinity;
   let yHi = 0;
@@ -53,7 +60,8 @@ export function bandChart(opts: BandChartOptions): string {
   // From zero, up to the highest p99: the maximum would let one outlier flatten every band.
   const yAxis = niceAxis(0, empty || yHi === 0 ? 1 : yHi);
   const sx = (x: number): number => plot.left + ((x - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
-  const sy = (y: number): number => plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
+  const sy = (y: number): number =>
+    plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
 
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -62,8 +70,12 @@ export function bandChart(opts: BandChartOptions): string {
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
     text(width / 2, 24, opts.title, 'text-anchor="middle" font-size="16" font-weight="bold"'),
     '<g class="grid" stroke="#e0e0e0" stroke-width="1">',
-    ...yAxis.ticks.map((t) => `<line x1="${px(plot.left)}" y1="${px(sy(t))}" x2="${px(plot.right)}" y2="${px(sy(t))}"/>`),
-    ...xAxis.ticks.map((t) => `<line x1="${px(sx(t))}" y1="${px(plot.top)}" x2="${px(sx(t))}" y2="${px(plot.bottom)}"/>`),
+    ...yAxis.ticks.map(
+      (t) => `<line x1="${px(plot.left)}" y1="${px(sy(t))}" x2="${px(plot.right)}" y2="${px(sy(t))}"/>`,
+    ),
+    ...xAxis.ticks.map(
+      (t) => `<line x1="${px(sx(t))}" y1="${px(plot.top)}" x2="${px(sx(t))}" y2="${px(plot.bottom)}"/>`,
+    ),
     '</g>',
     '<g class="axes" stroke="#333333" stroke-width="1">',
     `<line x1="${px(plot.left)}" y1="${px(plot.bottom)}" x2="${px(plot.right)}" y2="${px(plot.bottom)}"/>`,
@@ -74,10 +86,16 @@ export function bandChart(opts: BandChartOptions): string {
     ...yAxis.ticks.map((t) => text(plot.left - 8, sy(t) + 4, fmtTick(t, yAxis.decimals), 'text-anchor="end"')),
     '</g>',
     text((plot.left + plot.right) / 2, height - 14, opts.xLabel, 'text-anchor="middle"'),
-    text(18, (plot.top + plot.bottom) / 2, opts.yLabel, `text-anchor="middle" transform="rotate(-90 18 ${px((plot.top + plot.bottom) / 2)})"`),
+    text(
+      18,
+      (plot.top + plot.bottom) / 2,
+      opts.yLabel,
+      `text-anchor="middle" transform="rotate(-90 18 ${px((plot.top + plot.bottom) / 2)})"`,
+    ),
   ];
 
-  const coords = (points: readonly BandPoint[], y: (p: BandPoint) => number): string[] => points.map((p) => `${px(sx(p.x))},${px(sy(y(p)))}`);
+  const coords = (points: readonly BandPoint[], y: (p: BandPoint) => number): string[] =>
+    points.map((p) => `${px(sx(p.x))},${px(sy(y(p)))}`);
   /** The area between two percentiles: along the upper one, back along the lower one. */
   const band = (points: readonly BandPoint[], lo: (p: BandPoint) => number, hi: (p: BandPoint) => number): string =>
     [...coords(points, hi), ...coords([...points].reverse(), lo)].join(' ');
@@ -114,7 +132,9 @@ export function bandChart(opts: BandChartOptions): string {
     const colour = PALETTE[i % PALETTE.length]!;
     const y = plot.top + 8 + i * 20;
     out.push(`<rect x="${px(legendX)}" y="${px(y - 6)}" width="20" height="12" fill="${colour}" fill-opacity="0.35"/>`);
-    out.push(`<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="2"/>`);
+    out.push(
+      `<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="2"/>`,
+    );
     out.push(text(legendX + 26, y + 4, s.name));
   });
   const keyY = plot.top + 8 + opts.series.length * 20 + 12;

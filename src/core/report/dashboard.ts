@@ -55,7 +55,8 @@ export function dashboardPeriodMs(plan: Phases): number {
   const wanted: number =
     length === null
       ? NICE_PERIODS_MS[0]
-      : (NICE_PERIODS_MS.find((p) => (length * 1000) / p <= DASHBOARD_POINTS) ?? NICE_PERIODS_MS[NICE_PERIODS_MS.length - 1]!);
+      : (NICE_PERIODS_MS.find((p) => (length * 1000) / p <= DASHBOARD_POINTS) ??
+        NICE_PERIODS_MS[NICE_PERIODS_MS.length - 1]!);
   return Math.max(1, Math.ceil(k6EndOffsetMs(plan) / K6_DASHBOARD_MAX_POINTS / wanted)) * wanted;
 }
 
@@ -82,7 +83,12 @@ export function noDashboardNote(n: NoDashboard): string {
 }
 
 /** Why a scenario that asked for a dashboard has none (given that the file is missing). */
-export function whyNoDashboard(o: { plan: Phases; durationSec: number | null; k6Completed: boolean; k6Exit: string }): NoDashboard {
+export function whyNoDashboard(o: {
+  plan: Phases;
+  durationSec: number | null;
+  k6Completed: boolean;
+  k6Exit: string;
+}): NoDashboard {
   const periodMs = dashboardPeriodMs(o.plan);
   if (!o.k6Completed) return { why: 'k6-failed', k6Exit: o.k6Exit };
   if (o.durationSec !== null && o.durationSec * 1000 < 2 * periodMs)

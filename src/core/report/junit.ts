@@ -22,11 +22,18 @@ const CLASS_PREFIX = 'realizar-k6';
  * lone surrogates. A stray one from a server's error text would make the whole file unparsable and
  * CI would drop every result, so they are removed.
  */
-const ILLEGAL_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text content and attribute values alike; quotes are escaped everywhere so one function serves both. */
 export function escapeXml(text: string): string {
-  return text.replace(ILLEGAL_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text
+    .replace(ILLEGAL_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** Parsers normalise raw newlines and tabs in attribute values to spaces; references keep them. */
@@ -64,7 +71,9 @@ function measuredVsBound(v: Verdict): string {
 
 function verdictDetails(v: Verdict): string {
   const k6 =
-    v.k6Threshold === null ? 'none (judged by the report only)' : `${v.k6Threshold} (k6: ${v.k6Ok === null ? 'no judgement' : v.k6Ok ? 'met' : 'crossed'})`;
+    v.k6Threshold === null
+      ? 'none (judged by the report only)'
+      : `${v.k6Threshold} (k6: ${v.k6Ok === null ? 'no judgement' : v.k6Ok ? 'met' : 'crossed'})`;
   return [
     `verdict: ${v.id} (tier ${v.tier}${v.gating ? ', gating' : ', not gating'})`,
     `metric: ${v.metric}, scope: ${v.scope}`,
@@ -81,10 +90,16 @@ function verdictDetails(v: Verdict): string {
 const repeatSuffix = (s: ScenarioReport): string => (s.repeat === undefined ? '' : ` [run ${s.repeat}]`);
 
 function verdictCase(s: ScenarioReport, v: Verdict): Case {
-  const base = { name: `${v.id}: ${v.metric} (${v.scope})${repeatSuffix(s)}`, classname: `${CLASS_PREFIX}.${s.name}`, error: false };
+  const base = {
+    name: `${v.id}: ${v.metric} (${v.scope})${repeatSuffix(s)}`,
+    classname: `${CLASS_PREFIX}.${s.name}`,
+    error: false,
+  };
   if (v.pass) return { ...base, body: '', failure: false };
   if (v.gating) {
-    const body = `      <failure${attrs({ message: measuredVsBound(v), type: 'threshold' })}>` + `${escapeXml(verdictDetails(v))}</failure>`;
+    const body =
+      `      <failure${attrs({ message: measuredVsBound(v), type: 'threshold' })}>` +
+      `${escapeXml(verdictDetails(v))}</failure>`;
     return { ...base, body, failure: true };
   }
   const out = `not met (not gating): ${measuredVsBound(v)}\n${verdictDetails(v)}`;
@@ -105,12 +120,24 @@ function scenarioCases(s: ScenarioReport): Case[] {
   const classname = `${CLASS_PREFIX}.${s.name}`;
   const cases: Case[] = [];
   if (s.status === 'error') {
-    cases.push(errorCase(classname, `${s.name}: scenario run${repeatSuffix(s)}`, 'scenario-error', s.error ?? 'the scenario did not run'));
+    cases.push(
+      errorCase(
+        classname,
+        `${s.name}: scenario run${repeatSuffix(s)}`,
+        'scenario-error',
+        s.error ?? 'the scenario did not run',
+      ),
+    );
   }
   // An interrupted run exits 130; without an error case its JUnit would look like a clean pass.
   if (s.status === 'interrupted') {
     cases.push(
-      errorCase(classname, `${s.name}: scenario run${repeatSuffix(s)}`, 'interrupted', 'the run was stopped; figures cover what was measured until then'),
+      errorCase(
+        classname,
+        `${s.name}: scenario run${repeatSuffix(s)}`,
+        'interrupted',
+        'the run was stopped; figures cover what was measured until then',
+      ),
     );
   }
   const verdicts = s.verdicts.map((v) => verdictCase(s, v));
@@ -169,7 +196,12 @@ export function renderJUnit(report: Report): string {
       name: 'run',
       timeSec: 0,
       cases: report.errors.map((e, i) =>
-        errorCase(`${CLASS_PREFIX}.run`, `run error ${i + 1}${e.scenario === null ? '' : ` (${e.scenario})`}`, 'run-error', e.message),
+        errorCase(
+          `${CLASS_PREFIX}.run`,
+          `run error ${i + 1}${e.scenario === null ? '' : ` (${e.scenario})`}`,
+          'run-error',
+          e.message,
+        ),
       ),
     });
   }

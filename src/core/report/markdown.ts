@@ -59,9 +59,20 @@ function verdictCell(s: ScenarioReport): string {
 }
 
 function scenarioTable(scenarios: readonly ScenarioReport[]): string[] {
-  const lat = (s: ScenarioReport, k: 'p50' | 'p95' | 'p99'): string => (s.latencyMs === null ? '–' : f2(s.latencyMs[k]));
+  const lat = (s: ScenarioReport, k: 'p50' | 'p95' | 'p99'): string =>
+    s.latencyMs === null ? '–' : f2(s.latencyMs[k]);
   return [
-    row(['scenario', 'requests', 'failures', 'error rate %', 'p50 ms', 'p95 ms', 'p99 ms', 'throughput req/s', 'verdict']),
+    row([
+      'scenario',
+      'requests',
+      'failures',
+      'error rate %',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'throughput req/s',
+      'verdict',
+    ]),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']),
     ...scenarios.map((s) =>
       row([
@@ -102,11 +113,16 @@ function failedGatesSection(scenarios: readonly ScenarioReport[]): string[] {
 
 function errorsSection(r: Report): string[] {
   const items = [
-    ...r.scenarios.filter((s) => s.status === 'error').map((s) => `**${escapeInline(label(s))}**: ${escapeInline(s.error ?? 'the scenario did not run')}`),
-    ...r.errors.map((e) => `${e.scenario === null ? '' : `**${escapeInline(e.scenario)}**: `}${escapeInline(e.message)}`),
+    ...r.scenarios
+      .filter((s) => s.status === 'error')
+      .map((s) => `**${escapeInline(label(s))}**: ${escapeInline(s.error ?? 'the scenario did not run')}`),
+    ...r.errors.map(
+      (e) => `${e.scenario === null ? '' : `**${escapeInline(e.scenario)}**: `}${escapeInline(e.message)}`,
+    ),
   ];
   if (r.server.exit !== null) {
-    const how = r.server.exit.code !== null ? `exit code ${r.server.exit.code}` : `signal ${r.server.exit.signal ?? '?'}`;
+    const how =
+      r.server.exit.code !== null ? `exit code ${r.server.exit.code}` : `signal ${r.server.exit.signal ?? '?'}`;
     items.push(`the server exited during the run at ${f2(r.server.exit.atSec)}s (${how})`);
   }
   if (items.length === 0) return [];
@@ -118,7 +134,8 @@ function errorsSection(r: Report): string[] {
 function streamingSection(scenarios: readonly ScenarioReport[]): string[] {
   const streamed = scenarios.filter((s) => s.streaming != null);
   if (streamed.length === 0) return [];
-  const p = (l: { p50: number; p95: number; p99: number } | null | undefined): string => (l == null ? 'n/a' : `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`);
+  const p = (l: { p50: number; p95: number; p99: number } | null | undefined): string =>
+    l == null ? 'n/a' : `${f2(l.p50)} / ${f2(l.p95)} / ${f2(l.p99)}`;
   const lines = [
     '### Streaming',
     '',
@@ -134,7 +151,12 @@ function streamingSection(scenarios: readonly ScenarioReport[]): string[] {
   // The client's figures against the server's own clock and counts, where the server reported them.
   const clocked = streamed.filter((s) => s.streaming!.serverClock?.agree != null);
   if (clocked.length > 0)
-    lines.push('', ...clocked.map((s) => `- **${escapeInline(label(s))}**, client vs server: ${escapeInline(s.streaming!.serverClock!.summary)}`));
+    lines.push(
+      '',
+      ...clocked.map(
+        (s) => `- **${escapeInline(label(s))}**, client vs server: ${escapeInline(s.streaming!.serverClock!.summary)}`,
+      ),
+    );
   return lines;
 }
 
@@ -164,7 +186,12 @@ function notesSection(scenarios: readonly ScenarioReport[]): string[] {
   if (withNotes.length === 0) return [];
   const lines = ['### Notes'];
   for (const s of withNotes) {
-    lines.push('', `**${escapeInline(label(s))}**`, '', ...s.notes.map((n) => `- ${escapeInline(n).replace(/\r?\n/g, '\n  ')}`));
+    lines.push(
+      '',
+      `**${escapeInline(label(s))}**`,
+      '',
+      ...s.notes.map((n) => `- ${escapeInline(n).replace(/\r?\n/g, '\n  ')}`),
+    );
   }
   return lines;
 }

@@ -10,7 +10,10 @@ const f = (n: number | null | undefined, d = 1): string => (n == null ? 'n/a' : 
 export function generatorLines(s: ScenarioReport): string[] {
   const g = s.generator;
   if (g == null) return [];
-  const browser = g.browser === null ? '' : `; browser (${g.browser.processes} processes) ${f(g.browser.cpuSec, 2)} s CPU, peak ${f(g.browser.peakMemMb)} MB`;
+  const browser =
+    g.browser === null
+      ? ''
+      : `; browser (${g.browser.processes} processes) ${f(g.browser.cpuSec, 2)} s CPU, peak ${f(g.browser.peakMemMb)} MB`;
   return [
     `Load generator (k6${g.browser === null ? '' : ' and its browser'}, ${g.samples} samples of /proc over ${f(g.runSec, 2)} s):`,
     `  k6 ${f(g.k6.cpuSec, 2)} s CPU, peak ${f(g.k6.peakMemMb)} MB${browser}`,
@@ -21,7 +24,11 @@ export function generatorLines(s: ScenarioReport): string[] {
   ];
 }
 
-export function generatorMarkdown(scenarios: readonly ScenarioReport[], label: (s: ScenarioReport) => string, cell: (t: string) => string): string[] {
+export function generatorMarkdown(
+  scenarios: readonly ScenarioReport[],
+  label: (s: ScenarioReport) => string,
+  cell: (t: string) => string,
+): string[] {
   const measured = scenarios.filter((s) => s.generator != null);
   if (measured.length === 0) return [];
   const lines = [

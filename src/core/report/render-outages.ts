@@ -26,8 +26,12 @@ export function outageLines(s: ScenarioReport): string[] {
   lines.push('  Per second around them (requests completed / failed):');
   for (const sec of secondsAroundOutages(t)) {
     const bar =
-      sec.requests === 0 ? '(no request completed)' : `${'x'.repeat(Math.min(sec.failures, 40))}${'.'.repeat(Math.min(sec.requests - sec.failures, 40))}`;
-    lines.push(`    ${String(sec.tSec).padStart(4)} s  ${String(sec.requests).padStart(5)} / ${String(sec.failures).padEnd(5)} ${bar}`);
+      sec.requests === 0
+        ? '(no request completed)'
+        : `${'x'.repeat(Math.min(sec.failures, 40))}${'.'.repeat(Math.min(sec.requests - sec.failures, 40))}`;
+    lines.push(
+      `    ${String(sec.tSec).padStart(4)} s  ${String(sec.requests).padStart(5)} / ${String(sec.failures).padEnd(5)} ${bar}`,
+    );
   }
   return lines;
 }
@@ -45,7 +49,11 @@ export function rebuiltLines(r: Report): string[] {
 }
 
 /** summary.md: one section listing every outage and the seconds around it. */
-export function outagesMarkdown(scenarios: readonly ScenarioReport[], label: (s: ScenarioReport) => string, escape: (text: string) => string): string[] {
+export function outagesMarkdown(
+  scenarios: readonly ScenarioReport[],
+  label: (s: ScenarioReport) => string,
+  escape: (text: string) => string,
+): string[] {
   const hit = scenarios.filter((s) => (s.timeline?.outages.length ?? 0) > 0);
   if (hit.length === 0) return [];
   const lines = ['### Outages', ''];

@@ -83,8 +83,10 @@ function breakdown(s: ScenarioReport): string[] {
     l === null ? '-' : `${f2(l.p99)}`,
   ];
   const rows = [['', '', 'requests', 'failures', 'errors', 'p50 ms', 'p95 ms', 'p99 ms']];
-  if (s.phases.length > 1) for (const p of s.phases) rows.push(row('phase', p.name, p.totals, p.errorRatePct, p.latencyMs));
-  if (s.endpoints.length > 1) for (const e of s.endpoints) rows.push(row('endpoint', e.name, e.totals, e.errorRatePct, e.latencyMs));
+  if (s.phases.length > 1)
+    for (const p of s.phases) rows.push(row('phase', p.name, p.totals, p.errorRatePct, p.latencyMs));
+  if (s.endpoints.length > 1)
+    for (const e of s.endpoints) rows.push(row('endpoint', e.name, e.totals, e.errorRatePct, e.latencyMs));
   if (rows.length > 1) lines.push('Breakdown:', ...table(rows));
   return lines;
 }
@@ -93,14 +95,18 @@ function streamingLines(s: ScenarioReport): string[] {
   const st = s.streaming;
   if (st == null) return [];
   const row = (label: string, l: Latency): string =>
-    l === null ? `  ${label}: no sample` : `  ${label}: p50 ${f2(l.p50)}ms, p95 ${f2(l.p95)}ms, p99 ${f2(l.p99)}ms, max ${f2(l.max)}ms (${l.samples} samples)`;
+    l === null
+      ? `  ${label}: no sample`
+      : `  ${label}: p50 ${f2(l.p50)}ms, p95 ${f2(l.p95)}ms, p99 ${f2(l.p99)}ms, max ${f2(l.max)}ms (${l.samples} samples)`;
   const tps = st.outputTokensPerSecond;
   return [
     `Streaming (${st.api} events, ${st.requests} streams with tokens, ${st.outputTokens} output tokens counted from ${st.countedFrom}):`,
     row('time to first token', st.ttftMs),
     row('inter-token latency', st.itlMs),
     row('end-to-end', st.e2eMs),
-    tps === null ? '  output tokens per second: no sample' : `  output tokens per second: median ${f2(tps.p50)} (min ${f2(tps.min)}, max ${f2(tps.max)})`,
+    tps === null
+      ? '  output tokens per second: no sample'
+      : `  output tokens per second: median ${f2(tps.p50)} (min ${f2(tps.min)}, max ${f2(tps.max)})`,
     ...(st.windowSec == null
       ? []
       : [
@@ -108,7 +114,9 @@ function streamingLines(s: ScenarioReport): string[] {
         ]),
     ...(st.sendWaitMs == null
       ? []
-      : [`  browser send wait (the client's own queue, in no figure above): p50 ${f2(st.sendWaitMs.p50)}ms, p95 ${f2(st.sendWaitMs.p95)}ms`]),
+      : [
+          `  browser send wait (the client's own queue, in no figure above): p50 ${f2(st.sendWaitMs.p50)}ms, p95 ${f2(st.sendWaitMs.p95)}ms`,
+        ]),
     ...(st.startLateMs == null
       ? []
       : [
@@ -126,7 +134,9 @@ function serverLines(s: ScenarioReport): string[] {
   const pct = (v: number | null): string => (v === null ? 'n/a' : `${f2(v)}%`);
   if (r != null) {
     lines.push(`Server process (${r.target}, ${r.samples} samples every ${r.intervalMs} ms during the load):`);
-    lines.push(`  memory: baseline ${mb(r.baselineRssMb)}, peak ${mb(r.peakRssMb)}, final ${mb(r.finalRssMb)}, overhead ${mb(r.overheadMb)}`);
+    lines.push(
+      `  memory: baseline ${mb(r.baselineRssMb)}, peak ${mb(r.peakRssMb)}, final ${mb(r.finalRssMb)}, overhead ${mb(r.overheadMb)}`,
+    );
     lines.push(
       `  CPU: average ${pct(r.cpuAvgPctOfOneCore)} of one core (${pct(r.cpuAvgPctOfAllCores)} of all ${r.cores} cores), peak ${pct(r.cpuPeakPctOfOneCore)} of one core`,
     );
@@ -140,7 +150,10 @@ function serverLines(s: ScenarioReport): string[] {
   const p = s.prometheus;
   if (p != null && p.crossCheck.length > 0) {
     lines.push(`Server counters (${p.profile} profile, GET /metrics before and after):`);
-    for (const c of p.crossCheck) lines.push(`  ${c.serverMetric} (${c.what}): server ${c.serverDelta ?? 'n/a'}, k6 ${c.k6Count} - ${crossCheckStatus(c)}`);
+    for (const c of p.crossCheck)
+      lines.push(
+        `  ${c.serverMetric} (${c.what}): server ${c.serverDelta ?? 'n/a'}, k6 ${c.k6Count} - ${crossCheckStatus(c)}`,
+      );
   }
   if (s.files.plots !== undefined && s.files.plots.length > 0) lines.push(`Plots: ${s.files.plots.join(', ')}`);
   return lines;
@@ -149,7 +162,8 @@ function serverLines(s: ScenarioReport): string[] {
 export function renderScenario(s: ScenarioReport): string {
   const lines = [`--- ${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}: ${s.description} ---`];
   if (s.status === 'error') lines.push(`ERROR: ${s.error ?? 'the scenario did not run'}`);
-  if (s.status === 'interrupted') lines.push('INTERRUPTED: the run was stopped; figures cover what was measured until then.');
+  if (s.status === 'interrupted')
+    lines.push('INTERRUPTED: the run was stopped; figures cover what was measured until then.');
   lines.push(...partialLine(s));
   lines.push(...renderSeedBlock(s));
   if (s.totals.dropped + s.totals.unsent > 0) {

@@ -105,7 +105,9 @@ export function lineChart(opts: LineChartOptions): string {
 
   const log2 = opts.xScale === 'log2';
   const finite = opts.series.map((s) =>
-    s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!log2 || p.x > 0)).map((p) => (log2 ? { x: Math.log2(p.x), y: p.y } : p)),
+    s.points
+      .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!log2 || p.x > 0))
+      .map((p) => (log2 ? { x: Math.log2(p.x), y: p.y } : p)),
   );
   // A loop, not Math.min(...xs): a latency series of one point per request can exceed the argument
   // limit of a spread call.
@@ -122,10 +124,15 @@ export function lineChart(opts: LineChartOptions): string {
   // No data at all still draws axes, so a missing chart reads as "nothing sampled", not as a bug.
   const empty = xLo === Infinity;
   const xAxis = empty ? niceAxis(0, 1) : log2 ? powersOfTwo(xLo, xHi) : niceAxis(xLo, xHi);
-  const yAxis = empty ? niceAxis(0, 1) : (opts.yFromZero ?? true) ? niceAxis(Math.min(0, yLo), Math.max(0, yHi)) : niceAxis(yLo, yHi);
+  const yAxis = empty
+    ? niceAxis(0, 1)
+    : (opts.yFromZero ?? true)
+      ? niceAxis(Math.min(0, yLo), Math.max(0, yHi))
+      : niceAxis(yLo, yHi);
 
   const sx = (x: number): number => plot.left + ((x - xAxis.min) / (xAxis.max - xAxis.min)) * (plot.right - plot.left);
-  const sy = (y: number): number => plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
+  const sy = (y: number): number =>
+    plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
 
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -136,8 +143,10 @@ export function lineChart(opts: LineChartOptions): string {
   ];
 
   out.push('<g class="grid" stroke="#e0e0e0" stroke-width="1">');
-  for (const t of yAxis.ticks) out.push(`<line x1="${px(plot.left)}" y1="${px(sy(t))}" x2="${px(plot.right)}" y2="${px(sy(t))}"/>`);
-  for (const t of xAxis.ticks) out.push(`<line x1="${px(sx(t))}" y1="${px(plot.top)}" x2="${px(sx(t))}" y2="${px(plot.bottom)}"/>`);
+  for (const t of yAxis.ticks)
+    out.push(`<line x1="${px(plot.left)}" y1="${px(sy(t))}" x2="${px(plot.right)}" y2="${px(sy(t))}"/>`);
+  for (const t of xAxis.ticks)
+    out.push(`<line x1="${px(sx(t))}" y1="${px(plot.top)}" x2="${px(sx(t))}" y2="${px(plot.bottom)}"/>`);
   out.push('</g>');
 
   out.push('<g class="axes" stroke="#333333" stroke-width="1">');
@@ -146,8 +155,17 @@ export function lineChart(opts: LineChartOptions): string {
   out.push('</g>');
 
   out.push('<g class="tick-labels" fill="#333333">');
-  for (const t of xAxis.ticks) out.push(text(sx(t), plot.bottom + 18, log2 && !empty ? String(2 ** t) : fmtTick(t, xAxis.decimals), 'text-anchor="middle"'));
-  for (const t of yAxis.ticks) out.push(text(plot.left - 8, sy(t) + 4, fmtTick(t, yAxis.decimals), 'text-anchor="end"'));
+  for (const t of xAxis.ticks)
+    out.push(
+      text(
+        sx(t),
+        plot.bottom + 18,
+        log2 && !empty ? String(2 ** t) : fmtTick(t, xAxis.decimals),
+        'text-anchor="middle"',
+      ),
+    );
+  for (const t of yAxis.ticks)
+    out.push(text(plot.left - 8, sy(t) + 4, fmtTick(t, yAxis.decimals), 'text-anchor="end"'));
   out.push('</g>');
 
   out.push(text((plot.left + plot.right) / 2, height - 14, opts.xLabel, 'text-anchor="middle"'));
@@ -168,7 +186,9 @@ export function lineChart(opts: LineChartOptions): string {
   opts.series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length]!;
     const y = plot.top + 8 + i * 20;
-    out.push(`<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="3"/>`);
+    out.push(
+      `<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="3"/>`,
+    );
     out.push(text(legendX + 26, y + 4, s.name));
   });
   out.push('</g>');

@@ -4,7 +4,18 @@
  * then compared with each tier's bound; k6's own verdict on a gating threshold stands when it
  * says crossed. Pure.
  */
-import type { EndpointReport, K6Metric, K6Summary, Latency, PhaseReport, ResourcesReport, Rule, ScenarioPlan, Totals, Verdict } from '../types.js';
+import type {
+  EndpointReport,
+  K6Metric,
+  K6Summary,
+  Latency,
+  PhaseReport,
+  ResourcesReport,
+  Rule,
+  ScenarioPlan,
+  Totals,
+  Verdict,
+} from '../types.js';
 import { RULE_METRICS } from './metrics.js';
 import { boundOf, gatingTiers, meets, ruleThreshold, scopeLabel, selector, type Tier } from './thresholds.js';
 
@@ -47,7 +58,12 @@ export function measureRule(rule: Rule, m: Measured): number | null {
   });
 }
 
-export function ruleVerdicts(plan: ScenarioPlan, summary: K6Summary, rules: readonly Rule[], measured: (rule: Rule) => number | null): Verdict[] {
+export function ruleVerdicts(
+  plan: ScenarioPlan,
+  summary: K6Summary,
+  rules: readonly Rule[],
+  measured: (rule: Rule) => number | null,
+): Verdict[] {
   const gating = new Set<Tier>(gatingTiers(plan.gate));
   const verdicts: Verdict[] = [];
   for (const rule of rules) {
@@ -58,7 +74,8 @@ export function ruleVerdicts(plan: ScenarioPlan, summary: K6Summary, rules: read
       const value = measured(rule);
       const isGating = gating.has(tier);
       const threshold = isGating ? ruleThreshold(rule, tier, plan.latencyMetric) : null;
-      const k6Ok = threshold === null ? null : (metric(summary, threshold.key)?.thresholds?.[threshold.expression]?.ok ?? null);
+      const k6Ok =
+        threshold === null ? null : (metric(summary, threshold.key)?.thresholds?.[threshold.expression]?.ok ?? null);
       const ownPass = value !== null && meets(spec.op, value, bound);
       verdicts.push({
         id: `${rule.id}.${tier}`,

@@ -10,7 +10,11 @@ export function gateFailed(s: ScenarioReport): boolean {
   return s.k6ExitCode === K6_THRESHOLDS_CROSSED || s.verdicts.some((v) => v.gating && !v.pass);
 }
 
-export function decideOutcome(input: { interrupted: boolean; errors: Report['errors']; scenarios: readonly ScenarioReport[] }): {
+export function decideOutcome(input: {
+  interrupted: boolean;
+  errors: Report['errors'];
+  scenarios: readonly ScenarioReport[];
+}): {
   outcome: Report['outcome'];
   exitCode: Report['exitCode'];
 } {

@@ -96,14 +96,17 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | '
  * The `thresholds` option of the k6 script. Expressions that share a metric key are merged into one
  * array: k6 silently drops all but the last of duplicated object keys.
  */
-export function k6Thresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds' | 'latencyMetric'>): Record<string, string[]> {
+export function k6Thresholds(
+  plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds' | 'latencyMetric'>,
+): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const add = (t: K6Threshold | null): void => {
     if (t === null) return;
     const list = (out[t.key] ??= []);
     if (!list.includes(t.expression)) list.push(t.expression);
   };
-  for (const tier of gatingTiers(plan.gate)) for (const rule of plan.thresholds.rules) add(ruleThreshold(rule, tier, plan.latencyMetric));
+  for (const tier of gatingTiers(plan.gate))
+    for (const rule of plan.thresholds.rules) add(ruleThreshold(rule, tier, plan.latencyMetric));
   for (const t of observerThresholds(plan)) add(t);
   return out;
 }
@@ -115,15 +118,24 @@ export function k6Thresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' 
 export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (file.scenario !== expectedScenario) {
-    problems.push({ path: '/scenario', expected: `'${expectedScenario}' (the file's name)`, found: `'${file.scenario}'` });
+    problems.push({
+      path: '/scenario',
+      expected: `'${expectedScenario}' (the file's name)`,
+      found: `'${file.scenario}'`,
+    });
   }
   const ids = new Set<string>();
   file.rules.forEach((rule, i) => {
     const at = `/rules/${i}`;
-    if (ids.has(rule.id)) problems.push({ path: `${at}/id`, expected: 'an id used once in the file', found: `'${rule.id}' again` });
+    if (ids.has(rule.id))
+      problems.push({ path: `${at}/id`, expected: 'an id used once in the file', found: `'${rule.id}' again` });
     ids.add(rule.id);
     if (rule.endpoint !== undefined && rule.phase !== undefined) {
-      problems.push({ path: at, expected: 'either endpoint or phase, not both', found: `endpoint '${rule.endpoint}' and phase '${rule.phase}'` });
+      problems.push({
+        path: at,
+        expected: 'either endpoint or phase, not both',
+        found: `endpoint '${rule.endpoint}' and phase '${rule.phase}'`,
+      });
     }
     if (isServerSideRule(rule) && (rule.endpoint !== undefined || rule.phase !== undefined)) {
       problems.push({
@@ -133,7 +145,11 @@ export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: stri
       });
     }
     if (rule.metric === 'throughput' && rule.phase !== undefined) {
-      problems.push({ path: `${at}/phase`, expected: 'no phase on a throughput rule (throughput is over the whole run)', found: `'${rule.phase}'` });
+      problems.push({
+        path: `${at}/phase`,
+        expected: 'no phase on a throughput rule (throughput is over the whole run)',
+        found: `'${rule.phase}'`,
+      });
     }
     if (rule.target !== undefined) {
       const op = RULE_METRICS[rule.metric].op;

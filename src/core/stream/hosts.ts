@@ -43,7 +43,9 @@ export function aliasDomainFrom(browserArgs: string | undefined): string | null 
 export function slotOrigins(baseUrl: string, slots: number, aliasDomain: string | null): string[] {
   const { scheme, host, port } = partsOf(baseUrl);
   const withPort = (h: string): string => `${scheme}://${h}${port === '' ? '' : `:${port}`}`;
-  return Array.from({ length: slots }, (_, i) => withPort(aliasDomain === null ? host : `s${Math.floor(i / CONNECTIONS_PER_HOST)}.${aliasDomain}`));
+  return Array.from({ length: slots }, (_, i) =>
+    withPort(aliasDomain === null ? host : `s${Math.floor(i / CONNECTIONS_PER_HOST)}.${aliasDomain}`),
+  );
 }
 
 /** Each distinct origin once, with how many clients use it (the connections to open before the window). */

@@ -11,7 +11,13 @@ import { SERVER_CLOCK_METRICS as M, SERVER_CLOCK_TOLERANCE, withinTolerance } fr
 const f2 = (n: number): string => n.toFixed(2);
 const signed = (n: number): string => `${n >= 0 ? '+' : ''}${f2(n)}`;
 
-function pair(summary: K6Summary, client: string, server: string, diff: string, tol: { ms: number; fraction: number }): ServerClockPair {
+function pair(
+  summary: K6Summary,
+  client: string,
+  server: string,
+  diff: string,
+  tol: { ms: number; fraction: number },
+): ServerClockPair {
   const d = summary.metrics[diff]?.values;
   const samples = d?.['count'] ?? 0;
   if (d === undefined || samples === 0) return null;
@@ -66,7 +72,9 @@ export function serverClockSection(summary: K6Summary): ServerClockReport {
     const off = [
       ...(ttft?.agree === false ? [`TTFT off by ${signed(ttft.medianDiff)} ms (${ttft.tolerance} allowed)`] : []),
       ...(itl?.agree === false ? [`ITL off by ${signed(itl.medianDiff)} ms (${itl.tolerance} allowed)`] : []),
-      ...(tokens.agree === false ? [`token counts differ in ${mismatched} stream(s): client ${tokens.client}, server ${tokens.server}`] : []),
+      ...(tokens.agree === false
+        ? [`token counts differ in ${mismatched} stream(s): client ${tokens.client}, server ${tokens.server}`]
+        : []),
     ];
     line = `client and server DISAGREE: ${off.join('; ')}. ${parts.join('; ')}`;
   }

@@ -44,7 +44,10 @@ export function serverClockOf(t: StreamTimings): ServerClockSample {
   return {
     ttft: promptMs === null || t.ttftMs === null ? null : { clientMs: t.ttftMs, serverMs: promptMs },
     // predicted_per_token_ms is 0 when there was no step after the first token.
-    itl: perTokenMs === null || meanItl === null || (predictedN ?? 0) < 2 ? null : { clientMs: meanItl, serverMs: perTokenMs },
+    itl:
+      perTokenMs === null || meanItl === null || (predictedN ?? 0) < 2
+        ? null
+        : { clientMs: meanItl, serverMs: perTokenMs },
     tokens: serverTokens === null ? null : { client: t.streamedTokens, server: serverTokens },
   };
 }

@@ -45,10 +45,17 @@ export interface StreamTimings {
  * text of both to the browser page, which times each stream as it ends, so that k6 only records the
  * figures. `makeParser` is always given there; the default serves every other caller.
  */
-export function streamTimings(chunks: readonly Chunk[], api: StreamApi, makeParser: () => SseParser = createSseParser): StreamTimings {
+export function streamTimings(
+  chunks: readonly Chunk[],
+  api: StreamApi,
+  makeParser: () => SseParser = createSseParser,
+): StreamTimings {
   let serverTimings: Record<string, number> | null = null;
   /** Tokens one SSE event carries, and the server's own total if the event gives it. */
-  const tokensOf = (event: string, data: string): { tokens: number; total: number | null; done: boolean; error: string | null } => {
+  const tokensOf = (
+    event: string,
+    data: string,
+  ): { tokens: number; total: number | null; done: boolean; error: string | null } => {
     if (api === 'realizar') {
       if (event === 'token') return { tokens: 1, total: null, done: false, error: null };
       if (event === 'done') {
@@ -67,7 +74,9 @@ export function streamTimings(chunks: readonly Chunk[], api: StreamApi, makePars
     };
     if (body.error !== undefined) return { tokens: 0, total: null, done: false, error: JSON.stringify(body.error) };
     if (typeof body.timings === 'object' && body.timings !== null) {
-      serverTimings = Object.fromEntries(Object.entries(body.timings).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
+      serverTimings = Object.fromEntries(
+        Object.entries(body.timings).filter((kv): kv is [string, number] => typeof kv[1] === 'number'),
+      );
     }
     const text = (body.choices ?? []).map((c) => c.text ?? c.delta?.content ?? '').join('');
     const total = typeof body.usage?.completion_tokens === 'number' ? body.usage.completion_tokens : null;

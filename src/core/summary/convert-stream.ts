@@ -10,7 +10,11 @@ export const STREAM_METHOD =
   "a chunk of k tokens after a gap g counting as k samples of g/k; end-to-end is the arrival of the last chunk; output tokens are the server's own count " +
   "(Realizar's done event num_generated, OpenAI's usage) when given, else the tokens seen; tokens per second is output tokens / end-to-end time.";
 
-export function streamingSection(api: 'realizar' | 'openai', summary: K6Summary, windowMs: number): ScenarioReport['streaming'] {
+export function streamingSection(
+  api: 'realizar' | 'openai',
+  summary: K6Summary,
+  windowMs: number,
+): ScenarioReport['streaming'] {
   const tps = metric(summary, K6_METRICS.tokensPerSecond);
   const tokens = metric(summary, K6_METRICS.tokens);
   const ttft = latencyOf(metric(summary, K6_METRICS.ttft));
@@ -18,7 +22,10 @@ export function streamingSection(api: 'realizar' | 'openai', summary: K6Summary,
     api,
     requests: ttft?.samples ?? 0,
     outputTokens: tokens?.values['count'] ?? 0,
-    countedFrom: api === 'realizar' ? "the server's done event (num_generated)" : "the server's usage.completion_tokens when sent, else the stream's deltas",
+    countedFrom:
+      api === 'realizar'
+        ? "the server's done event (num_generated)"
+        : "the server's usage.completion_tokens when sent, else the stream's deltas",
     ttftMs: ttft,
     itlMs: latencyOf(metric(summary, K6_METRICS.itl)),
     e2eMs: latencyOf(metric(summary, K6_METRICS.e2e)),

@@ -162,7 +162,9 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     return false;
   });
   const verdicts = [
-    ...ruleVerdicts(plan, summary, rules, (rule) => measureRule(rule, { whole, phases, endpoints, durationSec, resources, summary })),
+    ...ruleVerdicts(plan, summary, rules, (rule) =>
+      measureRule(rule, { whole, phases, endpoints, durationSec, resources, summary }),
+    ),
     ...recoveryVerdicts(plan, phases),
   ];
   const prometheus =
@@ -176,11 +178,16 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
   for (const c of prometheus?.crossCheck ?? []) {
     const status = crossCheckStatus(c);
     if (status === 'DISAGREE') notes.push(`Server counter ${c.serverMetric} (${c.what}) disagrees with k6: ${c.note}.`);
-    if (status === 'not exported') notes.push(`Server counter ${c.serverMetric} (${c.what}) is not exported by this server, so it was not compared.`);
+    if (status === 'not exported')
+      notes.push(
+        `Server counter ${c.serverMetric} (${c.what}) is not exported by this server, so it was not compared.`,
+      );
   }
 
   if (totals.dropped > 0) {
-    notes.push(`${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations); they count as failures.`);
+    notes.push(
+      `${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations); they count as failures.`,
+    );
   }
   if (totals.unsent > 0) {
     notes.push(`${totals.unsent} request(s) were never sent before the phase's time limit; they count as failures.`);
@@ -190,7 +197,9 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
   // that the report's figure meets, k6's judgement stands and is said.
   for (const v of verdicts) {
     if (v.k6Ok === false && v.measured !== null && meets(v.op, v.measured, v.bound)) {
-      notes.push(`k6 judged ${v.k6Threshold} as crossed while the report's figure is ${v.measured}: k6's judgement stands.`);
+      notes.push(
+        `k6 judged ${v.k6Threshold} as crossed while the report's figure is ${v.measured}: k6's judgement stands.`,
+      );
     }
   }
   if (streamWindowMs > 0) {
@@ -199,7 +208,8 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     );
   }
   const streaming = plan.stream == null ? null : streamingSection(plan.stream.api, summary, streamWindowMs);
-  if (streaming?.serverClock?.agree === false) notes.push(`Streams against the server's own clock: ${streaming.serverClock.summary}.`);
+  if (streaming?.serverClock?.agree === false)
+    notes.push(`Streams against the server's own clock: ${streaming.serverClock.summary}.`);
   if (plan.stream != null && value(metric(summary, K6_METRICS.streamReadInPage), 'count') > 0) {
     notes.push(
       "The streams were read in the page's frames themselves, their workers having failed to start (see k6.log): k6's DevTools instrumentation of the page then costs about twice the CPU per stream, so readings are later on a busy machine.",

@@ -106,7 +106,8 @@ export class SummaryFromSamples {
 
   private sink(key: string, type: MetricType, value: number): void {
     let sink = this.sinks.get(key);
-    if (sink === undefined) this.sinks.set(key, (sink = { type, values: type === 'trend' ? [] : type === 'rate' ? [0, 0] : [0] }));
+    if (sink === undefined)
+      this.sinks.set(key, (sink = { type, values: type === 'trend' ? [] : type === 'rate' ? [0, 0] : [0] }));
     if (type === 'trend') sink.values.push(value);
     else if (type === 'rate') sink.values[value !== 0 ? 0 : 1]!++;
     else sink.values[0]! += value;
@@ -120,7 +121,11 @@ export class SummaryFromSamples {
       else if (type === 'rate') {
         const [passes, fails] = values as [number, number];
         metrics[key] = { type, values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails } };
-      } else metrics[key] = { type, values: { count: values[0]!, rate: durationMs > 0 ? values[0]! / (durationMs / 1000) : 0 } };
+      } else
+        metrics[key] = {
+          type,
+          values: { count: values[0]!, rate: durationMs > 0 ? values[0]! / (durationMs / 1000) : 0 },
+        };
     }
     return {
       summary: {

@@ -20,7 +20,12 @@ export function withSoleScopes(plan: Pick<ScenarioPlan, 'phases' | 'mix'>, summa
     for (const scope of scopes) {
       const scoped = selector(key, scope);
       // The whole metric's threshold results are not the sub-metric's: left out of the copy.
-      if (!(scoped in metrics)) metrics[scoped] = { type: m.type, ...(m.contains === undefined ? {} : { contains: m.contains }), values: m.values };
+      if (!(scoped in metrics))
+        metrics[scoped] = {
+          type: m.type,
+          ...(m.contains === undefined ? {} : { contains: m.contains }),
+          values: m.values,
+        };
     }
   }
   return { ...summary, metrics };

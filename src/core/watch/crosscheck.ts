@@ -8,7 +8,9 @@ import { K6_METRICS } from '../rules/metric-table.js';
 import { selector } from '../rules/thresholds.js';
 
 /** A counter the server did not export is no disagreement: there is nothing to compare. */
-export function crossCheckStatus(c: Pick<PrometheusReport['crossCheck'][number], 'serverDelta' | 'agree'>): 'agree' | 'DISAGREE' | 'not exported' {
+export function crossCheckStatus(
+  c: Pick<PrometheusReport['crossCheck'][number], 'serverDelta' | 'agree'>,
+): 'agree' | 'DISAGREE' | 'not exported' {
   if (c.serverDelta === null) return 'not exported';
   return c.agree ? 'agree' : 'DISAGREE';
 }

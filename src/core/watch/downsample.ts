@@ -10,7 +10,8 @@ export interface XY {
 }
 
 export function downsample(points: readonly XY[], max: number, pick: 'max' | 'mean'): XY[] {
-  if (!(Number.isInteger(max) && max >= 1)) throw new RangeError(`downsample max: expected a whole number >= 1, found ${String(max)}`);
+  if (!(Number.isInteger(max) && max >= 1))
+    throw new RangeError(`downsample max: expected a whole number >= 1, found ${String(max)}`);
   if (points.length <= max) return [...points];
   const out: XY[] = [];
   for (let g = 0; g < max; g++) {

@@ -69,7 +69,8 @@ export function summarizeGenerator(
   const from = window === null ? first : ([...samples].reverse().find((s) => s.tMs <= window.startMs) ?? first);
   const inside = window === null ? samples : samples.filter((s) => s.tMs > from.tMs && s.tMs <= window.endMs);
   // A load shorter than the sampling interval is judged over the span of samples around it.
-  const to = inside[inside.length - 1] ?? (window === null ? last : (samples.find((s) => s.tMs > window.endMs) ?? last));
+  const to =
+    inside[inside.length - 1] ?? (window === null ? last : (samples.find((s) => s.tMs > window.endMs) ?? last));
   const spanSec = (to.tMs - from.tMs) / 1000;
   const judged = spanSec > 0 && to !== from;
   const waitShare = judged ? Math.max(0, to.waitSec - from.waitSec) / spanSec : null;
@@ -81,7 +82,9 @@ export function summarizeGenerator(
   // A load too short to judge keeps its figures, not a verdict.
   const judgeable = spanSec >= MIN_JUDGED_SEC;
   if (judgeable && waitShare !== null && waitShare >= WAIT_SHARE_LIMIT)
-    reasons.push(`its threads waited for a CPU ${round(waitShare * 100, 1)} % of the time (as many thread-seconds per second of load)`);
+    reasons.push(
+      `its threads waited for a CPU ${round(waitShare * 100, 1)} % of the time (as many thread-seconds per second of load)`,
+    );
   if (judgeable && machineBusy !== null && machineBusy >= MACHINE_BUSY_LIMIT)
     reasons.push(`the machine's ${cores} core(s) were ${round(machineBusy * 100, 1)} % busy`);
   const shortOfCpu = reasons.length > 0;

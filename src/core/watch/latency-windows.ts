@@ -64,7 +64,14 @@ export class LatencyWindows {
     }
     let w = this.slots[i];
     if (w === undefined) {
-      w = { startMs: this.originMs + i * this.width, widthMs: this.width, firstMs: tMs, lastMs: tMs, all: new LatencyHistogram(), byEndpoint: new Map() };
+      w = {
+        startMs: this.originMs + i * this.width,
+        widthMs: this.width,
+        firstMs: tMs,
+        lastMs: tMs,
+        all: new LatencyHistogram(),
+        byEndpoint: new Map(),
+      };
       this.slots[i] = w;
     }
     w.firstMs = Math.min(w.firstMs, tMs);

@@ -90,5 +90,9 @@ function round3(n: number): number {
 
 /** The seconds worth showing next to the outages: each outage with two seconds either side. */
 export function secondsAroundOutages(t: TimelineReport): TimelineReport['seconds'] {
-  return t.seconds.filter((s) => t.outages.some((o) => s.tSec >= Math.floor(o.startSec) - 2 && s.tSec <= Math.floor(o.recoveredAtSec ?? o.lastFailureSec) + 2));
+  return t.seconds.filter((s) =>
+    t.outages.some(
+      (o) => s.tSec >= Math.floor(o.startSec) - 2 && s.tSec <= Math.floor(o.recoveredAtSec ?? o.lastFailureSec) + 2,
+    ),
+  );
 }

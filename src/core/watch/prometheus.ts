@@ -177,15 +177,22 @@ function parseSampleLine(c: Cursor): Sample {
   if (blanks === 0) throw new LineProblem(`expected a blank before the value of ${name}, found ${c.describeHere()}`);
   const valueToken = c.token();
   const value = parseFloatToken(valueToken);
-  if (value === null) throw new LineProblem(`expected a number, NaN, +Inf or -Inf as the value of ${name}, found ${JSON.stringify(valueToken)}`);
+  if (value === null)
+    throw new LineProblem(
+      `expected a number, NaN, +Inf or -Inf as the value of ${name}, found ${JSON.stringify(valueToken)}`,
+    );
   const sample: Sample = { name, labels, value };
   c.skipBlanks();
   if (c.atEnd()) return sample;
   const tsToken = c.token();
-  if (!INTEGER.test(tsToken)) throw new LineProblem(`expected a timestamp in whole milliseconds after the value of ${name}, found ${JSON.stringify(tsToken)}`);
+  if (!INTEGER.test(tsToken))
+    throw new LineProblem(
+      `expected a timestamp in whole milliseconds after the value of ${name}, found ${JSON.stringify(tsToken)}`,
+    );
   sample.timestampMs = Number(tsToken);
   c.skipBlanks();
-  if (!c.atEnd()) throw new LineProblem(`expected the end of the line after the timestamp of ${name}, found ${c.describeHere()}`);
+  if (!c.atEnd())
+    throw new LineProblem(`expected the end of the line after the timestamp of ${name}, found ${c.describeHere()}`);
   return sample;
 }
 
@@ -203,7 +210,9 @@ function parseCommentLine(c: Cursor, doc: { types: Map<string, MetricType>; help
   c.skipBlanks();
   const family = c.token();
   if (!METRIC_NAME_EXACT.test(family))
-    throw new LineProblem(`expected a metric name after # ${keyword}, found ${family === '' ? 'the end of the line' : JSON.stringify(family)}`);
+    throw new LineProblem(
+      `expected a metric name after # ${keyword}, found ${family === '' ? 'the end of the line' : JSON.stringify(family)}`,
+    );
   if (keyword === 'HELP') {
     // One blank separates the name from the text; the text itself may be empty or start with blanks.
     if (isBlank(c.current)) c.pos++;
@@ -217,7 +226,8 @@ function parseCommentLine(c: Cursor, doc: { types: Map<string, MetricType>; help
       `expected counter, gauge, histogram, summary or untyped after # TYPE ${family}, found ${type === '' ? 'the end of the line' : JSON.stringify(type)}`,
     );
   c.skipBlanks();
-  if (!c.atEnd()) throw new LineProblem(`expected the end of the line after # TYPE ${family} ${type}, found ${c.describeHere()}`);
+  if (!c.atEnd())
+    throw new LineProblem(`expected the end of the line after # TYPE ${family} ${type}, found ${c.describeHere()}`);
   doc.types.set(family, type as MetricType);
 }
 
@@ -257,7 +267,9 @@ export function parsePrometheusText(text: string, source = 'metrics'): Sample[] 
 
 function matches(sample: Sample, name: string, labels: Readonly<Record<string, string>>): boolean {
   if (sample.name !== name) return false;
-  return Object.entries(labels).every(([k, v]) => Object.prototype.hasOwnProperty.call(sample.labels, k) && sample.labels[k] === v);
+  return Object.entries(labels).every(
+    ([k, v]) => Object.prototype.hasOwnProperty.call(sample.labels, k) && sample.labels[k] === v,
+  );
 }
 
 /**
@@ -267,7 +279,11 @@ function matches(sample: Sample, name: string, labels: Readonly<Record<string, s
  * Summing is the caller's intent only for additive series; a histogram's _bucket series are
  * cumulative and should be selected by their `le` label.
  */
-export function metricValue(samples: readonly Sample[], name: string, labels: Readonly<Record<string, string>> = {}): number | null {
+export function metricValue(
+  samples: readonly Sample[],
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | null {
   let sum: number | null = null;
   for (const s of samples) {
     if (matches(s, name, labels)) sum = (sum ?? 0) + s.value;
@@ -281,7 +297,11 @@ export function metricValue(samples: readonly Sample[], name: string, labels: Re
  * means the server restarted between the scrapes; it is returned as is for the caller to report,
  * not hidden.
  */
-export function deltas(before: readonly Sample[], after: readonly Sample[], names: readonly string[]): Record<string, number | null> {
+export function deltas(
+  before: readonly Sample[],
+  after: readonly Sample[],
+  names: readonly string[],
+): Record<string, number | null> {
   return Object.fromEntries(
     names.map((name) => {
       const b = metricValue(before, name);

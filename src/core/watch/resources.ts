@@ -43,13 +43,17 @@ export function summarizeResources(input: ResourceInput): ResourcesReport {
   const peak = during.length === 0 ? null : Math.max(...during.map((s) => s.rssBytes));
   // CPU over the load: from the last sample before it to the last one in it.
   const from = baseline;
-  const cpuAvg = from !== undefined && last !== undefined && last.tMs > from.tMs ? ((last.cpuSec - from.cpuSec) / ((last.tMs - from.tMs) / 1000)) * 100 : null;
+  const cpuAvg =
+    from !== undefined && last !== undefined && last.tMs > from.tMs
+      ? ((last.cpuSec - from.cpuSec) / ((last.tMs - from.tMs) / 1000)) * 100
+      : null;
   let cpuPeak: number | null = null;
   const series: ResourcesReport['series'] = [];
   const span = [...(baseline !== undefined && !during.includes(baseline) ? [baseline] : []), ...during];
   span.forEach((s, i) => {
     const prev = span[i - 1];
-    const pct = prev !== undefined && s.tMs > prev.tMs ? ((s.cpuSec - prev.cpuSec) / ((s.tMs - prev.tMs) / 1000)) * 100 : null;
+    const pct =
+      prev !== undefined && s.tMs > prev.tMs ? ((s.cpuSec - prev.cpuSec) / ((s.tMs - prev.tMs) / 1000)) * 100 : null;
     if (pct !== null && (cpuPeak === null || pct > cpuPeak)) cpuPeak = pct;
     series.push({ tSec: (s.tMs - startMs) / 1000, rssMb: mb(s.rssBytes), cpuPctOfOneCore: pct });
   });
@@ -60,9 +64,13 @@ export function summarizeResources(input: ResourceInput): ResourcesReport {
   if (timeline !== null && timeline.total > 0) {
     const completed = timeline.completed();
     // The bound is applied by the rule's verdict; here only the slope is wanted.
-    const v = leakVerdict(span, completed, { warmupFraction: input.warmupFraction, maxGrowthMbPer1000Requests: Number.MAX_VALUE });
+    const v = leakVerdict(span, completed, {
+      warmupFraction: input.warmupFraction,
+      maxGrowthMbPer1000Requests: Number.MAX_VALUE,
+    });
     // leakVerdict's reason names the bound, which is not known here (the rule applies it).
-    const reason = v.slopeMbPer1000Requests === null ? v.reason : v.reason.replace(/ \((within|above) the bound of [^)]*\)/, '');
+    const reason =
+      v.slopeMbPer1000Requests === null ? v.reason : v.reason.replace(/ \((within|above) the bound of [^)]*\)/, '');
     leak = { slopeMbPer1000Requests: v.slopeMbPer1000Requests, samples: v.samples, r2: v.r2, reason };
     const thirds = timeline.thirds();
     if (thirds !== null) {

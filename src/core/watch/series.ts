@@ -120,9 +120,12 @@ function completedAt(requests: readonly CompletedSample[], t: number): number | 
 
 function checkLeakOptions(opts: LeakOptions): number {
   const { warmupFraction: w, maxGrowthMbPer1000Requests: max, minSamples = 3 } = opts;
-  if (!(Number.isFinite(w) && w >= 0 && w < 1)) throw new RangeError(`leakVerdict warmupFraction: expected a number in [0, 1), found ${String(w)}`);
-  if (!(Number.isFinite(max) && max >= 0)) throw new RangeError(`leakVerdict maxGrowthMbPer1000Requests: expected a finite number >= 0, found ${String(max)}`);
-  if (!(Number.isInteger(minSamples) && minSamples >= 2)) throw new RangeError(`leakVerdict minSamples: expected an integer >= 2, found ${String(minSamples)}`);
+  if (!(Number.isFinite(w) && w >= 0 && w < 1))
+    throw new RangeError(`leakVerdict warmupFraction: expected a number in [0, 1), found ${String(w)}`);
+  if (!(Number.isFinite(max) && max >= 0))
+    throw new RangeError(`leakVerdict maxGrowthMbPer1000Requests: expected a finite number >= 0, found ${String(max)}`);
+  if (!(Number.isInteger(minSamples) && minSamples >= 2))
+    throw new RangeError(`leakVerdict minSamples: expected an integer >= 2, found ${String(minSamples)}`);
   return minSamples;
 }
 
@@ -135,15 +138,28 @@ function checkLeakOptions(opts: LeakOptions): number {
  * Warm-up is the first `warmupFraction` of the requests completed during the load. Passes when the
  * fitted growth is at most `maxGrowthMbPer1000Requests`; a shrinking RSS passes.
  */
-export function leakVerdict(rss: readonly RssSample[], requests: readonly CompletedSample[], opts: LeakOptions): LeakVerdict {
+export function leakVerdict(
+  rss: readonly RssSample[],
+  requests: readonly CompletedSample[],
+  opts: LeakOptions,
+): LeakVerdict {
   const minSamples = checkLeakOptions(opts);
   const bound = opts.maxGrowthMbPer1000Requests;
-  const fail = (samples: number, reason: string): LeakVerdict => ({ slopeMbPer1000Requests: null, pass: false, samples, r2: null, reason });
+  const fail = (samples: number, reason: string): LeakVerdict => ({
+    slopeMbPer1000Requests: null,
+    pass: false,
+    samples,
+    r2: null,
+    reason,
+  });
 
-  const byTime = requests.filter((r) => Number.isFinite(r.tMs) && Number.isFinite(r.completed)).sort((a, b) => a.tMs - b.tMs);
+  const byTime = requests
+    .filter((r) => Number.isFinite(r.tMs) && Number.isFinite(r.completed))
+    .sort((a, b) => a.tMs - b.tMs);
   const first = byTime[0];
   const last = byTime[byTime.length - 1];
-  if (first === undefined || last === undefined) return fail(0, 'no completed-request samples: the load was not observed');
+  if (first === undefined || last === undefined)
+    return fail(0, 'no completed-request samples: the load was not observed');
   const served = last.completed - first.completed;
   if (served <= 0) return fail(0, 'no request completed during the load, so RSS cannot be related to requests');
 
@@ -156,9 +172,14 @@ export function leakVerdict(rss: readonly RssSample[], requests: readonly Comple
     points.push({ x: done, y: s.rssBytes / BYTES_PER_MB });
   }
   const window = `from ${Math.ceil(warmupEnd)} to ${last.completed} completed requests`;
-  if (points.length < minSamples) return fail(points.length, `${points.length} RSS samples ${window}, fewer than the ${minSamples} a fit needs`);
+  if (points.length < minSamples)
+    return fail(points.length, `${points.length} RSS samples ${window}, fewer than the ${minSamples} a fit needs`);
   const fit = linearFit(points);
-  if (fit === null) return fail(points.length, `every RSS sample ${window} was taken at the same request count, so no growth per request can be fitted`);
+  if (fit === null)
+    return fail(
+      points.length,
+      `every RSS sample ${window} was taken at the same request count, so no growth per request can be fitted`,
+    );
 
   const perThousand = fit.slope * 1000;
   const pass = perThousand <= bound;
@@ -186,7 +207,8 @@ export interface DriftVerdict {
  * start (a cold start) is consistent for this purpose.
  */
 export function drift(firstThird: number, lastThird: number, maxRatio: number): DriftVerdict {
-  if (!(Number.isFinite(maxRatio) && maxRatio > 0)) throw new RangeError(`drift maxRatio: expected a finite number > 0, found ${String(maxRatio)}`);
+  if (!(Number.isFinite(maxRatio) && maxRatio > 0))
+    throw new RangeError(`drift maxRatio: expected a finite number > 0, found ${String(maxRatio)}`);
   if (!Number.isFinite(firstThird) || !Number.isFinite(lastThird) || firstThird < 0 || lastThird < 0) {
     return {
       ratio: null,

@@ -56,14 +56,19 @@ export function promptLengths(o: PromptSetOptions): number[] {
   const mu = (Math.log(o.minWords) + Math.log(o.maxWords)) / 2;
   const sigma = (Math.log(o.maxWords) - Math.log(o.minWords)) / 4;
   return Array.from({ length: o.count }, () => {
-    const n = o.distribution === 'uniform' ? o.minWords + Math.floor(random() * (span + 1)) : Math.round(Math.exp(mu + sigma * normal(random)));
+    const n =
+      o.distribution === 'uniform'
+        ? o.minWords + Math.floor(random() * (span + 1))
+        : Math.round(Math.exp(mu + sigma * normal(random)));
     return Math.min(o.maxWords, Math.max(o.minWords, n));
   });
 }
 
 export function generatePromptSet(o: PromptSetOptions): string[] {
   const random = seededRandom(o.seed ^ 0x9e3779b9);
-  return promptLengths(o).map((n) => Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(' '));
+  return promptLengths(o).map((n) =>
+    Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)]!).join(' '),
+  );
 }
 
 export function toJsonl(prompts: readonly string[]): string {
@@ -85,10 +90,15 @@ export function parsePromptSet(text: string, source: string): string[] {
     }
     const prompt = (value as { prompt?: unknown } | null)?.prompt;
     if (typeof prompt !== 'string' || prompt === '')
-      problems.push({ path: `/line ${i + 1}`, expected: 'an object with a non-empty "prompt" string', found: describeValue(value) });
+      problems.push({
+        path: `/line ${i + 1}`,
+        expected: 'an object with a non-empty "prompt" string',
+        found: describeValue(value),
+      });
     else prompts.push(prompt);
   });
-  if (problems.length === 0 && prompts.length === 0) problems.push({ path: '', expected: 'at least one prompt', found: 'an empty file' });
+  if (problems.length === 0 && prompts.length === 0)
+    problems.push({ path: '', expected: 'at least one prompt', found: 'an empty file' });
   if (problems.length > 0) throw new ValidationError(source, problems.slice(0, 5));
   return prompts;
 }

@@ -38,7 +38,8 @@ export interface Endpoint {
 
 const none = (): number => 0;
 const generated = (body: unknown): number => (body as { num_generated: number }).num_generated;
-const generatedInBatch = (body: unknown): number => (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
+const generatedInBatch = (body: unknown): number =>
+  (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
 
 /**
  * The prompt of the n-th request: the seed's ("Hello", "Prompt i batch n") unless a prompt set is
@@ -48,14 +49,16 @@ let promptSet: readonly string[] | null = null;
 export function usePromptSet(prompts: readonly string[] | null): void {
   promptSet = prompts === null || prompts.length === 0 ? null : prompts;
 }
-const prompt = (n: number, fallback: string): string => (promptSet === null ? fallback : promptSet[n % promptSet.length]!);
+const prompt = (n: number, fallback: string): string =>
+  promptSet === null ? fallback : promptSet[n % promptSet.length]!;
 
 // The seed's configurations (load-testing.md, Test Scenarios 2-5).
 const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
 const BATCH_TEXTS = 3;
 const BATCH_PROMPTS = 2;
 
-const inputs = (request: Record<string, unknown> | null, key: string): number => (Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1);
+const inputs = (request: Record<string, unknown> | null, key: string): number =>
+  Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1;
 
 export type Api = 'realizar' | 'openai';
 
@@ -103,16 +106,20 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     name: 'batch-generate',
     ...ROUTES.realizar['batch-generate']!,
     body: (n) => ({
-      prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)),
+      prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) =>
+        prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`),
+      ),
       ...GENERATE_PARAMS,
     }),
-    accepts: (body, request) => validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
+    accepts: (body, request) =>
+      validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
     tokens: generatedInBatch,
   },
 };
 
 /** Completion tokens from an OpenAI-style usage block. */
-const usageTokens = (body: unknown): number => (body as { usage?: { completion_tokens?: number } }).usage?.completion_tokens ?? 0;
+const usageTokens = (body: unknown): number =>
+  (body as { usage?: { completion_tokens?: number } }).usage?.completion_tokens ?? 0;
 
 /**
  * The OpenAI-compatible API. Requests name a model; greedy decoding is not part of the API (and
@@ -120,7 +127,11 @@ const usageTokens = (body: unknown): number => (body as { usage?: { completion_t
  * tokenizer in the API: scenarios that need one cannot run with it.
  */
 function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>> {
-  const completion = (prompt: string | string[]): Record<string, unknown> => ({ model, prompt, max_tokens: GENERATE_PARAMS.max_tokens });
+  const completion = (prompt: string | string[]): Record<string, unknown> => ({
+    model,
+    prompt,
+    max_tokens: GENERATE_PARAMS.max_tokens,
+  });
   return {
     health: {
       name: 'health',
@@ -141,8 +152,12 @@ function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>>
     'batch-generate': {
       name: 'batch-generate',
       ...ROUTES.openai['batch-generate']!,
-      body: (n) => completion(Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`))),
-      accepts: (body, request) => validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
+      body: (n) =>
+        completion(
+          Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)),
+        ),
+      accepts: (body, request) =>
+        validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
       tokens: usageTokens,
     },
     'stream-generate': {
@@ -165,6 +180,10 @@ function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>>
  * The endpoints of an API; an endpoint the API lacks is absent. A known OpenAI-compatible server
  * gets the request fields it needs (src/k6/lib/server-extras.ts).
  */
-export function endpointsFor(api: Api, model: string, server: ServerKind | null = null): Partial<Record<EndpointName, Endpoint>> {
+export function endpointsFor(
+  api: Api,
+  model: string,
+  server: ServerKind | null = null,
+): Partial<Record<EndpointName, Endpoint>> {
   return api === 'realizar' ? ENDPOINTS : withServerExtras(openaiEndpoints(model), server);
 }

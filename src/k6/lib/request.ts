@@ -80,10 +80,19 @@ function prepare(endpoint: Endpoint, timeoutSec: number, target: SendTarget): Pr
   p = {
     url: `${target.baseUrl}${endpoint.path}`,
     // k6's default request timeout is 60 s: left out when equal, one field fewer to convert.
-    params: { ...(Object.keys(headers).length === 0 ? {} : { headers }), ...(timeoutSec === 60 ? {} : { timeout: `${timeoutSec}s` }) },
+    params: {
+      ...(Object.keys(headers).length === 0 ? {} : { headers }),
+      ...(timeoutSec === 60 ? {} : { timeout: `${timeoutSec}s` }),
+    },
     statusOnly: { [`${endpoint.name} status is 200`]: isStatusOk },
-    statusAndBody: { [`${endpoint.name} status is 200`]: isStatusOk, [`${endpoint.name} body matches its schema`]: isBodyOk },
-    fixed: fixedRequest === undefined ? null : { request: fixedRequest, text: fixedRequest === null ? null : JSON.stringify(fixedRequest) },
+    statusAndBody: {
+      [`${endpoint.name} status is 200`]: isStatusOk,
+      [`${endpoint.name} body matches its schema`]: isBodyOk,
+    },
+    fixed:
+      fixedRequest === undefined
+        ? null
+        : { request: fixedRequest, text: fixedRequest === null ? null : JSON.stringify(fixedRequest) },
     lastPassed: null,
   };
   byTimeout.set(timeoutSec, p);

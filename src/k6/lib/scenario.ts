@@ -90,8 +90,19 @@ function warmupOf(def: ScenarioDefinition, requests: number): ScenarioDefinition
   return {
     ...def,
     description: `${def.description} (warm-up, not measured)`,
-    thresholds: { scenario: def.name, rules: [{ id: 'warmup', metric: 'error_rate', acceptable: 100, source: 'A warm-up is not judged.' }] },
-    phases: [{ name: 'warmup', model: 'closed', clients: Math.min(clients, requests), requests, timeoutSec: Math.max(...def.phases.map((p) => p.timeoutSec)) }],
+    thresholds: {
+      scenario: def.name,
+      rules: [{ id: 'warmup', metric: 'error_rate', acceptable: 100, source: 'A warm-up is not judged.' }],
+    },
+    phases: [
+      {
+        name: 'warmup',
+        model: 'closed',
+        clients: Math.min(clients, requests),
+        requests,
+        timeoutSec: Math.max(...def.phases.map((p) => p.timeoutSec)),
+      },
+    ],
   };
 }
 
@@ -174,7 +185,8 @@ export function defineScenario(
     if (stream !== null) {
       const name = exec.scenario.name;
       const phase = plan.phases.find((p) => p.name === name)!;
-      if (streamRunner === null) throw new Error(`scenario ${plan.scenario} is streamed: pass runStreamPhase to defineScenario`);
+      if (streamRunner === null)
+        throw new Error(`scenario ${plan.scenario} is streamed: pass runStreamPhase to defineScenario`);
       return streamRunner({
         phase,
         cycle,

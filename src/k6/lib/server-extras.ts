@@ -8,10 +8,14 @@ import { requestExtras, type ServerKind } from '../../core/target/servers.js';
 import type { Endpoint } from './endpoints.js';
 
 /** The endpoints with the server's extra fields in every request body. */
-export function withServerExtras(endpoints: Partial<Record<EndpointName, Endpoint>>, server: ServerKind | null): Partial<Record<EndpointName, Endpoint>> {
+export function withServerExtras(
+  endpoints: Partial<Record<EndpointName, Endpoint>>,
+  server: ServerKind | null,
+): Partial<Record<EndpointName, Endpoint>> {
   const extras = requestExtras(server);
   if (Object.keys(extras).length === 0) return endpoints;
-  const add = (body: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined => (body == null ? body : { ...body, ...extras });
+  const add = (body: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined =>
+    body == null ? body : { ...body, ...extras };
   const out: Partial<Record<EndpointName, Endpoint>> = {};
   for (const [name, e] of Object.entries(endpoints) as Array<[EndpointName, Endpoint]>) {
     if (e.method !== 'POST') {
@@ -19,7 +23,11 @@ export function withServerExtras(endpoints: Partial<Record<EndpointName, Endpoin
       continue;
     }
     const fixed = e.fixedBody;
-    out[name] = { ...e, body: (n) => add(e.body(n)) ?? null, ...(fixed === undefined ? {} : { fixedBody: () => add(fixed()) }) };
+    out[name] = {
+      ...e,
+      body: (n) => add(e.body(n)) ?? null,
+      ...(fixed === undefined ? {} : { fixedBody: () => add(fixed()) }),
+    };
   }
   return out;
 }

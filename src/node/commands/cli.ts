@@ -38,7 +38,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { report, dir } = await runLoadTest(config, control, runnerBundleDir, (text) => process.stdout.write(text));
     // Errors are in the report, and said once more on stderr where a person (or CI) looks for them.
     for (const e of report.errors) log.info(`error${e.scenario === null ? '' : ` in ${e.scenario}`}: ${e.message}`);
-    for (const sc of report.scenarios) if (sc.status === 'error' && sc.error !== null) log.info(`error in ${sc.name}: ${sc.error}`);
+    for (const sc of report.scenarios)
+      if (sc.status === 'error' && sc.error !== null) log.info(`error in ${sc.name}: ${sc.error}`);
     log.info(`report: ${shown(dir)}/report.txt and report.json`);
     return report.exitCode;
   } catch (err) {

@@ -76,7 +76,12 @@ function checkTarget(config: CloudConfig): void {
 
 function k6CloudArgs(config: CloudConfig, archive: string): string[] {
   // Local execution is a `k6 run` underneath, with every local k6's flags.
-  return k6CloudArgv({ command: config.command, archive, vars: { BASE_URL: config.baseUrl }, localExecution: config.localExecution });
+  return k6CloudArgv({
+    command: config.command,
+    archive,
+    vars: { BASE_URL: config.baseUrl },
+    localExecution: config.localExecution,
+  });
 }
 
 function k6CloudEnv(config: CloudConfig, env: CloudEnv, name: string): NodeJS.ProcessEnv {
@@ -160,7 +165,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
     const { dir } = await createRunDir(config.outDir, config.scenario);
     log.info(`run folder: ${shown(dir)}`);
-    const archive = await createArchive({ k6: k6.path, script: path.join(bundleDir, `${config.scenario}.js`), dir, baseUrl: config.baseUrl });
+    const archive = await createArchive({
+      k6: k6.path,
+      script: path.join(bundleDir, `${config.scenario}.js`),
+      dir,
+      baseUrl: config.baseUrl,
+    });
     log.info(`archive: ${shown(archive.file)} (${archive.bytes} bytes, made without the cloud token)`);
 
     const name = config.name ?? cloudEnv.name ?? `realizar-k6-${config.scenario}`;
@@ -221,11 +231,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     };
     const recordFile = path.join(dir, 'cloud.json');
     // A full or read-only disk: a ReportWriteError naming the file and the cause, exit 2.
-    await keepFiles(dir, [{ file: recordFile, write: () => writeAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`) }], { shownAbove: false });
+    await keepFiles(
+      dir,
+      [{ file: recordFile, write: () => writeAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`) }],
+      { shownAbove: false },
+    );
     if (error !== null) throw error;
 
     const where = referenceId === null ? '' : ` (reference ${referenceId}${url === null ? '' : `, ${url}`})`;
-    if (exitCode === EXIT.passed) log.info(config.command === 'upload' ? `uploaded '${name}'${where}` : `run '${name}' passed${where}`);
+    if (exitCode === EXIT.passed)
+      log.info(config.command === 'upload' ? `uploaded '${name}'${where}` : `run '${name}' passed${where}`);
     else if (exitCode === EXIT.failed) log.info(`run '${name}' crossed a threshold${where}`);
     else log.info(`interrupted${where}`);
     log.info(`details: ${shown(path.join(dir, 'cloud.json'))}, k6 output: ${shown(logFile)}`);

@@ -6,7 +6,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { compareRuns, DEFAULT_COMPARE_OPTIONS, renderComparisonMarkdown, type CompareOptions } from '../../core/commands/compare.js';
+import {
+  compareRuns,
+  DEFAULT_COMPARE_OPTIONS,
+  renderComparisonMarkdown,
+  type CompareOptions,
+} from '../../core/commands/compare.js';
 import type { Report } from '../../core/types.js';
 import { validateReport } from '../../generated/file-validators.cjs';
 import { readJsonFile } from '../files/json-file.js';
@@ -43,7 +48,8 @@ export function parseCompareArgs(argv: readonly string[], cwd = process.cwd()): 
   const baselineFile = path.resolve(cwd, f.text('--baseline-file') ?? path.join('baselines', 'baseline.json'));
   f.done();
   const files = f.positionals.map((p) => path.resolve(cwd, p));
-  if (!help && mode === 'compare' && files.length < 1) invalid('compare', 'a baseline report and at most one current report', undefined);
+  if (!help && mode === 'compare' && files.length < 1)
+    invalid('compare', 'a baseline report and at most one current report', undefined);
   if (!help && mode === 'save' && files.length > 1) invalid('--save-baseline', 'at most one report', files.join(' '));
   return { mode, files, options, baselineFile, help };
 }
@@ -60,7 +66,10 @@ export function splitRuns(report: Report): Report[] {
   return repeats.map((r) => ({ ...report, scenarios: report.scenarios.filter((s) => (s.repeat ?? 1) === r) }));
 }
 
-export async function runCompare(cmd: CompareCommand, defaultCurrent: string): Promise<{ exitCode: number; output: string }> {
+export async function runCompare(
+  cmd: CompareCommand,
+  defaultCurrent: string,
+): Promise<{ exitCode: number; output: string }> {
   if (cmd.mode === 'save') {
     const source = cmd.files[0] ?? defaultCurrent;
     const report = await readReport(source);

@@ -52,11 +52,15 @@ export function onInterrupt(first: (signal: NodeJS.Signals) => void): () => void
     }
     interrupted = true;
     first(signal);
-    log.warn(`waiting up to ${INTERRUPT_GRACE_SEC} s for child processes to stop; a second Ctrl-C or SIGTERM stops them now`);
+    log.warn(
+      `waiting up to ${INTERRUPT_GRACE_SEC} s for child processes to stop; a second Ctrl-C or SIGTERM stops them now`,
+    );
     setTimeout(() => {
       const left = liveChildren();
       if (left.length > 0) {
-        log.warn(`${left.map((c) => c.name).join(', ')} still running ${INTERRUPT_GRACE_SEC} s after ${signal}: killing ${left.length === 1 ? 'it' : 'them'}`);
+        log.warn(
+          `${left.map((c) => c.name).join(', ')} still running ${INTERRUPT_GRACE_SEC} s after ${signal}: killing ${left.length === 1 ? 'it' : 'them'}`,
+        );
         killAllNow();
       }
       setTimeout(() => {

@@ -56,7 +56,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const name = config.name ?? `realizar-k6-${config.scenario}`;
     // Names first: a bad one is known before a bundle or an archive is made.
     const nameProblems = checkTestRunNames(name, config.namespace, config.parallelism);
-    if (nameProblems.length > 0) throw new ValidationError(config.name === null ? 'TestRun name' : '--name / --namespace', nameProblems);
+    if (nameProblems.length > 0)
+      throw new ValidationError(config.name === null ? 'TestRun name' : '--name / --namespace', nameProblems);
     if (isLoopback(config.baseHost)) {
       log.warn(
         `the runners will load ${config.baseUrl}: inside a pod that is the pod itself, not this machine; pass --base-url with an address the cluster can reach (e.g. http://realizar.<namespace>.svc:8080)`,
@@ -67,12 +68,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { bundleDir } = await buildAll();
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
     const { dir } = await createRunDir(config.outDir, config.scenario);
-    const archive = await createArchive({ k6: k6.path, script: path.join(bundleDir, `${config.scenario}.js`), dir, baseUrl: config.baseUrl });
+    const archive = await createArchive({
+      k6: k6.path,
+      script: path.join(bundleDir, `${config.scenario}.js`),
+      dir,
+      baseUrl: config.baseUrl,
+    });
     const options = await inspectArchive(k6.path, archive.file);
 
     const runnerImage = config.runnerImage ?? runnerImageFor(k6.version);
     if (runnerImage === null)
-      log.warn(`k6 ${k6.version} is not a release with a grafana/k6 image; the runners use the operator's default image unless you pass --runner-image`);
+      log.warn(
+        `k6 ${k6.version} is not a release with a grafana/k6 image; the runners use the operator's default image unless you pass --runner-image`,
+      );
     const manifests = buildOperatorManifests({
       scenario: config.scenario,
       name,
@@ -86,7 +94,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
     const file = path.join(dir, MANIFESTS_FILE);
     // Our own schema of the TestRun subset we write (k6-operator's CRD, as documented by it).
-    assertValid(validateK6OperatorTestRun, manifests.testRun, 'generated TestRun (schemas/k6-operator-testrun.schema.json)');
+    assertValid(
+      validateK6OperatorTestRun,
+      manifests.testRun,
+      'generated TestRun (schemas/k6-operator-testrun.schema.json)',
+    );
     const hints = kubectlHints(shown(file), manifests);
     await writeAtomic(
       file,

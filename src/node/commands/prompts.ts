@@ -25,7 +25,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     process.stdout.write(`${usageText(PROMPTS)}\n`);
     return EXIT.passed;
   }
-  if (options.maxWords < options.minWords) invalid('--max-words', `at least --min-words (${options.minWords})`, String(options.maxWords));
+  if (options.maxWords < options.minWords)
+    invalid('--max-words', `at least --min-words (${options.minWords})`, String(options.maxWords));
   await mkdir(path.dirname(out), { recursive: true });
   await writeAtomic(out, toJsonl(generatePromptSet(options)));
   log.info(

@@ -44,19 +44,30 @@ export function startFromRunId(runId: string): Date | null {
 }
 
 /** Scenario folders in the order the run made them (warm-ups are not measured runs). */
-async function scenarioFolders(k6Dir: string, context: RunContext | null): Promise<Array<{ name: string; folder: string; repeat: number | null }>> {
+async function scenarioFolders(
+  k6Dir: string,
+  context: RunContext | null,
+): Promise<Array<{ name: string; folder: string; repeat: number | null }>> {
   const present = existsSync(k6Dir)
-    ? (await readdir(k6Dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.endsWith('-warmup')).map((e) => e.name)
+    ? (await readdir(k6Dir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory() && !e.name.endsWith('-warmup'))
+        .map((e) => e.name)
     : [];
   if (context !== null) {
     const planned: Array<{ name: string; folder: string; repeat: number | null }> = [];
     for (let repeat = 1; repeat <= context.runs; repeat++) {
       for (const name of context.scenarios)
-        planned.push({ name, folder: context.runs > 1 ? `${name}-${repeat}` : name, repeat: context.runs > 1 ? repeat : null });
+        planned.push({
+          name,
+          folder: context.runs > 1 ? `${name}-${repeat}` : name,
+          repeat: context.runs > 1 ? repeat : null,
+        });
     }
     return planned;
   }
-  const withTimes = await Promise.all(present.map(async (folder) => ({ folder, t: (await stat(path.join(k6Dir, folder))).mtimeMs })));
+  const withTimes = await Promise.all(
+    present.map(async (folder) => ({ folder, t: (await stat(path.join(k6Dir, folder))).mtimeMs })),
+  );
   return withTimes.sort((a, b) => a.t - b.t).map(({ folder }) => ({ name: folder, folder, repeat: null }));
 }
 
@@ -68,7 +79,11 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
   const dir = path.resolve(runDir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ValidationError(runDir, [
-      { path: '', expected: 'a run folder (reports/<run-id>/, as the runner prints it)', found: existsSync(dir) ? 'a file' : 'no such folder' },
+      {
+        path: '',
+        expected: 'a run folder (reports/<run-id>/, as the runner prints it)',
+        found: existsSync(dir) ? 'a file' : 'no such folder',
+      },
     ]);
   }
   const { validateReport, validateRunContext } = await import('../../generated/file-validators.cjs');
@@ -77,7 +92,11 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
   if (written !== null && written.rebuilt == null) {
     const report: Report = {
       ...written,
-      rebuilt: { at: now, partial: false, sources: [`report.json, as the run wrote it: ${shown(path.join(dir, 'report.json'))}`] },
+      rebuilt: {
+        at: now,
+        partial: false,
+        sources: [`report.json, as the run wrote it: ${shown(path.join(dir, 'report.json'))}`],
+      },
     };
     return { report, text: renderReport(report) };
   }
@@ -100,19 +119,25 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
   const errors: Report['errors'] = [
     {
       scenario: null,
-      message: 'the run ended before it wrote its report (its runner was killed, or its disk failed): this report is rebuilt from what it left on disk',
+      message:
+        'the run ended before it wrote its report (its runner was killed, or its disk failed): this report is rebuilt from what it left on disk',
     },
   ];
   const scenarios: ScenarioReport[] = [];
   const sources: string[] = [];
   let partial = context === null;
   if (context === null)
-    sources.push(`no ${RUN_CONTEXT_FILE}: the run's settings, k6 and the server are not known, and scenarios that never started cannot be listed`);
+    sources.push(
+      `no ${RUN_CONTEXT_FILE}: the run's settings, k6 and the server are not known, and scenarios that never started cannot be listed`,
+    );
   let firstMs: number | null = null;
   for (const f of folders) {
     const outDir = path.join(k6Dir, f.folder);
     if (!existsSync(outDir)) {
-      errors.push({ scenario: f.name, message: `scenario ${f.name}${f.repeat === null ? '' : ` (run ${f.repeat})`} never started: the run ended first` });
+      errors.push({
+        scenario: f.name,
+        message: `scenario ${f.name}${f.repeat === null ? '' : ` (run ${f.repeat})`} never started: the run ended first`,
+      });
       partial = true;
       continue;
     }
@@ -161,7 +186,10 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
       exit: null,
       healthyAfter: null,
     },
-    machine: context?.machine ?? { cpus: os.availableParallelism(), note: 'rebuilt without run.json: the machine the run used is not known.' },
+    machine: context?.machine ?? {
+      cpus: os.availableParallelism(),
+      note: 'rebuilt without run.json: the machine the run used is not known.',
+    },
     errors,
     scenarios,
     dashboard: existsSync(path.join(dir, 'dashboard.html')) ? 'dashboard.html' : null,

@@ -28,7 +28,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(text);
     // The dashboard, if any, is k6's own file, left as the run wrote it.
     await keepRunReport({ dir, outDir: null, report, text, shownAbove: true, writeDashboard: false });
-    log.info(`report rebuilt${report.rebuilt?.partial ? ' (partial)' : ''}: ${shown(dir)}/report.txt, report.json, junit.xml, summary.md`);
+    log.info(
+      `report rebuilt${report.rebuilt?.partial ? ' (partial)' : ''}: ${shown(dir)}/report.txt, report.json, junit.xml, summary.md`,
+    );
     return report.exitCode;
   } catch (err) {
     return failWith(err);

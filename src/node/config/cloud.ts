@@ -40,7 +40,8 @@ export function baseUrlOf(flag: string, text: string | undefined): { baseUrl: st
 }
 
 export function scenarioOf(positional: string | undefined, available: readonly string[]): string {
-  if (positional === undefined || !available.includes(positional)) invalid('scenario', `one of ${available.join(', ')}`, positional);
+  if (positional === undefined || !available.includes(positional))
+    invalid('scenario', `one of ${available.join(', ')}`, positional);
   return positional;
 }
 
@@ -56,12 +57,14 @@ export function parseCloudConfig(
   let command: CloudCommand = 'upload';
   let scenario = '';
   if (!help) {
-    if (commandText !== 'upload' && commandText !== 'run') invalid('command', "'upload' or 'run' (npm run k6:cloud -- <upload|run> <scenario>)", commandText);
+    if (commandText !== 'upload' && commandText !== 'run')
+      invalid('command', "'upload' or 'run' (npm run k6:cloud -- <upload|run> <scenario>)", commandText);
     command = commandText;
     scenario = scenarioOf(scenarioText, available);
   }
   const localExecution = f.has('--local-execution');
-  if (localExecution && command !== 'run') invalid('--local-execution', "the 'run' command (an upload runs nothing)", command);
+  if (localExecution && command !== 'run')
+    invalid('--local-execution', "the 'run' command (an upload runs nothing)", command);
   const { baseUrl, host } = baseUrlOf('--base-url', f.text('--base-url'));
   const config: CloudConfig = {
     command,
@@ -106,8 +109,12 @@ function readToken(env: NodeJS.ProcessEnv): Secret {
   const expected =
     'a Grafana Cloud k6 API token (create one in Grafana Cloud: Testing & synthetics > Performance > Settings > Access, then export K6_CLOUD_TOKEN=...)';
   // The found part describes the value without showing it: a token is a secret even when malformed.
-  if (text === undefined) throw new ValidationError(`environment variable ${key}`, [{ path: '', expected, found: 'nothing (the variable is not set)' }]);
-  if (text.trim() === '') throw new ValidationError(`environment variable ${key}`, [{ path: '', expected, found: 'an empty value' }]);
+  if (text === undefined)
+    throw new ValidationError(`environment variable ${key}`, [
+      { path: '', expected, found: 'nothing (the variable is not set)' },
+    ]);
+  if (text.trim() === '')
+    throw new ValidationError(`environment variable ${key}`, [{ path: '', expected, found: 'an empty value' }]);
   if (/[\s\u0000-\u001f\u007f]/.test(text)) {
     throw new ValidationError(`environment variable ${key}`, [
       {

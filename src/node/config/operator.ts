@@ -40,7 +40,8 @@ export function parseOperatorConfig(
   const parallelismText = f.text('--parallelism');
   if (!help) {
     scenario = scenarioOf(f.positionals[0], available);
-    if (parallelismText === undefined) invalid('--parallelism', 'the number of k6 runner pods, e.g. --parallelism 4', undefined);
+    if (parallelismText === undefined)
+      invalid('--parallelism', 'the number of k6 runner pods, e.g. --parallelism 4', undefined);
     const n = Number(parallelismText);
     if (!/^\d+$/.test(parallelismText) || !Number.isSafeInteger(n) || n < 1 || n > 2147483647)
       invalid('--parallelism', 'a whole number from 1 to 2147483647', parallelismText);
@@ -48,7 +49,8 @@ export function parseOperatorConfig(
   }
   const { baseUrl, host } = baseUrlOf('--base-url', f.text('--base-url'));
   const runnerImage = f.text('--runner-image') ?? null;
-  if (runnerImage !== null && !/^\S+$/.test(runnerImage)) invalid('--runner-image', 'a container image reference, e.g. grafana/k6:1.8.1', runnerImage);
+  if (runnerImage !== null && !/^\S+$/.test(runnerImage))
+    invalid('--runner-image', 'a container image reference, e.g. grafana/k6:1.8.1', runnerImage);
   // Kubernetes naming rules are checked with the manifests (src/core/commands/operator.ts), where they live.
   const config: OperatorConfig = {
     scenario,

@@ -60,11 +60,20 @@ function scenariosOf(which: string | undefined, available: readonly string[]): s
  * @param argv arguments after the script (first: a scenario name, 'seed' or 'all')
  * @param available scenario names found in src/k6/scenarios, in run order
  */
-export function parseRunConfig(argv: readonly string[], available: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): RunConfig {
+export function parseRunConfig(
+  argv: readonly string[],
+  available: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): RunConfig {
   // REALIZAR_K6_OPTIONS adds options without touching the command (a CI variable, say); a flag given
   // in both places is an error, never a silent pick.
   const fromEnv = env['REALIZAR_K6_OPTIONS'];
-  const f = parseFlags(RUN, argv, fromEnv === undefined ? undefined : { variable: 'REALIZAR_K6_OPTIONS', text: fromEnv });
+  const f = parseFlags(
+    RUN,
+    argv,
+    fromEnv === undefined ? undefined : { variable: 'REALIZAR_K6_OPTIONS', text: fromEnv },
+  );
   const help = f.has('--help');
   const target = buildTarget(f, env, cwd);
 
@@ -100,7 +109,8 @@ export function parseRunConfig(argv: readonly string[], available: readonly stri
     warmupRequests: f.value('--warmup', whole(1_000_000), 0),
     runs: f.value('--runs', whole(100), 1),
     k6Outputs: f.list('--k6-out').map((o) => {
-      if (o.trim() === '' || /\s/.test(o)) invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
+      if (o.trim() === '' || /\s/.test(o))
+        invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
       return o;
     }),
     help,

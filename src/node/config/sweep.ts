@@ -41,7 +41,14 @@ export interface SweepConfig extends TargetConfig {
 }
 
 export const SWEEP_USAGE = usageText(SWEEP);
-const ENDPOINTS: readonly SweepEndpoint[] = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'stream'];
+const ENDPOINTS: readonly SweepEndpoint[] = [
+  'health',
+  'tokenize',
+  'generate',
+  'batch-tokenize',
+  'batch-generate',
+  'stream',
+];
 
 const oneOf = (names: readonly string[]): string => `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 const isOneOf = (names: readonly string[], name: string): boolean => names.includes(name);
@@ -66,14 +73,23 @@ export function parseSlos(flag: string, text: string): Slo[] {
   });
 }
 
-export function parseSweepConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): SweepConfig {
+export function parseSweepConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): SweepConfig {
   const f = parseFlags(SWEEP, argv);
   const help = f.has('--help');
   const target = buildTarget(f, env, cwd);
   const endpoint = f.value('--endpoint', choice(ENDPOINTS), 'generate');
-  const over = f.value('--over', choice(['rate', 'concurrency'] as const), endpoint === 'stream' ? 'concurrency' : 'rate');
+  const over = f.value(
+    '--over',
+    choice(['rate', 'concurrency'] as const),
+    endpoint === 'stream' ? 'concurrency' : 'rate',
+  );
   const slos = f.value('--slo', parseSlos, []);
-  if (!help && over === 'rate' && slos.length === 0) invalid('--slo', "an objective when sweeping over rate, like --slo 'p95<500'", undefined);
+  if (!help && over === 'rate' && slos.length === 0)
+    invalid('--slo', "an objective when sweeping over rate, like --slo 'p95<500'", undefined);
   const startRate = f.value('--start-rate', positive(), 1);
   const maxRate = f.value('--max-rate', positive(), 1024);
   if (maxRate < startRate) invalid('--max-rate', `at least --start-rate (${startRate})`, String(maxRate));

@@ -55,7 +55,8 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
   if (urlText !== undefined) {
     const u = parseUrl('--base-url', urlText);
     const urlPort = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
-    if (portGiven !== undefined && urlPort !== port) invalid('--port', `the port of --base-url (${urlPort}) or no --port`, String(portGiven));
+    if (portGiven !== undefined && urlPort !== port)
+      invalid('--port', `the port of --base-url (${urlPort}) or no --port`, String(portGiven));
     port = urlPort;
     host = u.hostname.replace(/^\[|\]$/g, '');
     baseUrl = urlText.replace(/\/+$/, '');
@@ -63,7 +64,8 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
 
   const serverGiven = f.value('--server', choice(SERVER_KINDS));
   const serverCmd = f.value('--server-cmd', nonEmpty('a command'));
-  if (serverCmd !== undefined && !manageServer) invalid('--server-cmd', 'no --no-server beside it (one starts a server, the other says not to)', serverCmd);
+  if (serverCmd !== undefined && !manageServer)
+    invalid('--server-cmd', 'no --no-server beside it (one starts a server, the other says not to)', serverCmd);
   if (serverGiven !== undefined && serverCmd !== undefined)
     invalid('--server', 'either --server or --server-cmd (both say which server to start)', serverGiven);
   const server: ServerKind | null = serverGiven ?? (manageServer && serverCmd === undefined ? 'realizar' : null);
@@ -73,8 +75,14 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
       const kinds = MODEL_SERVER_KINDS.map((k) => `--server ${k}`).join(' or ');
       invalid('--model-file', `${kinds} beside it (the default server runs its demo model)`, f.text('--model-file'));
     }
-    if (!manageServer) invalid('--model-file', 'no --no-server beside it (a server this run does not start loads no model of ours)', f.text('--model-file'));
-    if (!existsSync(modelFile)) invalid('--model-file', 'a GGUF model file', `${f.text('--model-file')}, which does not exist`);
+    if (!manageServer)
+      invalid(
+        '--model-file',
+        'no --no-server beside it (a server this run does not start loads no model of ours)',
+        f.text('--model-file'),
+      );
+    if (!existsSync(modelFile))
+      invalid('--model-file', 'a GGUF model file', `${f.text('--model-file')}, which does not exist`);
   }
 
   // Each make's APIs, its usual first (src/core/target/servers.ts); a server of unknown make: Realizar's.

@@ -14,7 +14,9 @@ export class K6RunError extends ToolkitError {
   readonly logFile: string;
 
   constructor(fields: { what: string; k6ExitCode: number | null; signal: string | null; logFile: string }) {
-    super(`k6 wrote no summary for ${fields.what} (k6 exited with ${describeK6Exit(fields.k6ExitCode, fields.signal)}); see ${fields.logFile}`);
+    super(
+      `k6 wrote no summary for ${fields.what} (k6 exited with ${describeK6Exit(fields.k6ExitCode, fields.signal)}); see ${fields.logFile}`,
+    );
     this.what = fields.what;
     this.k6ExitCode = fields.k6ExitCode;
     this.signal = fields.signal;

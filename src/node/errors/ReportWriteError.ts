@@ -40,7 +40,14 @@ export class ReportWriteError extends ToolkitError {
   readonly written: string[];
   readonly notWritten: string[];
 
-  constructor(fields: { folder: string; failures: FailedWrite[]; written: string[]; notWritten: string[]; shownAbove: boolean; rebuildable: boolean }) {
+  constructor(fields: {
+    folder: string;
+    failures: FailedWrite[];
+    written: string[];
+    notWritten: string[];
+    shownAbove: boolean;
+    rebuildable: boolean;
+  }) {
     const first = fields.failures[0]!;
     const list = (files: string[]): string => (files.length === 0 ? 'none' : files.join(', '));
     const others = fields.failures.slice(1).filter((f) => f.code !== first.code);

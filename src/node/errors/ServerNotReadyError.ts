@@ -7,7 +7,9 @@ export class ServerNotReadyError extends ToolkitError {
   readonly lastProblem: string;
 
   constructor(fields: { url: string; deadlineSec: number; lastProblem: string; hint: string }) {
-    super(`no healthy answer from ${fields.url} within ${fields.deadlineSec}s (last: ${fields.lastProblem})\n  what to do: ${fields.hint}`);
+    super(
+      `no healthy answer from ${fields.url} within ${fields.deadlineSec}s (last: ${fields.lastProblem})\n  what to do: ${fields.hint}`,
+    );
     this.url = fields.url;
     this.deadlineSec = fields.deadlineSec;
     this.lastProblem = fields.lastProblem;

@@ -7,8 +7,15 @@ export class ServerStartError extends ToolkitError {
   readonly signal: string | null;
   readonly logFile: string;
 
-  constructor(fields: { command: string; serverExitCode: number | null; signal: string | null; logFile: string; logTail: string }) {
-    const how = fields.serverExitCode !== null ? `exit code ${fields.serverExitCode}` : `signal ${fields.signal ?? 'unknown'}`;
+  constructor(fields: {
+    command: string;
+    serverExitCode: number | null;
+    signal: string | null;
+    logFile: string;
+    logTail: string;
+  }) {
+    const how =
+      fields.serverExitCode !== null ? `exit code ${fields.serverExitCode}` : `signal ${fields.signal ?? 'unknown'}`;
     const tail =
       fields.logTail.trim() === ''
         ? '  (it printed nothing)'
@@ -17,7 +24,9 @@ export class ServerStartError extends ToolkitError {
             .split('\n')
             .map((l) => `    ${l}`)
             .join('\n');
-    super(`the server command exited before it became healthy (${how})\n  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}`);
+    super(
+      `the server command exited before it became healthy (${how})\n  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}`,
+    );
     this.command = fields.command;
     this.serverExitCode = fields.serverExitCode;
     this.signal = fields.signal;

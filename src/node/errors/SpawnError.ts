@@ -8,7 +8,9 @@ export class SpawnError extends ToolkitError {
   readonly command: string;
 
   constructor(child: string, command: string) {
-    super(`could not start ${child}: ${command}\n  what to do: check that bash exists and the machine has processes and memory to spare`);
+    super(
+      `could not start ${child}: ${command}\n  what to do: check that bash exists and the machine has processes and memory to spare`,
+    );
     this.child = child;
     this.command = command;
   }

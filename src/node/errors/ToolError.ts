@@ -9,10 +9,20 @@ export class ToolError extends ToolkitError {
   /** What the user can do about it. */
   readonly hint: string;
 
-  constructor(fields: { tool: string; problem: string; hint: string; command?: string; commandExitCode?: number | null; output?: string }) {
+  constructor(fields: {
+    tool: string;
+    problem: string;
+    hint: string;
+    command?: string;
+    commandExitCode?: number | null;
+    output?: string;
+  }) {
     const cmd =
-      fields.command === undefined ? '' : `\n  command: ${fields.command}${fields.commandExitCode == null ? '' : ` (exit code ${fields.commandExitCode})`}`;
-    const out = fields.output === undefined || fields.output.trim() === '' ? '' : `\n  last output:\n${indent(fields.output)}`;
+      fields.command === undefined
+        ? ''
+        : `\n  command: ${fields.command}${fields.commandExitCode == null ? '' : ` (exit code ${fields.commandExitCode})`}`;
+    const out =
+      fields.output === undefined || fields.output.trim() === '' ? '' : `\n  last output:\n${indent(fields.output)}`;
     super(`${fields.tool}: ${fields.problem}${cmd}${out}\n  what to do: ${fields.hint}`);
     this.tool = fields.tool;
     this.command = fields.command ?? null;

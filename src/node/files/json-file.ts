@@ -8,7 +8,12 @@ import { assertValid } from '../../core/errors/schema-errors.js';
 import type { GeneratedValidator } from '../../generated/validator.js';
 import { shown } from './paths.js';
 
-export async function readJsonFile<T>(file: string, validate: GeneratedValidator<T>, expected: string, source = shown(file)): Promise<T> {
+export async function readJsonFile<T>(
+  file: string,
+  validate: GeneratedValidator<T>,
+  expected: string,
+  source = shown(file),
+): Promise<T> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -19,7 +24,9 @@ export async function readJsonFile<T>(file: string, validate: GeneratedValidator
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new ValidationError(source, [{ path: '', expected: 'valid JSON', found: `a syntax error (${(err as Error).message})` }]);
+    throw new ValidationError(source, [
+      { path: '', expected: 'valid JSON', found: `a syntax error (${(err as Error).message})` },
+    ]);
   }
   return assertValid(validate, data, source);
 }

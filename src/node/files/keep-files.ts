@@ -40,7 +40,11 @@ export interface FileToKeep {
  * Write every file, in order; then, if anything failed now or during the run, throw one
  * ReportWriteError saying what was and was not written. Returns the files written.
  */
-export async function keepFiles(folder: string, files: readonly FileToKeep[], opts: { shownAbove: boolean; rebuildable?: boolean }): Promise<string[]> {
+export async function keepFiles(
+  folder: string,
+  files: readonly FileToKeep[],
+  opts: { shownAbove: boolean; rebuildable?: boolean },
+): Promise<string[]> {
   const written: string[] = [];
   const notWritten: string[] = [];
   const failures: FailedWrite[] = [];

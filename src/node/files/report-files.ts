@@ -32,7 +32,11 @@ function stamp(d: Date): string {
  * Create reports/<timestamp>-<label>[-n]; never an existing folder. An out-dir that cannot take it
  * (full, read-only, not ours) is a ReportWriteError naming the folder and the cause, before any load.
  */
-export async function createRunDir(outDir: string, label: string, now = new Date()): Promise<{ runId: string; dir: string }> {
+export async function createRunDir(
+  outDir: string,
+  label: string,
+  now = new Date(),
+): Promise<{ runId: string; dir: string }> {
   const base = `${stamp(now)}-${label}`;
   for (let n = 1; ; n++) {
     const runId = n === 1 ? base : `${base}-${n}`;

@@ -21,7 +21,12 @@ export async function writeRunContext(dir: string, context: RunContext): Promise
   assertValid(validateRunContext, context, `run ${context.runId} (schemas/run.schema.json)`);
   await keepFiles(
     dir,
-    [{ file: path.join(dir, RUN_CONTEXT_FILE), write: () => writeAtomic(path.join(dir, RUN_CONTEXT_FILE), `${JSON.stringify(context, null, 2)}\n`) }],
+    [
+      {
+        file: path.join(dir, RUN_CONTEXT_FILE),
+        write: () => writeAtomic(path.join(dir, RUN_CONTEXT_FILE), `${JSON.stringify(context, null, 2)}\n`),
+      },
+    ],
     { shownAbove: false },
   );
 }
@@ -79,7 +84,11 @@ export async function keepRunReport(o: {
     files.push({ file: at('dashboard.html'), write: () => writeRunDashboard(dir, report.scenarios) });
   if (o.outDir !== null) {
     const outDir = o.outDir;
-    files.push({ file: path.join(outDir, 'latest'), label: '<out-dir>/latest', write: () => linkLatest(outDir, report.runId) });
+    files.push({
+      file: path.join(outDir, 'latest'),
+      label: '<out-dir>/latest',
+      write: () => linkLatest(outDir, report.runId),
+    });
   }
   return keepFiles(dir, files, { shownAbove: o.shownAbove, rebuildable: true });
 }

@@ -21,11 +21,19 @@ export const RUN: Command = {
   epilogue:
     'environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);\n' +
     '             REALIZAR_K6_CACHE sets the tool cache (default ~/.cache/realizar-k6)\n\n' +
-    exitLine([0, 1, 2, 130], { 0: 'all gates passed', 1: 'a threshold was crossed', 2: 'setup or infrastructure failure', 130: 'interrupted' }),
+    exitLine([0, 1, 2, 130], {
+      0: 'all gates passed',
+      1: 'a threshold was crossed',
+      2: 'setup or infrastructure failure',
+      130: 'interrupted',
+    }),
 };
 
 export const SWEEP: Command = {
-  usage: ["npm run k6:sweep -- --slo 'p95<500' [options]", "npm run k6:sweep -- --endpoint stream [--slo 'ttft_p95<500,itl_p95<50'] [options]"],
+  usage: [
+    "npm run k6:sweep -- --slo 'p95<500' [options]",
+    "npm run k6:sweep -- --endpoint stream [--slo 'ttft_p95<500,itl_p95<50'] [options]",
+  ],
   intro:
     'Finds the capacity of an endpoint within an SLO. Over rate (open model): the rate doubles until\n' +
     'the SLO or the error budget breaks, then bisects. Over concurrency (closed model, the default\n' +
@@ -35,7 +43,11 @@ export const SWEEP: Command = {
     {
       title: 'sweep',
       flags: [
-        { name: '--endpoint', arg: 'NAME', help: 'health, tokenize, generate (default), batch-tokenize, batch-generate or stream' },
+        {
+          name: '--endpoint',
+          arg: 'NAME',
+          help: 'health, tokenize, generate (default), batch-tokenize, batch-generate or stream',
+        },
         {
           name: '--slo',
           arg: "'M<MS,...'",
@@ -45,7 +57,11 @@ export const SWEEP: Command = {
             'milliseconds); required over rate, default none over concurrency',
         },
         { name: '--over', arg: 'AXIS', help: 'rate or concurrency (default: concurrency for stream, else rate)' },
-        { name: '--error-budget', arg: 'PCT', help: 'highest error rate a good step may have (default 1; dropped requests count)' },
+        {
+          name: '--error-budget',
+          arg: 'PCT',
+          help: 'highest error rate a good step may have (default 1; dropped requests count)',
+        },
         { name: '--start-rate', arg: 'R', help: 'over rate: first rate, requests per second (default 1)' },
         { name: '--max-rate', arg: 'R', help: 'over rate: stop rising here (default 1024)' },
         { name: '--step-sec', arg: 'S', help: 'over rate: how long each step loads (default 10)' },
@@ -61,7 +77,12 @@ export const SWEEP: Command = {
     { title: 'output', flags: [outDir('reports')] },
     HELP_GROUP,
   ],
-  epilogue: exitLine([0, 1, 2, 130], { 0: 'a level met the SLO', 1: 'not even the first did', 2: 'setup or infrastructure failure', 130: 'interrupted' }),
+  epilogue: exitLine([0, 1, 2, 130], {
+    0: 'a level met the SLO',
+    1: 'not even the first did',
+    2: 'setup or infrastructure failure',
+    130: 'interrupted',
+  }),
 };
 
 export const CLOUD: Command = {
@@ -76,7 +97,11 @@ export const CLOUD: Command = {
       flags: [
         { name: '--local-execution', help: 'run: run k6 here and stream the results to k6 cloud' },
         baseUrl('server the test loads (default http://127.0.0.1:8080, passed as -e BASE_URL)'),
-        { name: '--name', arg: 'NAME', help: 'test name in k6 cloud (default $K6_CLOUD_NAME, else realizar-k6-<scenario>)' },
+        {
+          name: '--name',
+          arg: 'NAME',
+          help: 'test name in k6 cloud (default $K6_CLOUD_NAME, else realizar-k6-<scenario>)',
+        },
         outDir('reports/cloud'),
         k6Binary(),
         { ...ALLOW_REMOTE, help: 'run: allow loading a target that is not this machine' },
@@ -90,7 +115,12 @@ export const CLOUD: Command = {
     "  K6_CLOUD_PROJECT_ID    project to put the test in (optional; default: the stack's default project)\n" +
     '  K6_CLOUD_STACK_ID      Grafana Cloud stack (optional, recommended)\n' +
     "  K6_CLOUD_HOST          cloud API (optional; default k6's own, https://ingest.k6.io)\n\n" +
-    exitLine([0, 1, 2, 130], { 0: 'uploaded / run passed', 1: 'run: a threshold was crossed', 2: 'any failure', 130: 'interrupted' }),
+    exitLine([0, 1, 2, 130], {
+      0: 'uploaded / run passed',
+      1: 'run: a threshold was crossed',
+      2: 'any failure',
+      130: 'interrupted',
+    }),
 };
 
 export const OPERATOR: Command = {
@@ -103,9 +133,17 @@ export const OPERATOR: Command = {
       flags: [
         { name: '--parallelism', arg: 'N', help: 'number of k6 runner pods; each runs 1/N of the load (required)' },
         baseUrl('server the runners load, as seen from the cluster (default http://127.0.0.1:8080)'),
-        { name: '--name', arg: 'NAME', help: 'TestRun name (default realizar-k6-<scenario>); the ConfigMap is NAME-archive' },
+        {
+          name: '--name',
+          arg: 'NAME',
+          help: 'TestRun name (default realizar-k6-<scenario>); the ConfigMap is NAME-archive',
+        },
         { name: '--namespace', arg: 'NS', help: "namespace of both objects (default: kubectl's current one)" },
-        { name: '--runner-image', arg: 'IMAGE', help: "k6 image of the runners (default grafana/k6 at the archive's k6 version)" },
+        {
+          name: '--runner-image',
+          arg: 'IMAGE',
+          help: "k6 image of the runners (default grafana/k6 at the archive's k6 version)",
+        },
         { name: '--separate', help: 'at most one runner per node' },
         { name: '--cleanup', help: 'delete the runner pods when the run ends (their logs go with them)' },
         outDir('reports/operator'),
@@ -139,14 +177,21 @@ export const PROMPTS: Command = {
 };
 
 export const COMPARE: Command = {
-  usage: ['npm run compare -- <baseline> [<current>] [options]', 'npm run compare -- --save-baseline [<report>] [--baseline-file FILE]'],
+  usage: [
+    'npm run compare -- <baseline> [<current>] [options]',
+    'npm run compare -- --save-baseline [<report>] [--baseline-file FILE]',
+  ],
   intro: '  <baseline>, <current>, <report>   a report.json or a run folder (default current: reports/latest)',
   positionals: { min: 0, max: 2, what: 'a baseline report and at most one current report' },
   groups: [
     {
       title: 'options',
       flags: [
-        { name: '--p95-growth', arg: 'PCT', help: `p95 regresses when it grows more than PCT % (default ${DEFAULT_COMPARE_OPTIONS.p95GrowthPct})` },
+        {
+          name: '--p95-growth',
+          arg: 'PCT',
+          help: `p95 regresses when it grows more than PCT % (default ${DEFAULT_COMPARE_OPTIONS.p95GrowthPct})`,
+        },
         {
           name: '--error-rate-increase',
           arg: 'PTS',
@@ -158,7 +203,11 @@ export const COMPARE: Command = {
           help: `throughput regresses when it drops more than PCT % (default ${DEFAULT_COMPARE_OPTIONS.throughputDropPct})`,
         },
         { name: '--save-baseline', help: 'copy <report> (default reports/latest) to the baseline file' },
-        { name: '--baseline-file', arg: 'FILE', help: 'where --save-baseline writes (default baselines/baseline.json)' },
+        {
+          name: '--baseline-file',
+          arg: 'FILE',
+          help: 'where --save-baseline writes (default baselines/baseline.json)',
+        },
         HELP,
       ],
     },

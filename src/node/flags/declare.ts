@@ -49,7 +49,9 @@ export function flagsOf(command: Command): Flag[] {
 }
 
 function invalid(source: string, expected: string, found: unknown): never {
-  throw new ValidationError(source, [{ path: '', expected, found: typeof found === 'string' && found.startsWith('it ') ? found : describeValue(found) }]);
+  throw new ValidationError(source, [
+    { path: '', expected, found: typeof found === 'string' && found.startsWith('it ') ? found : describeValue(found) },
+  ]);
 }
 
 interface Given {
@@ -125,7 +127,11 @@ export class FlagValues {
  * Parse `argv` against the command's declaration. `extra` are more arguments from an environment
  * variable (REALIZAR_K6_OPTIONS): options only, and none may repeat one of argv's.
  */
-export function parseFlags(command: Command, argv: readonly string[], extra?: { variable: string; text: string }): FlagValues {
+export function parseFlags(
+  command: Command,
+  argv: readonly string[],
+  extra?: { variable: string; text: string },
+): FlagValues {
   const declared = new Map<string, Flag>();
   const spellings = new Map<string, Flag>();
   for (const f of flagsOf(command)) {
@@ -140,14 +146,16 @@ export function parseFlags(command: Command, argv: readonly string[], extra?: { 
     for (let i = 0; i < args.length; i++) {
       const arg = args[i]!;
       if (!arg.startsWith('--') || arg === '--') {
-        if (from !== 'the command line') invalid(from, 'options only (--flag or --flag value), no positional argument', arg);
+        if (from !== 'the command line')
+          invalid(from, 'options only (--flag or --flag value), no positional argument', arg);
         if (arg !== '--') positionals.push(arg);
         continue;
       }
       const eq = arg.indexOf('=');
       const spelled = eq === -1 ? arg : arg.slice(0, eq);
       const flag = spellings.get(spelled);
-      if (flag === undefined) invalid(spelled, `a known option (${known()})`, from === 'the command line' ? arg : `${arg} in ${from}`);
+      if (flag === undefined)
+        invalid(spelled, `a known option (${known()})`, from === 'the command line' ? arg : `${arg} in ${from}`);
       let value: string | null = null;
       if (flag.arg === undefined) {
         if (eq !== -1) invalid(spelled, 'no value (it is a switch)', arg.slice(eq + 1));
@@ -159,7 +167,13 @@ export function parseFlags(command: Command, argv: readonly string[], extra?: { 
       const before = given.get(flag.name);
       if (before !== undefined && !flag.repeatable) {
         const where = before.from === from ? `it twice in ${from}` : `it in ${before.from} and in ${from}`;
-        invalid(spelled, before.spelled === spelled ? 'the flag once' : `the flag once (${before.spelled} and ${spelled} are the same flag)`, where);
+        invalid(
+          spelled,
+          before.spelled === spelled
+            ? 'the flag once'
+            : `the flag once (${before.spelled} and ${spelled} are the same flag)`,
+          where,
+        );
       }
       if (before !== undefined) before.values.push(value!);
       else given.set(flag.name, { flag, spelled, values: value === null ? [] : [value], from });
@@ -175,7 +189,11 @@ export function parseFlags(command: Command, argv: readonly string[], extra?: { 
   const { min, max, what } = command.positionals;
   const helping = given.has('--help');
   if (!helping && (positionals.length < min || positionals.length > max)) {
-    invalid('arguments', max === 0 ? 'options only' : what, positionals.length === 0 ? undefined : positionals.join(' '));
+    invalid(
+      'arguments',
+      max === 0 ? 'options only' : what,
+      positionals.length === 0 ? undefined : positionals.join(' '),
+    );
   }
   return new FlagValues(declared, given, positionals);
 }
@@ -190,7 +208,9 @@ export function usageText(command: Command): string {
   for (const group of command.groups) {
     lines.push('', titled ? `${group.title}:` : 'options:');
     for (const f of group.flags) {
-      const spelling = [f.name, ...(f.aliases ?? [])].map((s) => (f.arg === undefined ? s : `${s} ${f.arg}`)).join(', ');
+      const spelling = [f.name, ...(f.aliases ?? [])]
+        .map((s) => (f.arg === undefined ? s : `${s} ${f.arg}`))
+        .join(', ');
       const [first, ...rest] = f.help.split('\n');
       const head = `  ${spelling}`;
       if (head.length < COLUMN - 1) lines.push(`${head.padEnd(COLUMN)}${first}`);

@@ -11,7 +11,11 @@ export const k6Binary = (what = 'k6 binary to use'): Flag => ({
   arg: 'PATH',
   help: `${what} (default: k6 on PATH if v1+, else the cached build)`,
 });
-export const outDir = (fallback: string): Flag => ({ name: '--out-dir', arg: 'DIR', help: `where run folders go (default ${fallback})` });
+export const outDir = (fallback: string): Flag => ({
+  name: '--out-dir',
+  arg: 'DIR',
+  help: `where run folders go (default ${fallback})`,
+});
 export const baseUrl = (help: string): Flag => ({ name: '--base-url', arg: 'URL', help });
 export const ALLOW_REMOTE: Flag = { name: '--allow-remote', help: 'allow a target that is not on this machine' };
 
@@ -27,7 +31,11 @@ export const TARGET: FlagGroup = {
       arg: 'NAME',
       help: "server to start: realizar (default, Realizar's demo model), realizar-model (Realizar\nserving a GGUF model) or llamacpp (llama.cpp's llama-server); the last two pick the\nOpenAI-compatible API and load --model-file. With --no-server: the make of the server\nalready at --base-url (its request fields and counters)",
     },
-    { name: '--model-file', arg: 'FILE', help: 'GGUF model for --server realizar-model or llamacpp (default: the generated\ntiny model in the tool cache)' },
+    {
+      name: '--model-file',
+      arg: 'FILE',
+      help: 'GGUF model for --server realizar-model or llamacpp (default: the generated\ntiny model in the tool cache)',
+    },
     { name: '--server-cmd', arg: '"CMD"', help: 'start this instead; {host} and {port} are replaced' },
     k6Binary(),
     { name: '--health-timeout', arg: 'SEC', help: 'how long the server may take to answer /health (default 120)' },
@@ -60,13 +68,29 @@ export const LOAD: FlagGroup = {
     },
     { name: '--requests', arg: 'M', help: "requests in all, replacing the scenario's" },
     { name: '--rate', arg: 'R', help: 'requests per second (open model), for --duration seconds' },
-    { name: '--duration', arg: 'SEC', help: 'how long requests arrive (with --rate, or an open scenario at its own rate)' },
+    {
+      name: '--duration',
+      arg: 'SEC',
+      help: 'how long requests arrive (with --rate, or an open scenario at its own rate)',
+    },
     { name: '--scale', arg: 'X', help: '0 < X <= 1: run X times the requests (quick checks)' },
-    { name: '--timeout', arg: 'SEC', help: "per-request timeout for every scenario (default: the seed's 30 s or 60 s)" },
+    {
+      name: '--timeout',
+      arg: 'SEC',
+      help: "per-request timeout for every scenario (default: the seed's 30 s or 60 s)",
+    },
     { name: '--mix', arg: 'SPEC', help: 'endpoints of the mix scenarios, e.g. health or health=2,generate=1' },
-    { name: '--prompts', arg: 'FILE', help: 'a JSONL prompt set ({"prompt": "..."} per line; npm run prompts makes one)' },
+    {
+      name: '--prompts',
+      arg: 'FILE',
+      help: 'a JSONL prompt set ({"prompt": "..."} per line; npm run prompts makes one)',
+    },
     { name: '--warmup', arg: 'N', help: 'send N requests before each scenario and leave them out of every figure' },
-    { name: '--runs', arg: 'N', help: 'run every scenario N times, interleaved (compare medians with npm run compare)' },
+    {
+      name: '--runs',
+      arg: 'N',
+      help: 'run every scenario N times, interleaved (compare medians with npm run compare)',
+    },
   ],
 };
 

@@ -22,7 +22,11 @@ export interface K6CommandResult {
 }
 
 /** A short k6 command (archive, inspect): output collected, the process group always stopped. */
-export async function runK6Command(k6: string, args: readonly string[], opts: { env: NodeJS.ProcessEnv; cwd: string }): Promise<K6CommandResult> {
+export async function runK6Command(
+  k6: string,
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string },
+): Promise<K6CommandResult> {
   const command = shellJoin(k6, args);
   const child = spawnGroup('k6', command, opts);
   let stdout = '';
@@ -47,7 +51,12 @@ export function offlineK6Env(): NodeJS.ProcessEnv {
  * `k6 archive` of a bundled script into <dir>/archive.tar, with BASE_URL recorded in the archive.
  * Its output goes to <dir>/archive.log.
  */
-export async function createArchive(o: { k6: string; script: string; dir: string; baseUrl: string }): Promise<{ file: string; bytes: number }> {
+export async function createArchive(o: {
+  k6: string;
+  script: string;
+  dir: string;
+  baseUrl: string;
+}): Promise<{ file: string; bytes: number }> {
   const file = path.join(o.dir, K6_FILES.archive);
   const args = k6ArchiveArgv({ script: o.script, archiveFile: file, vars: { BASE_URL: o.baseUrl } });
   const r = await runK6Command(o.k6, args, { env: offlineK6Env(), cwd: o.dir });

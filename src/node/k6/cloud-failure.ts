@@ -65,7 +65,9 @@ export function classifyCloudFailure(output: string): CloudFailure {
     message: messages.length > 0 ? messages.join(' | ') : null,
     unreachable:
       httpStatus === null &&
-      /connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake|network is unreachable/.test(text),
+      /connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake|network is unreachable/.test(
+        text,
+      ),
     testFailed: /The test has failed/.test(text),
   };
 }
@@ -82,12 +84,17 @@ export function hintFor(f: CloudFailure, env: CloudEnv, logFile: string | null):
   const s = f.httpStatus;
   if (s === 401)
     return `the cloud did not accept the token: check that K6_CLOUD_TOKEN is a current Grafana Cloud k6 API token (not revoked, not expired) of the stack in ${stack}, and that ${host} is that stack's API`;
-  if (s === 403) return `the token is valid but may not do this: check that it has access to ${project} and that the stack's plan allows it (${stack})`;
-  if (s === 404) return `nothing answered at that path: check ${host} (the API base, without /v1) and that ${project} exists`;
+  if (s === 403)
+    return `the token is valid but may not do this: check that it has access to ${project} and that the stack's plan allows it (${stack})`;
+  if (s === 404)
+    return `nothing answered at that path: check ${host} (the API base, without /v1) and that ${project} exists`;
   if (s === 429) return 'the cloud API is rate-limiting this token: wait and try again';
-  if (s !== null && s >= 500) return `the cloud API failed on its side (k6 already retried): try again later, check Grafana Cloud's status page and ${host}`;
-  if (s !== null) return `the cloud refused the test's options or archive (HTTP ${s}): read k6's message above${logFile === null ? '' : ` and ${logFile}`}`;
-  if (f.unreachable) return `the cloud API could not be reached: check ${host}, the network and any proxy (HTTPS_PROXY)`;
+  if (s !== null && s >= 500)
+    return `the cloud API failed on its side (k6 already retried): try again later, check Grafana Cloud's status page and ${host}`;
+  if (s !== null)
+    return `the cloud refused the test's options or archive (HTTP ${s}): read k6's message above${logFile === null ? '' : ` and ${logFile}`}`;
+  if (f.unreachable)
+    return `the cloud API could not be reached: check ${host}, the network and any proxy (HTTPS_PROXY)`;
   if (f.testFailed)
     return "the test was started but the cloud reports it failed (aborted by the system, a limit or a script error): open the run's page in Grafana Cloud k6";
   return `read k6's output${logFile === null ? '' : ` in ${logFile}`}`;

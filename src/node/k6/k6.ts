@@ -6,7 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CSV_ENV, dashboardEnv, encodeK6Environment, K6_FILES, scenarioRunArgv, type K6VarValuesExcept } from '../../core/contract.js';
+import {
+  CSV_ENV,
+  dashboardEnv,
+  encodeK6Environment,
+  K6_FILES,
+  scenarioRunArgv,
+  type K6VarValuesExcept,
+} from '../../core/contract.js';
 import type { MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
 import { PLAN_LINE_PATTERN } from '../../core/plan/plan-line.js';
@@ -65,7 +72,13 @@ export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser']
  */
 export function browserEnv(baseUrl?: string, more: readonly string[] = []): Record<string, string> {
   const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
-  const args = ['disable-background-networking', 'disable-component-update', 'disable-sync', 'no-first-run', 'disable-gpu'];
+  const args = [
+    'disable-background-networking',
+    'disable-component-update',
+    'disable-sync',
+    'no-first-run',
+    'disable-gpu',
+  ];
   if (baseUrl !== undefined) args.push(`host-resolver-rules=${hostResolverRule(baseUrl)}`);
   // Browser, network service and page in one process: each chunk crosses threads instead of
   // processes, about a third less CPU per stream measured at 32 streams (bench/stream-accuracy.ts).
@@ -89,7 +102,12 @@ export async function runK6(o: K6RunOptions): Promise<ExitInfo & { tail: string 
   const log = openLog(path.join(o.outDir, K6_FILES.log));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
   const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), {
-    env: childEnv({ K6_NO_COLOR: 'true', ...CSV_ENV, ...dashboardEnv(o.dashboardFile, o.dashboardPeriodMs), ...browserEnv(o.baseUrl, o.browserArgs) }),
+    env: childEnv({
+      K6_NO_COLOR: 'true',
+      ...CSV_ENV,
+      ...dashboardEnv(o.dashboardFile, o.dashboardPeriodMs),
+      ...browserEnv(o.baseUrl, o.browserArgs),
+    }),
     cwd: o.outDir,
   });
   o.onStart?.(child);

@@ -147,4 +147,5 @@ async function main(token: string): Promise<void> {
 
 const token = process.argv[2];
 // Run as a program (not when a test imports the pure parts above).
-if (token !== undefined && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) void main(token);
+if (token !== undefined && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
+  void main(token);

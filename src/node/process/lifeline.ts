@@ -38,13 +38,17 @@ function fail(why: string): void {
 function start(): ChildProcess | null {
   if (watcher !== null || broken) return watcher;
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'node', 'process', 'lifeline-watcher.ts'), token], {
-      cwd: ROOT,
-      // A session of its own: the terminal's Ctrl-C and hang-up do not reach it.
-      detached: true,
-      stdio: ['pipe', 'ignore', 'ignore'],
-      env: process.env,
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'src', 'node', 'process', 'lifeline-watcher.ts'), token],
+      {
+        cwd: ROOT,
+        // A session of its own: the terminal's Ctrl-C and hang-up do not reach it.
+        detached: true,
+        stdio: ['pipe', 'ignore', 'ignore'],
+        env: process.env,
+      },
+    );
     child.on('error', (err) => fail(err.message));
     child.stdin?.on('error', (err) => fail(err.message));
     // Neither the watcher nor its pipe keeps this process alive.

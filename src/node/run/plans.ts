@@ -48,7 +48,10 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
           mix: config.mix,
           api: config.api,
           model: config.model,
-          prompts: config.promptsFile === null || promptCount === null ? null : { source: path.basename(config.promptsFile), count: promptCount },
+          prompts:
+            config.promptsFile === null || promptCount === null
+              ? null
+              : { source: path.basename(config.promptsFile), count: promptCount },
           timeoutSec: config.timeoutSec,
           shape: config.shape,
           thresholdsSource: shown(file),

@@ -79,9 +79,15 @@ export async function runLoadTest(
       )
     ).version;
     const target: SampleTarget | null =
-      server !== null ? { kind: 'group', pgid: server.child.pid } : config.serverPid !== null ? { kind: 'pid', pid: config.serverPid } : null;
+      server !== null
+        ? { kind: 'group', pgid: server.child.pid }
+        : config.serverPid !== null
+          ? { kind: 'pid', pid: config.serverPid }
+          : null;
     if (target?.kind === 'pid' && !processExists(target.pid)) {
-      throw new ValidationError('--server-pid', [{ path: '', expected: 'the pid of the running server', found: `${target.pid}, which is not running` }]);
+      throw new ValidationError('--server-pid', [
+        { path: '', expected: 'the pid of the running server', found: `${target.pid}, which is not running` },
+      ]);
     }
     monitor = new ServerMonitor(config.baseUrl, target, profile);
 
@@ -110,7 +116,8 @@ export async function runLoadTest(
         }
       }
     }
-    if (!control.interrupted && !server?.unexpectedExit) healthyAfter = await healthyNow(config.baseUrl, healthProbe(config));
+    if (!control.interrupted && !server?.unexpectedExit)
+      healthyAfter = await healthyNow(config.baseUrl, healthProbe(config));
   } catch (err) {
     errors.push({ scenario: null, message: (err as Error).message });
   } finally {

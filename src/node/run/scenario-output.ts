@@ -65,7 +65,8 @@ export function whyNoSummary(k6Exit: ScenarioOutputInput['k6Exit'], summaryProbl
             : null;
     return `k6 could not write its summary (${code === null ? save : describeCause(code)})`;
   }
-  if (k6Exit?.signal != null && k6Exit.code === null) return `k6 was killed (${k6Exit.signal}) before writing its summary`;
+  if (k6Exit?.signal != null && k6Exit.code === null)
+    return `k6 was killed (${k6Exit.signal}) before writing its summary`;
   if (summaryProblem !== null) return `k6's summary is unusable (${summaryProblem})`;
   if (k6Exit === null) return 'k6 left no summary (it was stopped before the end of the scenario)';
   return `k6 ended (exit code ${k6Exit.code ?? '?'}) without writing its summary`;
@@ -78,7 +79,11 @@ async function planFromLog(outDir: string): Promise<ScenarioPlan | null> {
   if (found === null) return null;
   const { validateScenarioPlan } = await import('../../generated/file-validators.cjs');
   try {
-    return assertValid(validateScenarioPlan, found, `${shown(path.join(outDir, K6_FILES.log))} (the plan k6 logged at start)`);
+    return assertValid(
+      validateScenarioPlan,
+      found,
+      `${shown(path.join(outDir, K6_FILES.log))} (the plan k6 logged at start)`,
+    );
   } catch {
     return null;
   }
@@ -117,10 +122,14 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const outcomes = new OutcomeLog();
   const fromSamples = new SummaryFromSamples(plan?.latencyMetric);
   const samplesFile = path.join(outDir, K6_FILES.samples);
-  const read = await scanSamples(samplesFile, complete ? new Set([K6_METRICS.requestFailed]) : metricsToRead(plan?.latencyMetric), (s) => {
-    if (s.metric === K6_METRICS.requestFailed) outcomes.add(s.tMs, s.value !== 0);
-    if (!complete) fromSamples.add(s);
-  });
+  const read = await scanSamples(
+    samplesFile,
+    complete ? new Set([K6_METRICS.requestFailed]) : metricsToRead(plan?.latencyMetric),
+    (s) => {
+      if (s.metric === K6_METRICS.requestFailed) outcomes.add(s.tMs, s.value !== 0);
+      if (!complete) fromSamples.add(s);
+    },
+  );
   const timeline = timelineOf(outcomes, input.originMs);
   const withTimeline = (r: ScenarioReport): ScenarioReport => (timeline === null ? r : { ...r, timeline });
 
@@ -137,7 +146,9 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const status: ScenarioReport['status'] = ctx.status === 'completed' ? 'error' : ctx.status;
   const error = ctx.error ?? why;
   if (plan !== null && outcomes.size > 0) {
-    const missing = read?.truncated ? '; k6 compresses its samples in blocks, so the last requests before it stopped may be missing' : '';
+    const missing = read?.truncated
+      ? '; k6 compresses its samples in blocks, so the last requests before it stopped may be missing'
+      : '';
     const partial =
       `${why}: the figures are rebuilt from the ${outcomes.size} per-request samples it had written (${shown(samplesFile)})${missing}. ` +
       "k6's own threshold judgements are not available: the verdicts are the report's, and the duration runs from the first sample to the last.";

@@ -16,7 +16,9 @@ import { SCENARIO_DIR, shown, thresholdsFile, THRESHOLDS_DIR } from '../files/pa
 export const SEED_ORDER = ['health', 'tokenize', 'generate', 'batch-tokenize', 'batch-generate', 'sustained', 'spike'];
 
 export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
-  const names = (await readdir(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
+  const names = (await readdir(dir))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => f.slice(0, -3));
   const rank = (n: string): number => (SEED_ORDER.includes(n) ? SEED_ORDER.indexOf(n) : SEED_ORDER.length);
   return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
@@ -24,7 +26,12 @@ export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
 /** Read and check one thresholds file: JSON syntax, the schema, then what the schema cannot say. */
 export async function loadThresholds(scenario: string, file = thresholdsFile(scenario)): Promise<ThresholdsFile> {
   const source = shown(file);
-  const parsed = await readJsonFile(file, validateThresholdsFile, `a thresholds file for scenario '${scenario}'`, source);
+  const parsed = await readJsonFile(
+    file,
+    validateThresholdsFile,
+    `a thresholds file for scenario '${scenario}'`,
+    source,
+  );
   const problems = checkThresholdsFile(parsed, scenario);
   if (problems.length > 0) throw new ValidationError(source, problems);
   return parsed;
@@ -34,13 +41,19 @@ export async function loadThresholds(scenario: string, file = thresholdsFile(sce
 export async function checkAllThresholds(scenarios: readonly string[], dir = THRESHOLDS_DIR): Promise<void> {
   for (const s of scenarios) await loadThresholds(s, thresholdsFile(s, dir));
   const entries = await readdir(dir).catch(() => {
-    throw new ValidationError(shown(dir), [{ path: '', expected: 'a folder of thresholds files', found: 'no such folder' }]);
+    throw new ValidationError(shown(dir), [
+      { path: '', expected: 'a folder of thresholds files', found: 'no such folder' },
+    ]);
   });
   const orphans = entries.filter((f) => f.endsWith('.json') && !scenarios.includes(path.basename(f, '.json')));
   if (orphans.length > 0) {
     const f = orphans[0]!;
     throw new ValidationError(shown(path.join(dir, f)), [
-      { path: '', expected: `a scenario file src/k6/scenarios/${path.basename(f, '.json')}.ts beside it`, found: 'none' },
+      {
+        path: '',
+        expected: `a scenario file src/k6/scenarios/${path.basename(f, '.json')}.ts beside it`,
+        found: 'none',
+      },
     ]);
   }
 }

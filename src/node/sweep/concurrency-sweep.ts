@@ -156,8 +156,16 @@ export async function runConcurrencySweep(
 
   const best = goodputLevel(steps);
   const hasObjective = config.slos.length > 0;
-  const outcome: SweepReport['outcome'] = control.interrupted ? 'interrupted' : errors.length > 0 ? 'error' : !hasObjective || best !== null ? 'found' : 'none';
-  const exitCode = ({ found: EXIT.passed, none: EXIT.failed, error: EXIT.error, interrupted: EXIT.interrupted } as const)[outcome];
+  const outcome: SweepReport['outcome'] = control.interrupted
+    ? 'interrupted'
+    : errors.length > 0
+      ? 'error'
+      : !hasObjective || best !== null
+        ? 'found'
+        : 'none';
+  const exitCode = (
+    { found: EXIT.passed, none: EXIT.failed, error: EXIT.error, interrupted: EXIT.interrupted } as const
+  )[outcome];
   const report: SweepReport = {
     sweepVersion: 1,
     runId,
@@ -188,7 +196,10 @@ export async function runConcurrencySweep(
   show(text);
   for (const e of errors) log.info(`error: ${e}`);
   const at = (name: string): string => path.join(dir, name);
-  const charts = Object.entries(concurrencyCharts(config.endpoint, steps)).map(([name, svg]) => ({ file: at(name), write: () => writeAtomic(at(name), svg) }));
+  const charts = Object.entries(concurrencyCharts(config.endpoint, steps)).map(([name, svg]) => ({
+    file: at(name),
+    write: () => writeAtomic(at(name), svg),
+  }));
   await keepFiles(
     dir,
     [

@@ -7,7 +7,8 @@ import type { SweepReport, SweepStep } from '../../core/types.js';
 import type { SweepConfig } from '../config/index.js';
 
 export const f2 = (n: number): string => n.toFixed(2);
-export const sloText = (c: Pick<SweepConfig, 'slos'>): string => (c.slos.length === 0 ? 'no objective' : c.slos.map((s) => s.text).join(', '));
+export const sloText = (c: Pick<SweepConfig, 'slos'>): string =>
+  c.slos.length === 0 ? 'no objective' : c.slos.map((s) => s.text).join(', ');
 
 type Budget = Pick<SweepConfig, 'slos' | 'errorBudgetPct'>;
 
@@ -37,7 +38,8 @@ function judgeFigures(step: UnjudgedStep, config: Budget): SweepStep {
     const value = figures?.[slo.stat] ?? null;
     const label = `${slo.metric === 'latency' ? '' : `${slo.metric} `}${slo.stat}`;
     if (value === null) return { ...step, meetsSlo: false, reason: `no ${label} measured for ${slo.text}` };
-    if (value >= slo.boundMs) return { ...step, meetsSlo: false, reason: `${label} ${f2(value)} ms breaks ${slo.text}` };
+    if (value >= slo.boundMs)
+      return { ...step, meetsSlo: false, reason: `${label} ${f2(value)} ms breaks ${slo.text}` };
     seen.push(`${label} ${f2(value)} ms`);
   }
   return { ...step, meetsSlo: true, reason: [...seen, `error rate ${f2(step.errorRatePct)}%`].join(', ') };
@@ -47,7 +49,10 @@ function judgeFigures(step: UnjudgedStep, config: Budget): SweepStep {
  * The rates to try, given what was seen so far: double while good; once a rate breaks, bisect
  * between the highest good and the lowest bad `refine` times. null: done.
  */
-export function nextRate(steps: readonly SweepStep[], config: Pick<SweepConfig, 'startRate' | 'maxRate' | 'refine'>): number | null {
+export function nextRate(
+  steps: readonly SweepStep[],
+  config: Pick<SweepConfig, 'startRate' | 'maxRate' | 'refine'>,
+): number | null {
   if (steps.length === 0) return config.startRate;
   const good = steps.filter((s) => s.meetsSlo).map((s) => s.rateRps);
   const bad = steps.filter((s) => !s.meetsSlo).map((s) => s.rateRps);

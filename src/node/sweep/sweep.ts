@@ -71,7 +71,8 @@ export async function runSweep(
   show: (text: string) => void = () => undefined,
 ): Promise<{ report: SweepReport; dir: string; text: string }> {
   // Over concurrency: every level of the endpoint's own scenario (src/node/sweep/concurrency-sweep.ts).
-  if (config.over === 'concurrency') return runConcurrencySweep(config, control, show, (step) => judgeStep(step, config), sloText(config));
+  if (config.over === 'concurrency')
+    return runConcurrencySweep(config, control, show, (step) => judgeStep(step, config), sloText(config));
   const startedAt = new Date();
   const { loopback, k6, command } = await prepareTarget(config);
   const { bundleEntries } = await import('../../../build/bundle.js');
@@ -79,7 +80,9 @@ export async function runSweep(
   const [script] =
     config.endpoint === 'stream'
       ? [await sweepScenarioScript('stream')]
-      : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`, { houseBlock: false });
+      : await bundleEntries([path.join(ROOT, 'src', 'k6', 'sweep', 'step.ts')], `${DIST_K6_DIR}-sweep`, {
+          houseBlock: false,
+        });
   const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
   const steps: SweepStep[] = [];
   const { version, errors } = await withTarget(config, command, dir, control, async (server) => {
@@ -107,8 +110,16 @@ export async function runSweep(
   const bad = steps.filter((s) => !s.meetsSlo).map((s) => s.rateRps);
   const goodput = good.length === 0 ? null : Math.max(...good);
   const firstBad = bad.length === 0 ? null : Math.min(...bad.filter((b) => goodput === null || b > goodput));
-  const outcome: SweepReport['outcome'] = control.interrupted ? 'interrupted' : errors.length > 0 ? 'error' : goodput === null ? 'none' : 'found';
-  const exitCode = ({ found: EXIT.passed, none: EXIT.failed, error: EXIT.error, interrupted: EXIT.interrupted } as const)[outcome];
+  const outcome: SweepReport['outcome'] = control.interrupted
+    ? 'interrupted'
+    : errors.length > 0
+      ? 'error'
+      : goodput === null
+        ? 'none'
+        : 'found';
+  const exitCode = (
+    { found: EXIT.passed, none: EXIT.failed, error: EXIT.error, interrupted: EXIT.interrupted } as const
+  )[outcome];
   const summary =
     goodput === null
       ? `No rate met the SLO: even ${config.startRate} req/s broke it.`
@@ -180,7 +191,11 @@ export async function runSweep(
             }),
           ),
       },
-      { file: path.join(config.outDir, 'latest'), label: '<out-dir>/latest', write: () => linkLatest(config.outDir, runId) },
+      {
+        file: path.join(config.outDir, 'latest'),
+        label: '<out-dir>/latest',
+        write: () => linkLatest(config.outDir, runId),
+      },
     ],
     { shownAbove: true },
   );

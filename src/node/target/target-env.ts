@@ -6,7 +6,9 @@ import type { K6VarValues } from '../../core/contract.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
 import type { TargetConfig } from '../config/target.js';
 
-export function targetEnv(config: Pick<TargetConfig, 'api' | 'model'> & Partial<Pick<TargetConfig, 'server' | 'serverCmd' | 'manageServer'>>): K6VarValues {
+export function targetEnv(
+  config: Pick<TargetConfig, 'api' | 'model'> & Partial<Pick<TargetConfig, 'server' | 'serverCmd' | 'manageServer'>>,
+): K6VarValues {
   return {
     ...(config.api === 'openai' ? { API: config.api, MODEL: config.model } : {}),
     // The make of the server, so that k6 sends the request fields only that server needs
@@ -18,5 +20,10 @@ export function targetEnv(config: Pick<TargetConfig, 'api' | 'model'> & Partial<
 /** The run's shape (--concurrency, --requests, --rate, --duration) as k6 variables. */
 export function shapeEnv(shape: ShapeOverride | null): K6VarValues {
   if (shape === null) return {};
-  return { SHAPE_CLIENTS: shape.clients, SHAPE_REQUESTS: shape.requests, SHAPE_RATE: shape.rate, SHAPE_DURATION_SEC: shape.durationSec };
+  return {
+    SHAPE_CLIENTS: shape.clients,
+    SHAPE_REQUESTS: shape.requests,
+    SHAPE_RATE: shape.rate,
+    SHAPE_DURATION_SEC: shape.durationSec,
+  };
 }

@@ -12,13 +12,24 @@ import { shown } from '../files/paths.js';
 import { shellJoin, stopChild, type Child } from '../process/processes.js';
 import { isModelServer } from '../../core/target/servers.js';
 import { modelServerCommand } from './model-servers.js';
-import { assertPortFree, REALIZAR_HEALTH, startServer, stopServer, waitForHealth, type HealthProbe, type ManagedServer } from './server.js';
+import {
+  assertPortFree,
+  REALIZAR_HEALTH,
+  startServer,
+  stopServer,
+  waitForHealth,
+  type HealthProbe,
+  type ManagedServer,
+} from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from '../tools/tools.js';
 
 /** How this target says it is up: Realizar's /health, or /v1/models with the bearer token. */
 export function healthProbe(config: Pick<TargetConfig, 'api' | 'apiKey'>): HealthProbe {
   if (config.api === 'realizar') return REALIZAR_HEALTH;
-  return { path: '/v1/models', headers: config.apiKey === null ? {} : { Authorization: `Bearer ${config.apiKey.reveal()}` } };
+  return {
+    path: '/v1/models',
+    headers: config.apiKey === null ? {} : { Authorization: `Bearer ${config.apiKey.reveal()}` },
+  };
 }
 
 export function realizarCommand(binary: string, host: string, port: number): string {
@@ -26,7 +37,9 @@ export function realizarCommand(binary: string, host: string, port: number): str
 }
 
 /** Before anything starts: is the target allowed, is the port free, are the tools there? */
-export async function prepareTarget(config: TargetConfig): Promise<{ loopback: boolean; k6: ResolvedTool; command: string | null }> {
+export async function prepareTarget(
+  config: TargetConfig,
+): Promise<{ loopback: boolean; k6: ResolvedTool; command: string | null }> {
   const host = new URL(config.baseUrl).hostname.replace(/^\[|\]$/g, '');
   const loopback = isLoopback(host);
   if (!loopback) {

@@ -30,7 +30,11 @@ export async function installInto(fields: {
   try {
     await fields.make(partial);
     if (!existsSync(path.join(partial, fields.product))) {
-      throw new ToolError({ tool: fields.tool, problem: `the install finished without making ${fields.product}`, hint: fields.hint });
+      throw new ToolError({
+        tool: fields.tool,
+        problem: `the install finished without making ${fields.product}`,
+        hint: fields.hint,
+      });
     }
     if (!existsSync(fields.finalDir)) await rename(partial, fields.finalDir);
   } finally {
@@ -57,6 +61,13 @@ export async function runStep(fields: {
   });
   const exit = await child.exited;
   if (exit.code !== 0) {
-    throw new ToolError({ tool: fields.tool, problem: 'a step of the build failed', command, commandExitCode: exit.code, output: tail, hint: fields.hint });
+    throw new ToolError({
+      tool: fields.tool,
+      problem: 'a step of the build failed',
+      command,
+      commandExitCode: exit.code,
+      output: tail,
+      hint: fields.hint,
+    });
   }
 }

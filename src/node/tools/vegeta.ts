@@ -32,7 +32,9 @@ export async function resolveVegeta(opts: { cacheDir: string }): Promise<Resolve
       hint: 'install Go 1.22 or newer (https://go.dev/doc/install)',
     });
   }
-  log.info(`building vegeta ${VEGETA_VERSION} with ${go} (first run only; about a minute) into ${path.dirname(path.dirname(cached))}`);
+  log.info(
+    `building vegeta ${VEGETA_VERSION} with ${go} (first run only; about a minute) into ${path.dirname(path.dirname(cached))}`,
+  );
   await buildInto({
     tool: 'vegeta',
     finalDir: path.dirname(path.dirname(cached)),

@@ -33,10 +33,17 @@ export const PLOT_POINTS = 300;
 export const LEAK_WARMUP_FRACTION = 0.2;
 
 export async function loadServerProfile(nameOrFile: string): Promise<ServerProfile> {
-  const file = nameOrFile.includes('/') || nameOrFile.endsWith('.json') ? path.resolve(nameOrFile) : path.join(ROOT, 'profiles', `${nameOrFile}.json`);
+  const file =
+    nameOrFile.includes('/') || nameOrFile.endsWith('.json')
+      ? path.resolve(nameOrFile)
+      : path.join(ROOT, 'profiles', `${nameOrFile}.json`);
   if (!existsSync(file)) {
     throw new ValidationError('--server-profile', [
-      { path: '', expected: 'a profile name in profiles/ or a profile file', found: `'${nameOrFile}' (no ${shown(file)})` },
+      {
+        path: '',
+        expected: 'a profile name in profiles/ or a profile file',
+        found: `'${nameOrFile}' (no ${shown(file)})`,
+      },
     ]);
   }
   return readJsonFile(file, validateServerProfile, 'a server profile');
@@ -153,17 +160,27 @@ export class ServerMonitor {
       if (cpu.length > 1)
         await plot(
           'cpu.svg',
-          lineChart({ title: 'Server CPU', xLabel: 'seconds since the load started', yLabel: '% of one core', series: [{ name: 'CPU', points: cpu }] }),
+          lineChart({
+            title: 'Server CPU',
+            xLabel: 'seconds since the load started',
+            yLabel: '% of one core',
+            series: [{ name: 'CPU', points: cpu }],
+          }),
         );
     }
     if (timeline !== null && timeline.total > 1) {
       const series = latencyBands(timeline, watch.startMs);
       const points = Math.max(...series.map((s) => s.points.length));
       const title = `Request latency: percentiles in ${points} time windows (${timeline.total} requests)`;
-      await plot('latency.svg', bandChart({ title, xLabel: 'seconds since the load started', yLabel: 'latency (ms)', series }));
+      await plot(
+        'latency.svg',
+        bandChart({ title, xLabel: 'seconds since the load started', yLabel: 'latency (ms)', series }),
+      );
     }
-    const loadSec = timeline === null || timeline.total === 0 ? null : (timeline.lastEndMs - timeline.firstStartMs) / 1000;
-    const loadWindow = timeline === null || timeline.total === 0 ? null : { startMs: timeline.firstStartMs, endMs: timeline.lastEndMs };
+    const loadSec =
+      timeline === null || timeline.total === 0 ? null : (timeline.lastEndMs - timeline.firstStartMs) / 1000;
+    const loadWindow =
+      timeline === null || timeline.total === 0 ? null : { startMs: timeline.firstStartMs, endMs: timeline.lastEndMs };
     return { resources, prometheus, plots, loadSec, loadWindow };
   }
 

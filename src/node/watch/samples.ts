@@ -90,7 +90,11 @@ export function sampleParser(header: string, wanted: ReadonlySet<string>): (line
  * matched on their bytes and only a wanted one becomes a string, so reading costs little more than
  * decompressing.
  */
-export async function scanSamples(file: string, wanted: ReadonlySet<string>, visit: (s: MetricSample) => void): Promise<{ truncated: boolean } | null> {
+export async function scanSamples(
+  file: string,
+  wanted: ReadonlySet<string>,
+  visit: (s: MetricSample) => void,
+): Promise<{ truncated: boolean } | null> {
   if (!existsSync(file)) return null;
   const input = createReadStream(file);
   // A gzip stream without its end hands out all it could decompress, then errs: that is `truncated`.

@@ -34,12 +34,20 @@ export async function readRequestTimeline(file: string, metric = 'http_req_durat
   const take = (line: string): void => {
     if (columns === null) {
       const header = cells(line);
-      columns = { time: header.indexOf('timestamp'), value: header.indexOf('metric_value'), extra: header.indexOf('extra_tags') };
+      columns = {
+        time: header.indexOf('timestamp'),
+        value: header.indexOf('metric_value'),
+        extra: header.indexOf('extra_tags'),
+      };
       return;
     }
     const c = cells(line);
     const endpoint = /(?:^|&)endpoint=([^&]+)/.exec(c[columns.extra] ?? '')?.[1] ?? null;
-    windows.add(Number(c[columns.time]), Number(c[columns.value]), endpoint === null ? null : decodeURIComponent(endpoint));
+    windows.add(
+      Number(c[columns.time]),
+      Number(c[columns.value]),
+      endpoint === null ? null : decodeURIComponent(endpoint),
+    );
   };
   // Lines of the metric are found by searching for "\n<metric>," (native, fast); every other line
   // is skipped without being looked at. The bytes after the last newline wait for the next chunk.
@@ -69,7 +77,8 @@ export async function readRequestTimeline(file: string, metric = 'http_req_durat
   // Chunks of 1 MB: with the default 16 KB, the stream's own bookkeeping takes longer than inflating.
   const input = createReadStream(file, { highWaterMark: CHUNK }).pipe(createGunzip({ chunkSize: CHUNK }));
   try {
-    for await (const chunk of input) scan(rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]));
+    for await (const chunk of input)
+      scan(rest.length === 0 ? (chunk as Buffer) : Buffer.concat([rest, chunk as Buffer]));
   } catch {
     // A killed k6 leaves its gzip stream without an end: keep what was read. A last line cut in
     // half has no newline and is dropped with `rest`.

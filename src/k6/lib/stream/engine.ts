@@ -63,7 +63,14 @@ export function createStreamEngine(port: PortLike): void {
   interface Globals {
     fetch(
       url: string,
-      init: { method: string; headers?: Record<string, string>; body?: string; signal?: unknown; cache?: string; priority?: string },
+      init: {
+        method: string;
+        headers?: Record<string, string>;
+        body?: string;
+        signal?: unknown;
+        cache?: string;
+        priority?: string;
+      },
     ): Promise<{
       status: number;
       body: { getReader(): Reader } | null;
@@ -72,7 +79,9 @@ export function createStreamEngine(port: PortLike): void {
     TextDecoder: new () => { decode(v?: Uint8Array, o?: { stream: boolean }): string };
     AbortController: new () => { signal: unknown; abort(): void };
     performance: { now(): number; timeOrigin: number; clearResourceTimings?(): void };
-    PerformanceObserver?: new (cb: (list: { getEntries(): Array<{ name: string; requestStart: number }> }) => void) => { observe(o: { type: string }): void };
+    PerformanceObserver?: new (cb: (list: { getEntries(): Array<{ name: string; requestStart: number }> }) => void) => {
+      observe(o: { type: string }): void;
+    };
     setTimeout(f: () => void, ms: number): unknown;
     clearTimeout(t: unknown): void;
   }
@@ -193,7 +202,8 @@ export function createStreamEngine(port: PortLike): void {
     } else if (m.t === 'warm') {
       // As many connections as this engine's clients, opened at once before the window.
       const all: Array<Promise<unknown>> = [];
-      for (let i = 0; i < m.count; i++) all.push(g.fetch(setup!.origin + m.path, { method: 'GET', cache: 'no-store' }).then((r) => r.text()));
+      for (let i = 0; i < m.count; i++)
+        all.push(g.fetch(setup!.origin + m.path, { method: 'GET', cache: 'no-store' }).then((r) => r.text()));
       void Promise.all(all).then(
         () => post({ t: 'warmed', count: all.length }),
         () => post({ t: 'warmed', count: 0 }),

@@ -87,7 +87,9 @@ export function connectEngines(tag: string): number {
   }
   interface Globals {
     MessageChannel: new () => { port1: Port; port2: Port };
-    __realizarK6Frames?: Array<{ contentWindow: { postMessage(m: unknown, origin: string, transfer: Port[]): void } | null }>;
+    __realizarK6Frames?: Array<{
+      contentWindow: { postMessage(m: unknown, origin: string, transfer: Port[]): void } | null;
+    }>;
     __realizarK6Stream?: { addEngine(port: Port): number };
   }
   const g = globalThis as unknown as Globals;

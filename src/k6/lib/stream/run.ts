@@ -20,8 +20,20 @@ import { originsInUse, slotOrigins } from '../../../core/stream/hosts.js';
 import type { Endpoint } from '../endpoints.js';
 import { createStreamEngine, type EngineSetup } from './engine.js';
 import { connectEngines, createFrames, installFrameEngine } from './frames.js';
-import { installStreamScheduler, type ScheduleConfig, type StreamPageBatch, type StreamScheduler } from './scheduler.js';
-import { recordDropped, recordReadInPage, recordSendWait, recordStartLate, recordStream, recordWindow } from './record.js';
+import {
+  installStreamScheduler,
+  type ScheduleConfig,
+  type StreamPageBatch,
+  type StreamScheduler,
+} from './scheduler.js';
+import {
+  recordDropped,
+  recordReadInPage,
+  recordSendWait,
+  recordStartLate,
+  recordStream,
+  recordWindow,
+} from './record.js';
 
 export interface StreamPhaseRun {
   phase: PlanPhase;
@@ -73,16 +85,26 @@ async function framesOf(page: Page, origins: readonly string[]): Promise<Frame[]
     const children = page.frames().filter((f) => f.parentFrame() !== null);
     const found = origins.map((o) => children.find((f) => f.url().startsWith(`${o}/`)));
     if (found.every((f) => f !== undefined)) return found as Frame[];
-    if (waited >= SETUP_MS) throw new Error(`the page's frames did not load from ${origins.filter((_, i) => found[i] === undefined).join(', ')}`);
+    if (waited >= SETUP_MS)
+      throw new Error(
+        `the page's frames did not load from ${origins.filter((_, i) => found[i] === undefined).join(', ')}`,
+      );
     await pause(100);
   }
 }
 
 /** A fresh scheduler, an engine in each frame, all connected and set up; false if they did not answer. */
-async function connect(page: Page, frames: readonly Frame[], engines: EngineSetup[], api: StreamApi, inWorker: boolean): Promise<boolean> {
+async function connect(
+  page: Page,
+  frames: readonly Frame[],
+  engines: EngineSetup[],
+  api: StreamApi,
+  inWorker: boolean,
+): Promise<boolean> {
   const tag = inWorker ? 'realizar-k6-engine-worker' : 'realizar-k6-engine-frame';
   await page.evaluate(installStreamScheduler);
-  for (const frame of frames) await frame.evaluate(installFrameEngine, { engineSource: createStreamEngine.toString(), inWorker, tag });
+  for (const frame of frames)
+    await frame.evaluate(installFrameEngine, { engineSource: createStreamEngine.toString(), inWorker, tag });
   await page.evaluate(connectEngines, tag);
   type SetupArg = Parameters<StreamScheduler['setup']>[0];
   return page.evaluate((a: SetupArg) => (globalThis as unknown as Host).__realizarK6Stream.setup(a), {
@@ -99,8 +121,17 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
   const bySlot = slotOrigins(run.baseUrl, phase.clients, run.aliasDomain);
   const { origins, perOrigin } = originsInUse(bySlot);
   const { paths, bodies, order } = requestsOf(run);
-  const headers = { 'Content-Type': 'application/json', ...(run.apiKey === null ? {} : { Authorization: `Bearer ${run.apiKey}` }) };
-  const setups: EngineSetup[] = origins.map((origin) => ({ origin, headers, paths, bodies, timeoutMs: phase.timeoutSec * 1000 }));
+  const headers = {
+    'Content-Type': 'application/json',
+    ...(run.apiKey === null ? {} : { Authorization: `Bearer ${run.apiKey}` }),
+  };
+  const setups: EngineSetup[] = origins.map((origin) => ({
+    origin,
+    headers,
+    paths,
+    bodies,
+    timeoutMs: phase.timeoutSec * 1000,
+  }));
   const schedule: ScheduleConfig = {
     model: phase.model,
     requests: phase.requests,
@@ -116,22 +147,34 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     await page.goto(`${run.baseUrl}${run.probePath}`);
     const loaded = await page.evaluate(createFrames, { origins, probePath: run.probePath, waitMs: SETUP_MS });
     if (loaded < origins.length)
-      throw new Error(`only ${loaded} of ${origins.length} frames loaded GET ${run.probePath} from the server within ${SETUP_MS} ms`);
+      throw new Error(
+        `only ${loaded} of ${origins.length} frames loaded GET ${run.probePath} from the server within ${SETUP_MS} ms`,
+      );
     const frames = await framesOf(page, origins);
     if (!(await connect(page, frames, setups, run.api, true))) {
-      console.warn('realizar-k6: the stream engines did not start in workers; reading in the frames themselves (more CPU per stream)');
-      if (!(await connect(page, frames, setups, run.api, false))) throw new Error(`the stream engines did not answer within ${SETUP_MS} ms`);
+      console.warn(
+        'realizar-k6: the stream engines did not start in workers; reading in the frames themselves (more CPU per stream)',
+      );
+      if (!(await connect(page, frames, setups, run.api, false)))
+        throw new Error(`the stream engines did not answer within ${SETUP_MS} ms`);
       recordReadInPage();
     }
-    await page.evaluate((a: { path: string; counts: number[] }) => (globalThis as unknown as Host).__realizarK6Stream.warm(a.path, a.counts), {
-      path: run.probePath,
-      counts: perOrigin,
-    });
+    await page.evaluate(
+      (a: { path: string; counts: number[] }) =>
+        (globalThis as unknown as Host).__realizarK6Stream.warm(a.path, a.counts),
+      {
+        path: run.probePath,
+        counts: perOrigin,
+      },
+    );
     await page.evaluate((c: ScheduleConfig) => (globalThis as unknown as Host).__realizarK6Stream.start(c), schedule);
     running = true;
     let batch: StreamPageBatch;
     do {
-      batch = await page.evaluate((ms: number) => (globalThis as unknown as Host).__realizarK6Stream.drain(ms), DRAIN_EVERY_MS);
+      batch = await page.evaluate(
+        (ms: number) => (globalThis as unknown as Host).__realizarK6Stream.drain(ms),
+        DRAIN_EVERY_MS,
+      );
       for (const r of batch.results) {
         const endpoint = run.cycle[r.n % run.cycle.length]!;
         recordStream(r, endpoint.name, endpoint.path);
@@ -144,7 +187,8 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     recordWindow(batch.windowStartEpochMs, batch.windowMs);
   } finally {
     // Stopped early (Ctrl-C, k6's time limit): nothing may keep streaming once k6 moves on.
-    if (running) await page.evaluate(() => (globalThis as unknown as Host).__realizarK6Stream.abort()).catch(() => undefined);
+    if (running)
+      await page.evaluate(() => (globalThis as unknown as Host).__realizarK6Stream.abort()).catch(() => undefined);
     await page.close().catch(() => undefined);
   }
 }

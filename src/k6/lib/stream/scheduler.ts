@@ -64,7 +64,13 @@ export interface StreamScheduler {
    * src/core/stream/stream.ts's streamTimings and src/core/stream/sse.ts's createSseParser); true once every
    * engine answered within waitMs.
    */
-  setup(arg: { engines: EngineSetup[]; api: StreamApi; timingsSource: string; parserSource: string; waitMs: number }): Promise<boolean>;
+  setup(arg: {
+    engines: EngineSetup[];
+    api: StreamApi;
+    timingsSource: string;
+    parserSource: string;
+    waitMs: number;
+  }): Promise<boolean>;
   /** Each engine opens `counts[i]` connections at once (GET path), so no request of the window pays for a connect. */
   warm(path: string, counts: number[]): Promise<number>;
   start(config: ScheduleConfig): void;
@@ -146,7 +152,8 @@ export function installStreamScheduler(): boolean {
     }
     settle();
     // Set for the next due time from the start, so lateness never accumulates.
-    if (!stopped && next < c.requests) g.setTimeout(arrive, Math.max(0, next * c.intervalMs - (g.performance.now() - t0)));
+    if (!stopped && next < c.requests)
+      g.setTimeout(arrive, Math.max(0, next * c.intervalMs - (g.performance.now() - t0)));
   };
 
   const onResult = (r: EngineResult): void => {
