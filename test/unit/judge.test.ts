@@ -10,7 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 /** A scope where every figure is there, each a different number, so a metric reading the wrong one shows. */
 const full: MeasureInput = {
   figures: {
-    totals: { successes: 90 },
+    totals: { successes: 90, requests: 100 },
     errorRatePct: 2.5,
     latencyMs: { p50: 11, p95: 12, p99: 13 } as unknown as Latency,
   },
@@ -22,6 +22,7 @@ const full: MeasureInput = {
     drift: { growthMs: 4 },
   } as unknown as MeasureInput['resources'],
   trend: (k6Metric, stat) => `${k6Metric}:${stat}`.length,
+  value: (k6Metric, stat) => (k6Metric === 'goodput' && stat === 'passes' ? 81 : null),
 };
 
 describe('the metric table', () => {
@@ -42,11 +43,13 @@ describe('the metric table', () => {
     assert.equal(RULE_METRICS.latency_p95.measure(full), 12);
     assert.equal(RULE_METRICS.error_rate.measure(full), 2.5);
     assert.equal(RULE_METRICS.throughput.measure(full), 30);
+    // Of every planned request, not only those sent.
+    assert.equal(RULE_METRICS.goodput.measure(full), 81);
     assert.equal(RULE_METRICS.rss_growth_mb_per_1000_requests.measure(full), 0.7);
   });
 
   it('says nothing was measured, rather than a figure, when the scope or the server was not measured', () => {
-    const none: MeasureInput = { figures: null, durationSec: 0, resources: null, trend: () => null };
+    const none: MeasureInput = { figures: null, durationSec: 0, resources: null, trend: () => null, value: () => null };
     for (const [name, spec] of Object.entries(RULE_METRICS)) assert.equal(spec.measure(none), null, name);
   });
 });

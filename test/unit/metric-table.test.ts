@@ -74,10 +74,14 @@ describe('the tables derived from the metric table', () => {
       assert.equal(entry?.fromSamples, true, name);
     }
     assert.deepEqual(Object.keys(SAMPLE_METRIC_TYPES).sort(), [
+      'arrivals_dropped',
       'checks',
       'dropped_iterations',
+      'goodput',
+      'goodput_tokens',
       'http_req_duration',
       'request_failed',
+      'request_start_late',
       'requests_ok',
       'stream_e2e',
       'stream_itl',

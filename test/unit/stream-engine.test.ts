@@ -149,6 +149,7 @@ describe('the in-browser stream engine', () => {
     model: 'closed',
     requests: 7,
     intervalMs: 0,
+    dueMs: null,
     slotEngine: [0, 0, 1],
     order: Array.from({ length: o.requests ?? 7 }, () => [0, 0] as [number, number]),
     deadlineMs: 10_000,
@@ -214,6 +215,24 @@ describe('the in-browser stream engine', () => {
       // Each sent request is timed against its due time, n intervals from the start (wide bound).
       for (const r of batches.flatMap((b) => b.results))
         assert.ok(r.lateMs !== null && r.lateMs >= 0 && r.lateMs < 2000, `request ${r.n} late by ${r.lateMs} ms`);
+    });
+
+    it('sends each request of a drawn schedule at its own due time, not on an even beat', async () => {
+      const s = browserLike(src, 1);
+      assert.equal(await setUp(s, [`http://127.0.0.1:${port}`]), true);
+      // Two clients, requests due at 0 and 400 ms: both go out, the second not before its due time.
+      const dueMs = [0, 400];
+      const started = Date.now();
+      s.start(schedule({ model: 'open', requests: 2, intervalMs: 1, dueMs, slotEngine: [0, 0] }));
+      const { batches } = await drainAll(s);
+      const results = batches.flatMap((b) => b.results).sort((a, b) => a.n - b.n);
+      assert.equal(results.length, 2);
+      assert.ok(
+        results[1]!.sentMs >= 400,
+        `the second request went out at ${results[1]!.sentMs} ms, before it was due`,
+      );
+      assert.ok(Date.now() - started >= 400);
+      for (const r of results) assert.ok(r.lateMs !== null && r.lateMs < 2000, `request ${r.n} late by ${r.lateMs}`);
     });
   });
 

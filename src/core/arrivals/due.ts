@@ -16,14 +16,6 @@
  */
 export const DROP_TOLERANCE_MS = 10;
 
-/** The k6 metrics of a drawn schedule (names k6 shows and thresholds may select). */
-export const ARRIVAL_METRICS = {
-  /** Counter: requests whose client came free too late (DROP_TOLERANCE_MS); never sent, failures. */
-  dropped: 'arrivals_dropped',
-  /** Trend, ms: from a request's due time to its sending (0 when sent on time). */
-  startLate: 'request_start_late',
-} as const;
-
 export type DueAction =
   { kind: 'wait'; waitMs: number } | { kind: 'send'; lateMs: number } | { kind: 'drop'; lateMs: number };
 

@@ -158,6 +158,10 @@ const TABLE = {
   SEED: arg(SEED, 1),
   /** A replayed trace's due offsets in ms (JSON array, absolute path), written by the runner. */
   ARRIVALS_FILE: arg(TEXT),
+  /** The replayed trace's file name, for the report. */
+  TRACE_SOURCE: arg(TEXT),
+  /** How many times faster than recorded the trace is replayed (its offsets are already divided by it). */
+  TIME_SCALE: arg(positive('times'), 1),
   /** Per-request objectives; each request that meets all of them at once is good (goodput). */
   GOODPUT: arg(GOODPUT),
   /** Where the inlined thresholds came from, for errors. */

@@ -13,7 +13,7 @@ export interface ArrivalSettings {
   spec: ArrivalSpec;
   seed: number;
   /** A replayed trace: where it came from, and its due offsets in ms (src/core/arrivals/trace.ts). */
-  trace: { source: string; offsets: readonly number[] } | null;
+  trace: { source: string; offsets: readonly number[]; timeScale: number } | null;
 }
 
 export const CONSTANT_ARRIVALS: ArrivalSettings = { spec: { process: 'constant' }, seed: 1, trace: null };
@@ -22,6 +22,12 @@ export const CONSTANT_ARRIVALS: ArrivalSettings = { spec: { process: 'constant' 
 export const TRACE_ARRIVALS = 'trace';
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** The arrivals as the report names them; null: k6's even beat. */
+export function arrivalsText(a: ArrivalSettings): string | null {
+  if (a.trace !== null) return `trace ${a.trace.source} replayed at ${a.trace.timeScale}x`;
+  return a.spec.process === 'constant' ? null : `${arrivalSpecText(a.spec)}, seed ${a.seed}`;
+}
 
 /** Each phase its own seed, so that two phases of a run never repeat one pattern of gaps. */
 export const phaseSeed = (seed: number, index: number): number => (seed + index) >>> 0;

@@ -9,7 +9,7 @@ import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
 import { K6_METRICS, SAMPLE_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
-import { applyArrivals, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
+import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 
 export interface PhaseDefinition {
   name: string;
@@ -189,6 +189,15 @@ export function resolvePlan(
   const phases = applyArrivals(def.name, evenPhases, settings.arrivals ?? CONSTANT_ARRIVALS, notes);
   const goodput = settings.goodput ?? null;
   if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);
+  const goodputRule = (def.thresholds as ThresholdsFile).rules.findIndex((r) => r.metric === 'goodput');
+  if (goodput === null && goodputRule >= 0)
+    throw new ValidationError(thresholdsSource, [
+      {
+        path: `/rules/${goodputRule}/metric`,
+        expected: "--goodput beside a rule on goodput (which objectives make a request good, e.g. 'latency<200')",
+        found: 'goodput, with no --goodput given',
+      },
+    ]);
 
   const inMix = new Set(mix.map((m) => m.endpoint));
   const phaseNames = new Set(phases.map((p) => p.name));
@@ -248,5 +257,6 @@ export function resolvePlan(
     api: settings.api,
     model: settings.model,
     goodput: goodput === null ? null : goodputText(goodput),
+    arrivals: arrivalsText(settings.arrivals ?? CONSTANT_ARRIVALS),
   };
 }

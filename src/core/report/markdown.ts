@@ -4,6 +4,7 @@
  * gates, errors, notes). Figures use the same 2-decimal format as report.txt (src/core/report/render.ts).
  */
 import { generatorMarkdown } from './render-generator.js';
+import { arrivalsMarkdown } from './render-arrivals.js';
 import type { Report, ScenarioReport, Verdict } from '../types.js';
 import { K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import { f2, fmtBound, fmtValue } from './render.js';
@@ -223,6 +224,7 @@ export function renderMarkdown(report: Report): string {
     streamingSection(report.scenarios),
     serverSection(report.scenarios),
     generatorMarkdown(report.scenarios, label, escapeCell),
+    arrivalsMarkdown(report.scenarios, label, escapeCell),
     notesSection(report.scenarios),
   ];
   return (

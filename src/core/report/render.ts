@@ -3,6 +3,7 @@
  * block — same labels, order and units as the "Example Output" of the load-testing chapter — then a
  * verdict table and notes.
  */
+import { arrivalsLines } from './render-arrivals.js';
 import { crossCheckStatus } from '../watch/crosscheck.js';
 import { generatorLines } from './render-generator.js';
 import { serverClockLines } from './render-server-clock.js';
@@ -173,6 +174,8 @@ export function renderScenario(s: ScenarioReport): string {
   if (bd.length > 0) lines.push('', ...bd);
   const streaming = streamingLines(s);
   if (streaming.length > 0) lines.push('', ...streaming);
+  const arrivals = arrivalsLines(s);
+  if (arrivals.length > 0) lines.push('', ...arrivals);
   const server = serverLines(s);
   if (server.length > 0) lines.push('', ...server);
   const generator = generatorLines(s);

@@ -55,6 +55,8 @@ export function measureRule(rule: Rule, m: Measured): number | null {
       const t = metric(m.summary, selector(k6Metric, { endpoint: rule.endpoint, phase: rule.phase }));
       return t === undefined || (t.values['count'] ?? 0) === 0 ? null : (t.values[stat] ?? null);
     },
+    value: (k6Metric, stat) =>
+      metric(m.summary, selector(k6Metric, { endpoint: rule.endpoint, phase: rule.phase }))?.values[stat] ?? null,
   });
 }
 

@@ -143,6 +143,27 @@ export const METRICS = {
   streamSendWait: { k6: 'stream_send_wait', type: 'trend', isTime: true, at: 'generator' },
   /** Open model: from a request's due time to the browser writing it. */
   streamStartLate: { k6: 'stream_start_late', type: 'trend', isTime: true, at: 'generator' },
+  /** A drawn or replayed schedule (--arrivals, --trace): from a request's due time to k6 sending it. */
+  requestStartLate: { k6: 'request_start_late', type: 'trend', isTime: true, at: 'generator', fromSamples: true },
+  /**
+   * A drawn or replayed schedule: requests whose client came free too late (every client was busy at
+   * the due time); never sent, counted as failures, as k6's dropped_iterations are.
+   */
+  arrivalsDropped: { k6: 'arrivals_dropped', type: 'counter', isTime: false, at: 'generator', fromSamples: true },
+  /**
+   * true when a sent request met every per-request objective at once (--goodput); the report's share
+   * is of every planned request, so a dropped or unsent one is never good.
+   */
+  goodput: {
+    k6: 'goodput',
+    type: 'rate',
+    isTime: false,
+    at: 'request',
+    rule: { name: 'goodput', stat: 'rate', op: '>', unit: '%', label: 'goodput (requests meeting every objective)' },
+    fromSamples: true,
+  },
+  /** Output tokens of the good requests. */
+  goodputTokens: { k6: 'goodput_tokens', type: 'counter', isTime: false, at: 'request', fromSamples: true },
 
   /** Streams for which the server sent its timings. */
   serverClockStreams: { k6: 'server_clock_streams', type: 'counter', isTime: false, at: 'server-clock' },

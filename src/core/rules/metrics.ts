@@ -27,13 +27,15 @@ export interface MetricSpec {
 /** What a metric is measured on, for one rule's scope (the scenario, one phase or one endpoint). */
 export interface MeasureInput {
   /** The scope's counted figures; null when the scope had none (an endpoint left out of the mix). */
-  figures: { totals: { successes: number }; errorRatePct: number | null; latencyMs: Latency } | null;
+  figures: { totals: { successes: number; requests: number }; errorRatePct: number | null; latencyMs: Latency } | null;
   /** The run's measured duration (a stream's measured window). */
   durationSec: number;
   /** The server's process; null when it was not watched. */
   resources: ResourcesReport | null;
   /** A k6 Trend's stat in the scope, as k6 computed it; null without samples. */
   trend: (k6Metric: string, stat: string) => number | null;
+  /** A k6 metric's value in the scope (a Rate's passes, a Counter's count); null when k6 has no such metric. */
+  value: (k6Metric: string, stat: string) => number | null;
 }
 
 type Measure = (m: MeasureInput) => number | null;
@@ -46,6 +48,12 @@ const MEASURE: Record<SingleRuleName, Measure> = {
   cpu_avg_pct: (m) => m.resources?.cpuAvgPctOfAllCores ?? null,
   rss_growth_mb_per_1000_requests: (m) => m.resources?.leak?.slopeMbPer1000Requests ?? null,
   p95_drift_ms: (m) => m.resources?.drift?.growthMs ?? null,
+  // Of every request the scope planned, dropped and unsent ones included: those are never good.
+  goodput: (m) => {
+    const good = m.value('goodput', 'passes');
+    const requests = m.figures?.totals.requests ?? 0;
+    return good === null || requests === 0 ? null : (good / requests) * 100;
+  },
 };
 
 /** The rule entries of one metric: one per stat of a Trend, else one. */

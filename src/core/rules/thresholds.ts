@@ -79,7 +79,9 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | '
     out.push({ key: selector(K6_METRICS.requestFailed, scope), expression: 'rate>=0' });
     out.push({ key: selector(K6_METRICS.requestsOk, scope), expression: 'count>=0' });
     if (withDropped) out.push({ key: selector(K6_METRICS.dropped, scope), expression: 'count>=0' });
+    if (withDropped && drawn) out.push({ key: selector(K6_METRICS.arrivalsDropped, scope), expression: 'count>=0' });
   };
+  const drawn = plan.phases.some((p) => p.arrivals !== undefined);
   // One phase or one endpoint: its sub-metric would be a second copy of the whole metric, every
   // latency stored and sorted twice; the converter reads the whole metric (src/core/summary/sole-scope.ts).
   if (plan.phases.length > 1) for (const phase of plan.phases) add({ phase: phase.name }, true);

@@ -22,6 +22,7 @@ import type {
 } from '../types.js';
 import { crossCheck, crossCheckStatus } from '../watch/crosscheck.js';
 import { latencyOf, metric, value } from './summary-read.js';
+import { arrivalsSection, goodputSection } from './convert-arrivals.js';
 import { streamingSection } from './convert-stream.js';
 import { withSoleScopes } from './sole-scope.js';
 import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from '../rules/judge.js';
@@ -73,7 +74,10 @@ function phaseReports(plan: ScenarioPlan, summary: K6Summary): PhaseReport[] {
     })();
     // k6 may count as dropped an iteration falling due just past an open phase's end (its
     // scheduling loop ran late): the plan never had that request (src/k6/lib/open-guard.ts).
-    const k6Dropped = value(metric(summary, selector(K6_METRICS.dropped, scope)), 'count');
+    // A phase on its own schedule (--arrivals, --trace) counts its drops itself (arrivals_dropped).
+    const k6Dropped =
+      value(metric(summary, selector(K6_METRICS.dropped, scope)), 'count') +
+      value(metric(summary, selector(K6_METRICS.arrivalsDropped, scope)), 'count');
     const dropped = phase.model === 'open' ? Math.min(k6Dropped, Math.max(0, phase.requests - sent)) : k6Dropped;
     // A phase promises a number of requests; whatever was neither sent nor dropped is a failure
     // (closed: the time limit ran out; open: k6's loop, running late, reached the end first).
@@ -186,7 +190,7 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
 
   if (totals.dropped > 0) {
     notes.push(
-      `${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations); they count as failures.`,
+      `${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations, or arrivals_dropped on a drawn schedule); they count as failures.`,
     );
   }
   if (totals.unsent > 0) {
@@ -240,6 +244,8 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     prometheus,
     streaming,
     generator: ctx.generator ?? null,
+    arrivals: arrivalsSection(plan, summary),
+    goodput: goodputSection(plan, summary, totals, durationSec),
   };
 }
 

@@ -7,13 +7,15 @@
 import { sleep } from 'k6';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { Counter, Trend } from 'k6/metrics';
 import type { Scenario } from 'k6/options';
-import { ARRIVAL_METRICS, arrivalScenarioOptions, dueAction, type ArrivalPhase } from '../../core/arrivals/due.js';
+import { arrivalScenarioOptions, dueAction, type ArrivalPhase } from '../../core/arrivals/due.js';
+import { metric } from './metrics.js';
+import { phaseOffsets, TRACE_ARRIVALS } from '../../core/plan/arrivals.js';
+import type { PlanPhase } from '../../core/types.js';
 
 // Custom metrics must be created in init code.
-const dropped = new Counter(ARRIVAL_METRICS.dropped);
-const startLate = new Trend(ARRIVAL_METRICS.startLate, true);
+const dropped = metric('arrivalsDropped');
+const startLate = metric('requestStartLate');
 
 /**
  * A phase's schedule, drawn once and shared by every VU (k6's SharedArray): drawing it in each VU
@@ -57,4 +59,22 @@ export function awaitDue(
       return 'send';
     }
   }
+}
+
+/** A replayed trace's due offsets (ms), as the runner wrote them: read once and shared by every VU. */
+export function traceOffsets(file: string): readonly number[] {
+  return new SharedArray('arrivals:trace', () => JSON.parse(open(file)) as number[]);
+}
+
+/** Each phase on its own schedule, by name: drawn from its seed, or the trace's. */
+export function phaseSchedules(
+  phases: readonly PlanPhase[],
+  trace: readonly number[] | null,
+): Map<string, readonly number[]> {
+  const out = new Map<string, readonly number[]>();
+  for (const p of phases) {
+    if (p.arrivals === undefined) continue;
+    out.set(p.name, p.arrivals === TRACE_ARRIVALS ? trace! : sharedOffsets(p.name, () => phaseOffsets(p)));
+  }
+  return out;
 }

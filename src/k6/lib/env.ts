@@ -53,6 +53,8 @@ export interface K6Env {
   arrivals: ArrivalSpec;
   seed: number;
   arrivalsFile: string | null;
+  traceSource: string | null;
+  timeScale: number;
   /** GOODPUT: the per-request objectives, or null. */
   goodput: GoodputObjective[] | null;
   /**
@@ -97,6 +99,8 @@ export function readEnv(): K6Env {
     arrivals: read(V.ARRIVALS),
     seed: read(V.SEED),
     arrivalsFile: read(V.ARRIVALS_FILE),
+    traceSource: read(V.TRACE_SOURCE),
+    timeScale: read(V.TIME_SCALE),
     goodput: read(V.GOODPUT),
     streamAliasDomain: aliasDomainFrom(read(V.K6_BROWSER_ARGS) ?? undefined),
     sweep: rate === null ? null : { rate, windowSec: read(V.WINDOW_SEC), clients: Math.ceil(read(V.CLIENTS)) },

@@ -14,6 +14,7 @@
 import { check } from 'k6';
 import exec from 'k6/execution';
 import http, { type RefinedParams, type ResponseType } from 'k6/http';
+import { isGood, type GoodputObjective } from '../../core/rules/goodput.js';
 import type { Endpoint } from './endpoints.js';
 import { metric } from './metrics.js';
 
@@ -26,6 +27,8 @@ http.setResponseCallback(null as unknown as Parameters<typeof http.setResponseCa
 const requestFailed = metric('requestFailed');
 const requestsOk = metric('requestsOk');
 const tokens = metric('tokens');
+const goodput = metric('goodput');
+const goodputTokens = metric('goodputTokens');
 
 /** What the check functions read: set just before each check() call (one VU runs one request at a time). */
 let statusOk = false;
@@ -55,6 +58,8 @@ export interface SendTarget {
   /** Judge every 200 body against its schema (else only the status). */
   validateBodies: boolean;
   apiKey: string | null;
+  /** Per-request objectives (--goodput): each request sent is good or not; null: none asked for. */
+  goodput: readonly GoodputObjective[] | null;
 }
 
 /** Per endpoint and timeout (a phase may set its own); the base URL and API key are the run's. */
@@ -147,4 +152,9 @@ export function send(endpoint: Endpoint, n: number, timeoutSec: number, target: 
   requestFailed.add(!ok);
   if (ok) requestsOk.add(1);
   if (count > 0) tokens.add(count);
+  if (target.goodput !== null) {
+    const good = isGood(target.goodput, { failed: !ok, latency: res.timings.duration });
+    goodput.add(good);
+    if (good && count > 0) goodputTokens.add(count);
+  }
 }

@@ -19,6 +19,8 @@ import { readEnv } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
+import { awaitDue, k6ArrivalScenario, phaseSchedules, traceOffsets } from './arrivals.js';
+import { useGoodput } from './stream/record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
@@ -40,7 +42,7 @@ const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
 /** Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit. */
 const BROWSER_SETUP_SEC = 60;
 
-function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
+function k6Scenario(phase: PlanPhase, browser: boolean, offsets: readonly number[] | undefined): Scenario {
   // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
   // lose measured samples.
   const gracefulStop = ms(phase.timeoutSec);
@@ -57,6 +59,15 @@ function k6Scenario(phase: PlanPhase, browser: boolean): Scenario {
       ...(phase.model === 'open' ? { startTime: ms(phase.startSec) } : {}),
       gracefulStop,
     };
+  }
+  if (offsets !== undefined) {
+    // Due times of its own (--arrivals poisson|gamma, --trace): each request waits for its own.
+    return k6ArrivalScenario({
+      clients: phase.clients,
+      offsets,
+      startSec: phase.startSec,
+      timeoutSec: phase.timeoutSec,
+    });
   }
   if (phase.model === 'closed') {
     return {
@@ -132,6 +143,9 @@ export function defineScenario(
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
   const catalog = endpointsFor(env.api, env.model, env.server);
+  const warmup = env.warmupRequests !== null;
+  const trace = env.arrivalsFile === null || warmup ? null : traceOffsets(env.arrivalsFile);
+  useGoodput(env.goodput);
   const plan = resolvePlan(
     def,
     {
@@ -146,6 +160,22 @@ export function defineScenario(
       shape: env.warmupRequests === null ? env.shape : null,
       ...(env.thresholdsSource === null ? {} : { thresholdsSource: env.thresholdsSource }),
       samples: env.samples,
+      // A warm-up is a short closed run: no schedule of its own, judged by nothing.
+      arrivals: warmup
+        ? undefined
+        : {
+            spec: env.arrivals,
+            seed: env.seed,
+            trace:
+              trace === null
+                ? null
+                : {
+                    source: env.traceSource ?? env.arrivalsFile!.split('/').pop()!,
+                    offsets: trace,
+                    timeScale: env.timeScale,
+                  },
+          },
+      goodput: warmup ? null : env.goodput,
     },
     (e) => catalog[e],
   );
@@ -154,8 +184,12 @@ export function defineScenario(
   // (src/core/plan/plan-line.ts); VU 0 is the init k6 runs to read the options.
   if (env.outDir !== null && __VU === 0) console.log(planLine(plan));
 
+  // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
+  const schedules = phaseSchedules(plan.phases, trace);
   const options: Options = {
-    scenarios: Object.fromEntries(plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null)])),
+    scenarios: Object.fromEntries(
+      plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null, schedules.get(p.name))]),
+    ),
     thresholds: k6Thresholds(plan),
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
@@ -169,7 +203,12 @@ export function defineScenario(
   const sharedTimeout = timeouts.length === 1 ? timeouts[0]! : null;
   const single = cycle.length === 1 ? cycle[0]! : null;
   let local = 0;
-  const target: SendTarget = { baseUrl: plan.baseUrl, validateBodies: env.validateBodies, apiKey: env.apiKey };
+  const target: SendTarget = {
+    baseUrl: plan.baseUrl,
+    validateBodies: env.validateBodies,
+    apiKey: env.apiKey,
+    goodput: env.goodput,
+  };
 
   const stream = plan.stream ?? null;
   if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
@@ -195,7 +234,19 @@ export function defineScenario(
         apiKey: env.apiKey,
         aliasDomain: env.streamAliasDomain,
         probePath: catalog.health?.path ?? '/health',
+        dueMs: schedules.get(name) ?? null,
       });
+    }
+    if (schedules.size > 0) {
+      const scenario = exec.scenario;
+      const offsets = schedules.get(scenario.name);
+      if (offsets !== undefined) {
+        // A client that took its request too late (every client was busy at its due time) drops it.
+        const i = scenario.iterationInTest;
+        if (awaitDue(offsets, i, scenario.startTime) === 'drop') return;
+        send(cycle[i % cycle.length]!, i, timeoutOf.get(scenario.name) ?? 30, target);
+        return;
+      }
     }
     // Exactly the planned requests: an iteration k6 starts past an open phase's end sends nothing.
     if (!mayStart()) return;

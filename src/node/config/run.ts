@@ -7,8 +7,11 @@ import { parseMix, type MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
 import { profileOf } from '../../core/target/servers.js';
+import { arrivalSpecText, parseArrivals, type ArrivalSpec } from '../../core/arrivals/schedule.js';
+import { parseTimeScale, parseTraceLimit } from '../../core/arrivals/trace.js';
+import { parseGoodput, type GoodputObjective } from '../../core/rules/goodput.js';
 import { RUN } from '../flags/commands.js';
-import { parseFlags, usageText } from '../flags/declare.js';
+import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, positive, whole } from '../flags/values.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
@@ -42,7 +45,43 @@ export interface RunConfig extends TargetConfig {
   serverPid: number | null;
   /** profiles/<name>.json or a file: what the server's /metrics counters count; null: no scrape. */
   serverProfile: string | null;
+  /** When an open phase's requests are due (--arrivals); constant: k6's even beat. */
+  arrivals: ArrivalSpec;
+  /** The seed of every random choice of the run (--seed). */
+  seed: number;
+  /** A trace whose arrival times are replayed (--trace, --time-scale, --trace-limit). */
+  trace: { file: string; timeScale: number; limit: number | null } | null;
+  /** Per-request objectives (--goodput). */
+  goodput: GoodputObjective[] | null;
   help: boolean;
+}
+
+/** --arrivals, --seed, --trace and its companions, --goodput; a companion without --trace is refused. */
+function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 'seed' | 'trace' | 'goodput'> {
+  const traceFile = f.value('--trace', file(cwd)) ?? null;
+  const timeScale = f.value('--time-scale', parseTimeScale);
+  const limit = f.value('--trace-limit', parseTraceLimit);
+  const arrivals = f.value('--arrivals', parseArrivals);
+  if (traceFile === null) {
+    if (timeScale !== undefined) invalid('--time-scale', "--trace beside it (it scales a trace's times)", timeScale);
+    if (limit !== undefined) invalid('--trace-limit', '--trace beside it (it shortens a trace)', limit);
+  } else {
+    if (arrivals !== undefined)
+      invalid(
+        '--arrivals',
+        'no --arrivals beside --trace (the trace gives every arrival time)',
+        arrivalSpecText(arrivals),
+      );
+    if (f.has('--rate')) invalid('--rate', 'no --rate beside --trace (the trace gives every arrival time)', '--rate');
+    if (f.has('--duration')) invalid('--duration', 'no --duration beside --trace (the trace sets it)', '--duration');
+    if (f.has('--requests')) invalid('--requests', '--trace-limit to shorten a trace', '--requests');
+  }
+  return {
+    arrivals: arrivals ?? { process: 'constant' },
+    seed: f.value('--seed', whole(0xffffffff, 0), 1),
+    trace: traceFile === null ? null : { file: traceFile, timeScale: timeScale ?? 1, limit: limit ?? null },
+    goodput: f.value('--goodput', parseGoodput) ?? null,
+  };
 }
 
 export const USAGE = usageText(RUN);
@@ -113,6 +152,7 @@ export function parseRunConfig(
         invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
       return o;
     }),
+    ...arrivalsOf(f, cwd),
     help,
   };
   f.done();

@@ -7,7 +7,20 @@ import { DEFAULT_COMPARE_OPTIONS } from '../../core/commands/compare.js';
 import { EXIT_MEANING } from '../../core/errors/exit-codes.js';
 import { SLO_METRICS, SLO_STATS } from '../../core/rules/metric-table.js';
 import type { Command, FlagGroup } from './declare.js';
-import { ALLOW_REMOTE, API, baseUrl, GATE, HELP, k6Binary, LOAD, MONITOR, outDir, OUTPUT, TARGET } from './groups.js';
+import {
+  ALLOW_REMOTE,
+  API,
+  ARRIVALS,
+  baseUrl,
+  GATE,
+  HELP,
+  k6Binary,
+  LOAD,
+  MONITOR,
+  outDir,
+  OUTPUT,
+  TARGET,
+} from './groups.js';
 
 const exitLine = (codes: ReadonlyArray<0 | 1 | 2 | 130>, say: Partial<Record<0 | 1 | 2 | 130, string>> = {}): string =>
   `exit codes: ${codes.map((c) => `${c} ${say[c] ?? EXIT_MEANING[c].split(' (')[0]}`).join(' · ')}`;
@@ -17,7 +30,7 @@ const HELP_GROUP: FlagGroup = { title: 'other', flags: [HELP] };
 export const RUN: Command = {
   usage: ['npm run k6:<scenario> -- [options]      (or: npm run load-test -- [options])'],
   positionals: { min: 0, max: 1, what: 'one scenario name' },
-  groups: [TARGET, API, LOAD, GATE, OUTPUT, MONITOR, HELP_GROUP],
+  groups: [TARGET, API, LOAD, ARRIVALS, GATE, OUTPUT, MONITOR, HELP_GROUP],
   epilogue:
     'environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);\n' +
     '             REALIZAR_K6_CACHE sets the tool cache (default ~/.cache/realizar-k6)\n\n' +

@@ -94,6 +94,36 @@ export const LOAD: FlagGroup = {
   ],
 };
 
+/** When requests arrive, and which of them are good. */
+export const ARRIVALS: FlagGroup = {
+  title: 'arrivals',
+  flags: [
+    {
+      name: '--arrivals',
+      arg: 'PROCESS',
+      help:
+        "when an open phase's requests are due: constant (default, evenly spaced), poisson\n" +
+        '(exponential gaps) or gamma:CV (gamma gaps with that coefficient of variation: gamma:1\n' +
+        'is poisson, above 1 burstier); needs --rate or an open scenario',
+    },
+    { name: '--seed', arg: 'N', help: 'seed of every random choice: the same seed, the same schedule (default 1)' },
+    {
+      name: '--trace',
+      arg: 'FILE',
+      help: "replay a trace's arrival times: Mooncake JSONL (timestamp, ms) or Azure LLM inference\nCSV (TIMESTAMP)",
+    },
+    { name: '--time-scale', arg: 'X', help: 'with --trace: replay X times faster than recorded (default 1)' },
+    { name: '--trace-limit', arg: 'N', help: 'with --trace: its first N requests only' },
+    {
+      name: '--goodput',
+      arg: 'SPEC',
+      help:
+        "per-request objectives in ms: 'ttft<500,itl<50,e2e<5000' (streams) or 'latency<200';\n" +
+        'the requests meeting every one at once are the goodput (a rule may gate on it)',
+    },
+  ],
+};
+
 /** What fails the run. */
 export const GATE: FlagGroup = {
   title: 'gate',

@@ -16,6 +16,7 @@ import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { RunConfig } from '../config/index.js';
 import { shown, thresholdsFile } from '../files/paths.js';
 import { loadThresholds } from './scenarios.js';
+import { runArrivals } from './arrivals.js';
 
 /** The prompt set's size, after checking every line of it (k6 checks it again), so a bad line is named at once. */
 async function promptSetSize(file: string | null): Promise<number | null> {
@@ -28,6 +29,7 @@ async function promptSetSize(file: string | null): Promise<number | null> {
 
 export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
   const promptCount = await promptSetSize(config.promptsFile);
+  const arrivals = await runArrivals(config);
   const plans: ScenarioPlan[] = [];
   for (const name of config.scenarios) {
     const shape = SCENARIO_SHAPES[name];
@@ -56,6 +58,8 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
           shape: config.shape,
           thresholdsSource: shown(file),
           samples: config.samples,
+          arrivals,
+          goodput: config.goodput,
         },
         (e) => ROUTES[config.api][e],
       ),

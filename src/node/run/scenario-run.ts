@@ -11,6 +11,7 @@ import type { ScenarioPlan, ScenarioReport } from '../../core/types.js';
 import type { RunConfig } from '../config/index.js';
 import { shown } from '../files/paths.js';
 import { runK6, type K6RunOptions } from '../k6/k6.js';
+import { arrivalVars } from './arrivals.js';
 import { K6_FILES } from '../../core/contract.js';
 import { log } from '../process/log.js';
 import { shapeEnv, targetEnv } from '../target/target-env.js';
@@ -80,6 +81,7 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     ...shapeEnv(config.shape),
     THRESHOLDS_SOURCE: config.thresholdsDir === null ? null : shown(path.join(config.thresholdsDir, `${name}.json`)),
     PROMPTS_FILE: config.promptsFile,
+    ...(await arrivalVars(config, dir)),
   };
   const warmNotes = await warmUp({ name, script, dir, outDir, config, k6, control, vars });
   log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);

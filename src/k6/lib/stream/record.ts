@@ -5,6 +5,7 @@
  * end-to-end, output tokens per second — which the browser computed with src/core/stream/stream.ts from the
  * chunks' arrival times.
  */
+import { isGood, meanItlMs, type GoodputObjective } from '../../../core/rules/goodput.js';
 import { check } from 'k6';
 import { metric } from '../metrics.js';
 import { recordServerClock } from './server-clock.js';
@@ -26,6 +27,29 @@ const windowStart = metric('streamWindowStartMs');
 const readInPage = metric('streamReadInPage');
 const sendWait = metric('streamSendWait');
 const startLate = metric('streamStartLate');
+const goodput = metric('goodput');
+const goodputTokens = metric('goodputTokens');
+
+/** Per-request objectives (--goodput), set once at init; null: none asked for. */
+let objectives: readonly GoodputObjective[] | null = null;
+export function useGoodput(o: readonly GoodputObjective[] | null): void {
+  objectives = o;
+}
+
+/** Whether a stream met every objective at once; its ITL is its own mean gap between tokens (vLLM's TPOT). */
+function recordGoodput(complete: boolean, t: StreamPageResult['timings'], tags: Record<string, string>): void {
+  if (objectives === null) return;
+  const figures = complete
+    ? { failed: false, ttft: t.ttftMs!, e2e: t.e2eMs ?? undefined, itl: itlOf(t) }
+    : { failed: true };
+  const good = isGood(objectives, figures);
+  goodput.add(good, tags);
+  if (good && t.outputTokens > 0) goodputTokens.add(t.outputTokens, tags);
+}
+
+function itlOf(t: StreamPageResult['timings']): number | undefined {
+  return t.e2eMs === null ? undefined : (meanItlMs(t.ttftMs!, t.e2eMs, t.outputTokens) ?? undefined);
+}
 
 export function recordStream(result: StreamPageResult, endpointName: string, path: string): void {
   const tags = { endpoint: endpointName, name: path };
@@ -36,6 +60,7 @@ export function recordStream(result: StreamPageResult, endpointName: string, pat
   if (statusOk) check(result, { [`${endpointName} stream completes with tokens`]: () => complete }, tags);
   requestFailed.add(!complete, tags);
   if (t.e2eMs !== null) e2e.add(t.e2eMs, tags);
+  recordGoodput(complete, t, tags);
   if (!complete) return;
   requestsOk.add(1, tags);
   ttft.add(t.ttftMs!, tags);

@@ -46,6 +46,8 @@ export interface StreamPhaseRun {
   aliasDomain: string | null;
   /** A GET the server answers: the page's and each frame's own address, and what opens the connections. */
   probePath: string;
+  /** Open model on its own schedule (--arrivals, --trace): each request's due time, ms from the start. */
+  dueMs: readonly number[] | null;
 }
 
 /** How long the page collects results between two round trips to k6. */
@@ -136,6 +138,8 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     model: phase.model,
     requests: phase.requests,
     intervalMs: phase.model === 'open' ? ((phase.durationSec ?? 0) * 1000) / phase.requests : 0,
+    // A SharedArray is k6's, not the page's: copied into a plain array to cross into the browser.
+    dueMs: run.dueMs === null ? null : Array.from(run.dueMs),
     slotEngine: bySlot.map((o) => origins.indexOf(o)),
     order,
     deadlineMs: phase.maxDurationSec * 1000,

@@ -5,8 +5,8 @@
  * results to k6 in batches.
  * - closed: every client sends its next request as soon as its last one ended, until `requests`
  *   have been taken;
- * - open: request i is due at i * intervalMs from the start; it goes to a free client, or, when every
- *   client is busy, it is dropped (counted, never sent).
+ * - open: request i is due at i * intervalMs from the start (or at dueMs[i], a drawn or replayed
+ *   schedule); it goes to a free client, or, when every client is busy, it is dropped (counted, never sent).
  * `installStreamScheduler` is handed to page.evaluate as source text: it may use only its
  * argument and the page's globals, typed by the local interfaces below.
  */
@@ -19,6 +19,8 @@ export interface ScheduleConfig {
   requests: number;
   /** Open model: time between arrivals. */
   intervalMs: number;
+  /** Open model on its own schedule: each request's due time, ms from the start (null: every intervalMs). */
+  dueMs: number[] | null;
   /** Per client (slot): the engine that sends its requests. */
   slotEngine: number[];
   /** Per request: [path index, body index] into the engines' setup. */
@@ -140,11 +142,17 @@ export function installStreamScheduler(): boolean {
     sendOn(slot, next++);
   };
 
+  /** When request n is due, ms from the start. */
+  const dueOf = (n: number): number => {
+    const c = config!;
+    return c.dueMs === null ? n * c.intervalMs : c.dueMs[n]!;
+  };
+
   /** Open model: every arrival due by now goes to a free client, or is dropped. */
   const arrive = (): void => {
     const c = config!;
     const now = g.performance.now() - t0;
-    while (!stopped && next < c.requests && next * c.intervalMs <= now) {
+    while (!stopped && next < c.requests && dueOf(next) <= now) {
       const n = next++;
       const slot = busy.indexOf(false);
       if (slot === -1) dropped++;
@@ -152,8 +160,7 @@ export function installStreamScheduler(): boolean {
     }
     settle();
     // Set for the next due time from the start, so lateness never accumulates.
-    if (!stopped && next < c.requests)
-      g.setTimeout(arrive, Math.max(0, next * c.intervalMs - (g.performance.now() - t0)));
+    if (!stopped && next < c.requests) g.setTimeout(arrive, Math.max(0, dueOf(next) - (g.performance.now() - t0)));
   };
 
   const onResult = (r: EngineResult): void => {
@@ -163,7 +170,7 @@ export function installStreamScheduler(): boolean {
     lastEndEpochMs = Math.max(lastEndEpochMs, r.endEpochMs);
     const sentMs = r.sentEpochMs - startEpochMs;
     // Due at n intervals from the start; written sentMs from it (the browser's own send wait included).
-    const lateMs = c.model === 'open' ? Math.max(0, sentMs - r.n * c.intervalMs) : null;
+    const lateMs = c.model === 'open' ? Math.max(0, sentMs - dueOf(r.n)) : null;
     // The client's next request first; then the stream is timed, here on the page's thread rather
     // than the engine's (which is still reading its other streams) or k6's (whose interpreter is
     // many times slower and shares the CPU).
