@@ -3,49 +3,11 @@
  * on 127.0.0.1, each arrival noted on the server's own clock. The server is stopped in `finally`.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../support/free-port.js';
+import { withFaultServer, type Arrivals } from '../support/with-fault-server.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SERVER = path.join(ROOT, 'test', 'support', 'fault-server.ts');
 const GAP_MS = 60;
-
-interface Arrivals {
-  timeOriginMs: number;
-  arrivalsMs: number[];
-  overflow: number;
-}
-
-async function withFaultServer(flags: readonly string[], body: (base: string) => Promise<void>): Promise<void> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', String(port), ...flags], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    const end = Date.now() + 30_000;
-    for (;;) {
-      const up = await fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (Date.now() > end || child.exitCode !== null)
-        throw new Error(`the fault server did not start on port ${port}`);
-      await sleep(100);
-    }
-    await body(base);
-  } finally {
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(5000)]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-}
 
 /** A load request as k6 sends it (the server counts what carries k6's user agent as load). */
 const load = (base: string): Promise<Response> =>
@@ -57,7 +19,7 @@ const load = (base: string): Promise<Response> =>
 
 describe('the fault server records arrivals', () => {
   it('notes when each load request arrived, in order, on its own clock, and forgets them when asked', async () => {
-    await withFaultServer(['--record-arrivals'], async (base) => {
+    await withFaultServer(['--record-arrivals'], async ({ base }) => {
       const sentAt: number[] = [];
       for (let i = 0; i < 4; i++) {
         if (i > 0) await sleep(GAP_MS);
@@ -85,7 +47,7 @@ describe('the fault server records arrivals', () => {
   });
 
   it('says it is not recording when started without --record-arrivals', async () => {
-    await withFaultServer([], async (base) => {
+    await withFaultServer([], async ({ base }) => {
       await load(base);
       const res = await fetch(`${base}/__arrivals`);
       assert.equal(res.status, 404);
