@@ -12,6 +12,7 @@ export const EXPERIMENT_NAMES = [
   'bundling',
   'memory',
   'soak',
+  'arrivals',
 ] as const;
 /** What a run without --only makes: every experiment but the 17-minute soak. */
 export const DEFAULT_EXPERIMENTS = EXPERIMENT_NAMES.filter((n) => n !== 'soak');

@@ -1,5 +1,6 @@
 /** Every experiment, in the order a full run makes them. */
 import type { BenchContext } from '../lib/context.js';
+import { arrivals } from './arrivals.js';
 import { bundling } from './bundling.js';
 import { ceiling } from './ceiling.js';
 import { distortion } from './distortion.js';
@@ -35,4 +36,5 @@ export const ALL: readonly Runnable[] = [
   runnable(bundling),
   runnable(memory),
   runnable(soak),
+  runnable(arrivals),
 ];

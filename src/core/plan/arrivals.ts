@@ -51,7 +51,13 @@ export function phaseOffsets(phase: PlanPhase): number[] {
  * The phases with their arrivals: a trace replaces the one phase's shape (its requests and window
  * are the trace's); a drawn process applies to every open phase, and needs one.
  */
-export function applyArrivals(scenario: string, phases: PlanPhase[], a: ArrivalSettings, notes: string[]): PlanPhase[] {
+export function applyArrivals(
+  scenario: string,
+  phases: PlanPhase[],
+  a: ArrivalSettings,
+  o: { notes: string[]; clients: number | null },
+): PlanPhase[] {
+  const { notes } = o;
   if (a.trace !== null) {
     if (phases.length !== 1)
       throw new ValidationError('--trace', [
@@ -71,7 +77,7 @@ export function applyArrivals(scenario: string, phases: PlanPhase[], a: ArrivalS
       {
         name: p.name,
         model: 'open',
-        clients: p.clients,
+        clients: o.clients ?? p.clients,
         requests: offsets.length,
         ratePerSec: round3(offsets.length / durationSec),
         durationSec,

@@ -101,7 +101,9 @@ export function resolvePlan(
   }
   const thresholdsSource = settings.thresholdsSource ?? `thresholds/${def.name}.json`;
   const shape = settings.shape ?? null;
-  const defPhases = isShapeGiven(shape) ? [shapePhase(def.name, def.phases, shape)] : def.phases;
+  // A trace gives the phase its requests and window; of the shape, only the clients apply (applyArrivals).
+  const traced = settings.arrivals?.trace != null;
+  const defPhases = isShapeGiven(shape) && !traced ? [shapePhase(def.name, def.phases, shape)] : def.phases;
   let mix = def.mix;
   if (settings.mix !== null) {
     if (def.mixable) mix = settings.mix;
@@ -186,7 +188,10 @@ export function resolvePlan(
     start += durationSec;
     return phase;
   });
-  const phases = applyArrivals(def.name, evenPhases, settings.arrivals ?? CONSTANT_ARRIVALS, notes);
+  const phases = applyArrivals(def.name, evenPhases, settings.arrivals ?? CONSTANT_ARRIVALS, {
+    notes,
+    clients: shape?.clients ?? null,
+  });
   const goodput = settings.goodput ?? null;
   if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);
   const goodputRule = (def.thresholds as ThresholdsFile).rules.findIndex((r) => r.metric === 'goodput');
