@@ -28,14 +28,18 @@ export const BENCH: Command = {
         {
           name: '--only',
           arg: 'LIST',
-          help: `experiments to run, comma-separated, from ${EXPERIMENT_NAMES.join(',')}\n(default all but soak, a million requests over 17 minutes)`,
+          help:
+            `experiments to run, comma-separated, from ${EXPERIMENT_NAMES.join(',')}\n` +
+            '(default all but soak, a million requests over 17 minutes)',
         },
         { name: '--rounds', arg: 'N', help: 'measure each figure N times, interleaved (default 5, 1 with --quick)' },
         { name: '--quick', help: 'a short smoke run: small counts, 2 s per distortion run, one round' },
         {
           name: '--out',
           arg: 'PATH',
-          help: 'write the record here: FILE.json (and FILE.md beside it), or a folder\n(default: a new dated file in bench/results; nothing is overwritten)',
+          help:
+            'write the record here: FILE.json (and FILE.md beside it), or a folder\n' +
+            '(default: a new dated file in bench/results; nothing is overwritten)',
         },
         {
           name: '--rates',

@@ -64,7 +64,11 @@ try {
     loadAvgAtEnd: os.loadavg()[0]!,
   };
   const record = { date: started.toISOString(), machine, settings, experiments: only, ...results };
-  const head = `# Benchmark of ${started.toISOString()}\n\n${machine.cores} cores (${cpu}), k6 ${machine.k6}, Realizar ${machine.realizar}; 1-minute load average ${loadAtStart.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end (other work on the machine shows here).\n`;
+  const head =
+    `# Benchmark of ${started.toISOString()}\n\n` +
+    `${machine.cores} cores (${cpu}), k6 ${machine.k6}, Realizar ${machine.realizar}; ` +
+    `1-minute load average ${loadAtStart.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end ` +
+    '(other work on the machine shows here).\n';
   const markdown = [head, ...sections].join('\n');
   const paths = recordPaths(out, path.join(ROOT, 'bench', 'results'), started, settings.quick);
   await writeRecord(paths, record, markdown);

@@ -193,8 +193,15 @@ export async function runAccuracy(
             },
             loadAvg: os.loadavg()[0]!,
           };
+          const { late, client } = run;
           log(
-            `  k6 exit ${exit.code}; sent ${run.client.sent}, ok ${run.client.ok}, server completed ${t.completed}; late ms: TTFT p50 ${run.late.ttft?.p50.toFixed(2)} p95 ${run.late.ttft?.p95.toFixed(2)}, ITL p50 ${run.late.itl?.p50.toFixed(2)}, e2e p50 ${run.late.e2e?.p50.toFixed(2)}; browser send wait p50 ${run.client.sendWait?.p50.toFixed(2)} p95 ${run.client.sendWait?.p95.toFixed(2)} (${run.client.sendWait?.count ?? 0} of ${run.client.sent}); generator ${generator?.loadCpuPctOfOneCore}% of a core, wait ${generator?.runQueueWaitPct}%, machine ${generator?.machineBusyPct}%`,
+            `  k6 exit ${exit.code}; sent ${client.sent}, ok ${client.ok}, server completed ${t.completed}; ` +
+              `late ms: TTFT p50 ${late.ttft?.p50.toFixed(2)} p95 ${late.ttft?.p95.toFixed(2)}, ` +
+              `ITL p50 ${late.itl?.p50.toFixed(2)}, e2e p50 ${late.e2e?.p50.toFixed(2)}; ` +
+              `browser send wait p50 ${client.sendWait?.p50.toFixed(2)} p95 ${client.sendWait?.p95.toFixed(2)} ` +
+              `(${client.sendWait?.count ?? 0} of ${client.sent}); ` +
+              `generator ${generator?.loadCpuPctOfOneCore}% of a core, wait ${generator?.runQueueWaitPct}%, ` +
+              `machine ${generator?.machineBusyPct}%`,
           );
           runs.push(run);
         } finally {
@@ -267,7 +274,10 @@ export async function main(args: readonly string[]): Promise<void> {
     loadAvgAtStart: load,
     loadAvgAtEnd: os.loadavg()[0]!,
   };
-  const note = `Machine: ${machine.cores} cores (${machine.cpu}); 1-minute load average ${load.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end (other work on the machine shows here).`;
+  const note =
+    `Machine: ${machine.cores} cores (${machine.cpu}); ` +
+    `1-minute load average ${load.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end ` +
+    '(other work on the machine shows here).';
   await writeAtomic(`${base}.json`, `${JSON.stringify({ date, machine, options: o, runs }, null, 2)}\n`);
   await writeAtomic(`${base}.md`, `# Streamed measurement accuracy (${date})\n\n${note}\n\n${table}\n`);
   process.stdout.write(`${note}\n\n${table}\n`);

@@ -3,7 +3,7 @@
  * and everything else is derived from it here, at build time:
  *
  *   schemas/**.schema.json ─┬─ json-schema-to-typescript ─► src/generated/types.ts
- *                           └─ ajv standalone ────────────► src/generated/{api,file}-validators.cjs (+ .d.cts)
+ *                           └─ ajv standalone ─► src/generated/{api,file}-validators.cjs (+ .d.cts)
  *
  * The validators are precompiled so that k6 never compiles a schema: k6 runs init code once per VU,
  * and ajv's compiler also needs `new Function`, which we do not want in the load generator's hot path.

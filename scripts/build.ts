@@ -1,4 +1,7 @@
-/** npm run build: generate code from schemas/, check thresholds/, bundle src/k6/scenarios into dist/k6 and dist/k6-runner. */
+/**
+ * npm run build: generate code from schemas/, check thresholds/, bundle src/k6/scenarios into
+ * dist/k6 and dist/k6-runner.
+ */
 import { generate } from '../build/codegen.js';
 
 await generate();

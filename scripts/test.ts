@@ -43,7 +43,8 @@ try {
   // actionlint only lints ci/github-actions.yml in a test.
   const actionlint = await resolveActionlint({ cacheDir });
   process.stderr.write(
-    `  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin}), actionlint ${actionlint.version} (${actionlint.origin})\n`,
+    `  k6 ${k6.version} (${k6.origin}), realizar ${realizar.version} (${realizar.origin}), ` +
+      `actionlint ${actionlint.version} (${actionlint.origin})\n`,
   );
   // The real model servers and the tiny model they load (test/integration/model-servers.test.ts).
   const { resolveLlamaServer } = await import('../src/node/tools/llamacpp.js');

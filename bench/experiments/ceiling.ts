@@ -114,7 +114,8 @@ async function run(ctx: BenchContext): Promise<CeilingResult> {
 
 function table(r: CeilingResult, ctx: BenchContext): string[] {
   const lines = [
-    `Closed model, ${CLIENTS} clients, ${r.requests} requests to GET /health per run; median (min–max) of ${ctx.settings.rounds} interleaved round(s).`,
+    `Closed model, ${CLIENTS} clients, ${r.requests} requests to GET /health per run; ` +
+      `median (min–max) of ${ctx.settings.rounds} interleaved round(s).`,
     '',
     '| cores | generator | requests/s | / checked script |',
     '| --- | --- | --- | --- |',
@@ -130,7 +131,8 @@ function table(r: CeilingResult, ctx: BenchContext): string[] {
   }
   lines.push(
     '',
-    'Goal: the toolkit at least 0.9x the hand-written checked script, shared and pinned (as it runs by default; the --no-samples --no-dashboard row shows what those outputs cost at full speed).',
+    'Goal: the toolkit at least 0.9x the hand-written checked script, shared and pinned (as it runs by default; ' +
+      'the --no-samples --no-dashboard row shows what those outputs cost at full speed).',
   );
   return lines;
 }

@@ -114,7 +114,8 @@ async function run(ctx: BenchContext): Promise<DistortionResult> {
         for (const endpoint of endpoints) {
           for (const generator of order) {
             ctx.log(
-              `distortion, round ${round}/${ctx.settings.rounds}: ${generator}, ${rate} req/s to ${endpoint} for ${durationSec} s`,
+              `distortion, round ${round}/${ctx.settings.rounds}: ` +
+                `${generator}, ${rate} req/s to ${endpoint} for ${durationSec} s`,
             );
             const r = await runGenerator(generator, ctx, server, { endpoint, rate, durationSec, clients });
             const key = `${rate}|${endpoint}|${generator}`;
@@ -143,7 +144,8 @@ const LABEL: Record<GeneratorName, string> = {
 function table(r: DistortionResult, ctx: BenchContext): string[] {
   const { durationSec, clients } = ctx.settings.distortion;
   const lines = [
-    `Open model, ${durationSec} s per run, at most ${clients} requests in flight, one Realizar demo server; median (min–max) of ${ctx.settings.rounds} interleaved round(s). Latency in ms.`,
+    `Open model, ${durationSec} s per run, at most ${clients} requests in flight, one Realizar demo server; ` +
+      `median (min–max) of ${ctx.settings.rounds} interleaved round(s). Latency in ms.`,
     '',
     '| endpoint | rate (req/s) | generator | requests | p50 | p95 | p99 | CPU s / 1000 req | peak RSS (MB) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -152,13 +154,17 @@ function table(r: DistortionResult, ctx: BenchContext): string[] {
     const requests = c.runs.map((x) => x.requests).join(', ');
     const failed = c.runs.reduce((n, x) => n + x.failed, 0);
     lines.push(
-      `| ${c.endpoint} | ${c.rate} | ${LABEL[c.generator]} | ${requests}${failed > 0 ? ` (${failed} failed)` : ''} | ${spread(c.p50, 2)} | ${spread(c.p95, 2)} | ${spread(c.p99, 2)} | ${spread(c.cpuPer1000, 3)} | ${spread(c.peakRssMb, 0)} |`,
+      `| ${c.endpoint} | ${c.rate} | ${LABEL[c.generator]} | ${requests}${failed > 0 ? ` (${failed} failed)` : ''} ` +
+        `| ${spread(c.p50, 2)} | ${spread(c.p95, 2)} | ${spread(c.p99, 2)} ` +
+        `| ${spread(c.cpuPer1000, 3)} | ${spread(c.peakRssMb, 0)} |`,
     );
     if (c.runnerCpuPer1000 !== undefined) {
       const total = stat(c.runs.map((x) => x.runnerCpuSec ?? 0));
       const tail = stat(c.runs.map((x) => x.k6EndToExitSec ?? 0));
       lines.push(
-        `| ${c.endpoint} | ${c.rate} | … its runner (Node) during the load | | | | | ${spread(c.runnerCpuPer1000, 3)} | (all: ${spread(total, 2)} s CPU; k6's end → report ${spread(tail, 2)} s) |`,
+        `| ${c.endpoint} | ${c.rate} | … its runner (Node) during the load | | | | ` +
+          `| ${spread(c.runnerCpuPer1000, 3)} ` +
+          `| (all: ${spread(total, 2)} s CPU; k6's end → report ${spread(tail, 2)} s) |`,
       );
     }
   }
@@ -171,7 +177,8 @@ function table(r: DistortionResult, ctx: BenchContext): string[] {
   );
   for (const g of r.goals)
     lines.push(
-      `| ${g.endpoint} | ${g.goal} | ${fixed(g.toolkit, 3)} | ${fixed(g.checked, 3)} | ${fixed(g.bound, 3)} | ${g.met ? 'yes' : 'no'} |`,
+      `| ${g.endpoint} | ${g.goal} | ${fixed(g.toolkit, 3)} | ${fixed(g.checked, 3)} ` +
+        `| ${fixed(g.bound, 3)} | ${g.met ? 'yes' : 'no'} |`,
     );
   return lines;
 }

@@ -58,7 +58,8 @@ function table(r: MemoryResult): string[] {
     const t = r.peakRssMb[`${vus}|toolkit`]!;
     const c = r.peakRssMb[`${vus}|checked`]!;
     lines.push(
-      `| ${vus} | ${spread(t, 1)} | ${fixed(t.median / vus, 2)} | ${spread(c, 1)} | ${fixed(c.median / vus, 2)} | ${vus === 100 ? '≤ 3 MB per VU' : ''} |`,
+      `| ${vus} | ${spread(t, 1)} | ${fixed(t.median / vus, 2)} | ${spread(c, 1)} | ${fixed(c.median / vus, 2)} ` +
+        `| ${vus === 100 ? '≤ 3 MB per VU' : ''} |`,
     );
   }
   return lines;

@@ -90,13 +90,15 @@ async function run(ctx: BenchContext): Promise<SoakResult> {
 
 function table(r: SoakResult): string[] {
   return [
-    `${r.rate} req/s to GET /health for ${r.durationSec} s through the runner (it starts and stops the server): ${r.requests} requests planned, ${r.sent} sent.`,
+    `${r.rate} req/s to GET /health for ${r.durationSec} s through the runner (it starts and stops the server): ` +
+      `${r.requests} requests planned, ${r.sent} sent.`,
     '',
     '| measure | result |',
     '| --- | --- |',
     `| the runner's (Node) peak RSS | ${fixed(r.runnerPeakRssMb, 0)} MB |`,
     `| k6's peak RSS | ${fixed(r.k6PeakRssMb, 0)} MB |`,
-    `| k6's CPU | ${fixed(r.k6CpuSec, 1)} s (${fixed((r.k6CpuSec / Math.max(1, r.sent)) * 1000, 3)} s per 1000 requests) |`,
+    `| k6's CPU | ${fixed(r.k6CpuSec, 1)} s ` +
+      `(${fixed((r.k6CpuSec / Math.max(1, r.sent)) * 1000, 3)} s per 1000 requests) |`,
     `| k6's end → report written (samples read, server stopped) | ${fixed(r.k6EndToReportSec, 1)} s |`,
   ];
 }

@@ -54,7 +54,8 @@ async function run(ctx: BenchContext): Promise<ValidationResult> {
 
 function table(r: ValidationResult, ctx: BenchContext): string[] {
   const lines = [
-    `Closed model, 10 clients, ${r.requests} requests to POST /generate per run; median (min–max) of ${ctx.settings.rounds} round(s).`,
+    `Closed model, 10 clients, ${r.requests} requests to POST /generate per run; ` +
+      `median (min–max) of ${ctx.settings.rounds} round(s).`,
     '',
     '| variant | k6 CPU s / 1000 req | requests/s |',
     '| --- | --- | --- |',
@@ -64,7 +65,8 @@ function table(r: ValidationResult, ctx: BenchContext): string[] {
   const share = (on: string, off: string): string => fixed(1 - r.cpuPer1000[off]!.median / r.cpuPer1000[on]!.median, 2);
   lines.push(
     '',
-    `Share of k6's CPU spent judging bodies: ${share(VARIANTS[0].name, VARIANTS[1].name)} with the seed's prompt, ${share(VARIANTS[2].name, VARIANTS[3].name)} when every body is parsed.`,
+    `Share of k6's CPU spent judging bodies: ${share(VARIANTS[0].name, VARIANTS[1].name)} with the seed's prompt, ` +
+      `${share(VARIANTS[2].name, VARIANTS[3].name)} when every body is parsed.`,
   );
   return lines;
 }

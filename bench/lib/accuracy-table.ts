@@ -11,6 +11,24 @@ const median = (xs: number[]): number | null => {
 /** The goals at 32 concurrent streams: client minus server, ms. */
 export const GOALS = { ttftP50: 5, ttftP95: 10, itlP50: 2, e2eP50: 5 };
 
+const COLUMNS = [
+  'streams',
+  'complete / sent (per round)',
+  'true TTFT p50',
+  'TTFT p50 late',
+  'TTFT p95 late',
+  'TTFT p99 late',
+  'ITL p50 late',
+  'ITL p95 late',
+  'e2e p50 late',
+  'e2e p95 late',
+  'browser send wait p50 / p95',
+  'k6+browser CPU, % of a core (per stream)',
+  'k6+browser memory MB (per stream)',
+  'generator waiting for CPU % / machine busy %',
+  'goals met',
+];
+
 /** One row per concurrency: medians over rounds. */
 export function accuracyTable(runs: readonly AccuracyRun[], o: AccuracyOptions): string {
   const levels = [...new Set(runs.map((r) => r.concurrency))];
@@ -42,24 +60,48 @@ export function accuracyTable(runs: readonly AccuracyRun[], o: AccuracyOptions):
     const mem = med(rs, (r) =>
       r.generator === null ? null : r.generator.k6.peakMemMb + (r.generator.browser?.peakMemMb ?? 0),
     );
-    return `| ${n} | ${counts} | ${f(med(rs, (r) => r.server.ttft?.p50))} | ${f(ttft50)} | ${f(ttft95)} | ${f(med(rs, (r) => r.late.ttft?.p99))} | ${f(itl50)} | ${f(med(rs, (r) => r.late.itl?.p95))} | ${f(e2e50)} | ${f(med(rs, (r) => r.late.e2e?.p95))} | ${f(
-      med(rs, (r) => r.client.sendWait?.p50),
-      1,
-    )} / ${f(
-      med(rs, (r) => r.client.sendWait?.p95),
-      1,
-    )} | ${f(cpu, 0)} (${f(cpu === null ? null : cpu / n, 2)}) | ${f(mem, 0)} (${f(mem === null ? null : mem / n, 1)}) | ${f(
-      med(rs, (r) => r.generator?.runQueueWaitPct),
-      0,
-    )} / ${f(
-      med(rs, (r) => r.generator?.machineBusyPct),
-      0,
-    )} | ${met ? 'yes' : 'no'} |`;
+    const cells = [
+      String(n),
+      counts,
+      f(med(rs, (r) => r.server.ttft?.p50)),
+      f(ttft50),
+      f(ttft95),
+      f(med(rs, (r) => r.late.ttft?.p99)),
+      f(itl50),
+      f(med(rs, (r) => r.late.itl?.p95)),
+      f(e2e50),
+      f(med(rs, (r) => r.late.e2e?.p95)),
+      `${f(
+        med(rs, (r) => r.client.sendWait?.p50),
+        1,
+      )} / ${f(
+        med(rs, (r) => r.client.sendWait?.p95),
+        1,
+      )}`,
+      `${f(cpu, 0)} (${f(cpu === null ? null : cpu / n, 2)})`,
+      `${f(mem, 0)} (${f(mem === null ? null : mem / n, 1)})`,
+      `${f(
+        med(rs, (r) => r.generator?.runQueueWaitPct),
+        0,
+      )} / ${f(
+        med(rs, (r) => r.generator?.machineBusyPct),
+        0,
+      )}`,
+      met ? 'yes' : 'no',
+    ];
+    return `| ${cells.join(' | ')} |`;
   });
   return [
-    `Truth server: first token ${o.firstTokenMs} ms after each request arrives, then a token every ${o.gapMs} ms, ${o.tokens} tokens (${o.api} API); ${o.perClient} requests per concurrent stream; median of ${o.rounds} round(s). Late = the client's percentile minus the server's, in ms. Goals: TTFT p50 ≤ ${GOALS.ttftP50}, p95 ≤ ${GOALS.ttftP95}, ITL p50 ≤ ${GOALS.itlP50}, e2e p50 ≤ ${GOALS.e2eP50}. Browser send wait: from the page's fetch() to the browser writing the request (not part of any figure: streams are timed from the write). CPU over the measured window; memory is the peak (PSS).`,
+    `Truth server: first token ${o.firstTokenMs} ms after each request arrives, then a token every ${o.gapMs} ms, ` +
+      `${o.tokens} tokens (${o.api} API); ${o.perClient} requests per concurrent stream; ` +
+      `median of ${o.rounds} round(s). Late = the client's percentile minus the server's, in ms. ` +
+      `Goals: TTFT p50 ≤ ${GOALS.ttftP50}, p95 ≤ ${GOALS.ttftP95}, ` +
+      `ITL p50 ≤ ${GOALS.itlP50}, e2e p50 ≤ ${GOALS.e2eP50}. ` +
+      "Browser send wait: from the page's fetch() to the browser writing the request " +
+      '(not part of any figure: streams are timed from the write). ' +
+      'CPU over the measured window; memory is the peak (PSS).',
     '',
-    '| streams | complete / sent (per round) | true TTFT p50 | TTFT p50 late | TTFT p95 late | TTFT p99 late | ITL p50 late | ITL p95 late | e2e p50 late | e2e p95 late | browser send wait p50 / p95 | k6+browser CPU, % of a core (per stream) | k6+browser memory MB (per stream) | generator waiting for CPU % / machine busy % | goals met |',
+    `| ${COLUMNS.join(' | ')} |`,
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n');

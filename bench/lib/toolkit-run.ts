@@ -9,7 +9,10 @@ import { ROOT } from '../../src/node/files/paths.js';
 import type { BenchContext, Server } from './context.js';
 import { k6Wrapper, timed, type WrappedK6 } from './measure.js';
 
-/** The runner's command line in a benchmark: the scenario and its flags, k6 through the measuring wrapper, its own reports folder. */
+/**
+ * The runner's command line in a benchmark: the scenario and its flags, k6 through the measuring
+ * wrapper, its own reports folder.
+ */
 export function runnerArgv(scenario: string, args: readonly string[], k6WrapperFile: string, outDir: string): string[] {
   return [
     process.execPath,

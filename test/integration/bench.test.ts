@@ -17,7 +17,7 @@ interface Cell {
 }
 
 describe('npm run bench', () => {
-  it('measures the four generators at a fixed rate and the bundling, and writes JSON and Markdown into the folder given', async () => {
+  it('measures the four generators at a fixed rate and the bundling, as JSON and Markdown in the folder', async () => {
     const out = await tempDir('bench');
     try {
       const args = [

@@ -81,7 +81,8 @@ describe('k6 cloud', () => {
       ['time="t" level=error msg="failed to authenticate with k6 Cloud"', 401, null],
       ['time="t" level=error msg="not allowed to upload result to k6 Cloud"', 403, null],
       [
-        'time="t" level=error msg="Post \\"http://127.0.0.1:1/v1/validate-options\\": dial tcp 127.0.0.1:1: connect: connection refused"',
+        'time="t" level=error msg="Post \\"http://127.0.0.1:1/v1/validate-options\\": ' +
+          'dial tcp 127.0.0.1:1: connect: connection refused"',
         null,
         null,
       ],
@@ -101,7 +102,7 @@ describe('k6 cloud', () => {
     assert.equal(out, 'a [redacted] b [redacted]');
   });
 
-  it('upload sends the archive, the name, the project and the token header, and the token stays out of every output and file', async () => {
+  it('upload sends archive, name, project and token header; the token stays out of all output and files', async () => {
     await withStandIn({}, 'cloud-upload', async (standIn, out) => {
       const run = await runScript('cloud', ['upload', 'health', '--out-dir', out], { env: envFor(standIn) });
       assert.equal(run.code, 0, run.stderr);
@@ -183,7 +184,10 @@ describe('k6 cloud', () => {
       assert.equal(run.code, 2, run.stderr);
       assert.match(
         run.stderr,
-        /environment variable K6_CLOUD_TOKEN: expected a Grafana Cloud k6 API token .* found nothing \(the variable is not set\)/,
+        new RegExp(
+          /environment variable K6_CLOUD_TOKEN: expected a Grafana Cloud k6 API token /.source +
+            /.* found nothing \(the variable is not set\)/.source,
+        ),
       );
       assert.deepEqual(standIn.requests, []);
       assert.deepEqual(await filesUnder(out), []);

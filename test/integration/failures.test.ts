@@ -94,7 +94,7 @@ describe('failures before or around the load', () => {
     }
   });
 
-  it('a thresholds folder whose rule names a phase the scenario lacks stops the run before anything starts, naming that file', async () => {
+  it('a rule naming a phase the scenario lacks stops the run before it starts, naming the file', async () => {
     const out = await tempDir('bad-phase');
     const dir = await tempDir('thresholds');
     await cp(path.join(ROOT, 'thresholds'), dir, { recursive: true });
@@ -117,7 +117,8 @@ describe('failures before or around the load', () => {
       assert.match(
         run.stderr,
         new RegExp(
-          `${path.join(dir, 'spike.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: at /rules/\\d+/phase: expected a phase of scenario spike \\(baseline, spike, recovery\\), found 'rampup'`,
+          `${path.join(dir, 'spike.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: at /rules/\\d+/phase: ` +
+            "expected a phase of scenario spike \\(baseline, spike, recovery\\), found 'rampup'",
         ),
       );
       assert.doesNotMatch(run.stderr, /starting the server|using k6/, 'no tool looked for, no server started');

@@ -8,7 +8,7 @@ import { collect, freePort, latestReport, removeDir, startCli, tempDir, waitForN
 
 describe('interrupting a run', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`${signal} keeps what was measured, writes the report marked interrupted, stops everything and exits 130`, async () => {
+    it(`${signal} keeps what was measured, writes the report marked interrupted, stops all and exits 130`, async () => {
       const out = await tempDir('interrupt');
       const port = await freePort();
       const child = startCli(['sustained', '--port', String(port), '--out-dir', out]);

@@ -20,7 +20,7 @@ import {
 } from '../support/cli.js';
 
 describe('watching the server while it is loaded', () => {
-  it('a real sustained run reports memory, CPU, leak and drift verdicts, the /metrics cross-check and plots', async () => {
+  it('a sustained run reports memory, CPU, leak and drift verdicts, the /metrics cross-check and plots', async () => {
     const out = await tempDir('monitor');
     const port = await freePort();
     try {
@@ -105,7 +105,7 @@ describe('watching the server while it is loaded', () => {
     });
   }
 
-  it('--no-server watches the process given by --server-pid, and without it leaves the resource rules unjudged', async () => {
+  it('--no-server watches the process of --server-pid, and without it leaves the resource rules unjudged', async () => {
     const port = await freePort();
     const server = spawn(
       process.execPath,

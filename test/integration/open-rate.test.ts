@@ -56,7 +56,7 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
     }
   });
 
-  it('with --no-samples k6 writes no per-request samples, the figures come whole from its summary, and the rules that read the samples are said not to apply', async () => {
+  it('with --no-samples k6 writes no samples, figures come from its summary, sample rules do not apply', async () => {
     const out = await tempDir('no-samples');
     const port = await freePort();
     try {

@@ -44,7 +44,7 @@ async function testRunValidator(): Promise<{ validate: (data: unknown) => boolea
 }
 
 describe('k6-operator manifests', () => {
-  it('health with --parallelism 4 gives a schema-valid TestRun of 4 runners and a ConfigMap whose archive holds the bundled script', async () => {
+  it('health --parallelism 4: a valid TestRun of 4 runners, a ConfigMap holding the bundled script', async () => {
     const out = await tempDir('operator');
     try {
       const baseUrl = 'http://realizar.loadtest.svc:8080';

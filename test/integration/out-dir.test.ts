@@ -36,9 +36,8 @@ function mountTmpfs(size: string): { dir: string; unmount: () => void } | { skip
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
   if (r.status !== 0) {
     rmdirSync(dir);
-    return {
-      skip: `mount -t tmpfs is not permitted here (${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}): it needs root`,
-    };
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim();
+    return { skip: `mount -t tmpfs is not permitted here (${why}): it needs root` };
   }
   return {
     dir,
@@ -181,7 +180,7 @@ for (const variant of [
   },
 ]) {
   describe(`the out-dir failing under the ${variant.name} scenario`, () => {
-    it('full (ENOSPC on a 300 KB tmpfs): report printed first, the failed file and the cause named, what was written listed and on disk, exit 2', async (t) => {
+    it('full (ENOSPC, 300 KB tmpfs): report printed, failed file, cause and written files named, exit 2', async (t) => {
       if (variant.name === 'stream' && !chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
       const m = mountTmpfs('300k');
       if (!skipUnlessMounted(t, m)) return;
@@ -206,7 +205,7 @@ for (const variant of [
       }
     });
 
-    it('made read-only while k6 runs (EROFS): no file can be created any more, what k6 wrote before stays, exit 2', async (t) => {
+    it('made read-only while k6 runs (EROFS): no file can be made, what k6 wrote before stays, exit 2', async (t) => {
       if (variant.name === 'stream' && !chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
       const m = mountTmpfs('64m');
       if (!skipUnlessMounted(t, m)) return;
@@ -239,7 +238,7 @@ for (const variant of [
       }
     });
 
-    it('removed while k6 runs (ENOENT): the report is on the terminal, the error says the folder is gone, exit 2', async (t) => {
+    it('removed while k6 runs (ENOENT): report printed, the error says the folder is gone, exit 2', async (t) => {
       if (variant.name === 'stream' && !chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
       const out = await tempDir('removed');
       try {
@@ -262,7 +261,7 @@ for (const variant of [
 }
 
 describe('an out-dir that cannot take a run folder at all', () => {
-  it('read-only from the start (EROFS): the run stops before any load, naming the folder and the cause, exit 2, nothing left', async (t) => {
+  it('read-only from the start (EROFS): stops before any load, naming the folder and cause, exit 2', async (t) => {
     const m = mountTmpfs('1m');
     if (!skipUnlessMounted(t, m)) return;
     try {

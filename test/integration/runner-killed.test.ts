@@ -52,7 +52,7 @@ async function killMidRun(
 }
 
 describe('the runner killed with SIGKILL', () => {
-  it("load test: server, k6 and the watcher are gone within 2 s, the port is free, k6's samples are kept, and npm run report rebuilds the report from them", async (t) => {
+  it("load test: server, k6, watcher gone in 2 s, port free, k6's samples kept; npm run report rebuilds", async (t) => {
     const out = await tempDir('killed-run');
     const port = await freePort();
     const { token, env } = markedEnv();

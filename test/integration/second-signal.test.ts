@@ -62,7 +62,7 @@ async function cloudRunInterrupted(options: StandInOptions) {
 }
 
 describe('interrupting an entry point', () => {
-  it('k6 cloud run: SIGTERM asks the cloud to stop the test run, k6 ends, the runner exits 130 and leaves nothing', async () => {
+  it('k6 cloud run: SIGTERM asks the cloud to stop the run, k6 ends, the runner exits 130, nothing left', async () => {
     const { run, tookSec, left, stopAsked } = await cloudRunInterrupted({});
     assert.equal(run.code, 130, run.stderr.slice(-3000));
     assert.ok(stopAsked, 'k6 asked the cloud to stop the test run');
@@ -70,7 +70,7 @@ describe('interrupting an entry point', () => {
     assert.deepEqual(left, []);
   });
 
-  it(`k6 cloud run whose stop request hangs: after ${INTERRUPT_GRACE_SEC} s the runner kills k6 and exits 130, leaving nothing`, async () => {
+  it(`k6 cloud run whose stop hangs: after ${INTERRUPT_GRACE_SEC} s k6 is killed, exit 130, nothing left`, async () => {
     const { run, tookSec, left, stopAsked } = await cloudRunInterrupted({ stopHangs: true });
     assert.equal(run.code, 130, run.stderr.slice(-3000));
     assert.ok(stopAsked);

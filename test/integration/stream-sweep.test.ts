@@ -42,7 +42,7 @@ async function sweep(args: string[]): Promise<{ code: number | null; report: Swe
 }
 
 describe('the streamed sweep over concurrency', () => {
-  it('runs every level with exact counts, draws the curves, and finds the goodput within objectives it can meet', async (t) => {
+  it('runs each level with exact counts, draws curves, finds the goodput within objectives it can meet', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
     const { code, report, dir, out } = await sweep([
       '--max-concurrency',

@@ -75,7 +75,8 @@ describe('measurement truth', () => {
       };
       const l = s.latencyMs;
       t.diagnostic(
-        `round trip with no delay: p50 ${base} ms; measured p50 ${l?.p50} ms, p95 ${l?.p95} ms, p99 ${l?.p99} ms; injected 20 ms (90 %) and 200 ms (10 %)`,
+        `round trip with no delay: p50 ${base} ms; measured p50 ${l?.p50} ms, p95 ${l?.p95} ms, p99 ${l?.p99} ms; ` +
+          'injected 20 ms (90 %) and 200 ms (10 %)',
       );
       assert.equal(s.totals.requests, 100);
       assert.equal(s.totals.sent, counts.load.received, 'every request k6 sent reached the server, and no more');

@@ -121,5 +121,6 @@ export async function removeDir(dir: string): Promise<void> {
 
 /** The command line of the test-only fault server (see its header), for --server-cmd. */
 export function faultServerCmd(flags: string): string {
-  return `${process.execPath} --import tsx ${path.join(ROOT, 'test', 'support', 'fault-server.ts')} --port {port} ${flags}`;
+  const server = path.join(ROOT, 'test', 'support', 'fault-server.ts');
+  return `${process.execPath} --import tsx ${server} --port {port} ${flags}`;
 }

@@ -9,9 +9,11 @@
  *   POST /v1/validate-options      JSON {options}                                  → 200 {}
  *   POST /v1/archive-upload        multipart: name, [upload_only=true], [project_id], file archive.tar
  *                                  → 200 CreateTestRunResponse {reference_id, logs}
- *   GET  /v1/test-progress/<id>    → TestProgressResponse {run_status, run_status_text, result_status, progress}
- *                                    (upload only: 10 Archived; a run: 3 Finished, result_status as asked)
- *   POST /v1/tests                 (--local-execution) multipart: name, project_id, vus, duration, file → {reference_id}
+ *   GET  /v1/test-progress/<id>    → TestProgressResponse {run_status, run_status_text, result_status,
+ *                                    progress} (upload only: 10 Archived; a run: 3 Finished,
+ *                                    result_status as asked)
+ *   POST /v1/tests                 (--local-execution) multipart: name, project_id, vus, duration,
+ *                                    file → {reference_id}
  *   POST /v2/metrics/<id>          (--local-execution) metric batches → 200
  *   POST /v1/tests/<id>            (--local-execution) test finished → 200 {}
  *   POST /v1/tests/<id>/stop       → 200 {}, the run then reported aborted by the user (or, with
@@ -43,7 +45,10 @@ export interface StandInOptions {
   refuseUpload?: { status: number; body: string; contentType: string };
   /** result_status that test-progress reports for a started run: 0 passed, 1 failed. */
   resultStatus?: 0 | 1;
-  /** A started run never finishes: test-progress reports it running (k6 cloud run then polls on) until it is stopped. */
+  /**
+   * A started run never finishes: test-progress reports it running (k6 cloud run then polls on)
+   * until it is stopped.
+   */
   running?: boolean;
   /** POST /v1/tests/<id>/stop is recorded and never answered (a cloud that does not take the stop). */
   stopHangs?: boolean;

@@ -67,14 +67,18 @@ function stream(
   recorded.push(rec);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  const token = (i: number): string =>
-    format === 'realizar'
-      ? `event: token\ndata: {"token_id":${7 + i},"text":"t${i}"}\n\n`
-      : `data: ${JSON.stringify({ id: 'truth', object: 'chat.completion.chunk', choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: `t${i}` } : { content: `t${i}` }, finish_reason: null }] })}\n\n`;
+  const chunk = (fields: object): string =>
+    `data: ${JSON.stringify({ id: 'truth', object: 'chat.completion.chunk', ...fields })}\n\n`;
+  const token = (i: number): string => {
+    if (format === 'realizar') return `event: token\ndata: {"token_id":${7 + i},"text":"t${i}"}\n\n`;
+    const delta = i === 0 ? { role: 'assistant', content: `t${i}` } : { content: `t${i}` };
+    return chunk({ choices: [{ index: 0, delta, finish_reason: null }] });
+  };
+  const usage = { prompt_tokens: 1, completion_tokens: TOKENS, total_tokens: TOKENS + 1 };
   const end =
     format === 'realizar'
       ? `event: done\ndata: {"num_generated":${TOKENS}}\n\n`
-      : `data: ${JSON.stringify({ id: 'truth', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 1, completion_tokens: TOKENS, total_tokens: TOKENS + 1 } })}\n\ndata: [DONE]\n\n`;
+      : `${chunk({ choices: [], usage })}data: [DONE]\n\n`;
   let timer: NodeJS.Timeout | null = null;
   res.on('close', () => {
     if (rec.endMs === null) rec.aborted = true;

@@ -36,7 +36,7 @@ describe("k6's exit codes, in one table", () => {
 });
 
 describe('errors carry their exit code', () => {
-  it('every error of ours extends one base, whose code the entry point returns; anything else is a bug and exits 2', () => {
+  it('every error of ours extends one base, whose code the entry point returns; anything else exits 2', () => {
     const errors: ToolkitError[] = [
       new ValidationError('--port', []),
       new ToolError({ tool: 'k6', problem: 'p', hint: 'h' }),

@@ -83,7 +83,7 @@ describe("the load generator's own cost", () => {
 });
 
 describe("sampling the generator's process group from /proc", () => {
-  it('finds the leader and its children, tells the browser’s processes by name, and looks for new members only once per scan period', async () => {
+  it('finds leader and children, names the browser’s processes, seeks new members once per scan period', async () => {
     // A group of its own (detached): a shell that starts a "browser" (sleep under Chromium's name)
     // and a child it waits for, then another child.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-generator-'));

@@ -219,7 +219,7 @@ describe('the JUnit XML of a report', () => {
     assert.equal(num(root, 'errors'), 2);
   });
 
-  it('fails the scenario when k6 said thresholds were crossed although every verdict passed, as the exit code does', () => {
+  it('fails the scenario when k6 crossed thresholds though every verdict passed, as the exit code does', () => {
     const r = withScenario(report('realizar-all'), { k6ExitCode: 99 });
     const root = parseXml(renderJUnit(r));
     assert.equal(num(root, 'failures'), 1);

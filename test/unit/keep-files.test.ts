@@ -13,7 +13,7 @@ import { keepFiles, recordWriteFailure } from '../../src/node/files/keep-files.j
 import { writeAtomic } from '../../src/node/files/report-files.js';
 
 describe('keeping the files of a run', () => {
-  it('writes every file it can, then one ReportWriteError naming the first failure, its cause and both lists', async () => {
+  it('writes every file it can, then one ReportWriteError naming the first failure, cause and both lists', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-unit-keep-'));
     try {
       const gone = path.join(dir, 'no-such-folder', 'report.json');

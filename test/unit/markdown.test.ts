@@ -68,7 +68,7 @@ describe('the Markdown summary of a report', () => {
     assert.ok(md.includes(r.machine.note));
   });
 
-  it('of the failing spike run says failed, counts the failed gates and lists each with measured value, bound and source', () => {
+  it('of the failing spike run says failed, counts failed gates, lists each with measured value, bound, source', () => {
     const r = report('fault-spike-failed');
     const md = renderMarkdown(r);
     const failing = r.scenarios[0]!.verdicts.filter((v) => v.gating && !v.pass);

@@ -100,7 +100,10 @@ describe('memory-leak check', () => {
     assert.ok((v.r2 ?? 0) > 0.99, String(v.r2));
     assert.match(
       v.reason,
-      /^RSS grew (9\.9|10\.0)\d MB per 1000 requests \(above the bound of 5\.00\), fitted over 49 samples from 600 to 3000 completed requests/,
+      new RegExp(
+        /^RSS grew (9\.9|10\.0)\d MB per 1000 requests \(above the bound of 5\.00\), /.source +
+          /fitted over 49 samples from 600 to 3000 completed requests/.source,
+      ),
     );
   });
 
@@ -176,7 +179,8 @@ describe('latency drift', () => {
     assert.deepEqual(drift(100, 149, 1.5), {
       ratio: 1.49,
       pass: true,
-      reason: 'p95 went from 100.00 ms in the first third to 149.00 ms in the last: 1.49× (within the bound of 1.50×)',
+      reason:
+        'p95 went from 100.00 ms in the first third to 149.00 ms in the last: ' + '1.49× (within the bound of 1.50×)',
     });
     assert.equal(drift(100, 150, 1.5).pass, true);
     const slower = drift(100, 151, 1.5);

@@ -30,7 +30,7 @@ function llamaStream(
 }
 
 describe("a stream's figures beside the server's own", () => {
-  it("takes llama.cpp's timings from the final chunk and pairs them with the client's TTFT, mean ITL and token count", () => {
+  it("takes llama.cpp's timings from the final chunk, paired with the client's TTFT, mean ITL and tokens", () => {
     const t = streamTimings(
       llamaStream(5, 5, {
         prompt_n: 3,
@@ -57,7 +57,7 @@ describe("a stream's figures beside the server's own", () => {
     });
   });
 
-  it('compares nothing but tokens when the server sends a count and no timings, and nothing at all when it sends neither', () => {
+  it('compares only tokens when the server sends a count and no timings, and nothing when it sends neither', () => {
     const withUsage = streamTimings(llamaStream(4, 4, {}), 'openai');
     assert.deepEqual(serverClockOf(withUsage), { ttft: null, itl: null, tokens: { client: 4, server: 4 } });
     const bare = streamTimings(
@@ -104,7 +104,10 @@ describe("the report's client-versus-server line", () => {
     assert.deepEqual([c.ttftMs?.medianDiff, c.itlMs?.medianDiff, c.tokens.client, c.tokens.server], [15, 0.4, 50, 50]);
     assert.match(
       c.summary,
-      /^client and server agree: TTFT: client 60\.00 ms, server 45\.00 ms \(prompt_ms\), median per-request difference \+15\.00 ms/,
+      new RegExp(
+        /^client and server agree: TTFT: client 60\.00 ms, server 45\.00 ms \(prompt_ms\), /.source +
+          /median per-request difference \+15\.00 ms/.source,
+      ),
     );
   });
 
@@ -122,7 +125,11 @@ describe("the report's client-versus-server line", () => {
     assert.equal(c.tokens.agree, false);
     assert.match(
       c.summary,
-      /DISAGREE: ITL off by \+6\.00 ms \(±2 ms or ±25% of the server's median, whichever is larger allowed\); token counts differ in 2 stream\(s\): client 48, server 50/,
+      new RegExp(
+        /DISAGREE: ITL off by \+6\.00 ms /.source +
+          /\(±2 ms or ±25% of the server's median, whichever is larger allowed\); /.source +
+          /token counts differ in 2 stream\(s\): client 48, server 50/.source,
+      ),
     );
   });
 

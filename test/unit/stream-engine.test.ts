@@ -162,7 +162,7 @@ describe('the in-browser stream engine', () => {
     before(async () => (port = await listen(server)));
     after(() => server.close());
 
-    it('sends every request once, each client over its own origin, never more at a time than there are clients', async () => {
+    it('sends every request once, each client over its own origin, never more at once than clients', async () => {
       const s = browserLike(src, 2);
       assert.equal(await setUp(s, [`http://127.0.0.1:${port}`, `http://localhost:${port}`]), true);
       assert.equal(await s.warm('/health', [2, 1]), 3);

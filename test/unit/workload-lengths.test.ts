@@ -34,7 +34,7 @@ describe('length specs', () => {
     assert.ok(Math.abs(mean(draws) - 14.5) < 0.05);
   });
 
-  it('lognormal:MEAN:SPREAD has MEAN as its mean, its median at MEAN·e^(−σ²/2) and σ as the σ of ln tokens', () => {
+  it('lognormal:MEAN:SPREAD has mean MEAN, median MEAN·e^(−σ²/2) and σ as the σ of ln tokens', () => {
     const draws = sampleLengths(parseLengthSpec('--input-tokens', 'lognormal:200:0.5'), 3, N);
     assert.ok(Math.abs(mean(draws) / 200 - 1) < 0.02, `mean ${mean(draws)}`);
     const expectedMedian = 200 * Math.exp(-0.125);

@@ -192,7 +192,8 @@ function compareRow(
   if (baseline === null || current === null) {
     const side =
       baseline === null && current === null ? 'either side' : baseline === null ? 'the baseline' : 'the current run(s)';
-    row.reason = `not compared: no ${spec.metric} figure in ${side} (nothing measured, or the scenario did not complete)`;
+    row.reason =
+      `not compared: no ${spec.metric} figure in ${side} ` + `(nothing measured, or the scenario did not complete)`;
     return row;
   }
   row.delta = current - baseline;
@@ -205,7 +206,8 @@ function compareRow(
     row.reason = `${what} ${fmt(current, spec.unit)} vs ${fmt(baseline, spec.unit)}: ${spec.limit(o)}`;
     // Still flagged: the spread of a few runs is a hint of noise, not proof of it.
     if (row.withinSpread && baselineSpread !== null) {
-      row.reason += `; inside the run-to-run spread of the baseline runs (${fmtSpread(baselineSpread, spec.unit)}), so it may be noise`;
+      const spread = fmtSpread(baselineSpread, spec.unit);
+      row.reason += `; inside the run-to-run spread of the baseline runs (${spread}), so it may be noise`;
     }
   }
   return row;
@@ -262,7 +264,8 @@ export function renderComparisonMarkdown(c: Comparison): string {
   const lines: string[] = [];
   if (several) {
     lines.push(
-      `Medians of ${c.baselineRuns} baseline run(s) and ${c.currentRuns} current run(s); min..max of the runs in parentheses.`,
+      `Medians of ${c.baselineRuns} baseline run(s) and ${c.currentRuns} current run(s); ` +
+        'min..max of the runs in parentheses.',
       '',
     );
   }

@@ -57,7 +57,12 @@ export function concurrencySummary(steps: readonly SweepStep[], slo: string, has
     return `Levels run: ${levels} concurrent client(s); no objective was given (--slo), so no goodput is stated.`;
   if (best === null) return `No level met ${slo}: not even ${steps[0]?.concurrency ?? 1} client(s).`;
   const tokens = best.outputTokensPerSecond?.total;
-  return `Goodput: ${best.concurrency} concurrent client(s) met ${slo} at ${best.rateRps} req/s${tokens == null ? '' : ` and ${tokens.toFixed(1)} output tokens/s`}; ${steps.filter((s) => !s.meetsSlo).length} of ${steps.length} level(s) did not.`;
+  const rate = `${best.rateRps} req/s${tokens == null ? '' : ` and ${tokens.toFixed(1)} output tokens/s`}`;
+  const missed = steps.filter((s) => !s.meetsSlo).length;
+  return (
+    `Goodput: ${best.concurrency} concurrent client(s) met ${slo} at ${rate}; ` +
+    `${missed} of ${steps.length} level(s) did not.`
+  );
 }
 
 const f = (n: number | null | undefined, d = 2): string => (n == null ? 'n/a' : n.toFixed(d));
@@ -76,21 +81,30 @@ export function concurrencyMarkdown(r: SweepReport): string {
       const p = (l: { p50: number; p95: number } | null | undefined): string =>
         l == null ? 'n/a' : `${f(l.p50)} / ${f(l.p95)}`;
       const e2e = m?.e2e ?? s.latencyMs;
-      return `| ${s.concurrency} | ${s.requests} | ${s.failures} | ${p(m?.ttft)} | ${p(m?.itl)} | ${p(e2e)} | ${f(s.rateRps)} | ${f(s.outputTokensPerSecond?.total, 1)} | ${f(s.outputTokensPerSecond?.perStream, 1)} | ${s.partial != null ? 'partial' : r.slo === 'no objective' ? '-' : s.meetsSlo ? 'meets' : 'breaks'} | ${s.generatorShortOfCpu ? '**yes**' : s.generatorShortOfCpu === false ? 'no' : 'n/a'} |`;
+      const slo = s.partial != null ? 'partial' : r.slo === 'no objective' ? '-' : s.meetsSlo ? 'meets' : 'breaks';
+      const short = s.generatorShortOfCpu ? '**yes**' : s.generatorShortOfCpu === false ? 'no' : 'n/a';
+      const tokens = s.outputTokensPerSecond;
+      return (
+        `| ${s.concurrency} | ${s.requests} | ${s.failures} | ${p(m?.ttft)} | ${p(m?.itl)} | ${p(e2e)} ` +
+        `| ${f(s.rateRps)} | ${f(tokens?.total, 1)} | ${f(tokens?.perStream, 1)} | ${slo} | ${short} |`
+      );
     });
   return [
-    `## ${r.endpoint} against concurrency${r.slo === 'no objective' ? '' : ` within ${r.slo} (error budget ${r.errorBudgetPct}%)`}`,
+    `## ${r.endpoint} against concurrency` +
+      (r.slo === 'no objective' ? '' : ` within ${r.slo} (error budget ${r.errorBudgetPct}%)`),
     '',
     r.summary,
     '',
     `Closed model: at each level that many clients each send their requests one after the other; ${r.machine}`,
     '',
-    '| clients | requests | failures | TTFT p50 / p95 ms | ITL p50 / p95 ms | end-to-end p50 / p95 ms | req/s | output tokens/s | tokens/s per stream (median) | SLO | generator short of CPU |',
+    '| clients | requests | failures | TTFT p50 / p95 ms | ITL p50 / p95 ms | end-to-end p50 / p95 ms | req/s ' +
+      '| output tokens/s | tokens/s per stream (median) | SLO | generator short of CPU |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
     '',
     ...partialLines(r.steps, (s) => `${s.concurrency} client(s)`),
-    'Charts: [ttft.svg](ttft.svg), [itl.svg](itl.svg), [e2e.svg](e2e.svg), [tokens.svg](tokens.svg), [tokens-per-stream.svg](tokens-per-stream.svg)',
+    'Charts: [ttft.svg](ttft.svg), [itl.svg](itl.svg), [e2e.svg](e2e.svg), [tokens.svg](tokens.svg), ' +
+      '[tokens-per-stream.svg](tokens-per-stream.svg)',
     '',
   ].join('\n');
 }

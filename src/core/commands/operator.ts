@@ -27,6 +27,10 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The operator splits `arguments` on single spaces: a token may hold no space and no quote. */
 const ARGUMENT_TOKEN = /^[^'"\s]+$/;
 
+const AGGREGATE_NOTE =
+  'every instance evaluates thresholds and prints its summary for its own share only; gate the release on ' +
+  "the aggregate (k6 cloud output, Prometheus remote write, or the sum of the runners' summaries)";
+
 export interface OperatorInput {
   scenario: string;
   /** TestRun name; the ConfigMap is named after it. */
@@ -80,7 +84,10 @@ export function base64Bytes(base64: string): number {
   return (base64.length / 4) * 3 - padding;
 }
 
-/** The runners' `k6 run` arguments: the target again, though the archive carries it (src/core/contract/invocation.ts). */
+/**
+ * The runners' `k6 run` arguments: the target again, though the archive carries it
+ * (src/core/contract/invocation.ts).
+ */
 export function runArguments(baseUrl: string): string[] {
   return operatorRunArgs({ BASE_URL: baseUrl });
 }
@@ -98,7 +105,8 @@ export function checkTestRunNames(name: string, namespace: string | null, parall
   if (!DNS1035_LABEL.test(name) || name.length > maxName) {
     add(
       '/metadata/name',
-      `a Kubernetes DNS-1035 label (lower-case letters, digits and '-', starting with a letter) of at most ${maxName} characters, so that the operator's <name>-service-<i> and <name>-initializer fit in 63`,
+      "a Kubernetes DNS-1035 label (lower-case letters, digits and '-', starting with a letter) " +
+        `of at most ${maxName} characters, so that the operator's <name>-service-<i> and <name>-initializer fit in 63`,
       name,
     );
   }
@@ -143,7 +151,9 @@ export function checkOperatorInput(input: OperatorInput): ValidationProblem[] {
     // 4 KiB for the rest of the object; the API server would refuse it anyway, later and less clearly.
     problems.push({
       path: `/binaryData/${ARCHIVE_KEY}`,
-      expected: `an archive of at most ${CONFIGMAP_MAX_BYTES - 4096} bytes (a ConfigMap holds 1 MiB); put a larger one on a volume (spec.script.volumeClaim)`,
+      expected:
+        `an archive of at most ${CONFIGMAP_MAX_BYTES - 4096} bytes (a ConfigMap holds 1 MiB); ` +
+        'put a larger one on a volume (spec.script.volumeClaim)',
       found: `${base64Bytes(input.archiveBase64)} bytes`,
     });
   }
@@ -245,7 +255,8 @@ export function distributionNotes(options: InspectedOptions, parallelism: number
     const clients = s.vus ?? s.maxVUs ?? s.preAllocatedVUs ?? null;
     if (clients !== null && clients < parallelism) {
       notes.push(
-        `phase '${name}' has ${clients} client(s): k6 splits clients and requests in whole units, so ${parallelism - clients} of the ${parallelism} instances get none and sit that phase out`,
+        `phase '${name}' has ${clients} client(s): k6 splits clients and requests in whole units, ` +
+          `so ${parallelism - clients} of the ${parallelism} instances get none and sit that phase out`,
       );
     }
   }
@@ -253,13 +264,14 @@ export function distributionNotes(options: InspectedOptions, parallelism: number
     ([metric, exprs]) => metric.split('{')[0] === K6_METRICS.requestsOk && exprs.some((e) => /^rate\s*>/.test(e)),
   );
   if (throughput.length > 0) {
+    const rules = throughput.map(([m, e]) => `${m} ${e.filter((x) => x.startsWith('rate')).join(', ')}`).join('; ');
     notes.push(
-      `each instance judges the throughput threshold (${throughput.map(([m, e]) => `${m} ${e.filter((x) => x.startsWith('rate')).join(', ')}`).join('; ')}) on its own share of the load, about 1/${parallelism} of it: expect it to fail per instance even when the total passes; judge throughput on the aggregate`,
+      `each instance judges the throughput threshold (${rules}) ` +
+        `on its own share of the load, about 1/${parallelism} of it: ` +
+        'expect it to fail per instance even when the total passes; judge throughput on the aggregate',
     );
   }
-  notes.push(
-    "every instance evaluates thresholds and prints its summary for its own share only; gate the release on the aggregate (k6 cloud output, Prometheus remote write, or the sum of the runners' summaries)",
-  );
+  notes.push(AGGREGATE_NOTE);
   return notes;
 }
 

@@ -31,7 +31,9 @@ function isEndpointName(s: string): s is EndpointName {
  * @param source what to name in errors: the flag (`--mix`) or variable (`MIX`) the text came from.
  */
 export function parseMix(text: string, source: string): MixEntry[] {
-  const expected = `endpoint[=weight] items separated by commas, endpoints ${ENDPOINT_NAMES.join('|')}, weights whole numbers >= 1`;
+  const expected =
+    `endpoint[=weight] items separated by commas, endpoints ${ENDPOINT_NAMES.join('|')}, ` +
+    'weights whole numbers >= 1';
   const entries: MixEntry[] = [];
   const parts = text.split(',').map((p) => p.trim());
   if (text.trim() === '') throw new ValidationError(source, [{ path: '', expected, found: describeValue(text) }]);

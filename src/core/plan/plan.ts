@@ -11,6 +11,11 @@ import { K6_METRICS, SAMPLE_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 
+const STREAMED_NOTE =
+  "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts " +
+  'once per phase, before the measured window: the duration and throughput are over that window, ' +
+  'from the first request sent to the end of the last stream.';
+
 export interface PhaseDefinition {
   name: string;
   /** closed: `clients` share `requests` (the seed's model). open: `requests` arrive evenly over `durationSec`. */
@@ -118,7 +123,8 @@ export function resolvePlan(
     if (lacking.length > 0 && lacking.length < mix.length) {
       mix = mix.filter((m) => !lacking.includes(m));
       notes.push(
-        `${lacking.map((m) => m.endpoint).join(', ')} left out of the mix: the ${settings.api} API has no such endpoint.`,
+        `${lacking.map((m) => m.endpoint).join(', ')} left out of the mix: ` +
+          `the ${settings.api} API has no such endpoint.`,
       );
     }
   }
@@ -134,9 +140,7 @@ export function resolvePlan(
     notes.push(`Sent to the OpenAI-compatible API, model '${settings.model}': ${paths}.`);
   }
   if (def.stream !== undefined) {
-    notes.push(
-      "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts once per phase, before the measured window: the duration and throughput are over that window, from the first request sent to the end of the last stream.",
-    );
+    notes.push(STREAMED_NOTE);
   }
   if (settings.prompts !== null)
     notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
@@ -225,7 +229,8 @@ export function resolvePlan(
     }
     if (settings.samples === false && SAMPLE_RULE_METRICS.has(rule.metric)) {
       notes.push(
-        `Rule '${rule.id}' (${rule.metric}) does not apply: it is measured from the per-request samples, which this run did not write (--no-samples).`,
+        `Rule '${rule.id}' (${rule.metric}) does not apply: ` +
+          'it is measured from the per-request samples, which this run did not write (--no-samples).',
       );
       return false;
     }

@@ -46,7 +46,8 @@ export function shapePhase(scenario: string, phases: readonly PhaseDefinition[],
   if (phases.length !== 1) {
     invalid(
       given,
-      `a scenario with one phase (${scenario} has ${phases.length}: ${phases.map((p) => p.name).join(', ')}, and its shape is the test)`,
+      `a scenario with one phase (${scenario} has ${phases.length}: ` +
+        `${phases.map((p) => p.name).join(', ')}, and its shape is the test)`,
       `scenario ${scenario}`,
     );
   }

@@ -5,8 +5,7 @@
  * (the windows come from src/core/watch/latency-windows.ts). Pure: a string from numbers, like svg.ts,
  * whose axes and text helpers it shares.
  */
-import { escapeXml } from './junit.js';
-import { LEGEND_WIDTH, MARGIN, PALETTE, fmtTick, niceAxis, px, text } from './svg.js';
+import { PALETTE, fmtTick, legendStroke, niceAxis, plotArea, px, svgHead, text } from './svg.js';
 
 export interface BandPoint {
   /** Middle of the window, in seconds since the load started. */
@@ -33,17 +32,7 @@ export interface BandChartOptions {
 export function bandChart(opts: BandChartOptions): string {
   const width = opts.width ?? 720;
   const height = opts.height ?? 400;
-  const plot = {
-    left: MARGIN.left,
-    top: MARGIN.top,
-    right: width - MARGIN.right - LEGEND_WIDTH,
-    bottom: height - MARGIN.bottom,
-  };
-  if (!(plot.right - plot.left >= 40 && plot.bottom - plot.top >= 40)) {
-    throw new RangeError(
-      `bandChart: ${width}×${height} px leaves no room to plot; use at least ${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`,
-    );
-  }
+  const plot = plotArea('bandChart', width, height);
   const finite = opts.series.map((s) =>
     [...s.points].filter((p) => [p.x, p.p50, p.p95, p.p99].every(Number.isFinite)).sort((a, b) => a.x - b.x),
   );
@@ -64,11 +53,7 @@ export function bandChart(opts: BandChartOptions): string {
     plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
 
   const out: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="sans-serif" font-size="12">`,
-    `<title>${escapeXml(opts.title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    text(width / 2, 24, opts.title, 'text-anchor="middle" font-size="16" font-weight="bold"'),
+    ...svgHead(width, height, opts.title),
     '<g class="grid" stroke="#e0e0e0" stroke-width="1">',
     ...yAxis.ticks.map(
       (t) => `<line x1="${px(plot.left)}" y1="${px(sy(t))}" x2="${px(plot.right)}" y2="${px(sy(t))}"/>`,
@@ -132,9 +117,7 @@ export function bandChart(opts: BandChartOptions): string {
     const colour = PALETTE[i % PALETTE.length]!;
     const y = plot.top + 8 + i * 20;
     out.push(`<rect x="${px(legendX)}" y="${px(y - 6)}" width="20" height="12" fill="${colour}" fill-opacity="0.35"/>`);
-    out.push(
-      `<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="2"/>`,
-    );
+    out.push(legendStroke(legendX, y, colour, 2));
     out.push(text(legendX + 26, y + 4, s.name));
   });
   const keyY = plot.top + 8 + opts.series.length * 20 + 12;

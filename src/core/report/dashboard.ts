@@ -19,6 +19,9 @@ export const NICE_PERIODS_MS = [100, 200, 250, 500, 1000, 2000, 5000, 10_000, 15
 /** The dashboard keeps at most this many snapshots per run, raising the period to stay under it. */
 export const K6_DASHBOARD_MAX_POINTS = 2880;
 
+const PERIOD_FROM_PLAN = "set from the run's planned length";
+const PERIOD_SHORTEST = "a closed run's length is not known before it ends: the shortest period k6 allows for it";
+
 type Phases = Pick<ScenarioPlan, 'phases'>;
 
 /**
@@ -76,7 +79,10 @@ export function noDashboardNote(n: NoDashboard): string {
     case 'k6-failed':
       return `No k6 dashboard: k6 ended (${n.k6Exit}) before exporting it.`;
     case 'too-short':
-      return `No k6 dashboard: the run lasted ${n.durationSec.toFixed(2)} s, and k6 exports one only after two snapshots, one per ${seconds(n.periodMs)} period (${n.known ? "set from the run's planned length" : "a closed run's length is not known before it ends: the shortest period k6 allows for it"}).`;
+      return (
+        `No k6 dashboard: the run lasted ${n.durationSec.toFixed(2)} s, and k6 exports one only after two snapshots, ` +
+        `one per ${seconds(n.periodMs)} period (${n.known ? PERIOD_FROM_PLAN : PERIOD_SHORTEST}).`
+      );
     case 'not-written':
       return `No k6 dashboard: k6 did not write it (period ${seconds(n.periodMs)}); see k6.log.`;
   }

@@ -16,14 +16,23 @@ import { K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import { fmtBound, fmtValue } from './render.js';
 
 const CLASS_PREFIX = 'realizar-k6';
+const THRESHOLDS_CROSSED_MESSAGE = `k6 exited with ${K6_THRESHOLDS_CROSSED}: a threshold was crossed`;
+const THRESHOLDS_CROSSED_TEXT =
+  'k6 judged a threshold as crossed although every verdict of the report passed; see the k6 log and notes.';
 
 /**
  * Characters XML 1.0 forbids even as references (C0 controls but tab, LF, CR; U+FFFE, U+FFFF) and
  * lone surrogates. A stray one from a server's error text would make the whole file unparsable and
  * CI would drop every result, so they are removed.
  */
-const ILLEGAL_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL_XML = new RegExp(
+  [
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.source,
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.source,
+    /(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.source,
+  ].join('|'),
+  'g',
+);
 
 /** Text content and attribute values alike; quotes are escaped everywhere so one function serves both. */
 export function escapeXml(text: string): string {
@@ -149,8 +158,8 @@ function scenarioCases(s: ScenarioReport): Case[] {
       name: `${s.name}: k6 thresholds${repeatSuffix(s)}`,
       classname,
       body:
-        `      <failure${attrs({ message: `k6 exited with ${K6_THRESHOLDS_CROSSED}: a threshold was crossed`, type: 'threshold' })}>` +
-        `${escapeXml('k6 judged a threshold as crossed although every verdict of the report passed; see the k6 log and notes.')}</failure>`,
+        `      <failure${attrs({ message: THRESHOLDS_CROSSED_MESSAGE, type: 'threshold' })}>` +
+        `${escapeXml(THRESHOLDS_CROSSED_TEXT)}</failure>`,
       failure: true,
       error: false,
     });

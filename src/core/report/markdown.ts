@@ -140,14 +140,20 @@ function streamingSection(scenarios: readonly ScenarioReport[]): string[] {
   const lines = [
     '### Streaming',
     '',
-    '| scenario | TTFT p50/p95/p99 ms | ITL p50/p95/p99 ms | end-to-end p50/p95/p99 ms | output tokens/s (median) | tokens |',
+    row([
+      'scenario',
+      'TTFT p50/p95/p99 ms',
+      'ITL p50/p95/p99 ms',
+      'end-to-end p50/p95/p99 ms',
+      'output tokens/s (median)',
+      'tokens',
+    ]),
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const s of streamed) {
     const st = s.streaming!;
-    lines.push(
-      `| ${escapeCell(label(s))} | ${p(st.ttftMs)} | ${p(st.itlMs)} | ${p(st.e2eMs)} | ${st.outputTokensPerSecond === null ? 'n/a' : f2(st.outputTokensPerSecond.p50)} | ${st.outputTokens} |`,
-    );
+    const tps = st.outputTokensPerSecond === null ? 'n/a' : f2(st.outputTokensPerSecond.p50);
+    lines.push(row([escapeCell(label(s)), p(st.ttftMs), p(st.itlMs), p(st.e2eMs), tps, String(st.outputTokens)]));
   }
   // The client's figures against the server's own clock and counts, where the server reported them.
   const clocked = streamed.filter((s) => s.streaming!.serverClock?.agree != null);
@@ -176,7 +182,15 @@ function serverSection(scenarios: readonly ScenarioReport[]): string[] {
     const r = s.resources;
     const plots = (s.files.plots ?? []).map((p) => `[${escapeCell(p.split('/').pop() ?? p)}](${p})`).join(' ');
     lines.push(
-      `| ${escapeCell(label(s))} | ${v(r?.overheadMb, ' MB')} | ${v(r?.peakRssMb, ' MB')} | ${v(r?.cpuAvgPctOfAllCores, '%')} | ${v(r?.leak?.slopeMbPer1000Requests, '')} | ${v(r?.drift?.growthMs, ' ms')} | ${plots} |`,
+      row([
+        escapeCell(label(s)),
+        v(r?.overheadMb, ' MB'),
+        v(r?.peakRssMb, ' MB'),
+        v(r?.cpuAvgPctOfAllCores, '%'),
+        v(r?.leak?.slopeMbPer1000Requests, ''),
+        v(r?.drift?.growthMs, ' ms'),
+        plots,
+      ]),
     );
   }
   return lines;
@@ -205,7 +219,8 @@ export function renderMarkdown(report: Report): string {
   const k6 = report.k6 === null ? 'not resolved' : code(report.k6.version);
   const sections: string[][] = [
     [
-      `## ${OUTCOME_BADGE[report.outcome]} (exit ${report.exitCode}) · realizar-k6 ${escapeInline(report.tool.version)}`,
+      `## ${OUTCOME_BADGE[report.outcome]} (exit ${report.exitCode}) · ` +
+        `realizar-k6 ${escapeInline(report.tool.version)}`,
       '',
       `Run ${code(report.runId)} · target ${target} · k6 ${k6} · gate: ${report.gate}`,
       '',
@@ -214,7 +229,8 @@ export function renderMarkdown(report: Report): string {
         ? []
         : [
             '',
-            `> **Rebuilt** ${escapeInline(report.rebuilt.at)} by \`npm run report\` from what the run left on disk${report.rebuilt.partial ? ' — **partial**' : ''}.`,
+            `> **Rebuilt** ${escapeInline(report.rebuilt.at)} by \`npm run report\` from what the run left on disk` +
+              `${report.rebuilt.partial ? ' — **partial**' : ''}.`,
           ]),
     ],
     report.scenarios.length === 0 ? ['No scenario ran.'] : scenarioTable(report.scenarios),

@@ -10,16 +10,17 @@ const f = (n: number | null | undefined, d = 1): string => (n == null ? 'n/a' : 
 export function generatorLines(s: ScenarioReport): string[] {
   const g = s.generator;
   if (g == null) return [];
+  const b = g.browser;
   const browser =
-    g.browser === null
-      ? ''
-      : `; browser (${g.browser.processes} processes) ${f(g.browser.cpuSec, 2)} s CPU, peak ${f(g.browser.peakMemMb)} MB`;
+    b === null ? '' : `; browser (${b.processes} processes) ${f(b.cpuSec, 2)} s CPU, peak ${f(b.peakMemMb)} MB`;
   return [
-    `Load generator (k6${g.browser === null ? '' : ' and its browser'}, ${g.samples} samples of /proc over ${f(g.runSec, 2)} s):`,
+    `Load generator (k6${b === null ? '' : ' and its browser'}, ` +
+      `${g.samples} samples of /proc over ${f(g.runSec, 2)} s):`,
     `  k6 ${f(g.k6.cpuSec, 2)} s CPU, peak ${f(g.k6.peakMemMb)} MB${browser}`,
     g.loadSec === null
       ? '  during the load: too short to sample'
-      : `  during the load (${f(g.loadSec, 2)} s): ${f(g.loadCpuPctOfOneCore)}% of one core; waiting for a CPU ${f(g.runQueueWaitPct)}%; machine ${f(g.machineBusyPct)}% busy`,
+      : `  during the load (${f(g.loadSec, 2)} s): ${f(g.loadCpuPctOfOneCore)}% of one core; ` +
+        `waiting for a CPU ${f(g.runQueueWaitPct)}%; machine ${f(g.machineBusyPct)}% busy`,
     ...(g.shortOfCpu ? ['  SHORT OF CPU: see the warning in the notes'] : []),
   ];
 }
@@ -34,13 +35,18 @@ export function generatorMarkdown(
   const lines = [
     '### Load generator',
     '',
-    '| scenario | k6 CPU s | k6 peak MB | browser CPU s | browser peak MB | % of a core during the load | waiting for CPU | machine busy | short of CPU |',
+    '| scenario | k6 CPU s | k6 peak MB | browser CPU s | browser peak MB | % of a core during the load ' +
+      '| waiting for CPU | machine busy | short of CPU |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const s of measured) {
     const g = s.generator!;
+    const b = g.browser;
     lines.push(
-      `| ${cell(label(s))} | ${f(g.k6.cpuSec, 2)} | ${f(g.k6.peakMemMb)} | ${g.browser === null ? '-' : f(g.browser.cpuSec, 2)} | ${g.browser === null ? '-' : f(g.browser.peakMemMb)} | ${f(g.loadCpuPctOfOneCore)}% | ${f(g.runQueueWaitPct)}% | ${f(g.machineBusyPct)}% | ${g.shortOfCpu ? '**yes**' : 'no'} |`,
+      `| ${cell(label(s))} | ${f(g.k6.cpuSec, 2)} | ${f(g.k6.peakMemMb)} ` +
+        `| ${b === null ? '-' : f(b.cpuSec, 2)} | ${b === null ? '-' : f(b.peakMemMb)} ` +
+        `| ${f(g.loadCpuPctOfOneCore)}% | ${f(g.runQueueWaitPct)}% | ${f(g.machineBusyPct)}% ` +
+        `| ${g.shortOfCpu ? '**yes**' : 'no'} |`,
     );
   }
   return lines;

@@ -14,7 +14,10 @@ export function describeOutage(o: TimelineReport['outages'][number]): string {
     o.recoveredAtSec === null
       ? 'not recovered before the scenario ended'
       : `first success again at ${f2(o.recoveredAtSec)} s: time to recover ${f2(o.timeToRecoverSec!)} s`;
-  return `${f2(o.startSec)} s to ${f2(o.lastFailureSec)} s of the run, ${o.failures} request(s) failed and none succeeded; ${recovered}`;
+  return (
+    `${f2(o.startSec)} s to ${f2(o.lastFailureSec)} s of the run, ` +
+    `${o.failures} request(s) failed and none succeeded; ${recovered}`
+  );
 }
 
 /** report.txt: each outage, then the seconds around them, one line per second. */
@@ -29,9 +32,8 @@ export function outageLines(s: ScenarioReport): string[] {
       sec.requests === 0
         ? '(no request completed)'
         : `${'x'.repeat(Math.min(sec.failures, 40))}${'.'.repeat(Math.min(sec.requests - sec.failures, 40))}`;
-    lines.push(
-      `    ${String(sec.tSec).padStart(4)} s  ${String(sec.requests).padStart(5)} / ${String(sec.failures).padEnd(5)} ${bar}`,
-    );
+    const counts = `${String(sec.requests).padStart(5)} / ${String(sec.failures).padEnd(5)}`;
+    lines.push(`    ${String(sec.tSec).padStart(4)} s  ${counts} ${bar}`);
   }
   return lines;
 }
@@ -43,7 +45,8 @@ export function partialLine(s: ScenarioReport): string[] {
 export function rebuiltLines(r: Report): string[] {
   if (r.rebuilt == null) return [];
   return [
-    `REBUILT ${r.rebuilt.at} by npm run report from what the run left on disk${r.rebuilt.partial ? ' - PARTIAL: some figures come from less than a complete run' : ''}`,
+    `REBUILT ${r.rebuilt.at} by npm run report from what the run left on disk` +
+      (r.rebuilt.partial ? ' - PARTIAL: some figures come from less than a complete run' : ''),
     ...r.rebuilt.sources.map((line) => `  ${line}`),
   ];
 }

@@ -1,11 +1,18 @@
-/** The text report's lines for the client's stream figures beside the server's own (src/core/stream/server-clock-report.ts). */
+/**
+ * The text report's lines for the client's stream figures beside the server's own
+ * (src/core/stream/server-clock-report.ts).
+ */
 import type { ServerClockPair, ServerClockReport } from '../types.js';
 
 const f2 = (n: number): string => n.toFixed(2);
 
 function pairLine(label: string, p: ServerClockPair): string {
   if (p === null) return `    ${label}: not reported by the server`;
-  return `    ${label}: client p50 ${f2(p.clientP50)} ms, server p50 ${f2(p.serverP50)} ms, median difference ${p.medianDiff >= 0 ? '+' : ''}${f2(p.medianDiff)} ms over ${p.samples} requests - ${p.agree ? 'agree' : 'DISAGREE'}`;
+  const diff = `${p.medianDiff >= 0 ? '+' : ''}${f2(p.medianDiff)}`;
+  return (
+    `    ${label}: client p50 ${f2(p.clientP50)} ms, server p50 ${f2(p.serverP50)} ms, ` +
+    `median difference ${diff} ms over ${p.samples} requests - ${p.agree ? 'agree' : 'DISAGREE'}`
+  );
 }
 
 export function serverClockLines(c: ServerClockReport | null | undefined): string[] {
@@ -18,7 +25,8 @@ export function serverClockLines(c: ServerClockReport | null | undefined): strin
     pairLine('ITL vs predicted_per_token_ms', c.itlMs),
     t.streams === 0
       ? '    tokens: not reported by the server'
-      : `    tokens: client ${t.client}, server ${t.server} over ${t.streams} streams${t.mismatchedStreams === 0 ? '' : `, ${t.mismatchedStreams} differ`} - ${t.agree ? 'agree' : 'DISAGREE'}`,
+      : `    tokens: client ${t.client}, server ${t.server} over ${t.streams} streams` +
+        `${t.mismatchedStreams === 0 ? '' : `, ${t.mismatchedStreams} differ`} - ${t.agree ? 'agree' : 'DISAGREE'}`,
     `    ${c.summary}`,
   ];
 }

@@ -98,10 +98,12 @@ function streamingLines(s: ScenarioReport): string[] {
   const row = (label: string, l: Latency): string =>
     l === null
       ? `  ${label}: no sample`
-      : `  ${label}: p50 ${f2(l.p50)}ms, p95 ${f2(l.p95)}ms, p99 ${f2(l.p99)}ms, max ${f2(l.max)}ms (${l.samples} samples)`;
+      : `  ${label}: p50 ${f2(l.p50)}ms, p95 ${f2(l.p95)}ms, p99 ${f2(l.p99)}ms, ` +
+        `max ${f2(l.max)}ms (${l.samples} samples)`;
   const tps = st.outputTokensPerSecond;
   return [
-    `Streaming (${st.api} events, ${st.requests} streams with tokens, ${st.outputTokens} output tokens counted from ${st.countedFrom}):`,
+    `Streaming (${st.api} events, ${st.requests} streams with tokens, ` +
+      `${st.outputTokens} output tokens counted from ${st.countedFrom}):`,
     row('time to first token', st.ttftMs),
     row('inter-token latency', st.itlMs),
     row('end-to-end', st.e2eMs),
@@ -111,17 +113,20 @@ function streamingLines(s: ScenarioReport): string[] {
     ...(st.windowSec == null
       ? []
       : [
-          `  measured window: ${f2(st.windowSec)} s; output tokens per second over it: ${st.outputTokensPerSecondTotal == null ? 'n/a' : f2(st.outputTokensPerSecondTotal)} in total`,
+          `  measured window: ${f2(st.windowSec)} s; output tokens per second over it: ` +
+            `${st.outputTokensPerSecondTotal == null ? 'n/a' : f2(st.outputTokensPerSecondTotal)} in total`,
         ]),
     ...(st.sendWaitMs == null
       ? []
       : [
-          `  browser send wait (the client's own queue, in no figure above): p50 ${f2(st.sendWaitMs.p50)}ms, p95 ${f2(st.sendWaitMs.p95)}ms`,
+          "  browser send wait (the client's own queue, in no figure above): " +
+            `p50 ${f2(st.sendWaitMs.p50)}ms, p95 ${f2(st.sendWaitMs.p95)}ms`,
         ]),
     ...(st.startLateMs == null
       ? []
       : [
-          `  open model, requests written after their due time: p50 ${f2(st.startLateMs.p50)}ms, p95 ${f2(st.startLateMs.p95)}ms, max ${f2(st.startLateMs.max)}ms`,
+          '  open model, requests written after their due time: ' +
+            `p50 ${f2(st.startLateMs.p50)}ms, p95 ${f2(st.startLateMs.p95)}ms, max ${f2(st.startLateMs.max)}ms`,
         ]),
     `  how: ${st.method}`,
     ...serverClockLines(st.serverClock),
@@ -136,15 +141,19 @@ function serverLines(s: ScenarioReport): string[] {
   if (r != null) {
     lines.push(`Server process (${r.target}, ${r.samples} samples every ${r.intervalMs} ms during the load):`);
     lines.push(
-      `  memory: baseline ${mb(r.baselineRssMb)}, peak ${mb(r.peakRssMb)}, final ${mb(r.finalRssMb)}, overhead ${mb(r.overheadMb)}`,
+      `  memory: baseline ${mb(r.baselineRssMb)}, peak ${mb(r.peakRssMb)}, ` +
+        `final ${mb(r.finalRssMb)}, overhead ${mb(r.overheadMb)}`,
     );
     lines.push(
-      `  CPU: average ${pct(r.cpuAvgPctOfOneCore)} of one core (${pct(r.cpuAvgPctOfAllCores)} of all ${r.cores} cores), peak ${pct(r.cpuPeakPctOfOneCore)} of one core`,
+      `  CPU: average ${pct(r.cpuAvgPctOfOneCore)} of one core ` +
+        `(${pct(r.cpuAvgPctOfAllCores)} of all ${r.cores} cores), peak ${pct(r.cpuPeakPctOfOneCore)} of one core`,
     );
     if (r.leak !== null) lines.push(`  leak check: ${r.leak.reason}`);
     if (r.drift !== null) {
       lines.push(
-        `  latency drift: p95 ${f2(r.drift.firstP95Ms)} ms in the first third, ${f2(r.drift.lastP95Ms)} ms in the last (${r.drift.growthMs >= 0 ? '+' : ''}${f2(r.drift.growthMs)} ms)`,
+        `  latency drift: p95 ${f2(r.drift.firstP95Ms)} ms in the first third, ` +
+          `${f2(r.drift.lastP95Ms)} ms in the last ` +
+          `(${r.drift.growthMs >= 0 ? '+' : ''}${f2(r.drift.growthMs)} ms)`,
       );
     }
   }
@@ -194,7 +203,8 @@ export function renderScenario(s: ScenarioReport): string {
 export function renderReport(r: Report): string {
   const head = [
     `realizar-k6 ${r.tool.version} · run ${r.runId}`,
-    `target: ${r.server.baseUrl}${r.server.managed ? ` (started by this run: ${r.server.command ?? ''})` : ' (existing server)'}` +
+    `target: ${r.server.baseUrl}` +
+      (r.server.managed ? ` (started by this run: ${r.server.command ?? ''})` : ' (existing server)') +
       (r.server.version === null ? '' : ` · server version ${r.server.version}`),
     `k6: ${r.k6 === null ? 'not resolved' : `${r.k6.version} (${r.k6.origin}: ${r.k6.path})`} · gate: ${r.gate}`,
     `machine: ${r.machine.note}`,
@@ -202,10 +212,9 @@ export function renderReport(r: Report): string {
   if (typeof r.dashboard === 'string') head.push(`k6 web dashboard: ${r.dashboard}`);
   head.push(...rebuiltLines(r));
   if (r.server.exit !== null) {
-    head.push(
-      `SERVER EXITED during the run at ${f2(r.server.exit.atSec)}s ` +
-        `(${r.server.exit.code !== null ? `exit code ${r.server.exit.code}` : `signal ${r.server.exit.signal ?? '?'}`})`,
-    );
+    const exit = r.server.exit;
+    const how = exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal ?? '?'}`;
+    head.push(`SERVER EXITED during the run at ${f2(exit.atSec)}s (${how})`);
   }
   const body = r.scenarios.map(renderScenario);
   const tail = [...r.errors.map((e) => `ERROR${e.scenario === null ? '' : ` (${e.scenario})`}: ${e.message}`)];

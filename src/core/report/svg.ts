@@ -88,9 +88,15 @@ export function text(x: number, y: number, content: string, attrs = ''): string 
   return `<text x="${px(x)}" y="${px(y)}"${attrs === '' ? '' : ` ${attrs}`}>${escapeXml(content)}</text>`;
 }
 
-export function lineChart(opts: LineChartOptions): string {
-  const width = opts.width ?? 720;
-  const height = opts.height ?? 400;
+export interface PlotArea {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Where the data goes in a chart of this size, the legend to its right; a RangeError names `chart` if none is left. */
+export function plotArea(chart: string, width: number, height: number): PlotArea {
   const plot = {
     left: MARGIN.left,
     top: MARGIN.top,
@@ -98,10 +104,36 @@ export function lineChart(opts: LineChartOptions): string {
     bottom: height - MARGIN.bottom,
   };
   if (!(plot.right - plot.left >= 40 && plot.bottom - plot.top >= 40)) {
-    throw new RangeError(
-      `lineChart: ${width}×${height} px leaves no room to plot; use at least ${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`,
-    );
+    const least = `${MARGIN.left + MARGIN.right + LEGEND_WIDTH + 40}×${MARGIN.top + MARGIN.bottom + 40}`;
+    throw new RangeError(`${chart}: ${width}×${height} px leaves no room to plot; use at least ${least}`);
   }
+  return plot;
+}
+
+/** A chart file's first lines: the svg element, its title, a white background and the title drawn. */
+export function svgHead(width: number, height: number, title: string): string[] {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      'role="img" font-family="sans-serif" font-size="12">',
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
+    text(width / 2, 24, title, 'text-anchor="middle" font-size="16" font-weight="bold"'),
+  ];
+}
+
+/** A series' stroke in the legend, 20 px long from (x, y). */
+export function legendStroke(x: number, y: number, colour: string, strokeWidth: number): string {
+  return (
+    `<line x1="${px(x)}" y1="${px(y)}" x2="${px(x + 20)}" y2="${px(y)}" ` +
+    `stroke="${colour}" stroke-width="${strokeWidth}"/>`
+  );
+}
+
+export function lineChart(opts: LineChartOptions): string {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 400;
+  const plot = plotArea('lineChart', width, height);
 
   const log2 = opts.xScale === 'log2';
   const finite = opts.series.map((s) =>
@@ -134,13 +166,7 @@ export function lineChart(opts: LineChartOptions): string {
   const sy = (y: number): number =>
     plot.bottom - ((y - yAxis.min) / (yAxis.max - yAxis.min)) * (plot.bottom - plot.top);
 
-  const out: string[] = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" font-family="sans-serif" font-size="12">`,
-    `<title>${escapeXml(opts.title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    text(width / 2, 24, opts.title, 'text-anchor="middle" font-size="16" font-weight="bold"'),
-  ];
+  const out = svgHead(width, height, opts.title);
 
   out.push('<g class="grid" stroke="#e0e0e0" stroke-width="1">');
   for (const t of yAxis.ticks)
@@ -186,9 +212,7 @@ export function lineChart(opts: LineChartOptions): string {
   opts.series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length]!;
     const y = plot.top + 8 + i * 20;
-    out.push(
-      `<line x1="${px(legendX)}" y1="${px(y)}" x2="${px(legendX + 20)}" y2="${px(y)}" stroke="${colour}" stroke-width="3"/>`,
-    );
+    out.push(legendStroke(legendX, y, colour, 3));
     out.push(text(legendX + 26, y + 4, s.name));
   });
   out.push('</g>');

@@ -35,7 +35,10 @@ function pair(
 
 function pairText(label: string, serverLabel: string, p: ServerClockPair & object): string {
   const pctOf = p.serverP50 === 0 ? '' : ` (${signed((p.medianDiff / p.serverP50) * 100)}%)`;
-  return `${label}: client ${f2(p.clientP50)} ms, server ${f2(p.serverP50)} ms (${serverLabel}), median per-request difference ${signed(p.medianDiff)} ms${pctOf}`;
+  return (
+    `${label}: client ${f2(p.clientP50)} ms, server ${f2(p.serverP50)} ms (${serverLabel}), ` +
+    `median per-request difference ${signed(p.medianDiff)} ms${pctOf}`
+  );
 }
 
 export function serverClockSection(summary: K6Summary): ServerClockReport {
@@ -59,13 +62,17 @@ export function serverClockSection(summary: K6Summary): ServerClockReport {
   if (ttft !== null) parts.push(pairText('TTFT', 'prompt_ms', ttft));
   if (itl !== null) parts.push(pairText('ITL', 'predicted_per_token_ms', itl));
   if (counted > 0) {
-    parts.push(
-      `tokens: client ${tokens.client}, server ${tokens.server}${mismatched === 0 ? '' : ` (${mismatched} of ${counted} streams differ, by ${signed(tokens.client - tokens.server)} tokens in all)`}`,
-    );
+    const differ =
+      mismatched === 0
+        ? ''
+        : ` (${mismatched} of ${counted} streams differ, by ${signed(tokens.client - tokens.server)} tokens in all)`;
+    parts.push(`tokens: client ${tokens.client}, server ${tokens.server}${differ}`);
   }
   let line: string;
   if (agree === null) {
-    line = `the server sent no per-request timings or token counts in its streams; only its counters (GET /metrics) can be compared`;
+    line =
+      'the server sent no per-request timings or token counts in its streams; ' +
+      'only its counters (GET /metrics) can be compared';
   } else if (agree) {
     line = `client and server agree: ${parts.join('; ')}`;
   } else {
@@ -79,7 +86,9 @@ export function serverClockSection(summary: K6Summary): ServerClockReport {
     line = `client and server DISAGREE: ${off.join('; ')}. ${parts.join('; ')}`;
   }
   return {
-    source: `the server's own per-request figures from each stream (timings: prompt_ms, predicted_per_token_ms, predicted_n; usage.completion_tokens)`,
+    source:
+      "the server's own per-request figures from each stream " +
+      '(timings: prompt_ms, predicted_per_token_ms, predicted_n; usage.completion_tokens)',
     streams,
     ttftMs: ttft,
     itlMs: itl,

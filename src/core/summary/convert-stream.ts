@@ -1,14 +1,23 @@
-/** The streaming section of a scenario report: TTFT, ITL, end-to-end, tokens, and how they were taken. Pure. */
+/**
+ * The streaming section of a scenario report: TTFT, ITL, end-to-end, tokens, and how they were
+ * taken. Pure.
+ */
 import type { K6Summary, ScenarioReport } from '../types.js';
 import { serverClockSection } from '../stream/server-clock-report.js';
 import { latencyOf, metric } from './summary-read.js';
 import { K6_METRICS } from '../rules/metric-table.js';
 
 export const STREAM_METHOD =
-  'Measured in one page of a headless Chromium driven by k6 (k6/browser), started and connected before the measured window: the page runs the schedule, and a worker per host name reads each SSE stream with fetch(), timestamping each chunk with performance.now() as it arrives; each stream is timed from when the browser wrote its request (Resource Timing requestStart). ' +
-  'TTFT is the arrival of the first chunk carrying a token (an empty or role-only chunk is not one); inter-token latency has one sample per token after the first, ' +
-  "a chunk of k tokens after a gap g counting as k samples of g/k; end-to-end is the arrival of the last chunk; output tokens are the server's own count " +
-  "(Realizar's done event num_generated, OpenAI's usage) when given, else the tokens seen; tokens per second is output tokens / end-to-end time.";
+  'Measured in one page of a headless Chromium driven by k6 (k6/browser), started and connected before the measured ' +
+  'window: the page runs the schedule, and a worker per host name reads each SSE stream with fetch(), timestamping ' +
+  'each chunk with performance.now() as it arrives; each stream is timed from when the browser wrote its request ' +
+  '(Resource Timing requestStart). ' +
+  'TTFT is the arrival of the first chunk carrying a token (an empty or role-only chunk is not one); ' +
+  'inter-token latency has one sample per token after the first, ' +
+  'a chunk of k tokens after a gap g counting as k samples of g/k; end-to-end is the arrival of the last chunk; ' +
+  "output tokens are the server's own count " +
+  "(Realizar's done event num_generated, OpenAI's usage) when given, else the tokens seen; " +
+  'tokens per second is output tokens / end-to-end time.';
 
 export function streamingSection(
   api: 'realizar' | 'openai',

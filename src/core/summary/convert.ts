@@ -161,7 +161,8 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
   const rules = plan.thresholds.rules.filter((rule) => {
     if (!isServerSideRule(rule) || resources !== null) return true;
     notes.push(
-      `Rule '${rule.id}' (${RULE_METRICS[rule.metric].label}) was not judged: the server's process was not watched (give --server-pid with --no-server).`,
+      `Rule '${rule.id}' (${RULE_METRICS[rule.metric].label}) was not judged: ` +
+        "the server's process was not watched (give --server-pid with --no-server).",
     );
     return false;
   });
@@ -208,7 +209,9 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
   }
   if (streamWindowMs > 0) {
     notes.push(
-      `Duration and throughput are over the measured window of ${(streamWindowMs / 1000).toFixed(2)} s (first request sent to last stream ended); k6 ran ${(summary.state.testRunDurationMs / 1000).toFixed(2)} s in all, the rest being the browser's start and the page's set-up.`,
+      `Duration and throughput are over the measured window of ${(streamWindowMs / 1000).toFixed(2)} s ` +
+        `(first request sent to last stream ended); k6 ran ${(summary.state.testRunDurationMs / 1000).toFixed(2)} s ` +
+        "in all, the rest being the browser's start and the page's set-up.",
     );
   }
   const streaming = plan.stream == null ? null : streamingSection(plan.stream.api, summary, streamWindowMs);
@@ -216,7 +219,9 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     notes.push(`Streams against the server's own clock: ${streaming.serverClock.summary}.`);
   if (plan.stream != null && value(metric(summary, K6_METRICS.streamReadInPage), 'count') > 0) {
     notes.push(
-      "The streams were read in the page's frames themselves, their workers having failed to start (see k6.log): k6's DevTools instrumentation of the page then costs about twice the CPU per stream, so readings are later on a busy machine.",
+      "The streams were read in the page's frames themselves, their workers having failed to start (see k6.log): " +
+        "k6's DevTools instrumentation of the page then costs about twice the CPU per stream, " +
+        'so readings are later on a busy machine.',
     );
   }
   if (ctx.generator?.warning != null) notes.push(ctx.generator.warning);

@@ -28,6 +28,11 @@ export const MACHINE_BUSY_LIMIT = 0.9;
 /** A load shorter than this is reported but not judged: a few samples of a busy instant say little. */
 export const MIN_JUDGED_SEC = 1;
 
+/** What a starved generator's readings mean, and what to do about it; after the reasons it was short. */
+const SHORT_OF_CPU_NOTE =
+  'Readings taken late look like a slow server: latencies are upper bounds, throughput a lower bound. ' +
+  'Run with fewer concurrent requests, on an idler machine, or with the server on another one.';
+
 const round = (n: number, d = 3): number => Math.round(n * 10 ** d) / 10 ** d;
 
 /**
@@ -83,7 +88,8 @@ export function summarizeGenerator(
   const judgeable = spanSec >= MIN_JUDGED_SEC;
   if (judgeable && waitShare !== null && waitShare >= WAIT_SHARE_LIMIT)
     reasons.push(
-      `its threads waited for a CPU ${round(waitShare * 100, 1)} % of the time (as many thread-seconds per second of load)`,
+      `its threads waited for a CPU ${round(waitShare * 100, 1)} % of the time ` +
+        '(as many thread-seconds per second of load)',
     );
   if (judgeable && machineBusy !== null && machineBusy >= MACHINE_BUSY_LIMIT)
     reasons.push(`the machine's ${cores} core(s) were ${round(machineBusy * 100, 1)} % busy`);
@@ -115,8 +121,6 @@ export function summarizeGenerator(
     runQueueWaitPct: waitShare === null ? null : round(waitShare * 100, 1),
     machineBusyPct: machineBusy === null ? null : round(machineBusy * 100, 1),
     shortOfCpu,
-    warning: shortOfCpu
-      ? `The load generator was short of CPU: ${reasons.join(', and ')}. Readings taken late look like a slow server: latencies are upper bounds, throughput a lower bound. Run with fewer concurrent requests, on an idler machine, or with the server on another one.`
-      : null,
+    warning: shortOfCpu ? `The load generator was short of CPU: ${reasons.join(', and ')}. ${SHORT_OF_CPU_NOTE}` : null,
   };
 }

@@ -1,10 +1,10 @@
 /**
  * A run's requests over time in bounded memory: consecutive time windows, each holding a latency
  * histogram (all requests, and one per endpoint), fed one request at a time as k6's samples are
- * streamed. Windows start 1 ms wide, from the first request's completion; whenever the run outgrows MAX_WINDOWS of them, neighbours are
- * merged in pairs and the width doubles. So a run of 0.02 s keeps millisecond detail and a run of
- * a million requests over 17 minutes keeps at most MAX_WINDOWS windows of 8 s: memory depends on
- * neither the number of requests nor the run's length.
+ * streamed. Windows start 1 ms wide, from the first request's completion; whenever the run
+ * outgrows MAX_WINDOWS of them, neighbours are merged in pairs and the width doubles. So a run of
+ * 0.02 s keeps millisecond detail and a run of a million requests over 17 minutes keeps at most
+ * MAX_WINDOWS windows of 8 s: memory depends on neither the number of requests nor the run's length.
  *
  * What is kept is what the checks and plots need: the leak check's completed requests over time,
  * the drift check's p95 of the first and last thirds of the requests, and percentile bands per

@@ -17,6 +17,7 @@
  * Neither changes a value, and refusing a whole scrape for it would lose the cross-check.
  */
 import { PrometheusParseError } from '../errors/PrometheusParseError.js';
+import { Cursor, isBlank, LineProblem } from './prometheus-cursor.js';
 
 export interface Sample {
   name: string;
@@ -45,8 +46,6 @@ const METRIC_NAME_EXACT = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 
-const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
-
 /** A float token, or null. Number() alone would read '' and '0x1' as numbers. */
 function parseFloatToken(token: string): number | null {
   // ParseFloat accepts these case-insensitively; exporters write NaN, +Inf and -Inf.
@@ -54,59 +53,6 @@ function parseFloatToken(token: string): number | null {
   if (/^-inf(?:inity)?$/i.test(token)) return -Infinity;
   if (/^nan$/i.test(token)) return NaN;
   return DECIMAL.test(token) ? Number(token) : null;
-}
-
-/** Thrown inside a line's parser and turned into a PrometheusParseError with the line's number. */
-class LineProblem {
-  constructor(readonly reason: string) {}
-}
-
-/** A cursor over one line; every read either advances or throws a LineProblem. */
-class Cursor {
-  pos = 0;
-  constructor(readonly text: string) {}
-
-  get current(): string | undefined {
-    return this.text[this.pos];
-  }
-
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  /** Skips blanks and tabs; returns how many were skipped. */
-  skipBlanks(): number {
-    const start = this.pos;
-    while (isBlank(this.current)) this.pos++;
-    return this.pos - start;
-  }
-
-  match(re: RegExp): string | null {
-    const m = re.exec(this.text.slice(this.pos));
-    if (m === null) return null;
-    this.pos += m[0].length;
-    return m[0];
-  }
-
-  /** The next run of non-blank characters ('' at the end of the line). */
-  token(): string {
-    const start = this.pos;
-    while (!this.atEnd() && !isBlank(this.current)) this.pos++;
-    return this.text.slice(start, this.pos);
-  }
-
-  rest(): string {
-    return this.text.slice(this.pos);
-  }
-
-  expect(char: string, what: string): void {
-    if (this.current !== char) throw new LineProblem(`expected ${what}, found ${this.describeHere()}`);
-    this.pos++;
-  }
-
-  describeHere(): string {
-    return this.atEnd() ? 'the end of the line' : JSON.stringify(this.rest().slice(0, 20));
-  }
 }
 
 /** A quoted label value, the opening quote already consumed. */
@@ -128,7 +74,8 @@ function readLabelValue(c: Cursor): string {
     // Go's parser refuses any other escape, and so do we: guessing would change a label silently.
     else
       throw new LineProblem(
-        `expected \\\\, \\" or \\n in a label value, found ${escaped === undefined ? 'a lone \\ at the end' : JSON.stringify(`\\${escaped}`)}`,
+        `expected \\\\, \\" or \\n in a label value, ` +
+          `found ${escaped === undefined ? 'a lone \\ at the end' : JSON.stringify(`\\${escaped}`)}`,
       );
   }
 }
@@ -196,7 +143,10 @@ function parseSampleLine(c: Cursor): Sample {
   return sample;
 }
 
-/** # HELP text: \\ and \n are the escapes; any other backslash is kept as written (a docstring never changes a value). */
+/**
+ * # HELP text: \\ and \n are the escapes; any other backslash is kept as written (a docstring never
+ * changes a value).
+ */
 function unescapeHelp(text: string): string {
   return text.replace(/\\([\\n])/g, (_, ch: string) => (ch === 'n' ? '\n' : '\\'));
 }
@@ -211,7 +161,8 @@ function parseCommentLine(c: Cursor, doc: { types: Map<string, MetricType>; help
   const family = c.token();
   if (!METRIC_NAME_EXACT.test(family))
     throw new LineProblem(
-      `expected a metric name after # ${keyword}, found ${family === '' ? 'the end of the line' : JSON.stringify(family)}`,
+      `expected a metric name after # ${keyword}, ` +
+        `found ${family === '' ? 'the end of the line' : JSON.stringify(family)}`,
     );
   if (keyword === 'HELP') {
     // One blank separates the name from the text; the text itself may be empty or start with blanks.
@@ -223,7 +174,8 @@ function parseCommentLine(c: Cursor, doc: { types: Map<string, MetricType>; help
   const type = c.token();
   if (!METRIC_TYPES.has(type))
     throw new LineProblem(
-      `expected counter, gauge, histogram, summary or untyped after # TYPE ${family}, found ${type === '' ? 'the end of the line' : JSON.stringify(type)}`,
+      `expected counter, gauge, histogram, summary or untyped after # TYPE ${family}, ` +
+        `found ${type === '' ? 'the end of the line' : JSON.stringify(type)}`,
     );
   c.skipBlanks();
   if (!c.atEnd())

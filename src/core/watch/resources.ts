@@ -1,8 +1,9 @@
 /**
  * The server's process during one scenario, from samples the runner took (/proc) and the request
- * timeline k6 recorded (in bounded windows, src/core/watch/latency-windows.ts): memory against the seed's "< 512 MB overhead" target, CPU against "< 80 %
- * average", the leak check (RSS growth per request after warm-up) and latency drift (p95 of the
- * last third against the first). Pure: numbers in, a report section out.
+ * timeline k6 recorded (in bounded windows, src/core/watch/latency-windows.ts): memory against the
+ * seed's "< 512 MB overhead" target, CPU against "< 80 % average", the leak check (RSS growth per
+ * request after warm-up) and latency drift (p95 of the last third against the first). Pure: numbers
+ * in, a report section out.
  */
 import type { LatencyWindows } from './latency-windows.js';
 import type { ResourcesReport } from '../types.js';

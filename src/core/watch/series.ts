@@ -213,7 +213,9 @@ export function drift(firstThird: number, lastThird: number, maxRatio: number): 
     return {
       ratio: null,
       pass: false,
-      reason: `p95 of the first and last thirds must be finite and >= 0, found ${String(firstThird)} and ${String(lastThird)}`,
+      reason:
+        'p95 of the first and last thirds must be finite and >= 0, ' +
+        `found ${String(firstThird)} and ${String(lastThird)}`,
     };
   }
   if (firstThird === 0) {
@@ -224,6 +226,8 @@ export function drift(firstThird: number, lastThird: number, maxRatio: number): 
   return {
     ratio,
     pass,
-    reason: `p95 went from ${f2(firstThird)} ms in the first third to ${f2(lastThird)} ms in the last: ${f2(ratio)}× (${pass ? 'within' : 'above'} the bound of ${f2(maxRatio)}×)`,
+    reason:
+      `p95 went from ${f2(firstThird)} ms in the first third to ${f2(lastThird)} ms in the last: ` +
+      `${f2(ratio)}× (${pass ? 'within' : 'above'} the bound of ${f2(maxRatio)}×)`,
   };
 }

@@ -82,7 +82,10 @@ export function formatLengthSpec(spec: LengthSpec): string {
   return `lognormal:${spec.mean}:${spec.sigma}${spec.max === undefined ? '' : `:${spec.max}`}`;
 }
 
-/** For plans and reports: "512 tokens", "uniform 64–256 tokens", "log-normal, mean 200 tokens, σ 0.5, at most 2048". */
+/**
+ * For plans and reports: "512 tokens", "uniform 64–256 tokens",
+ * "log-normal, mean 200 tokens, σ 0.5, at most 2048".
+ */
 export function describeLengthSpec(spec: LengthSpec): string {
   if (spec.kind === 'fixed') return `${spec.tokens} tokens`;
   if (spec.kind === 'uniform') return `uniform ${spec.min}–${spec.max} tokens`;

@@ -72,8 +72,9 @@ function readLine(o: JsonObject, line: number, problems: Problems): WorkloadItem
     problems.add(`${at}/prompt`, 'a non-empty string', o['prompt']);
   else item.prompt = o['prompt'];
   if (has(o, 'output_tokens')) {
-    if (!isWhole(o['output_tokens'], 1)) problems.add(`${at}/output_tokens`, 'a whole number ≥ 1', o['output_tokens']);
-    else item.outputTokens = o['output_tokens'];
+    if (!isWhole(o['output_tokens'], 1)) {
+      problems.add(`${at}/output_tokens`, 'a whole number ≥ 1', o['output_tokens']);
+    } else item.outputTokens = o['output_tokens'];
   }
   // On a "messages" line these two are unknown fields, reported above.
   if (!chat && has(o, 'conversation_id')) {
@@ -89,7 +90,8 @@ function readLine(o: JsonObject, line: number, problems: Problems): WorkloadItem
   }
   if (has(o, 'timestamp')) {
     const t = o['timestamp'];
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) problems.add(`${at}/timestamp`, 'a number of ms ≥ 0', t);
+    const valid = typeof t === 'number' && Number.isFinite(t) && t >= 0;
+    if (!valid) problems.add(`${at}/timestamp`, 'a number of ms ≥ 0', t);
     else item.timestampMs = t;
   }
   return problems.count === before ? item : undefined;

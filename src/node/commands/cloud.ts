@@ -62,14 +62,18 @@ function checkTarget(config: CloudConfig): void {
   if (config.command === 'upload') {
     if (local)
       log.warn(
-        `the uploaded test targets ${config.baseUrl}: when it runs in the cloud, the load generators cannot reach ${config.baseHost} on this machine (a loopback address); pass --base-url with an address they can reach`,
+        `the uploaded test targets ${config.baseUrl}: when it runs in the cloud, ` +
+          `the load generators cannot reach ${config.baseHost} on this machine (a loopback address); ` +
+          'pass --base-url with an address they can reach',
       );
     return;
   }
   if (!local && !config.allowRemote) throw new RemoteTargetError(config.baseHost);
   if (local && !config.localExecution) {
     log.warn(
-      `a cloud run's load generators cannot reach ${config.baseUrl} (a loopback address of this machine): every request will fail; use --local-execution to run here and stream to the cloud, or --base-url with a reachable address and --allow-remote`,
+      `a cloud run's load generators cannot reach ${config.baseUrl} (a loopback address of this machine): ` +
+        'every request will fail; use --local-execution to run here and stream to the cloud, ' +
+        'or --base-url with a reachable address and --allow-remote',
     );
   }
 }

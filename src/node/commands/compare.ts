@@ -80,6 +80,8 @@ export async function runCompare(
   const baseline = await readReport(cmd.files[0]!);
   const current = await readReport(cmd.files[1] ?? defaultCurrent);
   const comparison = compareRuns(splitRuns(baseline), splitRuns(current), cmd.options);
-  const head = `baseline ${baseline.runId} (${comparison.baselineRuns} run(s)) vs current ${current.runId} (${comparison.currentRuns} run(s))\n\n`;
+  const head =
+    `baseline ${baseline.runId} (${comparison.baselineRuns} run(s)) ` +
+    `vs current ${current.runId} (${comparison.currentRuns} run(s))\n\n`;
   return { exitCode: comparison.regressions > 0 ? 1 : 0, output: head + renderComparisonMarkdown(comparison) };
 }

@@ -59,7 +59,8 @@ export function onInterrupt(first: (signal: NodeJS.Signals) => void): () => void
       const left = liveChildren();
       if (left.length > 0) {
         log.warn(
-          `${left.map((c) => c.name).join(', ')} still running ${INTERRUPT_GRACE_SEC} s after ${signal}: killing ${left.length === 1 ? 'it' : 'them'}`,
+          `${left.map((c) => c.name).join(', ')} still running ${INTERRUPT_GRACE_SEC} s after ${signal}: ` +
+            `killing ${left.length === 1 ? 'it' : 'them'}`,
         );
         killAllNow();
       }

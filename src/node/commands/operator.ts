@@ -60,7 +60,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new ValidationError(config.name === null ? 'TestRun name' : '--name / --namespace', nameProblems);
     if (isLoopback(config.baseHost)) {
       log.warn(
-        `the runners will load ${config.baseUrl}: inside a pod that is the pod itself, not this machine; pass --base-url with an address the cluster can reach (e.g. http://realizar.<namespace>.svc:8080)`,
+        `the runners will load ${config.baseUrl}: inside a pod that is the pod itself, not this machine; ` +
+          'pass --base-url with an address the cluster can reach (e.g. http://realizar.<namespace>.svc:8080)',
       );
     }
 
@@ -79,7 +80,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const runnerImage = config.runnerImage ?? runnerImageFor(k6.version);
     if (runnerImage === null)
       log.warn(
-        `k6 ${k6.version} is not a release with a grafana/k6 image; the runners use the operator's default image unless you pass --runner-image`,
+        `k6 ${k6.version} is not a release with a grafana/k6 image; ` +
+          "the runners use the operator's default image unless you pass --runner-image",
       );
     const manifests = buildOperatorManifests({
       scenario: config.scenario,
@@ -103,23 +105,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeAtomic(
       file,
       manifestsYaml(manifests, [
-        `k6-operator manifests for scenario ${config.scenario}, ${config.parallelism} runner(s); written by npm run k6:operator.`,
-        `ConfigMap ${manifests.configMap.metadata.name} holds ${ARCHIVE_KEY} (k6 ${k6.version} archive, ${archive.bytes} bytes); TestRun ${name} runs it.`,
+        `k6-operator manifests for scenario ${config.scenario}, ${config.parallelism} runner(s); ` +
+          'written by npm run k6:operator.',
+        `ConfigMap ${manifests.configMap.metadata.name} holds ${ARCHIVE_KEY} ` +
+          `(k6 ${k6.version} archive, ${archive.bytes} bytes); TestRun ${name} runs it.`,
         `Apply: ${hints[0]!}`,
       ]),
     );
 
     const segments = executionSegments(config.parallelism);
+    const sequence = segments[0]!.sequence;
     const notes = distributionNotes(options, config.parallelism);
     const out = [
       `k6-operator manifests for ${config.scenario}: ${shown(file)}`,
       `  ConfigMap ${manifests.configMap.metadata.name}: ${ARCHIVE_KEY} (${archive.bytes} bytes, base64 in binaryData)`,
-      `  TestRun   ${name}: parallelism ${config.parallelism}, arguments "${manifests.testRun.spec.arguments ?? ''}"${runnerImage === null ? '' : `, runner image ${runnerImage}`}`,
+      `  TestRun   ${name}: parallelism ${config.parallelism}, arguments "${manifests.testRun.spec.arguments ?? ''}"` +
+        (runnerImage === null ? '' : `, runner image ${runnerImage}`),
       '',
       'How the load is split: runner i runs k6 with its own execution segment of the same sequence',
       ...segments.slice(0, 8).map((s) => `  runner ${s.instance}: --execution-segment=${s.segment}`),
       ...(segments.length > 8 ? [`  ... (${segments.length} runners)`] : []),
-      `  --execution-segment-sequence=${segments[0]!.sequence.length > 120 ? `${segments[0]!.sequence.slice(0, 117)}...` : segments[0]!.sequence}`,
+      `  --execution-segment-sequence=${sequence.length > 120 ? `${sequence.slice(0, 117)}...` : sequence}`,
       ...(notes.length === 0 ? [] : ['', 'Before you apply:', ...notes.map((n) => `  - ${n}`)]),
       '',
       'Next:',

@@ -30,7 +30,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   await mkdir(path.dirname(out), { recursive: true });
   await writeAtomic(out, toJsonl(generatePromptSet(options)));
   log.info(
-    `${options.count} prompts (${options.distribution} lengths, ${options.minWords}-${options.maxWords} words, seed ${options.seed}) in ${path.relative(cwd, out)}`,
+    `${options.count} prompts (${options.distribution} lengths, ${options.minWords}-${options.maxWords} words, ` +
+      `seed ${options.seed}) in ${path.relative(cwd, out)}`,
   );
   return EXIT.passed;
 }

@@ -120,7 +120,8 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
     {
       scenario: null,
       message:
-        'the run ended before it wrote its report (its runner was killed, or its disk failed): this report is rebuilt from what it left on disk',
+        'the run ended before it wrote its report (its runner was killed, or its disk failed): ' +
+        'this report is rebuilt from what it left on disk',
     },
   ];
   const scenarios: ScenarioReport[] = [];
@@ -128,15 +129,17 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
   let partial = context === null;
   if (context === null)
     sources.push(
-      `no ${RUN_CONTEXT_FILE}: the run's settings, k6 and the server are not known, and scenarios that never started cannot be listed`,
+      `no ${RUN_CONTEXT_FILE}: the run's settings, k6 and the server are not known, ` +
+        'and scenarios that never started cannot be listed',
     );
   let firstMs: number | null = null;
   for (const f of folders) {
     const outDir = path.join(k6Dir, f.folder);
     if (!existsSync(outDir)) {
+      const which = `${f.name}${f.repeat === null ? '' : ` (run ${f.repeat})`}`;
       errors.push({
         scenario: f.name,
-        message: `scenario ${f.name}${f.repeat === null ? '' : ` (run ${f.repeat})`} never started: the run ended first`,
+        message: `scenario ${which} never started: the run ended first`,
       });
       partial = true;
       continue;

@@ -29,7 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The dashboard, if any, is k6's own file, left as the run wrote it.
     await keepRunReport({ dir, outDir: null, report, text, shownAbove: true, writeDashboard: false });
     log.info(
-      `report rebuilt${report.rebuilt?.partial ? ' (partial)' : ''}: ${shown(dir)}/report.txt, report.json, junit.xml, summary.md`,
+      `report rebuilt${report.rebuilt?.partial ? ' (partial)' : ''}: ` +
+        `${shown(dir)}/report.txt, report.json, junit.xml, summary.md`,
     );
     return report.exitCode;
   } catch (err) {

@@ -107,7 +107,8 @@ function readToken(env: NodeJS.ProcessEnv): Secret {
   const key = 'K6_CLOUD_TOKEN';
   const text = env[key];
   const expected =
-    'a Grafana Cloud k6 API token (create one in Grafana Cloud: Testing & synthetics > Performance > Settings > Access, then export K6_CLOUD_TOKEN=...)';
+    'a Grafana Cloud k6 API token (create one in Grafana Cloud: ' +
+    'Testing & synthetics > Performance > Settings > Access, then export K6_CLOUD_TOKEN=...)';
   // The found part describes the value without showing it: a token is a secret even when malformed.
   if (text === undefined)
     throw new ValidationError(`environment variable ${key}`, [

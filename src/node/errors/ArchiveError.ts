@@ -1,4 +1,7 @@
-/** `k6 archive` (or `k6 inspect` of the result) failed on a bundled scenario, before anything was uploaded or deployed. */
+/**
+ * `k6 archive` (or `k6 inspect` of the result) failed on a bundled scenario, before anything was
+ * uploaded or deployed.
+ */
 import { ToolkitError } from '../../core/errors/ToolkitError.js';
 export class ArchiveError extends ToolkitError {
   override readonly name = 'ArchiveError';
@@ -30,7 +33,8 @@ export class ArchiveError extends ToolkitError {
     super(
       `${fields.operation} failed for ${fields.script} (${how}), so there is nothing to upload or deploy\n` +
         `  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}\n` +
-        '  what to do: run the bundled script locally first (npm run k6:<scenario>) to see the script error; check that --k6 points at k6 v1+',
+        '  what to do: run the bundled script locally first (npm run k6:<scenario>) to see the script error; ' +
+        'check that --k6 points at k6 v1+',
     );
     this.operation = fields.operation;
     this.script = fields.script;

@@ -15,7 +15,8 @@ export class K6RunError extends ToolkitError {
 
   constructor(fields: { what: string; k6ExitCode: number | null; signal: string | null; logFile: string }) {
     super(
-      `k6 wrote no summary for ${fields.what} (k6 exited with ${describeK6Exit(fields.k6ExitCode, fields.signal)}); see ${fields.logFile}`,
+      `k6 wrote no summary for ${fields.what} ` +
+        `(k6 exited with ${describeK6Exit(fields.k6ExitCode, fields.signal)}); see ${fields.logFile}`,
     );
     this.what = fields.what;
     this.k6ExitCode = fields.k6ExitCode;

@@ -59,12 +59,14 @@ export class ReportWriteError extends ToolkitError {
         `\n  not written: ${list(fields.notWritten)}` +
         (fields.shownAbove && first.code === 'ENOENT'
           ? '\n  the report above is complete: it was printed before the files were written' +
-            '\n  what to do: keep the report above (the folder, and what k6 wrote into it, is gone); pass an --out-dir nothing else removes'
+            '\n  what to do: keep the report above (the folder, and what k6 wrote into it, is gone); ' +
+            'pass an --out-dir nothing else removes'
           : fields.shownAbove
             ? '\n  the report above is complete: it was printed before the files were written' +
               '\n  what k6 itself wrote (per-request samples, its log) is left as it is' +
               (fields.rebuildable
-                ? `\n  what to do: make room (or make the folder writable again), then \`npm run report -- ${fields.folder}\` rebuilds the report files from what k6 left`
+                ? '\n  what to do: make room (or make the folder writable again), ' +
+                  `then \`npm run report -- ${fields.folder}\` rebuilds the report files from what k6 left`
                 : '\n  what to do: keep the output above; make room, or pick another --out-dir next time')
             : '\n  what to do: free space, or pick another --out-dir'),
     );

@@ -8,7 +8,8 @@ export class ServerNotReadyError extends ToolkitError {
 
   constructor(fields: { url: string; deadlineSec: number; lastProblem: string; hint: string }) {
     super(
-      `no healthy answer from ${fields.url} within ${fields.deadlineSec}s (last: ${fields.lastProblem})\n  what to do: ${fields.hint}`,
+      `no healthy answer from ${fields.url} within ${fields.deadlineSec}s (last: ${fields.lastProblem})\n` +
+        `  what to do: ${fields.hint}`,
     );
     this.url = fields.url;
     this.deadlineSec = fields.deadlineSec;

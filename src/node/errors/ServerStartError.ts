@@ -25,7 +25,8 @@ export class ServerStartError extends ToolkitError {
             .map((l) => `    ${l}`)
             .join('\n');
     super(
-      `the server command exited before it became healthy (${how})\n  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}`,
+      `the server command exited before it became healthy (${how})\n` +
+        `  command: ${fields.command}\n  log: ${fields.logFile}\n  last output:\n${tail}`,
     );
     this.command = fields.command;
     this.serverExitCode = fields.serverExitCode;

@@ -9,7 +9,8 @@ export class SpawnError extends ToolkitError {
 
   constructor(child: string, command: string) {
     super(
-      `could not start ${child}: ${command}\n  what to do: check that bash exists and the machine has processes and memory to spare`,
+      `could not start ${child}: ${command}\n` +
+        '  what to do: check that bash exists and the machine has processes and memory to spare',
     );
     this.child = child;
     this.command = command;

@@ -20,7 +20,8 @@ export class ToolError extends ToolkitError {
     const cmd =
       fields.command === undefined
         ? ''
-        : `\n  command: ${fields.command}${fields.commandExitCode == null ? '' : ` (exit code ${fields.commandExitCode})`}`;
+        : `\n  command: ${fields.command}` +
+          (fields.commandExitCode == null ? '' : ` (exit code ${fields.commandExitCode})`);
     const out =
       fields.output === undefined || fields.output.trim() === '' ? '' : `\n  last output:\n${indent(fields.output)}`;
     super(`${fields.tool}: ${fields.problem}${cmd}${out}\n  what to do: ${fields.hint}`);

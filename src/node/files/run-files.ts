@@ -50,12 +50,14 @@ async function writeRunDashboard(dir: string, scenarios: readonly ScenarioReport
   const items = boards
     .map((s) => {
       const label = `${s.name}${s.repeat === undefined ? '' : ` (run ${s.repeat})`}`;
-      return `<li><a href="${encodeURI(s.files.dashboard!)}">${escapeHtml(label)}</a> — ${escapeHtml(s.description)}</li>`;
+      const link = `<a href="${encodeURI(s.files.dashboard!)}">${escapeHtml(label)}</a>`;
+      return `<li>${link} — ${escapeHtml(s.description)}</li>`;
     })
     .join('\n');
   await writeAtomic(
     target,
-    `<!doctype html><html><head><meta charset="utf-8"><title>k6 dashboards</title></head><body><h1>k6 dashboards of this run</h1><ul>\n${items}\n</ul></body></html>\n`,
+    '<!doctype html><html><head><meta charset="utf-8"><title>k6 dashboards</title></head>' +
+      `<body><h1>k6 dashboards of this run</h1><ul>\n${items}\n</ul></body></html>\n`,
   );
 }
 

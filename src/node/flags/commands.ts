@@ -208,12 +208,16 @@ export const COMPARE: Command = {
         {
           name: '--error-rate-increase',
           arg: 'PTS',
-          help: `error rate regresses when it rises more than PTS points (default ${DEFAULT_COMPARE_OPTIONS.errorRateIncreasePts})`,
+          help:
+            'error rate regresses when it rises more than PTS points ' +
+            `(default ${DEFAULT_COMPARE_OPTIONS.errorRateIncreasePts})`,
         },
         {
           name: '--throughput-drop',
           arg: 'PCT',
-          help: `throughput regresses when it drops more than PCT % (default ${DEFAULT_COMPARE_OPTIONS.throughputDropPct})`,
+          help:
+            'throughput regresses when it drops more than PCT % ' +
+            `(default ${DEFAULT_COMPARE_OPTIONS.throughputDropPct})`,
         },
         { name: '--save-baseline', help: 'copy <report> (default reports/latest) to the baseline file' },
         {

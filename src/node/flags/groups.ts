@@ -29,7 +29,11 @@ export const TARGET: FlagGroup = {
     {
       name: '--server',
       arg: 'NAME',
-      help: "server to start: realizar (default, Realizar's demo model), realizar-model (Realizar\nserving a GGUF model) or llamacpp (llama.cpp's llama-server); the last two pick the\nOpenAI-compatible API and load --model-file. With --no-server: the make of the server\nalready at --base-url (its request fields and counters)",
+      help:
+        "server to start: realizar (default, Realizar's demo model), realizar-model (Realizar\n" +
+        "serving a GGUF model) or llamacpp (llama.cpp's llama-server); the last two pick the\n" +
+        'OpenAI-compatible API and load --model-file. With --no-server: the make of the server\n' +
+        'already at --base-url (its request fields and counters)',
     },
     {
       name: '--model-file',
@@ -50,7 +54,9 @@ export const API: FlagGroup = {
     {
       name: '--api',
       arg: 'API',
-      help: "realizar (native, default) or openai: the OpenAI-compatible /v1 API of vLLM,\nllama.cpp's server, Ollama or Realizar (OPENAI_API_KEY: bearer token)",
+      help:
+        'realizar (native, default) or openai: the OpenAI-compatible /v1 API of vLLM,\n' +
+        "llama.cpp's server, Ollama or Realizar (OPENAI_API_KEY: bearer token)",
     },
     { name: '--model', arg: 'NAME', help: "the model OpenAI-compatible requests name (default 'default')" },
   ],
@@ -64,7 +70,9 @@ export const LOAD: FlagGroup = {
       name: '--concurrency',
       aliases: ['--clients'],
       arg: 'N',
-      help: 'clients (streams) at once: with --requests, N clients share M requests; with --rate,\nat most N requests in flight (a request with no free client is dropped and fails)',
+      help:
+        'clients (streams) at once: with --requests, N clients share M requests; with --rate,\n' +
+        'at most N requests in flight (a request with no free client is dropped and fails)',
     },
     { name: '--requests', arg: 'M', help: "requests in all, replacing the scenario's" },
     { name: '--rate', arg: 'R', help: 'requests per second (open model), for --duration seconds' },
@@ -141,7 +149,10 @@ export const OUTPUT: FlagGroup = {
     { name: '--no-dashboard', help: "do not export k6's web dashboard report (dashboard.html)" },
     {
       name: '--no-samples',
-      help: "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\nspeed, but no drift or leak check, latency bands or outage timeline, and no\nreport rebuilt from them if k6 dies",
+      help:
+        "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\n" +
+        'speed, but no drift or leak check, latency bands or outage timeline, and no\n' +
+        'report rebuilt from them if k6 dies',
     },
     {
       name: '--k6-out',
@@ -160,7 +171,9 @@ export const MONITOR: FlagGroup = {
     {
       name: '--server-profile',
       arg: 'NAME',
-      help: "server profile (profiles/NAME.json or a file) for the /metrics cross-check; default:\nthe started server's (realizar, llamacpp), none with --api openai; 'none' skips it",
+      help:
+        'server profile (profiles/NAME.json or a file) for the /metrics cross-check; default:\n' +
+        "the started server's (realizar, llamacpp), none with --api openai; 'none' skips it",
     },
   ],
 };

@@ -19,6 +19,20 @@ export interface CloudFailure {
   testFailed: boolean;
 }
 
+/** Go's network errors as k6 passes them on: the cloud API was never reached. */
+const UNREACHABLE = new RegExp(
+  [
+    'connection refused',
+    'no such host',
+    'dial tcp',
+    'i/o timeout',
+    'deadline exceeded',
+    'Client\\.Timeout',
+    'TLS handshake',
+    'network is unreachable',
+  ].join('|'),
+);
+
 /** k6 logs errors as logfmt: level=error msg="...", the message quoted like a Go string. */
 function errorMessages(output: string): string[] {
   const out: string[] = [];
@@ -63,11 +77,7 @@ export function classifyCloudFailure(output: string): CloudFailure {
     httpStatus,
     endpoint,
     message: messages.length > 0 ? messages.join(' | ') : null,
-    unreachable:
-      httpStatus === null &&
-      /connection refused|no such host|dial tcp|i\/o timeout|deadline exceeded|Client\.Timeout|TLS handshake|network is unreachable/.test(
-        text,
-      ),
+    unreachable: httpStatus === null && UNREACHABLE.test(text),
     testFailed: /The test has failed/.test(text),
   };
 }
@@ -83,26 +93,44 @@ export function hintFor(f: CloudFailure, env: CloudEnv, logFile: string | null):
   const host = describeSetting('K6_CLOUD_HOST', env.host, "k6's default, https://ingest.k6.io");
   const s = f.httpStatus;
   if (s === 401)
-    return `the cloud did not accept the token: check that K6_CLOUD_TOKEN is a current Grafana Cloud k6 API token (not revoked, not expired) of the stack in ${stack}, and that ${host} is that stack's API`;
+    return (
+      'the cloud did not accept the token: check that K6_CLOUD_TOKEN is a current Grafana Cloud k6 API token ' +
+      `(not revoked, not expired) of the stack in ${stack}, and that ${host} is that stack's API`
+    );
   if (s === 403)
-    return `the token is valid but may not do this: check that it has access to ${project} and that the stack's plan allows it (${stack})`;
+    return (
+      'the token is valid but may not do this: ' +
+      `check that it has access to ${project} and that the stack's plan allows it (${stack})`
+    );
   if (s === 404)
     return `nothing answered at that path: check ${host} (the API base, without /v1) and that ${project} exists`;
   if (s === 429) return 'the cloud API is rate-limiting this token: wait and try again';
   if (s !== null && s >= 500)
-    return `the cloud API failed on its side (k6 already retried): try again later, check Grafana Cloud's status page and ${host}`;
+    return (
+      'the cloud API failed on its side (k6 already retried): ' +
+      `try again later, check Grafana Cloud's status page and ${host}`
+    );
   if (s !== null)
-    return `the cloud refused the test's options or archive (HTTP ${s}): read k6's message above${logFile === null ? '' : ` and ${logFile}`}`;
+    return (
+      `the cloud refused the test's options or archive (HTTP ${s}): ` +
+      `read k6's message above${logFile === null ? '' : ` and ${logFile}`}`
+    );
   if (f.unreachable)
     return `the cloud API could not be reached: check ${host}, the network and any proxy (HTTPS_PROXY)`;
   if (f.testFailed)
-    return "the test was started but the cloud reports it failed (aborted by the system, a limit or a script error): open the run's page in Grafana Cloud k6";
+    return (
+      'the test was started but the cloud reports it failed (aborted by the system, a limit or a script error): ' +
+      "open the run's page in Grafana Cloud k6"
+    );
   return `read k6's output${logFile === null ? '' : ` in ${logFile}`}`;
 }
 
 export function problemOf(f: CloudFailure, exit: ExitInfo): string {
   if (f.httpStatus !== null) {
-    return `the cloud API answered HTTP ${f.httpStatus} (${STATUS_CODES[f.httpStatus] ?? 'unknown status'})${f.endpoint === null ? '' : ` to ${f.endpoint}`}`;
+    return (
+      `the cloud API answered HTTP ${f.httpStatus} (${STATUS_CODES[f.httpStatus] ?? 'unknown status'})` +
+      (f.endpoint === null ? '' : ` to ${f.endpoint}`)
+    );
   }
   if (f.unreachable) return 'the cloud API could not be reached';
   if (f.testFailed) return 'the cloud test run failed';

@@ -14,7 +14,8 @@ export function machineNote(manageServer: boolean, loopback: boolean): { cpus: n
   const cpus = os.availableParallelism();
   const note =
     manageServer || loopback
-      ? `k6 and the server share this machine's ${cpus} CPU core(s): load generation takes CPU from the server, so latency and throughput are lower bounds of what the server does alone.`
+      ? `k6 and the server share this machine's ${cpus} CPU core(s): load generation takes CPU from the server, ` +
+        'so latency and throughput are lower bounds of what the server does alone.'
       : `k6 ran on this machine (${cpus} CPU core(s)); the server is elsewhere.`;
   return { cpus, note };
 }

@@ -51,7 +51,8 @@ export interface ScenarioOutput {
 /** Why k6 wrote no (usable) summary, in a person's words, from how it ended and what it said. */
 export function whyNoSummary(k6Exit: ScenarioOutputInput['k6Exit'], summaryProblem: string | null): string {
   const said = k6Exit?.tail ?? '';
-  // k6 logs it as logfmt: msg="Could not save some summary information:\n\t* could not open '<file>': open <file>: read-only file system"
+  // k6 logs it as logfmt:
+  // msg="Could not save some summary information:\n\t* could not open '<file>': open <file>: read-only file system"
   const save = /((?:could not open|error saving summary to) '[^']*'[^\n"]*)/.exec(said)?.[1];
   if (save !== undefined) {
     const code = /no space left on device/i.test(save)
@@ -150,8 +151,10 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
       ? '; k6 compresses its samples in blocks, so the last requests before it stopped may be missing'
       : '';
     const partial =
-      `${why}: the figures are rebuilt from the ${outcomes.size} per-request samples it had written (${shown(samplesFile)})${missing}. ` +
-      "k6's own threshold judgements are not available: the verdicts are the report's, and the duration runs from the first sample to the last.";
+      `${why}: the figures are rebuilt from the ${outcomes.size} per-request samples it had written ` +
+      `(${shown(samplesFile)})${missing}. ` +
+      "k6's own threshold judgements are not available: the verdicts are the report's, " +
+      'and the duration runs from the first sample to the last.';
     const report = convertScenario(plan, fromSamples.result().summary, {
       ...ctx,
       status,

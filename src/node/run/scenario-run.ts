@@ -24,7 +24,9 @@ import { warmUp } from './warmup.js';
 
 /** Said in the report of a run with --no-samples. */
 export const NO_SAMPLES_NOTE =
-  "Per-request samples were not written (--no-samples): k6's summary gives every figure above, but there is no drift or leak check, no latency bands or outage timeline, and no report could be rebuilt from them had k6 died.";
+  "Per-request samples were not written (--no-samples): k6's summary gives every figure above, " +
+  'but there is no drift or leak check, no latency bands or outage timeline, ' +
+  'and no report could be rebuilt from them had k6 died.';
 
 export interface ScenarioRun {
   name: string;

@@ -47,6 +47,7 @@ export async function warmUp(o: WarmUp): Promise<string[]> {
   });
   control.k6 = null;
   return [
-    `Warm-up: ${config.warmupRequests} request(s) sent before the measured run (${path.relative(dir, warmDir)}, k6 exit ${warm.code ?? warm.signal}), left out of every figure here.`,
+    `Warm-up: ${config.warmupRequests} request(s) sent before the measured run ` +
+      `(${path.relative(dir, warmDir)}, k6 exit ${warm.code ?? warm.signal}), left out of every figure here.`,
   ];
 }

@@ -147,7 +147,8 @@ export async function runConcurrencySweep(
       control.k6 = null;
       const step = judge(concurrencyStep(n, report));
       log.info(
-        `  ${n} client(s): ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})${step.generatorShortOfCpu ? '; the load generator was short of CPU' : ''}`,
+        `  ${n} client(s): ${step.meetsSlo ? 'meets' : 'breaks'} the SLO (${step.reason})` +
+          (step.generatorShortOfCpu ? '; the load generator was short of CPU' : ''),
       );
       steps.push(step);
       if (problem !== null) throw problem;
@@ -179,7 +180,8 @@ export async function runConcurrencySweep(
     k6: k6.version,
     server: { baseUrl: config.baseUrl, managed: config.manageServer, version },
     machine: loopback
-      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s): the load generator takes CPU from the server, so the curve is a lower bound of the server's alone.`
+      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s): ` +
+        "the load generator takes CPU from the server, so the curve is a lower bound of the server's alone."
       : 'the server is on another machine.',
     steps,
     over: 'concurrency',

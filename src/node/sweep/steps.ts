@@ -28,7 +28,9 @@ function judgeFigures(step: UnjudgedStep, config: Budget): SweepStep {
     return {
       ...step,
       meetsSlo: false,
-      reason: `error rate ${step.errorRatePct === null ? 'n/a' : f2(step.errorRatePct)}% is over the budget of ${config.errorBudgetPct}% (${step.dropped} dropped)`,
+      reason:
+        `error rate ${step.errorRatePct === null ? 'n/a' : f2(step.errorRatePct)}% ` +
+        `is over the budget of ${config.errorBudgetPct}% (${step.dropped} dropped)`,
     };
   }
   const seen: string[] = [];
@@ -76,7 +78,12 @@ export function renderMarkdown(r: SweepReport): string {
     .map((s) => {
       const l = s.latencyMs;
       const p = (v: number | undefined): string => (v === undefined ? 'n/a' : f2(v));
-      return `| ${s.rateRps} | ${s.requests} | ${s.failures} (${s.dropped} dropped) | ${s.errorRatePct === null ? 'n/a' : `${f2(s.errorRatePct)}%`} | ${p(l?.p50)} | ${p(l?.p95)} | ${p(l?.p99)} | ${s.partial != null ? 'partial' : s.meetsSlo ? 'meets' : 'breaks'} |`;
+      const errorRate = s.errorRatePct === null ? 'n/a' : `${f2(s.errorRatePct)}%`;
+      const slo = s.partial != null ? 'partial' : s.meetsSlo ? 'meets' : 'breaks';
+      return (
+        `| ${s.rateRps} | ${s.requests} | ${s.failures} (${s.dropped} dropped) | ${errorRate} ` +
+        `| ${p(l?.p50)} | ${p(l?.p95)} | ${p(l?.p99)} | ${slo} |`
+      );
     });
   return [
     `## Capacity of ${r.endpoint} within ${r.slo} (error budget ${r.errorBudgetPct}%)`,

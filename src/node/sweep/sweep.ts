@@ -124,8 +124,11 @@ export async function runSweep(
     goodput === null
       ? `No rate met the SLO: even ${config.startRate} req/s broke it.`
       : firstBad === null || !Number.isFinite(firstBad)
-        ? `Goodput: at least ${goodput} req/s met ${sloText(config)} (the highest rate tried, --max-rate ${config.maxRate}).`
-        : `Goodput: ${goodput} req/s met ${sloText(config)}; ${firstBad} req/s did not. The capacity lies between the two: that bracket is the sweep's resolution, and run-to-run differences within it are noise.`;
+        ? `Goodput: at least ${goodput} req/s met ${sloText(config)} ` +
+          `(the highest rate tried, --max-rate ${config.maxRate}).`
+        : `Goodput: ${goodput} req/s met ${sloText(config)}; ${firstBad} req/s did not. ` +
+          "The capacity lies between the two: that bracket is the sweep's resolution, " +
+          'and run-to-run differences within it are noise.';
   const report: SweepReport = {
     sweepVersion: 1,
     runId,
@@ -139,7 +142,8 @@ export async function runSweep(
     k6: k6.version,
     server: { baseUrl: config.baseUrl, managed: config.manageServer, version },
     machine: loopback
-      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s), so the capacity found is a lower bound of the server's alone.`
+      ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s), ` +
+        "so the capacity found is a lower bound of the server's alone."
       : 'the server is on another machine.',
     steps,
     goodputRps: goodput,

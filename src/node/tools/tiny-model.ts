@@ -80,7 +80,8 @@ export async function resolveTinyModel(opts: {
   if (existsSync(file)) return { path: file, origin: 'cache' };
   const vocab = await resolveLlamaVocab(opts);
   log.info(
-    `writing the tiny test model (LLaMA, random weights, the tokenizer of ${TINY_LLAMA_VOCAB}) into ${tinyModelDir(opts.cacheDir)}`,
+    `writing the tiny test model (LLaMA, random weights, the tokenizer of ${TINY_LLAMA_VOCAB}) ` +
+      `into ${tinyModelDir(opts.cacheDir)}`,
   );
   await installInto({
     tool: 'tiny model',
@@ -102,7 +103,8 @@ export async function resolveTinyModel(opts: {
       };
       await writeFile(path.join(partial, 'model.json'), `${JSON.stringify(about, null, 2)}\n`);
       log.info(
-        `tiny model written: ${(made.bytes / 1e6).toFixed(1)} MB in ${(made.ms / 1000).toFixed(1)} s, sha256 ${made.sha256.slice(0, 16)}…`,
+        `tiny model written: ${(made.bytes / 1e6).toFixed(1)} MB in ${(made.ms / 1000).toFixed(1)} s, ` +
+          `sha256 ${made.sha256.slice(0, 16)}…`,
       );
     },
   });

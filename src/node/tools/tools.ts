@@ -147,7 +147,8 @@ export async function resolveK6(opts: { flagPath: string | null; cacheDir: strin
     const major = version === null ? -1 : Number(/^v(\d+)/.exec(version)?.[1] ?? -1);
     if (version !== null && major >= K6_MIN_MAJOR) return { path: fromPath, version, origin: 'path' };
     log.info(
-      `k6 on PATH (${fromPath}, ${version ?? 'version unknown'}) is older than v${K6_MIN_MAJOR}; using the pinned build instead`,
+      `k6 on PATH (${fromPath}, ${version ?? 'version unknown'}) is older than v${K6_MIN_MAJOR}; ` +
+        'using the pinned build instead',
     );
   }
   const cached = k6CachePath(opts.cacheDir);
@@ -174,7 +175,9 @@ export async function resolveK6(opts: { flagPath: string | null; cacheDir: strin
       args: ['install', '-v', '-trimpath', `${K6_MODULE}@${K6_VERSION}`],
       env: { GOBIN: path.join(partial, 'bin'), CGO_ENABLED: '0' },
     }),
-    hint: `check that the Go module proxy is reachable (go env GOPROXY), or install k6 ${K6_VERSION} yourself and pass --k6 PATH`,
+    hint:
+      'check that the Go module proxy is reachable (go env GOPROXY), ' +
+      `or install k6 ${K6_VERSION} yourself and pass --k6 PATH`,
   });
   return { path: cached, version: (await k6Version(cached)) ?? K6_VERSION, origin: 'built' };
 }
@@ -193,11 +196,14 @@ export async function resolveRealizar(opts: { cacheDir: string }): Promise<Resol
     throw new ToolError({
       tool: 'realizar',
       problem: 'Realizar is not installed and cargo, needed to build it, is not on PATH',
-      hint: `install Rust with cargo (https://rustup.rs), or put realizar ${REALIZAR_VERSION} on PATH, or start your own server with --server-cmd / test one with --no-server`,
+      hint:
+        `install Rust with cargo (https://rustup.rs), or put realizar ${REALIZAR_VERSION} on PATH, ` +
+        'or start your own server with --server-cmd / test one with --no-server',
     });
   }
   log.info(
-    `building realizar ${REALIZAR_VERSION} with ${cargo} (first run only; 10 minutes or more on two cores) into ${path.dirname(path.dirname(cached))}`,
+    `building realizar ${REALIZAR_VERSION} with ${cargo} (first run only; 10 minutes or more on two cores) ` +
+      `into ${path.dirname(path.dirname(cached))}`,
   );
   await buildInto({
     tool: 'realizar',
@@ -217,7 +223,9 @@ export async function resolveRealizar(opts: { cacheDir: string }): Promise<Resol
       ],
       env: {},
     }),
-    hint: 'check that crates.io is reachable and that the Rust toolchain is recent (rustc 1.89+), or install realizar yourself and put it on PATH',
+    hint:
+      'check that crates.io is reachable and that the Rust toolchain is recent (rustc 1.89+), ' +
+      'or install realizar yourself and put it on PATH',
   });
   return { path: cached, version: REALIZAR_VERSION, origin: 'built' };
 }

@@ -33,7 +33,8 @@ export async function resolveVegeta(opts: { cacheDir: string }): Promise<Resolve
     });
   }
   log.info(
-    `building vegeta ${VEGETA_VERSION} with ${go} (first run only; about a minute) into ${path.dirname(path.dirname(cached))}`,
+    `building vegeta ${VEGETA_VERSION} with ${go} (first run only; about a minute) ` +
+      `into ${path.dirname(path.dirname(cached))}`,
   );
   await buildInto({
     tool: 'vegeta',

@@ -70,7 +70,9 @@ export function installFrameEngine(arg: { engineSource: string; inWorker: boolea
   // The engine's worker waits for its port; the relay, started here, only passes the port on.
   const engine = `const createStreamEngine = (${arg.engineSource});
     onmessage = (e) => { if (e.ports[0] !== undefined) { onmessage = null; createStreamEngine(e.ports[0]); } };`;
-  const relay = `const engine = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(engine)}], { type: 'text/javascript' })));
+  const relay =
+    `const engine = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(engine)}], ` +
+    `{ type: 'text/javascript' })));
     onmessage = (e) => engine.postMessage(e.data, e.ports);`;
   const worker = new g.Worker(blob(relay));
   g.addEventListener('message', (e) => {

@@ -157,7 +157,8 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     const frames = await framesOf(page, origins);
     if (!(await connect(page, frames, setups, run.api, true))) {
       console.warn(
-        'realizar-k6: the stream engines did not start in workers; reading in the frames themselves (more CPU per stream)',
+        'realizar-k6: the stream engines did not start in workers; ' +
+          'reading in the frames themselves (more CPU per stream)',
       );
       if (!(await connect(page, frames, setups, run.api, false)))
         throw new Error(`the stream engines did not answer within ${SETUP_MS} ms`);
