@@ -191,7 +191,8 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
 
   if (totals.dropped > 0) {
     notes.push(
-      `${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations, or arrivals_dropped on a drawn schedule); they count as failures.`,
+      `${totals.dropped} request(s) were due but found no free client (k6 dropped_iterations, or ` +
+        'arrivals_dropped on a drawn schedule); they count as failures.',
     );
   }
   if (totals.unsent > 0) {
