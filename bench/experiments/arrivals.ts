@@ -224,7 +224,8 @@ const f = (n: number | null, d = 2): string => (n === null ? 'n/a' : n.toFixed(d
 function processRow(p: ProcessResult): string {
   const gaps = `${f(p.meanGapMs, 3)} | ${f(p.gapCv, 3)} | ${f(p.dispersion, 3)}`;
   const short = `${p.shortGapsPct.toFixed(1)} % (${p.drawnShortGapsPct.toFixed(1)} %)`;
-  return `| ${p.process} | ${p.arrivals} / ${p.planned} | ${gaps} | ${short} | ${f(p.lateP50Ms)} / ${f(p.lateP99Ms)} | ${p.dropped} |`;
+  const late = `${f(p.lateP50Ms)} / ${f(p.lateP99Ms)}`;
+  return `| ${p.process} | ${p.arrivals} / ${p.planned} | ${gaps} | ${short} | ${late} | ${p.dropped} |`;
 }
 
 export const arrivals: Experiment<ArrivalsResult> = {

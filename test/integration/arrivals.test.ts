@@ -32,7 +32,7 @@ describe('arrival processes, judged on the server clock', () => {
     ['gamma:2', (s: Stats) => s.gapCv !== null && s.gapCv > 1.4],
     ['constant', (s: Stats) => s.dispersion !== null && s.dispersion < 0.5],
   ] as const) {
-    it(`${process}: every planned request arrives or is dropped and counted, gaps of the process's spread`, async () => {
+    it(`${process}: each planned request arrives or is dropped and counted, gaps of its spread`, async () => {
       const out = await tempDir(`arrivals-${process}`);
       try {
         await withFaultServer(['--record-arrivals', '--latency', '5'], async ({ base, port }) => {
