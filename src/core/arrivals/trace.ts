@@ -88,38 +88,3 @@ export function parseTraceLimit(flag: string, text: string): number {
   }
   return n;
 }
-
-const AZURE_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z?$/;
-
-/** Where a timestamp came from, for its error: the file and the 1-based line. */
-export interface TextAt {
-  source: string;
-  line: number;
-}
-
-/**
- * Azure's TIMESTAMP column ('2023-11-16 18:15:46.6805900': a date and time with up to 7 fractional
- * digits, no zone) → ms since the epoch, read as UTC (only the distances between records matter).
- * Written out because Date.parse reads neither the space form nor 7 digits portably (engines
- * differ, and k6's VM is one of them).
- */
-export function parseAzureTimestamp(text: string, at?: TextAt): number {
-  const m = AZURE_TIMESTAMP.exec(text.trim());
-  const fields = m === null ? null : m.slice(1, 7).map(Number);
-  if (m !== null && fields !== null) {
-    const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59) {
-      // The fraction kept whole, scaled once: '6805900' → 680.59 ms.
-      const fraction = m[7] === undefined ? 0 : (Number(m[7]) / 10 ** m[7].length) * 1000;
-      return Date.UTC(year, month - 1, day, hour, minute, second) + fraction;
-    }
-  }
-  throw new ValidationError(at?.source ?? 'TIMESTAMP', [
-    {
-      path: at === undefined ? '' : `/line ${at.line}/TIMESTAMP`,
-      expected: "a date and time like '2023-11-16 18:15:46.6805900' (UTC; a fraction of a second optional)",
-      found: describeValue(text),
-    },
-  ]);
-}
