@@ -71,7 +71,7 @@ describe('a sweep over concurrency', () => {
     assert.match(
       concurrencySummary(steps, 'ttft_p95<500ms', true),
       new RegExp(
-        /^Goodput: 8 concurrent client\(s\) met ttft_p95<500ms at 12\.346 req\/s /.source +
+        /^Capacity within the SLO: 8 concurrent client\(s\) met ttft_p95<500ms at 12\.346 req\/s /.source +
           /and 320\.0 output tokens\/s; 1 of 4 level\(s\) did not\./.source,
       ),
     );

@@ -40,6 +40,7 @@ export function concurrencyStep(concurrency: number, s: ScenarioReport): Unjudge
           },
         }),
     generatorShortOfCpu: s.generator?.shortOfCpu ?? null,
+    ...(s.goodput == null ? {} : { goodputPct: s.goodput.sharePct }),
     ...(s.partial == null ? {} : { partial: s.partial }),
   };
 }
@@ -59,8 +60,10 @@ export function concurrencySummary(steps: readonly SweepStep[], slo: string, has
   const tokens = best.outputTokensPerSecond?.total;
   const rate = `${best.rateRps} req/s${tokens == null ? '' : ` and ${tokens.toFixed(1)} output tokens/s`}`;
   const missed = steps.filter((s) => !s.meetsSlo).length;
+  const share =
+    best.goodputPct == null ? '' : ` (${best.goodputPct.toFixed(1)} % of its requests each met every bound)`;
   return (
-    `Goodput: ${best.concurrency} concurrent client(s) met ${slo} at ${rate}; ` +
+    `Capacity within the SLO: ${best.concurrency} concurrent client(s) met ${slo} at ${rate}${share}; ` +
     `${missed} of ${steps.length} level(s) did not.`
   );
 }

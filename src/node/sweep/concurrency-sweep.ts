@@ -29,6 +29,7 @@ import { ServerExitedError } from '../errors/ServerExitedError.js';
 import { GeneratorSampler, generatorReport } from '../watch/generator.js';
 import { runK6 } from '../k6/k6.js';
 import type { K6VarValues } from '../../core/contract.js';
+import type { GoodputObjective } from '../../core/rules/goodput.js';
 import { keepFiles } from '../files/keep-files.js';
 import { log } from '../process/log.js';
 import { DIST_K6_DIR, shown } from '../files/paths.js';
@@ -45,6 +46,19 @@ export async function sweepScenarioScript(endpoint: SweepConfig['endpoint']): Pr
   const { bundleScenarios } = await import('../../../build/bundle.js');
   const [script] = await bundleScenarios([endpoint], `${DIST_K6_DIR}-sweep`, null, { houseBlock: false });
   return script!;
+}
+
+/** The sweep's objectives as per-request bounds (ttft_p95<500 → ttft<500): goodput's one definition. */
+function sloObjectives(config: SweepConfig): GoodputObjective[] | null {
+  if (config.slos.length === 0) return null;
+  // A stream's latency is its end-to-end time (the plan's latency metric).
+  const stream = config.endpoint === 'stream';
+  return config.slos.map((s) => ({
+    metric: stream && s.metric === 'latency' ? 'e2e' : s.metric,
+    boundMs: s.boundMs,
+    inclusive: false,
+    text: `${stream && s.metric === 'latency' ? 'e2e' : s.metric}<${s.boundMs}ms`,
+  }));
 }
 
 export interface ShapedRun {
@@ -75,7 +89,8 @@ async function runShaped(o: ShapedRun): Promise<StepResult> {
     timeoutSec: config.timeoutSec,
     dashboardFile: null,
     outputs: [],
-    vars: { ...targetEnv(config), ...shape },
+    // Each request judged against the objectives' bounds too: the per-request goodput of every level.
+    vars: { ...targetEnv(config), ...shape, GOODPUT: sloObjectives(config) },
     onStart: (child) => {
       onStart(child);
       sampler.current = new GeneratorSampler(child.pid).start();

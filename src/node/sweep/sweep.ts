@@ -124,9 +124,9 @@ export async function runSweep(
     goodput === null
       ? `No rate met the SLO: even ${config.startRate} req/s broke it.`
       : firstBad === null || !Number.isFinite(firstBad)
-        ? `Goodput: at least ${goodput} req/s met ${sloText(config)} ` +
+        ? `Capacity within the SLO: at least ${goodput} req/s met ${sloText(config)} ` +
           `(the highest rate tried, --max-rate ${config.maxRate}).`
-        : `Goodput: ${goodput} req/s met ${sloText(config)}; ${firstBad} req/s did not. ` +
+        : `Capacity within the SLO: ${goodput} req/s met ${sloText(config)}; ${firstBad} req/s did not. ` +
           "The capacity lies between the two: that bracket is the sweep's resolution, " +
           'and run-to-run differences within it are noise.';
   const report: SweepReport = {
