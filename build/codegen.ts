@@ -12,6 +12,7 @@
  */
 import { readdir, readFile, mkdir, stat, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { INSTALLED } from '../src/node/files/paths.js';
 // ajv and json-schema-to-typescript (with its formatter) are loaded only when code is generated:
 // every command checks staleness first, and loading them costs each start about a second of CPU and
 // a hundred MB of memory (measured on the runner).
@@ -51,6 +52,7 @@ export const VALIDATOR_MODULES = {
       validateSweepReport: 'urn:realizar-k6:sweep',
       validateRunContext: 'urn:realizar-k6:run',
       validateWorkloadLine: 'urn:realizar-k6:workload-line',
+      validateScenarioDeclaration: 'urn:realizar-k6:scenario-declaration',
     },
   },
 } as const;
@@ -155,6 +157,8 @@ export async function generate(): Promise<void> {
   const titleOfId = new Map(schemas.map((s) => [s.schema.$id, s.schema.title]));
   for (const [module, { allErrors, exports }] of Object.entries(VALIDATOR_MODULES)) {
     const ajv = new Ajv.default({ code: { source: true }, allErrors, strict: true });
+    // json-schema-to-typescript's keyword for a type a schema cannot spell (an open set of names).
+    ajv.addKeyword('tsType');
     for (const { schema } of schemas) ajv.addSchema(schema);
     const code = standaloneCode.default(ajv, { ...exports });
     await writeAtomic(path.join(GENERATED_DIR, `${module}.cjs`), HEADER + code);
@@ -216,6 +220,9 @@ export async function isStale(): Promise<boolean> {
 }
 
 export async function generateIfStale(): Promise<boolean> {
+  // An installed package carries the code generated when it was packed, and nothing is written
+  // into node_modules.
+  if (INSTALLED) return false;
   if (!(await isStale())) return false;
   await generate();
   return true;

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLOUD, COMPARE, OPERATOR, PROMPTS, REPORT, RUN, SWEEP } from '../src/node/flags/commands.js';
+import { CLOUD, COMPARE, OPERATOR, PROMPTS, REPORT, RUN, SETUP, SWEEP } from '../src/node/flags/commands.js';
 import { usageText, type Command } from '../src/node/flags/declare.js';
 import { BENCH } from '../bench/flags.js';
 import { ValidationError } from '../src/core/errors/ValidationError.js';
@@ -22,6 +22,7 @@ export const DOCUMENTED: Record<string, Command> = {
   compare: COMPARE,
   prompts: PROMPTS,
   report: REPORT,
+  setup: SETUP,
   bench: BENCH,
 };
 

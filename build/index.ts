@@ -13,16 +13,26 @@ export interface BuildResult {
   runnerBundleDir: string;
 }
 
-export async function buildAll(opts: { thresholdsDir?: string | null } = {}): Promise<BuildResult> {
+/**
+ * @param opts.scenarios the scenarios a run needs (default: every one). A thresholds folder of one's
+ *   own (--thresholds-dir) then needs only their files; the toolkit's own folder is checked whole.
+ */
+export async function buildAll(
+  opts: { thresholdsDir?: string | null; scenarios?: readonly string[] } = {},
+): Promise<BuildResult> {
   await generateIfStale();
-  const { listScenarios, checkAllThresholds } = await import('../src/node/run/scenarios.js');
+  const { listScenarios, checkAllThresholds, loadThresholds } = await import('../src/node/run/scenarios.js');
   const { bundleScenarios } = await import('./bundle.js');
-  const { bundleDirFor, runnerBundleDir } = await import('../src/node/files/paths.js');
+  const { bundleDirFor, runnerBundleDir, thresholdsFile } = await import('../src/node/files/paths.js');
   const thresholdsDir = opts.thresholdsDir ?? null;
-  const scenarios = await listScenarios();
-  await checkAllThresholds(scenarios, thresholdsDir ?? undefined);
+  const all = await listScenarios();
+  const scenarios = opts.scenarios === undefined ? all : all.filter((s) => opts.scenarios!.includes(s));
+  if (thresholdsDir === null) await checkAllThresholds(all);
+  else for (const s of scenarios) await loadThresholds(s, thresholdsFile(s, thresholdsDir));
   const bundleDir = bundleDirFor(thresholdsDir);
-  await bundleScenarios(scenarios, bundleDir, thresholdsDir);
-  await bundleScenarios(scenarios, runnerBundleDir(bundleDir), thresholdsDir, { houseBlock: false });
+  if (scenarios.length > 0) {
+    await bundleScenarios(scenarios, bundleDir, thresholdsDir);
+    await bundleScenarios(scenarios, runnerBundleDir(bundleDir), thresholdsDir, { houseBlock: false });
+  }
   return { scenarios, bundleDir, runnerBundleDir: runnerBundleDir(bundleDir) };
 }

@@ -19,6 +19,7 @@ import { resolveRealizar } from '../../src/node/tools/tools.js';
 import { startCloudStandIn, type CloudStandIn, type StandInOptions } from '../support/cloud-stand-in.js';
 import { freePort, removeDir, ROOT, tempDir, waitForNoLeftovers, type CliResult } from '../support/cli.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
+import { documentedExample, projectWith } from '../support/own-scenario.js';
 import { fileContent, readTar } from '../support/tar.js';
 
 const TOKEN = 'dummy-k6-cloud-token-7c41e9b2d05f';
@@ -174,6 +175,26 @@ describe('k6 cloud', () => {
       assert.match(run.stderr, /what to check: the cloud API failed on its side/);
       await assertTokenNowhere(run, out);
     });
+  });
+
+  it('upload takes a scenario file of one’s own: its bundle, under its name', async () => {
+    const project = await projectWith('cloud', { 'loadtests/my-chat.ts': documentedExample() });
+    try {
+      await withStandIn({}, 'cloud-own', async (standIn, out) => {
+        const file = path.join(project, 'loadtests', 'my-chat.ts');
+        const run = await runScript('cloud', ['upload', file, '--out-dir', out], { env: envFor(standIn) });
+        assert.equal(run.code, 0, run.stderr);
+        const upload = standIn.requests.find((r) => r.path === '/v1/archive-upload')!;
+        assert.equal(standIn.field(upload, 'name'), 'realizar-k6-my-chat');
+        const sent = readTar(upload.parts!.find((p) => p.name === 'file')!.content);
+        const script = sent.find((e) => e.name.endsWith('/dist/k6/my-chat.js'));
+        assert.ok(script, `the file's bundle in the archive: ${sent.map((e) => e.name).join(', ')}`);
+        assert.match(fileContent(sent, script.name)!.toString(), /\/v1\/chat\/completions/);
+        await assertTokenNowhere(run, out);
+      });
+    } finally {
+      await removeDir(project);
+    }
   });
 
   it('a missing token stops the command before anything is built or sent, exit 2', async () => {

@@ -79,7 +79,7 @@ describe('failures before or around the load', () => {
       }),
     );
     try {
-      const run = await runCli(['health', '--thresholds-dir', dir, '--out-dir', out]);
+      const run = await runCli(['tokenize', '--thresholds-dir', dir, '--out-dir', out]);
       assert.equal(run.code, 2, run.stderr);
       assert.ok(
         run.stderr.includes(
@@ -133,7 +133,7 @@ describe('failures before or around the load', () => {
     [
       'an unknown scenario',
       ['healthz'],
-      /invalid input: scenario: expected one of health, tokenize, .*all, found 'healthz'/,
+      /invalid input: scenario: expected one of health, tokenize, .*all, or a scenario file \(.*\), found 'healthz'/,
     ],
     ['an unknown flag', ['health', '--concurency', '5'], /invalid input: --concurency: expected a known option/],
     [

@@ -23,3 +23,21 @@ describe('the GitHub Actions template', () => {
     );
   });
 });
+
+describe('the set-up step of each CI template', () => {
+  it('makes ready only the server its load test starts: Realizar, not llama-server or the tiny model', async () => {
+    const github = parse(await readFile(path.join(ROOT, 'ci', 'github-actions.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ run?: string }> }>;
+    };
+    const gitlab = parse(await readFile(path.join(ROOT, 'ci', 'gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { before_script?: string[] }
+    >;
+    const commands = [
+      ...Object.values(github.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')),
+      ...(gitlab['load-test']?.before_script ?? []),
+    ].filter((c) => c.includes('npm run setup'));
+    assert.equal(commands.length, 2, 'one set-up step in each template');
+    for (const c of commands) assert.equal(c.trim(), 'npm run setup -- --servers realizar');
+  });
+});

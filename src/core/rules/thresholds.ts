@@ -7,6 +7,10 @@ import type { Gate, Rule, ScenarioPlan, ThresholdsFile } from '../types.js';
 import type { ValidationProblem } from '../errors/ValidationError.js';
 import { K6_METRICS } from './metric-table.js';
 import { LATENCY_PLACEHOLDER, RULE_METRICS } from './metrics.js';
+import { ROUTES } from '../target/routes.js';
+
+/** Every endpoint a scenario may send to without defining it, in any API. */
+export const BUILTIN_ENDPOINTS: readonly string[] = [...new Set(Object.values(ROUTES).flatMap((r) => Object.keys(r)))];
 
 export type Tier = 'acceptable' | 'target';
 
@@ -116,8 +120,13 @@ export function k6Thresholds(
 /**
  * What a schema cannot say about a thresholds file. Returns problems (empty when fine).
  * @param expectedScenario the file's base name, which the `scenario` field must repeat.
+ * @param endpoints the endpoints a rule may name: the built-in ones, and those the scenario defines.
  */
-export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: string): ValidationProblem[] {
+export function checkThresholdsFile(
+  file: ThresholdsFile,
+  expectedScenario: string,
+  endpoints: readonly string[] = BUILTIN_ENDPOINTS,
+): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   if (file.scenario !== expectedScenario) {
     problems.push({
@@ -132,6 +141,13 @@ export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: stri
     if (ids.has(rule.id))
       problems.push({ path: `${at}/id`, expected: 'an id used once in the file', found: `'${rule.id}' again` });
     ids.add(rule.id);
+    if (rule.endpoint !== undefined && !endpoints.includes(rule.endpoint)) {
+      problems.push({
+        path: `${at}/endpoint`,
+        expected: `an endpoint the scenario may send to (${endpoints.join(', ')})`,
+        found: `'${rule.endpoint}'`,
+      });
+    }
     if (rule.endpoint !== undefined && rule.phase !== undefined) {
       problems.push({
         path: at,

@@ -14,7 +14,7 @@ import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
-import { endpointsFor, usePromptSet } from './endpoints.js';
+import { endpointsFor, usePromptSet, type Endpoint } from './endpoints.js';
 import { readEnv } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
@@ -127,6 +127,8 @@ export function defineScenario(
   scenarioDef: ScenarioDefinition,
   /** For a streamed scenario: src/k6/lib/stream/run.ts's runStreamPhase. */
   streamRunner: typeof runStreamPhase | null = null,
+  /** Endpoints a scenario file of one's own defines (src/k6/api/endpoint.ts), beside the API's. */
+  ownEndpoints: Readonly<Record<string, Endpoint>> = {},
 ): {
   options: Options;
   run: () => void | Promise<void>;
@@ -143,7 +145,7 @@ export function defineScenario(
   const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
-  const catalog = endpointsFor(env.api, env.model, env.server);
+  const catalog: ReturnType<typeof endpointsFor> = { ...endpointsFor(env.api, env.model, env.server), ...ownEndpoints };
   const warmup = env.warmupRequests !== null;
   const trace = env.arrivalsFile === null || warmup ? null : traceOffsets(env.arrivalsFile);
   useGoodput(env.goodput);

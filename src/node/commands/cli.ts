@@ -12,6 +12,8 @@ import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
 import { liveChildren, signalGroup } from '../process/processes.js';
 import { runLoadTest, type RunControl } from '../run/run.js';
+import { bundleOwn, loadOwnScenario } from '../run/own-scenario.js';
+import { resolveRunPlans } from '../run/plans.js';
 import { listScenarios } from '../run/scenarios.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -29,11 +31,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     const available = await listScenarios();
     const config = parseRunConfig(argv, available);
     if (config.help) {
-      process.stdout.write(`${USAGE}\n\nscenarios: ${available.join(', ')}, all\n`);
+      process.stdout.write(
+        `${USAGE}\n\nscenarios: ${available.join(', ')}, seed, all, ` +
+          `or a scenario file of your own (./loadtests/my-chat.ts)\n`,
+      );
       return EXIT.passed;
     }
+    // A scenario file of one's own is read and checked, its plan with the run's flags too, before
+    // anything is built or started (the run checks the plans again, the file read once).
+    const own = config.scenarioFile === null ? null : await loadOwnScenario(config.scenarioFile, config.thresholdsDir);
+    if (own !== null) await resolveRunPlans(config);
     const { buildAll } = await import('../../../build/index.js');
-    const { runnerBundleDir } = await buildAll({ thresholdsDir: config.thresholdsDir });
+    const built = await buildAll({ thresholdsDir: config.thresholdsDir, scenarios: config.scenarios });
+    const { runnerBundleDir } = built;
+    if (own !== null) log.info(`bundled ${shown(own.file)} into ${shown((await bundleOwn(own, built)).script)}`);
     // The report reaches the terminal before its files are written: a failing disk cannot take it.
     const { report, dir } = await runLoadTest(config, control, runnerBundleDir, (text) => process.stdout.write(text));
     // Errors are in the report, and said once more on stderr where a person (or CI) looks for them.

@@ -27,6 +27,7 @@ import { isLoopback } from '../../core/target/loopback.js';
 import { CLOUD_USAGE, parseCloudConfig, readCloudEnv, type CloudConfig, type CloudEnv } from '../config/index.js';
 import { childEnv } from '../process/child-env.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
+import { bundledScript } from '../run/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
 
@@ -157,21 +158,23 @@ export async function main(argv: readonly string[]): Promise<number> {
     const available = await listScenarios();
     const config = parseCloudConfig(argv, available);
     if (config.help) {
-      process.stdout.write(`${CLOUD_USAGE}\n\nscenarios: ${available.join(', ')}\n`);
+      process.stdout.write(
+        `${CLOUD_USAGE}\n\nscenarios: ${available.join(', ')}, ` +
+          `or a scenario file of your own (./loadtests/my-chat.ts)\n`,
+      );
       return EXIT.passed;
     }
     // Before anything is built: a missing or malformed token is exit 2 right away.
     const cloudEnv = readCloudEnv();
     checkTarget(config);
 
-    const { buildAll } = await import('../../../build/index.js');
-    const { bundleDir } = await buildAll();
+    const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
     const { dir } = await createRunDir(config.outDir, config.scenario);
     log.info(`run folder: ${shown(dir)}`);
     const archive = await createArchive({
       k6: k6.path,
-      script: path.join(bundleDir, `${config.scenario}.js`),
+      script,
       dir,
       baseUrl: config.baseUrl,
     });

@@ -28,6 +28,7 @@ import { killAllNow } from '../process/processes.js';
 import { isLoopback } from '../../core/target/loopback.js';
 import { OPERATOR_USAGE, parseOperatorConfig } from '../config/index.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
+import { bundledScript } from '../run/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
 
@@ -50,7 +51,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const available = await listScenarios();
     const config = parseOperatorConfig(argv, available);
     if (config.help) {
-      process.stdout.write(`${OPERATOR_USAGE}\n\nscenarios: ${available.join(', ')}\n`);
+      process.stdout.write(
+        `${OPERATOR_USAGE}\n\nscenarios: ${available.join(', ')}, ` +
+          `or a scenario file of your own (./loadtests/my-chat.ts)\n`,
+      );
       return EXIT.passed;
     }
     const name = config.name ?? `realizar-k6-${config.scenario}`;
@@ -65,13 +69,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
     }
 
-    const { buildAll } = await import('../../../build/index.js');
-    const { bundleDir } = await buildAll();
+    const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
     const { dir } = await createRunDir(config.outDir, config.scenario);
     const archive = await createArchive({
       k6: k6.path,
-      script: path.join(bundleDir, `${config.scenario}.js`),
+      script,
       dir,
       baseUrl: config.baseUrl,
     });

@@ -8,6 +8,7 @@ import { CLOUD } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';
+import { scenarioFileOf } from '../run/own-scenario.js';
 import { cacheDirFrom } from './cache.js';
 
 export type CloudCommand = 'upload' | 'run';
@@ -15,6 +16,8 @@ export type CloudCommand = 'upload' | 'run';
 export interface CloudConfig {
   command: CloudCommand;
   scenario: string;
+  /** A scenario file of one's own (absolute), or null for a built-in scenario. */
+  scenarioFile: string | null;
   baseUrl: string;
   /** Host of baseUrl, for the loopback checks. */
   baseHost: string;
@@ -39,10 +42,17 @@ export function baseUrlOf(flag: string, text: string | undefined): { baseUrl: st
   return { baseUrl: value.replace(/\/+$/, ''), host: u.hostname.replace(/^\[|\]$/g, '') };
 }
 
-export function scenarioOf(positional: string | undefined, available: readonly string[]): string {
+/** A built-in scenario's name, or a scenario file of one's own (its name is the file's base name). */
+export function scenarioOf(
+  positional: string | undefined,
+  available: readonly string[],
+  cwd: string,
+): { scenario: string; scenarioFile: string | null } {
+  const own = scenarioFileOf(positional, cwd);
+  if (own !== null) return { scenario: own.name, scenarioFile: own.file };
   if (positional === undefined || !available.includes(positional))
-    invalid('scenario', `one of ${available.join(', ')}`, positional);
-  return positional;
+    invalid('scenario', `one of ${available.join(', ')}, or a scenario file (./loadtests/my-chat.ts)`, positional);
+  return { scenario: positional, scenarioFile: null };
 }
 
 export function parseCloudConfig(
@@ -55,12 +65,12 @@ export function parseCloudConfig(
   const help = f.has('--help');
   const [commandText, scenarioText] = f.positionals;
   let command: CloudCommand = 'upload';
-  let scenario = '';
+  let which = { scenario: '', scenarioFile: null as string | null };
   if (!help) {
     if (commandText !== 'upload' && commandText !== 'run')
       invalid('command', "'upload' or 'run' (npm run k6:cloud -- <upload|run> <scenario>)", commandText);
     command = commandText;
-    scenario = scenarioOf(scenarioText, available);
+    which = scenarioOf(scenarioText, available, cwd);
   }
   const localExecution = f.has('--local-execution');
   if (localExecution && command !== 'run')
@@ -68,7 +78,7 @@ export function parseCloudConfig(
   const { baseUrl, host } = baseUrlOf('--base-url', f.text('--base-url'));
   const config: CloudConfig = {
     command,
-    scenario,
+    ...which,
     baseUrl,
     baseHost: host,
     outDir: path.resolve(cwd, f.text('--out-dir') ?? path.join('reports', 'cloud')),

@@ -13,5 +13,6 @@ export {
 } from './cloud.js';
 export { parseOperatorConfig, OPERATOR_USAGE } from './operator.js';
 export { parseRunConfig, USAGE, type RunConfig } from './run.js';
+export { parseSetupConfig, SETUP_USAGE, type SetupConfig } from './setup.js';
 export { parseSlos, parseSweepConfig, SWEEP_USAGE, type SweepConfig } from './sweep.js';
 export { type TargetConfig } from './target.js';

@@ -8,6 +8,8 @@ import { baseUrlOf, scenarioOf } from './cloud.js';
 
 export interface OperatorConfig {
   scenario: string;
+  /** A scenario file of one's own (absolute), or null for a built-in scenario. */
+  scenarioFile: string | null;
   parallelism: number;
   /** TestRun name; null: realizar-k6-<scenario>. */
   name: string | null;
@@ -35,11 +37,11 @@ export function parseOperatorConfig(
 ): OperatorConfig {
   const f = parseFlags(OPERATOR, argv);
   const help = f.has('--help');
-  let scenario = '';
+  let which = { scenario: '', scenarioFile: null as string | null };
   let parallelism = 1;
   const parallelismText = f.text('--parallelism');
   if (!help) {
-    scenario = scenarioOf(f.positionals[0], available);
+    which = scenarioOf(f.positionals[0], available, cwd);
     if (parallelismText === undefined)
       invalid('--parallelism', 'the number of k6 runner pods, e.g. --parallelism 4', undefined);
     const n = Number(parallelismText);
@@ -53,7 +55,7 @@ export function parseOperatorConfig(
     invalid('--runner-image', 'a container image reference, e.g. grafana/k6:1.8.1', runnerImage);
   // Kubernetes naming rules are checked with the manifests (src/core/commands/operator.ts), where they live.
   const config: OperatorConfig = {
-    scenario,
+    ...which,
     parallelism,
     name: f.text('--name') ?? null,
     namespace: f.text('--namespace') ?? null,

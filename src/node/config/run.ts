@@ -13,12 +13,15 @@ import { parseGoodput, type GoodputObjective } from '../../core/rules/goodput.js
 import { RUN } from '../flags/commands.js';
 import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, positive, whole } from '../flags/values.js';
+import { scenarioFileOf } from '../run/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
 
 export interface RunConfig extends TargetConfig {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
+  /** A scenario file of one's own to run (absolute; its name is in `scenarios`), or null. */
+  scenarioFile: string | null;
   /** A JSONL prompt set (absolute path), checked before anything runs; null: the seed's prompts. */
   promptsFile: string | null;
   /** Requests of a warm-up run before each scenario, whose figures are discarded (0: none). */
@@ -87,7 +90,10 @@ function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 's
 export const USAGE = usageText(RUN);
 
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
-  const expected = `one of ${[...available, 'seed', 'all'].join(', ')}`;
+  const expected = `one of ${[...available, 'seed', 'all'].join(', ')}, or a scenario file (./loadtests/my-chat.ts)`;
+  // A file of one's own is named after it; src/node/run/own-scenario.ts reads and checks it.
+  const own = scenarioFileOf(which, '.');
+  if (own !== null) return [own.name];
   if (which === undefined) invalid('scenario', expected, undefined);
   if (which === 'all') return [...available];
   if (which === 'seed') return available.filter((s) => SEED_ORDER.includes(s));
@@ -128,11 +134,14 @@ export function parseRunConfig(
     invalid('--server-pid', '--no-server beside it (a server this run starts is watched anyway)', String(serverPid));
   const profileText = f.text('--server-profile');
   // The server's own profile, when its counters count the requests of the run's API.
-  const defaultProfile = profileOf(target.server, target.api);
+  // Not for a scenario file of one's own: its endpoints are not those the profile counts by.
+  const scenarioFile = help ? null : scenarioFileOf(f.positionals[0], cwd);
+  const defaultProfile = scenarioFile !== null ? null : profileOf(target.server, target.api);
 
   const config: RunConfig = {
     ...target,
     scenarios: help ? [] : scenariosOf(f.positionals[0], available),
+    scenarioFile: scenarioFile?.file ?? null,
     outDir: path.resolve(cwd, f.text('--out-dir') ?? 'reports'),
     thresholdsDir: f.value('--thresholds-dir', file(cwd)) ?? null,
     gate: f.value('--gate', choice(['acceptable', 'target'] as const), 'acceptable'),

@@ -28,7 +28,10 @@ const exitLine = (codes: ReadonlyArray<0 | 1 | 2 | 130>, say: Partial<Record<0 |
 const HELP_GROUP: FlagGroup = { title: 'other', flags: [HELP] };
 
 export const RUN: Command = {
-  usage: ['npm run k6:<scenario> -- [options]      (or: npm run load-test -- [options])'],
+  usage: [
+    'npm run k6:<scenario> -- [options]      (or: npm run load-test -- [options])',
+    'npx realizar-k6 run <scenario|seed|all|./my-scenario.ts> [options]',
+  ],
   positionals: { min: 0, max: 1, what: 'one scenario name' },
   groups: [TARGET, API, LOAD, ARRIVALS, GATE, OUTPUT, MONITOR, HELP_GROUP],
   epilogue:
@@ -99,7 +102,10 @@ export const SWEEP: Command = {
 };
 
 export const CLOUD: Command = {
-  usage: ['npm run k6:cloud -- <upload|run> <scenario> [options]'],
+  usage: [
+    'npm run k6:cloud -- <upload|run> <scenario> [options]',
+    'npx realizar-k6 cloud <upload|run> <scenario|./my-scenario.ts> [options]',
+  ],
   intro:
     '  upload <scenario>      bundle the scenario, make a k6 archive and upload it to k6 cloud (no run)\n' +
     "  run <scenario>         run it in k6 cloud (load from the cloud's load generators)",
@@ -137,7 +143,10 @@ export const CLOUD: Command = {
 };
 
 export const OPERATOR: Command = {
-  usage: ['npm run k6:operator -- <scenario> --parallelism N [options]'],
+  usage: [
+    'npm run k6:operator -- <scenario> --parallelism N [options]',
+    'npx realizar-k6 operator <scenario|./my-scenario.ts> --parallelism N [options]',
+  ],
   intro: "Writes a ConfigMap (the scenario's k6 archive) and a k6-operator TestRun running it on N pods.",
   positionals: { min: 0, max: 1, what: 'one scenario name' },
   groups: [
@@ -166,6 +175,34 @@ export const OPERATOR: Command = {
     },
   ],
   epilogue: exitLine([0, 2], { 0: 'manifests written', 2: 'any failure' }),
+};
+
+export const SETUP: Command = {
+  usage: ['npm run setup -- [options]      (or: npx realizar-k6 setup [options])'],
+  intro:
+    'Finds or builds into the tool cache what the runs will use: k6, and the servers asked for.\n' +
+    'Every run does the same for itself when a tool is missing; this does it up front (CI, a new machine).',
+  positionals: { min: 0, max: 0, what: 'options only' },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        {
+          name: '--servers',
+          arg: 'LIST',
+          help:
+            "servers the runs will start, comma-separated: realizar (Realizar's demo), realizar-model,\n" +
+            'llamacpp (each with the tiny model), all, or none (k6 alone). Default: the server a run\n' +
+            'with the same REALIZAR_K6_OPTIONS starts (realizar, unless --server, --server-cmd or\n' +
+            '--no-server there say otherwise)',
+        },
+        HELP,
+      ],
+    },
+  ],
+  epilogue:
+    'environment: REALIZAR_K6_CACHE sets the tool cache (default ~/.cache/realizar-k6)\n\n' +
+    exitLine([0, 2], { 0: 'ready', 2: 'a tool could not be found or built' }),
 };
 
 export const PROMPTS: Command = {

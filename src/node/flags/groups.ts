@@ -137,7 +137,13 @@ export const GATE: FlagGroup = {
   title: 'gate',
   flags: [
     { name: '--gate', arg: 'TIER', help: 'which thresholds fail the run: acceptable (default) or target' },
-    { name: '--thresholds-dir', arg: 'DIR', help: 'take the thresholds files from DIR instead of thresholds/' },
+    {
+      name: '--thresholds-dir',
+      arg: 'DIR',
+      help:
+        'take the thresholds files from DIR instead of thresholds/: DIR/<scenario>.json, for\n' +
+        'the scenarios this run runs only',
+    },
   ],
 };
 

@@ -1,20 +1,22 @@
 /**
  * The whole plan of a run, resolved and checked on the Node side before a tool is built or a server
- * started: each scenario's shape (src/core/plan/scenario-shapes.ts) with its thresholds file (from
- * --thresholds-dir when given) and the run's flags, through the same pure resolvePlan the k6 script
- * runs at init. A rule naming a phase the scenario lacks, a shape the scenario cannot take or a mix
+ * started: each scenario's shape (src/core/plan/scenario-shapes.ts, or a scenario file of one's own,
+ * src/node/run/own-scenario.ts) with its thresholds (from --thresholds-dir when given) and the run's
+ * flags, through the same pure resolvePlan the k6 script runs at init. A rule naming a phase the
+ * scenario lacks, a shape the scenario cannot take or a mix
  * the API cannot serve is an error here, naming the file or flag, instead of a k6 exit 107 later.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { resolvePlan } from '../../core/plan/plan.js';
-import { ROUTES } from '../../core/target/routes.js';
+import { ROUTES, type Route } from '../../core/target/routes.js';
 import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
-import type { ScenarioPlan } from '../../core/types.js';
+import type { EndpointName, ScenarioPlan } from '../../core/types.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { RunConfig } from '../config/index.js';
 import { shown, thresholdsFile } from '../files/paths.js';
+import { loadOwnScenario } from './own-scenario.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
 
@@ -27,19 +29,33 @@ async function promptSetSize(file: string | null): Promise<number | null> {
   return parsePromptSet(text, shown(file)).length;
 }
 
+/** A built-in scenario's shape (src/core/plan/scenario-shapes.ts) and its thresholds file. */
+async function builtIn(name: string, thresholdsDir: string | null) {
+  const shape = SCENARIO_SHAPES[name];
+  if (shape === undefined) {
+    throw new ValidationError(`src/k6/scenarios/${name}.ts`, [
+      { path: '', expected: `an entry '${name}' in src/core/plan/scenario-shapes.ts`, found: 'none' },
+    ]);
+  }
+  const file = thresholdsDir === null ? thresholdsFile(name) : path.join(thresholdsDir, `${name}.json`);
+  return { shape, thresholds: await loadThresholds(name, file), source: shown(file), routes: [] };
+}
+
 export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
   const promptCount = await promptSetSize(config.promptsFile);
   const arrivals = await runArrivals(config);
   const plans: ScenarioPlan[] = [];
+  const own = config.scenarioFile === null ? null : await loadOwnScenario(config.scenarioFile, config.thresholdsDir);
   for (const name of config.scenarios) {
-    const shape = SCENARIO_SHAPES[name];
-    if (shape === undefined) {
-      throw new ValidationError(`src/k6/scenarios/${name}.ts`, [
-        { path: '', expected: `an entry '${name}' in src/core/plan/scenario-shapes.ts`, found: 'none' },
-      ]);
-    }
-    const file = config.thresholdsDir === null ? thresholdsFile(name) : path.join(config.thresholdsDir, `${name}.json`);
-    const thresholds = await loadThresholds(name, file);
+    const { shape, thresholds, source, routes } =
+      own !== null && own.name === name
+        ? { ...own, source: own.thresholdsSource, routes: own.endpoints }
+        : await builtIn(name, config.thresholdsDir);
+    // The scenario's own endpoints first, then the API's.
+    const route = (e: EndpointName): Route | undefined => {
+      const mine = routes.find((r) => r.name === e);
+      return mine === undefined ? ROUTES[config.api][e] : { method: mine.method, path: mine.path };
+    };
     plans.push(
       resolvePlan(
         { ...shape, thresholds },
@@ -56,12 +72,12 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
               : { source: path.basename(config.promptsFile), count: promptCount },
           timeoutSec: config.timeoutSec,
           shape: config.shape,
-          thresholdsSource: shown(file),
+          thresholdsSource: source,
           samples: config.samples,
           arrivals,
           goodput: config.goodput,
         },
-        (e) => ROUTES[config.api][e],
+        route,
       ),
     );
   }

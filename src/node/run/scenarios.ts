@@ -23,8 +23,15 @@ export async function listScenarios(dir = SCENARIO_DIR): Promise<string[]> {
   return names.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-/** Read and check one thresholds file: JSON syntax, the schema, then what the schema cannot say. */
-export async function loadThresholds(scenario: string, file = thresholdsFile(scenario)): Promise<ThresholdsFile> {
+/**
+ * Read and check one thresholds file: JSON syntax, the schema, then what the schema cannot say.
+ * @param endpoints those a rule may name (default: the built-in ones)
+ */
+export async function loadThresholds(
+  scenario: string,
+  file = thresholdsFile(scenario),
+  endpoints?: readonly string[],
+): Promise<ThresholdsFile> {
   const source = shown(file);
   const parsed = await readJsonFile(
     file,
@@ -32,7 +39,7 @@ export async function loadThresholds(scenario: string, file = thresholdsFile(sce
     `a thresholds file for scenario '${scenario}'`,
     source,
   );
-  const problems = checkThresholdsFile(parsed, scenario);
+  const problems = checkThresholdsFile(parsed, scenario, endpoints);
   if (problems.length > 0) throw new ValidationError(source, problems);
   return parsed;
 }

@@ -1,0 +1,49 @@
+/**
+ * Endpoints of one's own: a spec (types.ts) becomes the same Endpoint the built-in ones are, so its
+ * requests are sent, judged, counted and reported as theirs (src/k6/lib/request.ts). Its JSON Schema
+ * is compiled by the runner before the run (ajv standalone, src/node/run/own-scenario.ts) and
+ * bundled in, like the built-in validators: k6 never compiles a schema.
+ */
+import ownValidators from 'realizar-k6:own-validators';
+import type { DeclaredEndpoint } from '../../core/types.js';
+import type { Endpoint } from '../lib/endpoints.js';
+import type { EndpointSpec } from './types.js';
+
+/** An endpoint of one's own; its name is then known to the mix and to the rules (types.ts). */
+export function defineEndpoint<const N extends string>(spec: EndpointSpec<N>): EndpointSpec<N> {
+  return spec;
+}
+
+/**
+ * What the runner reads of an endpoint before the run: its functions only said to be there, anything
+ * else kept for the runner to check (a misspelt field is named, not dropped).
+ */
+export function declaredEndpoint(spec: EndpointSpec): DeclaredEndpoint {
+  const { body, accepts, tokens, ...rest } = spec;
+  return { ...rest, body: body !== undefined, accepts: accepts !== undefined, tokens: tokens !== undefined };
+}
+
+const noTokens = (): number => 0;
+const noBody = (): null => null;
+
+/** The k6 side's endpoint, judged by its compiled schema and its own check. */
+export function toEndpoint(spec: EndpointSpec): Endpoint {
+  const validate = ownValidators[spec.name];
+  if (spec.schema !== undefined && validate === undefined)
+    throw new Error(
+      `endpoint ${spec.name}: its schema was not compiled into this script; ` +
+        'run the scenario file with `npx realizar-k6 run FILE`, which bundles it',
+    );
+  const check = spec.accepts;
+  return {
+    name: spec.name,
+    method: spec.method,
+    path: spec.path,
+    body: spec.body ?? noBody,
+    // Without a body function every request is the same: it is serialised once.
+    ...(spec.body === undefined ? { fixedBody: noBody } : {}),
+    accepts: (body, request) =>
+      (validate === undefined || validate(body)) && (check === undefined || check(body, request)),
+    tokens: spec.tokens ?? noTokens,
+  };
+}
