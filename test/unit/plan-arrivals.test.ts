@@ -2,20 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
 import { phaseOffsets } from '../../src/core/plan/arrivals.js';
-import { resolvePlan, type PlanSettings, type ScenarioDefinition } from '../../src/core/plan/plan.js';
+import { resolvePlan, type ScenarioDefinition } from '../../src/core/plan/plan.js';
 import { parseGoodput } from '../../src/core/rules/goodput.js';
+import { info, settings } from '../support/plan-settings.js';
 
-const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
-const settings: PlanSettings = {
-  baseUrl: 'http://127.0.0.1:8080',
-  gate: 'acceptable',
-  scale: 1,
-  mix: null,
-  timeoutSec: null,
-  api: 'realizar',
-  model: 'default',
-  prompts: null,
-};
 const rules = (extra: object[] = []) => ({
   scenario: 's',
   rules: [{ id: 'errors', metric: 'error_rate', acceptable: 5, source: 's' }, ...extra],

@@ -8,18 +8,7 @@ import {
   type ScenarioDefinition,
   type PlanSettings,
 } from '../../src/core/plan/plan.js';
-
-const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
-const settings: PlanSettings = {
-  baseUrl: 'http://127.0.0.1:8080',
-  gate: 'acceptable',
-  scale: 1,
-  mix: null,
-  timeoutSec: null,
-  api: 'realizar',
-  model: 'default',
-  prompts: null,
-};
+import { info, settings } from '../support/plan-settings.js';
 
 const spike: ScenarioDefinition = {
   name: 'spike',

@@ -1,0 +1,15 @@
+/** The plan settings and endpoint lookup the plan's unit tests start from (Realizar's API, scale 1). */
+import type { PlanSettings } from '../../src/core/plan/plan.js';
+
+export const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
+
+export const settings: PlanSettings = {
+  baseUrl: 'http://127.0.0.1:8080',
+  gate: 'acceptable',
+  scale: 1,
+  mix: null,
+  timeoutSec: null,
+  api: 'realizar',
+  model: 'default',
+  prompts: null,
+};
