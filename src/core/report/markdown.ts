@@ -4,6 +4,7 @@
  * gates, errors, notes). Figures use the same 2-decimal format as report.txt (src/core/report/render.ts).
  */
 import { generatorMarkdown } from './render-generator.js';
+import { telemetryMarkdown } from './render-telemetry.js';
 import type { Report, ScenarioReport, Verdict } from '../types.js';
 import { K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import { f2, fmtBound, fmtValue } from './render.js';
@@ -222,6 +223,7 @@ export function renderMarkdown(report: Report): string {
     outagesMarkdown(report.scenarios, label, escapeInline),
     streamingSection(report.scenarios),
     serverSection(report.scenarios),
+    telemetryMarkdown(report.scenarios, label, escapeCell),
     generatorMarkdown(report.scenarios, label, escapeCell),
     notesSection(report.scenarios),
   ];

@@ -6,6 +6,7 @@
 import { crossCheckStatus } from '../watch/crosscheck.js';
 import { generatorLines } from './render-generator.js';
 import { serverClockLines } from './render-server-clock.js';
+import { telemetryLines } from './render-telemetry.js';
 import type { Latency, Report, ScenarioReport, Verdict } from '../types.js';
 import { outageLines, partialLine, rebuiltLines } from './render-outages.js';
 
@@ -175,6 +176,8 @@ export function renderScenario(s: ScenarioReport): string {
   if (streaming.length > 0) lines.push('', ...streaming);
   const server = serverLines(s);
   if (server.length > 0) lines.push('', ...server);
+  const telemetry = telemetryLines(s);
+  if (telemetry.length > 0) lines.push('', ...telemetry);
   const generator = generatorLines(s);
   if (generator.length > 0) lines.push('', ...generator);
   const outages = outageLines(s);

@@ -4,7 +4,8 @@
  * measures it. The compiler holds the table's rule names equal to the enum of
  * schemas/thresholds.schema.json, so a metric added to either does not compile until both name it. Pure.
  */
-import type { Latency, ResourcesReport, Rule } from '../types.js';
+import type { Latency, ResourcesReport, Rule, TelemetryReport } from '../types.js';
+import { roleMax } from '../watch/telemetry.js';
 import { METRIC_ENTRIES } from './metric-table.js';
 import type { MetricEntry, RuleMetricName, RuleNaming, SingleRuleName } from './metric-table.js';
 
@@ -32,6 +33,8 @@ export interface MeasureInput {
   durationSec: number;
   /** The server's process; null when it was not watched. */
   resources: ResourcesReport | null;
+  /** The server's own metrics over time; null when they were not scraped. */
+  telemetry?: TelemetryReport | null;
   /** A k6 Trend's stat in the scope, as k6 computed it; null without samples. */
   trend: (k6Metric: string, stat: string) => number | null;
 }
@@ -46,6 +49,8 @@ const MEASURE: Record<SingleRuleName, Measure> = {
   cpu_avg_pct: (m) => m.resources?.cpuAvgPctOfAllCores ?? null,
   rss_growth_mb_per_1000_requests: (m) => m.resources?.leak?.slopeMbPer1000Requests ?? null,
   p95_drift_ms: (m) => m.resources?.drift?.growthMs ?? null,
+  server_queue_max: (m) => roleMax(m.telemetry, 'queue'),
+  server_kv_cache_max_pct: (m) => roleMax(m.telemetry, 'kv-cache'),
 };
 
 /** The rule entries of one metric: one per stat of a Trend, else one. */

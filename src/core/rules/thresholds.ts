@@ -140,7 +140,7 @@ export function checkThresholdsFile(file: ThresholdsFile, expectedScenario: stri
     if (isServerSideRule(rule) && (rule.endpoint !== undefined || rule.phase !== undefined)) {
       problems.push({
         path: at,
-        expected: `no endpoint or phase on ${rule.metric} (it is measured on the server's process over the whole scenario)`,
+        expected: `no endpoint or phase on ${rule.metric} (it is measured on the server over the whole scenario)`,
         found: `endpoint ${rule.endpoint ?? '-'}, phase ${rule.phase ?? '-'}`,
       });
     }

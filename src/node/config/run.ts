@@ -9,7 +9,7 @@ import type { ShapeOverride } from '../../core/plan/shape.js';
 import { profileOf } from '../../core/target/servers.js';
 import { RUN } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
-import { choice, file, invalid, positive, whole } from '../flags/values.js';
+import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/values.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
 
@@ -42,6 +42,8 @@ export interface RunConfig extends TargetConfig {
   serverPid: number | null;
   /** profiles/<name>.json or a file: what the server's /metrics counters count; null: no scrape. */
   serverProfile: string | null;
+  /** Seconds between scrapes of the server's metrics during the load, for its series over time; 0: off. */
+  scrapeIntervalSec: number;
   help: boolean;
 }
 
@@ -105,6 +107,7 @@ export function parseRunConfig(
     samples: !f.has('--no-samples'),
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
+    scrapeIntervalSec: f.value('--scrape-interval', offOrBetween(0.1, 3600), 1),
     promptsFile: f.value('--prompts', file(cwd)) ?? null,
     warmupRequests: f.value('--warmup', whole(1_000_000), 0),
     runs: f.value('--runs', whole(100), 1),
