@@ -4,46 +4,12 @@
  * screenshot is kept in test/artifacts/ for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { CHROMIUM, chromium } from '../support/chromium.js';
 import { freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-
-/** Headless Chromium, as this machine's closed network needs it; always killed by its deadline. */
-async function chromium(args: string[], userDataDir: string): Promise<string> {
-  const child = spawn(
-    CHROMIUM!,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
-      // Let the page's scripts run (the report draws itself from data embedded in the file).
-      '--virtual-time-budget=5000',
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  try {
-    await new Promise((resolve) => child.on('close', resolve));
-    return out;
-  } finally {
-    clearTimeout(timer);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-}
 
 describe("k6's web dashboard report", () => {
   it('is exported for every run and renders the run’s own metrics in Chromium', async (t) => {

@@ -21,6 +21,13 @@ const full: MeasureInput = {
     leak: { slopeMbPer1000Requests: 0.7 },
     drift: { growthMs: 4 },
   } as unknown as MeasureInput['resources'],
+  telemetry: {
+    series: [
+      { role: 'queue', max: 6 },
+      { role: 'kv-cache', max: 35 },
+      { role: 'running', max: 4 },
+    ],
+  } as unknown as MeasureInput['telemetry'],
   trend: (k6Metric, stat) => `${k6Metric}:${stat}`.length,
   value: (k6Metric, stat) => (k6Metric === 'goodput' && stat === 'passes' ? 81 : null),
 };
@@ -46,6 +53,8 @@ describe('the metric table', () => {
     // Of every planned request, not only those sent.
     assert.equal(RULE_METRICS.goodput.measure(full), 81);
     assert.equal(RULE_METRICS.rss_growth_mb_per_1000_requests.measure(full), 0.7);
+    assert.equal(RULE_METRICS.server_queue_max.measure(full), 6);
+    assert.equal(RULE_METRICS.server_kv_cache_max_pct.measure(full), 35);
   });
 
   it('says nothing was measured, rather than a figure, when the scope or the server was not measured', () => {

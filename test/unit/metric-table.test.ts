@@ -42,7 +42,7 @@ describe('the metric table', () => {
   it('types every metric k6 records, none the runner measures, and has times only among Trends', () => {
     for (const [key, e] of METRIC_ENTRIES) {
       assert.equal(e.k6 === null, e.type === null, key);
-      assert.equal(e.k6 === null, e.at === 'server-process' || e.at === 'timeline', key);
+      assert.equal(e.k6 === null, e.at === 'server-process' || e.at === 'timeline' || e.at === 'server-metrics', key);
       if (e.isTime) assert.equal(e.type, 'trend', key);
     }
     const { ttft, streamStartLate, tokensPerSecond, streamWindowStartMs } = METRICS;

@@ -7,6 +7,7 @@ import { arrivalsLines } from './render-arrivals.js';
 import { crossCheckStatus } from '../watch/crosscheck.js';
 import { generatorLines } from './render-generator.js';
 import { serverClockLines } from './render-server-clock.js';
+import { telemetryLines } from './render-telemetry.js';
 import type { Latency, Report, ScenarioReport, Verdict } from '../types.js';
 import { outageLines, partialLine, rebuiltLines } from './render-outages.js';
 
@@ -187,6 +188,8 @@ export function renderScenario(s: ScenarioReport): string {
   if (arrivals.length > 0) lines.push('', ...arrivals);
   const server = serverLines(s);
   if (server.length > 0) lines.push('', ...server);
+  const telemetry = telemetryLines(s);
+  if (telemetry.length > 0) lines.push('', ...telemetry);
   const generator = generatorLines(s);
   if (generator.length > 0) lines.push('', ...generator);
   const outages = outageLines(s);

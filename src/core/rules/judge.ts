@@ -13,6 +13,7 @@ import type {
   ResourcesReport,
   Rule,
   ScenarioPlan,
+  TelemetryReport,
   Totals,
   Verdict,
 } from '../types.js';
@@ -36,6 +37,8 @@ export interface Measured {
   endpoints: readonly EndpointReport[];
   durationSec: number;
   resources: ResourcesReport | null;
+  /** The server's own metrics over time, when they were scraped. */
+  telemetry?: TelemetryReport | null;
   summary: K6Summary;
 }
 
@@ -51,6 +54,7 @@ export function measureRule(rule: Rule, m: Measured): number | null {
     figures,
     durationSec: m.durationSec,
     resources: m.resources,
+    telemetry: m.telemetry ?? null,
     trend: (k6Metric, stat) => {
       const t = metric(m.summary, selector(k6Metric, { endpoint: rule.endpoint, phase: rule.phase }));
       return t === undefined || (t.values['count'] ?? 0) === 0 ? null : (t.values[stat] ?? null);

@@ -19,9 +19,11 @@ export type K6MetricType = 'trend' | 'rate' | 'counter' | 'gauge';
  * - `generator`: the load generator's own conduct (its queue, its schedule, its measured window);
  * - `server-clock`: the server's own per-request figures, recorded beside the client's;
  * - `server-process`: the runner's samples of the server's process (/proc), not k6;
- * - `timeline`: the runner, from the server's process against k6's per-request samples.
+ * - `timeline`: the runner, from the server's process against k6's per-request samples;
+ * - `server-metrics`: the runner, from the server's own metrics scraped during the load (its profile's series).
  */
-export type MeasuredAt = 'request' | 'k6' | 'stream' | 'generator' | 'server-clock' | 'server-process' | 'timeline';
+export type MeasuredAt =
+  'request' | 'k6' | 'stream' | 'generator' | 'server-clock' | 'server-process' | 'timeline' | 'server-metrics';
 
 /** The percentiles a rule may name (`<name>_p95`). */
 export type RuleStat = 'p50' | 'p95' | 'p99';
@@ -220,6 +222,22 @@ export const METRICS = {
     isTime: false,
     at: 'timeline',
     rule: { name: 'p95_drift_ms', op: '<', unit: 'ms', label: 'p95 drift (last third - first third)' },
+  },
+  /** The most requests the server held waiting: the highest value of its profile's `queue` series. */
+  serverQueueMax: {
+    k6: null,
+    type: null,
+    isTime: false,
+    at: 'server-metrics',
+    rule: { name: 'server_queue_max', op: '<', unit: 'requests', label: "server's queue, highest (requests waiting)" },
+  },
+  /** The fullest the server's KV cache was: the highest value of its profile's `kv-cache` series. */
+  serverKvCacheMax: {
+    k6: null,
+    type: null,
+    isTime: false,
+    at: 'server-metrics',
+    rule: { name: 'server_kv_cache_max_pct', op: '<', unit: '%', label: "server's KV-cache usage, highest" },
   },
 } as const satisfies Record<string, MetricEntry>;
 

@@ -4,7 +4,8 @@
  * measures it. The compiler holds the table's rule names equal to the enum of
  * schemas/thresholds.schema.json, so a metric added to either does not compile until both name it. Pure.
  */
-import type { Latency, ResourcesReport, Rule } from '../types.js';
+import type { Latency, ResourcesReport, Rule, TelemetryReport } from '../types.js';
+import { roleMax } from '../watch/telemetry.js';
 import { METRIC_ENTRIES } from './metric-table.js';
 import type { MetricEntry, RuleMetricName, RuleNaming, SingleRuleName } from './metric-table.js';
 
@@ -32,6 +33,8 @@ export interface MeasureInput {
   durationSec: number;
   /** The server's process; null when it was not watched. */
   resources: ResourcesReport | null;
+  /** The server's own metrics over time; null when they were not scraped. */
+  telemetry?: TelemetryReport | null;
   /** A k6 Trend's stat in the scope, as k6 computed it; null without samples. */
   trend: (k6Metric: string, stat: string) => number | null;
   /** A k6 metric's value in the scope (a Rate's passes, a Counter's count); null when k6 has no such metric. */
@@ -54,6 +57,8 @@ const MEASURE: Record<SingleRuleName, Measure> = {
     const requests = m.figures?.totals.requests ?? 0;
     return good === null || requests === 0 ? null : (good / requests) * 100;
   },
+  server_queue_max: (m) => roleMax(m.telemetry, 'queue'),
+  server_kv_cache_max_pct: (m) => roleMax(m.telemetry, 'kv-cache'),
 };
 
 /** The rule entries of one metric: one per stat of a Trend, else one. */

@@ -160,7 +160,7 @@ export function checkThresholdsFile(
         path: at,
         expected:
           `no endpoint or phase on ${rule.metric} ` +
-          "(it is measured on the server's process over the whole scenario)",
+          '(it is measured on the server over the whole scenario)',
         found: `endpoint ${rule.endpoint ?? '-'}, phase ${rule.phase ?? '-'}`,
       });
     }

@@ -18,6 +18,7 @@ import type {
   ResourcesReport,
   ScenarioReport,
   ServerProfile,
+  TelemetryReport,
   Totals,
 } from '../types.js';
 import { crossCheck, crossCheckStatus } from '../watch/crosscheck.js';
@@ -27,8 +28,8 @@ import { streamingSection } from './convert-stream.js';
 import { withSoleScopes } from './sole-scope.js';
 import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from '../rules/judge.js';
 import { K6_METRICS } from '../rules/metric-table.js';
-import { RULE_METRICS } from '../rules/metrics.js';
-import { isServerSideRule, meets, selector, type Scope } from '../rules/thresholds.js';
+import { meets, selector, type Scope } from '../rules/thresholds.js';
+import { whyUnjudged } from '../rules/unjudged.js';
 
 export interface ConvertContext {
   /** k6's exit code (99 = thresholds crossed), or null when k6 never ran to the end. */
@@ -44,6 +45,8 @@ export interface ConvertContext {
   prometheus?: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
   /** What k6 and its browser cost while they ran (src/core/watch/generator.ts). */
   generator?: GeneratorReport | null;
+  /** The server's own metrics over time, when they were scraped (src/core/watch/telemetry.ts). */
+  telemetry?: TelemetryReport | null;
 }
 
 function pct(part: number, whole: number): number | null {
@@ -155,20 +158,19 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     latencyMs: latencyOf(metric(summary, plan.latencyMetric ?? K6_METRICS.latency)),
   };
   const resources = ctx.resources ?? null;
+  const telemetry = ctx.telemetry ?? null;
   const notes = [...plan.notes];
   // A server whose process is not known (another machine, --no-server without --server-pid) cannot
-  // be judged on memory or CPU: its rules are left out and said so, neither passed nor failed.
+  // be judged on memory or CPU, nor one whose metrics were not scraped on its queue or KV cache: such
+  // rules are left out and said so, neither passed nor failed.
   const rules = plan.thresholds.rules.filter((rule) => {
-    if (!isServerSideRule(rule) || resources !== null) return true;
-    notes.push(
-      `Rule '${rule.id}' (${RULE_METRICS[rule.metric].label}) was not judged: ` +
-        "the server's process was not watched (give --server-pid with --no-server).",
-    );
-    return false;
+    const why = whyUnjudged(rule, { resources, telemetry });
+    if (why !== null) notes.push(why);
+    return why === null;
   });
   const verdicts = [
     ...ruleVerdicts(plan, summary, rules, (rule) =>
-      measureRule(rule, { whole, phases, endpoints, durationSec, resources, summary }),
+      measureRule(rule, { whole, phases, endpoints, durationSec, resources, telemetry, summary }),
     ),
     ...recoveryVerdicts(plan, phases),
   ];
@@ -252,6 +254,7 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     generator: ctx.generator ?? null,
     arrivals: arrivalsSection(plan, summary),
     goodput: goodputSection(plan, summary, totals, durationSec),
+    ...(telemetry === null ? {} : { telemetry }),
   };
 }
 

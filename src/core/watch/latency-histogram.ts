@@ -52,6 +52,13 @@ export class LatencyHistogram {
     return this.counts.size;
   }
 
+  /** Each bucket in use as its middle (clamped to the values seen) and its count, smallest first. */
+  entries(): Array<{ ms: number; count: number }> {
+    return [...this.counts.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([b, count]) => ({ ms: Math.min(this.max, Math.max(this.min, middleOf(b))), count }));
+  }
+
   /** p in [0, 100]; null when empty. */
   percentile(p: number): number | null {
     if (this.count === 0) return null;

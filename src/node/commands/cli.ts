@@ -51,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const e of report.errors) log.info(`error${e.scenario === null ? '' : ` in ${e.scenario}`}: ${e.message}`);
     for (const sc of report.scenarios)
       if (sc.status === 'error' && sc.error !== null) log.info(`error in ${sc.name}: ${sc.error}`);
-    log.info(`report: ${shown(dir)}/report.txt and report.json`);
+    log.info(`report: ${shown(dir)}/report.html, report.txt and report.json`);
     return report.exitCode;
   } catch (err) {
     return failWith(err, control.interrupted);

@@ -1,5 +1,5 @@
 /**
- * npm run report -- <run-dir>: rebuild report.txt, report.json, junit.xml and summary.md of a run
+ * npm run report -- <run-dir>: rebuild report.txt, report.json, report.html, junit.xml and summary.md of a run
  * from what it left on disk (src/node/commands/rebuild.ts). The report is printed first, then written; the
  * exit code is the rebuilt report's (0, 1, 2, 130), or 2 when nothing could be rebuilt.
  */
@@ -30,7 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await keepRunReport({ dir, outDir: null, report, text, shownAbove: true, writeDashboard: false });
     log.info(
       `report rebuilt${report.rebuilt?.partial ? ' (partial)' : ''}: ` +
-        `${shown(dir)}/report.txt, report.json, junit.xml, summary.md`,
+        `${shown(dir)}/report.txt, report.json, report.html, junit.xml, summary.md`,
     );
     return report.exitCode;
   } catch (err) {

@@ -12,7 +12,7 @@ import { parseTimeScale, parseTraceLimit } from '../../core/arrivals/trace.js';
 import { parseGoodput, type GoodputObjective } from '../../core/rules/goodput.js';
 import { RUN } from '../flags/commands.js';
 import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
-import { choice, file, invalid, positive, whole } from '../flags/values.js';
+import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/values.js';
 import { scenarioFileOf } from '../run/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
@@ -56,6 +56,8 @@ export interface RunConfig extends TargetConfig {
   trace: { file: string; timeScale: number; limit: number | null } | null;
   /** Per-request objectives (--goodput). */
   goodput: GoodputObjective[] | null;
+  /** Seconds between scrapes of the server's metrics during the load, for its series over time; 0: off. */
+  scrapeIntervalSec: number;
   help: boolean;
 }
 
@@ -153,6 +155,7 @@ export function parseRunConfig(
     samples: !f.has('--no-samples'),
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
+    scrapeIntervalSec: f.value('--scrape-interval', offOrBetween(0.1, 3600), 1),
     promptsFile: f.value('--prompts', file(cwd)) ?? null,
     warmupRequests: f.value('--warmup', whole(1_000_000), 0),
     runs: f.value('--runs', whole(100), 1),

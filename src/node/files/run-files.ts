@@ -1,7 +1,8 @@
 /**
  * The files of a run folder that the runner itself writes: run.json when the run starts (what it
  * was asked, so that `npm run report` can rebuild a report the run never wrote), and at the end the
- * report in every form — report.json, report.txt, summary.md, junit.xml, dashboard.html — then the
+ * report in every form — report.json, report.txt, summary.md, junit.xml, report.html (one page with
+ * the charts, src/core/report/page.ts), dashboard.html — then the
  * <out-dir>/latest link. The report has been printed before this runs; each file is written on its
  * own, and a failing disk ends in one ReportWriteError listing what is and is not on disk.
  */
@@ -12,7 +13,9 @@ import { renderMarkdown } from '../../core/report/markdown.js';
 import type { Report, RunContext, ScenarioReport } from '../../core/types.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { validateReport, validateRunContext } from '../../generated/file-validators.cjs';
+import { pageReport } from '../../core/report/page.js';
 import { keepFiles, type FileToKeep } from './keep-files.js';
+import { REPORT_PAGE, writeReportPage } from './report-page.js';
 import { linkLatest, writeAtomic } from './report-files.js';
 
 export const RUN_CONTEXT_FILE = 'run.json';
@@ -81,6 +84,11 @@ export async function keepRunReport(o: {
     { file: at('report.txt'), write: () => writeAtomic(at('report.txt'), o.text) },
     { file: at('summary.md'), write: () => writeAtomic(at('summary.md'), renderMarkdown(report)) },
     { file: at('junit.xml'), write: () => writeAtomic(at('junit.xml'), renderJUnit(report)) },
+    {
+      file: at(REPORT_PAGE),
+      write: () =>
+        writeReportPage(at(REPORT_PAGE), `realizar-k6 · ${report.runId}`, { kind: 'run', report: pageReport(report) }),
+    },
   ];
   if (report.dashboard === 'dashboard.html' && o.writeDashboard !== false)
     files.push({ file: at('dashboard.html'), write: () => writeRunDashboard(dir, report.scenarios) });

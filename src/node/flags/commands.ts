@@ -256,6 +256,11 @@ export const COMPARE: Command = {
             'throughput regresses when it drops more than PCT % ' +
             `(default ${DEFAULT_COMPARE_OPTIONS.throughputDropPct})`,
         },
+        {
+          name: '--html',
+          arg: 'FILE',
+          help: "write the page showing both runs side by side here (default: compare.html in\nthe current run's folder, when <current> is one)",
+        },
         { name: '--save-baseline', help: 'copy <report> (default reports/latest) to the baseline file' },
         {
           name: '--baseline-file',
@@ -272,10 +277,10 @@ export const COMPARE: Command = {
 export const REPORT: Command = {
   usage: ['npm run report -- <run-dir>'],
   intro:
-    "Rebuilds a run's report.txt, report.json, junit.xml and summary.md from what the run left on disk:\n" +
-    "its own report.json when it wrote one, else k6's summary of each scenario, else k6's per-request\n" +
-    'samples (a k6 killed before its summary), marked partial. For a run cut short: the runner killed,\n' +
-    'its disk full, read-only or gone. Prints the report, then writes the files into <run-dir>.',
+    "Rebuilds a run's report.txt, report.json, report.html, junit.xml and summary.md from what the run\n" +
+    "left on disk: its own report.json when it wrote one, else k6's summary of each scenario, else k6's\n" +
+    'per-request samples (a k6 killed before its summary), marked partial. For a run cut short: the\n' +
+    'runner killed, its disk full, read-only or gone. Prints the report, then writes the files into <run-dir>.',
   positionals: { min: 1, max: 1, what: 'exactly one run folder (npm run report -- <run-dir>)' },
   groups: [{ title: 'options', flags: [HELP] }],
   epilogue:

@@ -181,5 +181,10 @@ export const MONITOR: FlagGroup = {
         'server profile (profiles/NAME.json or a file) for the /metrics cross-check; default:\n' +
         "the started server's (realizar, llamacpp), none with --api openai; 'none' skips it",
     },
+    {
+      name: '--scrape-interval',
+      arg: 'SEC',
+      help: "scrape the server's metrics every SEC seconds during the load, for the series its\nprofile names (queue, KV cache, tokens/s) over time (default 1; 0: off)",
+    },
   ],
 };

@@ -35,6 +35,16 @@ export const positive =
     return n;
   };
 
+/** 0 (off), or a number from `min` to `max`: an interval that may be turned off. */
+export const offOrBetween =
+  (min: number, max: number) =>
+  (flag: string, text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || (n !== 0 && (n < min || n > max)))
+      invalid(flag, `0 (off) or a number from ${min} to ${max}`, text);
+    return n;
+  };
+
 /** A number from 0 to 100. */
 export const percent = (flag: string, text: string): number => {
   const n = Number(text);

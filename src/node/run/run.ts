@@ -89,7 +89,10 @@ export async function runLoadTest(
         { path: '', expected: 'the pid of the running server', found: `${target.pid}, which is not running` },
       ]);
     }
-    monitor = new ServerMonitor(config.baseUrl, target, profile);
+    monitor = new ServerMonitor(config.baseUrl, target, profile, {
+      intervalSec: config.scrapeIntervalSec,
+      originMs: startedAt.getTime(),
+    });
 
     // Repetitions are interleaved (every scenario once, then again), so a slow minute of the
     // machine spreads over scenarios instead of falling on all runs of one.

@@ -19,6 +19,7 @@ import { findPlanLine } from '../../core/plan/plan-line.js';
 import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { K6_METRICS } from '../../core/rules/metric-table.js';
+import { detailMetrics, LatencyDetailLog } from '../../core/watch/latency-detail.js';
 import { readScenarioOutput } from '../files/json-file.js';
 import { describeCause } from '../errors/ReportWriteError.js';
 import { shown } from '../files/paths.js';
@@ -122,17 +123,25 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const complete = summary !== null && plan !== null;
   const outcomes = new OutcomeLog();
   const fromSamples = new SummaryFromSamples(plan?.latencyMetric);
+  // Latency over time and its distribution, for the report's charts, read in the same pass.
+  const detail = new LatencyDetailLog(detailMetrics(plan?.latencyMetric, plan?.stream != null));
   const samplesFile = path.join(outDir, K6_FILES.samples);
   const read = await scanSamples(
     samplesFile,
-    complete ? new Set([K6_METRICS.requestFailed]) : metricsToRead(plan?.latencyMetric),
+    new Set([...(complete ? [K6_METRICS.requestFailed] : metricsToRead(plan?.latencyMetric)), ...detail.metrics]),
     (s) => {
       if (s.metric === K6_METRICS.requestFailed) outcomes.add(s.tMs, s.value !== 0);
       if (!complete) fromSamples.add(s);
+      detail.add(s);
     },
   );
   const timeline = timelineOf(outcomes, input.originMs);
-  const withTimeline = (r: ScenarioReport): ScenarioReport => (timeline === null ? r : { ...r, timeline });
+  const latencyDetail = input.originMs === null ? null : detail.detail(input.originMs);
+  const withTimeline = (r: ScenarioReport): ScenarioReport => ({
+    ...r,
+    ...(timeline === null ? {} : { timeline }),
+    ...(latencyDetail === null ? {} : { latencyDetail }),
+  });
 
   if (summary !== null && plan !== null) {
     return {

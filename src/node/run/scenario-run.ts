@@ -136,10 +136,13 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     ctx: {
       files,
       resources: watched.resources,
+      telemetry: watched.telemetry,
       prometheus: watched.prometheus,
       generator,
       notes: [...warmNotes, ...noDashboard, ...(config.samples ? [] : [NO_SAMPLES_NOTE])],
     },
   });
-  return config.runs > 1 ? { ...report, repeat } : report;
+  // Second 0 of the server's resource series, so report.html lays them on the run's time axis.
+  const started = { ...report, startedAt: new Date(watched.startMs).toISOString() };
+  return config.runs > 1 ? { ...started, repeat } : started;
 }

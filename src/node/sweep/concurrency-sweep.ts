@@ -35,6 +35,7 @@ import { log } from '../process/log.js';
 import { DIST_K6_DIR, shown } from '../files/paths.js';
 import { type Child } from '../process/processes.js';
 import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
+import { REPORT_PAGE, writeReportPage } from '../files/report-page.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { targetEnv } from '../target/target-env.js';
 import { readStep, type StepResult } from './step-result.js';
@@ -222,6 +223,10 @@ export async function runConcurrencySweep(
     [
       { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
       { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
+      {
+        file: at(REPORT_PAGE),
+        write: () => writeReportPage(at(REPORT_PAGE), `realizar-k6 · ${runId}`, { kind: 'sweep', sweep: report }),
+      },
       ...charts,
       { file: path.join(config.outDir, 'latest'), write: () => linkLatest(config.outDir, runId) },
     ],

@@ -26,6 +26,7 @@ import { DIST_K6_DIR, ROOT, shown } from '../files/paths.js';
 import { signalGroup, type Child } from '../process/processes.js';
 import { keepFiles } from '../files/keep-files.js';
 import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
+import { REPORT_PAGE, writeReportPage } from '../files/report-page.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { runConcurrencySweep, streamRateStep, sweepScenarioScript, type RateStepRun } from './concurrency-sweep.js';
 import { readStep } from './step-result.js';
@@ -170,6 +171,10 @@ export async function runSweep(
       { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
       { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
       {
+        file: at(REPORT_PAGE),
+        write: () => writeReportPage(at(REPORT_PAGE), `realizar-k6 · ${runId}`, { kind: 'sweep', sweep: report }),
+      },
+      {
         file: at('latency.svg'),
         write: () =>
           writeAtomic(
@@ -220,7 +225,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.passed;
     }
     const { report, dir } = await runSweep(config, control, (text) => process.stdout.write(text));
-    log.info(`sweep: ${shown(dir)}/sweep.md, sweep.json and the charts beside them`);
+    log.info(`sweep: ${shown(dir)}/report.html, sweep.md, sweep.json and the charts beside them`);
     return report.exitCode;
   } catch (err) {
     return failWith(err, control.interrupted);

@@ -1,7 +1,8 @@
 /**
  * Watching the server during each scenario: /proc samples of its process (resources.ts), its
  * /metrics counters before and after (cross-checked with k6's counts through a server profile),
- * and SVG plots of memory, CPU and latency over time in the scenario's folder. Every plot has a
+ * the series its profile names scraped during the load (telemetry.ts, with their cost to the
+ * server measured once, scrape-cost.ts), and SVG plots of memory, CPU and latency over time in the scenario's folder. Every plot has a
  * bounded number of points (latency: one per time window, as percentile bands), so its size does
  * not depend on the number of requests or the run's length.
  */
@@ -10,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import { readJsonFile } from '../files/json-file.js';
-import type { ResourcesReport, ServerProfile } from '../../core/types.js';
+import type { ResourcesReport, ServerProfile, TelemetryReport } from '../../core/types.js';
+import { TelemetryLog } from '../../core/watch/telemetry.js';
 import { deltas, parsePrometheusText, type Sample } from '../../core/watch/prometheus.js';
 import { bandChart } from '../../core/report/band-chart.js';
 import { downsample } from '../../core/watch/downsample.js';
@@ -23,6 +25,8 @@ import { ROOT, shown } from '../files/paths.js';
 import { recordWriteFailure } from '../files/keep-files.js';
 import { writeAtomic } from '../files/report-files.js';
 import { ResourceSampler, type SampleTarget } from './resources.js';
+import { measureScrapeCost, scrapeCostReport, type ScrapeCost } from './scrape-cost.js';
+import { scrapeOnce, TelemetryScraper } from './telemetry.js';
 import { readRequestTimeline } from './timeline.js';
 
 export const SAMPLE_INTERVAL_MS = 250;
@@ -62,23 +66,68 @@ export async function scrape(baseUrl: string, profile: ServerProfile): Promise<S
 export interface ScenarioWatch {
   startMs: number;
   before: Sample[] | null;
+  /** The series scraped during the load, when the profile names any and scraping is on. */
+  scraper: TelemetryScraper | null;
+  /** The server's CPU time when the scenario started (null: its process is not known). */
+  cpuSecAtStart: number | null;
+}
+
+/** Scraping during the load: every intervalSec (0: off), second 0 being the run's start. */
+export interface TelemetryOptions {
+  intervalSec: number;
+  originMs: number;
 }
 
 export class ServerMonitor {
   readonly sampler: ResourceSampler | null;
+  /** What one scrape costs the server, measured before the first scenario's load. */
+  private scrapeCost: Promise<ScrapeCost | null> | null = null;
+  /** The scenario's scraper, stopped by stop() should the scenario end without afterScenario. */
+  private scraping: TelemetryScraper | null = null;
 
   constructor(
     private readonly baseUrl: string,
     private readonly target: SampleTarget | null,
     private readonly profile: ServerProfile | null,
+    private readonly telemetry: TelemetryOptions | null = null,
   ) {
     this.sampler = target === null ? null : new ResourceSampler(target, SAMPLE_INTERVAL_MS).start();
   }
 
   async beforeScenario(): Promise<ScenarioWatch> {
-    this.sampler?.take();
+    const follow =
+      this.telemetry !== null &&
+      this.telemetry.intervalSec > 0 &&
+      this.profile !== null &&
+      TelemetryLog.follows(this.profile);
+    if (follow && this.target !== null) {
+      const [target, profile] = [this.target, this.profile!];
+      this.scrapeCost ??= measureScrapeCost(target, () =>
+        scrapeOnce(this.baseUrl, profile).then(
+          () => true,
+          () => false,
+        ),
+      );
+      await this.scrapeCost;
+    }
+    const cpuSecAtStart = this.sampler?.take().cpuSec ?? null;
     const before = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
-    return { startMs: Date.now(), before };
+    const scraper = follow ? new TelemetryScraper(this.baseUrl, this.profile!, this.telemetry!).start() : null;
+    this.scraping = scraper;
+    return { startMs: Date.now(), before, scraper, cpuSecAtStart };
+  }
+
+  /** The scenario's telemetry section, its scrapes' cost set against the server's CPU time meanwhile. */
+  private async telemetryOf(watch: ScenarioWatch, cpuSecAtEnd: number | null): Promise<TelemetryReport | null> {
+    if (watch.scraper === null) return null;
+    const serverCpuSec =
+      watch.cpuSecAtStart === null || cpuSecAtEnd === null ? null : Math.max(0, cpuSecAtEnd - watch.cpuSecAtStart);
+    const why =
+      this.target === null
+        ? "the server's process is not known (--no-server without --server-pid), so what the scrapes cost it was not measured"
+        : "a scrape before the load failed, or /proc gave no schedstat for the server's threads, so what the scrapes cost it was not measured";
+    const cost = this.scrapeCost === null ? null : await this.scrapeCost;
+    return watch.scraper.report(scrapeCostReport(cost, watch.scraper.scrapes, serverCpuSec, why));
   }
 
   /** Everything measured for the scenario that just ended, plots written into its folder. */
@@ -89,6 +138,9 @@ export class ServerMonitor {
   ): Promise<{
     resources: ResourcesReport | null;
     prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
+    telemetry: TelemetryReport | null;
+    /** When the scenario's load started (second 0 of the resource series), ms since the epoch. */
+    startMs: number;
     plots: string[];
     /** From the first request's start to the last one's end, in seconds (null: no request seen). */
     loadSec: number | null;
@@ -96,7 +148,9 @@ export class ServerMonitor {
     loadWindow: { startMs: number; endMs: number } | null;
   }> {
     const endMs = Date.now();
-    this.sampler?.take();
+    await watch.scraper?.stop();
+    const cpuSecAtEnd = this.sampler?.take().cpuSec ?? null;
+    const telemetry = await this.telemetryOf(watch, cpuSecAtEnd);
     const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
     // Streamed into bounded windows: memory does not grow with the number of requests.
     const timeline = await readRequestTimeline(path.join(outDir, K6_FILES.samples));
@@ -181,10 +235,11 @@ export class ServerMonitor {
       timeline === null || timeline.total === 0 ? null : (timeline.lastEndMs - timeline.firstStartMs) / 1000;
     const loadWindow =
       timeline === null || timeline.total === 0 ? null : { startMs: timeline.firstStartMs, endMs: timeline.lastEndMs };
-    return { resources, prometheus, plots, loadSec, loadWindow };
+    return { resources, prometheus, telemetry, startMs: watch.startMs, plots, loadSec, loadWindow };
   }
 
   stop(): void {
     this.sampler?.stop();
+    void this.scraping?.stop();
   }
 }

@@ -69,7 +69,8 @@ function readRssBytes(pid: number): number {
   }
 }
 
-function targetPids(target: SampleTarget): number[] {
+/** The processes sampled: the whole group, or the one pid. */
+export function targetPids(target: SampleTarget): number[] {
   if (target.kind === 'pid') return [target.pid];
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
