@@ -12,12 +12,20 @@ import {
   renderComparisonMarkdown,
   type CompareOptions,
 } from '../../core/commands/compare.js';
+import {
+  DEFAULT_NOISE_OPTIONS,
+  renderNoiseMarkdown,
+  type NoiseOptions,
+  type NoiseRow,
+} from '../../core/commands/compare-noise.js';
+import { EXIT } from '../../core/errors/exit-codes.js';
 import type { Report } from '../../core/types.js';
 import { validateReport } from '../../generated/file-validators.cjs';
 import { readJsonFile } from '../files/json-file.js';
 import { COMPARE } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
-import { invalid } from '../flags/values.js';
+import { choice, invalid, whole } from '../flags/values.js';
+import { noiseRows, readRunSamples } from './compare-samples.js';
 import { shown } from '../files/paths.js';
 import { writeAtomic } from '../files/report-files.js';
 
@@ -27,6 +35,9 @@ export interface CompareCommand {
   mode: 'compare' | 'save';
   files: string[];
   options: CompareOptions;
+  noise: Omit<NoiseOptions, 'stat' | 'floorMs'>;
+  /** How an inconclusive answer exits: its own code 3, or as a failure or a pass. */
+  inconclusive: 'code' | 'fail' | 'pass';
   baselineFile: string;
   help: boolean;
 }
@@ -45,13 +56,19 @@ export function parseCompareArgs(argv: readonly string[], cwd = process.cwd()): 
     errorRateIncreasePts: f.value('--error-rate-increase', atLeastZero, DEFAULT_COMPARE_OPTIONS.errorRateIncreasePts),
     throughputDropPct: f.value('--throughput-drop', atLeastZero, DEFAULT_COMPARE_OPTIONS.throughputDropPct),
   };
+  const noise = {
+    ...DEFAULT_NOISE_OPTIONS,
+    minChangePct: f.value('--min-change', atLeastZero, DEFAULT_NOISE_OPTIONS.minChangePct),
+    seed: f.value('--seed', whole(2 ** 31, 0), DEFAULT_NOISE_OPTIONS.seed),
+  };
+  const inconclusive = f.value('--inconclusive', choice(['fail', 'pass'] as const)) ?? 'code';
   const baselineFile = path.resolve(cwd, f.text('--baseline-file') ?? path.join('baselines', 'baseline.json'));
   f.done();
   const files = f.positionals.map((p) => path.resolve(cwd, p));
   if (!help && mode === 'compare' && files.length < 1)
     invalid('compare', 'a baseline report and at most one current report', undefined);
   if (!help && mode === 'save' && files.length > 1) invalid('--save-baseline', 'at most one report', files.join(' '));
-  return { mode, files, options, baselineFile, help };
+  return { mode, files, options, noise, inconclusive, baselineFile, help };
 }
 
 /** A report.json, or a run folder (its report.json). */
@@ -77,11 +94,69 @@ export async function runCompare(
     await writeAtomic(cmd.baselineFile, `${JSON.stringify(report, null, 2)}\n`);
     return { exitCode: 0, output: `saved run ${report.runId} as the baseline: ${shown(cmd.baselineFile)}\n` };
   }
-  const baseline = await readReport(cmd.files[0]!);
-  const current = await readReport(cmd.files[1] ?? defaultCurrent);
+  const baseFile = cmd.files[0]!;
+  const currentFile = cmd.files[1] ?? defaultCurrent;
+  const baseline = await readReport(baseFile);
+  const current = await readReport(currentFile);
   const comparison = compareRuns(splitRuns(baseline), splitRuns(current), cmd.options);
+  const floorOf = (scenario: string, kind: 'ttft' | 'itl'): number =>
+    Math.max(floorMs(baseline, scenario, kind), floorMs(current, scenario, kind));
+  const rows = noiseRows(
+    await readRunSamples(baseFile, baseline),
+    await readRunSamples(currentFile, current),
+    cmd.noise,
+    floorOf,
+  );
   const head =
     `baseline ${baseline.runId} (${comparison.baselineRuns} run(s)) ` +
     `vs current ${current.runId} (${comparison.currentRuns} run(s))\n\n`;
-  return { exitCode: comparison.regressions > 0 ? 1 : 0, output: head + renderComparisonMarkdown(comparison) };
+  const exitCode = compareExitCode(comparison.rows, rows, cmd.inconclusive);
+  return {
+    exitCode,
+    output: [
+      head + renderComparisonMarkdown(comparison),
+      renderNoiseMarkdown(rows, cmd.noise),
+      `${answerLine(rows)}\n`,
+    ].join('\n'),
+  };
+}
+
+/** The worst answer over the bootstrap rows, in words: what the exit code stands for. */
+function answerLine(rows: readonly NoiseRow[]): string {
+  const count = (v: NoiseRow['verdict']): number => rows.filter((r) => r.verdict === v).length;
+  if (rows.length === 0) return 'answer: medians only (no per-request samples on both sides)';
+  const parts = (['regressed', 'inconclusive', 'improved', 'no change'] as const)
+    .filter((v) => count(v) > 0)
+    .map((v) => `${count(v)} ${v}`);
+  return `answer: ${parts.join(', ')}`;
+}
+
+/**
+ * Exit: 1 when the bootstrap says regressed, or a medians' rule regressed that the bootstrap does not
+ * answer for (error rate, throughput; p95 of a scenario without samples); then 3 (or as
+ * --inconclusive says) when some answer is inconclusive; else 0. Where the bootstrap answers for a
+ * scenario's latency, the medians' p95 rule does not decide: one run against one cannot tell noise
+ * from change, which is what the bootstrap is for.
+ */
+export function compareExitCode(
+  medianRows: ReturnType<typeof compareRuns>['rows'],
+  rows: readonly NoiseRow[],
+  inconclusive: CompareCommand['inconclusive'],
+): number {
+  const answered = new Set(rows.map((r) => r.scenario));
+  const medianRegressed = medianRows.some((r) => r.regression && !(r.metric === 'p95' && answered.has(r.scenario)));
+  if (medianRegressed || rows.some((r) => r.verdict === 'regressed')) return EXIT.failed;
+  if (rows.some((r) => r.verdict === 'inconclusive'))
+    return inconclusive === 'code' ? EXIT.inconclusive : inconclusive === 'fail' ? EXIT.failed : EXIT.passed;
+  return EXIT.passed;
+}
+
+/** The measurement floor a run recorded for a scenario (its p95 bias, ms); 0 when it measured none. */
+function floorMs(report: Report, scenario: string, kind: 'ttft' | 'itl'): number {
+  for (const s of report.scenarios) {
+    if (s.name !== scenario) continue;
+    const floor = s.measurementFloor?.[kind === 'ttft' ? 'ttftMs' : 'itlMs'];
+    if (floor != null) return Math.abs(floor.p95);
+  }
+  return 0;
 }

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { serverClockBreakdown, splitByFloor } from '../../src/core/stream/server-clock-breakdown.js';
+import {
+  mismatchedRequestIds,
+  requestIdPrefix,
+  SERVER_CLOCK_METRICS as M,
+  TOKEN_MISMATCH_LOG,
+} from '../../src/core/stream/server-clock.js';
+import { K6_METRICS } from '../../src/core/rules/metric-table.js';
+import type { K6Summary, MeasurementFloor } from '../../src/core/types.js';
+
+const trend = (p50: number, p95: number, count = 10): Record<string, number> => ({
+  count,
+  min: p50,
+  avg: p50,
+  'p(50)': p50,
+  'p(90)': p95,
+  'p(95)': p95,
+  'p(99)': p95,
+  max: p95,
+});
+
+function summaryOf(metrics: Record<string, Record<string, number>>): K6Summary {
+  const m: K6Summary['metrics'] = {};
+  for (const [k, values] of Object.entries(metrics)) m[k] = { type: 'trend', values };
+  return { metrics: m, state: { testRunDurationMs: 1 }, root_group: { checks: [], groups: [] } } as K6Summary;
+}
+
+const llamaLike = summaryOf({
+  [K6_METRICS.streamSendWait]: trend(0.5, 2),
+  [M.ttftDiff]: trend(105, 310),
+  [M.ttftServer]: trend(40, 45),
+  [M.itlServer]: trend(9, 10),
+  [M.itlClient]: trend(9.4, 11),
+  [M.itlDiff]: trend(0.4, 1),
+});
+
+const floor: MeasurementFloor = {
+  streams: 8,
+  gapMs: 10,
+  requests: 40,
+  ttftMs: { p50: 5, p95: 9 },
+  itlMs: { p50: 0.2, p95: 1 },
+  summary: 'measurement floor at 8 streams: TTFT +5.0 ms p50 / +9.0 ms p95, ITL +0.2 ms p50',
+};
+
+describe("each request's TTFT in parts", () => {
+  it('gives send wait, the time before the prompt and prefill, each naming the field behind it', () => {
+    const b = serverClockBreakdown(llamaLike)!;
+    assert.deepEqual(
+      b.ttft.map((p) => [p.part.split(' (')[0], p.ms?.p50, p.ms?.p95]),
+      [
+        ['client send wait', 0.5, 2],
+        ['before the prompt', 105, 310],
+        ['prefill', 40, 45],
+      ],
+    );
+    assert.match(b.ttft[1]!.source, /client TTFT − timings\.prompt_ms/);
+    assert.equal(b.ttft[2]!.source, 'timings.prompt_ms');
+    assert.equal(b.decode[0]!.source, 'timings.predicted_per_token_ms');
+    assert.deepEqual([b.decode[0]!.ms?.p50, b.decode[1]!.ms?.p50], [9, 9.4]);
+  });
+
+  it('splits the time before the prompt by the measurement floor: waiting in the server, and the wire', () => {
+    const b = splitByFloor(serverClockBreakdown(llamaLike)!, floor);
+    assert.deepEqual(
+      b.ttft.map((p) => [p.part.split(' (')[0], p.ms?.p50, p.ms?.p95]),
+      [
+        ['client send wait', 0.5, 2],
+        ['waiting in the server', 100, 305],
+        ['network and first-token delivery', 5, 5],
+        ['prefill', 40, 45],
+      ],
+    );
+    assert.match(b.summary, /waiting in the server 100\.0 \/ 305\.0/);
+  });
+
+  it('has nothing to split when the server sent no timings', () => {
+    assert.equal(serverClockBreakdown(summaryOf({ [K6_METRICS.streamSendWait]: trend(1, 2) })), null);
+  });
+});
+
+describe('request ids', () => {
+  it('are unique across the requests of a phase and across phases', () => {
+    const a = requestIdPrefix('main', 1_700_000_000_000);
+    const b = requestIdPrefix('main', 1_700_000_000_001);
+    const ids = new Set([...[0, 1, 2].map((n) => `${a}${n}`), ...[0, 1, 2].map((n) => `${b}${n}`)]);
+    assert.equal(ids.size, 6);
+    assert.match(requestIdPrefix('a phase/with spaces', 0), /^rk6-0-a_phase_with_spaces-$/);
+  });
+
+  it("lists the streams whose token counts differ from k6.log's lines, each once", () => {
+    const log = [
+      'time="..." level=info msg="plan ..."',
+      `time="..." level=warning msg="${TOKEN_MISMATCH_LOG} rk6-x-main-3 client=4 server=5"`,
+      `time="..." level=warning msg="${TOKEN_MISMATCH_LOG} rk6-x-main-9 client=4 server=6"`,
+      `time="..." level=warning msg="${TOKEN_MISMATCH_LOG} rk6-x-main-3 client=4 server=5"`,
+    ].join('\n');
+    assert.deepEqual(mismatchedRequestIds(log), ['rk6-x-main-3', 'rk6-x-main-9']);
+  });
+});
