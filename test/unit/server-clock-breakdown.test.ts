@@ -8,7 +8,8 @@ import {
   TOKEN_MISMATCH_LOG,
 } from '../../src/core/stream/server-clock.js';
 import { K6_METRICS } from '../../src/core/rules/metric-table.js';
-import type { K6Summary, MeasurementFloor } from '../../src/core/types.js';
+import { floorOf, verdictsInsideFloor } from '../../src/core/stream/floor.js';
+import type { K6Summary, MeasurementFloor, Verdict } from '../../src/core/types.js';
 
 const trend = (p50: number, p95: number, count = 10): Record<string, number> => ({
   count,
@@ -98,5 +99,39 @@ describe('request ids', () => {
       `time="..." level=warning msg="${TOKEN_MISMATCH_LOG} rk6-x-main-3 client=4 server=5"`,
     ].join('\n');
     assert.deepEqual(mismatchedRequestIds(log), ['rk6-x-main-3', 'rk6-x-main-9']);
+  });
+});
+
+describe('the measurement floor', () => {
+  const truth = [0, 1, 2, 3].map((i) => ({
+    arrivedMs: i * 100,
+    tokenWritesMs: [i * 100 + 50, i * 100 + 60, i * 100 + 70],
+    endMs: i * 100 + 71,
+    aborted: false,
+  }));
+  const metrics = {
+    [K6_METRICS.ttft]: { count: 4, 'p(50)': 51.5, 'p(95)': 57, 'p(99)': 58 },
+    [K6_METRICS.itl]: { count: 8, 'p(50)': 10.25, 'p(95)': 11, 'p(99)': 12 },
+  };
+
+  it("is the client's figures minus the reference server's own writes, in one line", () => {
+    const f = floorOf({ clients: 4, gapMs: 10, metrics, truth })!;
+    assert.deepEqual([f.streams, f.requests, f.ttftMs, f.itlMs?.p50], [4, 4, { p50: 1.5, p95: 7 }, 0.25]);
+    assert.equal(f.summary, 'measurement floor at 4 streams: TTFT +1.5 ms p50 / +7.0 ms p95, ITL +0.3 ms p50');
+    assert.equal(floorOf({ clients: 4, gapMs: 10, metrics: {}, truth }), null);
+  });
+
+  it('says which verdicts on TTFT or ITL have a margin inside it, and no other', () => {
+    const v = (id: string, metric: string, bound: number, measured: number) =>
+      ({ id, metric, op: '<', bound, measured, pass: measured < bound }) as Verdict;
+    const notes = verdictsInsideFloor(
+      [v('a', 'ttft_p95', 100, 96), v('b', 'ttft_p95', 100, 50), v('c', 'latency_p95', 100, 99.9)],
+      floorOf({ clients: 4, gapMs: 10, metrics, truth })!,
+    );
+    assert.equal(notes.length, 1);
+    assert.match(
+      notes[0]!,
+      /^The verdict a \(ttft_p95 < 100 ms: pass\) is within the measurement floor: its margin 4\.0 ms/,
+    );
   });
 });

@@ -2,7 +2,7 @@
  * The text report's lines for the client's stream figures beside the server's own
  * (src/core/stream/server-clock-report.ts).
  */
-import type { ServerClockPair, ServerClockReport } from '../types.js';
+import type { MeasurementFloor, ServerClockPair, ServerClockReport } from '../types.js';
 import type { BreakdownPart } from '../stream/server-clock-breakdown.js';
 
 const f2 = (n: number): string => n.toFixed(2);
@@ -16,11 +16,16 @@ function pairLine(label: string, p: ServerClockPair): string {
   );
 }
 
-export function serverClockLines(c: ServerClockReport | null | undefined): string[] {
-  if (c == null) return [];
-  if (c.agree === null) return [`  client vs server: ${c.summary}`];
+export function serverClockLines(
+  c: ServerClockReport | null | undefined,
+  floor: MeasurementFloor | null | undefined = null,
+): string[] {
+  const floorLine = floor == null ? [] : [`  ${floor.summary}`];
+  if (c == null) return floorLine;
+  if (c.agree === null) return [...floorLine, `  client vs server: ${c.summary}`];
   const t = c.tokens;
   return [
+    ...floorLine,
     `  client vs server (${c.source}):`,
     pairLine('TTFT vs prompt_ms', c.ttftMs),
     pairLine('ITL vs predicted_per_token_ms', c.itlMs),

@@ -37,6 +37,8 @@ export interface RunConfig extends TargetConfig {
   dashboard: boolean;
   /** Write k6's per-request samples (samples.csv.gz); off with --no-samples. */
   samples: boolean;
+  /** Measure the floor before each streamed scenario (src/node/calibrate/floor.ts); off with --no-calibrate. */
+  calibrate: boolean;
   /** Run every scenario this many times, interleaved (run 1 of each, then run 2...). */
   runs: number;
   /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
@@ -142,6 +144,7 @@ export function parseRunConfig(
     timeoutSec: f.value('--timeout', positive()) ?? null,
     dashboard: !f.has('--no-dashboard'),
     samples: !f.has('--no-samples'),
+    calibrate: f.has('--calibrate') || !f.has('--no-calibrate'),
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
     promptsFile: f.value('--prompts', file(cwd)) ?? null,
