@@ -144,7 +144,8 @@ export function parseRunConfig(
     timeoutSec: f.value('--timeout', positive()) ?? null,
     dashboard: !f.has('--no-dashboard'),
     samples: !f.has('--no-samples'),
-    calibrate: f.has('--calibrate') || !f.has('--no-calibrate'),
+    // Both read: the parser refuses a declared flag left unread. --calibrate only says the default.
+    calibrate: [f.has('--calibrate'), f.has('--no-calibrate')][1] === false,
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
     promptsFile: f.value('--prompts', file(cwd)) ?? null,
