@@ -97,6 +97,7 @@ export function splitByFloor(b: ServerClockBreakdown, floor: MeasurementFloor): 
   const at = b.ttft.findIndex((t) => t.part === BEFORE);
   const before = at === -1 ? null : b.ttft[at]!.ms;
   if (floorMs === null || before === null) return b;
+  const streams = `${floor.streams} stream${floor.streams === 1 ? '' : 's'}`;
   const split: BreakdownPart[] = [
     {
       part: 'waiting in the server (slot queue, parsing)',
@@ -105,7 +106,7 @@ export function splitByFloor(b: ServerClockBreakdown, floor: MeasurementFloor): 
     },
     {
       part: 'network and first-token delivery',
-      source: `the measurement floor's TTFT p50 at ${floor.streams} streams (reference server, this machine)`,
+      source: `the measurement floor's TTFT p50 at ${streams} (reference server, this machine)`,
       ms: constant(floorMs, before.samples),
     },
   ];

@@ -114,11 +114,20 @@ export async function runCompare(
   return {
     exitCode,
     output: [
-      head + renderComparisonMarkdown(comparison),
+      head + renderComparisonMarkdown(comparison) + superseded(comparison.rows, rows),
       renderNoiseMarkdown(rows, cmd.noise),
       `${answerLine(rows)}\n`,
     ].join('\n'),
   };
+}
+
+/** A note after the medians' table when the bootstrap answers, below, for a p95 the medians flag. */
+function superseded(medianRows: ReturnType<typeof compareRuns>['rows'], rows: readonly NoiseRow[]): string {
+  const answered = new Set(rows.map((r) => r.scenario));
+  const flagged = medianRows.filter((r) => r.regression && r.metric === 'p95' && answered.has(r.scenario));
+  if (flagged.length === 0) return '';
+  const names = [...new Set(flagged.map((r) => r.scenario))].join(', ');
+  return `(the medians' p95 rule does not decide for ${names}: the per-request bootstrap below does)\n`;
 }
 
 /** The worst answer over the bootstrap rows, in words: what the exit code stands for. */

@@ -225,8 +225,8 @@ export const COMPARE: Command = {
           name: '--min-change',
           arg: 'PCT',
           help:
-            'from per-request samples: a latency change inside ±PCT % of the baseline (and inside the ' +
-            `measurement floor) is no change (default ${DEFAULT_NOISE_OPTIONS.minChangePct})`,
+            'from per-request samples: a latency change inside ±PCT % of the baseline\n' +
+            `(and inside the measurement floor) is no change (default ${DEFAULT_NOISE_OPTIONS.minChangePct})`,
         },
         {
           name: '--inconclusive',
