@@ -1,6 +1,6 @@
 /**
  * How true the streamed figures are: the stream scenario, run through the same k6 script and
- * browser set-up as `npm run k6:stream`, against test/support/stream-truth-server.ts (first token a
+ * browser set-up as `npm run k6:stream`, against src/node/calibrate/reference-server.ts (first token a
  * set time after each request arrives, then one token per set gap), at several concurrencies. For
  * each: the client's TTFT, inter-token and end-to-end percentiles minus the server's own (from when
  * it actually wrote each event), the counts on both sides, and what k6 and its Chromium cost per
@@ -14,18 +14,16 @@
  * bench/results/<date>T<hhmm>Z-stream-accuracy.{json,md}.
  */
 import { existsSync } from 'node:fs';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { K6_FILES } from '../src/core/contract.js';
 import { summarizeGenerator } from '../src/core/watch/generator.js';
 import type { GeneratorReport } from '../src/core/types.js';
-import { lateness, stats, truthFigures, type ClientStat, type TruthRequest } from '../test/support/stream-truth.js';
+import { lateness, stats, truthFigures, type ClientStat } from '../src/core/stream/reference-truth.js';
 import { parseFlags, usageText } from '../src/node/flags/declare.js';
 import { choice, invalid } from '../src/node/flags/values.js';
 import { STREAM_ACCURACY } from './flags.js';
 import { accuracyTable } from './lib/accuracy-table.js';
-import { freePort } from '../test/support/free-port.js';
 
 export interface AccuracyOptions {
   concurrency: number[];
@@ -70,7 +68,6 @@ export interface AccuracyRun {
 type Diff = { p50: number; p95: number; p99: number };
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const TRUTH_SERVER = path.join(ROOT, 'test', 'support', 'stream-truth-server.ts');
 
 type Values = Record<string, number>;
 const clientStat = (v: Values | undefined): ClientStat | null =>
@@ -82,12 +79,9 @@ export async function runAccuracy(
 ): Promise<AccuracyRun[]> {
   const { cacheDirFrom } = await import('../src/node/config/index.js');
   const { resolveK6 } = await import('../src/node/tools/tools.js');
-  const { shellJoin, spawnGroup, stopChild } = await import('../src/node/process/processes.js');
-  const { waitForHealth } = await import('../src/node/target/server.js');
-  const { runK6 } = await import('../src/node/k6/k6.js');
   const { GeneratorSampler } = await import('../src/node/watch/generator.js');
   const { bundleScenarios } = await import('../build/bundle.js');
-  const { childEnv } = await import('../src/node/process/child-env.js');
+  const { runAgainstReference } = await import('../src/node/calibrate/reference-run.js');
 
   const k6 = await resolveK6({ flagPath: null, cacheDir: cacheDirFrom(process.env) });
   const work = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-stream-accuracy-'));
@@ -97,116 +91,82 @@ export async function runAccuracy(
     // Rounds interleave the levels, so a busy minute of the machine does not fall on one level.
     for (let round = 1; round <= o.rounds; round++) {
       for (const n of o.concurrency) {
-        const port = await freePort();
-        const baseUrl = `http://127.0.0.1:${port}`;
-        const server = spawnGroup(
-          'truth-server',
-          shellJoin(process.execPath, [
-            '--import',
-            'tsx',
-            TRUTH_SERVER,
-            '--port',
-            String(port),
-            '--first-token-ms',
-            String(o.firstTokenMs),
-            '--gap-ms',
-            String(o.gapMs),
-            '--tokens',
-            String(o.tokens),
-          ]),
-          { env: childEnv() },
+        const requests = n * o.perClient;
+        log(`round ${round}: ${n} concurrent stream(s), ${requests} requests`);
+        let sampler: InstanceType<typeof GeneratorSampler> | null = null;
+        const reference = await runAgainstReference({
+          k6: k6.path,
+          script: script!,
+          outDir: path.join(work, `c${n}-r${round}`),
+          clients: n,
+          requests,
+          api: o.api,
+          firstTokenMs: o.firstTokenMs,
+          gapMs: o.gapMs,
+          tokens: o.tokens,
+          browserArgs: o.browserArgs,
+          onStart: (child) => (sampler = new GeneratorSampler(child.pid, 250).start()),
+        });
+        const exit = { code: reference.exitCode };
+        const samples = (sampler as InstanceType<typeof GeneratorSampler> | null)?.stop() ?? [];
+        const m = (k: string): Values | undefined => reference.metrics[k];
+        const truth = reference.truth;
+        const t = truthFigures(truth.requests);
+        const failed = m('request_failed');
+        const windowMs = m('stream_window_ms')?.['count'] ?? null;
+        const startMs = m('stream_window_start_epoch_ms')?.['value'] ?? null;
+        const generator = summarizeGenerator(
+          samples,
+          startMs !== null && windowMs !== null ? { startMs, endMs: startMs + windowMs } : null,
+          os.availableParallelism(),
+          250,
         );
-        try {
-          await waitForHealth({ baseUrl, deadlineSec: 30, server: null, hint: 'the truth server did not start' });
-          const outDir = path.join(work, `c${n}-r${round}`);
-          await (await import('node:fs/promises')).mkdir(outDir, { recursive: true });
-          const requests = n * o.perClient;
-          log(`round ${round}: ${n} concurrent stream(s), ${requests} requests`);
-          let sampler: InstanceType<typeof GeneratorSampler> | null = null;
-          const exit = await runK6({
-            k6: k6.path,
-            script: script!,
-            outDir,
-            baseUrl,
-            gate: 'acceptable',
-            scale: 1,
-            mix: null,
-            timeoutSec: null,
-            dashboardFile: null,
-            outputs: [],
-            vars: {
-              SHAPE_CLIENTS: n,
-              SHAPE_REQUESTS: requests,
-              ...(o.api === 'openai' ? { API: o.api, MODEL: 'truth' } : {}),
-            },
-            browserArgs: o.browserArgs,
-            onStart: (child) => (sampler = new GeneratorSampler(child.pid, 250).start()),
-          });
-          const samples = (sampler as InstanceType<typeof GeneratorSampler> | null)?.stop() ?? [];
-          const summary = JSON.parse(await readFile(path.join(outDir, K6_FILES.summary), 'utf8')) as {
-            metrics: Record<string, { values: Values }>;
-          };
-          const m = (k: string): Values | undefined => summary.metrics[k]?.values;
-          const truth = (await (await fetch(`${baseUrl}/__truth`)).json()) as { requests: TruthRequest[] };
-          const t = truthFigures(truth.requests);
-          const failed = m('request_failed');
-          const windowMs = m('stream_window_ms')?.['count'] ?? null;
-          const startMs = m('stream_window_start_epoch_ms')?.['value'] ?? null;
-          const generator = summarizeGenerator(
-            samples,
-            startMs !== null && windowMs !== null ? { startMs, endMs: startMs + windowMs } : null,
-            os.availableParallelism(),
-            250,
-          );
-          const memMb = generator === null ? null : generator.k6.peakMemMb + (generator.browser?.peakMemMb ?? 0);
-          const run: AccuracyRun = {
-            concurrency: n,
-            round,
-            requests,
-            client: {
-              sent: (failed?.['passes'] ?? 0) + (failed?.['fails'] ?? 0),
-              ok: m('requests_ok')?.['count'] ?? 0,
-              failed: failed?.['passes'] ?? 0,
-              windowSec: windowMs === null ? null : windowMs / 1000,
-              ttft: clientStat(m('stream_ttft')),
-              itl: clientStat(m('stream_itl')),
-              e2e: clientStat(m('stream_e2e')),
-              sendWait: clientStat(m('stream_send_wait')),
-            },
-            server: {
-              received: truth.requests.length,
-              completed: t.completed,
-              aborted: t.aborted,
-              ttft: stats(t.ttftMs),
-              itl: stats(t.itlMs),
-              e2e: stats(t.e2eMs),
-            },
-            late: {
-              ttft: lateness(clientStat(m('stream_ttft')), t.ttftMs),
-              itl: lateness(clientStat(m('stream_itl')), t.itlMs),
-              e2e: lateness(clientStat(m('stream_e2e')), t.e2eMs),
-            },
-            generator,
-            perStream: {
-              cpuPctOfOneCore: generator?.loadCpuPctOfOneCore == null ? null : generator.loadCpuPctOfOneCore / n,
-              memMb: memMb === null ? null : memMb / n,
-            },
-            loadAvg: os.loadavg()[0]!,
-          };
-          const { late, client } = run;
-          log(
-            `  k6 exit ${exit.code}; sent ${client.sent}, ok ${client.ok}, server completed ${t.completed}; ` +
-              `late ms: TTFT p50 ${late.ttft?.p50.toFixed(2)} p95 ${late.ttft?.p95.toFixed(2)}, ` +
-              `ITL p50 ${late.itl?.p50.toFixed(2)}, e2e p50 ${late.e2e?.p50.toFixed(2)}; ` +
-              `browser send wait p50 ${client.sendWait?.p50.toFixed(2)} p95 ${client.sendWait?.p95.toFixed(2)} ` +
-              `(${client.sendWait?.count ?? 0} of ${client.sent}); ` +
-              `generator ${generator?.loadCpuPctOfOneCore}% of a core, wait ${generator?.runQueueWaitPct}%, ` +
-              `machine ${generator?.machineBusyPct}%`,
-          );
-          runs.push(run);
-        } finally {
-          await stopChild(server, 5000);
-        }
+        const memMb = generator === null ? null : generator.k6.peakMemMb + (generator.browser?.peakMemMb ?? 0);
+        const run: AccuracyRun = {
+          concurrency: n,
+          round,
+          requests,
+          client: {
+            sent: (failed?.['passes'] ?? 0) + (failed?.['fails'] ?? 0),
+            ok: m('requests_ok')?.['count'] ?? 0,
+            failed: failed?.['passes'] ?? 0,
+            windowSec: windowMs === null ? null : windowMs / 1000,
+            ttft: clientStat(m('stream_ttft')),
+            itl: clientStat(m('stream_itl')),
+            e2e: clientStat(m('stream_e2e')),
+            sendWait: clientStat(m('stream_send_wait')),
+          },
+          server: {
+            received: truth.requests.length,
+            completed: t.completed,
+            aborted: t.aborted,
+            ttft: stats(t.ttftMs),
+            itl: stats(t.itlMs),
+            e2e: stats(t.e2eMs),
+          },
+          late: {
+            ttft: lateness(clientStat(m('stream_ttft')), t.ttftMs),
+            itl: lateness(clientStat(m('stream_itl')), t.itlMs),
+            e2e: lateness(clientStat(m('stream_e2e')), t.e2eMs),
+          },
+          generator,
+          perStream: {
+            cpuPctOfOneCore: generator?.loadCpuPctOfOneCore == null ? null : generator.loadCpuPctOfOneCore / n,
+            memMb: memMb === null ? null : memMb / n,
+          },
+          loadAvg: os.loadavg()[0]!,
+        };
+        const { late, client } = run;
+        log(
+          `  k6 exit ${exit.code}; sent ${client.sent}, ok ${client.ok}, server completed ${t.completed}; ` +
+            `late ms: TTFT p50 ${late.ttft?.p50.toFixed(2)} p95 ${late.ttft?.p95.toFixed(2)}, ` +
+            `ITL p50 ${late.itl?.p50.toFixed(2)}, e2e p50 ${late.e2e?.p50.toFixed(2)}; ` +
+            `browser send wait p50 ${client.sendWait?.p50.toFixed(2)} p95 ${client.sendWait?.p95.toFixed(2)} ` +
+            `(${client.sendWait?.count ?? 0} of ${client.sent}); ` +
+            `generator ${generator?.loadCpuPctOfOneCore}% of a core, wait ${generator?.runQueueWaitPct}%, ` +
+            `machine ${generator?.machineBusyPct}%`,
+        );
+        runs.push(run);
       }
     }
   } finally {

@@ -44,7 +44,7 @@ describe('npm run bench -- stream-accuracy', () => {
         assert.ok(figure !== null && Number.isFinite(figure.p50) && Number.isFinite(figure.p95));
       assert.ok(r.generator !== null && r.generator.browser !== null, 'the generator was measured, browser included');
       assert.match(await readFile(path.join(out, files[1]!), 'utf8'), /\| 8 \| 16\/16 \|/);
-      assert.deepEqual(await waitForNoLeftovers('stream-truth-server.ts'), []);
+      assert.deepEqual(await waitForNoLeftovers('reference-server.ts'), []);
     } finally {
       await removeDir(out);
     }

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { ScenarioReport } from '../../src/core/types.js';
 import { renderScenario } from '../../src/core/report/render.js';
-import { stats, truthFigures } from '../support/stream-truth.js';
+import { stats, truthFigures } from '../../src/core/stream/reference-truth.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import {
   faultServerCmd,

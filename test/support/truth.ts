@@ -1,14 +1,14 @@
 /**
- * The test-only stream truth server (test/support/stream-truth-server.ts, see its header) from
+ * The test-only stream truth server (src/node/calibrate/reference-server.ts, see its header) from
  * tests: as a --server-cmd for the runner or the sweep, or started by the test itself when the test
  * must read what the server recorded after the run (GET /__truth).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { TruthRequest } from './stream-truth.js';
+import type { TruthRequest } from '../../src/core/stream/reference-truth.js';
 import { ROOT } from './cli.js';
 
-const SERVER = path.join(ROOT, 'test', 'support', 'stream-truth-server.ts');
+const SERVER = path.join(ROOT, 'src', 'node', 'calibrate', 'reference-server.ts');
 
 /** The command line for --server-cmd ({port} is filled in by the runner). */
 export function truthServerCmd(flags = ''): string {

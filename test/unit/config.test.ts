@@ -47,6 +47,12 @@ describe('command-line options', () => {
     assert.deepEqual(parse('seed').scenarios, ['health', 'tokenize', 'spike']);
   });
 
+  it('measure the floor before streamed scenarios unless --no-calibrate', () => {
+    assert.equal(parse('health').calibrate, true);
+    assert.equal(parse('health', '--calibrate').calibrate, true);
+    assert.equal(parse('health', '--no-calibrate').calibrate, false);
+  });
+
   it('--no-server with --port targets that port', () => {
     const c = parse('health', '--no-server', '--port', '9000');
     assert.equal(c.manageServer, false);

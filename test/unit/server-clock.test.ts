@@ -54,17 +54,23 @@ describe("a stream's figures beside the server's own", () => {
       ttft: { clientMs: 50, serverMs: 42.5 },
       itl: { clientMs: 10, serverMs: 9 },
       tokens: { client: 5, server: 5 },
+      prompt: { tokens: 3, cached: 0 },
     });
   });
 
   it('compares only tokens when the server sends a count and no timings, and nothing when it sends neither', () => {
     const withUsage = streamTimings(llamaStream(4, 4, {}), 'openai');
-    assert.deepEqual(serverClockOf(withUsage), { ttft: null, itl: null, tokens: { client: 4, server: 4 } });
+    assert.deepEqual(serverClockOf(withUsage), {
+      ttft: null,
+      itl: null,
+      tokens: { client: 4, server: 4 },
+      prompt: null,
+    });
     const bare = streamTimings(
       [{ tMs: 30, text: 'data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: [DONE]\n\n' }],
       'openai',
     );
-    assert.deepEqual(serverClockOf(bare), { ttft: null, itl: null, tokens: null });
+    assert.deepEqual(serverClockOf(bare), { ttft: null, itl: null, tokens: null, prompt: null });
   });
 
   it('has no ITL to compare when the server made a single token', () => {

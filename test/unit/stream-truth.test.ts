@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lateness, stats, truthFigures } from '../support/stream-truth.js';
+import { lateness, stats, truthFigures } from '../../src/core/stream/reference-truth.js';
 
 describe("the server's truth about its streams", () => {
   const requests = [

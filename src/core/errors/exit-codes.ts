@@ -5,7 +5,7 @@
  */
 
 /** What every entry point of this toolkit exits with. */
-export const EXIT = { passed: 0, failed: 1, error: 2, interrupted: 130 } as const;
+export const EXIT = { passed: 0, failed: 1, error: 2, inconclusive: 3, interrupted: 130 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** The meaning of our own codes, for usage texts and the README. */
@@ -13,6 +13,7 @@ export const EXIT_MEANING: Record<ExitCode, string> = {
   0: 'every gate passed (or the command did what it was asked)',
   1: 'a threshold was crossed (the build may not be released)',
   2: 'setup, input or infrastructure failure: nothing trustworthy was measured',
+  3: 'inconclusive (npm run compare): the noise is larger than the change it would take to decide',
   130: 'interrupted (Ctrl-C or SIGTERM)',
 };
 

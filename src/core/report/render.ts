@@ -130,7 +130,7 @@ function streamingLines(s: ScenarioReport): string[] {
             `p50 ${f2(st.startLateMs.p50)}ms, p95 ${f2(st.startLateMs.p95)}ms, max ${f2(st.startLateMs.max)}ms`,
         ]),
     `  how: ${st.method}`,
-    ...serverClockLines(st.serverClock),
+    ...serverClockLines(st.serverClock, s.measurementFloor),
   ];
 }
 

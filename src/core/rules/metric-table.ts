@@ -177,6 +177,10 @@ export const METRICS = {
   serverClockItlClient: { k6: 'server_clock_itl_client_ms', type: 'trend', isTime: true, at: 'server-clock' },
   serverClockItlServer: { k6: 'server_clock_itl_server_ms', type: 'trend', isTime: true, at: 'server-clock' },
   serverClockItlDiff: { k6: 'server_clock_itl_diff_ms', type: 'trend', isTime: true, at: 'server-clock' },
+  /** The server's prompt tokens of a stream (llama.cpp's timings.prompt_n): what its prefill processed. */
+  serverClockPromptTokens: { k6: 'server_clock_prompt_tokens', type: 'trend', isTime: false, at: 'server-clock' },
+  /** Prompt tokens the server took from its cache instead (timings.cache_n). */
+  serverClockCachedTokens: { k6: 'server_clock_cached_tokens', type: 'trend', isTime: false, at: 'server-clock' },
   /** Streams for which the server gave a token count. */
   serverClockCounted: { k6: 'server_clock_counted_streams', type: 'counter', isTime: false, at: 'server-clock' },
   /** Over the counted streams: tokens the client saw, tokens the server says it made. */

@@ -7,6 +7,7 @@
  */
 import type { K6Summary, ServerClockPair, ServerClockReport } from '../types.js';
 import { SERVER_CLOCK_METRICS as M, SERVER_CLOCK_TOLERANCE, withinTolerance } from './server-clock.js';
+import { serverClockBreakdown } from './server-clock-breakdown.js';
 
 const f2 = (n: number): string => n.toFixed(2);
 const signed = (n: number): string => `${n >= 0 ? '+' : ''}${f2(n)}`;
@@ -85,7 +86,9 @@ export function serverClockSection(summary: K6Summary): ServerClockReport {
     ];
     line = `client and server DISAGREE: ${off.join('; ')}. ${parts.join('; ')}`;
   }
+  const breakdown = serverClockBreakdown(summary);
   return {
+    ...(breakdown === null ? {} : { breakdown }),
     source:
       "the server's own per-request figures from each stream " +
       '(timings: prompt_ms, predicted_per_token_ms, predicted_n; usage.completion_tokens)',

@@ -29,6 +29,8 @@ export interface ServerClockSample {
   ttft: { clientMs: number; serverMs: number } | null;
   itl: { clientMs: number; serverMs: number } | null;
   tokens: { client: number; server: number } | null;
+  /** Prompt tokens the server processed (prompt_n) and took from its cache (cache_n). */
+  prompt: { tokens: number; cached: number | null } | null;
 }
 
 const num = (v: number | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -39,6 +41,7 @@ export function serverClockOf(t: StreamTimings): ServerClockSample {
   const promptMs = num(st['prompt_ms']);
   const perTokenMs = num(st['predicted_per_token_ms']);
   const predictedN = num(st['predicted_n']);
+  const promptN = num(st['prompt_n']);
   const serverTokens = t.countedFrom === 'server' ? t.outputTokens : predictedN;
   const meanItl = t.itlMs.length === 0 ? null : t.itlMs.reduce((a, b) => a + b, 0) / t.itlMs.length;
   return {
@@ -49,6 +52,7 @@ export function serverClockOf(t: StreamTimings): ServerClockSample {
         ? null
         : { clientMs: meanItl, serverMs: perTokenMs },
     tokens: serverTokens === null ? null : { client: t.streamedTokens, server: serverTokens },
+    prompt: promptN === null ? null : { tokens: promptN, cached: num(st['cache_n']) },
   };
 }
 
@@ -64,4 +68,32 @@ export const SERVER_CLOCK_TOLERANCE = {
 
 export function withinTolerance(diffMs: number, serverMs: number, tol: { ms: number; fraction: number }): boolean {
   return Math.abs(diffMs) <= Math.max(tol.ms, tol.fraction * Math.abs(serverMs));
+}
+
+/** How a stream whose token counts differ is named in k6.log (src/k6/lib/stream/server-clock.ts). */
+export const TOKEN_MISMATCH_LOG = 'realizar-k6: token counts differ: request';
+
+/** The request ids of k6.log's mismatch lines, in order, at most `max`. */
+export function mismatchedRequestIds(log: string, max = 20): string[] {
+  const ids: string[] = [];
+  for (const line of log.split('\n')) {
+    const at = line.indexOf(TOKEN_MISMATCH_LOG);
+    if (at === -1) continue;
+    const id = line
+      .slice(at + TOKEN_MISMATCH_LOG.length)
+      .trim()
+      .split(/\s+/)[0];
+    if (id !== undefined && id !== '' && !ids.includes(id)) ids.push(id);
+    if (ids.length >= max) break;
+  }
+  return ids;
+}
+
+/**
+ * The id every streamed request carries (header X-Request-Id): the phase's prefix and the request's
+ * number in the phase. The prefix holds the phase's start in base 36, so two phases, or two runs,
+ * never give the same id; k6 rebuilds each id from the number alone, without it crossing the page.
+ */
+export function requestIdPrefix(phase: string, startEpochMs: number): string {
+  return `rk6-${startEpochMs.toString(36)}-${phase.replace(/[^A-Za-z0-9_.-]/g, '_')}-`;
 }

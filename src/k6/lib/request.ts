@@ -39,6 +39,8 @@ const isBodyOk = (): boolean => bodyOk;
 interface Prepared {
   url: string;
   params: RefinedParams<ResponseType>;
+  /** params' own headers object: each request writes its X-Request-Id into it. */
+  headers: Record<string, string>;
   /** Only the status is judged (not a 200, or validation off). */
   statusOnly: Record<string, () => boolean>;
   statusAndBody: Record<string, () => boolean>;
@@ -80,15 +82,17 @@ function prepare(endpoint: Endpoint, timeoutSec: number, target: SendTarget): Pr
   const headers: Record<string, string> = {
     ...(first === null ? {} : { 'Content-Type': 'application/json' }),
     ...(target.apiKey === null ? {} : { Authorization: `Bearer ${target.apiKey}` }),
+    'X-Request-Id': '',
   };
   const fixedRequest = endpoint.fixedBody === undefined ? undefined : endpoint.fixedBody();
   p = {
     url: `${target.baseUrl}${endpoint.path}`,
     // k6's default request timeout is 60 s: left out when equal, one field fewer to convert.
     params: {
-      ...(Object.keys(headers).length === 0 ? {} : { headers }),
+      headers,
       ...(timeoutSec === 60 ? {} : { timeout: `${timeoutSec}s` }),
     },
+    headers,
     statusOnly: { [`${endpoint.name} status is 200`]: isStatusOk },
     statusAndBody: {
       [`${endpoint.name} status is 200`]: isStatusOk,
@@ -122,8 +126,21 @@ function parse(text: unknown): unknown {
   }
 }
 
+/**
+ * Every request's id (header X-Request-Id), for finding it in the server's logs: the VU's prefix and
+ * its own count. The id is written into the prepared params' headers object rather than a new params
+ * object per request: k6 converts the params field by field on every call anyway, so the id costs one
+ * string more to convert and one concatenation, not an object built and walked per request. Safe
+ * because a VU runs one request at a time.
+ */
+let idPrefix: string | null = null;
+let sent = 0;
+
 export function send(endpoint: Endpoint, n: number, timeoutSec: number, target: SendTarget): void {
   const p = prepare(endpoint, timeoutSec, target);
+  // exec.vu is not readable at init: the prefix is made on the VU's first request.
+  idPrefix ??= `rk6-${Date.now().toString(36)}-vu${exec.vu.idInTest}-`;
+  p.headers['X-Request-Id'] = `${idPrefix}${++sent}`;
   const request = p.fixed === null ? endpoint.body(n) : p.fixed.request;
   const text = p.fixed === null ? (request === null ? null : JSON.stringify(request)) : p.fixed.text;
   tagEndpoint(endpoint.name);

@@ -40,6 +40,8 @@ export interface RunConfig extends TargetConfig {
   dashboard: boolean;
   /** Write k6's per-request samples (samples.csv.gz); off with --no-samples. */
   samples: boolean;
+  /** Measure the floor before each streamed scenario (src/node/calibrate/floor.ts); off with --no-calibrate. */
+  calibrate: boolean;
   /** Run every scenario this many times, interleaved (run 1 of each, then run 2...). */
   runs: number;
   /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
@@ -153,6 +155,8 @@ export function parseRunConfig(
     timeoutSec: f.value('--timeout', positive()) ?? null,
     dashboard: !f.has('--no-dashboard'),
     samples: !f.has('--no-samples'),
+    // Both read: the parser refuses a declared flag left unread. --calibrate only says the default.
+    calibrate: [f.has('--calibrate'), f.has('--no-calibrate')][1] === false,
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
     scrapeIntervalSec: f.value('--scrape-interval', offOrBetween(0.1, 3600), 1),

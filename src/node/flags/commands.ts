@@ -4,6 +4,7 @@
  * come from here.
  */
 import { DEFAULT_COMPARE_OPTIONS } from '../../core/commands/compare.js';
+import { DEFAULT_NOISE_OPTIONS } from '../../core/commands/compare-noise.js';
 import { EXIT_MEANING } from '../../core/errors/exit-codes.js';
 import { SLO_METRICS, SLO_STATS } from '../../core/rules/metric-table.js';
 import type { Command, FlagGroup } from './declare.js';
@@ -22,7 +23,8 @@ import {
   TARGET,
 } from './groups.js';
 
-const exitLine = (codes: ReadonlyArray<0 | 1 | 2 | 130>, say: Partial<Record<0 | 1 | 2 | 130, string>> = {}): string =>
+type Code = 0 | 1 | 2 | 3 | 130;
+const exitLine = (codes: ReadonlyArray<Code>, say: Partial<Record<Code, string>> = {}): string =>
   `exit codes: ${codes.map((c) => `${c} ${say[c] ?? EXIT_MEANING[c].split(' (')[0]}`).join(' · ')}`;
 
 const HELP_GROUP: FlagGroup = { title: 'other', flags: [HELP] };
@@ -261,6 +263,19 @@ export const COMPARE: Command = {
           arg: 'FILE',
           help: "write the page showing both runs side by side here (default: compare.html in\nthe current run's folder, when <current> is one)",
         },
+        {
+          name: '--min-change',
+          arg: 'PCT',
+          help:
+            'from per-request samples: a latency change inside ±PCT % of the baseline\n' +
+            `(and inside the measurement floor) is no change (default ${DEFAULT_NOISE_OPTIONS.minChangePct})`,
+        },
+        {
+          name: '--inconclusive',
+          arg: 'fail|pass',
+          help: 'how an inconclusive answer exits: 1 (fail) or 0 (pass); without the flag, 3',
+        },
+        { name: '--seed', arg: 'N', help: `the bootstrap's seed (default ${DEFAULT_NOISE_OPTIONS.seed})` },
         { name: '--save-baseline', help: 'copy <report> (default reports/latest) to the baseline file' },
         {
           name: '--baseline-file',
@@ -271,7 +286,12 @@ export const COMPARE: Command = {
       ],
     },
   ],
-  epilogue: exitLine([0, 1, 2], { 0: 'no regression', 1: 'a regression', 2: 'bad input' }),
+  epilogue: exitLine([0, 1, 2, 3], {
+    0: 'no regression',
+    1: 'a regression',
+    2: 'bad input',
+    3: 'inconclusive (noise larger than the margin)',
+  }),
 };
 
 export const REPORT: Command = {

@@ -161,6 +161,13 @@ export const OUTPUT: FlagGroup = {
         'report rebuilt from them if k6 dies',
     },
     {
+      name: '--calibrate',
+      help:
+        "streamed scenarios: first measure the client's own bias against the toolkit's\n" +
+        'reference stream server at the same concurrency, a few seconds (the default)',
+    },
+    { name: '--no-calibrate', help: 'skip that measurement floor' },
+    {
       name: '--k6-out',
       arg: 'URI',
       repeatable: true,

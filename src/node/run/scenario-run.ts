@@ -21,6 +21,7 @@ import type { ServerMonitor } from '../watch/monitor.js';
 import { k6Status, readK6Result, type K6Exit } from './k6-result.js';
 import type { RunControl } from './run.js';
 import { warmUp } from './warmup.js';
+import { calibrate, withFloor } from './calibrate.js';
 
 /** Said in the report of a run with --no-samples. */
 export const NO_SAMPLES_NOTE =
@@ -86,6 +87,7 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     ...(await arrivalVars(config, dir)),
   };
   const warmNotes = await warmUp({ name, script, dir, outDir, config, k6, control, vars });
+  const floor = await calibrate({ config, plan, k6: k6.path, script, outDir, control });
   log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);
   const watch = await monitor.beforeScenario();
   const sampler: { current: GeneratorSampler | null } = { current: null };
@@ -142,7 +144,8 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
       notes: [...warmNotes, ...noDashboard, ...(config.samples ? [] : [NO_SAMPLES_NOTE])],
     },
   });
+  const floored = await withFloor(report, floor, outDir);
   // Second 0 of the server's resource series, so report.html lays them on the run's time axis.
-  const started = { ...report, startedAt: new Date(watched.startMs).toISOString() };
+  const started = { ...floored, startedAt: new Date(watched.startMs).toISOString() };
   return config.runs > 1 ? { ...started, repeat } : started;
 }

@@ -21,6 +21,8 @@ import type { Chunk } from '../../../core/stream/stream.js';
 export interface EngineSetup {
   origin: string;
   headers: Record<string, string>;
+  /** Each request's X-Request-Id is this and its number (src/core/stream/server-clock.ts, requestIdPrefix). */
+  requestIdPrefix?: string;
   paths: string[];
   bodies: string[];
   timeoutMs: number;
@@ -147,9 +149,13 @@ export function createStreamEngine(port: PortLike): void {
     const url = `${s.origin}${s.paths[pathIndex]!}#rk6-${n}`;
     const sent = g.performance.now();
     try {
+      // One headers object per request: the browser copies it into the request anyway, and a fetch()
+      // costs far more than an object of three fields.
+      const headers =
+        s.requestIdPrefix === undefined ? s.headers : { ...s.headers, 'X-Request-Id': `${s.requestIdPrefix}${n}` };
       const res = await g.fetch(url, {
         method: 'POST',
-        headers: s.headers,
+        headers,
         body: s.bodies[bodyIndex]!,
         signal: abort.signal,
         cache: 'no-store',

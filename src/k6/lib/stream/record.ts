@@ -51,7 +51,7 @@ function itlOf(t: StreamPageResult['timings']): number | undefined {
   return t.e2eMs === null ? undefined : (meanItlMs(t.ttftMs!, t.e2eMs, t.outputTokens) ?? undefined);
 }
 
-export function recordStream(result: StreamPageResult, endpointName: string, path: string): void {
+export function recordStream(result: StreamPageResult, endpointName: string, path: string, requestId: string): void {
   const tags = { endpoint: endpointName, name: path };
   const t = result.timings;
   const statusOk = result.status === 200;
@@ -67,7 +67,7 @@ export function recordStream(result: StreamPageResult, endpointName: string, pat
   for (const gap of t.itlMs) itl.add(gap, tags);
   tokens.add(t.outputTokens, tags);
   if (t.e2eMs! > 0) tokensPerSecond.add(t.outputTokens / (t.e2eMs! / 1000), tags);
-  recordServerClock(t, tags);
+  recordServerClock(t, tags, requestId);
 }
 
 /** Arrivals that found every client busy (open model): never sent, failures in the report. */

@@ -17,6 +17,7 @@ import type { PlanPhase } from '../../../core/types.js';
 import { createSseParser } from '../../../core/stream/sse.js';
 import { streamTimings, type StreamApi } from '../../../core/stream/stream.js';
 import { originsInUse, slotOrigins } from '../../../core/stream/hosts.js';
+import { requestIdPrefix } from '../../../core/stream/server-clock.js';
 import type { Endpoint } from '../endpoints.js';
 import { createStreamEngine, type EngineSetup } from './engine.js';
 import { connectEngines, createFrames, installFrameEngine } from './frames.js';
@@ -127,9 +128,11 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     'Content-Type': 'application/json',
     ...(run.apiKey === null ? {} : { Authorization: `Bearer ${run.apiKey}` }),
   };
+  const idPrefix = requestIdPrefix(phase.name, Date.now());
   const setups: EngineSetup[] = origins.map((origin) => ({
     origin,
     headers,
+    requestIdPrefix: idPrefix,
     paths,
     bodies,
     timeoutMs: phase.timeoutSec * 1000,
@@ -182,7 +185,7 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
       );
       for (const r of batch.results) {
         const endpoint = run.cycle[r.n % run.cycle.length]!;
-        recordStream(r, endpoint.name, endpoint.path);
+        recordStream(r, endpoint.name, endpoint.path, `${idPrefix}${r.n}`);
         if (r.sendWaitMs !== null) recordSendWait(r.sendWaitMs, endpoint.name, endpoint.path);
         if (r.lateMs !== null) recordStartLate(r.lateMs, endpoint.name, endpoint.path);
       }

@@ -5,7 +5,7 @@
  * figures minus the server's, percentile by percentile. Pure: the accuracy benchmark and the
  * streamed tests use it with test/support/stream-truth-server.ts.
  */
-import { percentile } from '../../src/core/stats.js';
+import { percentile } from '../stats.js';
 
 export interface TruthRequest {
   arrivedMs: number;

@@ -1,21 +1,30 @@
 /**
- * TEST-ONLY SERVER. Not a stand-in for Realizar in any real run. It exists because a streamed
- * measurement can only be judged against a clock that knows the truth: no real server streams at a
- * set pace, and none says when it actually wrote each event. This one streams every request the
- * same way — the first token a set time after the request arrived, then one token per set gap, then
- * the end event — and records, on its own monotonic clock, when each request arrived and when each
- * write actually happened (on a busy machine its timers run late too, so the schedule is not the
- * truth; the writes are). The accuracy benchmark and the streamed tests compare the client's
- * figures with these.
+ * The toolkit's reference stream server: not a stand-in for any real server. It exists because a
+ * streamed measurement can only be judged against a clock that knows the truth: no real server
+ * streams at a set pace, and none says when it actually wrote each event. This one streams every
+ * request the same way — the first token a set time after the request got a slot, then one token per
+ * set gap, then the end event — and records, on its own monotonic clock, when each request arrived,
+ * got a slot, and when each write actually happened (on a busy machine its timers run late too, so
+ * the schedule is not the truth; the writes are).
  *
- *   node --import tsx test/support/stream-truth-server.ts --port N
- *        [--first-token-ms 100] [--gap-ms 20] [--tokens 16] [--host 127.0.0.1]
+ * Three users: the measurement floor of every streamed run (--calibrate, src/node/calibrate/floor.ts:
+ * the client's figures against these writes, on the run's machine at its concurrency), the accuracy
+ * benchmark (bench/stream-accuracy.ts), and the tests. With --slots N it serves N streams at a time
+ * and queues the rest, as llama-server does with its slots; its OpenAI streams end with llama.cpp's
+ * `timings` (prompt_n, prompt_ms, predicted_n, predicted_ms, predicted_per_token_ms, cache_n) measured
+ * from its own writes, so the per-request join can be checked against a known queue, prefill and decode.
+ *
+ *   node --import tsx src/node/calibrate/reference-server.ts --port N
+ *        [--first-token-ms 100] [--gap-ms 20] [--tokens 16] [--slots 0] [--host 127.0.0.1]
+ *
+ * `--first-token-ms` is the prefill: from a slot to the first token. `--slots 0` (the default): no
+ * limit, no queue.
  *
  * Routes: GET /health (Realizar's shape), GET /v1/models, POST /stream/generate (Realizar's SSE:
  * `event: token` per token, then `event: done` with num_generated), POST /v1/chat/completions with
- * stream: true (OpenAI chunks, a usage chunk, then [DONE]); GET /__truth gives what it recorded
- * (times in ms on its clock, performance.now(); timeOriginMs turns them into epoch ms), POST /__reset
- * forgets it.
+ * stream: true (OpenAI chunks, a usage chunk with timings, then [DONE]); GET /__truth gives what it
+ * recorded (times in ms on its clock, performance.now(); timeOriginMs turns them into epoch ms), POST
+ * /__reset forgets it. Each request's X-Request-Id, when sent, is recorded with it.
  *
  * Every event is its own write on a socket with Nagle's algorithm off (TCP_NODELAY), so that an
  * event leaves when written instead of waiting for the previous one to be acknowledged.
@@ -30,9 +39,10 @@ const { values } = parseArgs({
     'first-token-ms': { type: 'string', default: '100' },
     'gap-ms': { type: 'string', default: '20' },
     tokens: { type: 'string', default: '16' },
+    slots: { type: 'string', default: '0' },
   },
 });
-const number = (flag: 'first-token-ms' | 'gap-ms' | 'tokens', min: number): number => {
+const number = (flag: 'first-token-ms' | 'gap-ms' | 'tokens' | 'slots', min: number): number => {
   const n = Number(values[flag]);
   if (!Number.isFinite(n) || n < min) throw new Error(`--${flag}: expected a number >= ${min}, found ${values[flag]}`);
   return n;
@@ -41,12 +51,16 @@ if (values.port === undefined) throw new Error('--port is required');
 const FIRST_TOKEN_MS = number('first-token-ms', 0);
 const GAP_MS = number('gap-ms', 0);
 const TOKENS = Math.round(number('tokens', 1));
+const SLOTS = Math.round(number('slots', 0));
 
 /** One streamed request as this server saw it; times in ms on performance.now(). */
 interface Recorded {
   path: string;
   /** When the request's headers had arrived. */
   arrivedMs: number;
+  /** When it got a slot (= arrivedMs without --slots). */
+  startedMs: number | null;
+  requestId: string | null;
   /** When each token event was written. */
   tokenWritesMs: number[];
   /** When the end of the stream was written (null: the client went away first). */
@@ -57,13 +71,38 @@ interface Recorded {
 let recorded: Recorded[] = [];
 const probes = { health: 0, models: 0 };
 
+let busy = 0;
+const waiting: Array<() => void> = [];
+
+/** Run `start` when a slot is free (at once without --slots); `free` gives the slot back. */
+function withSlot(start: () => void): void {
+  if (SLOTS === 0 || busy < SLOTS) {
+    busy++;
+    start();
+  } else waiting.push(start);
+}
+function freeSlot(): void {
+  const next = waiting.shift();
+  if (next !== undefined) next();
+  else busy--;
+}
+
 function stream(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   format: 'realizar' | 'openai',
   arrivedMs: number,
 ): void {
-  const rec: Recorded = { path: req.url ?? '', arrivedMs, tokenWritesMs: [], endMs: null, aborted: false };
+  const id = req.headers['x-request-id'];
+  const rec: Recorded = {
+    path: req.url ?? '',
+    arrivedMs,
+    startedMs: null,
+    requestId: typeof id === 'string' ? id : null,
+    tokenWritesMs: [],
+    endMs: null,
+    aborted: false,
+  };
   recorded.push(rec);
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
@@ -75,32 +114,58 @@ function stream(
     return chunk({ choices: [{ index: 0, delta, finish_reason: null }] });
   };
   const usage = { prompt_tokens: 1, completion_tokens: TOKENS, total_tokens: TOKENS + 1 };
-  const end =
+  // llama.cpp's timings, from this server's own writes: prefill from the slot to the first token,
+  // decoding from the first token to the last.
+  const timings = (): object => {
+    const w = rec.tokenWritesMs;
+    const predicted = w[w.length - 1]! - w[0]!;
+    return {
+      cache_n: 0,
+      prompt_n: 1,
+      prompt_ms: w[0]! - rec.startedMs!,
+      predicted_n: w.length,
+      predicted_ms: predicted,
+      predicted_per_token_ms: w.length > 1 ? predicted / (w.length - 1) : 0,
+    };
+  };
+  const end = (): string =>
     format === 'realizar'
       ? `event: done\ndata: {"num_generated":${TOKENS}}\n\n`
-      : `${chunk({ choices: [], usage })}data: [DONE]\n\n`;
+      : `${chunk({ choices: [], usage, timings: timings() })}data: [DONE]\n\n`;
   let timer: NodeJS.Timeout | null = null;
+  let holding = false;
+  const release = (): void => {
+    if (holding) freeSlot();
+    holding = false;
+  };
   res.on('close', () => {
     if (rec.endMs === null) rec.aborted = true;
     if (timer !== null) clearTimeout(timer);
+    release();
   });
-  // Each write is due at a fixed offset from the arrival, not from the previous write, so a late
+  // Each write is due at a fixed offset from the slot, not from the previous write, so a late
   // timer does not push every later token back; what is recorded is when the write happened.
-  const next = (i: number): void => {
-    const due = arrivedMs + FIRST_TOKEN_MS + i * GAP_MS;
+  const next = (i: number, fromMs: number): void => {
+    const due = fromMs + FIRST_TOKEN_MS + i * GAP_MS;
     timer = setTimeout(
       () => {
         if (rec.aborted) return;
         res.write(token(i));
         rec.tokenWritesMs.push(performance.now());
-        if (i + 1 < TOKENS) return next(i + 1);
-        res.end(end);
+        if (i + 1 < TOKENS) return next(i + 1, fromMs);
+        res.end(end());
         rec.endMs = performance.now();
+        release();
       },
       Math.max(0, due - performance.now()),
     );
   };
-  next(0);
+  withSlot(() => {
+    if (rec.aborted) return freeSlot();
+    holding = true;
+    rec.startedMs = performance.now();
+    next(0, rec.startedMs);
+  });
 }
 
 const server = http.createServer({ noDelay: true }, (req, res) => {
@@ -118,6 +183,7 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
         firstTokenMs: FIRST_TOKEN_MS,
         gapMs: GAP_MS,
         tokens: TOKENS,
+        slots: SLOTS,
         timeOriginMs: performance.timeOrigin,
         probes,
         requests: recorded,
@@ -128,7 +194,7 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
     }
     if (path === '/health') {
       probes.health++;
-      return json(200, { status: 'healthy', version: 'stream-truth-server', compute_mode: 'cpu' });
+      return json(200, { status: 'healthy', version: 'reference-server', compute_mode: 'cpu' });
     }
     if (path === '/v1/models') {
       probes.models++;
@@ -151,7 +217,7 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
 server.on('connection', (socket) => socket.setNoDelay(true));
 server.keepAliveTimeout = 120_000;
 server.listen(Number(values.port), values.host, () =>
-  process.stderr.write(`stream-truth-server listening on ${values.host}:${values.port}\n`),
+  process.stderr.write(`reference-server listening on ${values.host}:${values.port}\n`),
 );
 for (const sig of ['SIGTERM', 'SIGINT'] as const) {
   process.on(sig, () => {
