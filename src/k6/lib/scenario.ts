@@ -19,6 +19,7 @@ import { readEnv } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
+import { runnerRecordFile } from './runner-record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
@@ -219,6 +220,7 @@ export function defineScenario(
       return {
         [runFile(env.outDir, K6_FILES.summary)]: JSON.stringify(data, null, 2),
         [runFile(env.outDir, K6_FILES.plan)]: JSON.stringify(plan, null, 2),
+        ...runnerRecordFile(env, plan.scenario),
       };
     }
     // Run on its own (plain `k6 run`, k6 cloud): print the house block for this scenario.
