@@ -18,7 +18,11 @@ export const EXPERIMENT_NAMES = [
 export const DEFAULT_EXPERIMENTS = EXPERIMENT_NAMES.filter((n) => n !== 'soak');
 
 export const BENCH: Command = {
-  usage: ['npm run bench -- [options]', 'npm run bench -- stream-accuracy [options]   (bench/stream-accuracy.ts)'],
+  usage: [
+    'npm run bench -- [options]',
+    'npm run bench -- stream-accuracy [options]   (bench/stream-accuracy.ts)',
+    'npm run bench -- segments-truth [options]    (bench/segments-truth.ts)',
+  ],
   intro: 'Measures what the toolkit costs as a load generator on this machine; asserts nothing.',
   positionals: { min: 0, max: 0, what: 'options only' },
   groups: [
@@ -84,6 +88,26 @@ export const STREAM_ACCURACY: Command = {
         { name: '--browser-args', arg: 'LIST', help: 'more Chromium flags, comma-separated (for experiments)' },
         { name: '--out', arg: 'DIR', help: 'where the record goes (default bench/results)' },
         { name: '--quick', help: 'a short smoke run' },
+        { name: '--help', help: 'this text' },
+      ],
+    },
+  ],
+};
+
+export const SEGMENTS_TRUTH: Command = {
+  usage: ['npm run bench -- segments-truth [options]'],
+  intro:
+    'The truth of a split run: the spike and the stream scenario run whole and split over 2 and 4 k6 processes\n' +
+    "(--segments) against one Realizar; counts, merged percentiles beside those of all the runners' samples,\n" +
+    'verdicts; then a runner missing, one SIGKILLed, runners of different runs or scenarios given to the merge.\n' +
+    'Writes bench/results/<date>-segments-truth.{json,md}.',
+  positionals: { min: 0, max: 0, what: 'options only' },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        { name: '--out', arg: 'DIR', help: 'where the record goes (default bench/results)' },
+        { name: '--quick', help: 'every run scaled to 0.2' },
         { name: '--help', help: 'this text' },
       ],
     },

@@ -51,6 +51,7 @@ export const VALIDATOR_MODULES = {
       validateServerProfile: 'urn:realizar-k6:server-profile',
       validateSweepReport: 'urn:realizar-k6:sweep',
       validateRunContext: 'urn:realizar-k6:run',
+      validateRunnerRecord: 'urn:realizar-k6:runner',
       validateWorkloadLine: 'urn:realizar-k6:workload-line',
       validateScenarioDeclaration: 'urn:realizar-k6:scenario-declaration',
     },

@@ -124,3 +124,22 @@ describe('options from REALIZAR_K6_OPTIONS', () => {
     );
   });
 });
+
+describe('--segments', () => {
+  it('splits each scenario over N k6 processes, 1 (not split) by default', () => {
+    assert.equal(parse('spike').segments, 1);
+    assert.equal(parse('spike', '--segments', '4').segments, 4);
+  });
+
+  it('takes 2 to 64 processes, and refuses --no-samples beside it: the merged percentiles need every sample', () => {
+    assert.match(
+      refusal(['spike', '--segments', '1']).message,
+      /--segments: expected a whole number from 2 to 64, found '1'/,
+    );
+    assert.match(refusal(['spike', '--segments', '65']).message, /from 2 to 64/);
+    assert.match(
+      refusal(['spike', '--segments', '2', '--no-samples']).message,
+      /--no-samples: expected no --segments beside it: a split run's percentiles come from every request's samples/,
+    );
+  });
+});

@@ -13,6 +13,8 @@ import {
   operatorRunArgs,
   runFile,
   scenarioRunArgv,
+  segmentArgs,
+  SYSTEM_TAGS,
   type K6EnvironmentValues,
   type K6VarName,
   type K6Vars,
@@ -30,6 +32,7 @@ const SAMPLE: K6Vars & Required<{ [K in keyof K6EnvironmentValues]: string }> = 
     { endpoint: 'generate', weight: 1 },
   ],
   OUT_DIR: '/tmp/run/k6/health',
+  RUN_ID: '2026-12-06T07-30-00Z-spike',
   VALIDATE_BODIES: false,
   SAMPLES: false,
   TIMEOUT_SEC: 2.5,
@@ -65,6 +68,7 @@ const BAD: Record<K6VarName, string | null> = {
   SCALE: '1.5',
   MIX: 'health=2,nowhere',
   OUT_DIR: null,
+  RUN_ID: null,
   VALIDATE_BODIES: 'yes',
   SAMPLES: 'maybe',
   TIMEOUT_SEC: '0',
@@ -190,6 +194,7 @@ describe('the run folder', () => {
       summary: 'summary.json',
       plan: 'plan.json',
       log: 'k6.log',
+      runner: 'runner.json',
       samples: 'samples.csv.gz',
       dashboard: 'dashboard.html',
       archive: 'archive.tar',
@@ -302,5 +307,41 @@ describe('the k6 command lines', () => {
       'BASE_URL=http://svc:8080',
       '--no-usage-report',
     ]);
+  });
+
+  it("give the k6-operator's runners a results folder: what a merge needs, each flag and value its own token", () => {
+    const args = operatorRunArgs({ BASE_URL: 'http://svc:8080', RUN_ID: 'r1' }, '/results');
+    assert.deepEqual(args, [
+      '-e',
+      'BASE_URL=http://svc:8080',
+      '-e',
+      'RUN_ID=r1',
+      '-e',
+      'OUT_DIR=/results',
+      '--out',
+      'csv=/results/samples.csv.gz',
+      '--system-tags',
+      SYSTEM_TAGS.join(','),
+      '--log-output=file=/results/k6.log',
+      '--no-usage-report',
+    ]);
+    // The operator splits spec.arguments on single spaces: no token may hold one.
+    for (const token of args) assert.match(token, /^[^\s'"]+$/);
+  });
+
+  it('make one k6 run one share of a split run with the flags the k6-operator passes its runners', () => {
+    const argv = scenarioRunArgv({
+      script: '/dist/k6-runner/spike.js',
+      outDir: '/r/k6/spike/runner-2',
+      samples: true,
+      outputs: [],
+      vars: { BASE_URL: 'http://127.0.0.1:8080', RUN_ID: 'r1' },
+      segment: { segment: '1/4:1/2', sequence: '0,1/4,1/2,3/4,1' },
+    });
+    assert.ok(argv.includes('--execution-segment=1/4:1/2'), argv.join(' '));
+    assert.ok(argv.includes('--execution-segment-sequence=0,1/4,1/2,3/4,1'), argv.join(' '));
+    assert.ok(argv.includes('RUN_ID=r1'));
+    assert.equal(argv[argv.length - 1], '/dist/k6-runner/spike.js');
+    assert.deepEqual(segmentArgs(null), []);
   });
 });

@@ -10,6 +10,15 @@ import { describeValue } from '../errors/describe.js';
 import { ValidationError, type ValidationProblem } from '../errors/ValidationError.js';
 import { K6_METRICS } from '../rules/metric-table.js';
 import { stringify } from 'yaml';
+import {
+  checkResultsInput,
+  collectPod,
+  mergeManifests,
+  RESULTS_MOUNT,
+  resultsClaim,
+  runnerResults,
+  type ResultsInput,
+} from './operator-results.js';
 
 export const TESTRUN_API_VERSION = 'k6.io/v1alpha1';
 /** ConfigMap key, and so the file name under /test/ in every k6 Pod: the run folder's archive, by its own name. */
@@ -27,9 +36,9 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The operator splits `arguments` on single spaces: a token may hold no space and no quote. */
 const ARGUMENT_TOKEN = /^[^'"\s]+$/;
 
-const AGGREGATE_NOTE =
-  'every instance evaluates thresholds and prints its summary for its own share only; gate the release on ' +
-  "the aggregate (k6 cloud output, Prometheus remote write, or the sum of the runners' summaries)";
+const MERGE_NOTE =
+  "every runner judges k6's thresholds on its own share only: gate the release on the merge (merge.yaml's " +
+  "Job, or npm run report -- --merge here), which judges the whole from every runner's folder";
 
 export interface OperatorInput {
   scenario: string;
@@ -46,6 +55,10 @@ export interface OperatorInput {
   separate: boolean;
   /** Let the operator delete Jobs and Pods when the run ends. */
   cleanup: boolean;
+  /** The run the runners belong to (RUN_ID in each runner's runner.json). */
+  runId: string | null;
+  /** The shared volume the runners write their folders to, and the merge; null: none (each runner alone). */
+  results: Omit<ResultsInput, 'name' | 'namespace' | 'scenario'> | null;
 }
 
 interface ObjectMeta {
@@ -61,9 +74,13 @@ export interface ConfigMapManifest {
   binaryData: Record<string, string>;
 }
 
+type Manifest = { apiVersion: string; kind: string; metadata: ObjectMeta } & Record<string, unknown>;
+
 export interface OperatorManifests {
   configMap: ConfigMapManifest;
   testRun: K6OperatorTestRun;
+  /** The runners' shared results volume, the merge (its ConfigMap and Job) and the Pod to copy from. */
+  results?: { claim: Manifest; merge: Manifest[]; collect: Manifest } | null;
 }
 
 /**
@@ -85,11 +102,11 @@ export function base64Bytes(base64: string): number {
 }
 
 /**
- * The runners' `k6 run` arguments: the target again, though the archive carries it
- * (src/core/contract/invocation.ts).
+ * The runners' `k6 run` arguments (src/core/contract/invocation.ts): the target again, though the
+ * archive carries it; with a results volume, the run's id and the folder each runner writes.
  */
-export function runArguments(baseUrl: string): string[] {
-  return operatorRunArgs({ BASE_URL: baseUrl });
+export function runArguments(baseUrl: string, runId: string | null = null, results = false): string[] {
+  return operatorRunArgs({ BASE_URL: baseUrl, RUN_ID: runId }, results ? RESULTS_MOUNT : null);
 }
 
 /** Names and count, checkable before anything is built: the rules Kubernetes and the operator apply. */
@@ -125,7 +142,8 @@ export function checkOperatorInput(input: OperatorInput): ValidationProblem[] {
   const add = (path: string, expected: string, found: unknown): void => {
     problems.push({ path, expected, found: describeValue(found) });
   };
-  for (const token of runArguments(input.baseUrl)) {
+  if (input.results !== null) problems.push(...checkResultsInput(input.results));
+  for (const token of runArguments(input.baseUrl, input.runId, input.results !== null)) {
     if (!ARGUMENT_TOKEN.test(token)) {
       add(
         '/spec/arguments',
@@ -180,6 +198,10 @@ export function buildOperatorManifests(input: OperatorInput): OperatorManifests 
     // binaryData, not data: an archive is a tar file, and data must be UTF-8 text.
     binaryData: { [ARCHIVE_KEY]: input.archiveBase64 },
   };
+  const runner = {
+    ...(input.runnerImage === null ? {} : { image: input.runnerImage }),
+    ...(input.results === null ? {} : runnerResults(input.name)),
+  };
   const testRun: K6OperatorTestRun = {
     apiVersion: TESTRUN_API_VERSION,
     kind: 'TestRun',
@@ -187,13 +209,19 @@ export function buildOperatorManifests(input: OperatorInput): OperatorManifests 
     spec: {
       parallelism: input.parallelism,
       script: { configMap: { name: configMapName, file: ARCHIVE_KEY } },
-      arguments: runArguments(input.baseUrl).join(' '),
+      arguments: runArguments(input.baseUrl, input.runId, input.results !== null).join(' '),
       ...(input.separate ? { separate: true } : {}),
       ...(input.cleanup ? { cleanup: 'post' as const } : {}),
-      ...(input.runnerImage === null ? {} : { runner: { image: input.runnerImage } }),
+      ...(Object.keys(runner).length === 0 ? {} : { runner }),
     },
   };
-  return { configMap, testRun };
+  if (input.results === null) return { configMap, testRun, results: null };
+  const r: ResultsInput = { ...input.results, name: input.name, namespace: input.namespace, scenario: input.scenario };
+  return {
+    configMap,
+    testRun,
+    results: { claim: resultsClaim(r, labels), merge: mergeManifests(r, labels), collect: collectPod(r, labels) },
+  };
 }
 
 /**
@@ -202,13 +230,16 @@ export function buildOperatorManifests(input: OperatorInput): OperatorManifests 
  * YAML 1.1 reader) would take for a boolean, null, number or date (yes, on, 0x1F, 2024-01-01).
  */
 export function manifestsYaml(m: OperatorManifests, comments: readonly string[]): string {
+  return yamlDocuments([m.configMap, ...(m.results == null ? [] : [m.results.claim]), m.testRun], comments);
+}
+
+/** Documents as one YAML stream, after comment lines, written as manifestsYaml says. */
+export function yamlDocuments(docs: readonly unknown[], comments: readonly string[]): string {
   const head = comments
     .flatMap((c) => c.split('\n'))
     .map((c) => `# ${c}`.trimEnd())
     .join('\n');
-  const body = [m.configMap, m.testRun]
-    .map((doc) => `---\n${stringify(doc, { version: '1.1', lineWidth: 0 })}`)
-    .join('');
+  const body = docs.map((doc) => `---\n${stringify(doc, { version: '1.1', lineWidth: 0 })}`).join('');
   return head === '' ? body : `${head}\n${body}`;
 }
 
@@ -266,12 +297,12 @@ export function distributionNotes(options: InspectedOptions, parallelism: number
   if (throughput.length > 0) {
     const rules = throughput.map(([m, e]) => `${m} ${e.filter((x) => x.startsWith('rate')).join(', ')}`).join('; ');
     notes.push(
-      `each instance judges the throughput threshold (${rules}) ` +
-        `on its own share of the load, about 1/${parallelism} of it: ` +
-        'expect it to fail per instance even when the total passes; judge throughput on the aggregate',
+      `each instance judges the throughput threshold (${rules}) on its own share of the load, ` +
+        `about 1/${parallelism} of it: expect it to fail per instance even when the total passes; ` +
+        'the merge judges throughput on the whole',
     );
   }
-  notes.push(AGGREGATE_NOTE);
+  notes.push(MERGE_NOTE);
   return notes;
 }
 

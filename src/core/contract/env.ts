@@ -131,6 +131,8 @@ const TABLE = {
   MIX: arg(MIX),
   /** Where handleSummary writes the run folder's files (src/core/contract/files.ts); absolute. */
   OUT_DIR: arg(TEXT),
+  /** The run a runner of a split run belongs to, kept in its runner.json so a merge refuses runners of other runs. */
+  RUN_ID: arg(TEXT),
   /** Check each 200 body against its schema. */
   VALIDATE_BODIES: arg(BOOL, true),
   /** Off when the runner writes no per-request samples (--no-samples). */

@@ -10,6 +10,8 @@ export const K6_FILES = {
   plan: 'plan.json',
   /** k6's output as the runner kept it, with the plan logged at start (src/core/plan/plan-line.ts). */
   log: 'k6.log',
+  /** Which share of which run a runner of a split run held (schemas/runner.schema.json). */
+  runner: 'runner.json',
   /** Every request's samples (`--out csv=`), a per-request timeline. */
   samples: 'samples.csv.gz',
   /** k6's web dashboard report (K6_WEB_DASHBOARD_EXPORT). */

@@ -77,6 +77,19 @@ export interface ScenarioRunArgv {
   samples: boolean;
   /** More `--out` outputs. */
   outputs: readonly string[];
+  /** One runner's share of a split run: the flags the k6-operator gives each runner Pod. */
+  segment?: ExecutionSegmentFlags | null;
+}
+
+/** k6's `--execution-segment` and `--execution-segment-sequence` (src/core/merge/segments.ts). */
+export interface ExecutionSegmentFlags {
+  segment: string;
+  sequence: string;
+}
+
+/** The flags that make a k6 run one share of a split run, as the k6-operator passes them. */
+export function segmentArgs(s: ExecutionSegmentFlags | null | undefined): string[] {
+  return s == null ? [] : [`--execution-segment=${s.segment}`, `--execution-segment-sequence=${s.sequence}`];
 }
 
 /** `k6 run` of a toolkit scenario into its run folder. */
@@ -85,6 +98,7 @@ export function scenarioRunArgv(o: ScenarioRunArgv): string[] {
     script: o.script,
     vars: { ...o.vars, OUT_DIR: o.outDir, SAMPLES: o.samples ? null : false },
     flags: [
+      ...segmentArgs(o.segment),
       // Every request's time and latency, for drift, the leak check and latency-over-time plots.
       ...(o.samples ? ['--out', `csv=${runFile(o.outDir, K6_FILES.samples)}`] : []),
       '--system-tags',
@@ -114,8 +128,21 @@ export function k6CloudArgv(o: {
  * What the k6-operator adds to each runner Pod's `k6 run` (a TestRun's spec.arguments, split on
  * spaces). The archive already carries the variables; passing them again makes them visible in the
  * TestRun and lets `kubectl edit` change them without rebuilding the archive. Usage reports stay
- * off, as here.
+ * off, as here. With `resultsDir` (the runner's own folder on a shared volume) the runner leaves
+ * there what a merge needs, as a local run does: summary, plan and runner.json (OUT_DIR, RUN_ID),
+ * every request's samples, and k6's log with the plan it logged at start. Each flag and its value
+ * are separate tokens, so that the operator's initializer, which passes the arguments on to
+ * `k6 archive`, recognises and leaves out those `k6 archive` has not (--out, --log-output).
  */
-export function operatorRunArgs(vars: K6VarValues): string[] {
-  return [...k6EnvArgs(vars), '--no-usage-report'];
+export function operatorRunArgs(vars: K6VarValues, resultsDir: string | null = null): string[] {
+  if (resultsDir === null) return [...k6EnvArgs(vars), '--no-usage-report'];
+  return [
+    ...k6EnvArgs({ ...vars, OUT_DIR: resultsDir }),
+    '--out',
+    `csv=${runFile(resultsDir, K6_FILES.samples)}`,
+    '--system-tags',
+    SYSTEM_TAGS.join(','),
+    `--log-output=file=${runFile(resultsDir, K6_FILES.log)}`,
+    '--no-usage-report',
+  ];
 }

@@ -158,9 +158,7 @@ export function checkThresholdsFile(
     if (isServerSideRule(rule) && (rule.endpoint !== undefined || rule.phase !== undefined)) {
       problems.push({
         path: at,
-        expected:
-          `no endpoint or phase on ${rule.metric} ` +
-          '(it is measured on the server over the whole scenario)',
+        expected: `no endpoint or phase on ${rule.metric} ` + '(it is measured on the server over the whole scenario)',
         found: `endpoint ${rule.endpoint ?? '-'}, phase ${rule.phase ?? '-'}`,
       });
     }

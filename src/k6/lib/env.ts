@@ -24,6 +24,8 @@ export interface K6Env {
   mix: MixEntry[] | null;
   /** OUT_DIR: where handleSummary writes summary.json and plan.json (absolute path). */
   outDir: string | null;
+  /** RUN_ID: the run a runner of a split run belongs to (its runner.json, src/k6/lib/runner-record.ts). */
+  runId: string | null;
   /** VALIDATE_BODIES: check each 200 body against its schema (default true). */
   validateBodies: boolean;
   /** SAMPLES: off when the runner writes no per-request samples (--no-samples); default on. */
@@ -80,6 +82,7 @@ export function readEnv(): K6Env {
     scale: read(V.SCALE),
     mix: read(V.MIX),
     outDir: read(V.OUT_DIR),
+    runId: read(V.RUN_ID),
     validateBodies: read(V.VALIDATE_BODIES),
     samples: read(V.SAMPLES),
     timeoutSec: read(V.TIMEOUT_SEC),

@@ -21,6 +21,7 @@ import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
 import { awaitDue, k6ArrivalScenario, phaseSchedules, traceOffsets } from './arrivals.js';
 import { useGoodput } from './stream/record.js';
+import { runnerRecordFile } from './runner-record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
@@ -277,6 +278,7 @@ export function defineScenario(
       return {
         [runFile(env.outDir, K6_FILES.summary)]: JSON.stringify(data, null, 2),
         [runFile(env.outDir, K6_FILES.plan)]: JSON.stringify(plan, null, 2),
+        ...runnerRecordFile(env, plan.scenario),
       };
     }
     // Run on its own (plain `k6 run`, k6 cloud): print the house block for this scenario.

@@ -1,9 +1,12 @@
 /**
  * npm run k6:operator -- <scenario> --parallelism N: past one machine with the k6-operator. Bundle
  * the scenario, `k6 archive` it into a run folder (reports/operator/<run-id>/archive.tar) and write
- * next to it manifests.yaml: a ConfigMap holding the archive and a TestRun that runs it on N runner
- * pods, each with 1/N of the load (k6 execution segments). Nothing is applied to a cluster: the
- * output ends with the kubectl commands to do it. Exit codes: 0 written, 2 any failure.
+ * next to it manifests.yaml: a ConfigMap holding the archive, a volume claim for the results and a
+ * TestRun that runs it on N runner pods, each with 1/N of the load (k6 execution segments) and
+ * each writing its folder to the volume; merge.yaml: the Job that merges those folders into one
+ * report and one verdict (src/core/commands/operator-results.ts); collect.yaml: a Pod to copy them
+ * here from. Nothing is applied to a cluster: the output ends with the kubectl steps to do it.
+ * Exit codes: 0 written, 2 any failure.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,8 +18,18 @@ import {
   executionSegments,
   kubectlHints,
   manifestsYaml,
+  yamlDocuments,
+  ANNOTATIONS_MAX_BYTES,
   ARCHIVE_KEY,
+  type OperatorManifests,
 } from '../../core/commands/operator.js';
+import {
+  clusterSteps,
+  MERGED_DIR,
+  RESULTS_MOUNT,
+  RUNNER_FILES,
+  RUNNERS_DIR,
+} from '../../core/commands/operator-results.js';
 import { EXIT } from '../../core/errors/exit-codes.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
 import { validateK6OperatorTestRun } from '../../generated/file-validators.cjs';
@@ -27,6 +40,7 @@ import { shown } from '../files/paths.js';
 import { killAllNow } from '../process/processes.js';
 import { isLoopback } from '../../core/target/loopback.js';
 import { OPERATOR_USAGE, parseOperatorConfig } from '../config/index.js';
+import type { OperatorConfig } from '../config/operator.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { bundledScript } from '../run/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
@@ -38,6 +52,55 @@ export const MANIFESTS_FILE = 'manifests.yaml';
 export function runnerImageFor(k6Version: string): string | null {
   const m = /^v(\d+\.\d+\.\d+)$/.exec(k6Version);
   return m === null ? null : `grafana/k6:${m[1]!}`;
+}
+
+export const MERGE_FILE = 'merge.yaml';
+export const COLLECT_FILE = 'collect.yaml';
+
+/** The merge bundled into the run folder (report.mjs), gzipped for the merge Job's ConfigMap. */
+async function mergeScript(dir: string): Promise<Buffer> {
+  const { bundleMergeScript } = await import('../../../build/merge-bundle.js');
+  return (await bundleMergeScript(path.join(dir, 'report.mjs'))).gzipped;
+}
+
+/** merge.yaml and collect.yaml beside manifests.yaml; the kubectl steps through all three. */
+async function writeMergeFiles(dir: string, m: OperatorManifests, config: OperatorConfig): Promise<string[]> {
+  const r = m.results!;
+  const files = {
+    manifests: shown(path.join(dir, MANIFESTS_FILE)),
+    merge: shown(path.join(dir, MERGE_FILE)),
+    collect: shown(path.join(dir, COLLECT_FILE)),
+  };
+  const big = (text: string): boolean => text.length + 4096 > ANNOTATIONS_MAX_BYTES;
+  const steps = clusterSteps({
+    name: m.testRun.metadata.name,
+    namespace: config.namespace,
+    files,
+    copyTo: shown(path.join(dir, 'cluster')),
+    serverSide: {
+      manifests: big(m.configMap.binaryData[ARCHIVE_KEY] ?? ''),
+      merge: big(JSON.stringify(r.merge)),
+    },
+  });
+  await writeAtomic(
+    path.join(dir, MERGE_FILE),
+    yamlDocuments(r.merge, [
+      `The merge of TestRun ${m.testRun.metadata.name}'s runners: apply once the TestRun has finished.`,
+      'npm run report -- --merge over every runner folder on the results volume, bundled into one file for plain Node (gzipped here);',
+      "its report is the Job's log and goes to merged/<run-id>/ on the volume; the Job fails when the gate does.",
+      `Apply: ${steps[2]!.split('  #')[0]!}`,
+    ]),
+  );
+  await writeAtomic(
+    path.join(dir, COLLECT_FILE),
+    yamlDocuments(
+      [r.collect],
+      [
+        `A Pod holding TestRun ${m.testRun.metadata.name}'s results volume read-only, for kubectl cp; it ends by itself after an hour.`,
+      ],
+    ),
+  );
+  return steps;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -71,7 +134,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
-    const { dir } = await createRunDir(config.outDir, config.scenario);
+    const { runId, dir } = await createRunDir(config.outDir, config.scenario);
     const archive = await createArchive({
       k6: k6.path,
       script,
@@ -96,6 +159,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       runnerImage,
       separate: config.separate,
       cleanup: config.cleanup,
+      runId,
+      results:
+        config.results === null
+          ? null
+          : { ...config.results, mergeScriptBase64: (await mergeScript(dir)).toString('base64') },
     });
     const file = path.join(dir, MANIFESTS_FILE);
     // Our own schema of the TestRun subset we write (k6-operator's CRD, as documented by it).
@@ -104,14 +172,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       manifests.testRun,
       'generated TestRun (schemas/k6-operator-testrun.schema.json)',
     );
-    const hints = kubectlHints(shown(file), manifests);
+    const hints =
+      manifests.results == null ? kubectlHints(shown(file), manifests) : await writeMergeFiles(dir, manifests, config);
     await writeAtomic(
       file,
       manifestsYaml(manifests, [
-        `k6-operator manifests for scenario ${config.scenario}, ${config.parallelism} runner(s); ` +
-          'written by npm run k6:operator.',
-        `ConfigMap ${manifests.configMap.metadata.name} holds ${ARCHIVE_KEY} ` +
-          `(k6 ${k6.version} archive, ${archive.bytes} bytes); TestRun ${name} runs it.`,
+        `k6-operator manifests for scenario ${config.scenario}, ${config.parallelism} runner(s); written by npm run k6:operator.`,
+        `ConfigMap ${manifests.configMap.metadata.name} holds ${ARCHIVE_KEY} (k6 ${k6.version} archive, ${archive.bytes} bytes); TestRun ${name} runs it.`,
+        ...(manifests.results == null
+          ? []
+          : [
+              `Each runner writes ${RUNNER_FILES.join(', ')} to ${RUNNERS_DIR}/<its Job>/ of PersistentVolumeClaim ${manifests.results.claim.metadata.name}; merge.yaml merges them.`,
+            ]),
         `Apply: ${hints[0]!}`,
       ]),
     );
@@ -129,6 +201,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...segments.slice(0, 8).map((s) => `  runner ${s.instance}: --execution-segment=${s.segment}`),
       ...(segments.length > 8 ? [`  ... (${segments.length} runners)`] : []),
       `  --execution-segment-sequence=${sequence.length > 120 ? `${sequence.slice(0, 117)}...` : sequence}`,
+      ...(manifests.results == null
+        ? []
+        : [
+            '',
+            `Where the results go: each runner writes its folder (${RUNNER_FILES.join(', ')}) to ${RUNNERS_DIR}/<runner Job>/ of`,
+            `  PersistentVolumeClaim ${manifests.results.claim.metadata.name} (ReadWriteMany); merge.yaml's Job merges them into one report and one verdict`,
+            `  (${RESULTS_MOUNT}/${MERGED_DIR}/<run-id>/ on the volume; its exit code is the gate's), collect.yaml lets kubectl copy them here.`,
+          ]),
       ...(notes.length === 0 ? [] : ['', 'Before you apply:', ...notes.map((n) => `  - ${n}`)]),
       '',
       'Next:',

@@ -5,8 +5,10 @@
  * again. Otherwise each scenario folder (k6/<scenario>/) is read by the same code the runner uses
  * (src/node/run/scenario-output.ts): k6's summary when it wrote one, else its per-request samples
  * against the plan it logged at start, marked partial. run.json (written when the run started)
- * gives the header and the scenarios that never started. A run that wrote no report of its own is
- * an error (exit 2) whatever its figures say: its verdicts are shown, but a cut-short run never passes.
+ * gives the header and the scenarios that never started; a scenario split over several k6 processes
+ * (--segments) is its runners' folders merged (src/node/merge/merge.ts). A run that wrote no report
+ * of its own is an error (exit 2) whatever its figures say: its verdicts are shown, but a cut-short
+ * run never passes.
  */
 import { existsSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -22,6 +24,17 @@ import type { GeneratedValidator } from '../../generated/validator.js';
 import { shown } from '../files/paths.js';
 import { RUN_CONTEXT_FILE } from '../files/run-files.js';
 import { scenarioFromOutput } from '../run/scenario-output.js';
+import { MERGED_FILES, mergeRunners } from '../merge/merge.js';
+import { isRunnerFolder } from '../merge/runner-folders.js';
+
+/** The runners' folders of a split run's scenario (k6/<scenario>/runner-<i>/), none for one k6. */
+async function splitRunners(outDir: string): Promise<string[]> {
+  if (isRunnerFolder(outDir)) return [];
+  const entries = await readdir(outDir, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isDirectory() && /^runner-\d+$/.test(e.name) && isRunnerFolder(path.join(outDir, e.name)))
+    .map((e) => path.join(outDir, e.name));
+}
 
 export interface Rebuilt {
   report: Report;
@@ -142,6 +155,19 @@ export async function rebuildReport(runDir: string): Promise<Rebuilt> {
         message: `scenario ${which} never started: the run ended first`,
       });
       partial = true;
+      continue;
+    }
+    const runners = await splitRunners(outDir);
+    if (runners.length > 0) {
+      // A split run (--segments): its runners' folders, merged as the run merged them.
+      const merged = await mergeRunners({
+        dirs: runners,
+        originMs: startedAt === null ? null : Date.parse(startedAt),
+        ctx: { files: MERGED_FILES },
+      });
+      scenarios.push(f.repeat === null ? merged.report : { ...merged.report, repeat: f.repeat });
+      sources.push(...merged.sources.map((line) => `${f.folder} ${line}`));
+      partial ||= merged.partial;
       continue;
     }
     const logText = await readFile(path.join(outDir, K6_FILES.log), 'utf8').catch(() => '');

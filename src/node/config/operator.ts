@@ -1,7 +1,8 @@
 /** npm run k6:operator -- <scenario> --parallelism N [options]. */
 import path from 'node:path';
 import { OPERATOR } from '../flags/commands.js';
-import { parseFlags, usageText } from '../flags/declare.js';
+import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
+import { DEFAULT_MERGE_IMAGE, DEFAULT_RESULTS_SIZE } from '../../core/commands/operator-results.js';
 import { file, invalid } from '../flags/values.js';
 import { cacheDirFrom } from './cache.js';
 import { baseUrlOf, scenarioOf } from './cloud.js';
@@ -24,10 +25,36 @@ export interface OperatorConfig {
   runnerImage: string | null;
   separate: boolean;
   cleanup: boolean;
+  /** The results volume and the merge; null: --no-merge. */
+  results: { storageClass: string | null; size: string; mergeImage: string } | null;
   help: boolean;
 }
 
 export const OPERATOR_USAGE = usageText(OPERATOR);
+
+/** The results volume's settings; their Kubernetes rules are checked with the manifests. */
+function resultsOf(f: FlagValues): OperatorConfig['results'] {
+  const given = {
+    storageClass: f.text('--storage-class'),
+    size: f.text('--results-size'),
+    mergeImage: f.text('--merge-image'),
+  };
+  if (f.has('--no-merge')) {
+    const clash = Object.entries({
+      '--storage-class': given.storageClass,
+      '--results-size': given.size,
+      '--merge-image': given.mergeImage,
+    }).find(([, v]) => v !== undefined);
+    if (clash !== undefined)
+      invalid(clash[0], 'no --no-merge beside it (without a merge there is no results volume)', clash[1]);
+    return null;
+  }
+  return {
+    storageClass: given.storageClass ?? null,
+    size: given.size ?? DEFAULT_RESULTS_SIZE,
+    mergeImage: given.mergeImage ?? DEFAULT_MERGE_IMAGE,
+  };
+}
 
 export function parseOperatorConfig(
   argv: readonly string[],
@@ -67,6 +94,7 @@ export function parseOperatorConfig(
     runnerImage,
     separate: f.has('--separate'),
     cleanup: f.has('--cleanup'),
+    results: resultsOf(f),
     help,
   };
   f.done();

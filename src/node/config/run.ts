@@ -44,6 +44,8 @@ export interface RunConfig extends TargetConfig {
   calibrate: boolean;
   /** Run every scenario this many times, interleaved (run 1 of each, then run 2...). */
   runs: number;
+  /** k6 processes each scenario is split over (execution segments), merged into one report; 1: not split. */
+  segments: number;
   /** Extra k6 outputs (`k6 run --out`), e.g. experimental-prometheus-rw. */
   k6Outputs: string[];
   /** With --no-server: the server's process, so its memory and CPU can be watched. */
@@ -92,6 +94,9 @@ function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 's
 }
 
 export const USAGE = usageText(RUN);
+
+/** k6 processes one machine may split a scenario over (--segments). */
+export const MAX_SEGMENTS = 64;
 
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
   const expected = `one of ${[...available, 'seed', 'all'].join(', ')}, or a scenario file (./loadtests/my-chat.ts)`;
@@ -163,6 +168,7 @@ export function parseRunConfig(
     promptsFile: f.value('--prompts', file(cwd)) ?? null,
     warmupRequests: f.value('--warmup', whole(1_000_000), 0),
     runs: f.value('--runs', whole(100), 1),
+    segments: f.value('--segments', whole(MAX_SEGMENTS, 2)) ?? 1,
     k6Outputs: f.list('--k6-out').map((o) => {
       if (o.trim() === '' || /\s/.test(o))
         invalid('--k6-out', 'a k6 output such as experimental-prometheus-rw or json=file.json (no spaces)', o);
@@ -171,6 +177,12 @@ export function parseRunConfig(
     ...arrivalsOf(f, cwd),
     help,
   };
+  if (config.segments > 1 && !config.samples)
+    invalid(
+      '--no-samples',
+      "no --segments beside it: a split run's percentiles come from every request's samples",
+      '--segments',
+    );
   f.done();
   return config;
 }

@@ -149,7 +149,10 @@ export const OPERATOR: Command = {
     'npm run k6:operator -- <scenario> --parallelism N [options]',
     'npx realizar-k6 operator <scenario|./my-scenario.ts> --parallelism N [options]',
   ],
-  intro: "Writes a ConfigMap (the scenario's k6 archive) and a k6-operator TestRun running it on N pods.",
+  intro:
+    "Writes a ConfigMap (the scenario's k6 archive), a results volume and a k6-operator TestRun running it\n" +
+    "on N pods, each writing its folder to the volume (manifests.yaml); a Job merging the runners' folders\n" +
+    'into one report and one verdict (merge.yaml); a Pod to copy them here from (collect.yaml).',
   positionals: { min: 0, max: 1, what: 'one scenario name' },
   groups: [
     {
@@ -162,7 +165,7 @@ export const OPERATOR: Command = {
           arg: 'NAME',
           help: 'TestRun name (default realizar-k6-<scenario>); the ConfigMap is NAME-archive',
         },
-        { name: '--namespace', arg: 'NS', help: "namespace of both objects (default: kubectl's current one)" },
+        { name: '--namespace', arg: 'NS', help: "namespace of every object written (default: kubectl's current one)" },
         {
           name: '--runner-image',
           arg: 'IMAGE',
@@ -170,6 +173,21 @@ export const OPERATOR: Command = {
         },
         { name: '--separate', help: 'at most one runner per node' },
         { name: '--cleanup', help: 'delete the runner pods when the run ends (their logs go with them)' },
+        {
+          name: '--storage-class',
+          arg: 'NAME',
+          help: "storage class of the results volume, one offering ReadWriteMany (NFS, CephFS, EFS,\nFilestore, Azure Files); default: the cluster's default class",
+        },
+        { name: '--results-size', arg: 'SIZE', help: 'size of the results volume (default 1Gi)' },
+        {
+          name: '--merge-image',
+          arg: 'IMAGE',
+          help: 'Node 20 image of the merge Job and the copying Pod (default node:20-bookworm-slim)',
+        },
+        {
+          name: '--no-merge',
+          help: "no results volume and no merge: each runner judges its own share alone (k6's way)",
+        },
         outDir('reports/operator'),
         k6Binary('k6 binary that makes the archive'),
         HELP,
@@ -295,15 +313,40 @@ export const COMPARE: Command = {
 };
 
 export const REPORT: Command = {
-  usage: ['npm run report -- <run-dir>'],
+  usage: ['npm run report -- <run-dir>', 'npm run report -- --merge <runner-dir|file>... [--out-dir DIR]'],
   intro:
     "Rebuilds a run's report.txt, report.json, report.html, junit.xml and summary.md from what the run\n" +
-    "left on disk: its own report.json when it wrote one, else k6's summary of each scenario, else k6's\n" +
-    'per-request samples (a k6 killed before its summary), marked partial. For a run cut short: the\n' +
-    'runner killed, its disk full, read-only or gone. Prints the report, then writes the files into <run-dir>.',
-  positionals: { min: 1, max: 1, what: 'exactly one run folder (npm run report -- <run-dir>)' },
-  groups: [{ title: 'options', flags: [HELP] }],
+    "left on disk: its own report.json when it wrote one, else k6's summary of each scenario, else k6's per-request\n" +
+    'samples (a k6 killed before its summary), marked partial. For a run cut short: the runner killed,\n' +
+    'its disk full, read-only or gone. Prints the report, then writes the files into <run-dir>.\n\n' +
+    'With --merge: one report, and one verdict, from the runners of a split run: counts summed over the\n' +
+    "whole plan, percentiles of all their requests' samples together. Each path is a runner's folder\n" +
+    '(summary.json, plan.json, runner.json, samples.csv.gz, k6.log), a file in one, or a folder of them:\n' +
+    '  --segments N here         reports/<run-id>/k6/<scenario>/runner-<i>/ (the run merges them itself)\n' +
+    '  k6-operator runners       one folder per runner Pod on the results volume (npm run k6:operator\n' +
+    '                            writes it): the merge Job reads it there, or copy it here with kubectl cp\n' +
+    'Runners of different runs or scenarios are refused; a missing or crashed runner gives a partial report.',
+  positionals: {
+    min: 1,
+    max: 100_000,
+    what: "one run folder (npm run report -- <run-dir>), or with --merge the runners' folders",
+  },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        { name: '--merge', help: 'merge the runner folders given into one report' },
+        {
+          name: '--out-dir',
+          arg: 'DIR',
+          help: "with --merge: where the merged report's folder goes (default reports)",
+        },
+        HELP,
+      ],
+    },
+  ],
   epilogue:
     'exit codes: those of the rebuilt report (0 passed · 1 a threshold crossed · 2 error, as for a run that\n' +
-    'never wrote its own report · 130 interrupted), or 2 when nothing could be rebuilt',
+    'never wrote its own report, or a runner missing or ended early · 130 interrupted), or 2 when nothing\n' +
+    'could be rebuilt or the runners are not of one run of one scenario',
 };

@@ -99,6 +99,11 @@ export const LOAD: FlagGroup = {
       arg: 'N',
       help: 'run every scenario N times, interleaved (compare medians with npm run compare)',
     },
+    {
+      name: '--segments',
+      arg: 'N',
+      help: "split the load over N k6 processes here, each one execution segment as the\nk6-operator's runners get them, then merge them into one report (2 to 64)",
+    },
   ],
 };
 

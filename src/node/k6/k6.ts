@@ -12,6 +12,7 @@ import {
   encodeK6Environment,
   K6_FILES,
   scenarioRunArgv,
+  type ExecutionSegmentFlags,
   type K6VarValuesExcept,
 } from '../../core/contract.js';
 import type { MixEntry } from '../../core/plan/mix.js';
@@ -45,6 +46,8 @@ export interface K6RunOptions {
   onStart?: (child: Child) => void;
   /** More Chromium flags for the browser module, after ours (the accuracy benchmark tries some). */
   browserArgs?: readonly string[];
+  /** One share of a split run (--segments): k6's execution segment flags. */
+  segment?: ExecutionSegmentFlags | null;
 }
 
 /** A scenario's k6 command line (src/core/contract/invocation.ts): the options above as k6 variables. */
@@ -54,6 +57,7 @@ export function k6Args(o: K6RunOptions): string[] {
     outDir: o.outDir,
     samples: o.samples !== false,
     outputs: o.outputs,
+    segment: o.segment ?? null,
     vars: { BASE_URL: o.baseUrl, GATE: o.gate, SCALE: o.scale, MIX: o.mix, TIMEOUT_SEC: o.timeoutSec, ...o.vars },
   });
 }

@@ -74,7 +74,7 @@ export function whyNoSummary(k6Exit: ScenarioOutputInput['k6Exit'], summaryProbl
   return `k6 ended (exit code ${k6Exit.code ?? '?'}) without writing its summary`;
 }
 
-async function planFromLog(outDir: string): Promise<ScenarioPlan | null> {
+export async function planFromLog(outDir: string): Promise<ScenarioPlan | null> {
   const text = await readFile(path.join(outDir, K6_FILES.log), 'utf8').catch(() => null);
   if (text === null) return null;
   const found = findPlanLine(text);
@@ -91,7 +91,7 @@ async function planFromLog(outDir: string): Promise<ScenarioPlan | null> {
   }
 }
 
-async function planFromFile(outDir: string): Promise<ScenarioPlan | null> {
+export async function planFromFile(outDir: string): Promise<ScenarioPlan | null> {
   const file = path.join(outDir, K6_FILES.plan);
   if (!existsSync(file)) return null;
   const { validateScenarioPlan } = await import('../../generated/file-validators.cjs');

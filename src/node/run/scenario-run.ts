@@ -20,6 +20,7 @@ import { GeneratorSampler, generatorReport } from '../watch/generator.js';
 import type { ServerMonitor } from '../watch/monitor.js';
 import { k6Status, readK6Result, type K6Exit } from './k6-result.js';
 import type { RunControl } from './run.js';
+import { runSegmented } from './segmented-run.js';
 import { warmUp } from './warmup.js';
 import { calibrate, withFloor } from './calibrate.js';
 
@@ -87,6 +88,10 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     ...(await arrivalVars(config, dir)),
   };
   const warmNotes = await warmUp({ name, script, dir, outDir, config, k6, control, vars });
+  if (config.segments > 1) {
+    const merged = await runSegmented({ ...o, outDir, vars, notes: warmNotes });
+    return config.runs > 1 ? { ...merged, repeat } : merged;
+  }
   const floor = await calibrate({ config, plan, k6: k6.path, script, outDir, control });
   log.info(`running scenario ${name}${which} with k6 ${k6.version} against ${config.baseUrl}`);
   const watch = await monitor.beforeScenario();

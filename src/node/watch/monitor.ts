@@ -16,7 +16,7 @@ import { TelemetryLog } from '../../core/watch/telemetry.js';
 import { deltas, parsePrometheusText, type Sample } from '../../core/watch/prometheus.js';
 import { bandChart } from '../../core/report/band-chart.js';
 import { downsample } from '../../core/watch/downsample.js';
-import { latencyBands } from '../../core/watch/latency-windows.js';
+import { latencyBands, type LatencyWindows } from '../../core/watch/latency-windows.js';
 import { summarizeResources } from '../../core/watch/resources.js';
 import { lineChart } from '../../core/report/svg.js';
 import { validateServerProfile } from '../../generated/file-validators.cjs';
@@ -135,6 +135,8 @@ export class ServerMonitor {
     watch: ScenarioWatch,
     outDir: string,
     runDir: string,
+    /** The samples files to read (default outDir's own; a split run's runners each have one). */
+    samplesFiles: readonly string[] = [path.join(outDir, K6_FILES.samples)],
   ): Promise<{
     resources: ResourcesReport | null;
     prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
@@ -153,7 +155,9 @@ export class ServerMonitor {
     const telemetry = await this.telemetryOf(watch, cpuSecAtEnd);
     const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
     // Streamed into bounded windows: memory does not grow with the number of requests.
-    const timeline = await readRequestTimeline(path.join(outDir, K6_FILES.samples));
+    let timeline: LatencyWindows | null = null;
+    for (const file of samplesFiles)
+      timeline = (await readRequestTimeline(file, undefined, timeline ?? undefined)) ?? timeline;
 
     const resources =
       this.sampler === null || this.target === null

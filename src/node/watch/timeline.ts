@@ -24,9 +24,13 @@ const cells = splitCsvLine;
  * The timeline of `metric` (k6's http_req_duration unless told); null
  * when there is no such file. A file k6 left unfinished (killed) is read as far as it goes.
  */
-export async function readRequestTimeline(file: string, metric = 'http_req_duration'): Promise<LatencyWindows | null> {
+export async function readRequestTimeline(
+  file: string,
+  metric = 'http_req_duration',
+  /** Windows to add to (the runners of a split run read into one); default new ones. */
+  windows = new LatencyWindows(),
+): Promise<LatencyWindows | null> {
   if (!existsSync(file)) return null;
-  const windows = new LatencyWindows();
   const needle = Buffer.from(`\n${metric},`);
   let columns: { time: number; value: number; extra: number } | null = null;
   let rest: Buffer = Buffer.alloc(0);

@@ -1,0 +1,114 @@
+/**
+ * One scenario report from the runners of a split run: their folders read and checked against each
+ * other (src/core/merge/runners.ts), every runner's per-request samples streamed into one summary
+ * (so percentiles are those of all requests together) and into one per-second timeline, their own
+ * summaries added where samples hold nothing (src/core/merge/merge-summary.ts), then converted
+ * against the whole plan (src/core/merge/merge-scenario.ts). Used by a split run as soon as its k6
+ * processes ended (src/node/run/segmented-run.ts) and by `npm run report -- --merge` at any time.
+ */
+import path from 'node:path';
+import { K6_FILES } from '../../core/contract.js';
+import { ValidationError } from '../../core/errors/ValidationError.js';
+import { mergedScenario, type MergedScenario, type RunnerCounts } from '../../core/merge/merge-scenario.js';
+import { mergeSummaries } from '../../core/merge/merge-summary.js';
+import { layoutRunners, type MergeLayout } from '../../core/merge/runners.js';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
+import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
+import type { ConvertContext } from '../../core/summary/convert.js';
+import { metric, value } from '../../core/summary/summary-read.js';
+import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
+import type { K6Exit } from '../run/k6-result.js';
+import { scanSamples } from '../watch/samples.js';
+import { readRunnerFolder, type ReadRunner } from './runner-folders.js';
+
+export interface MergeResult extends MergedScenario {
+  layout: MergeLayout;
+  /** The first and last sample of any runner (ms since the epoch), null when none. */
+  firstMs: number | null;
+  lastMs: number | null;
+  runners: ReadRunner[];
+}
+
+export interface MergeInput {
+  /** The runner folders (absolute). */
+  dirs: readonly string[];
+  /** How each runner's k6 ended, when the caller ran them (same order as dirs). */
+  exits?: ReadonlyArray<K6Exit | null>;
+  /** Second 0 of the timeline (ms since the epoch); null: the first sample. */
+  originMs: number | null;
+  /** What the caller knows besides: files, server resources, the generator's cost, notes, status. */
+  ctx: Parameters<typeof mergedScenario>[0]['ctx'];
+}
+
+function summarySent(r: ReadRunner): number | null {
+  if (r.summary === null) return null;
+  const m = metric(r.summary, K6_METRICS.requestFailed);
+  return value(m, 'passes') + value(m, 'fails');
+}
+
+export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
+  const runners = await Promise.all(input.dirs.map((d, i) => readRunnerFolder(d, input.exits?.[i] ?? null)));
+  const layout = layoutRunners(runners);
+  // layoutRunners sorted the runners by segment: read them in that order.
+  const byFolder = new Map(runners.map((r) => [r.folder, r]));
+  const ordered = layout.runners.map((s) => byFolder.get(s.folder)!);
+  const noSamples = ordered.filter((r) => !r.samples && r.summary !== null);
+  if (noSamples.length > 0)
+    throw new ValidationError(noSamples[0]!.folder, [
+      {
+        path: K6_FILES.samples,
+        expected:
+          "the runner's per-request samples: percentiles over all runners are computed from every request (run without --no-samples)",
+        found: 'no such file',
+      },
+    ]);
+
+  const union = new SummaryFromSamples(layout.plan.latencyMetric);
+  const outcomes = new OutcomeLog();
+  const wanted = metricsToRead(layout.plan.latencyMetric);
+  const counts: RunnerCounts[] = [];
+  let streamed = 0;
+  for (const r of ordered) {
+    const c: RunnerCounts = {
+      sent: 0,
+      failed: 0,
+      dropped: 0,
+      summarySent: summarySent(r),
+      noSummary: r.noSummary,
+      truncated: false,
+    };
+    let windowed = false;
+    const read = await scanSamples(path.join(r.dir, K6_FILES.samples), wanted, (s) => {
+      union.add(s);
+      if (s.metric === K6_METRICS.requestFailed) {
+        c.sent++;
+        if (s.value !== 0) c.failed++;
+        outcomes.add(s.tMs, s.value !== 0);
+      } else if (s.metric === K6_METRICS.dropped) c.dropped += s.value;
+      else if (s.metric === K6_METRICS.streamWindowMs && s.value > 0) windowed = true;
+    });
+    c.truncated = read?.truncated ?? false;
+    if (windowed) streamed++;
+    counts.push(c);
+  }
+  const result = union.result();
+  const merged = mergeSummaries({
+    union: result,
+    runners: ordered.map((r) => r.summary),
+    streamedRunners: streamed,
+    latencyMetric: layout.plan.latencyMetric,
+  });
+  const scenario = mergedScenario({ layout, counts, merged, ctx: input.ctx });
+  const timeline = timelineOf(outcomes, input.originMs);
+  return {
+    ...scenario,
+    report: timeline === null ? scenario.report : { ...scenario.report, timeline },
+    layout,
+    firstMs: result.firstMs,
+    lastMs: result.lastMs,
+    runners: ordered,
+  };
+}
+
+/** The files of a merged scenario: none of one k6's, since there were several. */
+export const MERGED_FILES: ConvertContext['files'] = { summary: null, plan: null, dashboard: null };
