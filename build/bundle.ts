@@ -27,6 +27,30 @@ const initBesideScript: esbuild.Plugin = {
   },
 };
 
+/**
+ * src/core is pure (ARCHITECTURE.md): its modules' top-level code only builds tables. Said so to
+ * esbuild, it leaves out a module none of whose exports a script uses, where it would otherwise keep
+ * every top-level statement it cannot prove pure (the derived rule tables, the codecs): k6 evaluates
+ * them in every VU, whatever the script uses (docs/performance.md).
+ */
+const coreIsPure: esbuild.Plugin = {
+  name: 'core-is-pure',
+  setup(build) {
+    const core = path.join(SCENARIO_DIR, '..', '..', 'core') + path.sep;
+    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'core-is-pure') return undefined;
+      const r = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'core-is-pure',
+      });
+      if (r.errors.length > 0 || !r.path.startsWith(core)) return undefined;
+      return { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 /** Scenario files import ../../../thresholds/<name>.json; with --thresholds-dir, take it from there. */
 function thresholdsFrom(dir: string): esbuild.Plugin {
   return {
@@ -89,7 +113,7 @@ export async function bundleEntries(
   await esbuild.build({
     entryPoints: [...entryPoints],
     outdir: outDir,
-    plugins: extra.plugins ?? [],
+    plugins: [coreIsPure, ...(extra.plugins ?? [])],
     // A constant, so that esbuild drops the branch it guards and the modules only it imports.
     ...K6_BUILD,
     define: { __HOUSE_BLOCK__: String(extra.houseBlock ?? true), __INIT_ONCE__: 'false', ...extra.define },
