@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildAll } from '../../build/index.js';
@@ -97,6 +97,42 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
         existsSync(path.join(out, 'summary.json')) && existsSync(path.join(out, 'plan.json')),
         'summary.json and plan.json written',
       );
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it("the runner's script leaves the plan to its init file, which only k6's first init evaluates", async () => {
+    const lean = path.join(built.runnerBundleDir, 'health.js');
+    const leanText = await readFile(lean, 'utf8');
+    assert.doesNotMatch(leanText, /function resolvePlan\(/);
+    assert.doesNotMatch(leanText, /function k6Thresholds\(/);
+    const initText = await readFile(path.join(built.runnerBundleDir, 'scenario-init.js'), 'utf8');
+    assert.match(initText, /function resolvePlan\(/);
+
+    // A copy of both files whose init file says when it is evaluated: by the init k6 runs first and
+    // by the one it runs handleSummary in (both VU 0), never by the 4 clients.
+    const out = await tempDir('bundles-init');
+    try {
+      await writeFile(path.join(out, 'health.js'), leanText);
+      await writeFile(
+        path.join(out, 'scenario-init.js'),
+        `console.log('init file evaluated by VU ' + __VU);\n${initText}`,
+      );
+      const r = k6Run(path.join(out, 'health.js'), [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=4', 'SHAPE_REQUESTS=8']);
+      assert.equal(r.status, 0, r.stderr.slice(-3000));
+      const evaluated = r.stderr.match(/init file evaluated by VU \d+/g) ?? [];
+      assert.ok(evaluated.length >= 1 && evaluated.length <= 2, evaluated.join('; '));
+      assert.ok(
+        evaluated.every((e) => e.endsWith('VU 0')),
+        evaluated.join('; '),
+      );
+      const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as {
+        metrics: Record<string, { values: Record<string, number> }>;
+      };
+      assert.equal(summary.metrics['http_reqs']?.values['count'], 8);
+      const plan = JSON.parse(await readFile(path.join(out, 'plan.json'), 'utf8')) as { phases: { clients: number }[] };
+      assert.equal(plan.phases[0]?.clients, 4);
     } finally {
       await removeDir(out);
     }

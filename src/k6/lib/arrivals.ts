@@ -25,6 +25,20 @@ export function sharedOffsets(phase: string, draw: () => number[]): readonly num
   return new SharedArray(`arrivals:${phase}`, draw);
 }
 
+const TRACE_ARRAY = 'arrivals:trace';
+
+/** The SharedArray that holds a phase's schedule once phaseSchedules has drawn it. */
+export function scheduleArrayName(phase: PlanPhase): string {
+  return phase.arrivals === TRACE_ARRIVALS ? TRACE_ARRAY : `arrivals:${phase.name}`;
+}
+
+/** A schedule phaseSchedules drew, in k6's first init or this VU's (by scheduleArrayName). */
+export function sharedSchedule(name: string): readonly number[] {
+  return new SharedArray(name, () => {
+    throw new Error(`the schedule ${name} was not drawn in k6's first init`);
+  });
+}
+
 /** The k6 scenario of a phase on a drawn schedule. */
 export function k6ArrivalScenario(phase: ArrivalPhase): Scenario {
   return arrivalScenarioOptions(phase);
@@ -63,7 +77,7 @@ export function awaitDue(
 
 /** A replayed trace's due offsets (ms), as the runner wrote them: read once and shared by every VU. */
 export function traceOffsets(file: string): readonly number[] {
-  return new SharedArray('arrivals:trace', () => JSON.parse(open(file)) as number[]);
+  return new SharedArray(TRACE_ARRAY, () => JSON.parse(open(file)) as number[]);
 }
 
 /** Each phase on its own schedule, by name: drawn from its seed, or the trace's. */

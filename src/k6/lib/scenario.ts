@@ -4,22 +4,21 @@
  * function and handleSummary.
  */
 import exec from 'k6/execution';
-import type { Options, Scenario } from 'k6/options';
+import type { Options } from 'k6/options';
 import { convertScenario } from '../../core/summary/convert.js';
 import { mixCycle } from '../../core/plan/mix.js';
-import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/types.js';
-import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import type { K6Summary, ScenarioPlan } from '../../core/types.js';
+import type { ScenarioDefinition } from '../../core/plan/plan.js';
 import { renderScenario } from '../../core/report/render.js';
-import { planLine } from '../../core/plan/plan-line.js';
-import { k6Thresholds } from '../../core/rules/thresholds.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { endpointsFor, usePromptSet, type Endpoint } from './endpoints.js';
-import { readEnv } from './env.js';
+import { readEnv, type K6Env } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
-import { awaitDue, k6ArrivalScenario, phaseSchedules, traceOffsets } from './arrivals.js';
+import { awaitDue, sharedSchedule } from './arrivals.js';
+import { scenarioInit, type OwnRoutes, type ScenarioInit } from './scenario-init.js';
 import { useGoodput } from './stream/record.js';
 import { runnerRecordFile } from './runner-record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
@@ -35,87 +34,36 @@ import { CONNECTIONS_PER_HOST } from '../../core/stream/hosts.js';
  */
 declare const __HOUSE_BLOCK__: boolean;
 
-/** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
-
-const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
-
-/** Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit. */
-const BROWSER_SETUP_SEC = 60;
-
-function k6Scenario(phase: PlanPhase, browser: boolean, offsets: readonly number[] | undefined): Scenario {
-  // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
-  // lose measured samples.
-  const gracefulStop = ms(phase.timeoutSec);
-  if (browser) {
-    // A streamed phase is one iteration of one VU: k6's browser module launches a browser per
-    // iteration, so this keeps one browser and one page for every request of the phase, and the
-    // page runs the phase's own schedule (src/k6/lib/stream/run.ts).
-    return {
-      options: { browser: { type: 'chromium' } },
-      executor: 'per-vu-iterations',
-      vus: 1,
-      iterations: 1,
-      maxDuration: ms(phase.maxDurationSec + BROWSER_SETUP_SEC),
-      ...(phase.model === 'open' ? { startTime: ms(phase.startSec) } : {}),
-      gracefulStop,
-    };
-  }
-  if (offsets !== undefined) {
-    // Due times of its own (--arrivals poisson|gamma, --trace): each request waits for its own.
-    return k6ArrivalScenario({
-      clients: phase.clients,
-      offsets,
-      startSec: phase.startSec,
-      timeoutSec: phase.timeoutSec,
-    });
-  }
-  if (phase.model === 'closed') {
-    return {
-      executor: 'shared-iterations',
-      vus: phase.clients,
-      iterations: phase.requests,
-      maxDuration: ms(phase.maxDurationSec),
-      gracefulStop,
-    };
-  }
-  return {
-    executor: 'constant-arrival-rate',
-    // `requests` per window, evenly spaced: k6's rate must be a whole number per timeUnit.
-    rate: phase.requests,
-    timeUnit: ms(phase.durationSec ?? 0),
-    duration: ms(k6OpenDurationSec(phase)),
-    preAllocatedVUs: phase.clients,
-    maxVUs: phase.clients,
-    startTime: ms(phase.startSec),
-    gracefulStop,
-  };
-}
-
 /**
- * A warm-up run of a scenario: its mix, WARMUP_REQUESTS requests shared by its clients, judged by
- * nothing — the runner discards its figures, so a cold start (caches, JIT, connection pools) is
- * not measured.
+ * Set by the bundler: true in the runner's build, where the plan, options and schedules
+ * (./scenario-init.ts) are a file of their own beside the script, required only by k6's inits with
+ * __VU 0 (the first, which reads the options, and the one handleSummary runs in) and handed to the
+ * clients' VUs in a SharedArray, so that no client compiles that code.
  */
-function warmupOf(def: ScenarioDefinition, requests: number): ScenarioDefinition {
-  const clients = Math.max(...def.phases.map((p) => p.clients));
-  return {
-    ...def,
-    description: `${def.description} (warm-up, not measured)`,
-    thresholds: {
-      scenario: def.name,
-      rules: [{ id: 'warmup', metric: 'error_rate', acceptable: 100, source: 'A warm-up is not judged.' }],
-    },
-    phases: [
-      {
-        name: 'warmup',
-        model: 'closed',
-        clients: Math.min(clients, requests),
-        requests,
-        timeoutSec: Math.max(...def.phases.map((p) => p.timeoutSec)),
-      },
-    ],
-  };
+declare const __INIT_ONCE__: boolean;
+/** k6's CommonJS require, in init code: resolved beside the script. */
+declare function require(id: string): unknown;
+
+const INIT_ARRAY = 'realizar-k6:scenario-init';
+
+function initOnce(def: ScenarioDefinition, env: K6Env, promptCount: number | null, own: OwnRoutes): ScenarioInit {
+  if (!__INIT_ONCE__) return scenarioInit(def, env, promptCount, own);
+  if (__VU === 0) {
+    // Kept out of the SharedArray's callback: the init creates SharedArrays of its own (schedules).
+    const init = (require('./scenario-init.js') as typeof import('./scenario-init.js')).scenarioInit(
+      def,
+      env,
+      promptCount,
+      own,
+    );
+    new SharedArray(INIT_ARRAY, () => [init]);
+    return init;
+  }
+  const shared = new SharedArray(INIT_ARRAY, () => {
+    throw new Error(`scenario ${def.name}: k6's first init left no plan`);
+  }) as unknown as ScenarioInit[];
+  // Elements of a SharedArray are frozen; the plan's notes may still grow.
+  return JSON.parse(JSON.stringify(shared[0])) as ScenarioInit;
 }
 
 /** A prompt set, read once and shared by every VU (k6's SharedArray). */
@@ -143,60 +91,16 @@ export function defineScenario(
         `for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
     );
   }
-  const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
   const catalog: ReturnType<typeof endpointsFor> = { ...endpointsFor(env.api, env.model, env.server), ...ownEndpoints };
-  const warmup = env.warmupRequests !== null;
-  const trace = env.arrivalsFile === null || warmup ? null : traceOffsets(env.arrivalsFile);
   useGoodput(env.goodput);
-  const plan = resolvePlan(
-    def,
-    {
-      baseUrl: env.baseUrl,
-      gate: env.gate,
-      scale: env.scale,
-      mix: env.mix,
-      timeoutSec: env.timeoutSec,
-      api: env.api,
-      model: env.model,
-      prompts: prompts === null ? null : { source: env.promptsFile!.split('/').pop()!, count: prompts.length },
-      shape: env.warmupRequests === null ? env.shape : null,
-      ...(env.thresholdsSource === null ? {} : { thresholdsSource: env.thresholdsSource }),
-      samples: env.samples,
-      // A warm-up is a short closed run: no schedule of its own, judged by nothing.
-      arrivals: warmup
-        ? undefined
-        : {
-            spec: env.arrivals,
-            seed: env.seed,
-            trace:
-              trace === null
-                ? null
-                : {
-                    source: env.traceSource ?? env.arrivalsFile!.split('/').pop()!,
-                    offsets: trace,
-                    timeScale: env.timeScale,
-                  },
-          },
-      goodput: warmup ? null : env.goodput,
-    },
-    (e) => catalog[e],
+  const own = Object.fromEntries(
+    Object.entries(ownEndpoints).map(([name, e]) => [name, { method: e.method, path: e.path }]),
   );
-
-  // Said once, before any request, so that a k6 killed before handleSummary still leaves its plan
-  // (src/core/plan/plan-line.ts); VU 0 is the init k6 runs to read the options.
-  if (env.outDir !== null && __VU === 0) console.log(planLine(plan));
-
-  // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
-  const schedules = phaseSchedules(plan.phases, trace);
-  const options: Options = {
-    scenarios: Object.fromEntries(
-      plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null, schedules.get(p.name))]),
-    ),
-    thresholds: k6Thresholds(plan),
-    summaryTrendStats: SUMMARY_TREND_STATS,
-  };
+  const init = initOnce(scenarioDef, env, prompts === null ? null : prompts.length, own);
+  const { plan, options } = init;
+  const schedules = new Map(init.schedules.map(([phase, name]) => [phase, sharedSchedule(name)]));
 
   // resolvePlan has refused any endpoint the API lacks.
   const cycle = mixCycle(plan.mix).map((e) => catalog[e]!);
