@@ -23,6 +23,7 @@ import type {
 import { crossCheck, crossCheckStatus } from '../watch/crosscheck.js';
 import { latencyOf, metric, value } from './summary-read.js';
 import { arrivalsSection, goodputSection } from './convert-arrivals.js';
+import { workloadSection } from './convert-workload.js';
 import { streamingSection } from './convert-stream.js';
 import { withSoleScopes } from './sole-scope.js';
 import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from '../rules/judge.js';
@@ -246,6 +247,7 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     generator: ctx.generator ?? null,
     arrivals: arrivalsSection(plan, summary),
     goodput: goodputSection(plan, summary, totals, durationSec),
+    workload: workloadSection(plan, summary),
   };
 }
 

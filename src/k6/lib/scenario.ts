@@ -4,22 +4,27 @@
  * function and handleSummary.
  */
 import exec from 'k6/execution';
-import type { Options, Scenario } from 'k6/options';
+import type { Options } from 'k6/options';
 import { convertScenario } from '../../core/summary/convert.js';
 import { mixCycle } from '../../core/plan/mix.js';
-import type { K6Summary, PlanPhase, ScenarioPlan } from '../../core/types.js';
-import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import type { K6Summary, ScenarioPlan } from '../../core/types.js';
+import { resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import { k6Scenario, warmupOf } from './k6-scenario.js';
 import { renderScenario } from '../../core/report/render.js';
 import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
-import { endpointsFor, usePromptSet } from './endpoints.js';
+import { endpointsFor, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
 import { readEnv } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
-import { send, type SendTarget } from './request.js';
-import { awaitDue, k6ArrivalScenario, phaseSchedules, traceOffsets } from './arrivals.js';
+import { bodyOf, send, type SendTarget } from './request.js';
+import { loadWorkloadLines, recordWorkloadRequest, runConversation } from './workload.js';
+import { phaseOffsets } from '../../core/plan/workload.js';
+import { receivedOf } from '../../core/workload/received.js';
+import { sessionsOf, type Session } from '../../core/workload/sequence.js';
+import { awaitDue, phaseSchedules, traceOffsets } from './arrivals.js';
 import { useGoodput } from './stream/record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
@@ -36,86 +41,6 @@ declare const __HOUSE_BLOCK__: boolean;
 
 /** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
-
-const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
-
-/** Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit. */
-const BROWSER_SETUP_SEC = 60;
-
-function k6Scenario(phase: PlanPhase, browser: boolean, offsets: readonly number[] | undefined): Scenario {
-  // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
-  // lose measured samples.
-  const gracefulStop = ms(phase.timeoutSec);
-  if (browser) {
-    // A streamed phase is one iteration of one VU: k6's browser module launches a browser per
-    // iteration, so this keeps one browser and one page for every request of the phase, and the
-    // page runs the phase's own schedule (src/k6/lib/stream/run.ts).
-    return {
-      options: { browser: { type: 'chromium' } },
-      executor: 'per-vu-iterations',
-      vus: 1,
-      iterations: 1,
-      maxDuration: ms(phase.maxDurationSec + BROWSER_SETUP_SEC),
-      ...(phase.model === 'open' ? { startTime: ms(phase.startSec) } : {}),
-      gracefulStop,
-    };
-  }
-  if (offsets !== undefined) {
-    // Due times of its own (--arrivals poisson|gamma, --trace): each request waits for its own.
-    return k6ArrivalScenario({
-      clients: phase.clients,
-      offsets,
-      startSec: phase.startSec,
-      timeoutSec: phase.timeoutSec,
-    });
-  }
-  if (phase.model === 'closed') {
-    return {
-      executor: 'shared-iterations',
-      vus: phase.clients,
-      iterations: phase.requests,
-      maxDuration: ms(phase.maxDurationSec),
-      gracefulStop,
-    };
-  }
-  return {
-    executor: 'constant-arrival-rate',
-    // `requests` per window, evenly spaced: k6's rate must be a whole number per timeUnit.
-    rate: phase.requests,
-    timeUnit: ms(phase.durationSec ?? 0),
-    duration: ms(k6OpenDurationSec(phase)),
-    preAllocatedVUs: phase.clients,
-    maxVUs: phase.clients,
-    startTime: ms(phase.startSec),
-    gracefulStop,
-  };
-}
-
-/**
- * A warm-up run of a scenario: its mix, WARMUP_REQUESTS requests shared by its clients, judged by
- * nothing — the runner discards its figures, so a cold start (caches, JIT, connection pools) is
- * not measured.
- */
-function warmupOf(def: ScenarioDefinition, requests: number): ScenarioDefinition {
-  const clients = Math.max(...def.phases.map((p) => p.clients));
-  return {
-    ...def,
-    description: `${def.description} (warm-up, not measured)`,
-    thresholds: {
-      scenario: def.name,
-      rules: [{ id: 'warmup', metric: 'error_rate', acceptable: 100, source: 'A warm-up is not judged.' }],
-    },
-    phases: [
-      {
-        name: 'warmup',
-        model: 'closed',
-        clients: Math.min(clients, requests),
-        requests,
-        timeoutSec: Math.max(...def.phases.map((p) => p.timeoutSec)),
-      },
-    ],
-  };
-}
 
 /** A prompt set, read once and shared by every VU (k6's SharedArray). */
 function loadPrompts(file: string | null): readonly string[] | null {
@@ -142,7 +67,17 @@ export function defineScenario(
   const def = env.warmupRequests === null ? scenarioDef : warmupOf(scenarioDef, Math.round(env.warmupRequests));
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
-  const catalog = endpointsFor(env.api, env.model, env.server);
+  const workload = env.workload;
+  const lines = loadWorkloadLines(workload);
+  useWorkload(
+    workload === null || lines === null
+      ? null
+      : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
+  );
+  const catalog = endpointsFor(env.api, env.model, env.server, {
+    promptCache: env.promptCache,
+    chat: workload?.chat ?? false,
+  });
   const warmup = env.warmupRequests !== null;
   const trace = env.arrivalsFile === null || warmup ? null : traceOffsets(env.arrivalsFile);
   useGoodput(env.goodput);
@@ -176,6 +111,7 @@ export function defineScenario(
                   },
           },
       goodput: warmup ? null : env.goodput,
+      workload,
     },
     (e) => catalog[e],
   );
@@ -186,9 +122,22 @@ export function defineScenario(
 
   // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
   const schedules = phaseSchedules(plan.phases, trace);
+  // Where each phase's requests start among the workload's lines, and its conversations.
+  const firstRequest = phaseOffsets(plan.phases);
+  const sessions = new Map<string, Session[]>();
+  if (workload?.conversations === true && lines !== null)
+    for (const p of plan.phases) sessions.set(p.name, sessionsOf(lines, firstRequest.get(p.name)!, p.requests));
   const options: Options = {
     scenarios: Object.fromEntries(
-      plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null, schedules.get(p.name))]),
+      plan.phases.map((p) => [
+        p.name,
+        k6Scenario(
+          p,
+          plan.stream != null,
+          schedules.get(p.name),
+          plan.stream == null ? sessions.get(p.name) : undefined,
+        ),
+      ]),
     ),
     thresholds: k6Thresholds(plan),
     summaryTrendStats: SUMMARY_TREND_STATS,
@@ -220,6 +169,17 @@ export function defineScenario(
 
   const mayStart = openPhaseGuard(plan.phases);
 
+  /** Request n (counted over the scenario's phases); with a workload, its asked and received counts. */
+  function sendRequest(endpoint: Endpoint, n: number, timeoutSec: number): void {
+    const sent = send(endpoint, n, timeoutSec, target);
+    if (lines === null) return;
+    const carried = workloadLines(endpoint, n);
+    if (carried.length === 0) return;
+    const maxTokens = Math.max(...carried.map(maxTokensOf));
+    const received = sent.ok ? receivedOf(bodyOf(sent)) : null;
+    recordWorkloadRequest({ lines: carried, maxTokens, received, history: false });
+  }
+
   function run(): void | Promise<void> {
     if (stream !== null) {
       const name = exec.scenario.name;
@@ -235,7 +195,33 @@ export function defineScenario(
         aliasDomain: env.streamAliasDomain,
         probePath: catalog.health?.path ?? '/health',
         dueMs: schedules.get(name) ?? null,
+        firstRequest: firstRequest.get(name) ?? 0,
+        workload:
+          workload === null || lines === null
+            ? null
+            : {
+                lines,
+                sessions: sessions.get(name) ?? null,
+                thinkMs: workload.thinkTimeSec * 1000,
+                turns: workload.turns,
+              },
       });
+    }
+    const conversations = sessions.size > 0 ? sessions.get(exec.scenario.name) : undefined;
+    if (conversations !== undefined) {
+      const scenario = exec.scenario;
+      const session = conversations[scenario.iterationInTest];
+      if (session === undefined) return;
+      runConversation({
+        endpoint: cycle[0]!,
+        session,
+        lines: lines!,
+        turns: workload!.turns,
+        thinkTimeSec: workload!.thinkTimeSec,
+        timeoutSec: timeoutOf.get(scenario.name) ?? 30,
+        target,
+      });
+      return;
     }
     if (schedules.size > 0) {
       const scenario = exec.scenario;
@@ -244,13 +230,14 @@ export function defineScenario(
         // A client that took its request too late (every client was busy at its due time) drops it.
         const i = scenario.iterationInTest;
         if (awaitDue(offsets, i, scenario.startTime) === 'drop') return;
-        send(cycle[i % cycle.length]!, i, timeoutOf.get(scenario.name) ?? 30, target);
+        const n = i + (firstRequest.get(scenario.name) ?? 0);
+        sendRequest(cycle[i % cycle.length]!, n, timeoutOf.get(scenario.name) ?? 30);
         return;
       }
     }
     // Exactly the planned requests: an iteration k6 starts past an open phase's end sends nothing.
     if (!mayStart()) return;
-    if (single !== null && sharedTimeout !== null && prompts === null) {
+    if (single !== null && sharedTimeout !== null && prompts === null && lines === null) {
       // One endpoint and the seed's prompts: the request number only varies batch texts, so a
       // per-client count will do (a prompt set is taken in order across all clients).
       send(single, local++, sharedTimeout, target);
@@ -260,7 +247,9 @@ export function defineScenario(
     // applied exactly, whatever the number of clients.
     const scenario = exec.scenario;
     const n = scenario.iterationInTest;
-    send(cycle[n % cycle.length]!, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30, target);
+    // A workload's lines are counted over every phase; a prompt set restarts in each phase.
+    const global = lines === null ? n : n + (firstRequest.get(scenario.name) ?? 0);
+    sendRequest(cycle[n % cycle.length]!, global, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30);
   }
 
   function handleSummary(data: unknown): Record<string, string> {

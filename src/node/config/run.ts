@@ -15,8 +15,9 @@ import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, positive, whole } from '../flags/values.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
+import { workloadOf, type WorkloadFlags } from './workload.js';
 
-export interface RunConfig extends TargetConfig {
+export interface RunConfig extends TargetConfig, WorkloadFlags {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
   /** A JSONL prompt set (absolute path), checked before anything runs; null: the seed's prompts. */
@@ -153,6 +154,7 @@ export function parseRunConfig(
       return o;
     }),
     ...arrivalsOf(f, cwd),
+    ...workloadOf(f, cwd, { trace: f.has('--trace'), prompts: f.has('--prompts') }),
     help,
   };
   f.done();

@@ -20,6 +20,7 @@ import {
   outDir,
   OUTPUT,
   TARGET,
+  WORKLOAD,
 } from './groups.js';
 
 const exitLine = (codes: ReadonlyArray<0 | 1 | 2 | 130>, say: Partial<Record<0 | 1 | 2 | 130, string>> = {}): string =>
@@ -30,7 +31,7 @@ const HELP_GROUP: FlagGroup = { title: 'other', flags: [HELP] };
 export const RUN: Command = {
   usage: ['npm run k6:<scenario> -- [options]      (or: npm run load-test -- [options])'],
   positionals: { min: 0, max: 1, what: 'one scenario name' },
-  groups: [TARGET, API, LOAD, ARRIVALS, GATE, OUTPUT, MONITOR, HELP_GROUP],
+  groups: [TARGET, API, LOAD, ARRIVALS, WORKLOAD, GATE, OUTPUT, MONITOR, HELP_GROUP],
   epilogue:
     'environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);\n' +
     '             REALIZAR_K6_CACHE sets the tool cache (default ~/.cache/realizar-k6)\n\n' +

@@ -11,12 +11,15 @@ import { parsePromptSet } from '../../core/workload/prompts.js';
 import { resolvePlan } from '../../core/plan/plan.js';
 import { ROUTES } from '../../core/target/routes.js';
 import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
+import { SERVERS } from '../../core/target/servers.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { RunConfig } from '../config/index.js';
 import { shown, thresholdsFile } from '../files/paths.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
+import { runWorkloadSource } from '../workload/source.js';
+import { workloadPlan } from '../workload/plan.js';
 
 /** The prompt set's size, after checking every line of it (k6 checks it again), so a bad line is named at once. */
 async function promptSetSize(file: string | null): Promise<number | null> {
@@ -30,6 +33,19 @@ async function promptSetSize(file: string | null): Promise<number | null> {
 export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
   const promptCount = await promptSetSize(config.promptsFile);
   const arrivals = await runArrivals(config);
+  // A dataset's lines are read and checked here; the lines themselves are made once the server is up.
+  const source = await runWorkloadSource(config);
+  const workload =
+    source === null
+      ? null
+      : workloadPlan(config, {
+          source,
+          tokenizer: 'counted once the server is up',
+          perRequest: 1,
+          file: '',
+          turns: config.workload!.turns,
+          chatLines: false,
+        });
   const plans: ScenarioPlan[] = [];
   for (const name of config.scenarios) {
     const shape = SCENARIO_SHAPES[name];
@@ -38,6 +54,21 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
         { path: '', expected: `an entry '${name}' in src/core/plan/scenario-shapes.ts`, found: 'none' },
       ]);
     }
+    if (
+      shape.stream === true &&
+      config.api === 'openai' &&
+      config.server !== null &&
+      !SERVERS[config.server].streamsChat
+    )
+      throw new ValidationError('--api', [
+        {
+          path: '',
+          expected:
+            `a server whose OpenAI-compatible chat stream carries tokens for scenario ${name}: ` +
+            `--server llamacpp or realizar-model, or --api realizar (its native /stream/generate)`,
+          found: `openai with ${SERVERS[config.server].name}'s demo, whose /v1/chat/completions stream sends no content`,
+        },
+      ]);
     const file = config.thresholdsDir === null ? thresholdsFile(name) : path.join(config.thresholdsDir, `${name}.json`);
     const thresholds = await loadThresholds(name, file);
     plans.push(
@@ -60,6 +91,7 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
           samples: config.samples,
           arrivals,
           goodput: config.goodput,
+          workload,
         },
         (e) => ROUTES[config.api][e],
       ),

@@ -30,7 +30,8 @@ export interface EngineSetup {
 export type ToEngine =
   | { t: 'setup'; setup: EngineSetup }
   | { t: 'warm'; path: string; count: number }
-  | { t: 'send'; n: number; slot: number; path: number; body: number }
+  /** `text`: the body as sent, when it is not one of the set-up's (a conversation's later turn). */
+  | { t: 'send'; n: number; slot: number; path: number; body: number; text?: string }
   | { t: 'abort' };
 
 /** One request as an engine saw it. Epoch times: each engine and the scheduler have clocks of their own. */
@@ -135,7 +136,7 @@ export function createStreamEngine(port: PortLike): void {
     });
   };
 
-  async function send(n: number, slot: number, pathIndex: number, bodyIndex: number): Promise<void> {
+  async function send(n: number, slot: number, pathIndex: number, bodyIndex: number, text?: string): Promise<void> {
     const s = setup!;
     const abort = new g.AbortController();
     controllers.add(abort);
@@ -150,7 +151,7 @@ export function createStreamEngine(port: PortLike): void {
       const res = await g.fetch(url, {
         method: 'POST',
         headers: s.headers,
-        body: s.bodies[bodyIndex]!,
+        body: text ?? s.bodies[bodyIndex]!,
         signal: abort.signal,
         cache: 'no-store',
         priority: 'high',
@@ -209,7 +210,7 @@ export function createStreamEngine(port: PortLike): void {
         () => post({ t: 'warmed', count: 0 }),
       );
     } else if (m.t === 'send') {
-      void send(m.n, m.slot, m.path, m.body);
+      void send(m.n, m.slot, m.path, m.body, m.text);
     } else if (m.t === 'abort') {
       stopped = true;
       controllers.forEach((a) => a.abort());
