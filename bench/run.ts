@@ -7,6 +7,7 @@
  *   npm run bench -- [--only distortion,ceiling,...,soak] [--rounds N] [--quick] [--out PATH]
  *                    [--rates 200,500,1000] [--duration SEC] [--clients N] [--endpoints generate,health]
  *   npm run bench -- stream-accuracy [options]    (bench/stream-accuracy.ts)
+ *   npm run bench -- workload [options]           (bench/workload.ts)
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +19,11 @@ await generateIfStale();
 // How true the streamed figures are: an experiment with options of its own.
 if (process.argv[2] === 'stream-accuracy') {
   await (await import('./stream-accuracy.js')).main(process.argv.slice(3));
+  process.exit(0);
+}
+// What shaped workloads do to llama-server: prefill cost and its prompt cache.
+if (process.argv[2] === 'workload') {
+  await (await import('./workload.js')).main(process.argv.slice(3));
   process.exit(0);
 }
 const { parseFlags, usageText } = await import('../src/node/flags/declare.js');

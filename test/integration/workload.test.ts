@@ -37,7 +37,8 @@ async function conversationRun(scenario: string): Promise<{ report: Report; sent
   const out = await tempDir('workload-chat');
   const record = path.join(out, 'bodies.jsonl');
   try {
-    const cmd = `${process.execPath} --import tsx ${path.join(ROOT, 'test/support/chat-server.ts')} --port {port} --record ${record}`;
+    const server = path.join(ROOT, 'test/support/chat-server.ts');
+    const cmd = `${process.execPath} --import tsx ${server} --port {port} --record ${record}`;
     const { report } = await run(
       [scenario, '--server-cmd', cmd, '--api', 'openai', '--turns', '3', '--think-time', '0.2'].concat([
         '--input-tokens',
@@ -95,7 +96,7 @@ describe('shaped workloads against fast servers', () => {
     assert.match(text, /^Workload: generated from seed 1; input 48 tokens; output 6 tokens/m);
   });
 
-  it('holds each conversation on one client, its turns carrying the replies the server sent (chat requests)', async () => {
+  it('holds each conversation on one client, its turns carrying the replies the server sent', async () => {
     const { report, sent } = await conversationRun('generate');
     const s = report.scenarios[0]!;
     assert.equal(s.totals.successes, 6, s.error ?? '');
@@ -153,7 +154,7 @@ describe('bad workload input', () => {
     );
   });
 
-  it('an empty dataset, a file in no known format, a length spec that does not parse, a prefix past the input', async () => {
+  it('an empty dataset, an unknown format, a length spec that does not parse, a prefix past the input', async () => {
     assert.match(await refused(['generate', '--dataset', path.join(FIXTURES, 'empty.jsonl')]), /an empty file/);
     assert.match(
       await refused(['generate', '--dataset', path.join(FIXTURES, 'unknown.txt')]),

@@ -98,7 +98,7 @@ describe('the workload section', () => {
     assert.match(table, /^### Workload/);
     assert.match(
       table,
-      /\| stream \| generated from seed 1; input 256 tokens; output 64 tokens \| 256 \/ 284 \| 64 \/ 64 \| 12 of 16 \| n\/a \|/,
+      /\| generated from seed 1; input 256 tokens; output 64 tokens \| 256 \/ 284 \| 64 \/ 64 \| 12 of 16 \| n\/a \|/,
     );
     assert.deepEqual(
       workloadMarkdown(

@@ -63,7 +63,7 @@ export function receivedOf(body: unknown): Received {
   return openai(body);
 }
 
-/** A conversation's messages as one prompt, for an endpoint that takes text: each message's text, a blank line between. */
+/** A conversation's messages as one prompt, for an endpoint that takes text: their texts, a blank line between. */
 export function flattenMessages(messages: readonly ChatMessage[]): string {
   return messages.map((m) => m.content).join('\n\n');
 }

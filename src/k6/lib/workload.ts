@@ -103,7 +103,7 @@ export function runConversation(c: ConversationRun): void {
   if (allOk) completed.add(1);
 }
 
-/** A streamed conversation's turn arrived: its first turn starts it, its last ends it (completed when all succeeded). */
+/** A streamed conversation's turn arrived: its first starts it, its last ends it (completed when all succeeded). */
 export function recordConversation(o: { first: boolean; last: boolean; ok: boolean }): void {
   if (o.first) started.add(1);
   if (o.last && o.ok) completed.add(1);

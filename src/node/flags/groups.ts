@@ -110,7 +110,9 @@ export const ARRIVALS: FlagGroup = {
     {
       name: '--trace',
       arg: 'FILE',
-      help: "replay a trace's arrival times: Mooncake JSONL (timestamp, ms) or Azure LLM inference\nCSV (TIMESTAMP)",
+      help:
+        "replay a trace: its arrival times and each request's input and output lengths (Mooncake\n" +
+        'JSONL: timestamp, input_length, output_length, hash_ids; Azure LLM inference CSV)',
     },
     { name: '--time-scale', arg: 'X', help: 'with --trace: replay X times faster than recorded (default 1)' },
     { name: '--trace-limit', arg: 'N', help: 'with --trace: its first N requests only' },
@@ -161,7 +163,9 @@ export const WORKLOAD: FlagGroup = {
     {
       name: '--prompt-cache',
       arg: 'on|off',
-      help: "whether the server may reuse its prompt cache (llama.cpp's cache_prompt); default off,\non with --prefix-tokens",
+      help:
+        "whether the server may reuse its prompt cache (llama.cpp's cache_prompt); default off,\n" +
+        'on with --prefix-tokens',
     },
     {
       name: '--turns',

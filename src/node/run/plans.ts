@@ -66,7 +66,7 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
           expected:
             `a server whose OpenAI-compatible chat stream carries tokens for scenario ${name}: ` +
             `--server llamacpp or realizar-model, or --api realizar (its native /stream/generate)`,
-          found: `openai with ${SERVERS[config.server].name}'s demo, whose /v1/chat/completions stream sends no content`,
+          found: `openai with ${SERVERS[config.server].name}'s demo, whose chat stream sends no content`,
         },
       ]);
     const file = config.thresholdsDir === null ? thresholdsFile(name) : path.join(config.thresholdsDir, `${name}.json`);

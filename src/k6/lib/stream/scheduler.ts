@@ -182,7 +182,7 @@ export function installStreamScheduler(): boolean {
     sendTurn(slot);
   };
 
-  /** Conversations: the reply goes into the client's conversation; its next turn after the think time, or the next one. */
+  /** Conversations: the reply joins the client's conversation; its next turn after the think time, or the next one. */
   const afterTurn = (slot: number, reply: string): void => {
     const c = config!;
     const h = held[slot]!;
