@@ -137,7 +137,7 @@ export async function runWorkloadBench(o: Options, log: (m: string) => void): Pr
   const runs: WorkloadRun[] = [];
   for (const p of plans) {
     const args = [...base, ...p.args];
-    log(`${p.name}: npm run k6:${args.join(' ')}`);
+    log(`${p.name}: npm run k6:${args[0]} -- ${args.slice(1).join(' ')}`);
     const { code, report } = await runner(args);
     runs.push(figures(p.name, args, code, report?.scenarios[0]));
   }

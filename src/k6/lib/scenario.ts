@@ -20,10 +20,10 @@ import { readEnv } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { bodyOf, send, type SendTarget } from './request.js';
-import { loadWorkloadLines, recordWorkloadRequest, runConversation } from './workload.js';
+import { loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
 import { phaseOffsets } from '../../core/plan/workload.js';
 import { receivedOf } from '../../core/workload/received.js';
-import { sessionsOf, type Session } from '../../core/workload/sequence.js';
+import type { Session } from '../../core/workload/sequence.js';
 import { awaitDue, phaseSchedules, traceOffsets } from './arrivals.js';
 import { useGoodput } from './stream/record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
@@ -124,9 +124,10 @@ export function defineScenario(
   const schedules = phaseSchedules(plan.phases, trace);
   // Where each phase's requests start among the workload's lines, and its conversations.
   const firstRequest = phaseOffsets(plan.phases);
-  const sessions = new Map<string, Session[]>();
+  const sessions = new Map<string, readonly Session[]>();
   if (workload?.conversations === true && lines !== null)
-    for (const p of plan.phases) sessions.set(p.name, sessionsOf(lines, firstRequest.get(p.name)!, p.requests));
+    for (const p of plan.phases)
+      sessions.set(p.name, phaseSessions(p.name, lines, firstRequest.get(p.name)!, p.requests));
   const options: Options = {
     scenarios: Object.fromEntries(
       plan.phases.map((p) => [
@@ -201,7 +202,8 @@ export function defineScenario(
             ? null
             : {
                 lines,
-                sessions: sessions.get(name) ?? null,
+                // A SharedArray has indexes and a length, not an array's methods.
+                sessions: sessions.has(name) ? Array.from(sessions.get(name)!) : null,
                 thinkMs: workload.thinkTimeSec * 1000,
                 turns: workload.turns,
               },

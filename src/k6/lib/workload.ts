@@ -11,7 +11,7 @@ import { turnTag } from '../../core/plan/workload.js';
 import type { WorkloadPlan } from '../../core/types.js';
 import { recordTurn, startConversation } from '../../core/workload/conversation.js';
 import { receivedOf, type Received } from '../../core/workload/received.js';
-import type { Session, WorkloadLine } from '../../core/workload/sequence.js';
+import { sessionsOf, type Session, type WorkloadLine } from '../../core/workload/sequence.js';
 import { maxTokensOf, type Endpoint } from './endpoints.js';
 import { metric } from './metrics.js';
 import { bodyOf, send, type SendTarget } from './request.js';
@@ -36,6 +36,19 @@ export function loadWorkloadLines(w: WorkloadPlan | null): ArrayLike<WorkloadLin
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as WorkloadLine),
   );
+}
+
+/**
+ * A phase's conversations (its lines grouped into sessions), found once and shared by every VU:
+ * grouping them in each VU would decode every line of the file in every VU's init.
+ */
+export function phaseSessions(
+  phase: string,
+  lines: ArrayLike<WorkloadLine>,
+  first: number,
+  count: number,
+): readonly Session[] {
+  return new SharedArray(`workload:sessions:${phase}`, () => sessionsOf(lines, first, count));
 }
 
 export interface RequestRecord {

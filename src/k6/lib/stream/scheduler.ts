@@ -210,7 +210,6 @@ export function installStreamScheduler(): boolean {
 
   /** Open model: every arrival due by now goes to a free client, or is dropped. */
   const arrive = (): void => {
-    if (config!.conversations !== null) return;
     const c = config!;
     const now = g.performance.now() - t0;
     while (!stopped && next < c.requests && dueOf(next) <= now) {
