@@ -45,6 +45,8 @@ function cacheLine(w: WorkloadReport): string[] {
 function extraLine(w: WorkloadReport): string[] {
   const e = w.inputTokens.extra;
   if (e === null) return [];
+  if (!w.tokenizer.includes('exact'))
+    return [`  the server counted ${int(e.min)} to ${int(e.max)} input token(s) against the estimate asked for`];
   const same = e.min === e.max;
   if (same && e.min === 0) return ["  the server counted exactly each request's text as its input"];
   if (e.min < 0)

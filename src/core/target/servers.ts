@@ -58,7 +58,9 @@ export const SERVERS = {
     exactOutputLength: {},
     greedy: {},
     promptCache: null,
-    outputLength: 'max_tokens; Realizar has no switch to ignore the end of sequence, so a reply may stop early',
+    outputLength:
+      'max_tokens; Realizar has no switch to ignore the end of sequence, so nothing forces the length ' +
+      '(a reply may stop early: the received counts show it)',
     streamsChat: true,
     profile: { openai: 'realizar-model', realizar: 'realizar-model' },
   },
