@@ -20,7 +20,7 @@ function countsRow(label: string, c: TokenCounts | null): string {
 export function workloadSent(w: WorkloadReport): string {
   const parts = [w.source];
   if (w.input !== null) parts.push(`input ${w.input}`);
-  parts.push(w.output === null ? 'output: each line its own, else max_tokens default' : `output ${w.output}`);
+  if (w.output !== null) parts.push(`output ${w.output}`);
   if (w.prefix !== null) parts.push(`prefix ${w.prefix}`);
   if (w.turns > 1 || w.byTurn !== null)
     parts.push(`conversations of up to ${w.turns} turns, think time ${w.thinkTimeSec}s`);

@@ -3,7 +3,7 @@
  * where the prompts came from, the lengths asked for, prefixes, turns, the prompt cache, how input
  * lengths were counted and how output lengths were asked for.
  */
-import { describeLengthSpec } from '../../core/workload/lengths.js';
+import { describeLengthSpec, type LengthSpec } from '../../core/workload/lengths.js';
 import { MOONCAKE_BLOCK_TOKENS } from '../../core/workload/prefix.js';
 import { outputLengthText, SERVERS } from '../../core/target/servers.js';
 import type { WorkloadPlan } from '../../core/types.js';
@@ -36,6 +36,13 @@ export interface PlanParts {
   chatLines: boolean;
 }
 
+/** The output lengths asked for: the flag's, else a dataset line's own target, else the scenarios' max_tokens. */
+function outputText(spec: LengthSpec | null, dataset: boolean): string {
+  const fallback = `${DEFAULT_OUTPUT_TOKENS} tokens (the scenarios' max_tokens)`;
+  if (spec === null) return dataset ? `each line's own target, else ${fallback}` : fallback;
+  return dataset ? `each line's own target, else ${describeLengthSpec(spec)}` : describeLengthSpec(spec);
+}
+
 export function workloadPlan(config: RunConfig, p: PlanParts): WorkloadPlan {
   const w = config.workload!;
   const prefix =
@@ -48,7 +55,7 @@ export function workloadPlan(config: RunConfig, p: PlanParts): WorkloadPlan {
     source: p.source.text,
     seed: config.seed,
     input: w.input === null ? null : describeLengthSpec(w.input),
-    output: w.output === null ? null : describeLengthSpec(w.output),
+    output: outputText(w.output, p.source.items !== null),
     prefix,
     turns: p.turns,
     thinkTimeSec: w.thinkTimeSec,
