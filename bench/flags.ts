@@ -22,6 +22,7 @@ export const BENCH: Command = {
     'npm run bench -- [options]',
     'npm run bench -- stream-accuracy [options]   (bench/stream-accuracy.ts)',
     'npm run bench -- segments-truth [options]    (bench/segments-truth.ts)',
+    'npm run bench -- workload [options]          (bench/workload.ts)',
   ],
   intro: 'Measures what the toolkit costs as a load generator on this machine; asserts nothing.',
   positionals: { min: 0, max: 0, what: 'options only' },
@@ -108,6 +109,29 @@ export const SEGMENTS_TRUTH: Command = {
       flags: [
         { name: '--out', arg: 'DIR', help: 'where the record goes (default bench/results)' },
         { name: '--quick', help: 'every run scaled to 0.2' },
+        { name: '--help', help: 'this text' },
+      ],
+    },
+  ],
+};
+
+export const WORKLOAD_BENCH: Command = {
+  usage: ['npm run bench -- workload [options]'],
+  intro:
+    "What the workload does to a real server, measured with the toolkit alone against llama.cpp's llama-server\n" +
+    'and the tiny model: TTFT at two input lengths (prefill cost), and with shared prefixes, its prompt cache on\n' +
+    "and off; with the server's own prompt-token counters beside what the report says was sent.\n" +
+    'Writes bench/results/<date>-workload.{json,md}.',
+  positionals: { min: 0, max: 0, what: 'options only' },
+  groups: [
+    {
+      title: 'options',
+      flags: [
+        { name: '--inputs', arg: 'A,B', help: 'the two input lengths compared, tokens (default 128,1024)' },
+        { name: '--requests', arg: 'N', help: 'requests per run, one at a time (default 4; 2 with --quick)' },
+        { name: '--prefix', arg: 'TOKENS:GROUPS', help: 'the shared prefixes of the cache runs (default 768:2)' },
+        { name: '--out', arg: 'DIR', help: 'where the record goes (default bench/results)' },
+        { name: '--quick', help: 'a short smoke run (inputs 32,128, prefix 96:2, input 128)' },
         { name: '--help', help: 'this text' },
       ],
     },

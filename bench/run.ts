@@ -8,6 +8,7 @@
  *                    [--rates 200,500,1000] [--duration SEC] [--clients N] [--endpoints generate,health]
  *   npm run bench -- stream-accuracy [options]    (bench/stream-accuracy.ts)
  *   npm run bench -- segments-truth [options]     (bench/segments-truth.ts)
+ *   npm run bench -- workload [options]           (bench/workload.ts)
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,6 +25,11 @@ if (process.argv[2] === 'stream-accuracy') {
 // One report from a split run, against the whole: a record of its own.
 if (process.argv[2] === 'segments-truth') {
   await (await import('./segments-truth.js')).main(process.argv.slice(3));
+  process.exit(0);
+}
+// What shaped workloads do to llama-server: prefill cost and its prompt cache.
+if (process.argv[2] === 'workload') {
+  await (await import('./workload.js')).main(process.argv.slice(3));
   process.exit(0);
 }
 const { parseFlags, usageText } = await import('../src/node/flags/declare.js');

@@ -37,6 +37,7 @@ export const VALIDATOR_MODULES = {
       validateBatchTokenizeResponse: 'urn:realizar-k6:api:batch-tokenize',
       validateBatchGenerateResponse: 'urn:realizar-k6:api:batch-generate',
       validateOpenAICompletionResponse: 'urn:realizar-k6:api:openai-completion',
+      validateOpenAIChatCompletionResponse: 'urn:realizar-k6:api:openai-chat-completion',
       validateOpenAIModelsResponse: 'urn:realizar-k6:api:openai-models',
     },
   },

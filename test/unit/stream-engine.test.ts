@@ -153,6 +153,7 @@ describe('the in-browser stream engine', () => {
     slotEngine: [0, 0, 1],
     order: Array.from({ length: o.requests ?? 7 }, () => [0, 0] as [number, number]),
     deadlineMs: 10_000,
+    conversations: null,
     ...o,
   });
 
@@ -262,6 +263,68 @@ describe('the in-browser stream engine', () => {
       channels.push(silent);
       s.addEngine(silent.port1 as unknown as PortLike);
       assert.equal(await setUp(s, [`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}`], 300), false);
+    });
+  });
+
+  describe('conversations', () => {
+    /** An OpenAI chat stream whose reply to the n-th request is "reply-n"; keeps every body it got. */
+    const got: Array<{ messages: Array<{ role: string; content: string }>; prompt?: string; at: number }> = [];
+    const ends: number[] = [];
+    const chat = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.method === 'GET') return res.end('ok');
+        const n = got.push({ ...(JSON.parse(body) as { messages: [] }), at: Date.now() }) - 1;
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const data = (o: unknown): string => `data: ${JSON.stringify(o)}\n\n`;
+        res.write(data({ choices: [{ delta: { content: 'reply-' } }] }));
+        setTimeout(() => {
+          ends[n] = Date.now();
+          res.end(data({ choices: [{ delta: { content: String(n) } }] }) + 'data: [DONE]\n\n');
+        }, 5);
+      });
+    });
+    let port = 0;
+    before(async () => (port = await listen(chat)));
+    after(() => chat.close());
+
+    it("sends each turn after the think time with the conversation so far: the server's actual replies", async () => {
+      const s = browserLike(src, 1);
+      const bodies = ['u0', 'u1', 'u2', 'v0', 'v1'].map((u) =>
+        JSON.stringify({ messages: [{ role: 'user', content: u }], stream: true }),
+      );
+      const engine = {
+        origin: `http://127.0.0.1:${port}`,
+        headers: {},
+        paths: ['/v1/chat/completions'],
+        bodies,
+        timeoutMs: 5000,
+      };
+      const api = 'openai' as const;
+      assert.equal(
+        await s.setup({ engines: [engine], api, timingsSource: src.timings, parserSource: src.parser, waitMs: 5000 }),
+        true,
+      );
+      // Two conversations (3 turns, then 2) held by one client, 50 ms of thinking before each later turn.
+      const conversations = { starts: [0, 3], turns: [3, 2], thinkMs: 50 };
+      const order = bodies.map((_, i) => [0, i] as [number, number]);
+      s.start(schedule({ requests: 5, slotEngine: [0], order, conversations }));
+      const { batches, last } = await drainAll(s);
+      const results = batches.flatMap((b) => b.results);
+      assert.deepEqual([results.length, last.started, last.finished], [5, 5, 5]);
+      const sent = got.map((g) => g.messages.map((m) => `${m.role}:${m.content}`).join(' '));
+      assert.deepEqual(sent, [
+        'user:u0',
+        'user:u0 assistant:reply-0 user:u1',
+        'user:u0 assistant:reply-0 user:u1 assistant:reply-1 user:u2',
+        'user:v0',
+        'user:v0 assistant:reply-3 user:v1',
+      ]);
+      // Think time between a reply's end and the next turn; none before a conversation's first turn.
+      assert.ok(got[1]!.at - ends[0]! >= 45, `turn 2 after ${got[1]!.at - ends[0]!} ms`);
+      assert.ok(got[4]!.at - ends[3]! >= 45);
+      for (const r of results) assert.equal(r.timings.replyText, '', 'the reply stays in the page');
     });
   });
 });

@@ -13,7 +13,7 @@ import { arrivalSpecText, parseArrivals, type ArrivalSpec } from '../arrivals/sc
 import { formatMix, parseMix, type MixEntry } from '../plan/mix.js';
 import { goodputText, parseGoodput, type GoodputObjective } from '../rules/goodput.js';
 import { SERVER_KINDS, type ServerKind } from '../target/servers.js';
-import type { Gate } from '../types.js';
+import type { Gate, WorkloadPlan } from '../types.js';
 
 /** How one variable's value becomes the text k6 receives, and back. */
 export interface Codec<T> {
@@ -99,6 +99,33 @@ const GOODPUT: Codec<GoodputObjective[]> = {
   decode: (text, source) => parseGoodput(source, text),
 };
 
+/**
+ * The run's workload (src/core/plan/workload.ts) as JSON: what the lines in its file are and how they
+ * were made. Written by the runner; what a plan needs of it is checked when it is read.
+ */
+const WORKLOAD: Codec<WorkloadPlan> = checked(
+  'the JSON of a workload plan (schemas/plan.schema.json, definitions/workload)',
+  (v) => JSON.stringify(v),
+  (text) => {
+    try {
+      const w = JSON.parse(text) as Partial<WorkloadPlan> | null;
+      const ok =
+        typeof w === 'object' &&
+        w !== null &&
+        typeof w.file === 'string' &&
+        typeof w.source === 'string' &&
+        typeof w.perRequest === 'number' &&
+        typeof w.turns === 'number' &&
+        typeof w.thinkTimeSec === 'number' &&
+        typeof w.defaultOutputTokens === 'number' &&
+        typeof w.conversations === 'boolean';
+      return ok ? (w as WorkloadPlan) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+);
+
 const SEED: Codec<number> = checked('a whole number from 0 to 4294967295', String, (text) =>
   /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff ? Number(text) : undefined,
 );
@@ -166,6 +193,10 @@ const TABLE = {
   TIME_SCALE: arg(positive('times'), 1),
   /** Per-request objectives; each request that meets all of them at once is good (goodput). */
   GOODPUT: arg(GOODPUT),
+  /** The run's workload: how its lines were made, and the file of them (one JSON line per prompt). */
+  WORKLOAD: arg(WORKLOAD),
+  /** Whether the server may reuse its prompt cache (llama.cpp's cache_prompt); off unless asked for. */
+  PROMPT_CACHE: arg(ON_OFF, false),
   /** Where the inlined thresholds came from, for errors. */
   THRESHOLDS_SOURCE: arg(TEXT),
   /** One step of a capacity sweep (src/k6/sweep/step.ts): its rate, window and most clients in flight. */

@@ -3,13 +3,14 @@
  * plan: phases scaled, start times laid out, the mix chosen, and the rules that apply to it. Pure, so
  * the k6 script resolves it at init and the Node side can test it without k6.
  */
-import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile } from '../types.js';
+import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile, WorkloadPlan } from '../types.js';
 import { formatMix, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
 import { K6_METRICS, SAMPLE_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
+import { applyWorkload } from './workload.js';
 
 const STREAMED_NOTE =
   "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts " +
@@ -71,6 +72,8 @@ export interface PlanSettings {
   arrivals?: ArrivalSettings;
   /** Per-request objectives whose joint success is the goodput (--goodput). */
   goodput?: GoodputObjective[] | null;
+  /** What the requests carry, when the run shapes it (src/core/plan/workload.ts). */
+  workload?: WorkloadPlan | null;
 }
 
 /** k6 refuses an arrival-rate duration under one second. */
@@ -192,10 +195,12 @@ export function resolvePlan(
     start += durationSec;
     return phase;
   });
-  const phases = applyArrivals(def.name, evenPhases, settings.arrivals ?? CONSTANT_ARRIVALS, {
+  const arrived = applyArrivals(def.name, evenPhases, settings.arrivals ?? CONSTANT_ARRIVALS, {
     notes,
     clients: shape?.clients ?? null,
   });
+  const workload = settings.workload ?? null;
+  const phases = workload === null ? arrived : applyWorkload(arrived, { workload, mix, notes });
   const goodput = settings.goodput ?? null;
   if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);
   const goodputRule = (def.thresholds as ThresholdsFile).rules.findIndex((r) => r.metric === 'goodput');
@@ -268,5 +273,6 @@ export function resolvePlan(
     model: settings.model,
     goodput: goodput === null ? null : goodputText(goodput),
     arrivals: arrivalsText(settings.arrivals ?? CONSTANT_ARRIVALS),
+    workload,
   };
 }

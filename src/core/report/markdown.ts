@@ -6,6 +6,7 @@
 import { generatorMarkdown } from './render-generator.js';
 import { arrivalsMarkdown } from './render-arrivals.js';
 import { telemetryMarkdown } from './render-telemetry.js';
+import { workloadMarkdown } from './render-workload.js';
 import type { Report, ScenarioReport, Verdict } from '../types.js';
 import { K6_THRESHOLDS_CROSSED } from '../errors/exit-codes.js';
 import { f2, fmtBound, fmtValue } from './render.js';
@@ -243,6 +244,7 @@ export function renderMarkdown(report: Report): string {
     telemetryMarkdown(report.scenarios, label, escapeCell),
     generatorMarkdown(report.scenarios, label, escapeCell),
     arrivalsMarkdown(report.scenarios, label, escapeCell),
+    workloadMarkdown(report.scenarios, label, escapeCell),
     notesSection(report.scenarios),
   ];
   return (

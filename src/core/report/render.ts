@@ -4,6 +4,7 @@
  * verdict table and notes.
  */
 import { arrivalsLines } from './render-arrivals.js';
+import { workloadLines } from './render-workload.js';
 import { crossCheckStatus } from '../watch/crosscheck.js';
 import { generatorLines } from './render-generator.js';
 import { serverClockLines } from './render-server-clock.js';
@@ -186,6 +187,8 @@ export function renderScenario(s: ScenarioReport): string {
   if (streaming.length > 0) lines.push('', ...streaming);
   const arrivals = arrivalsLines(s);
   if (arrivals.length > 0) lines.push('', ...arrivals);
+  const workload = workloadLines(s);
+  if (workload.length > 0) lines.push('', ...workload);
   const server = serverLines(s);
   if (server.length > 0) lines.push('', ...server);
   const telemetry = telemetryLines(s);

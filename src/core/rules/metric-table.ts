@@ -167,6 +167,26 @@ export const METRICS = {
   /** Output tokens of the good requests. */
   goodputTokens: { k6: 'goodput_tokens', type: 'counter', isTime: false, at: 'request', fromSamples: true },
 
+  // A shaped workload (src/core/summary/convert-workload.ts): what each request asked for beside what
+  // the server said it received; tagged by turn in conversations.
+  /** Tokens of a request's own text, as the runner counted them. */
+  inputAsked: { k6: 'workload_input_tokens_asked', type: 'trend', isTime: false, at: 'request' },
+  /** The server's count of a request's prompt (usage.prompt_tokens, or llama.cpp's prompt_n + cache_n). */
+  inputReceived: { k6: 'workload_input_tokens_received', type: 'trend', isTime: false, at: 'request' },
+  /** received - asked for a request without history: the server's own framing (BOS, chat template). */
+  inputExtra: { k6: 'workload_input_tokens_extra', type: 'trend', isTime: false, at: 'request' },
+  /** max_tokens of a request. */
+  outputAsked: { k6: 'workload_output_tokens_asked', type: 'trend', isTime: false, at: 'request' },
+  /** The server's count of what it generated for a request. */
+  outputReceived: { k6: 'workload_output_tokens_received', type: 'trend', isTime: false, at: 'request' },
+  /** Prompt tokens the server took from its cache, per request that says (llama.cpp timings.cache_n). */
+  cachedTokens: { k6: 'workload_cached_tokens', type: 'trend', isTime: false, at: 'request' },
+  /** true when at least one prompt token came from the server's cache. */
+  cacheHit: { k6: 'workload_cache_hit', type: 'rate', isTime: false, at: 'request' },
+  /** Conversations whose first turn was sent, and those whose every turn succeeded. */
+  conversationsStarted: { k6: 'conversations_started', type: 'counter', isTime: false, at: 'request' },
+  conversationsCompleted: { k6: 'conversations_completed', type: 'counter', isTime: false, at: 'request' },
+
   /** Streams for which the server sent its timings. */
   serverClockStreams: { k6: 'server_clock_streams', type: 'counter', isTime: false, at: 'server-clock' },
   serverClockTtftClient: { k6: 'server_clock_ttft_client_ms', type: 'trend', isTime: true, at: 'server-clock' },

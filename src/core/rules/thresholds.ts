@@ -7,6 +7,7 @@ import type { Gate, Rule, ScenarioPlan, ThresholdsFile } from '../types.js';
 import type { ValidationProblem } from '../errors/ValidationError.js';
 import { K6_METRICS } from './metric-table.js';
 import { LATENCY_PLACEHOLDER, RULE_METRICS } from './metrics.js';
+import { turnTags } from '../plan/workload.js';
 import { ROUTES } from '../target/routes.js';
 
 /** Every endpoint a scenario may send to without defining it, in any API. */
@@ -75,7 +76,9 @@ export function gatingTiers(gate: Gate): Tier[] {
  * reports a tagged sub-metric only when a threshold names it). The converter reads them to break the
  * figures down per phase and per endpoint, when there are several of either.
  */
-export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'latencyMetric'>): K6Threshold[] {
+export function observerThresholds(
+  plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'latencyMetric'> & Partial<Pick<ScenarioPlan, 'workload' | 'stream'>>,
+): K6Threshold[] {
   const out: K6Threshold[] = [];
   const latency = plan.latencyMetric ?? K6_METRICS.latency;
   const add = (scope: Scope, withDropped: boolean): void => {
@@ -95,6 +98,34 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | '
       out.push({ key: selector(K6_METRICS.tokens, { endpoint: entry.endpoint }), expression: 'count>=0' });
     }
   }
+  return [...out, ...workloadObservers(plan)];
+}
+
+/**
+ * A workload's sub-metrics: streams' TTFT of cache hits and misses apart (tag `cache`), and in
+ * conversations every figure by turn (tag `turn`, src/core/plan/workload.ts).
+ */
+function workloadObservers(
+  plan: Pick<ScenarioPlan, 'latencyMetric'> & Partial<Pick<ScenarioPlan, 'workload' | 'stream'>>,
+): K6Threshold[] {
+  const w = plan.workload;
+  if (w == null) return [];
+  const out: K6Threshold[] = [];
+  const stream = plan.stream != null;
+  if (stream)
+    for (const cache of ['hit', 'miss']) out.push({ key: `${K6_METRICS.ttft}{cache:${cache}}`, expression: 'max>=0' });
+  if (!w.conversations) return out;
+  const latency = plan.latencyMetric ?? K6_METRICS.latency;
+  for (const turn of turnTags(w.turns)) {
+    const tag = `{turn:${turn}}`;
+    out.push({ key: `${latency}${tag}`, expression: 'max>=0' });
+    out.push({ key: `${K6_METRICS.requestsOk}${tag}`, expression: 'count>=0' });
+    out.push({ key: `${K6_METRICS.inputReceived}${tag}`, expression: 'max>=0' });
+    if (stream) {
+      out.push({ key: `${K6_METRICS.ttft}${tag}`, expression: 'max>=0' });
+      out.push({ key: `${K6_METRICS.itl}${tag}`, expression: 'max>=0' });
+    }
+  }
   return out;
 }
 
@@ -103,7 +134,8 @@ export function observerThresholds(plan: Pick<ScenarioPlan, 'phases' | 'mix' | '
  * array: k6 silently drops all but the last of duplicated object keys.
  */
 export function k6Thresholds(
-  plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds' | 'latencyMetric'>,
+  plan: Pick<ScenarioPlan, 'phases' | 'mix' | 'gate' | 'thresholds' | 'latencyMetric'> &
+    Partial<Pick<ScenarioPlan, 'workload' | 'stream'>>,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const add = (t: K6Threshold | null): void => {

@@ -11,6 +11,10 @@
  * - output tokens: the server's own count (Realizar's `done` event `num_generated`, OpenAI's
  *   `usage.completion_tokens`) when it gives one, else the tokens seen in the stream.
  * - output tokens per second: output tokens / end-to-end time.
+ * - the prompt as the server counted it, when it says (OpenAI `usage.prompt_tokens`, llama.cpp's
+ *   `timings` prompt_n + cache_n), and how much of it came from its cache (`timings.cache_n`,
+ *   `usage.prompt_tokens_details.cached_tokens`);
+ * - the reply's text, when asked for (a conversation's next turn carries it).
  */
 import { createSseParser, type SseParser } from './sse.js';
 
@@ -38,6 +42,12 @@ export interface StreamTimings {
    * compared with the client's figures by src/core/stream/server-clock.ts.
    */
   serverTimings: Record<string, number> | null;
+  /** The server's count of the prompt's tokens (cached ones included); null: it did not say. */
+  promptTokens: number | null;
+  /** Prompt tokens it took from its cache; null: it did not say. */
+  cachedTokens: number | null;
+  /** The reply as it streamed ('' unless asked for). */
+  replyText: string;
 }
 
 /**
@@ -49,15 +59,22 @@ export function streamTimings(
   chunks: readonly Chunk[],
   api: StreamApi,
   makeParser: () => SseParser = createSseParser,
+  keepText = false,
 ): StreamTimings {
   let serverTimings: Record<string, number> | null = null;
+  let promptTokens: number | null = null;
+  let cachedTokens: number | null = null;
+  let reply = '';
   /** Tokens one SSE event carries, and the server's own total if the event gives it. */
   const tokensOf = (
     event: string,
     data: string,
   ): { tokens: number; total: number | null; done: boolean; error: string | null } => {
     if (api === 'realizar') {
-      if (event === 'token') return { tokens: 1, total: null, done: false, error: null };
+      if (event === 'token') {
+        if (keepText) reply += (JSON.parse(data) as { text?: string }).text ?? '';
+        return { tokens: 1, total: null, done: false, error: null };
+      }
       if (event === 'done') {
         const n = (JSON.parse(data) as { num_generated?: unknown }).num_generated;
         return { tokens: 0, total: typeof n === 'number' ? n : null, done: true, error: null };
@@ -68,7 +85,11 @@ export function streamTimings(
     if (data.trim() === '[DONE]') return { tokens: 0, total: null, done: true, error: null };
     const body = JSON.parse(data) as {
       choices?: Array<{ text?: string; delta?: { content?: string | null } }>;
-      usage?: { completion_tokens?: number } | null;
+      usage?: {
+        completion_tokens?: number;
+        prompt_tokens?: number;
+        prompt_tokens_details?: { cached_tokens?: number } | null;
+      } | null;
       error?: unknown;
       timings?: unknown;
     };
@@ -77,8 +98,16 @@ export function streamTimings(
       serverTimings = Object.fromEntries(
         Object.entries(body.timings).filter((kv): kv is [string, number] => typeof kv[1] === 'number'),
       );
+      const t = serverTimings;
+      if (t['cache_n'] !== undefined) cachedTokens = t['cache_n'];
+      if (promptTokens === null && t['prompt_n'] !== undefined) promptTokens = t['prompt_n'] + (t['cache_n'] ?? 0);
     }
+    const usage = body.usage;
+    if (typeof usage?.prompt_tokens === 'number') promptTokens = usage.prompt_tokens;
+    const cached = usage?.prompt_tokens_details?.cached_tokens;
+    if (typeof cached === 'number' && cachedTokens === null) cachedTokens = cached;
     const text = (body.choices ?? []).map((c) => c.text ?? c.delta?.content ?? '').join('');
+    if (keepText) reply += text;
     const total = typeof body.usage?.completion_tokens === 'number' ? body.usage.completion_tokens : null;
     // One OpenAI chunk is one decoding step of one token, unless it is empty or role-only.
     return { tokens: text === '' ? 0 : 1, total, done: false, error: null };
@@ -127,5 +156,8 @@ export function streamTimings(
     done,
     error,
     serverTimings,
+    promptTokens,
+    cachedTokens,
+    replyText: reply,
   };
 }

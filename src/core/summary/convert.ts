@@ -24,6 +24,7 @@ import type {
 import { crossCheck, crossCheckStatus } from '../watch/crosscheck.js';
 import { latencyOf, metric, value } from './summary-read.js';
 import { arrivalsSection, goodputSection } from './convert-arrivals.js';
+import { workloadSection } from './convert-workload.js';
 import { streamingSection } from './convert-stream.js';
 import { withSoleScopes } from './sole-scope.js';
 import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from '../rules/judge.js';
@@ -255,6 +256,7 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     arrivals: arrivalsSection(plan, summary),
     goodput: goodputSection(plan, summary, totals, durationSec),
     ...(telemetry === null ? {} : { telemetry }),
+    workload: workloadSection(plan, summary),
   };
 }
 

@@ -11,6 +11,9 @@ export interface Route {
   path: string;
 }
 
+/** Where an OpenAI-compatible non-streamed generate goes when it carries chat messages (conversations). */
+export const OPENAI_CHAT: Route = { method: 'POST', path: '/v1/chat/completions' };
+
 export const ROUTES: Readonly<Record<ApiName, Partial<Record<EndpointName, Route>>>> = {
   realizar: {
     health: { method: 'GET', path: '/health' },

@@ -23,10 +23,15 @@ export interface ServerFacts {
   /** Request fields for greedy decoding: the same tokens for the same prompt, run after run. */
   greedy: Readonly<Record<string, unknown>>;
   /**
-   * Request fields that keep it from skipping work the load is meant to measure: the scenarios send
-   * identical prompts, which a prompt cache would process once.
+   * Request fields that turn its prompt cache off (the default: the scenarios send identical prompts,
+   * which a cache would process once, so the load would not measure the work) or on (--prompt-cache
+   * on: shared prefixes and conversations reuse what it has seen); null: it has no such switch.
    */
-  noCache: Readonly<Record<string, unknown>>;
+  promptCache: { off: Readonly<Record<string, unknown>>; on: Readonly<Record<string, unknown>> } | null;
+  /** How a request asks it for an output length, and whether it may stop before (the workload section says it). */
+  outputLength: string;
+  /** Its OpenAI-compatible chat stream carries the reply's tokens (a streamed scenario can time it). */
+  streamsChat: boolean;
   /** profiles/<name>.json of its counters, for each API whose requests those counters count. */
   profile: Readonly<Partial<Record<ApiName, string>>>;
 }
@@ -39,7 +44,10 @@ export const SERVERS = {
     loadsModel: false,
     exactOutputLength: {},
     greedy: {},
-    noCache: {},
+    promptCache: null,
+    outputLength: 'max_tokens; the demo model generates exactly that many',
+    // Its /v1/chat/completions stream sends a role and a stop, never a content delta.
+    streamsChat: false,
     profile: { realizar: 'realizar' },
   },
   /** Realizar serving a GGUF model: the OpenAI-compatible API first, its native stream endpoint refusing a model. */
@@ -49,7 +57,11 @@ export const SERVERS = {
     loadsModel: true,
     exactOutputLength: {},
     greedy: {},
-    noCache: {},
+    promptCache: null,
+    outputLength:
+      'max_tokens; Realizar has no switch to ignore the end of sequence, so nothing forces the length ' +
+      '(a reply may stop early: the received counts show it)',
+    streamsChat: true,
     profile: { openai: 'realizar-model', realizar: 'realizar-model' },
   },
   /** llama.cpp's llama-server: the OpenAI-compatible API only. */
@@ -59,7 +71,9 @@ export const SERVERS = {
     loadsModel: true,
     exactOutputLength: { ignore_eos: true },
     greedy: { temperature: 0 },
-    noCache: { cache_prompt: false },
+    promptCache: { off: { cache_prompt: false }, on: { cache_prompt: true } },
+    outputLength: 'max_tokens with ignore_eos: exactly that many',
+    streamsChat: true,
     profile: { openai: 'llamacpp' },
   },
 } as const satisfies Record<string, ServerFacts>;
@@ -76,11 +90,22 @@ export function isModelServer(kind: ServerKind): kind is ModelServerKind {
   return SERVERS[kind].loadsModel;
 }
 
-/** Every field a request to this server carries beyond the API's own; none for a server of unknown make. */
-export function requestExtras(kind: ServerKind | null): Record<string, unknown> {
+/**
+ * Every field a request to this server carries beyond the API's own; none for a server of unknown
+ * make. Its prompt cache is off unless `promptCache` is true.
+ */
+export function requestExtras(kind: ServerKind | null, promptCache = false): Record<string, unknown> {
   if (kind === null) return {};
   const s: ServerFacts = SERVERS[kind];
-  return { ...s.exactOutputLength, ...s.greedy, ...s.noCache };
+  const cache = s.promptCache === null ? {} : promptCache ? s.promptCache.on : s.promptCache.off;
+  return { ...s.exactOutputLength, ...s.greedy, ...cache };
+}
+
+/** How output lengths are asked for on a server of this make (null: unknown make). */
+export function outputLengthText(kind: ServerKind | null): string {
+  if (kind === null)
+    return 'max_tokens only (a server of unknown make: nothing forces the length, so a reply may stop early)';
+  return SERVERS[kind].outputLength;
 }
 
 /**

@@ -113,12 +113,10 @@ export function hashBlockText(hashId: number, tokens: number, o: TextSource & { 
   return text;
 }
 
-/**
- * A Mooncake request's prompt: one block per hash id, the last one cut to what inputTokens leaves.
- * Input beyond the hash ids' blocks is text of this request alone. More hash ids than the input
- * length fills is an error: the block size does not match the trace's.
- */
-export function hashIdsPrompt(o: HashIdsPromptOptions): string {
+/** More hash ids than the input length fills is an error: the block size does not match the trace's. */
+export function checkHashIds(
+  o: Pick<HashIdsPromptOptions, 'hashIds' | 'inputTokens' | 'blockTokens' | 'source' | 'line'>,
+): void {
   const needed = Math.ceil(o.inputTokens / o.blockTokens);
   if (o.hashIds.length > needed)
     throw new ValidationError(o.source, [
@@ -130,6 +128,15 @@ export function hashIdsPrompt(o: HashIdsPromptOptions): string {
         found: `${o.hashIds.length} hash ids`,
       },
     ]);
+}
+
+/**
+ * A Mooncake request's prompt: one block per hash id, the last one cut to what inputTokens leaves.
+ * Input beyond the hash ids' blocks is text of this request alone. More hash ids than the input
+ * length fills is an error: the block size does not match the trace's.
+ */
+export function hashIdsPrompt(o: HashIdsPromptOptions): string {
+  checkHashIds(o);
   const parts = o.hashIds.map((id, k) =>
     hashBlockText(id, Math.min(o.blockTokens, o.inputTokens - k * o.blockTokens), o),
   );

@@ -4,6 +4,9 @@
  *   {"prompt": "...", "output_tokens"?: n, "conversation_id"?: "...", "turn"?: k, "timestamp"?: ms}
  *   {"messages": [{"role": "system"|"user"|"assistant", "content": "..."}], "output_tokens"?: n, "timestamp"?: ms}
  *
+ * and on either, "input_tokens"?: n — the tokens of the line's text as the runner counted them when it
+ * wrote the line (a run folder's workload file is a dataset like any other).
+ *
  * Read: every field above; nothing is ignored: an unknown field is an error (a typo such as
  * "output_token" would otherwise change the workload unseen). Besides the schema, across lines: a
  * conversation's turns rise (a line without "turn" is the previous turn + 1), and "timestamp" is on
@@ -26,8 +29,8 @@ import {
 } from './lines.js';
 import { noneSkipped, type ChatMessage, type ReadResult, type WorkloadItem } from './types.js';
 
-const PROMPT_FIELDS = ['prompt', 'output_tokens', 'conversation_id', 'turn', 'timestamp'];
-const CHAT_FIELDS = ['messages', 'output_tokens', 'timestamp'];
+const PROMPT_FIELDS = ['prompt', 'output_tokens', 'input_tokens', 'conversation_id', 'turn', 'timestamp'];
+const CHAT_FIELDS = ['messages', 'output_tokens', 'input_tokens', 'timestamp'];
 const ROLES = ['system', 'user', 'assistant'];
 
 function readMessages(value: unknown, at: string, problems: Problems): ChatMessage[] | undefined {
@@ -75,6 +78,10 @@ function readLine(o: JsonObject, line: number, problems: Problems): WorkloadItem
     if (!isWhole(o['output_tokens'], 1)) {
       problems.add(`${at}/output_tokens`, 'a whole number ≥ 1', o['output_tokens']);
     } else item.outputTokens = o['output_tokens'];
+  }
+  if (has(o, 'input_tokens')) {
+    if (!isWhole(o['input_tokens'], 1)) problems.add(`${at}/input_tokens`, 'a whole number ≥ 1', o['input_tokens']);
+    else item.inputTokens = o['input_tokens'];
   }
   // On a "messages" line these two are unknown fields, reported above.
   if (!chat && has(o, 'conversation_id')) {

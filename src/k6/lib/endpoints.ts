@@ -3,12 +3,14 @@
  * it, and the OpenAI-compatible one (/v1) that vLLM, llama.cpp's server, Ollama and Realizar itself
  * serve. Each has its method, path, the seed's request bodies, and how a 200 response is judged
  * (JSON Schema from schemas/api, precompiled by ajv at build time, plus what a schema cannot say,
- * such as one result per input).
+ * such as one result per input). With a workload (src/k6/lib/workload.ts) the generating endpoints
+ * send its lines: request n's prompt and max_tokens, or a conversation's turn with its history.
  */
 import type { EndpointName } from '../../core/types.js';
-import { ROUTES } from '../../core/target/routes.js';
+import { OPENAI_CHAT, ROUTES } from '../../core/target/routes.js';
 import {
   validateBatchGenerateResponse,
+  validateOpenAIChatCompletionResponse,
   validateBatchTokenizeResponse,
   validateGenerateResponse,
   validateHealthResponse,
@@ -17,6 +19,11 @@ import {
   validateTokenizeResponse,
 } from '../../generated/api-validators.cjs';
 import type { ServerKind } from '../../core/target/servers.js';
+import { turnMessages, type ConversationState } from '../../core/workload/conversation.js';
+import { flattenMessages } from '../../core/workload/received.js';
+import { BATCH_PROMPTS } from '../../core/plan/workload.js';
+import type { WorkloadLine } from '../../core/workload/sequence.js';
+import type { ChatMessage } from '../../core/workload/types.js';
 import { withServerExtras } from './server-extras.js';
 
 export interface Endpoint {
@@ -34,6 +41,8 @@ export interface Endpoint {
   accepts: (body: unknown, request: Record<string, unknown> | null) => boolean;
   /** Tokens generated, from an accepted body (the server's own count, num_generated). */
   tokens: (body: unknown) => number;
+  /** With a workload: the body of a conversation's turn, its line's message after the conversation so far. */
+  turnBody?: (line: WorkloadLine, conversation: ConversationState) => Record<string, unknown>;
 }
 
 const none = (): number => 0;
@@ -52,15 +61,49 @@ export function usePromptSet(prompts: readonly string[] | null): void {
 const prompt = (n: number, fallback: string): string =>
   promptSet === null ? fallback : promptSet[n % promptSet.length]!;
 
+/** A run's workload: its lines (request n takes lines n*perRequest...), and max_tokens of a line without its own. */
+export interface WorkloadUse {
+  lines: ArrayLike<WorkloadLine>;
+  perRequest: number;
+  defaultOutputTokens: number;
+}
+let workload: WorkloadUse | null = null;
+export function useWorkload(w: WorkloadUse | null): void {
+  workload = w;
+}
+/** The k-th line of request n (the lines cycle when a warm-up asks for more). */
+const lineOf = (w: WorkloadUse, n: number, k = 0): WorkloadLine => w.lines[(n * w.perRequest + k) % w.lines.length]!;
+/** The lines request n sends to `endpoint`: one per prompt; none for an endpoint the workload does not drive. */
+export function workloadLines(endpoint: Endpoint, n: number): WorkloadLine[] {
+  const w = workload;
+  if (w === null || endpoint.turnBody === undefined) return [];
+  const count = endpoint.name === 'batch-generate' ? BATCH_PROMPTS : 1;
+  return Array.from({ length: count }, (_, k) => lineOf(w, n, k));
+}
+export const maxTokensOf = (line: WorkloadLine): number => line.output_tokens ?? workload?.defaultOutputTokens ?? 5;
+const textOf = (line: WorkloadLine): string => line.prompt ?? flattenMessages(line.messages ?? []);
+const messagesOf = (line: WorkloadLine): ChatMessage[] =>
+  line.messages ?? [{ role: 'user', content: line.prompt ?? '' }];
+/** A turn as messages: the conversation so far (replies as received), then the line's message. */
+const turnChat = (line: WorkloadLine, c: ConversationState): ChatMessage[] =>
+  line.messages ?? turnMessages(c, line.prompt ?? '');
+
 // The seed's configurations (load-testing.md, Test Scenarios 2-5).
 const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
 const BATCH_TEXTS = 3;
-const BATCH_PROMPTS = 2;
 
 const inputs = (request: Record<string, unknown> | null, key: string): number =>
   Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1;
 
 export type Api = 'realizar' | 'openai';
+
+/** Realizar's native body for a line (after the conversation so far, flattened into the prompt). */
+function nativeBody(line: WorkloadLine, c?: ConversationState): Record<string, unknown> {
+  const text = c === undefined || c.turns === 0 ? textOf(line) : flattenMessages(turnChat(line, c));
+  return { prompt: text, max_tokens: maxTokensOf(line), strategy: 'greedy' };
+}
+/** One max_tokens serves every prompt of a batch: the most any of them asks for. */
+const batchMaxTokens = (lines: readonly WorkloadLine[]): number => Math.max(...lines.map(maxTokensOf));
 
 export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   health: {
@@ -82,10 +125,12 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   generate: {
     name: 'generate',
     ...ROUTES.realizar['generate']!,
-    body: (n) => ({ prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS }),
-    fixedBody: () => (promptSet === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined),
+    body: (n) =>
+      workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
+    fixedBody: () => (promptSet === null && workload === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined),
     accepts: (body) => validateGenerateResponse(body),
     tokens: generated,
+    turnBody: (line, c) => nativeBody(line, c),
   },
   'batch-tokenize': {
     name: 'batch-tokenize',
@@ -98,19 +143,28 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
   'stream-generate': {
     name: 'stream-generate',
     ...ROUTES.realizar['stream-generate']!,
-    body: (n) => ({ prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS }),
+    body: (n) =>
+      workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
     accepts: () => false,
     tokens: none,
+    turnBody: (line, c) => nativeBody(line, c),
   },
   'batch-generate': {
     name: 'batch-generate',
     ...ROUTES.realizar['batch-generate']!,
-    body: (n) => ({
-      prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) =>
-        prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`),
-      ),
-      ...GENERATE_PARAMS,
-    }),
+    body: (n) => {
+      if (workload !== null) {
+        const lines = [lineOf(workload, n, 0), lineOf(workload, n, 1)];
+        return { prompts: lines.map(textOf), max_tokens: batchMaxTokens(lines), strategy: 'greedy' };
+      }
+      return {
+        prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) =>
+          prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`),
+        ),
+        ...GENERATE_PARAMS,
+      };
+    },
+    turnBody: (line) => ({ prompts: [textOf(line)], max_tokens: maxTokensOf(line), strategy: 'greedy' }),
     accepts: (body, request) =>
       validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
     tokens: generatedInBatch,
@@ -126,12 +180,45 @@ const usageTokens = (body: unknown): number =>
  * some servers refuse temperature 0), so the server's default sampling is used. There is no
  * tokenizer in the API: scenarios that need one cannot run with it.
  */
-function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>> {
-  const completion = (prompt: string | string[]): Record<string, unknown> => ({
+function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointName, Endpoint>> {
+  const completion = (prompt: string | string[], maxTokens = GENERATE_PARAMS.max_tokens): Record<string, unknown> => ({
     model,
     prompt,
-    max_tokens: GENERATE_PARAMS.max_tokens,
+    max_tokens: maxTokens,
   });
+  const chatBody = (messages: ChatMessage[], maxTokens: number): Record<string, unknown> => ({
+    model,
+    messages,
+    max_tokens: maxTokens,
+  });
+  const streamBody = (messages: ChatMessage[], maxTokens: number): Record<string, unknown> => ({
+    ...chatBody(messages, maxTokens),
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  /** A workload's generate: a completion, or with chat lines or conversations a chat request. */
+  const generateBody = (line: WorkloadLine, c?: ConversationState): Record<string, unknown> => {
+    if (chat) return chatBody(c === undefined ? messagesOf(line) : turnChat(line, c), maxTokensOf(line));
+    return completion(textOf(line), maxTokensOf(line));
+  };
+  const generate: Endpoint = chat
+    ? {
+        name: 'generate',
+        ...OPENAI_CHAT,
+        body: (n) => generateBody(lineOf(workload!, n)),
+        accepts: (body) => validateOpenAIChatCompletionResponse(body),
+        tokens: usageTokens,
+        turnBody: generateBody,
+      }
+    : {
+        name: 'generate',
+        ...ROUTES.openai.generate!,
+        body: (n) => (workload === null ? completion(prompt(n, 'Hello')) : generateBody(lineOf(workload, n))),
+        fixedBody: () => (promptSet === null && workload === null ? completion('Hello') : undefined),
+        accepts: (body) => validateOpenAICompletionResponse(body),
+        tokens: usageTokens,
+        turnBody: generateBody,
+      };
   return {
     health: {
       name: 'health',
@@ -141,21 +228,20 @@ function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>>
       accepts: (body) => validateOpenAIModelsResponse(body),
       tokens: none,
     },
-    generate: {
-      name: 'generate',
-      ...ROUTES.openai.generate!,
-      body: (n) => completion(prompt(n, 'Hello')),
-      fixedBody: () => (promptSet === null ? completion('Hello') : undefined),
-      accepts: (body) => validateOpenAICompletionResponse(body),
-      tokens: usageTokens,
-    },
+    generate,
     'batch-generate': {
       name: 'batch-generate',
       ...ROUTES.openai['batch-generate']!,
-      body: (n) =>
-        completion(
+      body: (n) => {
+        if (workload !== null) {
+          const lines = [lineOf(workload, n, 0), lineOf(workload, n, 1)];
+          return completion(lines.map(textOf), batchMaxTokens(lines));
+        }
+        return completion(
           Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)),
-        ),
+        );
+      },
+      turnBody: (line) => completion([textOf(line)], maxTokensOf(line)),
       accepts: (body, request) =>
         validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
       tokens: usageTokens,
@@ -163,15 +249,15 @@ function openaiEndpoints(model: string): Partial<Record<EndpointName, Endpoint>>
     'stream-generate': {
       name: 'stream-generate',
       ...ROUTES.openai['stream-generate']!,
-      body: (n) => ({
-        model,
-        messages: [{ role: 'user', content: prompt(n, 'Hello') }],
-        max_tokens: GENERATE_PARAMS.max_tokens,
-        stream: true,
-        stream_options: { include_usage: true },
-      }),
+      body: (n) => {
+        if (workload === null)
+          return streamBody([{ role: 'user', content: prompt(n, 'Hello') }], GENERATE_PARAMS.max_tokens);
+        const line = lineOf(workload, n);
+        return streamBody(messagesOf(line), maxTokensOf(line));
+      },
       accepts: () => false,
       tokens: none,
+      turnBody: (line, c) => streamBody(turnChat(line, c), maxTokensOf(line)),
     },
   };
 }
@@ -184,6 +270,8 @@ export function endpointsFor(
   api: Api,
   model: string,
   server: ServerKind | null = null,
+  o: { promptCache?: boolean; chat?: boolean } = {},
 ): Partial<Record<EndpointName, Endpoint>> {
-  return api === 'realizar' ? ENDPOINTS : withServerExtras(openaiEndpoints(model), server);
+  if (api === 'realizar') return ENDPOINTS;
+  return withServerExtras(openaiEndpoints(model, o.chat === true && workload !== null), server, o.promptCache);
 }

@@ -8,7 +8,7 @@ import { decodeK6Var, K6_VARS, type K6Var, type K6VarName } from '../../core/con
 import type { ArrivalSpec } from '../../core/arrivals/schedule.js';
 import type { MixEntry } from '../../core/plan/mix.js';
 import type { GoodputObjective } from '../../core/rules/goodput.js';
-import type { Gate } from '../../core/types.js';
+import type { Gate, WorkloadPlan } from '../../core/types.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
 import { aliasDomainFrom } from '../../core/stream/hosts.js';
 import type { ServerKind } from '../../core/target/servers.js';
@@ -59,6 +59,10 @@ export interface K6Env {
   timeScale: number;
   /** GOODPUT: the per-request objectives, or null. */
   goodput: GoodputObjective[] | null;
+  /** WORKLOAD: what the requests carry (its file of lines, one per prompt), or null: the scenario's own prompts. */
+  workload: WorkloadPlan | null;
+  /** PROMPT_CACHE: the server may reuse its prompt cache (default off). */
+  promptCache: boolean;
   /**
    * From K6_BROWSER_ARGS (the browser's flags, read by k6's browser module too): the alias domain
    * its host-resolver-rules map to the server, over which streams spread (src/core/stream/hosts.ts).
@@ -105,6 +109,8 @@ export function readEnv(): K6Env {
     traceSource: read(V.TRACE_SOURCE),
     timeScale: read(V.TIME_SCALE),
     goodput: read(V.GOODPUT),
+    workload: read(V.WORKLOAD),
+    promptCache: read(V.PROMPT_CACHE),
     streamAliasDomain: aliasDomainFrom(read(V.K6_BROWSER_ARGS) ?? undefined),
     sweep: rate === null ? null : { rate, windowSec: read(V.WINDOW_SEC), clients: Math.ceil(read(V.CLIENTS)) },
   };

@@ -134,32 +134,57 @@ function parse(text: unknown): unknown {
  * because a VU runs one request at a time.
  */
 let idPrefix: string | null = null;
-let sent = 0;
+let sentCount = 0;
 
-export function send(endpoint: Endpoint, n: number, timeoutSec: number, target: SendTarget): void {
+/** What a request got back, for a caller that reads the answer (a workload's counts, a conversation's reply). */
+export interface Sent {
+  ok: boolean;
+  /** The response body's text (null: none). */
+  text: string | null;
+  /** The body parsed, when judging it parsed it; undefined otherwise. */
+  body: unknown;
+  durationMs: number;
+}
+// One object, reused: most callers never look at it, and k6's VM pays for every allocation.
+const sent: Sent = { ok: false, text: null, body: undefined, durationMs: 0 };
+
+/**
+ * Send request number `n` of `endpoint` (its body from the endpoint), or `request` as given (a
+ * conversation's turn). The returned object is reused by the next call.
+ */
+export function send(
+  endpoint: Endpoint,
+  n: number,
+  timeoutSec: number,
+  target: SendTarget,
+  given?: Record<string, unknown>,
+): Sent {
   const p = prepare(endpoint, timeoutSec, target);
   // exec.vu is not readable at init: the prefix is made on the VU's first request.
   idPrefix ??= `rk6-${Date.now().toString(36)}-vu${exec.vu.idInTest}-`;
-  p.headers['X-Request-Id'] = `${idPrefix}${++sent}`;
-  const request = p.fixed === null ? endpoint.body(n) : p.fixed.request;
-  const text = p.fixed === null ? (request === null ? null : JSON.stringify(request)) : p.fixed.text;
+  p.headers['X-Request-Id'] = `${idPrefix}${++sentCount}`;
+  const fixed = given === undefined ? p.fixed : null;
+  const request = given ?? (fixed === null ? endpoint.body(n) : fixed.request);
+  const text = fixed === null ? (request === null ? null : JSON.stringify(request)) : fixed.text;
   tagEndpoint(endpoint.name);
   const res = http.request(endpoint.method, p.url, text, p.params);
   statusOk = res.status === 200;
   let ok = statusOk;
   let count = 0;
+  sent.body = undefined;
   if (statusOk && target.validateBodies) {
     const text = res.body;
     const known = p.lastPassed;
-    if (known !== null && known.text === text) {
+    if (known !== null && known.text === text && fixed !== null) {
       ok = true;
       count = known.tokens;
     } else {
       const body = parse(text);
+      sent.body = body;
       ok = endpoint.accepts(body, request);
       // Only a body that passed its schema is read for its token count.
       if (ok) count = endpoint.tokens(body);
-      if (ok && p.fixed !== null && typeof text === 'string') p.lastPassed = { text, tokens: count };
+      if (ok && fixed !== null && typeof text === 'string') p.lastPassed = { text, tokens: count };
     }
     bodyOk = ok;
     check(res, p.statusAndBody);
@@ -174,4 +199,13 @@ export function send(endpoint: Endpoint, n: number, timeoutSec: number, target: 
     goodput.add(good);
     if (good && count > 0) goodputTokens.add(count);
   }
+  sent.ok = ok;
+  sent.text = typeof res.body === 'string' ? res.body : null;
+  sent.durationMs = res.timings.duration;
+  return sent;
+}
+
+/** The body of what was sent, parsed once. */
+export function bodyOf(s: Sent): unknown {
+  return s.body !== undefined ? s.body : parse(s.text);
 }

@@ -5,97 +5,21 @@
  * options and handed to every VU through a SharedArray: k6 compiles the whole script in every VU,
  * so code left out of the script costs no memory per VU (measured in docs/performance.md).
  */
-import type { Options, Scenario } from 'k6/options';
-import { k6OpenDurationSec, resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
-import type { PlanPhase, ScenarioPlan } from '../../core/types.js';
+import type { Options } from 'k6/options';
+import { resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import type { ScenarioPlan } from '../../core/types.js';
 import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';
 import { endpointsFor } from './endpoints.js';
 import type { K6Env } from './env.js';
-import { k6ArrivalScenario, phaseSchedules, scheduleArrayName, traceOffsets } from './arrivals.js';
+import { phaseSchedules, scheduleArrayName, traceOffsets } from './arrivals.js';
+import { k6Scenario, warmupOf } from './k6-scenario.js';
+import { loadWorkloadLines, phaseSessions } from './workload.js';
+import { phaseOffsets } from '../../core/plan/workload.js';
+import type { Session } from '../../core/workload/sequence.js';
 
 /** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
-
-const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
-
-/** Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit. */
-const BROWSER_SETUP_SEC = 60;
-
-function k6Scenario(phase: PlanPhase, browser: boolean, offsets: readonly number[] | undefined): Scenario {
-  // In-flight requests may finish (up to their timeout) after a phase ends: cutting them off would
-  // lose measured samples.
-  const gracefulStop = ms(phase.timeoutSec);
-  if (browser) {
-    // A streamed phase is one iteration of one VU: k6's browser module launches a browser per
-    // iteration, so this keeps one browser and one page for every request of the phase, and the
-    // page runs the phase's own schedule (src/k6/lib/stream/run.ts).
-    return {
-      options: { browser: { type: 'chromium' } },
-      executor: 'per-vu-iterations',
-      vus: 1,
-      iterations: 1,
-      maxDuration: ms(phase.maxDurationSec + BROWSER_SETUP_SEC),
-      ...(phase.model === 'open' ? { startTime: ms(phase.startSec) } : {}),
-      gracefulStop,
-    };
-  }
-  if (offsets !== undefined) {
-    // Due times of its own (--arrivals poisson|gamma, --trace): each request waits for its own.
-    return k6ArrivalScenario({
-      clients: phase.clients,
-      offsets,
-      startSec: phase.startSec,
-      timeoutSec: phase.timeoutSec,
-    });
-  }
-  if (phase.model === 'closed') {
-    return {
-      executor: 'shared-iterations',
-      vus: phase.clients,
-      iterations: phase.requests,
-      maxDuration: ms(phase.maxDurationSec),
-      gracefulStop,
-    };
-  }
-  return {
-    executor: 'constant-arrival-rate',
-    // `requests` per window, evenly spaced: k6's rate must be a whole number per timeUnit.
-    rate: phase.requests,
-    timeUnit: ms(phase.durationSec ?? 0),
-    duration: ms(k6OpenDurationSec(phase)),
-    preAllocatedVUs: phase.clients,
-    maxVUs: phase.clients,
-    startTime: ms(phase.startSec),
-    gracefulStop,
-  };
-}
-
-/**
- * A warm-up run of a scenario: its mix, WARMUP_REQUESTS requests shared by its clients, judged by
- * nothing — the runner discards its figures, so a cold start (caches, JIT, connection pools) is
- * not measured.
- */
-function warmupOf(def: ScenarioDefinition, requests: number): ScenarioDefinition {
-  const clients = Math.max(...def.phases.map((p) => p.clients));
-  return {
-    ...def,
-    description: `${def.description} (warm-up, not measured)`,
-    thresholds: {
-      scenario: def.name,
-      rules: [{ id: 'warmup', metric: 'error_rate', acceptable: 100, source: 'A warm-up is not judged.' }],
-    },
-    phases: [
-      {
-        name: 'warmup',
-        model: 'closed',
-        clients: Math.min(clients, requests),
-        requests,
-        timeoutSec: Math.max(...def.phases.map((p) => p.timeoutSec)),
-      },
-    ],
-  };
-}
 
 /** The run's plan, k6 options and drawn schedules: JSON, the same in every VU. */
 export interface ScenarioInit {
@@ -154,6 +78,7 @@ export function scenarioInit(
                   },
           },
       goodput: warmup ? null : env.goodput,
+      workload: env.workload,
     },
     (e) => catalog[e],
   );
@@ -164,9 +89,24 @@ export function scenarioInit(
 
   // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
   const schedules = phaseSchedules(plan.phases, trace);
+  // A conversation is one k6 iteration: its phase runs as many as it has conversations.
+  const lines = loadWorkloadLines(env.workload);
+  const firstRequest = phaseOffsets(plan.phases);
+  const sessions = new Map<string, readonly Session[]>();
+  if (env.workload?.conversations === true && lines !== null)
+    for (const p of plan.phases)
+      sessions.set(p.name, phaseSessions(p.name, lines, firstRequest.get(p.name)!, p.requests));
   const options: Options = {
     scenarios: Object.fromEntries(
-      plan.phases.map((p) => [p.name, k6Scenario(p, plan.stream != null, schedules.get(p.name))]),
+      plan.phases.map((p) => [
+        p.name,
+        k6Scenario(
+          p,
+          plan.stream != null,
+          schedules.get(p.name),
+          plan.stream == null ? sessions.get(p.name) : undefined,
+        ),
+      ]),
     ),
     thresholds: k6Thresholds(plan),
     summaryTrendStats: SUMMARY_TREND_STATS,

@@ -12,7 +12,13 @@ import type { ScenarioDefinition } from '../../core/plan/plan.js';
 import { renderScenario } from '../../core/report/render.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
-import { endpointsFor, usePromptSet, type Endpoint } from './endpoints.js';
+import { endpointsFor, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
+import { bodyOf } from './request.js';
+import { loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
+import { phaseOffsets } from '../../core/plan/workload.js';
+import { receivedOf } from '../../core/workload/received.js';
+import type { Session } from '../../core/workload/sequence.js';
+
 import { readEnv, type K6Env } from './env.js';
 import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
@@ -87,13 +93,22 @@ export function defineScenario(
   const env = readEnv();
   if (!__HOUSE_BLOCK__ && env.outDir === null) {
     throw new Error(
-      `this build of scenario ${scenarioDef.name} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> ` +
-        `for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
+      `this build of scenario ${scenarioDef.name} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
     );
   }
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
-  const catalog: ReturnType<typeof endpointsFor> = { ...endpointsFor(env.api, env.model, env.server), ...ownEndpoints };
+  const workload = env.workload;
+  const lines = loadWorkloadLines(workload);
+  useWorkload(
+    workload === null || lines === null
+      ? null
+      : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
+  );
+  const catalog: ReturnType<typeof endpointsFor> = {
+    ...endpointsFor(env.api, env.model, env.server, { promptCache: env.promptCache, chat: workload?.chat ?? false }),
+    ...ownEndpoints,
+  };
   useGoodput(env.goodput);
   const own = Object.fromEntries(
     Object.entries(ownEndpoints).map(([name, e]) => [name, { method: e.method, path: e.path }]),
@@ -101,6 +116,12 @@ export function defineScenario(
   const init = initOnce(scenarioDef, env, prompts === null ? null : prompts.length, own);
   const { plan, options } = init;
   const schedules = new Map(init.schedules.map(([phase, name]) => [phase, sharedSchedule(name)]));
+  // Where each phase's requests start among the workload's lines, and its conversations.
+  const firstRequest = phaseOffsets(plan.phases);
+  const sessions = new Map<string, readonly Session[]>();
+  if (workload?.conversations === true && lines !== null)
+    for (const p of plan.phases)
+      sessions.set(p.name, phaseSessions(p.name, lines, firstRequest.get(p.name)!, p.requests));
 
   // resolvePlan has refused any endpoint the API lacks.
   const cycle = mixCycle(plan.mix).map((e) => catalog[e]!);
@@ -122,15 +143,22 @@ export function defineScenario(
   if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
     // Run without the runner's browser arguments (plain `k6 run`): one host, 6 connections.
     plan.notes.push(
-      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server ` +
-        '(host-resolver-rules=MAP *.<domain> <host>), ' +
-        `so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: ` +
-        `streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, ` +
-        'so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).',
+      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server (host-resolver-rules=MAP *.<domain> <host>), so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).`,
     );
   }
 
   const mayStart = openPhaseGuard(plan.phases);
+
+  /** Request n (counted over the scenario's phases); with a workload, its asked and received counts. */
+  function sendRequest(endpoint: Endpoint, n: number, timeoutSec: number): void {
+    const sent = send(endpoint, n, timeoutSec, target);
+    if (lines === null) return;
+    const carried = workloadLines(endpoint, n);
+    if (carried.length === 0) return;
+    const maxTokens = Math.max(...carried.map(maxTokensOf));
+    const received = sent.ok ? receivedOf(bodyOf(sent)) : null;
+    recordWorkloadRequest({ lines: carried, maxTokens, received, history: false });
+  }
 
   function run(): void | Promise<void> {
     if (stream !== null) {
@@ -147,7 +175,34 @@ export function defineScenario(
         aliasDomain: env.streamAliasDomain,
         probePath: catalog.health?.path ?? '/health',
         dueMs: schedules.get(name) ?? null,
+        firstRequest: firstRequest.get(name) ?? 0,
+        workload:
+          workload === null || lines === null
+            ? null
+            : {
+                lines,
+                // A SharedArray has indexes and a length, not an array's methods.
+                sessions: sessions.has(name) ? Array.from(sessions.get(name)!) : null,
+                thinkMs: workload.thinkTimeSec * 1000,
+                turns: workload.turns,
+              },
       });
+    }
+    const conversations = sessions.size > 0 ? sessions.get(exec.scenario.name) : undefined;
+    if (conversations !== undefined) {
+      const scenario = exec.scenario;
+      const session = conversations[scenario.iterationInTest];
+      if (session === undefined) return;
+      runConversation({
+        endpoint: cycle[0]!,
+        session,
+        lines: lines!,
+        turns: workload!.turns,
+        thinkTimeSec: workload!.thinkTimeSec,
+        timeoutSec: timeoutOf.get(scenario.name) ?? 30,
+        target,
+      });
+      return;
     }
     if (schedules.size > 0) {
       const scenario = exec.scenario;
@@ -156,13 +211,14 @@ export function defineScenario(
         // A client that took its request too late (every client was busy at its due time) drops it.
         const i = scenario.iterationInTest;
         if (awaitDue(offsets, i, scenario.startTime) === 'drop') return;
-        send(cycle[i % cycle.length]!, i, timeoutOf.get(scenario.name) ?? 30, target);
+        const n = i + (firstRequest.get(scenario.name) ?? 0);
+        sendRequest(cycle[i % cycle.length]!, n, timeoutOf.get(scenario.name) ?? 30);
         return;
       }
     }
     // Exactly the planned requests: an iteration k6 starts past an open phase's end sends nothing.
     if (!mayStart()) return;
-    if (single !== null && sharedTimeout !== null && prompts === null) {
+    if (single !== null && sharedTimeout !== null && prompts === null && lines === null) {
       // One endpoint and the seed's prompts: the request number only varies batch texts, so a
       // per-client count will do (a prompt set is taken in order across all clients).
       send(single, local++, sharedTimeout, target);
@@ -172,7 +228,9 @@ export function defineScenario(
     // applied exactly, whatever the number of clients.
     const scenario = exec.scenario;
     const n = scenario.iterationInTest;
-    send(cycle[n % cycle.length]!, n, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30, target);
+    // A workload's lines are counted over every phase; a prompt set restarts in each phase.
+    const global = lines === null ? n : n + (firstRequest.get(scenario.name) ?? 0);
+    sendRequest(cycle[n % cycle.length]!, global, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30);
   }
 
   function handleSummary(data: unknown): Record<string, string> {

@@ -11,8 +11,9 @@ import type { Endpoint } from './endpoints.js';
 export function withServerExtras(
   endpoints: Partial<Record<EndpointName, Endpoint>>,
   server: ServerKind | null,
+  promptCache = false,
 ): Partial<Record<EndpointName, Endpoint>> {
-  const extras = requestExtras(server);
+  const extras = requestExtras(server, promptCache);
   if (Object.keys(extras).length === 0) return endpoints;
   const add = (body: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined =>
     body == null ? body : { ...body, ...extras };
@@ -23,10 +24,12 @@ export function withServerExtras(
       continue;
     }
     const fixed = e.fixedBody;
+    const turn = e.turnBody;
     out[name] = {
       ...e,
       body: (n) => add(e.body(n)) ?? null,
       ...(fixed === undefined ? {} : { fixedBody: () => add(fixed()) }),
+      ...(turn === undefined ? {} : { turnBody: (line, c) => ({ ...turn(line, c), ...extras }) }),
     };
   }
   return out;

@@ -16,8 +16,9 @@ import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/v
 import { scenarioFileOf } from '../run/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
+import { workloadOf, type WorkloadFlags } from './workload.js';
 
-export interface RunConfig extends TargetConfig {
+export interface RunConfig extends TargetConfig, WorkloadFlags {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
   /** A scenario file of one's own to run (absolute; its name is in `scenarios`), or null. */
@@ -175,6 +176,7 @@ export function parseRunConfig(
       return o;
     }),
     ...arrivalsOf(f, cwd),
+    ...workloadOf(f, cwd, { trace: f.has('--trace'), prompts: f.has('--prompts') }),
     help,
   };
   if (config.segments > 1 && !config.samples)

@@ -3,7 +3,9 @@
  * whether and how this run starts it, which API it speaks. Built from the TARGET and API flag
  * groups, the same for the runner and the sweep.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { GgufError } from '../../core/errors/GgufError.js';
+import { readGgufHeader } from '../../core/gguf/reader.js';
 import { K6_VARS } from '../../core/contract.js';
 import type { ApiName } from '../../core/target/routes.js';
 import { MODEL_SERVER_KINDS, SERVER_KINDS, SERVERS, type ServerKind } from '../../core/target/servers.js';
@@ -45,6 +47,32 @@ const API_NAMES: Record<ApiName, string> = { realizar: 'Realizar-native', openai
 
 const apiKeyFrom = (text: string | undefined): Secret | null => (text ? new Secret(text) : null);
 
+/** Bytes of a GGUF file's start that say what it is: the magic "GGUF" and the version. */
+const GGUF_ID_BYTES = 8;
+
+/**
+ * A model file must be a GGUF model before any server is started with it: otherwise the server
+ * starts, fails to load it, and the run only learns that the server exited.
+ */
+function checkGguf(file: string, given: string): void {
+  if (statSync(file).isDirectory()) invalid('--model-file', 'a GGUF model file', `${given}, which is a directory`);
+  const bytes = new Uint8Array(GGUF_ID_BYTES);
+  const fd = openSync(file, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, bytes, 0, GGUF_ID_BYTES, 0);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    readGgufHeader(bytes.subarray(0, read), given);
+  } catch (e) {
+    // Running out of the bytes read, past the magic and version, is only the end of what was read.
+    if (!(e instanceof GgufError) || (e.offset >= GGUF_ID_BYTES && read === GGUF_ID_BYTES)) return;
+    invalid('--model-file', `a GGUF model file (${e.expected} at byte ${e.offset})`, `${given}: ${e.found}`);
+  }
+}
+
 export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string): TargetConfig {
   const manageServer = !f.has('--no-server');
   const portGiven = f.value('--port', parsePort);
@@ -83,6 +111,7 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
       );
     if (!existsSync(modelFile))
       invalid('--model-file', 'a GGUF model file', `${f.text('--model-file')}, which does not exist`);
+    checkGguf(modelFile, f.text('--model-file')!);
   }
 
   // Each make's APIs, its usual first (src/core/target/servers.ts); a server of unknown make: Realizar's.

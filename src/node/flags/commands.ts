@@ -21,6 +21,7 @@ import {
   outDir,
   OUTPUT,
   TARGET,
+  WORKLOAD,
 } from './groups.js';
 
 type Code = 0 | 1 | 2 | 3 | 130;
@@ -35,7 +36,7 @@ export const RUN: Command = {
     'npx realizar-k6 run <scenario|seed|all|./my-scenario.ts> [options]',
   ],
   positionals: { min: 0, max: 1, what: 'one scenario name' },
-  groups: [TARGET, API, LOAD, ARRIVALS, GATE, OUTPUT, MONITOR, HELP_GROUP],
+  groups: [TARGET, API, LOAD, ARRIVALS, WORKLOAD, GATE, OUTPUT, MONITOR, HELP_GROUP],
   epilogue:
     'environment: REALIZAR_K6_OPTIONS="--scale 0.5 --gate target" adds options (CI variables);\n' +
     '             REALIZAR_K6_CACHE sets the tool cache (default ~/.cache/realizar-k6)\n\n' +

@@ -123,7 +123,9 @@ export const ARRIVALS: FlagGroup = {
     {
       name: '--trace',
       arg: 'FILE',
-      help: "replay a trace's arrival times: Mooncake JSONL (timestamp, ms) or Azure LLM inference\nCSV (TIMESTAMP)",
+      help:
+        "replay a trace: its arrival times and each request's input and output lengths (Mooncake\n" +
+        'JSONL: timestamp, input_length, output_length, hash_ids; Azure LLM inference CSV)',
     },
     { name: '--time-scale', arg: 'X', help: 'with --trace: replay X times faster than recorded (default 1)' },
     { name: '--trace-limit', arg: 'N', help: 'with --trace: its first N requests only' },
@@ -133,6 +135,62 @@ export const ARRIVALS: FlagGroup = {
       help:
         "per-request objectives in ms: 'ttft<500,itl<50,e2e<5000' (streams) or 'latency<200';\n" +
         'the requests meeting every one at once are the goodput (a rule may gate on it)',
+    },
+  ],
+};
+
+/** What the requests carry: token lengths, datasets, shared prefixes, conversations (docs/workloads.md). */
+export const WORKLOAD: FlagGroup = {
+  title: 'workload',
+  flags: [
+    {
+      name: '--input-tokens',
+      arg: 'SPEC',
+      help:
+        "prompt length in the server's tokens: N, MIN:MAX (uniform) or lognormal:MEAN:SPREAD[:MAX]\n" +
+        '(default 128 when another workload option is given); drawn with --seed',
+    },
+    {
+      name: '--output-tokens',
+      arg: 'SPEC',
+      help: 'tokens asked for (max_tokens), same forms; forced where the server allows (llama.cpp ignore_eos)',
+    },
+    {
+      name: '--dataset',
+      arg: 'FILE',
+      help:
+        'prompts from a file: workload JSONL, ShareGPT JSON, Mooncake trace JSONL or Azure trace CSV\n' +
+        '(told by its content)',
+    },
+    {
+      name: '--dataset-format',
+      arg: 'NAME',
+      help: 'workload, sharegpt, mooncake or azure (default: told by the content)',
+    },
+    {
+      name: '--prefix-tokens',
+      arg: 'N',
+      help: 'every prompt starts with one of --prefix-groups shared prefixes of N tokens',
+    },
+    { name: '--prefix-groups', arg: 'N', help: 'how many different shared prefixes (default 1)' },
+    {
+      name: '--prompt-cache',
+      arg: 'on|off',
+      help:
+        "whether the server may reuse its prompt cache (llama.cpp's cache_prompt); default off,\n" +
+        'on with --prefix-tokens',
+    },
+    {
+      name: '--turns',
+      arg: 'N',
+      help:
+        'conversations of N user turns: each client holds one, every turn carries the earlier turns\n' +
+        "with the server's actual replies (--requests counts turns)",
+    },
+    {
+      name: '--think-time',
+      arg: 'SEC',
+      help: "with conversations: a user's pause between a reply and the next turn (default 0)",
     },
   ],
 };

@@ -13,12 +13,15 @@ import { resolvePlan } from '../../core/plan/plan.js';
 import { ROUTES, type Route } from '../../core/target/routes.js';
 import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import type { EndpointName, ScenarioPlan } from '../../core/types.js';
+import { SERVERS } from '../../core/target/servers.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { RunConfig } from '../config/index.js';
 import { shown, thresholdsFile } from '../files/paths.js';
 import { loadOwnScenario } from './own-scenario.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
+import { runWorkloadSource } from '../workload/source.js';
+import { workloadPlan } from '../workload/plan.js';
 
 /** The prompt set's size, after checking every line of it (k6 checks it again), so a bad line is named at once. */
 async function promptSetSize(file: string | null): Promise<number | null> {
@@ -44,18 +47,50 @@ async function builtIn(name: string, thresholdsDir: string | null) {
 export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
   const promptCount = await promptSetSize(config.promptsFile);
   const arrivals = await runArrivals(config);
+  // A dataset's lines are read and checked here; the lines themselves are made once the server is up.
+  const source = await runWorkloadSource(config);
+  const workload =
+    source === null
+      ? null
+      : workloadPlan(config, {
+          source,
+          tokenizer: 'counted once the server is up',
+          perRequest: 1,
+          file: '',
+          turns: config.workload!.turns,
+          chatLines: false,
+        });
   const plans: ScenarioPlan[] = [];
   const own = config.scenarioFile === null ? null : await loadOwnScenario(config.scenarioFile, config.thresholdsDir);
   for (const name of config.scenarios) {
-    const { shape, thresholds, source, routes } =
-      own !== null && own.name === name
-        ? { ...own, source: own.thresholdsSource, routes: own.endpoints }
-        : await builtIn(name, config.thresholdsDir);
+    const {
+      shape,
+      thresholds,
+      source: thresholdsSource,
+      routes,
+    } = own !== null && own.name === name
+      ? { ...own, source: own.thresholdsSource, routes: own.endpoints }
+      : await builtIn(name, config.thresholdsDir);
     // The scenario's own endpoints first, then the API's.
     const route = (e: EndpointName): Route | undefined => {
       const mine = routes.find((r) => r.name === e);
       return mine === undefined ? ROUTES[config.api][e] : { method: mine.method, path: mine.path };
     };
+    if (
+      shape.stream === true &&
+      config.api === 'openai' &&
+      config.server !== null &&
+      !SERVERS[config.server].streamsChat
+    )
+      throw new ValidationError('--api', [
+        {
+          path: '',
+          expected:
+            `a server whose OpenAI-compatible chat stream carries tokens for scenario ${name}: ` +
+            `--server llamacpp or realizar-model, or --api realizar (its native /stream/generate)`,
+          found: `openai with ${SERVERS[config.server].name}'s demo, whose chat stream sends no content`,
+        },
+      ]);
     plans.push(
       resolvePlan(
         { ...shape, thresholds },
@@ -72,10 +107,11 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
               : { source: path.basename(config.promptsFile), count: promptCount },
           timeoutSec: config.timeoutSec,
           shape: config.shape,
-          thresholdsSource: source,
+          thresholdsSource,
           samples: config.samples,
           arrivals,
           goodput: config.goodput,
+          workload,
         },
         route,
       ),

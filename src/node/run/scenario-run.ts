@@ -12,6 +12,7 @@ import type { RunConfig } from '../config/index.js';
 import { shown } from '../files/paths.js';
 import { runK6, type K6RunOptions } from '../k6/k6.js';
 import { arrivalVars } from './arrivals.js';
+import { workloadVars } from '../workload/materialise.js';
 import { K6_FILES } from '../../core/contract.js';
 import { log } from '../process/log.js';
 import { shapeEnv, targetEnv } from '../target/target-env.js';
@@ -86,6 +87,7 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     THRESHOLDS_SOURCE: config.thresholdsDir === null ? null : shown(path.join(config.thresholdsDir, `${name}.json`)),
     PROMPTS_FILE: config.promptsFile,
     ...(await arrivalVars(config, dir)),
+    ...(await workloadVars(config, plan, dir)),
   };
   const warmNotes = await warmUp({ name, script, dir, outDir, config, k6, control, vars });
   if (config.segments > 1) {

@@ -21,18 +21,19 @@ import type { Chunk } from '../../../core/stream/stream.js';
 export interface EngineSetup {
   origin: string;
   headers: Record<string, string>;
-  /** Each request's X-Request-Id is this and its number (src/core/stream/server-clock.ts, requestIdPrefix). */
-  requestIdPrefix?: string;
   paths: string[];
   bodies: string[];
   timeoutMs: number;
+  /** Each request's X-Request-Id is this and its number (src/core/stream/server-clock.ts, requestIdPrefix). */
+  requestIdPrefix?: string;
 }
 
 /** Scheduler → engine. */
 export type ToEngine =
   | { t: 'setup'; setup: EngineSetup }
   | { t: 'warm'; path: string; count: number }
-  | { t: 'send'; n: number; slot: number; path: number; body: number }
+  /** `text`: the body as sent, when it is not one of the set-up's (a conversation's later turn). */
+  | { t: 'send'; n: number; slot: number; path: number; body: number; text?: string }
   | { t: 'abort' };
 
 /** One request as an engine saw it. Epoch times: each engine and the scheduler have clocks of their own. */
@@ -137,7 +138,7 @@ export function createStreamEngine(port: PortLike): void {
     });
   };
 
-  async function send(n: number, slot: number, pathIndex: number, bodyIndex: number): Promise<void> {
+  async function send(n: number, slot: number, pathIndex: number, bodyIndex: number, text?: string): Promise<void> {
     const s = setup!;
     const abort = new g.AbortController();
     controllers.add(abort);
@@ -156,7 +157,7 @@ export function createStreamEngine(port: PortLike): void {
       const res = await g.fetch(url, {
         method: 'POST',
         headers,
-        body: s.bodies[bodyIndex]!,
+        body: text ?? s.bodies[bodyIndex]!,
         signal: abort.signal,
         cache: 'no-store',
         priority: 'high',
@@ -215,7 +216,7 @@ export function createStreamEngine(port: PortLike): void {
         () => post({ t: 'warmed', count: 0 }),
       );
     } else if (m.t === 'send') {
-      void send(m.n, m.slot, m.path, m.body);
+      void send(m.n, m.slot, m.path, m.body, m.text);
     } else if (m.t === 'abort') {
       stopped = true;
       controllers.forEach((a) => a.abort());

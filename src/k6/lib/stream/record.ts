@@ -51,8 +51,21 @@ function itlOf(t: StreamPageResult['timings']): number | undefined {
   return t.e2eMs === null ? undefined : (meanItlMs(t.ttftMs!, t.e2eMs, t.outputTokens) ?? undefined);
 }
 
-export function recordStream(result: StreamPageResult, endpointName: string, path: string, requestId: string): void {
-  const tags = { endpoint: endpointName, name: path };
+/**
+ * `extraTags`: a conversation's turn, on every figure of the stream; its TTFT is also tagged `cache`
+ * hit or miss when the server said how much of the prompt it took from its cache.
+ */
+export function recordStream(
+  result: StreamPageResult,
+  endpointName: string,
+  path: string,
+  requestId: string,
+  extraTags?: Record<string, string>,
+): void {
+  const tags =
+    extraTags === undefined
+      ? { endpoint: endpointName, name: path }
+      : { endpoint: endpointName, name: path, ...extraTags };
   const t = result.timings;
   const statusOk = result.status === 200;
   const complete = statusOk && result.error === null && t.error === null && t.done && t.ttftMs !== null;
@@ -63,7 +76,8 @@ export function recordStream(result: StreamPageResult, endpointName: string, pat
   recordGoodput(complete, t, tags);
   if (!complete) return;
   requestsOk.add(1, tags);
-  ttft.add(t.ttftMs!, tags);
+  const cached = t.cachedTokens ?? null;
+  ttft.add(t.ttftMs!, cached === null ? tags : { ...tags, cache: cached > 0 ? 'hit' : 'miss' });
   for (const gap of t.itlMs) itl.add(gap, tags);
   tokens.add(t.outputTokens, tags);
   if (t.e2eMs! > 0) tokensPerSecond.add(t.outputTokens / (t.e2eMs! / 1000), tags);

@@ -18,13 +18,17 @@ import { createSseParser } from '../../../core/stream/sse.js';
 import { streamTimings, type StreamApi } from '../../../core/stream/stream.js';
 import { originsInUse, slotOrigins } from '../../../core/stream/hosts.js';
 import { requestIdPrefix } from '../../../core/stream/server-clock.js';
-import type { Endpoint } from '../endpoints.js';
+import { maxTokensOf, type Endpoint } from '../endpoints.js';
+import { turnTag } from '../../../core/plan/workload.js';
+import type { Session, WorkloadLine } from '../../../core/workload/sequence.js';
+import { recordConversation, recordWorkloadRequest } from '../workload.js';
 import { createStreamEngine, type EngineSetup } from './engine.js';
 import { connectEngines, createFrames, installFrameEngine } from './frames.js';
 import {
   installStreamScheduler,
   type ScheduleConfig,
   type StreamPageBatch,
+  type StreamPageResult,
   type StreamScheduler,
 } from './scheduler.js';
 import {
@@ -49,6 +53,15 @@ export interface StreamPhaseRun {
   probePath: string;
   /** Open model on its own schedule (--arrivals, --trace): each request's due time, ms from the start. */
   dueMs: readonly number[] | null;
+  /** The phase's first request, counted over the scenario's phases (its place among the workload's lines). */
+  firstRequest: number;
+  /** A workload: its lines, the phase's conversations (null: single requests) and the user's think time. */
+  workload: {
+    lines: ArrayLike<WorkloadLine>;
+    sessions: readonly Session[] | null;
+    thinkMs: number;
+    turns: number;
+  } | null;
 }
 
 /** How long the page collects results between two round trips to k6. */
@@ -75,9 +88,47 @@ function requestsOf(run: StreamPhaseRun): { paths: string[]; bodies: string[]; o
   const order: Array<[number, number]> = [];
   for (let n = 0; n < run.phase.requests; n++) {
     const endpoint = run.cycle[n % run.cycle.length]!;
-    order.push([index(paths, pathIndex, endpoint.path), index(bodies, bodyIndex, JSON.stringify(endpoint.body(n)))]);
+    const body = JSON.stringify(endpoint.body(run.firstRequest + n));
+    order.push([index(paths, pathIndex, endpoint.path), index(bodies, bodyIndex, body)]);
   }
   return { paths, bodies, order };
+}
+
+/**
+ * With a workload: records each stream's asked and received counts (and a conversation's start and
+ * end), and gives the tags of its figures (its turn); null without one.
+ */
+function workloadRecorder(run: StreamPhaseRun): (r: StreamPageResult) => Record<string, string> | undefined {
+  const w = run.workload;
+  if (w === null) return () => undefined;
+  /** Local request number → its conversation and turn (0-based). */
+  const turnOf = new Map<number, { session: number; k: number; last: boolean }>();
+  w.sessions?.forEach((s, i) => {
+    for (let k = 0; k < s.turns; k++)
+      turnOf.set(s.start - run.firstRequest + k, { session: i, k, last: k === s.turns - 1 });
+  });
+  const failedSessions = new Set<number>();
+  return (r) => {
+    const line = w.lines[(run.firstRequest + r.n) % w.lines.length]!;
+    const t = r.timings;
+    const complete = r.status === 200 && r.error === null && t.error === null && t.done && t.ttftMs !== null;
+    const at = turnOf.get(r.n);
+    const tags = at === undefined ? undefined : { turn: turnTag(at.k + 1, w.turns) };
+    const predicted = t.serverTimings?.['predicted_n'];
+    const output = t.countedFrom === 'server' ? t.outputTokens : (predicted ?? null);
+    recordWorkloadRequest({
+      lines: [line],
+      maxTokens: maxTokensOf(line),
+      received: complete ? { input: t.promptTokens, output, cached: t.cachedTokens, reply: '' } : null,
+      history: at !== undefined && at.k > 0,
+      tags,
+    });
+    if (at !== undefined) {
+      if (!complete) failedSessions.add(at.session);
+      recordConversation({ first: at.k === 0, last: at.last, ok: !failedSessions.has(at.session) });
+    }
+    return tags;
+  };
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,10 +183,10 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
   const setups: EngineSetup[] = origins.map((origin) => ({
     origin,
     headers,
-    requestIdPrefix: idPrefix,
     paths,
     bodies,
     timeoutMs: phase.timeoutSec * 1000,
+    requestIdPrefix: idPrefix,
   }));
   const schedule: ScheduleConfig = {
     model: phase.model,
@@ -146,7 +197,16 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     slotEngine: bySlot.map((o) => origins.indexOf(o)),
     order,
     deadlineMs: phase.maxDurationSec * 1000,
+    conversations:
+      run.workload?.sessions == null
+        ? null
+        : {
+            starts: run.workload.sessions.map((x) => x.start - run.firstRequest),
+            turns: run.workload.sessions.map((x) => x.turns),
+            thinkMs: run.workload.thinkMs,
+          },
   };
+  const record = workloadRecorder(run);
 
   const page = await browser.newPage();
   let running = false;
@@ -160,8 +220,7 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     const frames = await framesOf(page, origins);
     if (!(await connect(page, frames, setups, run.api, true))) {
       console.warn(
-        'realizar-k6: the stream engines did not start in workers; ' +
-          'reading in the frames themselves (more CPU per stream)',
+        'realizar-k6: the stream engines did not start in workers; reading in the frames themselves (more CPU per stream)',
       );
       if (!(await connect(page, frames, setups, run.api, false)))
         throw new Error(`the stream engines did not answer within ${SETUP_MS} ms`);
@@ -185,7 +244,8 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
       );
       for (const r of batch.results) {
         const endpoint = run.cycle[r.n % run.cycle.length]!;
-        recordStream(r, endpoint.name, endpoint.path, `${idPrefix}${r.n}`);
+        const tags = record(r);
+        recordStream(r, endpoint.name, endpoint.path, `${idPrefix}${r.n}`, tags);
         if (r.sendWaitMs !== null) recordSendWait(r.sendWaitMs, endpoint.name, endpoint.path);
         if (r.lateMs !== null) recordStartLate(r.lateMs, endpoint.name, endpoint.path);
       }

@@ -6,7 +6,10 @@
  * - closed: every client sends its next request as soon as its last one ended, until `requests`
  *   have been taken;
  * - open: request i is due at i * intervalMs from the start (or at dueMs[i], a drawn or replayed
- *   schedule); it goes to a free client, or, when every client is busy, it is dropped (counted, never sent).
+ *   schedule); it goes to a free client, or, when every client is busy, it is dropped (counted, never sent);
+ * - conversations (closed): a client takes the next conversation and sends its turns one after the
+ *   other, each after the think time, each carrying the conversation so far: every earlier message
+ *   with the reply the server actually streamed (in a chat request's messages, or before a prompt).
  * `installStreamScheduler` is handed to page.evaluate as source text: it may use only its
  * argument and the page's globals, typed by the local interfaces below.
  */
@@ -27,6 +30,8 @@ export interface ScheduleConfig {
   order: Array<[number, number]>;
   /** After this long (from the start), every request in flight is aborted and nothing new starts. */
   deadlineMs: number;
+  /** Conversations: each one's first request and number of turns, and the pause before each later turn. */
+  conversations: { starts: number[]; turns: number[]; thinkMs: number } | null;
 }
 
 /** One request as k6 records it. */
@@ -93,7 +98,7 @@ export function installStreamScheduler(): boolean {
   }
   const g = globalThis as unknown as Globals;
   const engines: PortLike[] = [];
-  type Timings = (chunks: Chunk[], api: StreamApi, makeParser: () => SseParser) => StreamTimings;
+  type Timings = (chunks: Chunk[], api: StreamApi, makeParser: () => SseParser, keepText: boolean) => StreamTimings;
   let timings: Timings | null = null;
   let makeParser: (() => SseParser) | null = null;
   let api: StreamApi = 'realizar';
@@ -113,8 +118,18 @@ export function installStreamScheduler(): boolean {
   let waiter: (() => void) | null = null;
   let deadline: unknown = null;
   const busy: boolean[] = [];
+  interface Message {
+    role: string;
+    content: string;
+  }
+  /** Conversations: bodies as sent to the engines (the first turns'), what each client's conversation holds so far. */
+  let bodyTexts: string[] = [];
+  const held: Array<{ session: number; turn: number; history: Message[]; base: Message[] } | null> = [];
+  /** How many requests (or, with conversations, conversations) have been handed out. */
+  const units = (): number => (config!.conversations === null ? config!.requests : config!.conversations.starts.length);
 
-  const allEnded = (): boolean => config !== null && next >= config.requests && finished === started;
+  const allEnded = (): boolean =>
+    config !== null && next >= units() && finished === started && held.every((h) => h === null);
   /** Nothing more will happen: all ended, or stopped and every aborted request has unwound. */
   const over = (): boolean => allEnded() || (stopped && finished === started);
   /** Once nothing more will happen: a waiting drain returns at once, and no timer is left behind. */
@@ -127,19 +142,64 @@ export function installStreamScheduler(): boolean {
     if (w !== null) w();
   };
 
-  const sendOn = (slot: number, n: number): void => {
+  const sendOn = (slot: number, n: number, text?: string): void => {
     const c = config!;
     busy[slot] = true;
     started++;
     const [path, body] = c.order[n]!;
-    const m: ToEngine = { t: 'send', n, slot, path, body };
+    const m: ToEngine =
+      text === undefined ? { t: 'send', n, slot, path, body } : { t: 'send', n, slot, path, body, text };
     engines[c.slotEngine[slot]!]!.postMessage(m);
   };
 
-  /** Closed model: the client takes the next request, if any remain. */
+  /** A turn's body: the conversation so far before its own message(s), or before its prompt. */
+  const turnText = (n: number, history: Message[]): { text: string; base: Message[] } => {
+    const body = JSON.parse(bodyTexts[config!.order[n]![1]]!) as { messages?: Message[]; prompt?: string };
+    const base = body.messages ?? [{ role: 'user', content: body.prompt ?? '' }];
+    if (history.length === 0) return { text: bodyTexts[config!.order[n]![1]]!, base };
+    if (body.messages !== undefined) body.messages = [...history, ...body.messages];
+    else body.prompt = [...history.map((m) => m.content), body.prompt ?? ''].join('\n\n');
+    return { text: JSON.stringify(body), base };
+  };
+
+  /** A client's next turn of its conversation, with what the conversation holds so far. */
+  const sendTurn = (slot: number): void => {
+    const h = held[slot]!;
+    const n = config!.conversations!.starts[h.session]! + h.turn;
+    const { text, base } = turnText(n, h.history);
+    h.base = base;
+    sendOn(slot, n, h.history.length === 0 ? undefined : text);
+  };
+
+  /** Closed model: the client takes the next request (or conversation), if any remain. */
   const nextOn = (slot: number): void => {
-    if (stopped || next >= config!.requests) return;
-    sendOn(slot, next++);
+    if (stopped || next >= units()) return;
+    if (config!.conversations === null) {
+      sendOn(slot, next++);
+      return;
+    }
+    held[slot] = { session: next++, turn: 0, history: [], base: [] };
+    sendTurn(slot);
+  };
+
+  /** Conversations: the reply joins the client's conversation; its next turn after the think time, or the next one. */
+  const afterTurn = (slot: number, reply: string): void => {
+    const c = config!;
+    const h = held[slot]!;
+    h.history = [...h.history, ...h.base, { role: 'assistant', content: reply }];
+    h.turn++;
+    if (stopped || h.turn >= c.conversations!.turns[h.session]!) {
+      held[slot] = null;
+      nextOn(slot);
+      return;
+    }
+    busy[slot] = true;
+    g.setTimeout(() => {
+      if (stopped) {
+        held[slot] = null;
+        settle();
+      } else sendTurn(slot);
+    }, c.conversations!.thinkMs);
   };
 
   /** When request n is due, ms from the start. */
@@ -173,8 +233,16 @@ export function installStreamScheduler(): boolean {
     const lateMs = c.model === 'open' ? Math.max(0, sentMs - dueOf(r.n)) : null;
     // The client's next request first; then the stream is timed, here on the page's thread rather
     // than the engine's (which is still reading its other streams) or k6's (whose interpreter is
-    // many times slower and shares the CPU).
-    if (c.model === 'closed') nextOn(r.slot);
+    // many times slower and shares the CPU). A conversation's next turn needs this one's reply first.
+    const talking = c.conversations !== null;
+    if (c.model === 'closed' && !talking) nextOn(r.slot);
+    const t = timings!(r.chunks, api, makeParser!, talking);
+    if (talking) {
+      const complete = r.status === 200 && r.error === null && t.error === null && t.done;
+      afterTurn(r.slot, complete ? t.replyText : '');
+      // The reply stays in the page: k6 records figures, not texts.
+      t.replyText = '';
+    }
     results.push({
       n: r.n,
       slot: r.slot,
@@ -183,7 +251,7 @@ export function installStreamScheduler(): boolean {
       lateMs,
       status: r.status,
       error: r.error,
-      timings: timings!(r.chunks, api, makeParser!),
+      timings: t,
     });
     settle();
   };
@@ -207,6 +275,7 @@ export function installStreamScheduler(): boolean {
     },
     setup(arg) {
       api = arg.api;
+      bodyTexts = arg.engines[0]?.bodies ?? [];
       timings = new Function(`return (${arg.timingsSource})`)() as Timings;
       makeParser = new Function(`return (${arg.parserSource})`)() as () => SseParser;
       return new Promise((resolve) => {
@@ -243,7 +312,10 @@ export function installStreamScheduler(): boolean {
     },
     start(c) {
       config = c;
-      for (let i = 0; i < c.slotEngine.length; i++) busy.push(false);
+      for (let i = 0; i < c.slotEngine.length; i++) {
+        busy.push(false);
+        held.push(null);
+      }
       t0 = g.performance.now();
       startEpochMs = g.performance.timeOrigin + t0;
       lastEndEpochMs = startEpochMs;
