@@ -213,14 +213,21 @@ function markdown(date: string, note: string, rows: Row[], cases: Case[]): strin
     '',
     '## Whole and split: counts, percentiles, verdicts',
     '',
-    'Percentiles in ms; "samples" are computed from every request of every runner, read straight from their samples.csv.gz.',
+    'Percentiles in ms; "samples" are computed from every request of every runner, read straight from their ' +
+      'samples.csv.gz.',
     '',
-    "| scenario | k6 processes | exit | planned | sent | failed | p50 report / samples | p95 report / samples | p99 report / samples | equal | verdicts passed | verdicts as the whole run's |",
+    '| scenario | k6 processes | exit | planned | sent | failed | p50 report / samples | p95 report / samples | ' +
+      "p99 report / samples | equal | verdicts passed | verdicts as the whole run's |",
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of rows)
     lines.push(
-      `| ${r.scenario} | ${r.segments} | ${r.exitCode} | ${r.planned} | ${r.sent} | ${r.failed} | ${f(r.report.p50)} / ${f(r.samples.p50)} | ${f(r.report.p95)} / ${f(r.samples.p95)} | ${f(r.report.p99)} / ${f(r.samples.p99)} | ${r.percentilesEqual ? 'yes' : r.segments === 1 ? "no: k6's summary, the CSV rounds" : 'NO'} | ${r.verdicts.filter((v) => v.pass).length} of ${r.verdicts.length} | ${sameVerdicts(r, rows) ? 'yes' : 'NO'} |`,
+      `| ${r.scenario} | ${r.segments} | ${r.exitCode} | ${r.planned} | ${r.sent} | ${r.failed} | ` +
+        `${f(r.report.p50)} / ${f(r.samples.p50)} | ${f(r.report.p95)} / ${f(r.samples.p95)} | ${f(r.report.p99)} ` +
+        `/ ${f(r.samples.p99)} | ` +
+        `${r.percentilesEqual ? 'yes' : r.segments === 1 ? "no: k6's summary, the CSV rounds" : 'NO'} | ` +
+        `${r.verdicts.filter((v) => v.pass).length} of ${r.verdicts.length} | ` +
+        `${sameVerdicts(r, rows) ? 'yes' : 'NO'} |`,
     );
   lines.push('', "Each runner of the split runs (planned by k6's striping, then what it did):", '');
   for (const r of rows.filter((x) => x.runners.length > 0))
@@ -234,7 +241,8 @@ function markdown(date: string, note: string, rows: Row[], cases: Case[]): strin
   );
   for (const c of cases)
     lines.push(
-      `| ${c.case} | ${c.given} | ${c.exitCode} | ${c.partial === null ? 'no report' : c.partial ? 'yes' : 'no'} | ${c.sent ?? '–'} | ${c.unsent ?? '–'} | ${c.said.replace(/\|/g, '\\|')} |`,
+      `| ${c.case} | ${c.given} | ${c.exitCode} | ${c.partial === null ? 'no report' : c.partial ? 'yes' : 'no'} | ` +
+        `${c.sent ?? '–'} | ${c.unsent ?? '–'} | ${c.said.replace(/\|/g, '\\|')} |`,
     );
   return `${lines.join('\n')}\n`;
 }
@@ -328,8 +336,10 @@ export async function main(args: readonly string[]): Promise<void> {
     loadAvgAtEnd: os.loadavg()[0]!,
   };
   const note =
-    `Realizar ${server.version} (--demo) started once; every run against it (--no-server)${quick ? ', scaled to 0.2 (--quick)' : ', full size'}. ` +
-    `Machine: ${machine.cores} cores (${machine.cpu}); 1-minute load average ${load.toFixed(2)} at the start, ${machine.loadAvgAtEnd.toFixed(2)} at the end.`;
+    `Realizar ${server.version} (--demo) started once; every run against it ` +
+    `(--no-server)${quick ? ', scaled to 0.2 (--quick)' : ', full size'}. ` +
+    `Machine: ${machine.cores} cores (${machine.cpu}); 1-minute load average ${load.toFixed(2)} at the start, ` +
+    `${machine.loadAvgAtEnd.toFixed(2)} at the end.`;
   const dir = out === null ? path.join(ROOT, 'bench', 'results') : path.resolve(out);
   // 2026-12-06T0800Z-segments-truth, as the other records are named; never written over.
   const iso = date.toISOString();

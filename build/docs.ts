@@ -1,5 +1,5 @@
 /**
- * The options blocks of the documentation come from the flag declarations (src/node/flags/commands.ts):
+ * The options blocks of the documentation come from the flag declarations (src/node/flags/commands*.ts):
  * each block between `<!-- usage:NAME -->` and `<!-- /usage:NAME -->` is the command's usage text in a
  * fenced block. A block lives beside the text it belongs to, in README.md or in any docs/*.md, and
  * every documented command has exactly one. `npm run docs` rewrites them; test/unit/flags.test.ts
@@ -7,7 +7,9 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CLOUD, COMPARE, OPERATOR, PROMPTS, REPORT, RUN, SETUP, SWEEP } from '../src/node/flags/commands.js';
+import { CLOUD, OPERATOR } from '../src/node/flags/commands-cluster.js';
+import { COMPARE, PROMPTS, REPORT, SETUP } from '../src/node/flags/commands-side.js';
+import { RUN, SWEEP } from '../src/node/flags/commands.js';
 import { usageText, type Command } from '../src/node/flags/declare.js';
 import { BENCH } from '../bench/flags.js';
 import { ValidationError } from '../src/core/errors/ValidationError.js';

@@ -45,7 +45,9 @@ export async function bundleMergeScript(outFile: string): Promise<{ file: string
     logLevel: 'warning',
     // CommonJS modules in the bundle (the generated validators) call require.
     banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      js:
+        "import { createRequire as __createRequire } from 'node:module'; const require = " +
+        '__createRequire(import.meta.url);',
     },
     plugins: [noChildren],
     // No checkout around the bundle: paths in messages stay as given rather than relative to one.

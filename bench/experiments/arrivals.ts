@@ -260,7 +260,8 @@ export const arrivals: Experiment<ArrivalsResult> = {
     `${r.rate} req/s for ${r.durationSec} s (${r.rate * r.durationSec} planned), POST /generate, 50 clients, ` +
       "seed 7; arrival times from the fault server's own clock.",
     '',
-    '| process | arrived / planned | mean gap ms (drawn) | CV of gaps (drawn) | dispersion (100 ms) | gaps < 0.5 ms (drawn) | ' +
+    '| process | arrived / planned | mean gap ms (drawn) | CV of gaps (drawn) | dispersion (100 ms) | ' +
+      'gaps < 0.5 ms (drawn) | ' +
       'sent late p50 / p99 ms | dropped |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...[...r.processes, ...(r.streams === null ? [] : [r.streams])].map(processRow),

@@ -22,8 +22,10 @@ export function runHeader(r: Report, title = 'realizar-k6 report'): HTMLElement 
     h(
       'p',
       { class: 'facts' },
-      `Target ${r.server.baseUrl}${r.server.managed ? ` (started by this run: ${r.server.command ?? ''})` : ' (an existing server)'}` +
-        `${r.server.version === null ? '' : `, version ${r.server.version}`} · k6 ${r.k6?.version ?? 'not resolved'} · gate: ${r.gate} · ` +
+      `Target ${r.server.baseUrl}` +
+        `${r.server.managed ? ` (started by this run: ${r.server.command ?? ''})` : ' (an existing server)'}` +
+        `${r.server.version === null ? '' : `, version ${r.server.version}`} · k6 ` +
+        `${r.k6?.version ?? 'not resolved'} · gate: ${r.gate} · ` +
         `from ${r.startedAt} to ${r.finishedAt}`,
     ),
     h('p', { class: 'muted' }, r.machine.note),

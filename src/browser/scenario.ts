@@ -124,7 +124,8 @@ function serverPart(s: ScenarioReport): HTMLElement | null {
         'p',
         {},
         `Process (${r.target}): memory ${num(r.baselineRssMb, 'MB')} before the load, peak ${num(r.peakRssMb, 'MB')} ` +
-          `(+${num(r.overheadMb, 'MB')}); CPU ${num(r.cpuAvgPctOfOneCore)}% of one core on average, peak ${num(r.cpuPeakPctOfOneCore)}%.` +
+          `(+${num(r.overheadMb, 'MB')}); CPU ${num(r.cpuAvgPctOfOneCore)}% of one core on average, peak ` +
+          `${num(r.cpuPeakPctOfOneCore)}%.` +
           (r.leak === null ? '' : ` Leak check: ${r.leak.reason}.`),
       ),
     );

@@ -19,12 +19,8 @@ import { resolveK6, resolveRealizar } from '../../src/node/tools/tools.js';
 import { collect, freePort } from '../support/cli.js';
 import { pct, samplesTruth } from '../support/split-truth.js';
 import { validateK6OperatorTestRun } from '../../src/generated/file-validators.cjs';
-import {
-  distributionNotes,
-  executionSegments,
-  manifestsYaml,
-  type OperatorManifests,
-} from '../../src/core/commands/operator.js';
+import { executionSegments, manifestsYaml, type OperatorManifests } from '../../src/core/commands/operator.js';
+import { distributionNotes } from '../../src/core/commands/operator-notes.js';
 import { removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
 import { fileContent, readTar } from '../support/tar.js';
@@ -191,7 +187,7 @@ describe('k6-operator manifests', () => {
 });
 
 describe('the merge in a cluster, without one', () => {
-  it("runners run as the operator runs them, with the TestRun's arguments, leave folders merge.yaml's Job merges into one report", async () => {
+  it("runners run with the TestRun's arguments and leave folders merge.yaml's Job merges into one report", async () => {
     const out = await tempDir('operator-merge');
     const server = await startRealizar();
     try {

@@ -41,7 +41,7 @@ describe('report.html in Chromium', { skip: CHROMIUM === undefined && 'chromium 
     await removeDir(out);
   });
 
-  it('draws a plain run: verdicts, latency bands with the phases, the server beside them, and opens from a copy', async () => {
+  it('draws a plain run: verdicts, latency bands with the phases, the server, and opens from a copy', async () => {
     const runOut = path.join(out, 'plain');
     const run = await runCli(['spike', '--scale', '0.2', '--port', String(await freePort()), '--out-dir', runOut]);
     const { report, dir } = await latestReport(runOut);
@@ -71,7 +71,7 @@ describe('report.html in Chromium', { skip: CHROMIUM === undefined && 'chromium 
     });
   });
 
-  it('draws a streamed run: TTFT and end-to-end time over time, and the TTFT, ITL and end-to-end distributions', async () => {
+  it('draws a streamed run: TTFT and end-to-end time over time, and their and ITL distributions', async () => {
     const runOut = path.join(out, 'stream');
     const run = await runCli(
       ['stream', '--concurrency', '4', '--requests', '12', '--port', String(await freePort()), '--out-dir', runOut],

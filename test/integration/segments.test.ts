@@ -35,7 +35,7 @@ const runnerDirs = (runDir: string, scenario: string): string[] => {
 };
 
 describe('a scenario split over k6 processes (--segments)', () => {
-  it('runs 4 runners with the operator’s segment flags and merges them: exact counts, percentiles of all samples', async () => {
+  it('runs 4 runners with the operator’s segment flags, merged: exact counts, percentiles of all samples', async () => {
     const out = await tempDir('segments');
     try {
       const run = await runCli(['spike', '--segments', '4', '--scale', '0.2', '--no-dashboard', '--out-dir', out]);
@@ -90,7 +90,7 @@ describe('a scenario split over k6 processes (--segments)', () => {
     }
   });
 
-  it('a runner killed mid-run: the others are merged, its samples used and the report marked partial, exit 2', async () => {
+  it('a runner killed mid-run: the others merged, its samples used, the report partial, exit 2', async () => {
     const out = await tempDir('segments-killed');
     const { token, env } = markedEnv();
     try {

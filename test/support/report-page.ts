@@ -41,7 +41,8 @@ const CHARTS = `(() => [...document.querySelectorAll('[data-chart]')].map((el) =
     const at = p.lastIndexOf(':');
     return [p.slice(0, at), Number(p.slice(at + 1))];
   }));
-  return { id: el.dataset.chart, series: el.dataset.series.split('|'), drawn, width: canvas?.width ?? 0, height: canvas?.height ?? 0, inked };
+  const series = el.dataset.series.split('|');
+  return { id: el.dataset.chart, series, drawn, width: canvas?.width ?? 0, height: canvas?.height ?? 0, inked };
 }))()`;
 
 export interface PageCheck {

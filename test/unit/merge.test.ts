@@ -49,7 +49,7 @@ describe('a merge of the runners of a split run', () => {
     [SPLIT4, 4],
     [SPLIT2, 2],
   ] as const) {
-    it(`of ${n} runners counts every request once over the whole plan, and its percentiles are those of all their samples together`, async () => {
+    it(`of ${n} runners counts every request once, its percentiles those of all their samples together`, async () => {
       const dirs = runnersOf(dir, n);
       const plan = await readJson<ScenarioPlan>(path.join(dirs[0]!, K6_FILES.plan));
       const truth = await truthOf(dirs);
@@ -107,7 +107,7 @@ describe('a merge of the runners of a split run', () => {
     });
   }
 
-  it('says what each runner planned (k6 striping), sent and failed, the planned shares adding up to the plan', async () => {
+  it('says what each runner planned (k6 striping), sent and failed, the shares adding up to the plan', async () => {
     const dirs = runnersOf(SPLIT4, 4);
     const s = (await report(dirs)).scenarios[0]!;
     const plan = await readJson<ScenarioPlan>(path.join(dirs[0]!, K6_FILES.plan));
@@ -133,7 +133,7 @@ describe('a merge of the runners of a split run', () => {
     assert.equal(r.scenarios[0]!.totals.sent, (await truthOf(runnersOf(SPLIT2, 2))).sent);
   });
 
-  it('of a split run folder that never wrote its report is rebuilt by npm run report as the run merged it', async () => {
+  it('of a split run that never wrote its report is rebuilt by npm run report as the run merged it', async () => {
     const run = await temp();
     await cp(SPLIT4, path.join(run, 'k6', 'spike'), { recursive: true });
     const { report: r } = await rebuildReport(run);
@@ -145,7 +145,7 @@ describe('a merge of the runners of a split run', () => {
 });
 
 describe('runners that do not make one whole', () => {
-  it('a runner missing: its planned share counts as never sent, the report is partial and the run an error', async () => {
+  it('a runner missing: its share counts as never sent, the report is partial and the run an error', async () => {
     const dirs = runnersOf(SPLIT4, 4);
     const whole = (await report(dirs)).scenarios[0]!;
     const r = await report([dirs[0]!, dirs[1]!, dirs[3]!]);
@@ -163,7 +163,7 @@ describe('runners that do not make one whole', () => {
     assert.equal(s.totals.unsent, whole.totals.unsent + third.sent);
   });
 
-  it('a runner that crashed: its partial samples are used, its segment is the one left over, and the report says so', async () => {
+  it('a runner that crashed: its partial samples used, its segment the one left over, the report says so', async () => {
     const dirs = runnersOf(SPLIT4, 4);
     const crashed = path.join(await temp(), 'runner-3');
     await cp(dirs[2]!, crashed, { recursive: true });
@@ -179,7 +179,8 @@ describe('runners that do not make one whole', () => {
     assert.match(
       s.partial ?? '',
       new RegExp(
-        `runner 1/2:3/4 ended before its summary .*: its ${kept.sent} requests are read from the samples it had written, the last ones before it stopped possibly lost`,
+        `runner 1/2:3/4 ended before its summary .*: its ${kept.sent} requests are read from the samples it had ` +
+          `written, the last ones before it stopped possibly lost`,
       ),
     );
     assert.ok(s.notes.some((n) => n.startsWith('Runner 1/2:3/4 (') && n.includes('the one no other runner holds')));
@@ -201,7 +202,10 @@ describe('runners that do not make one whole', () => {
       assert.equal(err.source, other);
       assert.match(
         err.message,
-        /at \/runId: expected run '2026-12-06T07-45-37Z-spike', as in .*runner-1: runners of different runs cannot be merged, found 'another-run'/,
+        new RegExp(
+          String.raw`at \/runId: expected run '2026-12-06T07-45-37Z-spike', as in .*runner-1: ` +
+            `runners of different runs cannot be merged, found 'another-run'`,
+        ),
       );
       return true;
     });
@@ -218,7 +222,10 @@ describe('runners that do not make one whole', () => {
       assert.ok(err instanceof ValidationError);
       assert.match(
         err.message,
-        /realizar-health: at \/scenario: expected scenario 'spike', as in .*runner-1: one merge is one scenario of one run, found 'health'/,
+        new RegExp(
+          String.raw`realizar-health: at \/scenario: expected scenario 'spike', as in .*runner-1: ` +
+            `one merge is one scenario of one run, found 'health'`,
+        ),
       );
       return true;
     });
@@ -237,7 +244,7 @@ describe('runners that do not make one whole', () => {
     );
   });
 
-  it('runners that sent more than their share of the plan: the plan is not what k6 ran, so the report is no whole', async () => {
+  it('runners that sent more than their share: the plan is not what k6 ran, so the report is no whole', async () => {
     const copy = await temp();
     await cp(SPLIT2, copy, { recursive: true });
     for (const d of runnersOf(copy, 2)) {

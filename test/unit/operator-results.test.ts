@@ -127,7 +127,10 @@ describe('k6-operator manifests with a results volume', () => {
     assert.equal(c.image, DEFAULT_MERGE_IMAGE);
     assert.match(
       c.command.join(' '),
-      /gunzip -c \/merge\/report\.mjs\.gz > \/tmp\/report\.mjs && exec node \/tmp\/report\.mjs --merge \/results\/runners --out-dir \/results\/merged$/,
+      new RegExp(
+        String.raw`gunzip -c \/merge\/report\.mjs\.gz > \/tmp\/report\.mjs && exec node \/tmp\/report\.mjs ` +
+          String.raw`--merge \/results\/runners --out-dir \/results\/merged$`,
+      ),
     );
     for (const mount of c.volumeMounts)
       assert.ok(

@@ -57,7 +57,7 @@ const MEASURED: Array<{
 ];
 
 describe("k6's execution segments", () => {
-  it('give each runner the iterations k6 gave it, for shared-iterations and constant-arrival-rate, equal or not', () => {
+  it('give each runner the iterations k6 gave it, for shared-iterations and constant-arrival-rate alike', () => {
     for (const { sequence, phases } of MEASURED) {
       const seq = parseSequence(sequence)!;
       for (const p of phases) {

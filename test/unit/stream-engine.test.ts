@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import type { EngineSetup, PortLike } from '../../src/k6/lib/stream/engine.js';
-import type { ScheduleConfig, StreamPageBatch, StreamScheduler } from '../../src/k6/lib/stream/scheduler.js';
+import type { ScheduleConfig, StreamPageBatch, StreamScheduler } from '../../src/k6/lib/stream/schedule-types.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 

@@ -132,7 +132,8 @@ export function mergeCommand(): string[] {
   return [
     'sh',
     '-c',
-    `gunzip -c /merge/${MERGE_SCRIPT_KEY} > ${script} && exec node ${script} --merge ${RESULTS_MOUNT}/${RUNNERS_DIR} --out-dir ${RESULTS_MOUNT}/${MERGED_DIR}`,
+    `gunzip -c /merge/${MERGE_SCRIPT_KEY} > ${script} && exec node ${script} --merge ` +
+      `${RESULTS_MOUNT}/${RUNNERS_DIR} --out-dir ${RESULTS_MOUNT}/${MERGED_DIR}`,
   ];
 }
 
@@ -213,11 +214,14 @@ export function clusterSteps(o: {
     `${apply(o.files.manifests, o.serverSide.manifests)}  # the archive, the results volume, the TestRun`,
     `kubectl wait${ns} testrun/${o.name} --for=jsonpath='{.status.stage}'=finished --timeout=24h`,
     `${apply(o.files.merge, o.serverSide.merge)}  # the merge Job: one report and one verdict from every runner`,
-    `kubectl wait${ns} job/${mergeJobName(o.name)} --for=condition=complete --timeout=1h; kubectl logs${ns} job/${mergeJobName(o.name)}  # the report; the Job fails when the gate does`,
+    `kubectl wait${ns} job/${mergeJobName(o.name)} --for=condition=complete --timeout=1h; kubectl logs${ns} ` +
+      `job/${mergeJobName(o.name)}  # the report; the Job fails when the gate does`,
     `${apply(o.files.collect, false)} && kubectl wait${ns} pod/${collectPodName(o.name)} --for=condition=Ready`,
-    `kubectl cp ${nsPrefix}${collectPodName(o.name)}:${RESULTS_MOUNT} ${o.copyTo}  # every runner's folder, and the merged report`,
+    `kubectl cp ${nsPrefix}${collectPodName(o.name)}:${RESULTS_MOUNT} ${o.copyTo}  # every runner's folder, and ` +
+      `the merged report`,
     `npm run report -- --merge ${o.copyTo}/${RUNNERS_DIR}  # the same merge, here`,
-    `kubectl delete -f ${o.files.collect} -f ${o.files.merge} -f ${o.files.manifests}  # before applying the same name again`,
+    `kubectl delete -f ${o.files.collect} -f ${o.files.merge} -f ${o.files.manifests}  # before applying the same ` +
+      `name again`,
   ];
 }
 

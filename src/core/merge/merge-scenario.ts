@@ -57,24 +57,30 @@ export function mergedScenario(o: {
     if (c.summarySent === null) {
       from = `its per-request samples only: ${c.noSummary ?? 'k6 wrote no summary'}`;
       problems.push(
-        `runner ${r.segment ?? r.folder} ended before its summary (${c.noSummary ?? 'none written'}): its ${c.sent} requests are read from the samples it had written${c.truncated ? ', the last ones before it stopped possibly lost' : ''}`,
+        `runner ${r.segment ?? r.folder} ended before its summary (${c.noSummary ?? 'none written'}): its ` +
+          `${c.sent} requests are read from the samples it had ` +
+          `written${c.truncated ? ', the last ones before it stopped possibly lost' : ''}`,
       );
     } else if (c.summarySent !== c.sent) {
       from = `k6's summary (${c.summarySent} requests) and samples holding ${c.sent}`;
       problems.push(
-        `runner ${r.segment ?? r.folder}: its samples hold ${c.sent} of the ${c.summarySent} requests its k6 summary counts (samples.csv.gz cut short), so the counts are short by ${c.summarySent - c.sent}`,
+        `runner ${r.segment ?? r.folder}: its samples hold ${c.sent} of the ${c.summarySent} requests its k6 ` +
+          `summary counts (samples.csv.gz cut short), so the counts are short by ${c.summarySent - c.sent}`,
       );
     }
     if (c.sent > r.planned)
       problems.push(
-        `runner ${r.segment ?? r.folder} sent ${c.sent} requests where its share of the plan is ${r.planned}: k6 ran other options than the plan says (an archive keeps the options it was made with, so a variable that changes the shape must be given to k6 archive)`,
+        `runner ${r.segment ?? r.folder} sent ${c.sent} requests where its share of the plan is ${r.planned}: k6 ` +
+          `ran other options than the plan says (an archive keeps the options it was made with, so a variable that ` +
+          `changes the shape must be given to k6 archive)`,
       );
     sources.push(`${r.segment ?? 'whole run'}: ${r.folder}, ${from}${inferred}`);
     return `${where}: ${r.planned} planned, ${c.sent} sent, ${c.failed} failed, ${c.dropped} dropped${inferred}.`;
   });
   for (const m of layout.missing) {
     problems.push(
-      `segment ${m.segment} of ${layout.sequence ?? ''} has no runner among the folders given (a runner missing): its ${m.planned} planned requests count as never sent`,
+      `segment ${m.segment} of ${layout.sequence ?? ''} has no runner among the folders given (a runner missing): ` +
+        `its ${m.planned} planned requests count as never sent`,
     );
     sources.push(`${m.segment}: no runner given`);
   }
@@ -93,12 +99,17 @@ export function mergedScenario(o: {
   const head =
     layout.sequence === null
       ? `Merged from 1 runner: the figures are those of its ${plural(total, 'request')}' samples.`
-      : `Merged from ${plural(layout.runners.length, 'runner')} of ${layout.runId === null ? 'one run' : `run ${layout.runId}`} (execution segments of ${layout.sequence}): counts are the sums of theirs over the whole plan, percentiles those of all ${plural(total, 'request')}' samples together. Each k6 judged its thresholds on its own share only, so the verdicts are the report's, on the whole.`;
+      : `Merged from ${plural(layout.runners.length, 'runner')} of ` +
+        `${layout.runId === null ? 'one run' : `run ${layout.runId}`} (execution segments of ${layout.sequence}): ` +
+        `counts are the sums of theirs over the whole plan, percentiles those of all ` +
+        `${plural(total, 'request')}' samples together. Each k6 judged its thresholds on its own share only, ` +
+        `so the verdicts are the report's, on the whole.`;
   // k6 gives a per-VU executor's one VU to one segment: the page of a streamed phase runs it whole.
   const streamed =
     layout.sequence !== null && layout.plan.stream != null
       ? [
-          'A streamed phase is one k6 iteration of one VU (one browser page runs its whole schedule), so k6 gives it whole to one runner: splitting does not spread the streams.',
+          'A streamed phase is one k6 iteration of one VU (one browser page runs its whole schedule), so k6 gives ' +
+            'it whole to one runner: splitting does not spread the streams.',
         ]
       : [];
   return {

@@ -98,7 +98,8 @@ export function mergeSummaries(o: {
   }
   for (const name of unmerged)
     notes.push(
-      `${name} is left out: several runners measured it and k6 keeps no per-request samples of it, so its percentiles over all of them cannot be known.`,
+      `${name} is left out: several runners measured it and k6 keeps no per-request samples of it, so its ` +
+        `percentiles over all of them cannot be known.`,
     );
 
   if (o.streamedRunners > 1) {
@@ -111,7 +112,8 @@ export function mergeSummaries(o: {
     };
     if (windowMs === null)
       notes.push(
-        "The streams' measured window is the longest runner's: a runner that streamed left no summary saying when its window started.",
+        "The streams' measured window is the longest runner's: a runner that streamed left no summary saying when " +
+          'its window started.',
       );
   }
   return {

@@ -119,7 +119,8 @@ function sharedPlan(runners: readonly RunnerFolder[]): ScenarioPlan {
       refuse(
         r.folder,
         `/plan${d.path}`,
-        `the plan of ${first.folder} (${describeValue(d.a)}): runners of one run share one plan, so this is another run's`,
+        `the plan of ${first.folder} (${describeValue(d.a)}): runners of one run share one plan, so this is ` +
+          `another run's`,
         describeValue(d.b),
       );
   }
@@ -195,7 +196,8 @@ export function layoutRunners(runners: readonly RunnerFolder[]): MergeLayout {
     refuse(
       runners.map((r) => r.folder).join(', '),
       '/executionSegment',
-      "runners of one split run, each with its runner.json (npm run k6:<scenario> -- --segments N, or npm run k6:operator's runners)",
+      'runners of one split run, each with its runner.json (npm run k6:<scenario> -- --segments N, or npm run ' +
+        "k6:operator's runners)",
       'no execution segment in any of them',
     );
   const plan = sharedPlan(runners);
@@ -241,7 +243,8 @@ export function layoutRunners(runners: readonly RunnerFolder[]): MergeLayout {
       refuse(
         unknown.map((r) => r.folder).join(', '),
         '/executionSegment',
-        `a runner.json saying which segment each holds (${free.length} segment(s) of ${sequenceText(sequence)} have no runner: ${free.join(', ') || 'none'})`,
+        `a runner.json saying which segment each holds (${free.length} segment(s) of ${sequenceText(sequence)} ` +
+          `have no runner: ${free.join(', ') || 'none'})`,
         `${unknown.length} folder(s) without one`,
       );
     holder.set(free[0]!, unknown[0]!.folder);

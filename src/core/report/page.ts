@@ -102,7 +102,8 @@ export function reportPage(o: { title: string; data: PageData; script: string; s
     `<style>${style}</style>`,
     '</head>',
     '<body>',
-    '<noscript>This report draws itself with JavaScript; report.txt and report.json beside it hold the same figures.</noscript>',
+    '<noscript>This report draws itself with JavaScript; report.txt and report.json beside it hold the same ' +
+      'figures.</noscript>',
     '<main id="app"></main>',
     `<script type="application/json" id="${PAGE_DATA_ID}">${embedJson(o.data)}</script>`,
     `<script>${script}</script>`,

@@ -18,7 +18,8 @@ export function scrapeCostLine(t: TelemetryReport): string {
   const share =
     c.sharePct === null
       ? ''
-      : `: ${num(c.scrapeCpuSec, 's')} of its ${num(c.serverCpuSec, 's')} CPU during the scenario (${num(c.sharePct)}%)`;
+      : `: ${num(c.scrapeCpuSec, 's')} of its ${num(c.serverCpuSec, 's')} CPU during the scenario ` +
+        `(${num(c.sharePct)}%)`;
   return `cost to the server: ${num(c.perScrapeCpuMs, 'ms')} CPU per scrape${share}`;
 }
 
@@ -27,7 +28,8 @@ export function telemetryLines(s: ScenarioReport): string[] {
   if (t == null) return [];
   const sc = t.scrapes;
   const lines = [
-    `Server metrics over time (${t.profile} profile, scraped every ${t.intervalSec} s: ${sc.attempted} scrapes, ${sc.failed} failed` +
+    `Server metrics over time (${t.profile} profile, scraped every ${t.intervalSec} s: ${sc.attempted} scrapes, ` +
+      `${sc.failed} failed` +
       `${sc.meanMs === null ? '' : `, ${num(sc.meanMs, 'ms')} each on average`}; charts in report.html):`,
   ];
   for (const x of t.series)
@@ -58,7 +60,8 @@ export function telemetryMarkdown(
     if (t.series.length === 0) lines.push(`| ${cell(label(s))} | none read | - | - | ${scrapes} | ${share} |`);
     for (const [i, x] of t.series.entries())
       lines.push(
-        `| ${i === 0 ? cell(label(s)) : ''} | ${cell(x.label)} | ${num(x.max, x.unit)} | ${num(x.mean, x.unit)} | ${i === 0 ? scrapes : ''} | ${i === 0 ? share : ''} |`,
+        `| ${i === 0 ? cell(label(s)) : ''} | ${cell(x.label)} | ${num(x.max, x.unit)} | ${num(x.mean, x.unit)} | ` +
+          `${i === 0 ? scrapes : ''} | ${i === 0 ? share : ''} |`,
       );
   }
   return lines;

@@ -63,6 +63,9 @@ export interface MetricEntry {
 
 const LATENCY_STATS = ['p50', 'p95', 'p99'] as const;
 
+/** What k6 never sees: the runner measures it (the server's process, its metrics, the timeline). */
+const MEASURED_BY_THE_RUNNER = { k6: null, type: null, isTime: false } as const;
+
 export const METRICS = {
   /** true when a request failed (status, body schema, timeout or connection error): the verdict on each request. */
   requestFailed: {
@@ -215,23 +218,17 @@ export const METRICS = {
   },
 
   memoryOverhead: {
-    k6: null,
-    type: null,
-    isTime: false,
+    ...MEASURED_BY_THE_RUNNER,
     at: 'server-process',
     rule: { name: 'memory_overhead_mb', op: '<', unit: 'MB', label: 'server memory overhead (peak - baseline RSS)' },
   },
   cpuAvg: {
-    k6: null,
-    type: null,
-    isTime: false,
+    ...MEASURED_BY_THE_RUNNER,
     at: 'server-process',
     rule: { name: 'cpu_avg_pct', op: '<', unit: '% of all cores', label: 'server CPU, average' },
   },
   rssGrowth: {
-    k6: null,
-    type: null,
-    isTime: false,
+    ...MEASURED_BY_THE_RUNNER,
     at: 'timeline',
     rule: {
       name: 'rss_growth_mb_per_1000_requests',
@@ -241,25 +238,19 @@ export const METRICS = {
     },
   },
   p95Drift: {
-    k6: null,
-    type: null,
-    isTime: false,
+    ...MEASURED_BY_THE_RUNNER,
     at: 'timeline',
     rule: { name: 'p95_drift_ms', op: '<', unit: 'ms', label: 'p95 drift (last third - first third)' },
   },
   /** The most requests the server held waiting: the highest value of its profile's `queue` series. */
   serverQueueMax: {
-    k6: null,
-    type: null,
-    isTime: false,
+    ...MEASURED_BY_THE_RUNNER,
     at: 'server-metrics',
     rule: { name: 'server_queue_max', op: '<', unit: 'requests', label: "server's queue, highest (requests waiting)" },
   },
   /** The fullest the server's KV cache was: the highest value of its profile's `kv-cache` series. */
   serverKvCacheMax: {
-    k6: null,
-    type: null,
-    isTime: false,
+    ...MEASURED_BY_THE_RUNNER,
     at: 'server-metrics',
     rule: { name: 'server_kv_cache_max_pct', op: '<', unit: '%', label: "server's KV-cache usage, highest" },
   },

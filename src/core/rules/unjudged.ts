@@ -22,7 +22,8 @@ export function whyUnjudged(
   if (measuredAt.get(rule.metric) === 'server-metrics') {
     return watched.telemetry !== null
       ? null
-      : `${what}: the server's metrics were not scraped during the load (it needs a server profile naming the series, and --scrape-interval above 0).`;
+      : `${what}: the server's metrics were not scraped during the load (it needs a server profile naming the ` +
+          `series, and --scrape-interval above 0).`;
   }
   return watched.resources !== null
     ? null

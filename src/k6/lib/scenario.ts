@@ -93,7 +93,8 @@ export function defineScenario(
   const env = readEnv();
   if (!__HOUSE_BLOCK__ && env.outDir === null) {
     throw new Error(
-      `this build of scenario ${scenarioDef.name} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
+      `this build of scenario ${scenarioDef.name} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> ` +
+        `for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
     );
   }
   const prompts = loadPrompts(env.promptsFile);
@@ -143,7 +144,11 @@ export function defineScenario(
   if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
     // Run without the runner's browser arguments (plain `k6 run`): one host, 6 connections.
     plan.notes.push(
-      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server (host-resolver-rules=MAP *.<domain> <host>), so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).`,
+      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server ` +
+        '(host-resolver-rules=MAP *.<domain> <host>), ' +
+        `so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: ` +
+        `streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, ` +
+        'so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).',
     );
   }
 

@@ -24,7 +24,7 @@ import { EXIT } from '../../core/errors/exit-codes.js';
 import type { Report } from '../../core/types.js';
 import { validateReport } from '../../generated/file-validators.cjs';
 import { readJsonFile } from '../files/json-file.js';
-import { COMPARE } from '../flags/commands.js';
+import { COMPARE } from '../flags/commands-side.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, invalid, whole } from '../flags/values.js';
 import { noiseRows, readRunSamples } from './compare-samples.js';

@@ -14,15 +14,14 @@ import { ValidationError } from '../../core/errors/ValidationError.js';
 import {
   buildOperatorManifests,
   checkTestRunNames,
-  distributionNotes,
   executionSegments,
-  kubectlHints,
   manifestsYaml,
   yamlDocuments,
   ANNOTATIONS_MAX_BYTES,
   ARCHIVE_KEY,
   type OperatorManifests,
 } from '../../core/commands/operator.js';
+import { distributionNotes, kubectlHints } from '../../core/commands/operator-notes.js';
 import {
   clusterSteps,
   MERGED_DIR,
@@ -86,7 +85,8 @@ async function writeMergeFiles(dir: string, m: OperatorManifests, config: Operat
     path.join(dir, MERGE_FILE),
     yamlDocuments(r.merge, [
       `The merge of TestRun ${m.testRun.metadata.name}'s runners: apply once the TestRun has finished.`,
-      'npm run report -- --merge over every runner folder on the results volume, bundled into one file for plain Node (gzipped here);',
+      'npm run report -- --merge over every runner folder on the results volume, bundled into one file for plain ' +
+        'Node (gzipped here);',
       "its report is the Job's log and goes to merged/<run-id>/ on the volume; the Job fails when the gate does.",
       `Apply: ${steps[2]!.split('  #')[0]!}`,
     ]),
@@ -96,7 +96,8 @@ async function writeMergeFiles(dir: string, m: OperatorManifests, config: Operat
     yamlDocuments(
       [r.collect],
       [
-        `A Pod holding TestRun ${m.testRun.metadata.name}'s results volume read-only, for kubectl cp; it ends by itself after an hour.`,
+        `A Pod holding TestRun ${m.testRun.metadata.name}'s results volume read-only, for kubectl cp; it ends by ` +
+          `itself after an hour.`,
       ],
     ),
   );
@@ -177,12 +178,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeAtomic(
       file,
       manifestsYaml(manifests, [
-        `k6-operator manifests for scenario ${config.scenario}, ${config.parallelism} runner(s); written by npm run k6:operator.`,
-        `ConfigMap ${manifests.configMap.metadata.name} holds ${ARCHIVE_KEY} (k6 ${k6.version} archive, ${archive.bytes} bytes); TestRun ${name} runs it.`,
+        `k6-operator manifests for scenario ${config.scenario}, ${config.parallelism} runner(s); written by npm ` +
+          `run k6:operator.`,
+        `ConfigMap ${manifests.configMap.metadata.name} holds ${ARCHIVE_KEY} (k6 ${k6.version} archive, ` +
+          `${archive.bytes} bytes); TestRun ${name} runs it.`,
         ...(manifests.results == null
           ? []
           : [
-              `Each runner writes ${RUNNER_FILES.join(', ')} to ${RUNNERS_DIR}/<its Job>/ of PersistentVolumeClaim ${manifests.results.claim.metadata.name}; merge.yaml merges them.`,
+              `Each runner writes ${RUNNER_FILES.join(', ')} to ${RUNNERS_DIR}/<its Job>/ of PersistentVolumeClaim ` +
+                `${manifests.results.claim.metadata.name}; merge.yaml merges them.`,
             ]),
         `Apply: ${hints[0]!}`,
       ]),
@@ -205,9 +209,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         ? []
         : [
             '',
-            `Where the results go: each runner writes its folder (${RUNNER_FILES.join(', ')}) to ${RUNNERS_DIR}/<runner Job>/ of`,
-            `  PersistentVolumeClaim ${manifests.results.claim.metadata.name} (ReadWriteMany); merge.yaml's Job merges them into one report and one verdict`,
-            `  (${RESULTS_MOUNT}/${MERGED_DIR}/<run-id>/ on the volume; its exit code is the gate's), collect.yaml lets kubectl copy them here.`,
+            `Where the results go: each runner writes its folder (${RUNNER_FILES.join(', ')}) to ` +
+              `${RUNNERS_DIR}/<runner Job>/ of`,
+            `  PersistentVolumeClaim ${manifests.results.claim.metadata.name} (ReadWriteMany); merge.yaml's Job ` +
+              `merges them into one report and one verdict`,
+            `  (${RESULTS_MOUNT}/${MERGED_DIR}/<run-id>/ on the volume; its exit code is the gate's), collect.yaml ` +
+              `lets kubectl copy them here.`,
           ]),
       ...(notes.length === 0 ? [] : ['', 'Before you apply:', ...notes.map((n) => `  - ${n}`)]),
       '',

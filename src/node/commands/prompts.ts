@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT } from '../../core/errors/exit-codes.js';
 import { generatePromptSet, toJsonl } from '../../core/workload/prompts.js';
-import { PROMPTS } from '../flags/commands.js';
+import { PROMPTS } from '../flags/commands-side.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, invalid, whole } from '../flags/values.js';
 import { log } from '../process/log.js';

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { EXIT } from '../../core/errors/exit-codes.js';
 import { failWith } from './exit.js';
-import { REPORT } from '../flags/commands.js';
+import { REPORT } from '../flags/commands-side.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { invalid } from '../flags/values.js';
 import { log } from '../process/log.js';
@@ -30,7 +30,8 @@ async function merge(paths: readonly string[], outDir: string): Promise<number> 
   process.stdout.write(text);
   await keepRunReport({ dir, outDir, report, text, shownAbove: true, writeDashboard: false });
   log.info(
-    `merged report${report.rebuilt?.partial ? ' (partial)' : ''}: ${shown(dir)}/report.txt, report.json, junit.xml, summary.md`,
+    `merged report${report.rebuilt?.partial ? ' (partial)' : ''}: ${shown(dir)}/report.txt, report.json, ` +
+      `junit.xml, summary.md`,
   );
   return report.exitCode;
 }

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { ValidationError } from '../../core/errors/ValidationError.js';
-import { CLOUD } from '../flags/commands.js';
+import { CLOUD } from '../flags/commands-cluster.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';

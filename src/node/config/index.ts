@@ -1,6 +1,6 @@
 /**
  * The Node side's configuration, one module per command beside this file, each built from
- * its one flag declaration (src/node/flags/commands.ts). This file only gathers them for callers.
+ * its one flag declaration (src/node/flags/commands*.ts). This file only gathers them for callers.
  */
 export { cacheDirFrom } from './cache.js';
 export {

@@ -1,6 +1,6 @@
 /** npm run k6:operator -- <scenario> --parallelism N [options]. */
 import path from 'node:path';
-import { OPERATOR } from '../flags/commands.js';
+import { OPERATOR } from '../flags/commands-cluster.js';
 import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { DEFAULT_MERGE_IMAGE, DEFAULT_RESULTS_SIZE } from '../../core/commands/operator-results.js';
 import { file, invalid } from '../flags/values.js';

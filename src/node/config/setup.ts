@@ -1,6 +1,6 @@
 /** npm run setup -- [--servers LIST] (npx realizar-k6 setup): what to find or build up front. */
 import { SERVER_KINDS, type ServerKind } from '../../core/target/servers.js';
-import { SETUP } from '../flags/commands.js';
+import { SETUP } from '../flags/commands-side.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { invalid } from '../flags/values.js';
 import { cacheDirFrom } from './cache.js';

@@ -102,7 +102,9 @@ export const LOAD: FlagGroup = {
     {
       name: '--segments',
       arg: 'N',
-      help: "split the load over N k6 processes here, each one execution segment as the\nk6-operator's runners get them, then merge them into one report (2 to 64)",
+      help:
+        "split the load over N k6 processes here, each one execution segment as the\nk6-operator's runners get " +
+        'them, then merge them into one report (2 to 64)',
     },
   ],
 };
@@ -254,7 +256,9 @@ export const MONITOR: FlagGroup = {
     {
       name: '--scrape-interval',
       arg: 'SEC',
-      help: "scrape the server's metrics every SEC seconds during the load, for the series its\nprofile names (queue, KV cache, tokens/s) over time (default 1; 0: off)",
+      help:
+        "scrape the server's metrics every SEC seconds during the load, for the series its\nprofile names " +
+        '(queue, KV cache, tokens/s) over time (default 1; 0: off)',
     },
   ],
 };

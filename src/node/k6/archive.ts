@@ -6,7 +6,7 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { InspectedOptions } from '../../core/commands/operator.js';
+import type { InspectedOptions } from '../../core/commands/operator-notes.js';
 import { K6_FILES, k6ArchiveArgv } from '../../core/contract.js';
 import { childEnv } from '../process/child-env.js';
 import { ArchiveError } from '../errors/ArchiveError.js';

@@ -55,7 +55,9 @@ export async function mergedReport(
     },
     machine: {
       cpus: os.availableParallelism(),
-      note: `merged on this machine from ${merged.layout.runners.length} runner folder(s); the machines the runners ran on are not recorded.`,
+      note:
+        `merged on this machine from ${merged.layout.runners.length} runner folder(s); the machines the ` +
+        `runners ran on are not recorded.`,
     },
     errors,
     scenarios,
@@ -64,7 +66,8 @@ export async function mergedReport(
       at: now.toISOString(),
       partial: merged.partial,
       sources: [
-        `merged by npm run report -- --merge from the folders of ${merged.layout.runners.length} runner(s)${merged.layout.runId === null ? '' : ` of run ${merged.layout.runId}`}:`,
+        `merged by npm run report -- --merge from the folders of ${merged.layout.runners.length} ` +
+          `runner(s)${merged.layout.runId === null ? '' : ` of run ${merged.layout.runId}`}:`,
         ...merged.sources,
       ],
     },

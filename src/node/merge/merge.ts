@@ -58,7 +58,8 @@ export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
       {
         path: K6_FILES.samples,
         expected:
-          "the runner's per-request samples: percentiles over all runners are computed from every request (run without --no-samples)",
+          "the runner's per-request samples: percentiles over all runners are computed from every request (run " +
+          'without --no-samples)',
         found: 'no such file',
       },
     ]);

@@ -55,7 +55,9 @@ export async function resolveRunnerFolders(paths: readonly string[], cwd = proce
       throw new ValidationError(given, [
         {
           path: '',
-          expected: `a runner's folder (${MARKS.join(', ')}) or a folder of them (one per runner Pod on the shared volume, or k6/<scenario>/ of a split run)`,
+          expected:
+            `a runner's folder (${MARKS.join(', ')}) or a folder of them (one per runner Pod on the shared ` +
+            `volume, or k6/<scenario>/ of a split run)`,
           found: 'none of those files in it or in its subfolders',
         },
       ]);

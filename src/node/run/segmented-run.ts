@@ -66,7 +66,8 @@ export async function runSegmented(o: SegmentedRun): Promise<ScenarioReport> {
     }),
   );
   log.info(
-    `running scenario ${name} as ${segments.length} k6 processes (execution segments of ${sequence}) with k6 ${o.k6.version} against ${config.baseUrl}`,
+    `running scenario ${name} as ${segments.length} k6 processes (execution segments of ${sequence}) with k6 ` +
+      `${o.k6.version} against ${config.baseUrl}`,
   );
   const watch = await o.monitor.beforeScenario();
   const exits: K6Exit[] = await Promise.all(
@@ -101,7 +102,8 @@ export async function runSegmented(o: SegmentedRun): Promise<ScenarioReport> {
   const failed = exits.flatMap((e, i) =>
     k6Status(e) === 'error'
       ? [
-          `runner ${segments[i]} exited with ${describeK6Exit(e.code, e.signal)}; see ${shown(path.join(dirs[i]!, K6_FILES.log))}`,
+          `runner ${segments[i]} exited with ${describeK6Exit(e.code, e.signal)}; see ` +
+            `${shown(path.join(dirs[i]!, K6_FILES.log))}`,
         ]
       : [],
   );

@@ -2,9 +2,9 @@
  * Watching the server during each scenario: /proc samples of its process (resources.ts), its
  * /metrics counters before and after (cross-checked with k6's counts through a server profile),
  * the series its profile names scraped during the load (telemetry.ts, with their cost to the
- * server measured once, scrape-cost.ts), and SVG plots of memory, CPU and latency over time in the scenario's folder. Every plot has a
- * bounded number of points (latency: one per time window, as percentile bands), so its size does
- * not depend on the number of requests or the run's length.
+ * server measured once, scrape-cost.ts), and SVG plots of memory, CPU and latency over time in the
+ * scenario's folder. Every plot has a bounded number of points (latency: one per time window, as
+ * percentile bands), so its size does not depend on the number of requests or the run's length.
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -124,8 +124,10 @@ export class ServerMonitor {
       watch.cpuSecAtStart === null || cpuSecAtEnd === null ? null : Math.max(0, cpuSecAtEnd - watch.cpuSecAtStart);
     const why =
       this.target === null
-        ? "the server's process is not known (--no-server without --server-pid), so what the scrapes cost it was not measured"
-        : "a scrape before the load failed, or /proc gave no schedstat for the server's threads, so what the scrapes cost it was not measured";
+        ? "the server's process is not known (--no-server without --server-pid), so what the scrapes cost it was " +
+          'not measured'
+        : "a scrape before the load failed, or /proc gave no schedstat for the server's threads, so what the " +
+          'scrapes cost it was not measured';
     const cost = this.scrapeCost === null ? null : await this.scrapeCost;
     return watch.scraper.report(scrapeCostReport(cost, watch.scraper.scrapes, serverCpuSec, why));
   }

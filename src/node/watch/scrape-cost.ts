@@ -91,6 +91,7 @@ export function scrapeCostReport(
     sharePct: serverCpuSec === null || serverCpuSec <= 0 ? null : r((scrapeCpuSec / serverCpuSec) * 100),
     method:
       `the server's CPU time during ${cost.scrapes} back-to-back scrapes before the load, less its idle CPU ` +
-      'over as long (/proc schedstat of its threads), times the scrapes of the scenario, over its CPU time during the scenario',
+      'over as long (/proc schedstat of its threads), times the scrapes of the scenario, over its CPU time during ' +
+      'the scenario',
   };
 }

@@ -9,7 +9,7 @@ import { isGood, meanItlMs, type GoodputObjective } from '../../../core/rules/go
 import { check } from 'k6';
 import { metric } from '../metrics.js';
 import { recordServerClock } from './server-clock.js';
-import type { StreamPageResult } from './scheduler.js';
+import type { StreamPageResult } from './schedule-types.js';
 
 // Custom metrics must be created in init code.
 const requestFailed = metric('requestFailed');

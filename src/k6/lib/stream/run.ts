@@ -24,13 +24,8 @@ import type { Session, WorkloadLine } from '../../../core/workload/sequence.js';
 import { recordConversation, recordWorkloadRequest } from '../workload.js';
 import { createStreamEngine, type EngineSetup } from './engine.js';
 import { connectEngines, createFrames, installFrameEngine } from './frames.js';
-import {
-  installStreamScheduler,
-  type ScheduleConfig,
-  type StreamPageBatch,
-  type StreamPageResult,
-  type StreamScheduler,
-} from './scheduler.js';
+import { installStreamScheduler } from './scheduler.js';
+import type { ScheduleConfig, StreamPageBatch, StreamPageResult, StreamScheduler } from './schedule-types.js';
 import {
   recordDropped,
   recordReadInPage,
@@ -220,7 +215,8 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
     const frames = await framesOf(page, origins);
     if (!(await connect(page, frames, setups, run.api, true))) {
       console.warn(
-        'realizar-k6: the stream engines did not start in workers; reading in the frames themselves (more CPU per stream)',
+        'realizar-k6: the stream engines did not start in workers; ' +
+          'reading in the frames themselves (more CPU per stream)',
       );
       if (!(await connect(page, frames, setups, run.api, false)))
         throw new Error(`the stream engines did not answer within ${SETUP_MS} ms`);
