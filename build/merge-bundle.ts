@@ -30,6 +30,25 @@ const noChildren: Plugin = {
   },
 };
 
+/**
+ * report.html's script and style, made now: in the cluster the Job has no esbuild and no uPlot to
+ * bundle them with, so the page's assets go into the merge script as they are.
+ */
+async function pageAssetsNow(): Promise<Plugin> {
+  const { pageAssets } = await import('./page.js');
+  const assets = await pageAssets();
+  return {
+    name: 'page-assets',
+    setup(b) {
+      b.onResolve({ filter: /\/build\/page\.js$/ }, () => ({ path: 'page', namespace: 'page-assets' }));
+      b.onLoad({ filter: /.*/, namespace: 'page-assets' }, () => ({
+        contents: `export async function pageAssets() { return ${JSON.stringify(assets)}; }`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Bundle the merge into `outFile`; returns it and its gzipped bytes (what the ConfigMap holds). */
 export async function bundleMergeScript(outFile: string): Promise<{ file: string; gzipped: Buffer }> {
   await mkdir(path.dirname(outFile), { recursive: true });
@@ -49,7 +68,7 @@ export async function bundleMergeScript(outFile: string): Promise<{ file: string
         "import { createRequire as __createRequire } from 'node:module'; const require = " +
         '__createRequire(import.meta.url);',
     },
-    plugins: [noChildren],
+    plugins: [noChildren, await pageAssetsNow()],
     // No checkout around the bundle: paths in messages stay as given rather than relative to one.
     define: { 'import.meta.dirname': JSON.stringify('/realizar-k6-merge/src/node/files') },
   });

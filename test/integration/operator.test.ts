@@ -128,7 +128,7 @@ describe('k6-operator manifests', () => {
 
       for (const s of ['0:1/4', '1/4:2/4', '2/4:3/4', '3/4:1'])
         assert.ok(run.stdout.includes(`--execution-segment=${s}`), `segment ${s} in:\n${run.stdout}`);
-      assert.match(run.stdout, /kubectl apply -f \S+manifests\.yaml/);
+      assert.match(run.stdout, /kubectl apply (--server-side )?-f \S+manifests\.yaml/);
     } finally {
       await removeDir(out);
     }
