@@ -2,7 +2,7 @@
  * A scenario file of one's own, bundled by esbuild twice:
  *
  * - for the runner's reading of its declaration, before anything starts: one script Node runs in a
- *   context of its own (src/node/run/own-scenario.ts), with `__PLAN_ONLY__` true, so defineScenario
+ *   context of its own (src/node/own/own-scenario.ts), with `__PLAN_ONLY__` true, so defineScenario
  *   hands over what it was given and nothing else happens, and with k6's modules replaced by inert
  *   stand-ins (the file's init code may create metrics or import k6/http, all of it unused here);
  * - for k6, like a built-in scenario (build/bundle.ts): dist/k6/<name>.js and the runner's

@@ -6,7 +6,7 @@
  */
 import { renderSeedBlock } from '../core/report/render.js';
 import { scrapeCostLine } from '../core/report/render-telemetry.js';
-import { crossCheckStatus } from '../core/watch/crosscheck.js';
+import { crossCheckStatus } from '../core/scrape/crosscheck.js';
 import type { Latency, ScenarioReport, Verdict } from '../core/types.js';
 import { badge, fileLink, h, namedSection, num, section, table } from './dom.js';
 import { distributionCharts, overTimeCharts } from './over-time.js';

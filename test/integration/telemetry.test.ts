@@ -10,7 +10,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Report, ServerProfile, ThresholdsFile } from '../../src/core/types.js';
-import { TELEMETRY_POINTS } from '../../src/core/watch/telemetry.js';
+import { TELEMETRY_POINTS } from '../../src/core/scrape/telemetry.js';
 import { cacheDirFrom } from '../../src/node/config/index.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { llamaServerCachePath } from '../../src/node/tools/llamacpp.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseTimeScale, parseTraceLimit, traceSchedule, type TraceRecord } from '../../src/core/arrivals/trace.js';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { parseAzureTimestamp as parseOrNot } from '../../src/core/workload/azure.js';
+import { parseAzureTimestamp as parseOrNot } from '../../src/core/data/azure.js';
 
 /** The reader's parser: undefined for text that is no such time (the reader names the line). */
 const parseAzureTimestamp = (text: string): number => {

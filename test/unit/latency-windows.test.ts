@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bandChart } from '../../src/core/report/band-chart.js';
+import { bandChart } from '../../src/core/charts/band-chart.js';
 import { downsample } from '../../src/core/watch/downsample.js';
 import { LatencyHistogram } from '../../src/core/watch/latency-histogram.js';
 import { latencyBands, LatencyWindows, MAX_WINDOWS, PLOT_WINDOWS } from '../../src/core/watch/latency-windows.js';

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
 import { checkThresholdsFile } from '../../src/core/rules/thresholds.js';
 import { parseSetupConfig } from '../../src/node/config/index.js';
-import { loadOwnScenario, scenarioFileOf, type OwnScenario } from '../../src/node/run/own-scenario.js';
+import { loadOwnScenario, scenarioFileOf, type OwnScenario } from '../../src/node/own/own-scenario.js';
 import { documentedExample, projectWith, scenarioSource } from '../support/own-scenario.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');

@@ -19,7 +19,7 @@ import {
   parsePrometheusExposition,
   parsePrometheusText,
   type Sample,
-} from '../../src/core/watch/prometheus.js';
+} from '../../src/core/scrape/prometheus.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
 const realAfter = readFileSync(path.join(FIXTURES, 'realizar-metrics.txt'), 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crossCheck } from '../../src/core/watch/crosscheck.js';
+import { crossCheck } from '../../src/core/scrape/crosscheck.js';
 import type { EndpointReport, K6Summary, ServerProfile } from '../../src/core/types.js';
 import { LatencyWindows } from '../../src/core/watch/latency-windows.js';
 import { percentile } from '../../src/core/stats.js';

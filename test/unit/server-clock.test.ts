@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crossCheck, crossCheckStatus } from '../../src/core/watch/crosscheck.js';
+import { crossCheck, crossCheckStatus } from '../../src/core/scrape/crosscheck.js';
 import type { EndpointReport, K6Summary, ScenarioReport, ServerProfile } from '../../src/core/types.js';
 import { renderScenario } from '../../src/core/report/render.js';
 import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../src/core/stream/server-clock.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lineChart } from '../../src/core/report/svg.js';
+import { lineChart } from '../../src/core/charts/svg.js';
 
 /**
  * Checks the parts of XML well-formedness a generator can get wrong: one root, tags balanced and

@@ -9,7 +9,7 @@ import {
   startConversation,
   turnMessages,
 } from '../../src/core/workload/conversation.js';
-import { readDataset } from '../../src/core/workload/dataset.js';
+import { readDataset } from '../../src/core/data/dataset.js';
 import { parseLengthSpec } from '../../src/core/workload/lengths.js';
 import { hashBlockText } from '../../src/core/workload/prefix.js';
 import { syntheticItems, withPrompts, type SyntheticOptions } from '../../src/core/workload/synthetic.js';

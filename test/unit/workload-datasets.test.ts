@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { parseAzureTimestamp, readAzureTrace } from '../../src/core/workload/azure.js';
-import { detectFormat, parseDatasetFormat, readDataset } from '../../src/core/workload/dataset.js';
-import { readMooncakeTrace } from '../../src/core/workload/mooncake.js';
-import { readShareGpt, SKIP_REASONS } from '../../src/core/workload/sharegpt.js';
-import { readWorkloadJsonl } from '../../src/core/workload/workload-jsonl.js';
+import { parseAzureTimestamp, readAzureTrace } from '../../src/core/data/azure.js';
+import { detectFormat, parseDatasetFormat, readDataset } from '../../src/core/data/dataset.js';
+import { readMooncakeTrace } from '../../src/core/data/mooncake.js';
+import { readShareGpt, SKIP_REASONS } from '../../src/core/data/sharegpt.js';
+import { readWorkloadJsonl } from '../../src/core/data/workload-jsonl.js';
 import { validateWorkloadLine } from '../../src/generated/file-validators.cjs';
 
 const DIR = path.join(import.meta.dirname, '..', 'fixtures', 'workloads');

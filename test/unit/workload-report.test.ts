@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { workloadLines, workloadMarkdown } from '../../src/core/report/render-workload.js';
 import { tokenCounts, workloadSection } from '../../src/core/summary/convert-workload.js';
 import type { K6Metric, K6Summary, ScenarioPlan, ScenarioReport } from '../../src/core/types.js';
-import { crossCheck } from '../../src/core/watch/crosscheck.js';
+import { crossCheck } from '../../src/core/scrape/crosscheck.js';
 import { WORKLOAD } from '../support/workload.js';
 
 const trend = (count: number, min: number, med: number, p95: number, max: number, avg: number): K6Metric => ({

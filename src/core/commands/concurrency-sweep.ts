@@ -6,7 +6,7 @@
  * budget. Pure: levels, the step a level's scenario report gives, the table and the charts.
  */
 import type { ScenarioReport, SweepReport, SweepStep } from '../types.js';
-import { lineChart } from '../report/svg.js';
+import { lineChart } from '../charts/svg.js';
 
 /** 1, 2, 4 … up to max, and max itself when it is no power of two. */
 export function concurrencyLevels(max: number): number[] {

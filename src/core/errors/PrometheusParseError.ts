@@ -1,5 +1,5 @@
 /**
- * A line of a Prometheus text exposition that does not follow the format (src/core/watch/prometheus.ts).
+ * A line of a Prometheus text exposition that does not follow the format (src/core/scrape/prometheus.ts).
  * Pure (no Node, no k6), so whichever runtime scrapes /metrics throws the same error. The line
  * number and the line itself are fields, not only part of the message, so a caller can point at the
  * offending line of a saved scrape.

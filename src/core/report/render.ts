@@ -5,7 +5,7 @@
  */
 import { arrivalsLines } from './render-arrivals.js';
 import { workloadLines } from './render-workload.js';
-import { crossCheckStatus } from '../watch/crosscheck.js';
+import { crossCheckStatus } from '../scrape/crosscheck.js';
 import { generatorLines } from './render-generator.js';
 import { serverClockLines } from './render-server-clock.js';
 import { telemetryLines } from './render-telemetry.js';

@@ -5,7 +5,7 @@
  * schemas/thresholds.schema.json, so a metric added to either does not compile until both name it. Pure.
  */
 import type { Latency, ResourcesReport, Rule, TelemetryReport } from '../types.js';
-import { roleMax } from '../watch/telemetry.js';
+import { roleMax } from '../scrape/telemetry.js';
 import { METRIC_ENTRIES } from './metric-table.js';
 import type { MetricEntry, RuleMetricName, RuleNaming, SingleRuleName } from './metric-table.js';
 

@@ -21,7 +21,7 @@ import type {
   TelemetryReport,
   Totals,
 } from '../types.js';
-import { crossCheck, crossCheckStatus } from '../watch/crosscheck.js';
+import { crossCheck, crossCheckStatus } from '../scrape/crosscheck.js';
 import { latencyOf, metric, value } from './summary-read.js';
 import { arrivalsSection, goodputSection } from './convert-arrivals.js';
 import { workloadSection } from './convert-workload.js';
@@ -46,7 +46,7 @@ export interface ConvertContext {
   prometheus?: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
   /** What k6 and its browser cost while they ran (src/core/watch/generator.ts). */
   generator?: GeneratorReport | null;
-  /** The server's own metrics over time, when they were scraped (src/core/watch/telemetry.ts). */
+  /** The server's own metrics over time, when they were scraped (src/core/scrape/telemetry.ts). */
   telemetry?: TelemetryReport | null;
 }
 

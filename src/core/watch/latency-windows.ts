@@ -11,7 +11,7 @@
  * window. The thirds are made of whole windows (taken from each end until they hold a third of
  * the requests), so with many windows they match the exact thirds to within one window. Pure.
  */
-import type { BandPoint, BandSeries } from '../report/band-chart.js';
+import type { BandPoint, BandSeries } from '../charts/band-chart.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 export const MAX_WINDOWS = 128;
@@ -153,7 +153,7 @@ export const PLOT_WINDOWS = 60;
 
 /**
  * Percentile bands over time, one series per endpoint (or one named 'requests' when no sample
- * named its endpoint), x in seconds since `fromMs`: what src/core/report/band-chart.ts draws. Consecutive
+ * named its endpoint), x in seconds since `fromMs`: what src/core/charts/band-chart.ts draws. Consecutive
  * windows are merged into at most `maxPoints` points, so each percentile rests on more requests.
  */
 export function latencyBands(timeline: LatencyWindows, fromMs: number, maxPoints = PLOT_WINDOWS): BandSeries[] {

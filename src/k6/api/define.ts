@@ -3,7 +3,7 @@
  * use (src/k6/lib/scenario.ts), with the file's own endpoints added to the API's, so its requests
  * are counted, judged and reported as theirs.
  *
- * The runner reads the file twice. First in Node, before anything starts (src/node/run/own-scenario.ts):
+ * The runner reads the file twice. First in Node, before anything starts (src/node/own/own-scenario.ts):
  * a bundle built with `__PLAN_ONLY__` hands the declaration (types.ts, functions left out) to the
  * runner, which checks it, its thresholds and the plan with the run's flags. Then k6 runs the real
  * bundle, into which the runner put the scenario's name and its checked thresholds (`__OWN_SCENARIO__`)
@@ -22,7 +22,7 @@ declare const __PLAN_ONLY__: boolean;
 /** Set by the bundler: the scenario's name (its file's) and its thresholds, as the runner checked them. */
 declare const __OWN_SCENARIO__: { name: string; thresholds: ThresholdsFile };
 
-/** How the runner's reading receives the declaration (src/node/run/own-scenario.ts). */
+/** How the runner's reading receives the declaration (src/node/own/own-scenario.ts). */
 const DECLARE_HOOK = '__realizarK6Declare';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Endpoints of one's own: a spec (types.ts) becomes the same Endpoint the built-in ones are, so its
  * requests are sent, judged, counted and reported as theirs (src/k6/lib/request.ts). Its JSON Schema
- * is compiled by the runner before the run (ajv standalone, src/node/run/own-scenario.ts) and
+ * is compiled by the runner before the run (ajv standalone, src/node/own/own-scenario.ts) and
  * bundled in, like the built-in validators: k6 never compiles a schema.
  */
 import ownValidators from 'realizar-k6:own-validators';

@@ -12,7 +12,7 @@ import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
 import { liveChildren, signalGroup } from '../process/processes.js';
 import { runLoadTest, type RunControl } from '../run/run.js';
-import { bundleOwn, loadOwnScenario } from '../run/own-scenario.js';
+import { bundleOwn, loadOwnScenario } from '../own/own-scenario.js';
 import { resolveRunPlans } from '../run/plans.js';
 import { listScenarios } from '../run/scenarios.js';
 

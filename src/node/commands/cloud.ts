@@ -27,7 +27,7 @@ import { isLoopback } from '../../core/target/loopback.js';
 import { CLOUD_USAGE, parseCloudConfig, readCloudEnv, type CloudConfig, type CloudEnv } from '../config/index.js';
 import { childEnv } from '../process/child-env.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
-import { bundledScript } from '../run/own-scenario.js';
+import { bundledScript } from '../own/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
 

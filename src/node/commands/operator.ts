@@ -41,7 +41,7 @@ import { isLoopback } from '../../core/target/loopback.js';
 import { OPERATOR_USAGE, parseOperatorConfig } from '../config/index.js';
 import type { OperatorConfig } from '../config/operator.js';
 import { createRunDir, writeAtomic } from '../files/report-files.js';
-import { bundledScript } from '../run/own-scenario.js';
+import { bundledScript } from '../own/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
 

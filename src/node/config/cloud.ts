@@ -8,7 +8,7 @@ import { CLOUD } from '../flags/commands-cluster.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';
-import { scenarioFileOf } from '../run/own-scenario.js';
+import { scenarioFileOf } from '../own/own-scenario.js';
 import { cacheDirFrom } from './cache.js';
 
 export type CloudCommand = 'upload' | 'run';

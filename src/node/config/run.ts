@@ -13,7 +13,7 @@ import { parseGoodput, type GoodputObjective } from '../../core/rules/goodput.js
 import { RUN } from '../flags/commands.js';
 import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/values.js';
-import { scenarioFileOf } from '../run/own-scenario.js';
+import { scenarioFileOf } from '../own/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { buildTarget, type TargetConfig } from './target.js';
 import { workloadOf, type WorkloadFlags } from './workload.js';
@@ -101,7 +101,7 @@ export const MAX_SEGMENTS = 64;
 
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
   const expected = `one of ${[...available, 'seed', 'all'].join(', ')}, or a scenario file (./loadtests/my-chat.ts)`;
-  // A file of one's own is named after it; src/node/run/own-scenario.ts reads and checks it.
+  // A file of one's own is named after it; src/node/own/own-scenario.ts reads and checks it.
   const own = scenarioFileOf(which, '.');
   if (own !== null) return [own.name];
   if (which === undefined) invalid('scenario', expected, undefined);

@@ -3,7 +3,7 @@
  * the prompt cache, conversations. Everything a flag can be wrong about is refused here, before
  * anything starts; a dataset's own lines are read and checked with the plans (src/node/workload/source.ts).
  */
-import { parseDatasetFormat } from '../../core/workload/dataset.js';
+import { parseDatasetFormat } from '../../core/data/dataset.js';
 import { parseLengthSpec, type LengthSpec } from '../../core/workload/lengths.js';
 import { checkPrefixFits } from '../../core/workload/prefix.js';
 import type { DatasetFormat } from '../../core/workload/types.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { traceSchedule } from '../../core/arrivals/trace.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import { CONSTANT_ARRIVALS, type ArrivalSettings } from '../../core/plan/arrivals.js';
-import { readDataset } from '../../core/workload/dataset.js';
+import { readDataset } from '../../core/data/dataset.js';
 import type { K6VarValues } from '../../core/contract.js';
 import type { RunConfig } from '../config/index.js';
 import { shown } from '../files/paths.js';

@@ -1,7 +1,7 @@
 /**
  * The whole plan of a run, resolved and checked on the Node side before a tool is built or a server
  * started: each scenario's shape (src/core/plan/scenario-shapes.ts, or a scenario file of one's own,
- * src/node/run/own-scenario.ts) with its thresholds (from --thresholds-dir when given) and the run's
+ * src/node/own/own-scenario.ts) with its thresholds (from --thresholds-dir when given) and the run's
  * flags, through the same pure resolvePlan the k6 script runs at init. A rule naming a phase the
  * scenario lacks, a shape the scenario cannot take or a mix
  * the API cannot serve is an error here, naming the file or flag, instead of a k6 exit 107 later.
@@ -17,7 +17,7 @@ import { SERVERS } from '../../core/target/servers.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { RunConfig } from '../config/index.js';
 import { shown, thresholdsFile } from '../files/paths.js';
-import { loadOwnScenario } from './own-scenario.js';
+import { loadOwnScenario } from '../own/own-scenario.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
 import { runWorkloadSource } from '../workload/source.js';

@@ -14,7 +14,7 @@ import type { UnjudgedStep } from '../../core/commands/concurrency-sweep.js';
 import type { SweepReport, SweepStep } from '../../core/types.js';
 import { EXIT } from '../../core/errors/exit-codes.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
-import { lineChart } from '../../core/report/svg.js';
+import { lineChart } from '../../core/charts/svg.js';
 import { validateSweepReport } from '../../generated/file-validators.cjs';
 import { parseSweepConfig, SWEEP_USAGE, type SweepConfig } from '../config/index.js';
 import type { K6RunError } from '../errors/K6RunError.js';

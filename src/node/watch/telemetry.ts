@@ -1,13 +1,13 @@
 /**
  * The server's own metrics during the load: GET <metricsPath> every --scrape-interval seconds (and,
  * for llama.cpp, GET /slots beside it), each answer read against the server profile into bounded
- * series (src/core/watch/telemetry.ts). A scrape never overlaps the one before: a slow answer makes
+ * series (src/core/scrape/telemetry.ts). A scrape never overlaps the one before: a slow answer makes
  * the next wait, not pile up. A scrape that fails — no answer, a status other than 200, a timeout,
  * text that is not the Prometheus format — is counted and its reason kept; it never stops the run.
  */
 import type { ServerProfile, TelemetryReport } from '../../core/types.js';
-import { kvCachePctFromSlots, TelemetryLog } from '../../core/watch/telemetry.js';
-import { parsePrometheusText, type Sample } from '../../core/watch/prometheus.js';
+import { kvCachePctFromSlots, TelemetryLog } from '../../core/scrape/telemetry.js';
+import { parsePrometheusText, type Sample } from '../../core/scrape/prometheus.js';
 
 /** A scrape that has not answered by then has failed. */
 export const SCRAPE_TIMEOUT_MS = 5000;

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ValidationError } from '../../core/errors/ValidationError.js';
-import { readDataset } from '../../core/workload/dataset.js';
+import { readDataset } from '../../core/data/dataset.js';
 import { checkHashIds, MOONCAKE_BLOCK_TOKENS } from '../../core/workload/prefix.js';
 import type { DatasetFormat, SkippedItems, WorkloadItem } from '../../core/workload/types.js';
 import type { RunConfig } from '../config/index.js';

@@ -18,7 +18,7 @@ import {
   Problems,
   TimestampsEverywhereOrNowhere,
 } from './lines.js';
-import { noneSkipped, type ReadResult, type WorkloadItem } from './types.js';
+import { noneSkipped, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
 /** Read a Mooncake trace; every bad line is named with its field, what it needs and what it holds. */
 export function readMooncakeTrace(text: string, source: string): ReadResult {

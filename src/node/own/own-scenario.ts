@@ -20,7 +20,7 @@ import { validateScenarioDeclaration, validateThresholdsFile } from '../../gener
 import type { OwnValidators } from '../../../build/own-bundle.js';
 import { shown } from '../files/paths.js';
 import { compileOwnValidators } from './own-validators.js';
-import { listScenarios, loadThresholds } from './scenarios.js';
+import { listScenarios, loadThresholds } from '../run/scenarios.js';
 
 export interface OwnScenario {
   /** The scenario file, absolute. */

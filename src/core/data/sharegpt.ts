@@ -25,7 +25,7 @@
  */
 import { describeValue } from '../errors/describe.js';
 import { fileError, isObject, Problems } from './lines.js';
-import type { ReadResult, SkippedItems, WorkloadItem } from './types.js';
+import type { ReadResult, SkippedItems, WorkloadItem } from '../workload/types.js';
 
 const ROLE_OF_FROM: Record<string, 'user' | 'assistant' | 'system'> = {
   human: 'user',

@@ -13,7 +13,7 @@
 import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { fileError, nonBlankLines, Problems } from './lines.js';
-import { noneSkipped, type ReadResult, type WorkloadItem } from './types.js';
+import { noneSkipped, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 

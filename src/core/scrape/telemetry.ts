@@ -2,7 +2,7 @@
  * The server's own metrics over time: each scrape taken during the load (src/node/watch/telemetry.ts)
  * is read against the server profile — its gauges as they are, its rates as a counter's growth per
  * second since the scrape before, llama.cpp's KV cache from its slot monitor — into bounded series
- * (src/core/watch/bounded-series.ts), and then into the report's telemetry section. Pure.
+ * (src/core/scrape/bounded-series.ts), and then into the report's telemetry section. Pure.
  */
 import type { ServerProfile, ServerSeries, TelemetryReport, TelemetrySeries } from '../types.js';
 import { BoundedSeries } from './bounded-series.js';

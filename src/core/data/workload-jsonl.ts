@@ -27,7 +27,7 @@ import {
   TimestampsEverywhereOrNowhere,
   type JsonObject,
 } from './lines.js';
-import { noneSkipped, type ChatMessage, type ReadResult, type WorkloadItem } from './types.js';
+import { noneSkipped, type ChatMessage, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
 const PROMPT_FIELDS = ['prompt', 'output_tokens', 'input_tokens', 'conversation_id', 'turn', 'timestamp'];
 const CHAT_FIELDS = ['messages', 'output_tokens', 'input_tokens', 'timestamp'];

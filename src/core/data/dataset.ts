@@ -14,7 +14,7 @@ import { readAzureTrace, splitCsvRow } from './azure.js';
 import { fileError, has, isObject, nonBlankLines } from './lines.js';
 import { readMooncakeTrace } from './mooncake.js';
 import { readShareGpt } from './sharegpt.js';
-import { DATASET_FORMATS, type DatasetFormat, type ReadResult } from './types.js';
+import { DATASET_FORMATS, type DatasetFormat, type ReadResult } from '../workload/types.js';
 import { readWorkloadJsonl } from './workload-jsonl.js';
 
 const KNOWN =

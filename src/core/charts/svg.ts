@@ -7,7 +7,7 @@
  * legend. Non-finite points (a failed sample) are left out, so the line joins its neighbours.
  * The axes and text helpers are shared with the percentile-band chart (band-chart.ts).
  */
-import { escapeXml } from './junit.js';
+import { escapeXml } from '../report/junit.js';
 
 export interface ChartSeries {
   name: string;
