@@ -30,12 +30,11 @@ import { GeneratorSampler, generatorReport } from '../watch/generator.js';
 import { runK6 } from '../k6/k6.js';
 import type { K6VarValues } from '../../core/contract.js';
 import type { GoodputObjective } from '../../core/rules/goodput.js';
-import { keepFiles } from '../files/keep-files.js';
 import { log } from '../process/log.js';
 import { DIST_K6_DIR, shown } from '../files/paths.js';
 import { type Child } from '../process/processes.js';
-import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
-import { REPORT_PAGE, writeReportPage } from '../files/report-page.js';
+import { createRunDir } from '../files/report-files.js';
+import { keepSweepFiles } from './sweep-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { targetEnv } from '../target/target-env.js';
 import { readStep, type StepResult } from './step-result.js';
@@ -213,24 +212,13 @@ export async function runConcurrencySweep(
   const text = concurrencyMarkdown(report);
   show(text);
   for (const e of errors) log.info(`error: ${e}`);
-  const at = (name: string): string => path.join(dir, name);
-  const charts = Object.entries(concurrencyCharts(config.endpoint, steps)).map(([name, svg]) => ({
-    file: at(name),
-    write: () => writeAtomic(at(name), svg),
-  }));
-  await keepFiles(
+  await keepSweepFiles({
     dir,
-    [
-      { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
-      { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
-      {
-        file: at(REPORT_PAGE),
-        write: () => writeReportPage(at(REPORT_PAGE), `realizar-k6 · ${runId}`, { kind: 'sweep', sweep: report }),
-      },
-      ...charts,
-      { file: path.join(config.outDir, 'latest'), write: () => linkLatest(config.outDir, runId) },
-    ],
-    { shownAbove: true },
-  );
+    outDir: config.outDir,
+    runId,
+    report,
+    text,
+    charts: concurrencyCharts(config.endpoint, steps),
+  });
   return { report, dir, text };
 }

@@ -24,9 +24,8 @@ import { runK6 } from '../k6/k6.js';
 import { log } from '../process/log.js';
 import { DIST_K6_DIR, ROOT, shown } from '../files/paths.js';
 import { signalGroup, type Child } from '../process/processes.js';
-import { keepFiles } from '../files/keep-files.js';
-import { createRunDir, linkLatest, writeAtomic } from '../files/report-files.js';
-import { REPORT_PAGE, writeReportPage } from '../files/report-page.js';
+import { createRunDir } from '../files/report-files.js';
+import { keepSweepFiles } from './sweep-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { runConcurrencySweep, streamRateStep, sweepScenarioScript, type RateStepRun } from './concurrency-sweep.js';
 import { readStep } from './step-result.js';
@@ -164,50 +163,21 @@ export async function runSweep(
   // Shown before anything is written: a failing disk costs files, never the result.
   show(text);
   for (const e of errors) log.info(`error: ${e}`);
-  const at = (name: string): string => path.join(dir, name);
-  await keepFiles(
-    dir,
-    [
-      { file: at('sweep.json'), write: () => writeAtomic(at('sweep.json'), `${JSON.stringify(report, null, 2)}\n`) },
-      { file: at('sweep.md'), write: () => writeAtomic(at('sweep.md'), text) },
-      {
-        file: at(REPORT_PAGE),
-        write: () => writeReportPage(at(REPORT_PAGE), `realizar-k6 · ${runId}`, { kind: 'sweep', sweep: report }),
-      },
-      {
-        file: at('latency.svg'),
-        write: () =>
-          writeAtomic(
-            at('latency.svg'),
-            lineChart({
-              title: `Latency of ${config.endpoint} against offered rate`,
-              xLabel: 'offered rate (req/s)',
-              yLabel: 'latency (ms)',
-              series: [series('p50'), series('p95'), series('p99')],
-            }),
-          ),
-      },
-      {
-        file: at('errors.svg'),
-        write: () =>
-          writeAtomic(
-            at('errors.svg'),
-            lineChart({
-              title: `Errors of ${config.endpoint} against offered rate`,
-              xLabel: 'offered rate (req/s)',
-              yLabel: 'error rate (%)',
-              series: [{ name: 'errors', points: byRate.map((s) => ({ x: s.rateRps, y: s.errorRatePct ?? 100 })) }],
-            }),
-          ),
-      },
-      {
-        file: path.join(config.outDir, 'latest'),
-        label: '<out-dir>/latest',
-        write: () => linkLatest(config.outDir, runId),
-      },
-    ],
-    { shownAbove: true },
-  );
+  const charts = {
+    'latency.svg': lineChart({
+      title: `Latency of ${config.endpoint} against offered rate`,
+      xLabel: 'offered rate (req/s)',
+      yLabel: 'latency (ms)',
+      series: [series('p50'), series('p95'), series('p99')],
+    }),
+    'errors.svg': lineChart({
+      title: `Errors of ${config.endpoint} against offered rate`,
+      xLabel: 'offered rate (req/s)',
+      yLabel: 'error rate (%)',
+      series: [{ name: 'errors', points: byRate.map((s) => ({ x: s.rateRps, y: s.errorRatePct ?? 100 })) }],
+    }),
+  };
+  await keepSweepFiles({ dir, outDir: config.outDir, runId, report, text, charts });
   return { report, dir, text };
 }
 
