@@ -118,7 +118,22 @@ describe("the server's metrics over time", () => {
         );
         await writeFile(file, JSON.stringify(th));
         const { report } = await run(
-          ['stream', '--server', 'llamacpp', '--concurrency', '8', '--requests', '16', '--thresholds-dir', dir],
+          // Long enough streams (120 tokens each, forced) that the second four wait across several scrapes.
+          [
+            'stream',
+            '--server',
+            'llamacpp',
+            '--concurrency',
+            '8',
+            '--requests',
+            '16',
+            '--output-tokens',
+            '120',
+            '--timeout',
+            '300',
+            '--thresholds-dir',
+            dir,
+          ],
           400_000,
         );
         const s = report.scenarios[0]!;
