@@ -64,7 +64,8 @@ export function adjustToTokens(text: string, measured: number, target: number, s
 function proposeWords(n: number, measured: number, target: number): number {
   if (n === 0 || measured <= 0) return wordsForTokens(target);
   const step = Math.round(((target - measured) * n) / measured);
-  return Math.max(1, n + (step !== 0 ? step : Math.sign(target - measured)));
+  // At most four times longer a step: a count that barely grows must not send the fit after huge texts.
+  return Math.min(4 * n, Math.max(1, n + (step !== 0 ? step : Math.sign(target - measured))));
 }
 
 export interface TokenFitOptions {

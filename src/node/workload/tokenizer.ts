@@ -35,8 +35,13 @@ function poster(config: RunConfig): Post {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (config.apiKey !== null) headers['Authorization'] = `Bearer ${config.apiKey.reveal()}`;
   return async (path, body) => {
-    const res = await fetch(`${config.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status}`);
+    const url = `${config.baseUrl}${path}`;
+    // fetch() says only "fetch failed"; what failed is in its cause (refused, reset, closed).
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) }).catch((e: Error) => {
+      const cause = (e.cause as Error | undefined)?.message;
+      throw new Error(`POST ${url}: ${e.message}${cause === undefined ? '' : ` (${cause})`}`);
+    });
+    if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status}`);
     return res.json();
   };
 }
@@ -87,7 +92,17 @@ async function exact(
   count: (texts: readonly string[]) => Promise<number[]>,
   seed: number,
 ): Promise<ServerTokenizer> {
-  const [tokens] = await count([wordText(mixSeed(seed, CALIBRATION_KEY), CALIBRATION_WORDS)]);
+  const [few, tokens] = await count([
+    wordText(mixSeed(seed, CALIBRATION_KEY), 1),
+    wordText(mixSeed(seed, CALIBRATION_KEY), CALIBRATION_WORDS),
+  ]);
+  // Lengths are fitted by asking the count again with more or fewer words: a count that does not grow
+  // with the text would send the fit after ever longer prompts.
+  if (!(tokens! > few!))
+    throw new Error(
+      `${name} does not count text: ${few} token(s) for 1 word and ${tokens} for ${CALIBRATION_WORDS} words ` +
+        '(expected more tokens for the longer text)',
+    );
   return { text: `${name}: exact`, count, tokensPerWord: tokens! / CALIBRATION_WORDS };
 }
 
