@@ -92,6 +92,17 @@ describe('deterministic text', () => {
     );
   });
 
+  it('grows a text at most fourfold a step, even when the count never grows (a tokenizer that does not count)', () => {
+    const fit = new TokenFit({ target: 8, seed: 3, tokensPerWord: 0.01 });
+    const words: number[] = [];
+    for (let text = fit.next(); text !== undefined; text = fit.next()) {
+      words.push(wordCount(text));
+      fit.record(1);
+    }
+    assert.equal(words.length, 6, 'the fit still stops after its measurements');
+    for (let i = 1; i < words.length; i++) assert.ok(words[i]! <= 4 * words[i - 1]!, `step ${i}: ${words.join(', ')}`);
+  });
+
   it('derives distinct seeds from distinct keys, and the same from the same', () => {
     const seeds = new Set<number>();
     for (let a = 0; a < 50; a++) for (let b = 0; b < 50; b++) seeds.add(mixSeed(1, a, b));
