@@ -69,15 +69,8 @@ export async function runLoadTest(
   let monitor: ServerMonitor | null = null;
 
   try {
-    version = (
-      await bringUp(
-        config,
-        command,
-        dir,
-        () => control.interrupted,
-        (started) => (server = started),
-      )
-    ).version;
+    const cancelled = (): boolean => control.interrupted;
+    version = (await bringUp({ config, command, dir, cancelled, onStart: (s) => (server = s) })).version;
     const target: SampleTarget | null =
       server !== null
         ? { kind: 'group', pgid: server.child.pid }

@@ -66,13 +66,16 @@ export async function prepareTarget(
  * Start the server (when `command` is given) with its log in `dir`, and wait for a healthy /health.
  * The server is handed to `onStart` as soon as it exists, so the caller can stop it whatever happens.
  */
-export async function bringUp(
-  config: TargetConfig,
-  command: string | null,
-  dir: string,
-  cancelled: () => boolean,
-  onStart: (server: ManagedServer) => void,
-): Promise<{ version: string | null }> {
+export async function bringUp(o: {
+  config: TargetConfig;
+  /** The server's command line; null: a server already running. */
+  command: string | null;
+  dir: string;
+  cancelled: () => boolean;
+  /** Told as soon as the server's process exists, so a caller can stop it whatever happens next. */
+  onStart: (server: ManagedServer) => void;
+}): Promise<{ version: string | null }> {
+  const { config, command, dir, cancelled, onStart } = o;
   let server: ManagedServer | null = null;
   if (command !== null) {
     log.info(`starting the server: ${command}`);
@@ -109,15 +112,8 @@ export async function withTarget(
   let version: string | null = null;
   const errors: string[] = [];
   try {
-    version = (
-      await bringUp(
-        config,
-        command,
-        dir,
-        () => control.interrupted,
-        (s) => (server = s),
-      )
-    ).version;
+    const cancelled = (): boolean => control.interrupted;
+    version = (await bringUp({ config, command, dir, cancelled, onStart: (s) => (server = s) })).version;
     await load(server);
   } catch (err) {
     errors.push((err as Error).message);
