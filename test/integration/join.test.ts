@@ -4,8 +4,9 @@
  * a known prefill (first token) and decode (gap per token), which the server reports per request as
  * llama.cpp does (timings). The report's parts must agree with what the server recorded, the token
  * counts must be equal, every request must have carried its own id, and the measurement floor must
- * be in the report unless --no-calibrate. Bounds are wide: the machine is shared. Skipped where
- * Chromium is not installed.
+ * be in the report unless --no-calibrate. Answers that do not stream (generate) are joined the same
+ * way, from the same server's timings and its Server-Timing header. Bounds are wide: the machine is
+ * shared. The streamed tests are skipped where Chromium is not installed.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -29,9 +30,13 @@ interface Recorded {
   requestId: string | null;
 }
 
-async function oneSlotRun(flags: string[]): Promise<{ s: ScenarioReport; recorded: Recorded[] }> {
+async function oneSlotRun(
+  flags: string[],
+  o: { scenario?: string; serverFlags?: string[] } = {},
+): Promise<{ s: ScenarioReport; recorded: Recorded[] }> {
   const port = await freePort();
   const server = await startTruthServer(port, [
+    ...(o.serverFlags ?? []),
     '--slots',
     '1',
     '--first-token-ms',
@@ -43,7 +48,7 @@ async function oneSlotRun(flags: string[]): Promise<{ s: ScenarioReport; recorde
   ]);
   const out = await tempDir('join');
   try {
-    const args = ['stream', '--no-server', '--port', String(port), '--no-dashboard', '--out-dir', out];
+    const args = [o.scenario ?? 'stream', '--no-server', '--port', String(port), '--no-dashboard', '--out-dir', out];
     args.push('--api', 'openai', '--model', 'truth', '--concurrency', '4', '--requests', '8', ...flags);
     const run = await runCli(args);
     const { report } = await latestReport(out);
@@ -75,7 +80,13 @@ describe("each streamed request joined with the server's own account of it", () 
     const clock = s.streaming!.serverClock!;
     assert.deepEqual([clock.tokens.streams, clock.tokens.mismatchedStreams], [8, 0], 'token counts equal per request');
     const floor = s.measurementFloor!;
-    assert.match(floor.summary, /^measurement floor at 4 streams: TTFT [+-][\d.]+ ms p50 \/ [+-][\d.]+ ms p95/);
+    assert.match(
+      floor.summary,
+      new RegExp(
+        /^measurement floor at 4 streams, a chunk every 20 ms \(the default[^)]*\): /.source +
+          /TTFT [+-][\d.]+ ms p50 \/ [+-][\d.]+ ms p95/.source,
+      ),
+    );
     assert.match(renderScenario(s), /measurement floor at 4 streams/);
 
     const parts = Object.fromEntries(clock.breakdown!.ttft.map((p) => [p.part.split(' (')[0], p]));
@@ -106,5 +117,38 @@ describe("each streamed request joined with the server's own account of it", () 
     assert.equal(s.measurementFloor, undefined);
     const parts = s.streaming!.serverClock!.breakdown!.ttft.map((p) => p.part.split(' (')[0]);
     assert.deepEqual(parts, ['client send wait', 'before the prompt', 'prefill']);
+  });
+
+  it('joins each answer that does not stream with its timings and Server-Timing header, by its id', async (t) => {
+    const { s, recorded } = await oneSlotRun([], { scenario: 'generate', serverFlags: ['--server-timing'] });
+    assert.equal(s.status, 'completed', s.error ?? '');
+    assert.deepEqual([s.totals.requests, s.totals.successes], [8, 8]);
+    assert.equal(new Set(recorded.map((r) => r.requestId)).size, 8, 'every request carried its own id');
+    const rc = s.requestClock!;
+    assert.deepEqual([rc.answers, rc.joined], [8, 8]);
+    assert.deepEqual([rc.tokens.requests, rc.tokens.client, rc.tokens.server, rc.tokens.agree], [8, 64, 64, true]);
+    const parts = Object.fromEntries(rc.parts.map((p) => [p.part, p]));
+    assert.deepEqual(Object.keys(parts), [
+      'client latency',
+      'waiting in the server and the network',
+      'prefill',
+      'decode',
+      'decode per token',
+      'server-timing: queue',
+      'server-timing: prefill',
+      'server-timing: decode',
+    ]);
+    const queue = stats(recorded.map((r) => r.startedMs! - r.arrivedMs))!;
+    const waiting = parts['waiting in the server and the network']!.ms!;
+    const stQueue = parts['server-timing: queue']!.ms!;
+    const agreement =
+      `queue wait p50: server ${queue.p50.toFixed(1)} ms, report ${waiting.p50.toFixed(1)} ms, ` +
+      `Server-Timing ${stQueue.p50.toFixed(1)} ms; prefill p50 ${parts['prefill']!.ms!.p50.toFixed(1)} ms ` +
+      `(injected ${PREFILL_MS}); decode per token p50 ${parts['decode per token']!.ms!.p50.toFixed(1)} ms`;
+    t.diagnostic(agreement);
+    assert.ok(Math.abs(waiting.p50 - queue.p50) <= Math.max(30, 0.25 * queue.p50), agreement);
+    assert.ok(Math.abs(stQueue.p50 - queue.p50) <= 5, agreement);
+    assert.ok(Math.abs(parts['prefill']!.ms!.p50 - PREFILL_MS) <= 30, agreement);
+    assert.match(renderScenario(s), /Client vs server, per request: 8 of 8 successful requests joined/);
   });
 });

@@ -125,6 +125,16 @@ describe("llama.cpp's server on the tiny model (--server llamacpp)", () => {
       assert.ok(tokens !== undefined, 'the llamacpp profile was used');
       assert.equal(tokens.k6Count, s.totals.successes * 5);
       assert.equal(tokens.serverDelta, tokens.k6Count, tokens.note);
+      // Each answer joined with its own timings: every part present, token counts equal per request.
+      const rc = s.requestClock!;
+      assert.deepEqual(
+        [rc.joined, rc.tokens.requests, rc.tokens.mismatchedRequests],
+        [s.totals.successes, rc.joined, 0],
+      );
+      assert.deepEqual(
+        rc.parts.map((p) => p.part),
+        ['client latency', 'waiting in the server and the network', 'prefill', 'decode', 'decode per token'],
+      );
     });
   }
 
@@ -164,6 +174,9 @@ describe('Realizar serving the tiny model (--server realizar-model)', () => {
     allSucceeded(gen);
     const requests = gen.prometheus?.crossCheck.find((c) => c.serverMetric === 'realizar_requests_total');
     assert.equal(requests?.serverDelta, gen.totals.successes, requests?.note);
+    // Realizar's answers carry no timings: the report says so in one line.
+    assert.equal(gen.requestClock?.joined, 0);
+    assert.match(gen.requestClock!.summary, /^the server sent no per-request figures in its answers/);
   });
 
   it('refuses batch-generate: its /v1/completions takes one prompt, not a list (422)', async () => {

@@ -8,7 +8,7 @@ import {
   TOKEN_MISMATCH_LOG,
 } from '../../src/core/stream/server-clock.js';
 import { K6_METRICS } from '../../src/core/rules/metric-table.js';
-import { floorOf, verdictsInsideFloor } from '../../src/core/stream/floor.js';
+import { floorGap, floorOf, floorTokens, verdictsInsideFloor } from '../../src/core/stream/floor.js';
 import type { K6Summary, MeasurementFloor, Verdict } from '../../src/core/types.js';
 
 const trend = (p50: number, p95: number, count = 10): Record<string, number> => ({
@@ -117,8 +117,32 @@ describe('the measurement floor', () => {
   it("is the client's figures minus the reference server's own writes, in one line", () => {
     const f = floorOf({ clients: 4, gapMs: 10, metrics, truth })!;
     assert.deepEqual([f.streams, f.requests, f.ttftMs, f.itlMs?.p50], [4, 4, { p50: 1.5, p95: 7 }, 0.25]);
-    assert.equal(f.summary, 'measurement floor at 4 streams: TTFT +1.5 ms p50 / +7.0 ms p95, ITL +0.3 ms p50');
+    assert.equal(
+      f.summary,
+      'measurement floor at 4 streams, a chunk every 10 ms: TTFT +1.5 ms p50 / +7.0 ms p95, ITL +0.3 ms p50',
+    );
     assert.equal(floorOf({ clients: 4, gapMs: 10, metrics: {}, truth }), null);
+  });
+
+  it("runs at the warm-up's own chunk pace on the target, bounded, and says which gap it used", () => {
+    assert.deepEqual(floorGap(17.6), {
+      gapMs: 18,
+      from: "the warm-up's inter-token p50 on the target, 17.6 ms",
+    });
+    assert.equal(floorGap(950).gapMs, 200);
+    assert.match(floorGap(950).from, /950\.0 ms, bounded to 1\.\.200 ms$/);
+    assert.equal(floorGap(0.2).gapMs, 1);
+    for (const none of [null, undefined, 0, Number.NaN])
+      assert.deepEqual(floorGap(none), { gapMs: 20, from: 'the default; no warm-up stream to take it from' });
+    const f = floorOf({ clients: 32, gapMs: 18, gapFrom: floorGap(17.6).from, metrics, truth })!;
+    assert.match(f.summary, /^measurement floor at 32 streams, a chunk every 18 ms \(the warm-up's inter-token p50/);
+    assert.equal(f.gapFrom, floorGap(17.6).from);
+  });
+
+  it('sends fewer tokens per calibration stream at a slow pace, so its decoding stays about a second', () => {
+    assert.deepEqual([1, 20, 90, 200].map(floorTokens), [12, 12, 12, 6]);
+    assert.ok(floorTokens(200) * 200 <= 1400);
+    assert.equal(floorTokens(1000), 4);
   });
 
   it('says which verdicts on TTFT or ITL have a margin inside it, and no other', () => {

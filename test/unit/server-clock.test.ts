@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { crossCheck, crossCheckStatus } from '../../src/core/scrape/crosscheck.js';
 import type { EndpointReport, K6Summary, ScenarioReport, ServerProfile } from '../../src/core/types.js';
 import { renderScenario } from '../../src/core/report/render.js';
+import { serverClockLines } from '../../src/core/report/render-server-clock.js';
 import { SERVER_CLOCK_METRICS as M, serverClockOf } from '../../src/core/stream/server-clock.js';
 import { serverClockSection } from '../../src/core/stream/server-clock-report.js';
 import { streamTimings } from '../../src/core/stream/stream.js';
@@ -89,6 +90,19 @@ function summaryOf(over: Partial<Record<keyof typeof M, Record<string, number>>>
   return { metrics, state: { testRunDurationMs: 1 }, root_group: { checks: [], groups: [] } } as K6Summary;
 }
 
+describe("the server's own id of a stream", () => {
+  it('is taken from the first chunk that carries one, to be found in the server logs', () => {
+    const ev = (body: unknown): string => `data: ${JSON.stringify(body)}\n\n`;
+    const chunks = [
+      { tMs: 10, text: ev({ id: 'chatcmpl-abc', choices: [{ index: 0, delta: { content: 'a' } }] }) },
+      { tMs: 20, text: ev({ id: 'chatcmpl-other', choices: [{ index: 0, delta: { content: 'b' } }] }) },
+      { tMs: 21, text: 'data: [DONE]\n\n' },
+    ];
+    assert.equal(streamTimings(chunks, 'openai').serverId, 'chatcmpl-abc');
+    assert.equal(streamTimings(llamaStream(2, 2, {}), 'openai').serverId, null);
+  });
+});
+
 describe("the report's client-versus-server line", () => {
   const timed = {
     streams: { count: 10 },
@@ -137,6 +151,29 @@ describe("the report's client-versus-server line", () => {
           /token counts differ in 2 stream\(s\): client 48, server 50/.source,
       ),
     );
+  });
+
+  it('says a TTFT later than prompt_ms by a slot queue differs by the time waiting in the server', () => {
+    // 8 clients on 4 slots: the client's TTFT is seconds after the server's prompt time, decoding agrees.
+    const queued = { ...timed, ttftClient: { count: 10, 'p(50)': 7842 }, ttftDiff: { count: 10, 'p(50)': 5982 } };
+    const c = serverClockSection(summaryOf(queued));
+    assert.deepEqual([c.agree, c.ttftMs?.agree], [true, false]);
+    assert.equal(c.ttftMs?.explained, 'differs by the time waiting in the server (see the parts below)');
+    const text = serverClockLines(c).join('\n');
+    assert.match(text, /TTFT vs prompt_ms: .* - differs by the time waiting in the server \(see the parts below\)/);
+    assert.doesNotMatch(text, /DISAGREE/);
+  });
+
+  it('keeps DISAGREE for a late TTFT that the queue does not explain: decoding or token counts disagree too', () => {
+    const late = { ttftClient: { count: 10, 'p(50)': 7842 }, ttftDiff: { count: 10, 'p(50)': 5982 } };
+    for (const over of [{ itlDiff: { count: 10, 'p(50)': 6 } }, { tokenMismatches: { count: 2 } }]) {
+      const c = serverClockSection(summaryOf({ ...timed, ...late, ...over }));
+      assert.deepEqual([c.agree, c.ttftMs?.explained], [false, undefined]);
+      assert.match(c.summary, /DISAGREE: TTFT off by \+5982\.00 ms/);
+      assert.match(serverClockLines(c).join('\n'), /TTFT vs prompt_ms: .* - DISAGREE/);
+    }
+    const early = serverClockSection(summaryOf({ ...timed, ttftDiff: { count: 10, 'p(50)': -500 } }));
+    assert.equal(early.ttftMs?.explained, undefined, 'a TTFT before the prompt time is no queue');
   });
 
   it('says there was nothing to compare when the server reported nothing per request', () => {

@@ -7,7 +7,7 @@ import { arrivalsLines } from './render-arrivals.js';
 import { workloadLines } from './render-workload.js';
 import { crossCheckStatus } from '../scrape/crosscheck.js';
 import { generatorLines } from './render-generator.js';
-import { serverClockLines } from './render-server-clock.js';
+import { requestClockLines, serverClockLines } from './render-server-clock.js';
 import { telemetryLines } from './render-telemetry.js';
 import type { Latency, Report, ScenarioReport, Verdict } from '../types.js';
 import { outageLines, partialLine, rebuiltLines } from './render-outages.js';
@@ -185,6 +185,8 @@ export function renderScenario(s: ScenarioReport): string {
   if (bd.length > 0) lines.push('', ...bd);
   const streaming = streamingLines(s);
   if (streaming.length > 0) lines.push('', ...streaming);
+  const joined = requestClockLines(s.requestClock);
+  if (joined.length > 0) lines.push('', ...joined);
   const arrivals = arrivalsLines(s);
   if (arrivals.length > 0) lines.push('', ...arrivals);
   const workload = workloadLines(s);

@@ -7,6 +7,7 @@
  * clock's metrics (src/core/stream/server-clock.ts) and the objectives the sweep accepts
  * (src/node/config/sweep.ts). Pure.
  */
+import { SERVER_CLOCK_ENTRIES } from './metric-table-server-clock.js';
 
 /** A k6 metric's type, as k6 names it in its summary. */
 export type K6MetricType = 'trend' | 'rate' | 'counter' | 'gauge';
@@ -190,32 +191,7 @@ export const METRICS = {
   conversationsStarted: { k6: 'conversations_started', type: 'counter', isTime: false, at: 'request' },
   conversationsCompleted: { k6: 'conversations_completed', type: 'counter', isTime: false, at: 'request' },
 
-  /** Streams for which the server sent its timings. */
-  serverClockStreams: { k6: 'server_clock_streams', type: 'counter', isTime: false, at: 'server-clock' },
-  serverClockTtftClient: { k6: 'server_clock_ttft_client_ms', type: 'trend', isTime: true, at: 'server-clock' },
-  serverClockTtftServer: { k6: 'server_clock_ttft_server_ms', type: 'trend', isTime: true, at: 'server-clock' },
-  /** Client TTFT - the server's prompt_ms, per request. */
-  serverClockTtftDiff: { k6: 'server_clock_ttft_diff_ms', type: 'trend', isTime: true, at: 'server-clock' },
-  /** The client's mean inter-token latency of a stream. */
-  serverClockItlClient: { k6: 'server_clock_itl_client_ms', type: 'trend', isTime: true, at: 'server-clock' },
-  serverClockItlServer: { k6: 'server_clock_itl_server_ms', type: 'trend', isTime: true, at: 'server-clock' },
-  serverClockItlDiff: { k6: 'server_clock_itl_diff_ms', type: 'trend', isTime: true, at: 'server-clock' },
-  /** The server's prompt tokens of a stream (llama.cpp's timings.prompt_n): what its prefill processed. */
-  serverClockPromptTokens: { k6: 'server_clock_prompt_tokens', type: 'trend', isTime: false, at: 'server-clock' },
-  /** Prompt tokens the server took from its cache instead (timings.cache_n). */
-  serverClockCachedTokens: { k6: 'server_clock_cached_tokens', type: 'trend', isTime: false, at: 'server-clock' },
-  /** Streams for which the server gave a token count. */
-  serverClockCounted: { k6: 'server_clock_counted_streams', type: 'counter', isTime: false, at: 'server-clock' },
-  /** Over the counted streams: tokens the client saw, tokens the server says it made. */
-  serverClockTokensClient: { k6: 'server_clock_tokens_client', type: 'counter', isTime: false, at: 'server-clock' },
-  serverClockTokensServer: { k6: 'server_clock_tokens_server', type: 'counter', isTime: false, at: 'server-clock' },
-  /** Counted streams whose two counts differ. */
-  serverClockTokenMismatches: {
-    k6: 'server_clock_token_mismatches',
-    type: 'counter',
-    isTime: false,
-    at: 'server-clock',
-  },
+  ...SERVER_CLOCK_ENTRIES,
 
   memoryOverhead: {
     ...MEASURED_BY_THE_RUNNER,

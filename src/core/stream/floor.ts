@@ -15,9 +15,39 @@ const clientStat = (v: Values): { p50: number; p95: number; p99: number; count: 
 
 const signed = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
 
+/**
+ * The reference server's gap between chunks: the run's own, as its warm-up streams showed it on the
+ * target (their inter-token p50), bounded so a stalled or a bunched warm-up cannot make the floor
+ * unlike any real stream; else a small model's pace on a CPU.
+ */
+export const FLOOR_GAP = { defaultMs: 20, minMs: 1, maxMs: 200 } as const;
+/** Tokens per calibration stream: fewer at a slow pace, so a stream's decoding stays about a second. */
+export const FLOOR_TOKENS = { max: 12, min: 4, decodeBudgetMs: 1000 } as const;
+
+export interface FloorGap {
+  gapMs: number;
+  /** Said in the floor's line: where the gap came from. */
+  from: string;
+}
+
+export function floorGap(warmupItlP50Ms: number | null | undefined): FloorGap {
+  if (warmupItlP50Ms == null || !Number.isFinite(warmupItlP50Ms) || warmupItlP50Ms <= 0)
+    return { gapMs: FLOOR_GAP.defaultMs, from: 'the default; no warm-up stream to take it from' };
+  const gapMs = Math.round(Math.min(FLOOR_GAP.maxMs, Math.max(FLOOR_GAP.minMs, warmupItlP50Ms)));
+  const bounded = gapMs !== Math.round(warmupItlP50Ms) ? `, bounded to ${FLOOR_GAP.minMs}..${FLOOR_GAP.maxMs} ms` : '';
+  return { gapMs, from: `the warm-up's inter-token p50 on the target, ${warmupItlP50Ms.toFixed(1)} ms${bounded}` };
+}
+
+export function floorTokens(gapMs: number): number {
+  const fit = Math.floor(FLOOR_TOKENS.decodeBudgetMs / Math.max(gapMs, 1)) + 1;
+  return Math.min(FLOOR_TOKENS.max, Math.max(FLOOR_TOKENS.min, fit));
+}
+
 export function floorOf(o: {
   clients: number;
   gapMs: number;
+  /** Where the gap came from (floorGap), said in the line; absent: not said. */
+  gapFrom?: string;
   metrics: Record<string, Values>;
   truth: readonly TruthRequest[];
 }): MeasurementFloor | null {
@@ -27,13 +57,16 @@ export function floorOf(o: {
   if (ttft === null && itl === null) return null;
   const ttftText = ttft === null ? 'TTFT not measured' : `TTFT ${signed(ttft.p50)} ms p50 / ${signed(ttft.p95)} ms p95`;
   const itlText = itl === null ? 'ITL not measured' : `ITL ${signed(itl.p50)} ms p50`;
+  const at = `${o.clients} stream${o.clients === 1 ? '' : 's'}, a chunk every ${o.gapMs} ms`;
+  const from = o.gapFrom === undefined ? '' : ` (${o.gapFrom})`;
   return {
     streams: o.clients,
     gapMs: o.gapMs,
+    ...(o.gapFrom === undefined ? {} : { gapFrom: o.gapFrom }),
     requests: t.completed,
     ttftMs: ttft === null ? null : { p50: ttft.p50, p95: ttft.p95 },
     itlMs: itl === null ? null : { p50: itl.p50, p95: itl.p95 },
-    summary: `measurement floor at ${o.clients} stream${o.clients === 1 ? '' : 's'}: ${ttftText}, ${itlText}`,
+    summary: `measurement floor at ${at}${from}: ${ttftText}, ${itlText}`,
   };
 }
 

@@ -12,6 +12,7 @@
  * so a difference is a per-request median, not a difference of medians.
  */
 import { METRIC_ENTRIES, type KeyAt, type METRICS } from '../rules/metric-table.js';
+import type { MismatchedRequest } from '../types.js';
 import type { StreamTimings } from './stream.js';
 
 type ServerClockKey = KeyAt<'server-clock'>;
@@ -70,23 +71,46 @@ export function withinTolerance(diffMs: number, serverMs: number, tol: { ms: num
   return Math.abs(diffMs) <= Math.max(tol.ms, tol.fraction * Math.abs(serverMs));
 }
 
-/** How a stream whose token counts differ is named in k6.log (src/k6/lib/stream/server-clock.ts). */
+/** How a request whose token counts differ is named in k6.log (src/k6/lib/stream/server-clock.ts). */
 export const TOKEN_MISMATCH_LOG = 'realizar-k6: token counts differ: request';
 
-/** The request ids of k6.log's mismatch lines, in order, at most `max`. */
-export function mismatchedRequestIds(log: string, max = 20): string[] {
-  const ids: string[] = [];
+/** The k6.log line of a request whose counts differ: our id, the server's own (`-`: none), both counts. */
+export function mismatchLogLine(m: MismatchedRequest): string {
+  return `${TOKEN_MISMATCH_LOG} ${m.requestId} server-id=${m.serverId ?? '-'} client=${m.client} server=${m.server}`;
+}
+
+const count = (v: string | null): number => (Number.isFinite(Number(v)) && v !== null ? Number(v) : 0);
+
+/** The requests of k6.log's mismatch lines, in order, each once, at most `max`. */
+export function mismatchedRequests(log: string, max = 20): MismatchedRequest[] {
+  const out: MismatchedRequest[] = [];
   for (const line of log.split('\n')) {
     const at = line.indexOf(TOKEN_MISMATCH_LOG);
     if (at === -1) continue;
-    const id = line
+    // k6 quotes a console line (msg="..."): the closing quote is not part of the last field.
+    const [id, ...fields] = line
       .slice(at + TOKEN_MISMATCH_LOG.length)
+      .replace(/".*$/, '')
       .trim()
-      .split(/\s+/)[0];
-    if (id !== undefined && id !== '' && !ids.includes(id)) ids.push(id);
-    if (ids.length >= max) break;
+      .split(/\s+/);
+    if (id === undefined || id === '' || out.some((m) => m.requestId === id)) continue;
+    const field = (name: string): string | null =>
+      fields.find((f) => f.startsWith(`${name}=`))?.slice(name.length + 1) ?? null;
+    const serverId = field('server-id');
+    out.push({
+      requestId: id,
+      serverId: serverId === null || serverId === '-' ? null : serverId,
+      client: count(field('client')),
+      server: count(field('server')),
+    });
+    if (out.length >= max) break;
   }
-  return ids;
+  return out;
+}
+
+/** The request ids of k6.log's mismatch lines, in order, at most `max`. */
+export function mismatchedRequestIds(log: string, max = 20): string[] {
+  return mismatchedRequests(log, max).map((m) => m.requestId);
 }
 
 /**

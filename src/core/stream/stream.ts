@@ -14,7 +14,8 @@
  * - the prompt as the server counted it, when it says (OpenAI `usage.prompt_tokens`, llama.cpp's
  *   `timings` prompt_n + cache_n), and how much of it came from its cache (`timings.cache_n`,
  *   `usage.prompt_tokens_details.cached_tokens`);
- * - the reply's text, when asked for (a conversation's next turn carries it).
+ * - the reply's text, when asked for (a conversation's next turn carries it);
+ * - the server's own id of the request (OpenAI's `id`), to find it in the server's logs.
  */
 import { createSseParser, type SseParser } from './sse.js';
 
@@ -48,6 +49,8 @@ export interface StreamTimings {
   cachedTokens: number | null;
   /** The reply as it streamed ('' unless asked for). */
   replyText: string;
+  /** The server's own id of the request (OpenAI chunks' `id`), to find it in its logs; null: none. */
+  serverId: string | null;
 }
 
 /**
@@ -64,6 +67,7 @@ export function streamTimings(
   let serverTimings: Record<string, number> | null = null;
   let promptTokens: number | null = null;
   let cachedTokens: number | null = null;
+  let serverId: string | null = null;
   let reply = '';
   /** Tokens one SSE event carries, and the server's own total if the event gives it. */
   const tokensOf = (
@@ -92,7 +96,9 @@ export function streamTimings(
       } | null;
       error?: unknown;
       timings?: unknown;
+      id?: unknown;
     };
+    if (serverId === null && typeof body.id === 'string' && body.id !== '') serverId = body.id;
     if (body.error !== undefined) return { tokens: 0, total: null, done: false, error: JSON.stringify(body.error) };
     if (typeof body.timings === 'object' && body.timings !== null) {
       serverTimings = Object.fromEntries(
@@ -159,5 +165,6 @@ export function streamTimings(
     promptTokens,
     cachedTokens,
     replyText: reply,
+    serverId,
   };
 }

@@ -26,6 +26,7 @@ import { latencyOf, metric, value } from './summary-read.js';
 import { arrivalsSection, goodputSection } from './convert-arrivals.js';
 import { workloadSection } from './convert-workload.js';
 import { streamingSection } from './convert-stream.js';
+import { requestClockSection } from '../stream/request-clock-report.js';
 import { withSoleScopes } from './sole-scope.js';
 import { measureRule, recoveryVerdicts, ruleVerdicts, type Figures } from '../rules/judge.js';
 import { K6_METRICS } from '../rules/metric-table.js';
@@ -230,6 +231,7 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
   }
   if (ctx.generator?.warning != null) notes.push(ctx.generator.warning);
   notes.push(...(ctx.notes ?? []));
+  const requestClock = plan.stream == null ? requestClockSection(summary) : null;
 
   return {
     name: plan.scenario,
@@ -252,6 +254,7 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     resources,
     prometheus,
     streaming,
+    ...(requestClock === null ? {} : { requestClock }),
     generator: ctx.generator ?? null,
     arrivals: arrivalsSection(plan, summary),
     goodput: goodputSection(plan, summary, totals, durationSec),

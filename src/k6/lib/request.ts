@@ -17,6 +17,7 @@ import http, { type RefinedParams, type ResponseType } from 'k6/http';
 import { isGood, type GoodputObjective } from '../../core/rules/goodput.js';
 import type { Endpoint } from './endpoints.js';
 import { metric } from './metrics.js';
+import { recordRequestClock } from './stream/server-clock.js';
 
 // request_failed is the verdict on every request (status and body); k6's own http_req_failed
 // (status only) would add a sample per request for every output to take in and write. null turns
@@ -51,7 +52,7 @@ interface Prepared {
    * function of the body and the request, so a byte-identical body has the same verdict (a
    * string comparison instead of JSON.parse and the schema validator in an interpreter).
    */
-  lastPassed: { text: string; tokens: number } | null;
+  lastPassed: { text: string; tokens: number; body: unknown } | null;
 }
 
 /** What every request of the run shares; built once, not per request. */
@@ -178,13 +179,14 @@ export function send(
     if (known !== null && known.text === text && fixed !== null) {
       ok = true;
       count = known.tokens;
+      sent.body = known.body;
     } else {
       const body = parse(text);
       sent.body = body;
       ok = endpoint.accepts(body, request);
       // Only a body that passed its schema is read for its token count.
       if (ok) count = endpoint.tokens(body);
-      if (ok && fixed !== null && typeof text === 'string') p.lastPassed = { text, tokens: count };
+      if (ok && fixed !== null && typeof text === 'string') p.lastPassed = { text, tokens: count, body };
     }
     bodyOk = ok;
     check(res, p.statusAndBody);
@@ -202,7 +204,27 @@ export function send(
   sent.ok = ok;
   sent.text = typeof res.body === 'string' ? res.body : null;
   sent.durationMs = res.timings.duration;
+  if (statusOk) joinWithServer(res.headers['Server-Timing'], count, p.headers['X-Request-Id']!);
   return sent;
+}
+
+/**
+ * The answer joined with the server's own account of it (src/k6/lib/stream/server-clock.ts), when it
+ * gives one: llama.cpp's `timings` in the body, or a Server-Timing header. An answer with neither
+ * (Realizar's) costs a substring search when its body was not parsed, and nothing more.
+ */
+function joinWithServer(serverTiming: string | undefined, count: number, requestId: string): void {
+  let body = sent.body;
+  if (body === undefined && sent.text !== null && sent.text.includes('"timings"')) body = sent.body = parse(sent.text);
+  const timed = typeof body === 'object' && body !== null && 'timings' in body;
+  if (!timed && serverTiming === undefined) return;
+  recordRequestClock({
+    body,
+    clientMs: sent.durationMs,
+    clientTokens: count > 0 ? count : null,
+    serverTiming: serverTiming ?? null,
+    requestId,
+  });
 }
 
 /** The body of what was sent, parsed once. */

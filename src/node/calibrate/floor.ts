@@ -9,7 +9,7 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { floorOf } from '../../core/stream/floor.js';
+import { FLOOR_GAP, floorOf, floorTokens } from '../../core/stream/floor.js';
 import type { MeasurementFloor } from '../../core/types.js';
 import { runAgainstReference } from './reference-run.js';
 
@@ -20,16 +20,16 @@ export interface FloorOptions {
   workDir: string;
   clients: number;
   api: 'realizar' | 'openai';
-  /** The reference server's gap between tokens. */
+  /** The reference server's gap between tokens, and where it came from (floorGap). */
   gapMs: number;
+  gapFrom?: string;
 }
 
 /** Streams per client: enough for p95 at a few clients, few enough to stay within seconds. */
 export const FLOOR_REQUESTS_PER_CLIENT = 3;
 export const FLOOR_FIRST_TOKEN_MS = 50;
-export const FLOOR_TOKENS = 12;
-/** The reference server's gap between tokens: a small model's pace on a CPU. */
-export const FLOOR_GAP_MS = 20;
+/** The reference server's default gap between tokens: a small model's pace on a CPU. */
+export const FLOOR_GAP_MS = FLOOR_GAP.defaultMs;
 
 /** Null when the calibration measured nothing (k6 failed, no stream completed). */
 export async function measureFloor(o: FloorOptions): Promise<MeasurementFloor | null> {
@@ -44,9 +44,16 @@ export async function measureFloor(o: FloorOptions): Promise<MeasurementFloor | 
       api: o.api,
       firstTokenMs: FLOOR_FIRST_TOKEN_MS,
       gapMs: o.gapMs,
-      tokens: FLOOR_TOKENS,
+      tokens: floorTokens(o.gapMs),
     });
-    return floorOf({ clients: o.clients, gapMs: o.gapMs, metrics: run.metrics, truth: run.truth.requests });
+    const { clients, gapMs, gapFrom } = o;
+    return floorOf({
+      clients,
+      gapMs,
+      ...(gapFrom === undefined ? {} : { gapFrom }),
+      metrics: run.metrics,
+      truth: run.truth.requests,
+    });
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }

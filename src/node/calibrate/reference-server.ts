@@ -15,14 +15,17 @@
  * from its own writes, so the per-request join can be checked against a known queue, prefill and decode.
  *
  *   node --import tsx src/node/calibrate/reference-server.ts --port N
- *        [--first-token-ms 100] [--gap-ms 20] [--tokens 16] [--slots 0] [--host 127.0.0.1]
+ *        [--first-token-ms 100] [--gap-ms 20] [--tokens 16] [--slots 0] [--host 127.0.0.1] [--server-timing]
  *
  * `--first-token-ms` is the prefill: from a slot to the first token. `--slots 0` (the default): no
  * limit, no queue.
  *
  * Routes: GET /health (Realizar's shape), GET /v1/models, POST /stream/generate (Realizar's SSE:
  * `event: token` per token, then `event: done` with num_generated), POST /v1/chat/completions with
- * stream: true (OpenAI chunks, a usage chunk with timings, then [DONE]); GET /__truth gives what it
+ * stream: true (OpenAI chunks, a usage chunk with timings, then [DONE]), POST /v1/completions and
+ * /v1/chat/completions without stream (one answer when the last token is due, with the same timings
+ * and usage; with --server-timing also a `Server-Timing: queue;dur=…, prefill;dur=…, decode;dur=…`
+ * header of the same writes, which no real server here sends); GET /__truth gives what it
  * recorded (times in ms on its clock, performance.now(); timeOriginMs turns them into epoch ms), POST
  * /__reset forgets it. Each request's X-Request-Id, when sent, is recorded with it.
  *
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     'gap-ms': { type: 'string', default: '20' },
     tokens: { type: 'string', default: '16' },
     slots: { type: 'string', default: '0' },
+    'server-timing': { type: 'boolean', default: false },
   },
 });
 const number = (flag: 'first-token-ms' | 'gap-ms' | 'tokens' | 'slots', min: number): number => {
@@ -52,6 +56,7 @@ const FIRST_TOKEN_MS = number('first-token-ms', 0);
 const GAP_MS = number('gap-ms', 0);
 const TOKENS = Math.round(number('tokens', 1));
 const SLOTS = Math.round(number('slots', 0));
+const SERVER_TIMING = values['server-timing'] === true;
 
 /** One streamed request as this server saw it; times in ms on performance.now(). */
 interface Recorded {
@@ -87,12 +92,14 @@ function freeSlot(): void {
   else busy--;
 }
 
+/** One request, streamed or answered at once, on the same schedule and with the same truth recorded. */
 function stream(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  format: 'realizar' | 'openai',
+  format: 'realizar' | 'openai' | 'completion' | 'chat',
   arrivedMs: number,
 ): void {
+  const streamed = format === 'realizar' || format === 'openai';
   const id = req.headers['x-request-id'];
   const rec: Recorded = {
     path: req.url ?? '',
@@ -104,8 +111,10 @@ function stream(
     aborted: false,
   };
   recorded.push(rec);
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  res.flushHeaders();
+  if (streamed) {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+  }
   const chunk = (fields: object): string =>
     `data: ${JSON.stringify({ id: 'truth', object: 'chat.completion.chunk', ...fields })}\n\n`;
   const token = (i: number): string => {
@@ -127,6 +136,23 @@ function stream(
       predicted_ms: predicted,
       predicted_per_token_ms: w.length > 1 ? predicted / (w.length - 1) : 0,
     };
+  };
+  /** Not streamed: the whole answer at once, its tokens' times being when each was due and passed. */
+  const answer = (): void => {
+    const text = Array.from({ length: TOKENS }, (_, i) => `t${i}`).join(' ');
+    const choice = format === 'chat' ? { message: { role: 'assistant', content: text } } : { text };
+    const w = rec.tokenWritesMs;
+    const header = SERVER_TIMING
+      ? {
+          'server-timing':
+            `queue;dur=${(rec.startedMs! - rec.arrivedMs).toFixed(3)};desc="waiting for a slot", ` +
+            `prefill;dur=${(w[0]! - rec.startedMs!).toFixed(3)}, decode;dur=${(w[w.length - 1]! - w[0]!).toFixed(3)}`,
+        }
+      : {};
+    res.writeHead(200, { 'content-type': 'application/json', ...header });
+    const object = format === 'chat' ? 'chat.completion' : 'text_completion';
+    const choices = [{ index: 0, finish_reason: 'length', ...choice }];
+    res.end(JSON.stringify({ id: `truth-${recorded.indexOf(rec)}`, object, choices, usage, timings: timings() }));
   };
   const end = (): string =>
     format === 'realizar'
@@ -150,10 +176,11 @@ function stream(
     timer = setTimeout(
       () => {
         if (rec.aborted) return;
-        res.write(token(i));
+        if (streamed) res.write(token(i));
         rec.tokenWritesMs.push(performance.now());
         if (i + 1 < TOKENS) return next(i + 1, fromMs);
-        res.end(end());
+        if (streamed) res.end(end());
+        else answer();
         rec.endMs = performance.now();
         release();
       },
@@ -207,8 +234,9 @@ const server = http.createServer({ noDelay: true }, (req, res) => {
       return json(422, { error: 'the body is not JSON' });
     }
     if (req.method === 'POST' && path === '/stream/generate') return stream(req, res, 'realizar', arrivedMs);
-    if (req.method === 'POST' && path === '/v1/chat/completions' && body['stream'] === true)
-      return stream(req, res, 'openai', arrivedMs);
+    if (req.method === 'POST' && path === '/v1/chat/completions')
+      return stream(req, res, body['stream'] === true ? 'openai' : 'chat', arrivedMs);
+    if (req.method === 'POST' && path === '/v1/completions') return stream(req, res, 'completion', arrivedMs);
     return json(404, { error: 'not found', message: path });
   });
 });

@@ -1,11 +1,18 @@
 /**
- * For each completed stream, the server's own figures beside the client's (src/core/stream/server-clock.ts),
- * recorded into k6 metrics the report compares and splits into parts (src/core/stream/server-clock-report.ts,
- * server-clock-breakdown.ts). The join is per request by construction: the server's timings come in the
- * same response as the chunks the client timed. A stream whose server sent nothing to compare with
- * records nothing here.
+ * Each request joined with the server's own account of it, recorded into k6 metrics the report reads.
+ * Streams: for each completed stream, the server's figures beside the client's
+ * (src/core/stream/server-clock.ts), compared and split into parts by the report
+ * (src/core/stream/server-clock-report.ts, server-clock-breakdown.ts). Answers that do not stream
+ * (src/k6/lib/request.ts): the client's latency beside the answer's timings and Server-Timing header
+ * (src/core/stream/request-clock.ts, request-clock-report.ts). The join is per request by construction:
+ * the server's figures come in the same response the client timed, sent with our X-Request-Id. A
+ * request whose server sent nothing to compare with records nothing here. Ids go to k6.log only for
+ * requests whose token counts differ (with the server's own id): a tag with a value per request
+ * would make k6 keep a time series per request.
  */
-import { serverClockOf, TOKEN_MISMATCH_LOG } from '../../../core/stream/server-clock.js';
+import { requestClockOf } from '../../../core/stream/request-clock.js';
+import { mismatchLogLine, serverClockOf } from '../../../core/stream/server-clock.js';
+import { serverTimingLogLine, SERVER_TIMING_SLOTS } from '../../../core/stream/server-timing.js';
 import type { StreamTimings } from '../../../core/stream/stream.js';
 import { metric } from '../metrics.js';
 
@@ -23,10 +30,46 @@ const counted = metric('serverClockCounted');
 const tokensClient = metric('serverClockTokensClient');
 const tokensServer = metric('serverClockTokensServer');
 const tokenMismatches = metric('serverClockTokenMismatches');
+const requests = metric('serverClockRequests');
+const requestLatency = metric('serverClockRequestLatency');
+const requestWait = metric('serverClockRequestWait');
+const requestPrefill = metric('serverClockRequestPrefill');
+const requestDecode = metric('serverClockRequestDecode');
+const requestPerToken = metric('serverClockRequestPerToken');
+const serverTiming = [
+  metric('serverClockServerTiming1'),
+  metric('serverClockServerTiming2'),
+  metric('serverClockServerTiming3'),
+  metric('serverClockServerTiming4'),
+] as const;
 
-/** Mismatched streams named in k6.log, at most this many per VU: the report lists them from there. */
+/** Mismatched requests named in k6.log, at most this many per VU: the report lists them from there. */
 const MAX_LOGGED = 20;
 let logged = 0;
+/** The Server-Timing names this VU logged for each slot: each once, a few at most. */
+const slotNames: Array<Set<string>> = Array.from({ length: SERVER_TIMING_SLOTS }, () => new Set());
+const MAX_NAMES_PER_SLOT = 4;
+
+type Tags = Record<string, string> | undefined;
+
+function recordCounts(
+  prompt: { tokens: number; cached: number | null } | null,
+  tokens: { client: number; server: number } | null,
+  ids: { requestId: string; serverId: string | null },
+  tags: Tags,
+): void {
+  if (prompt !== null) {
+    promptTokens.add(prompt.tokens, tags);
+    if (prompt.cached !== null) cachedTokens.add(prompt.cached, tags);
+  }
+  if (tokens === null) return;
+  counted.add(1, tags);
+  tokensClient.add(tokens.client, tags);
+  tokensServer.add(tokens.server, tags);
+  const same = tokens.client === tokens.server;
+  tokenMismatches.add(same ? 0 : 1, tags);
+  if (!same && logged++ < MAX_LOGGED) console.warn(mismatchLogLine({ ...ids, ...tokens }));
+}
 
 export function recordServerClock(t: StreamTimings, tags: Record<string, string>, requestId: string): void {
   const s = serverClockOf(t);
@@ -41,17 +84,39 @@ export function recordServerClock(t: StreamTimings, tags: Record<string, string>
     itlServer.add(s.itl.serverMs, tags);
     itlDiff.add(s.itl.clientMs - s.itl.serverMs, tags);
   }
-  if (s.prompt !== null) {
-    promptTokens.add(s.prompt.tokens, tags);
-    if (s.prompt.cached !== null) cachedTokens.add(s.prompt.cached, tags);
+  recordCounts(s.prompt, s.tokens, { requestId, serverId: t.serverId ?? null }, tags);
+}
+
+/**
+ * One answer that did not stream. The endpoint is the VU's tag already (src/k6/lib/request.ts), so
+ * no tags are passed: one object fewer for k6 to convert per call.
+ */
+export function recordRequestClock(o: {
+  body: unknown;
+  clientMs: number;
+  clientTokens: number | null;
+  serverTiming: string | null;
+  requestId: string;
+}): void {
+  const s = requestClockOf(o);
+  const split = s.split;
+  if (split === null && s.tokens === null && s.serverTiming.length === 0) return;
+  requests.add(1);
+  if (split !== null) {
+    requestLatency.add(split.clientMs);
+    requestWait.add(split.waitMs);
+    requestPrefill.add(split.promptMs);
+    requestDecode.add(split.predictedMs);
+    if (split.perTokenMs !== null) requestPerToken.add(split.perTokenMs);
   }
-  if (s.tokens !== null) {
-    counted.add(1, tags);
-    tokensClient.add(s.tokens.client, tags);
-    tokensServer.add(s.tokens.server, tags);
-    const same = s.tokens.client === s.tokens.server;
-    tokenMismatches.add(same ? 0 : 1, tags);
-    if (!same && logged++ < MAX_LOGGED)
-      console.warn(`${TOKEN_MISMATCH_LOG} ${requestId} client=${s.tokens.client} server=${s.tokens.server}`);
+  for (let i = 0; i < s.serverTiming.length; i++) {
+    const e = s.serverTiming[i]!;
+    serverTiming[i]!.add(e.durMs!);
+    const seen = slotNames[i]!;
+    if (!seen.has(e.name) && seen.size < MAX_NAMES_PER_SLOT) {
+      seen.add(e.name);
+      console.log(serverTimingLogLine(i + 1, e.name));
+    }
   }
+  recordCounts(s.prompt, s.tokens, { requestId: o.requestId, serverId: s.serverId }, undefined);
 }
