@@ -139,7 +139,8 @@ function table(r: CeilingResult, ctx: BenchContext): string[] {
   lines.push(
     '',
     'Goal: the toolkit at least 0.9x the hand-written checked script, shared and pinned (as it runs by default; ' +
-      'the --no-dashboard, --no-samples and --no-samples --no-dashboard rows show what each output costs at full speed).',
+      'the --no-dashboard, --no-samples and --no-samples --no-dashboard rows show what each output costs ' +
+      'at full speed).',
   );
   return lines;
 }
