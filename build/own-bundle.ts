@@ -15,7 +15,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { ThresholdsFile } from '../src/core/types.js';
 import { ROOT } from '../src/node/files/paths.js';
-import { bundleEntries } from './bundle.js';
+import { bundleEntries, K6_DEFINE } from './bundle.js';
 
 /** The modules a scenario file imports from this package (package.json "exports"). */
 const API_MODULES: Readonly<Record<string, string>> = {
@@ -101,7 +101,7 @@ export async function bundleForDeclaration(file: string): Promise<string> {
     platform: 'neutral',
     mainFields: ['module', 'main'],
     target: 'es2020',
-    define: { __PLAN_ONLY__: 'true', __HOUSE_BLOCK__: 'false' },
+    define: { ...K6_DEFINE, __PLAN_ONLY__: 'true', __HOUSE_BLOCK__: 'false' },
     plugins: [toolkitApi(), ownValidators(null), k6StandIn()],
     logLevel: 'silent',
   });

@@ -13,9 +13,14 @@ import { metric } from './metrics.js';
 import { phaseOffsets, TRACE_ARRIVALS } from '../../core/plan/arrivals.js';
 import type { PlanPhase } from '../../core/types.js';
 
-// Custom metrics must be created in init code.
-const dropped = metric('arrivalsDropped');
-const startLate = metric('requestStartLate');
+/**
+ * Made in init code when a VU takes a drawn schedule (sharedSchedule), not at the top level: each k6
+ * metric costs every VU a few KB, and most runs have no schedule.
+ */
+let metrics: {
+  dropped: ReturnType<typeof metric<'arrivalsDropped'>>;
+  startLate: ReturnType<typeof metric<'requestStartLate'>>;
+} | null = null;
 
 /**
  * A phase's schedule, drawn once and shared by every VU (k6's SharedArray): drawing it in each VU
@@ -34,6 +39,7 @@ export function scheduleArrayName(phase: PlanPhase): string {
 
 /** A schedule phaseSchedules drew, in k6's first init or this VU's (by scheduleArrayName). */
 export function sharedSchedule(name: string): readonly number[] {
+  metrics ??= { dropped: metric('arrivalsDropped'), startLate: metric('requestStartLate') };
   return new SharedArray(name, () => {
     throw new Error(`the schedule ${name} was not drawn in k6's first init`);
   });
@@ -66,10 +72,10 @@ export function awaitDue(
       sleep(action.waitMs / 1000);
       waited = true;
     } else if (action.kind === 'drop') {
-      dropped.add(1);
+      metrics!.dropped.add(1);
       return 'drop';
     } else {
-      startLate.add(action.lateMs);
+      metrics!.startLate.add(action.lateMs);
       return 'send';
     }
   }

@@ -28,8 +28,15 @@ http.setResponseCallback(null as unknown as Parameters<typeof http.setResponseCa
 const requestFailed = metric('requestFailed');
 const requestsOk = metric('requestsOk');
 const tokens = metric('tokens');
-const goodput = metric('goodput');
-const goodputTokens = metric('goodputTokens');
+/** Made in init code only for a run with objectives (useGoodputMetrics): each metric costs every VU a few KB. */
+let goodputMetrics: {
+  goodput: ReturnType<typeof metric<'goodput'>>;
+  tokens: ReturnType<typeof metric<'goodputTokens'>>;
+} | null = null;
+/** In init code (k6 accepts new metrics only there), when the run has per-request objectives (--goodput). */
+export function useGoodputMetrics(): void {
+  goodputMetrics ??= { goodput: metric('goodput'), tokens: metric('goodputTokens') };
+}
 
 /** What the check functions read: set just before each check() call (one VU runs one request at a time). */
 let statusOk = false;
@@ -198,8 +205,8 @@ export function send(
   if (count > 0) tokens.add(count);
   if (target.goodput !== null) {
     const good = isGood(target.goodput, { failed: !ok, latency: res.timings.duration });
-    goodput.add(good);
-    if (good && count > 0) goodputTokens.add(count);
+    goodputMetrics!.goodput.add(good);
+    if (good && count > 0) goodputMetrics!.tokens.add(count);
   }
   sent.ok = ok;
   sent.text = typeof res.body === 'string' ? res.body : null;

@@ -11,7 +11,27 @@ import type { ScenarioPlan } from '../../core/types.js';
 import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';
 import { endpointsFor } from './endpoints.js';
-import type { K6Env } from './env.js';
+import { readEnv, type K6Env } from './env.js';
+import { K6_VARS } from '../../core/contract.js';
+import { CONNECTIONS_PER_HOST } from '../../core/stream/hosts.js';
+
+/** Set by the bundler: false in the runner's build, which needs OUT_DIR for its summary. */
+declare const __HOUSE_BLOCK__: boolean;
+
+/**
+ * k6's variables, decoded: in the runner's build only here, in the init that k6 runs first, and handed
+ * to the other VUs as data (src/k6/lib/scenario.ts), so that no client builds the variables' codecs.
+ */
+export function initEnv(scenario: string): K6Env {
+  const env = readEnv();
+  if (!__HOUSE_BLOCK__ && env.outDir === null) {
+    throw new Error(
+      `this build of scenario ${scenario} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> ` +
+        `for its summary; run dist/k6/${scenario}.js on its own`,
+    );
+  }
+  return env;
+}
 import { phaseSchedules, scheduleArrayName, traceOffsets } from './arrivals.js';
 import { k6Scenario, warmupOf } from './k6-scenario.js';
 import { loadWorkloadLines, phaseSessions } from './workload.js';
@@ -82,6 +102,21 @@ export function scenarioInit(
     },
     (e) => catalog[e],
   );
+
+  if (
+    plan.stream != null &&
+    env.streamAliasDomain === null &&
+    plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)
+  ) {
+    // Run without the runner's browser arguments (plain `k6 run`): one host, 6 connections.
+    plan.notes.push(
+      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server ` +
+        '(host-resolver-rules=MAP *.<domain> <host>), ' +
+        `so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: ` +
+        `streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, ` +
+        'so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).',
+    );
+  }
 
   // Said once, before any request, so that a k6 killed before handleSummary still leaves its plan
   // (src/core/plan/plan-line.ts); VU 0 is the init k6 runs to read the options.

@@ -9,29 +9,28 @@ import { convertScenario } from '../../core/summary/convert.js';
 import { mixCycle } from '../../core/plan/mix.js';
 import type { K6Summary, ScenarioPlan } from '../../core/types.js';
 import type { ScenarioDefinition } from '../../core/plan/plan.js';
+import type { ScenarioShape } from '../../core/plan/scenario-shapes.js';
 import { renderScenario } from '../../core/report/render.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { endpointsFor, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
-import { bodyOf } from './request.js';
+import { bodyOf, useGoodputMetrics } from './request.js';
 import { loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
 import { phaseOffsets } from '../../core/plan/workload.js';
 import { receivedOf } from '../../core/workload/received.js';
 import type { Session } from '../../core/workload/sequence.js';
 
-import { readEnv, type K6Env } from './env.js';
-import { K6_FILES, K6_VARS, runFile } from '../../core/contract.js';
+import type { K6Env } from './env.js';
+import { K6_FILES, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
 import { awaitDue, sharedSchedule } from './arrivals.js';
-import { scenarioInit, type OwnRoutes, type ScenarioInit } from './scenario-init.js';
-import { useGoodput } from './stream/record.js';
+import { initEnv, scenarioInit, type OwnRoutes, type ScenarioInit } from './scenario-init.js';
 import { runnerRecordFile } from './runner-record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
 import type { runStreamPhase } from './stream/run.js';
-import { CONNECTIONS_PER_HOST } from '../../core/stream/hosts.js';
 
 /**
  * Set by the bundler (build/bundle.ts): true in dist/k6 (run on its own or in k6 cloud, the script
@@ -52,24 +51,52 @@ declare function require(id: string): unknown;
 
 const INIT_ARRAY = 'realizar-k6:scenario-init';
 
-function initOnce(def: ScenarioDefinition, env: K6Env, promptCount: number | null, own: OwnRoutes): ScenarioInit {
-  if (!__INIT_ONCE__) return scenarioInit(def, env, promptCount, own);
+/**
+ * A scenario's shape and thresholds, or a function giving them: the toolkit's scenario files pass a
+ * function, so that in the runner's build only the init that resolves the plan builds those tables.
+ */
+export type ScenarioSource = ScenarioDefinition | (() => ScenarioDefinition);
+
+/** What every VU needs from the init that resolved the plan: plain data. */
+interface Shared {
+  env: K6Env;
+  init: ScenarioInit;
+}
+
+function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
+  const def = (): ScenarioDefinition => (typeof source === 'function' ? source() : source);
+  const promptCount = (env: K6Env): number | null => loadPrompts(env.promptsFile)?.length ?? null;
+  if (!__INIT_ONCE__) {
+    const d = def();
+    const env = initEnv(d.name);
+    return { env, init: scenarioInit(d, env, promptCount(env), own) };
+  }
   if (__VU === 0) {
     // Kept out of the SharedArray's callback: the init creates SharedArrays of its own (schedules).
-    const init = (require('./scenario-init.js') as typeof import('./scenario-init.js')).scenarioInit(
-      def,
-      env,
-      promptCount,
-      own,
-    );
-    new SharedArray(INIT_ARRAY, () => [init]);
-    return init;
+    const m = require('./scenario-init.js') as typeof import('./scenario-init.js');
+    const d = def();
+    const env = m.initEnv(d.name);
+    const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own) };
+    new SharedArray(INIT_ARRAY, () => [shared]);
+    return shared;
   }
-  const shared = new SharedArray(INIT_ARRAY, () => {
-    throw new Error(`scenario ${def.name}: k6's first init left no plan`);
-  }) as unknown as ScenarioInit[];
-  // Elements of a SharedArray are frozen; the plan's notes may still grow.
-  return JSON.parse(JSON.stringify(shared[0])) as ScenarioInit;
+  const array = new SharedArray(INIT_ARRAY, () => {
+    throw new Error("k6's first init left no plan");
+  }) as unknown as Shared[];
+  // Elements of a SharedArray are frozen; the plan's notes may still grow. k6 reads the options of
+  // its first init only, so the other VUs leave them out.
+  const shared = JSON.parse(JSON.stringify(array[0])) as Shared;
+  shared.init.options = {};
+  return shared;
+}
+
+/**
+ * The toolkit's scenario `name`'s shape (src/core/plan/scenario-shapes.ts), required when first asked
+ * for: esbuild then builds that table of every scenario's shape only in the init that resolves the plan.
+ */
+export function shapeOf(name: string): ScenarioShape {
+  const shapes = require('../../core/plan/scenario-shapes.js') as typeof import('../../core/plan/scenario-shapes.js');
+  return shapes.SCENARIO_SHAPES[name]!;
 }
 
 /** A prompt set, read once and shared by every VU (k6's SharedArray). */
@@ -79,7 +106,7 @@ function loadPrompts(file: string | null): readonly string[] | null {
 }
 
 export function defineScenario(
-  scenarioDef: ScenarioDefinition,
+  scenarioSource: ScenarioSource,
   /** For a streamed scenario: src/k6/lib/stream/run.ts's runStreamPhase. */
   streamRunner: typeof runStreamPhase | null = null,
   /** Endpoints a scenario file of one's own defines (src/k6/api/endpoint.ts), beside the API's. */
@@ -90,15 +117,13 @@ export function defineScenario(
   handleSummary: (data: unknown) => Record<string, string>;
   plan: ScenarioPlan;
 } {
-  const env = readEnv();
-  if (!__HOUSE_BLOCK__ && env.outDir === null) {
-    throw new Error(
-      `this build of scenario ${scenarioDef.name} is the runner's and needs -e ${K6_VARS.OUT_DIR.name}=<folder> ` +
-        `for its summary; run dist/k6/${scenarioDef.name}.js on its own`,
-    );
-  }
+  const own = Object.fromEntries(
+    Object.entries(ownEndpoints).map(([name, e]) => [name, { method: e.method, path: e.path }]),
+  );
+  const { env, init } = initOnce(scenarioSource, own);
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
+  if (env.goodput !== null) useGoodputMetrics();
   const workload = env.workload;
   const lines = loadWorkloadLines(workload);
   useWorkload(
@@ -110,11 +135,6 @@ export function defineScenario(
     ...endpointsFor(env.api, env.model, env.server, { promptCache: env.promptCache, chat: workload?.chat ?? false }),
     ...ownEndpoints,
   };
-  useGoodput(env.goodput);
-  const own = Object.fromEntries(
-    Object.entries(ownEndpoints).map(([name, e]) => [name, { method: e.method, path: e.path }]),
-  );
-  const init = initOnce(scenarioDef, env, prompts === null ? null : prompts.length, own);
   const { plan, options } = init;
   const schedules = new Map(init.schedules.map(([phase, name]) => [phase, sharedSchedule(name)]));
   // Where each phase's requests start among the workload's lines, and its conversations.
@@ -141,16 +161,6 @@ export function defineScenario(
   };
 
   const stream = plan.stream ?? null;
-  if (stream !== null && env.streamAliasDomain === null && plan.phases.some((p) => p.clients > CONNECTIONS_PER_HOST)) {
-    // Run without the runner's browser arguments (plain `k6 run`): one host, 6 connections.
-    plan.notes.push(
-      `${K6_VARS.K6_BROWSER_ARGS.name} maps no alias domain to the server ` +
-        '(host-resolver-rules=MAP *.<domain> <host>), ' +
-        `so every stream goes to one host, over at most ${CONNECTIONS_PER_HOST} connections: ` +
-        `streams beyond ${CONNECTIONS_PER_HOST} waited inside the browser for a connection, ` +
-        'so fewer were in flight at once than the shape asked for (each is still timed from when it was sent).',
-    );
-  }
 
   const mayStart = openPhaseGuard(plan.phases);
 
@@ -178,6 +188,7 @@ export function defineScenario(
         api: stream.api,
         apiKey: env.apiKey,
         aliasDomain: env.streamAliasDomain,
+        goodput: env.goodput,
         probePath: catalog.health?.path ?? '/health',
         dueMs: schedules.get(name) ?? null,
         firstRequest: firstRequest.get(name) ?? 0,

@@ -17,19 +17,29 @@ import { metric } from './metrics.js';
 import { bodyOf, send, type SendTarget } from './request.js';
 
 // Custom metrics must be created in init code.
-const inputAsked = metric('inputAsked');
-const inputReceived = metric('inputReceived');
-const inputExtra = metric('inputExtra');
-const outputAsked = metric('outputAsked');
-const outputReceived = metric('outputReceived');
-const cachedTokens = metric('cachedTokens');
-const cacheHit = metric('cacheHit');
-const started = metric('conversationsStarted');
-const completed = metric('conversationsCompleted');
+function workloadMetrics() {
+  return {
+    inputAsked: metric('inputAsked'),
+    inputReceived: metric('inputReceived'),
+    inputExtra: metric('inputExtra'),
+    outputAsked: metric('outputAsked'),
+    outputReceived: metric('outputReceived'),
+    cachedTokens: metric('cachedTokens'),
+    cacheHit: metric('cacheHit'),
+    started: metric('conversationsStarted'),
+    completed: metric('conversationsCompleted'),
+  };
+}
+/**
+ * Made in init code when the run carries a workload (loadWorkloadLines), not at the top level: each
+ * k6 metric is an object every VU builds, a few KB each (docs/performance.md).
+ */
+let m: ReturnType<typeof workloadMetrics> | null = null;
 
 /** The workload's lines, parsed once (the runner wrote and checked them) and shared by every VU. */
 export function loadWorkloadLines(w: WorkloadPlan | null): ArrayLike<WorkloadLine> | null {
   if (w === null) return null;
+  m ??= workloadMetrics();
   return new SharedArray('workload', () =>
     open(w.file)
       .split('\n')
@@ -68,18 +78,18 @@ export function recordWorkloadRequest(r: RequestRecord): void {
   const tags = r.tags;
   const counted = r.lines.every((l) => l.input_tokens !== undefined);
   const asked = counted ? r.lines.reduce((a, l) => a + l.input_tokens!, 0) : null;
-  if (asked !== null) inputAsked.add(asked, tags);
-  outputAsked.add(r.maxTokens * r.lines.length, tags);
+  if (asked !== null) m!.inputAsked.add(asked, tags);
+  m!.outputAsked.add(r.maxTokens * r.lines.length, tags);
   const got = r.received;
   if (got === null) return;
   if (got.input !== null) {
-    inputReceived.add(got.input, tags);
-    if (asked !== null && !r.history) inputExtra.add(got.input - asked, tags);
+    m!.inputReceived.add(got.input, tags);
+    if (asked !== null && !r.history) m!.inputExtra.add(got.input - asked, tags);
   }
-  if (got.output !== null) outputReceived.add(got.output, tags);
+  if (got.output !== null) m!.outputReceived.add(got.output, tags);
   if (got.cached !== null) {
-    cachedTokens.add(got.cached, tags);
-    cacheHit.add(got.cached > 0, tags);
+    m!.cachedTokens.add(got.cached, tags);
+    m!.cacheHit.add(got.cached > 0, tags);
   }
 }
 
@@ -98,7 +108,7 @@ export function runConversation(c: ConversationRun): void {
   const first = c.lines[c.session.start % c.lines.length]!;
   let state = startConversation(first.conversation_id ?? `#${c.session.start}`);
   let allOk = true;
-  started.add(1);
+  m!.started.add(1);
   const tags = exec.vu.metrics.tags;
   for (let k = 0; k < c.session.turns; k++) {
     if (k > 0 && c.thinkTimeSec > 0) sleep(c.thinkTimeSec);
@@ -113,11 +123,11 @@ export function runConversation(c: ConversationRun): void {
     state = recordTurn(state, line.prompt ?? '', received?.reply ?? '');
   }
   delete tags['turn'];
-  if (allOk) completed.add(1);
+  if (allOk) m!.completed.add(1);
 }
 
 /** A streamed conversation's turn arrived: its first starts it, its last ends it (completed when all succeeded). */
 export function recordConversation(o: { first: boolean; last: boolean; ok: boolean }): void {
-  if (o.first) started.add(1);
-  if (o.last && o.ok) completed.add(1);
+  if (o.first) m!.started.add(1);
+  if (o.last && o.ok) m!.completed.add(1);
 }

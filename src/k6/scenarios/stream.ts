@@ -5,12 +5,16 @@
  * and output tokens per second. Needs Chromium: core k6 reads no stream, so one page of the browser
  * k6's browser module drives sends and reads every request of the phase (src/k6/lib/stream/run.ts).
  */
-import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
-import { defineScenario } from '../lib/scenario.js';
+import { defineScenario, shapeOf } from '../lib/scenario.js';
 import { runStreamPhase } from '../lib/stream/run.js';
-import thresholds from '../../../thresholds/stream.json';
 
-const scenario = defineScenario({ ...SCENARIO_SHAPES['stream']!, thresholds }, runStreamPhase);
+// A function: in the runner's build only the init that resolves the plan builds the shape and reads
+// the thresholds (src/k6/lib/scenario.ts), where k6 evaluates the rest of the script in every VU.
+declare function require(id: string): unknown;
+const scenario = defineScenario(
+  () => ({ ...shapeOf('stream'), thresholds: require('../../../thresholds/stream.json') }),
+  runStreamPhase,
+);
 
 export const options = scenario.options;
 export default scenario.run;

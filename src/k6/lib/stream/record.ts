@@ -30,7 +30,7 @@ const startLate = metric('streamStartLate');
 const goodput = metric('goodput');
 const goodputTokens = metric('goodputTokens');
 
-/** Per-request objectives (--goodput), set once at init; null: none asked for. */
+/** Per-request objectives (--goodput), set when the phase starts (src/k6/lib/stream/run.ts); null: none asked for. */
 let objectives: readonly GoodputObjective[] | null = null;
 export function useGoodput(o: readonly GoodputObjective[] | null): void {
   objectives = o;

@@ -33,7 +33,9 @@ import {
   recordStartLate,
   recordStream,
   recordWindow,
+  useGoodput,
 } from './record.js';
+import type { GoodputObjective } from '../../../core/rules/goodput.js';
 
 export interface StreamPhaseRun {
   phase: PlanPhase;
@@ -57,6 +59,8 @@ export interface StreamPhaseRun {
     thinkMs: number;
     turns: number;
   } | null;
+  /** Per-request objectives (--goodput), or null. */
+  goodput: readonly GoodputObjective[] | null;
 }
 
 /** How long the page collects results between two round trips to k6. */
@@ -167,6 +171,7 @@ async function connect(
 
 export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
   const { phase } = run;
+  useGoodput(run.goodput);
   const bySlot = slotOrigins(run.baseUrl, phase.clients, run.aliasDomain);
   const { origins, perOrigin } = originsInUse(bySlot);
   const { paths, bodies, order } = requestsOf(run);
