@@ -9,6 +9,7 @@ import {
   type PlanSettings,
 } from '../../src/core/plan/plan.js';
 import { info, settings } from '../support/plan-settings.js';
+import { k6Thresholds } from '../../src/core/rules/thresholds.js';
 
 const spike: ScenarioDefinition = {
   name: 'spike',
@@ -255,6 +256,34 @@ describe('a run without per-request samples (--no-samples)', () => {
     for (const id of ['leak', 'drift'])
       assert.ok(
         plan.notes.some((n) => n.startsWith(`Rule '${id}'`) && n.includes('(--no-samples)')),
+        plan.notes.join('\n'),
+      );
+  });
+});
+
+describe('a rule on a stream’s figures in a scenario that does not stream', () => {
+  const withTtft: ScenarioDefinition = {
+    ...spike,
+    thresholds: {
+      scenario: 'spike',
+      rules: [
+        { id: 'errors', metric: 'error_rate', acceptable: 5, source: 's' },
+        { id: 'ttft', metric: 'ttft_p95', acceptable: 500, source: 's' },
+        { id: 'tps', metric: 'output_tokens_per_second_p50', acceptable: 10, source: 's' },
+      ],
+    },
+  };
+
+  it('is dropped with a note, so k6 gets no threshold on a metric no client creates', () => {
+    const plan = resolvePlan(withTtft, settings, info);
+    assert.deepEqual(
+      plan.thresholds.rules.map((r) => r.id),
+      ['errors'],
+    );
+    assert.ok(!Object.keys(k6Thresholds(plan)).some((k) => k.startsWith('stream_')), 'no stream_* threshold');
+    for (const id of ['ttft', 'tps'])
+      assert.ok(
+        plan.notes.some((n) => n.startsWith(`Rule '${id}'`) && n.includes('does not stream')),
         plan.notes.join('\n'),
       );
   });

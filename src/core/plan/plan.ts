@@ -7,7 +7,7 @@ import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile, Workl
 import { formatMix, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
-import { K6_METRICS, SAMPLE_RULE_METRICS } from '../rules/metric-table.js';
+import { K6_METRICS, SAMPLE_RULE_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 import { applyWorkload } from './workload.js';
@@ -230,6 +230,11 @@ export function resolvePlan(
       notes.push(
         `Rule '${rule.id}' (endpoint ${rule.endpoint}) does not apply: the mix sends nothing to ${rule.endpoint}.`,
       );
+      return false;
+    }
+    // k6 refuses a threshold on a metric no VU created, and a scenario that does not stream creates none.
+    if (def.stream === undefined && STREAM_RULE_METRICS.has(rule.metric)) {
+      notes.push(`Rule '${rule.id}' (${rule.metric}) does not apply: scenario ${def.name} does not stream.`);
       return false;
     }
     if (settings.samples === false && SAMPLE_RULE_METRICS.has(rule.metric)) {

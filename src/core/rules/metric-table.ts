@@ -272,3 +272,12 @@ export type SingleRuleName = SingleNameOf<Rules>;
 export const SAMPLE_RULE_METRICS: ReadonlySet<string> = new Set(
   METRIC_ENTRIES.flatMap(([, e]) => (e.at === 'timeline' && e.rule !== undefined ? [e.rule.name] : [])),
 );
+
+/** The rules on a stream's own figures (TTFT, ITL, tokens per second): a scenario that does not stream has none. */
+export const STREAM_RULE_METRICS: ReadonlySet<string> = new Set(
+  METRIC_ENTRIES.flatMap(([, e]) => {
+    if (e.at !== 'stream' || e.rule === undefined) return [];
+    const stats: readonly string[] | undefined = 'stats' in e.rule ? e.rule.stats : undefined;
+    return stats === undefined ? [e.rule.name] : stats.map((stat) => `${e.rule!.name}_${stat}`);
+  }),
+);
