@@ -8,16 +8,6 @@
  */
 import type { EndpointName } from '../../core/types.js';
 import { OPENAI_CHAT, ROUTES } from '../../core/target/routes.js';
-import {
-  validateBatchGenerateResponse,
-  validateOpenAIChatCompletionResponse,
-  validateBatchTokenizeResponse,
-  validateGenerateResponse,
-  validateHealthResponse,
-  validateOpenAICompletionResponse,
-  validateOpenAIModelsResponse,
-  validateTokenizeResponse,
-} from '../../generated/api-validators.cjs';
 import type { ServerKind } from '../../core/target/servers.js';
 import { turnMessages, type ConversationState } from '../../core/workload/conversation.js';
 import { flattenMessages } from '../../core/workload/received.js';
@@ -25,6 +15,7 @@ import { BATCH_PROMPTS } from '../../core/plan/workload.js';
 import type { WorkloadLine } from '../../core/workload/sequence.js';
 import type { ChatMessage } from '../../core/workload/types.js';
 import { withServerExtras } from './server-extras.js';
+import { matches } from './validators.js';
 
 export interface Endpoint {
   name: EndpointName;
@@ -111,7 +102,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     ...ROUTES.realizar['health']!,
     body: () => null,
     fixedBody: () => null,
-    accepts: (body) => validateHealthResponse(body),
+    accepts: (body) => matches('health', body),
     tokens: none,
   },
   tokenize: {
@@ -119,7 +110,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     ...ROUTES.realizar['tokenize']!,
     body: () => ({ text: 'Hello world test message' }),
     fixedBody: () => ({ text: 'Hello world test message' }),
-    accepts: (body) => validateTokenizeResponse(body),
+    accepts: (body) => matches('tokenize', body),
     tokens: none,
   },
   generate: {
@@ -128,7 +119,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     body: (n) =>
       workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
     fixedBody: () => (promptSet === null && workload === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined),
-    accepts: (body) => validateGenerateResponse(body),
+    accepts: (body) => matches('generate', body),
     tokens: generated,
     turnBody: (line, c) => nativeBody(line, c),
   },
@@ -136,7 +127,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
     name: 'batch-tokenize',
     ...ROUTES.realizar['batch-tokenize']!,
     body: (n) => ({ texts: Array.from({ length: BATCH_TEXTS }, (_, i) => `Text ${i + 1} batch ${n}`) }),
-    accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
+    accepts: (body, request) => matches('batch-tokenize', body) && body.results.length === inputs(request, 'texts'),
     tokens: none,
   },
   // Streamed: sent by src/k6/lib/stream/record.ts from a browser page, not by k6/http; judged there.
@@ -165,8 +156,7 @@ export const ENDPOINTS: Record<EndpointName, Endpoint> = {
       };
     },
     turnBody: (line) => ({ prompts: [textOf(line)], max_tokens: maxTokensOf(line), strategy: 'greedy' }),
-    accepts: (body, request) =>
-      validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
+    accepts: (body, request) => matches('batch-generate', body) && body.results.length === inputs(request, 'prompts'),
     tokens: generatedInBatch,
   },
 };
@@ -206,7 +196,7 @@ function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointN
         name: 'generate',
         ...OPENAI_CHAT,
         body: (n) => generateBody(lineOf(workload!, n)),
-        accepts: (body) => validateOpenAIChatCompletionResponse(body),
+        accepts: (body) => matches('openai-chat-completion', body),
         tokens: usageTokens,
         turnBody: generateBody,
       }
@@ -215,7 +205,7 @@ function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointN
         ...ROUTES.openai.generate!,
         body: (n) => (workload === null ? completion(prompt(n, 'Hello')) : generateBody(lineOf(workload, n))),
         fixedBody: () => (promptSet === null && workload === null ? completion('Hello') : undefined),
-        accepts: (body) => validateOpenAICompletionResponse(body),
+        accepts: (body) => matches('openai-completion', body),
         tokens: usageTokens,
         turnBody: generateBody,
       };
@@ -225,7 +215,7 @@ function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointN
       ...ROUTES.openai.health!,
       body: () => null,
       fixedBody: () => null,
-      accepts: (body) => validateOpenAIModelsResponse(body),
+      accepts: (body) => matches('openai-models', body),
       tokens: none,
     },
     generate,
@@ -243,7 +233,7 @@ function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointN
       },
       turnBody: (line) => completion([textOf(line)], maxTokensOf(line)),
       accepts: (body, request) =>
-        validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
+        matches('openai-completion', body) && body.choices.length === inputs(request, 'prompt'),
       tokens: usageTokens,
     },
     'stream-generate': {
