@@ -3,7 +3,8 @@
  * and everything else is derived from it here, at build time:
  *
  *   schemas/**.schema.json ─┬─ json-schema-to-typescript ─► src/generated/types.ts
- *                           └─ ajv standalone ─► src/generated/{api,file}-validators.cjs (+ .d.cts)
+ *                           └─ ajv standalone ─► src/generated/file-validators.cjs (+ .d.cts)
+ *                                             └► src/generated/api/<schema>.cjs (+ .d.cts), one per response
  *
  * The validators are precompiled so that k6 never compiles a schema: k6 runs init code once per VU,
  * and ajv's compiler also needs `new Function`, which we do not want in the load generator's hot path.
@@ -22,25 +23,10 @@ export const SCHEMA_DIR = path.join(ROOT, 'schemas');
 export const GENERATED_DIR = path.join(ROOT, 'src', 'generated');
 
 /**
- * Validator modules: file name → (exported name → schema $id). The k6 module holds only what the load
- * generator checks on every response, so each VU parses a small script; it stops at the first error
- * (a response is good or bad, the k6 check needs no more). The Node module reports every error, for
- * messages that list all that is wrong in a thresholds file.
+ * The Node module of validators: exported name → schema $id. It reports every error, for messages that
+ * list all that is wrong in a thresholds file.
  */
 export const VALIDATOR_MODULES = {
-  'api-validators': {
-    allErrors: false,
-    exports: {
-      validateHealthResponse: 'urn:realizar-k6:api:health',
-      validateTokenizeResponse: 'urn:realizar-k6:api:tokenize',
-      validateGenerateResponse: 'urn:realizar-k6:api:generate',
-      validateBatchTokenizeResponse: 'urn:realizar-k6:api:batch-tokenize',
-      validateBatchGenerateResponse: 'urn:realizar-k6:api:batch-generate',
-      validateOpenAICompletionResponse: 'urn:realizar-k6:api:openai-completion',
-      validateOpenAIChatCompletionResponse: 'urn:realizar-k6:api:openai-chat-completion',
-      validateOpenAIModelsResponse: 'urn:realizar-k6:api:openai-models',
-    },
-  },
   'file-validators': {
     allErrors: true,
     exports: {
@@ -58,6 +44,39 @@ export const VALIDATOR_MODULES = {
     },
   },
 } as const;
+
+/**
+ * What the load generator checks on every response, one module per schema (src/generated/api/<name>.cjs,
+ * <name> the last part of its $id), each stopping at the first error (a response is good or bad, the k6
+ * check needs no more). One module each, because k6 evaluates a script's top level in every VU: a VU
+ * builds the validators of the endpoints it sends to, at their first use (src/k6/lib/validators.ts),
+ * and no other.
+ */
+export const API_VALIDATORS = {
+  validateHealthResponse: 'urn:realizar-k6:api:health',
+  validateTokenizeResponse: 'urn:realizar-k6:api:tokenize',
+  validateGenerateResponse: 'urn:realizar-k6:api:generate',
+  validateBatchTokenizeResponse: 'urn:realizar-k6:api:batch-tokenize',
+  validateBatchGenerateResponse: 'urn:realizar-k6:api:batch-generate',
+  validateOpenAICompletionResponse: 'urn:realizar-k6:api:openai-completion',
+  validateOpenAIChatCompletionResponse: 'urn:realizar-k6:api:openai-chat-completion',
+  validateOpenAIModelsResponse: 'urn:realizar-k6:api:openai-models',
+} as const;
+
+/** The module of one API validator, under src/generated. */
+export const apiValidatorModule = (id: string): string => `api/${id.slice(id.lastIndexOf(':') + 1)}`;
+
+/** Every module of validators: path under src/generated (no extension) → its exports and ajv's allErrors. */
+function validatorModules(): Array<{ module: string; allErrors: boolean; exports: Record<string, string> }> {
+  return [
+    ...Object.entries(VALIDATOR_MODULES).map(([module, m]) => ({ module, ...m })),
+    ...Object.entries(API_VALIDATORS).map(([name, id]) => ({
+      module: apiValidatorModule(id),
+      allErrors: false,
+      exports: { [name]: id },
+    })),
+  ];
+}
 
 interface SchemaFile {
   file: string;
@@ -157,7 +176,8 @@ export async function generate(): Promise<void> {
 
   // Validators.
   const titleOfId = new Map(schemas.map((s) => [s.schema.$id, s.schema.title]));
-  for (const [module, { allErrors, exports }] of Object.entries(VALIDATOR_MODULES)) {
+  await mkdir(path.join(GENERATED_DIR, 'api'), { recursive: true });
+  for (const { module, allErrors, exports } of validatorModules()) {
     const ajv = new Ajv.default({ code: { source: true }, allErrors, strict: true });
     // json-schema-to-typescript's keyword for a type a schema cannot spell (an open set of names).
     ajv.addKeyword('tsType');
@@ -171,10 +191,11 @@ export async function generate(): Promise<void> {
       return `export declare const ${name}: GeneratedValidator<${title}>;`;
     });
     const titles = [...new Set(Object.values(exports).map((id) => titleOfId.get(id)!))].sort();
+    const up = module.includes('/') ? '../' : './';
     await writeAtomic(
       path.join(GENERATED_DIR, `${module}.d.cts`),
-      `${HEADER}import type { ${titles.join(', ')} } from './types.js';
-import type { GeneratedValidator } from './validator.js';
+      `${HEADER}import type { ${titles.join(', ')} } from '${up}types.js';
+import type { GeneratedValidator } from '${up}validator.js';
 
 ${declared.join('\n')}
 `,
@@ -206,7 +227,7 @@ export async function isStale(): Promise<boolean> {
   const outputs = [
     'types.ts',
     'validator.ts',
-    ...Object.keys(VALIDATOR_MODULES).flatMap((m) => [`${m}.cjs`, `${m}.d.cts`]),
+    ...validatorModules().flatMap(({ module }) => [`${module}.cjs`, `${module}.d.cts`]),
   ].map((f) => path.join(GENERATED_DIR, f));
   let oldestOutput = Infinity;
   for (const out of outputs) {

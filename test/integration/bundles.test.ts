@@ -138,6 +138,42 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     }
   });
 
+  it("the runner's clients build only what their plan sends to: one validator, no route or metric table", async () => {
+    const leanText = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
+    for (const table of ['ROUTES', 'SERVERS', 'METRICS', 'SERVER_CLOCK_METRICS'])
+      assert.doesNotMatch(leanText, new RegExp(`\\bvar ${table} = `), `${table} in the script`);
+    // A copy whose generated validator modules each say when a VU evaluates them.
+    const marked = leanText.replace(
+      /("src\/generated\/api\/([a-z-]+)\.cjs"\(exports\) \{)/g,
+      (_, head: string, name: string) => `${head} console.log("validator ${name} built by VU " + __VU);`,
+    );
+    assert.equal(marked.match(/ built by VU /g)?.length, 8, 'the eight response validators, each in a module');
+    const out = await tempDir('bundles-validators');
+    try {
+      await writeFile(path.join(out, 'health.js'), marked);
+      await writeFile(
+        path.join(out, 'scenario-init.js'),
+        await readFile(path.join(built.runnerBundleDir, 'scenario-init.js'), 'utf8'),
+      );
+      const r = k6Run(path.join(out, 'health.js'), [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=4', 'SHAPE_REQUESTS=8']);
+      assert.equal(r.status, 0, r.stderr.slice(-3000));
+      const builds = r.stderr.match(/validator [a-z-]+ built by VU \d+/g) ?? [];
+      // Each client that judged a body built the health validator, once; nothing else was built.
+      assert.ok(builds.length >= 1 && builds.length <= 4, builds.join('; '));
+      assert.ok(
+        builds.every((b) => b.startsWith('validator health ') && !b.endsWith(' VU 0')),
+        builds.join('; '),
+      );
+      assert.equal(new Set(builds).size, builds.length, builds.join('; '));
+      const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as {
+        metrics: Record<string, { values: Record<string, number> }>;
+      };
+      assert.equal(summary.metrics['request_failed']?.values['fails'], 8, 'every body judged good');
+    } finally {
+      await removeDir(out);
+    }
+  });
+
   it("the runner's build without an output folder stops at once, naming -e OUT_DIR and the script to run", () => {
     const r = k6Run(path.join(built.runnerBundleDir, 'health.js'), []);
     assert.notEqual(r.status, 0);

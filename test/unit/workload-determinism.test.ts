@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WorkloadLine } from '../../src/core/workload/sequence.js';
-import { endpointsFor, useWorkload } from '../../src/k6/lib/endpoints.js';
+import { useWorkload } from '../../src/k6/lib/endpoints.js';
+import { endpointsFor } from '../../src/k6/lib/sending.js';
 import { parseRunConfig } from '../../src/node/config/index.js';
 import { resolveRunPlans } from '../../src/node/run/plans.js';
 import { workloadVars } from '../../src/node/workload/materialise.js';
@@ -58,9 +59,13 @@ async function made(seed: string, extra: string[] = []): Promise<{ text: string;
       .split('\n')
       .map((l) => JSON.parse(l) as WorkloadLine);
     useWorkload({ lines, perRequest: 1, defaultOutputTokens: 5 });
-    const stream = endpointsFor('openai', 'default', 'llamacpp', { promptCache: config.promptCache })[
-      'stream-generate'
-    ]!;
+    const stream = endpointsFor({
+      api: 'openai',
+      model: 'default',
+      server: 'llamacpp',
+      promptCache: config.promptCache,
+      chat: false,
+    })['stream-generate']!;
     const bodies = lines.map((_, n) => JSON.stringify(stream.body(n)));
     useWorkload(null);
     return { text, bodies };

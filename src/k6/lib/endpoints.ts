@@ -5,26 +5,21 @@
  * (JSON Schema from schemas/api, precompiled by ajv at build time, plus what a schema cannot say,
  * such as one result per input). With a workload (src/k6/lib/workload.ts) the generating endpoints
  * send its lines: request n's prompt and max_tokens, or a conversation's turn with its history.
+ *
+ * A VU builds an endpoint when the run first asks for it (src/k6/lib/scenario.ts), from where the
+ * run sends it (src/k6/lib/sending.ts, worked out with the plan): k6 evaluates a script's top level in
+ * every VU, and a table of every endpoint with its closures cost each VU what it built, whether the
+ * run sent to that endpoint or not (docs/performance.md).
  */
 import type { EndpointName } from '../../core/types.js';
-import { OPENAI_CHAT, ROUTES } from '../../core/target/routes.js';
-import {
-  validateBatchGenerateResponse,
-  validateOpenAIChatCompletionResponse,
-  validateBatchTokenizeResponse,
-  validateGenerateResponse,
-  validateHealthResponse,
-  validateOpenAICompletionResponse,
-  validateOpenAIModelsResponse,
-  validateTokenizeResponse,
-} from '../../generated/api-validators.cjs';
-import type { ServerKind } from '../../core/target/servers.js';
+import type { Route } from '../../core/target/routes.js';
 import { turnMessages, type ConversationState } from '../../core/workload/conversation.js';
 import { flattenMessages } from '../../core/workload/received.js';
 import { BATCH_PROMPTS } from '../../core/plan/workload.js';
 import type { WorkloadLine } from '../../core/workload/sequence.js';
 import type { ChatMessage } from '../../core/workload/types.js';
-import { withServerExtras } from './server-extras.js';
+import { withExtras } from './server-extras.js';
+import { matches } from './validators.js';
 
 export interface Endpoint {
   name: EndpointName;
@@ -105,82 +100,90 @@ function nativeBody(line: WorkloadLine, c?: ConversationState): Record<string, u
 /** One max_tokens serves every prompt of a batch: the most any of them asks for. */
 const batchMaxTokens = (lines: readonly WorkloadLine[]): number => Math.max(...lines.map(maxTokensOf));
 
-export const ENDPOINTS: Record<EndpointName, Endpoint> = {
-  health: {
-    name: 'health',
-    ...ROUTES.realizar['health']!,
-    body: () => null,
-    fixedBody: () => null,
-    accepts: (body) => validateHealthResponse(body),
-    tokens: none,
-  },
-  tokenize: {
-    name: 'tokenize',
-    ...ROUTES.realizar['tokenize']!,
-    body: () => ({ text: 'Hello world test message' }),
-    fixedBody: () => ({ text: 'Hello world test message' }),
-    accepts: (body) => validateTokenizeResponse(body),
-    tokens: none,
-  },
-  generate: {
-    name: 'generate',
-    ...ROUTES.realizar['generate']!,
-    body: (n) =>
-      workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
-    fixedBody: () => (promptSet === null && workload === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined),
-    accepts: (body) => validateGenerateResponse(body),
-    tokens: generated,
-    turnBody: (line, c) => nativeBody(line, c),
-  },
-  'batch-tokenize': {
-    name: 'batch-tokenize',
-    ...ROUTES.realizar['batch-tokenize']!,
-    body: (n) => ({ texts: Array.from({ length: BATCH_TEXTS }, (_, i) => `Text ${i + 1} batch ${n}`) }),
-    accepts: (body, request) => validateBatchTokenizeResponse(body) && body.results.length === inputs(request, 'texts'),
-    tokens: none,
-  },
-  // Streamed: sent by src/k6/lib/stream/record.ts from a browser page, not by k6/http; judged there.
-  'stream-generate': {
-    name: 'stream-generate',
-    ...ROUTES.realizar['stream-generate']!,
-    body: (n) =>
-      workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
-    accepts: () => false,
-    tokens: none,
-    turnBody: (line, c) => nativeBody(line, c),
-  },
-  'batch-generate': {
-    name: 'batch-generate',
-    ...ROUTES.realizar['batch-generate']!,
-    body: (n) => {
-      if (workload !== null) {
-        const lines = [lineOf(workload, n, 0), lineOf(workload, n, 1)];
-        return { prompts: lines.map(textOf), max_tokens: batchMaxTokens(lines), strategy: 'greedy' };
-      }
+/** Realizar's native endpoint `name`, at `route`. */
+function realizarEndpoint(name: EndpointName, route: Route): Endpoint {
+  const at = { name, method: route.method, path: route.path };
+  switch (name) {
+    case 'health':
       return {
-        prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) =>
-          prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`),
-        ),
-        ...GENERATE_PARAMS,
+        ...at,
+        body: () => null,
+        fixedBody: () => null,
+        accepts: (body) => matches('health', body),
+        tokens: none,
       };
-    },
-    turnBody: (line) => ({ prompts: [textOf(line)], max_tokens: maxTokensOf(line), strategy: 'greedy' }),
-    accepts: (body, request) =>
-      validateBatchGenerateResponse(body) && body.results.length === inputs(request, 'prompts'),
-    tokens: generatedInBatch,
-  },
-};
+    case 'tokenize':
+      return {
+        ...at,
+        body: () => ({ text: 'Hello world test message' }),
+        fixedBody: () => ({ text: 'Hello world test message' }),
+        accepts: (body) => matches('tokenize', body),
+        tokens: none,
+      };
+    case 'generate':
+      return {
+        ...at,
+        body: (n) =>
+          workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
+        fixedBody: () =>
+          promptSet === null && workload === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined,
+        accepts: (body) => matches('generate', body),
+        tokens: generated,
+        turnBody: (line, c) => nativeBody(line, c),
+      };
+    case 'batch-tokenize':
+      return {
+        ...at,
+        body: (n) => ({ texts: Array.from({ length: BATCH_TEXTS }, (_, i) => `Text ${i + 1} batch ${n}`) }),
+        accepts: (body, request) => matches('batch-tokenize', body) && body.results.length === inputs(request, 'texts'),
+        tokens: none,
+      };
+    // Streamed: sent by src/k6/lib/stream/record.ts from a browser page, not by k6/http; judged there.
+    case 'stream-generate':
+      return {
+        ...at,
+        body: (n) =>
+          workload === null ? { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS } : nativeBody(lineOf(workload, n)),
+        accepts: () => false,
+        tokens: none,
+        turnBody: (line, c) => nativeBody(line, c),
+      };
+    case 'batch-generate':
+      return {
+        ...at,
+        body: (n) => {
+          if (workload !== null) {
+            const lines = [lineOf(workload, n, 0), lineOf(workload, n, 1)];
+            return { prompts: lines.map(textOf), max_tokens: batchMaxTokens(lines), strategy: 'greedy' };
+          }
+          return {
+            prompts: Array.from({ length: BATCH_PROMPTS }, (_, i) =>
+              prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`),
+            ),
+            ...GENERATE_PARAMS,
+          };
+        },
+        turnBody: (line) => ({ prompts: [textOf(line)], max_tokens: maxTokensOf(line), strategy: 'greedy' }),
+        accepts: (body, request) =>
+          matches('batch-generate', body) && body.results.length === inputs(request, 'prompts'),
+        tokens: generatedInBatch,
+      };
+  }
+  throw new Error(`Realizar's API has no endpoint ${name}`);
+}
 
 /** Completion tokens from an OpenAI-style usage block. */
 const usageTokens = (body: unknown): number =>
   (body as { usage?: { completion_tokens?: number } }).usage?.completion_tokens ?? 0;
 
 /**
- * The OpenAI-compatible API. Requests name a model; greedy decoding is not part of the API (and
- * some servers refuse temperature 0), so the server's default sampling is used. There is no
- * tokenizer in the API: scenarios that need one cannot run with it.
+ * The OpenAI-compatible API's endpoint `name`, at `route`. Requests name a model; greedy decoding is
+ * not part of the API (and some servers refuse temperature 0), so the server's default sampling is
+ * used. There is no tokenizer in the API: scenarios that need one cannot run with it. With `chat`
+ * (a workload of chat lines or conversations), generate sends chat messages.
  */
-function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointName, Endpoint>> {
+function openaiEndpoint(name: EndpointName, route: Route, model: string, chat: boolean): Endpoint {
+  const at = { name, method: route.method, path: route.path };
   const completion = (prompt: string | string[], maxTokens = GENERATE_PARAMS.max_tokens): Record<string, unknown> => ({
     model,
     prompt,
@@ -201,77 +204,86 @@ function openaiEndpoints(model: string, chat: boolean): Partial<Record<EndpointN
     if (chat) return chatBody(c === undefined ? messagesOf(line) : turnChat(line, c), maxTokensOf(line));
     return completion(textOf(line), maxTokensOf(line));
   };
-  const generate: Endpoint = chat
-    ? {
-        name: 'generate',
-        ...OPENAI_CHAT,
-        body: (n) => generateBody(lineOf(workload!, n)),
-        accepts: (body) => validateOpenAIChatCompletionResponse(body),
-        tokens: usageTokens,
-        turnBody: generateBody,
-      }
-    : {
-        name: 'generate',
-        ...ROUTES.openai.generate!,
-        body: (n) => (workload === null ? completion(prompt(n, 'Hello')) : generateBody(lineOf(workload, n))),
-        fixedBody: () => (promptSet === null && workload === null ? completion('Hello') : undefined),
-        accepts: (body) => validateOpenAICompletionResponse(body),
-        tokens: usageTokens,
-        turnBody: generateBody,
+  switch (name) {
+    case 'health':
+      return {
+        ...at,
+        body: () => null,
+        fixedBody: () => null,
+        accepts: (body) => matches('openai-models', body),
+        tokens: none,
       };
-  return {
-    health: {
-      name: 'health',
-      ...ROUTES.openai.health!,
-      body: () => null,
-      fixedBody: () => null,
-      accepts: (body) => validateOpenAIModelsResponse(body),
-      tokens: none,
-    },
-    generate,
-    'batch-generate': {
-      name: 'batch-generate',
-      ...ROUTES.openai['batch-generate']!,
-      body: (n) => {
-        if (workload !== null) {
-          const lines = [lineOf(workload, n, 0), lineOf(workload, n, 1)];
-          return completion(lines.map(textOf), batchMaxTokens(lines));
-        }
-        return completion(
-          Array.from({ length: BATCH_PROMPTS }, (_, i) => prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`)),
-        );
-      },
-      turnBody: (line) => completion([textOf(line)], maxTokensOf(line)),
-      accepts: (body, request) =>
-        validateOpenAICompletionResponse(body) && body.choices.length === inputs(request, 'prompt'),
-      tokens: usageTokens,
-    },
-    'stream-generate': {
-      name: 'stream-generate',
-      ...ROUTES.openai['stream-generate']!,
-      body: (n) => {
-        if (workload === null)
-          return streamBody([{ role: 'user', content: prompt(n, 'Hello') }], GENERATE_PARAMS.max_tokens);
-        const line = lineOf(workload, n);
-        return streamBody(messagesOf(line), maxTokensOf(line));
-      },
-      accepts: () => false,
-      tokens: none,
-      turnBody: (line, c) => streamBody(turnChat(line, c), maxTokensOf(line)),
-    },
-  };
+    case 'generate':
+      return chat
+        ? {
+            ...at,
+            body: (n) => generateBody(lineOf(workload!, n)),
+            accepts: (body) => matches('openai-chat-completion', body),
+            tokens: usageTokens,
+            turnBody: generateBody,
+          }
+        : {
+            ...at,
+            body: (n) => (workload === null ? completion(prompt(n, 'Hello')) : generateBody(lineOf(workload, n))),
+            fixedBody: () => (promptSet === null && workload === null ? completion('Hello') : undefined),
+            accepts: (body) => matches('openai-completion', body),
+            tokens: usageTokens,
+            turnBody: generateBody,
+          };
+    case 'batch-generate':
+      return {
+        ...at,
+        body: (n) => {
+          if (workload !== null) {
+            const lines = [lineOf(workload, n, 0), lineOf(workload, n, 1)];
+            return completion(lines.map(textOf), batchMaxTokens(lines));
+          }
+          return completion(
+            Array.from({ length: BATCH_PROMPTS }, (_, i) =>
+              prompt(n * BATCH_PROMPTS + i, `Prompt ${i + 1} batch ${n}`),
+            ),
+          );
+        },
+        turnBody: (line) => completion([textOf(line)], maxTokensOf(line)),
+        accepts: (body, request) =>
+          matches('openai-completion', body) && body.choices.length === inputs(request, 'prompt'),
+        tokens: usageTokens,
+      };
+    case 'stream-generate':
+      return {
+        ...at,
+        body: (n) => {
+          if (workload === null)
+            return streamBody([{ role: 'user', content: prompt(n, 'Hello') }], GENERATE_PARAMS.max_tokens);
+          const line = lineOf(workload, n);
+          return streamBody(messagesOf(line), maxTokensOf(line));
+        },
+        accepts: () => false,
+        tokens: none,
+        turnBody: (line, c) => streamBody(turnChat(line, c), maxTokensOf(line)),
+      };
+  }
+  throw new Error(`the OpenAI-compatible API has no endpoint ${name}`);
 }
 
-/**
- * The endpoints of an API; an endpoint the API lacks is absent. A known OpenAI-compatible server
- * gets the request fields it needs (src/k6/lib/server-extras.ts).
- */
-export function endpointsFor(
-  api: Api,
-  model: string,
-  server: ServerKind | null = null,
-  o: { promptCache?: boolean; chat?: boolean } = {},
-): Partial<Record<EndpointName, Endpoint>> {
-  if (api === 'realizar') return ENDPOINTS;
-  return withServerExtras(openaiEndpoints(model, o.chat === true && workload !== null), server, o.promptCache);
+/** How a run sends the built-in endpoints: plain data, worked out where the plan is resolved (sending.ts). */
+export interface Sending {
+  api: Api;
+  /** The model named in OpenAI-compatible requests. */
+  model: string;
+  /** The OpenAI-compatible generate sends chat messages (a workload of chat lines or conversations). */
+  chat: boolean;
+  /** Fields the server needs in every request body (src/k6/lib/server-extras.ts); none for most. */
+  extras: Readonly<Record<string, unknown>>;
+  /** Where each built-in endpoint the run may send to goes. */
+  routes: Readonly<Partial<Record<EndpointName, Route>>>;
+}
+
+/** The built-in endpoint `name` as this run sends it; the run's plan has refused one its API lacks. */
+export function builtinEndpoint(name: EndpointName, s: Sending): Endpoint {
+  const route = s.routes[name];
+  if (route === undefined)
+    throw new Error(`endpoint ${name}: not among the run's (${Object.keys(s.routes).join(', ')})`);
+  const e = s.api === 'realizar' ? realizarEndpoint(name, route) : openaiEndpoint(name, route, s.model, s.chat);
+  return withExtras(e, s.extras);
 }

@@ -10,7 +10,9 @@ import { resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';
-import { endpointsFor } from './endpoints.js';
+import type { Sending } from './endpoints.js';
+import { sendingOf } from './sending.js';
+import { ROUTES } from '../../core/target/routes.js';
 import { readEnv, type K6Env } from './env.js';
 import { K6_VARS } from '../../core/contract.js';
 import { CONNECTIONS_PER_HOST } from '../../core/stream/hosts.js';
@@ -50,6 +52,8 @@ export interface ScenarioInit {
    * drawn here once: a VU takes them from there (src/k6/lib/arrivals.ts sharedSchedule).
    */
   schedules: Array<[string, string]>;
+  /** How the built-in endpoints of the plan's mix (and the API's health, a stream's probe) are sent. */
+  sending: Sending;
 }
 
 /** A scenario file's own endpoints, where they live: what the plan needs of them (plain data, so it can be passed). */
@@ -63,10 +67,6 @@ export function scenarioInit(
 ): ScenarioInit {
   const warmup = env.warmupRequests !== null;
   const def = warmup ? warmupOf(scenarioDef, Math.round(env.warmupRequests!)) : scenarioDef;
-  const catalog: Record<string, { method: 'GET' | 'POST'; path: string } | undefined> = {
-    ...endpointsFor(env.api, env.model, env.server),
-    ...own,
-  };
   const trace = env.arrivalsFile === null || warmup ? null : traceOffsets(env.arrivalsFile);
   const plan = resolvePlan(
     def,
@@ -100,7 +100,7 @@ export function scenarioInit(
       goodput: warmup ? null : env.goodput,
       workload: env.workload,
     },
-    (e) => catalog[e],
+    (e) => own[e] ?? ROUTES[env.api][e],
   );
 
   if (
@@ -149,5 +149,15 @@ export function scenarioInit(
   const names = plan.phases
     .filter((p) => schedules.has(p.name))
     .map((p): [string, string] => [p.name, scheduleArrayName(p)]);
-  return { plan, options, schedules: names };
+  const sending = sendingOf(
+    {
+      api: env.api,
+      model: env.model,
+      server: env.server,
+      promptCache: env.promptCache,
+      chat: env.workload?.chat === true,
+    },
+    [...plan.mix.map((m) => m.endpoint), 'health'],
+  );
+  return { plan, options, schedules: names, sending };
 }

@@ -13,7 +13,7 @@ import type { ScenarioShape } from '../../core/plan/scenario-shapes.js';
 import { renderScenario } from '../../core/report/render.js';
 import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
-import { endpointsFor, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
+import { builtinEndpoint, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
 import { bodyOf, useGoodputMetrics } from './request.js';
 import { loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
 import { phaseOffsets } from '../../core/plan/workload.js';
@@ -131,11 +131,14 @@ export function defineScenario(
       ? null
       : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
   );
-  const catalog: ReturnType<typeof endpointsFor> = {
-    ...endpointsFor(env.api, env.model, env.server, { promptCache: env.promptCache, chat: workload?.chat ?? false }),
-    ...ownEndpoints,
-  };
   const { plan, options } = init;
+  // Each endpoint of the mix built once, here: a VU builds no other.
+  const built = new Map<string, Endpoint>();
+  const endpointOf = (name: string): Endpoint => {
+    let e = built.get(name);
+    if (e === undefined) built.set(name, (e = ownEndpoints[name] ?? builtinEndpoint(name, init.sending)));
+    return e;
+  };
   const schedules = new Map(init.schedules.map(([phase, name]) => [phase, sharedSchedule(name)]));
   // Where each phase's requests start among the workload's lines, and its conversations.
   const firstRequest = phaseOffsets(plan.phases);
@@ -145,7 +148,7 @@ export function defineScenario(
       sessions.set(p.name, phaseSessions(p.name, lines, firstRequest.get(p.name)!, p.requests));
 
   // resolvePlan has refused any endpoint the API lacks.
-  const cycle = mixCycle(plan.mix).map((e) => catalog[e]!);
+  const cycle = mixCycle(plan.mix).map(endpointOf);
   const timeoutOf = new Map(plan.phases.map((p) => [p.name, p.timeoutSec]));
   const timeouts = [...new Set(timeoutOf.values())];
   // Reading exec.scenario builds a fresh object in k6 on every access, a measurable cost at full
@@ -189,7 +192,7 @@ export function defineScenario(
         apiKey: env.apiKey,
         aliasDomain: env.streamAliasDomain,
         goodput: env.goodput,
-        probePath: catalog.health?.path ?? '/health',
+        probePath: init.sending.routes.health?.path ?? '/health',
         dueMs: schedules.get(name) ?? null,
         firstRequest: firstRequest.get(name) ?? 0,
         workload:

@@ -1,0 +1,74 @@
+/**
+ * The response validators, each built in a VU the first time a body of its kind is judged. They are
+ * ajv's standalone code, one generated module per schema of schemas/api (build/codegen.ts), which
+ * esbuild wraps so that a module's top level runs at its first `require`: k6 evaluates a script's top
+ * level in every VU, and every validator built there cost each VU its functions and schema objects
+ * (docs/performance.md), whether the run sent to that endpoint or not.
+ */
+import type {
+  BatchGenerateResponse,
+  BatchTokenizeResponse,
+  GenerateResponse,
+  HealthResponse,
+  OpenAIChatCompletionResponse,
+  OpenAICompletionResponse,
+  OpenAIModelsResponse,
+  TokenizeResponse,
+} from '../../generated/types.js';
+
+/** k6's CommonJS require; in a bundle, esbuild's call of the module's wrapper. */
+declare function require(id: string): unknown;
+
+/** Each response schema (schemas/api/<name>.schema.json) and the body it describes. */
+export interface ResponseBodies {
+  health: HealthResponse;
+  tokenize: TokenizeResponse;
+  generate: GenerateResponse;
+  'batch-tokenize': BatchTokenizeResponse;
+  'batch-generate': BatchGenerateResponse;
+  'openai-completion': OpenAICompletionResponse;
+  'openai-chat-completion': OpenAIChatCompletionResponse;
+  'openai-models': OpenAIModelsResponse;
+}
+export type ResponseSchema = keyof ResponseBodies;
+
+type Validate = (data: unknown) => boolean;
+const built: { [S in ResponseSchema]?: Validate } = {};
+
+/** Each generated module's exports. */
+type Health = typeof import('../../generated/api/health.cjs');
+type Tokenize = typeof import('../../generated/api/tokenize.cjs');
+type Generate = typeof import('../../generated/api/generate.cjs');
+type BatchTokenize = typeof import('../../generated/api/batch-tokenize.cjs');
+type BatchGenerate = typeof import('../../generated/api/batch-generate.cjs');
+type Completion = typeof import('../../generated/api/openai-completion.cjs');
+type ChatCompletion = typeof import('../../generated/api/openai-chat-completion.cjs');
+type Models = typeof import('../../generated/api/openai-models.cjs');
+
+/** The schema's validator; each `require` names its module literally, so that esbuild bundles it. */
+function load(schema: ResponseSchema): Validate {
+  switch (schema) {
+    case 'health':
+      return (require('../../generated/api/health.cjs') as Health).validateHealthResponse;
+    case 'tokenize':
+      return (require('../../generated/api/tokenize.cjs') as Tokenize).validateTokenizeResponse;
+    case 'generate':
+      return (require('../../generated/api/generate.cjs') as Generate).validateGenerateResponse;
+    case 'batch-tokenize':
+      return (require('../../generated/api/batch-tokenize.cjs') as BatchTokenize).validateBatchTokenizeResponse;
+    case 'batch-generate':
+      return (require('../../generated/api/batch-generate.cjs') as BatchGenerate).validateBatchGenerateResponse;
+    case 'openai-completion':
+      return (require('../../generated/api/openai-completion.cjs') as Completion).validateOpenAICompletionResponse;
+    case 'openai-chat-completion':
+      return (require('../../generated/api/openai-chat-completion.cjs') as ChatCompletion)
+        .validateOpenAIChatCompletionResponse;
+    case 'openai-models':
+      return (require('../../generated/api/openai-models.cjs') as Models).validateOpenAIModelsResponse;
+  }
+}
+
+/** Whether `body` is what the schema promises; its validator is built on the first call, in this VU. */
+export function matches<S extends ResponseSchema>(schema: S, body: unknown): body is ResponseBodies[S] {
+  return (built[schema] ??= load(schema))(body);
+}
