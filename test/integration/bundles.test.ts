@@ -143,10 +143,13 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     for (const table of ['ROUTES', 'SERVERS', 'METRICS', 'SERVER_CLOCK_METRICS'])
       assert.doesNotMatch(leanText, new RegExp(`\\bvar ${table} = `), `${table} in the script`);
     // A copy whose generated validator modules each say when a VU evaluates them.
-    const marked = leanText.replace(
-      /("src\/generated\/api\/([a-z-]+)\.cjs"\(exports\) \{)/g,
-      (_, head: string, name: string) => `${head} console.log("validator ${name} built by VU " + __VU);`,
-    );
+    const marked = leanText
+      .replace(
+        /("src\/generated\/api\/([a-z-]+)\.cjs"\(exports\) \{)/g,
+        (_, head: string, name: string) => `${head} console.log("validator ${name} built by VU " + __VU);`,
+      )
+      .replace(/^function metric\(key\) \{/m, (head) => `${head} console.log("metric " + key + " made");`);
+    assert.notEqual(marked.match(/ made"\);/g), null, 'the metric maker marked');
     assert.equal(marked.match(/ built by VU /g)?.length, 8, 'the eight response validators, each in a module');
     const out = await tempDir('bundles-validators');
     try {
@@ -169,6 +172,10 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
         metrics: Record<string, { values: Record<string, number> }>;
       };
       assert.equal(summary.metrics['request_failed']?.values['fails'], 8, 'every body judged good');
+      const made = r.stderr.match(/metric [A-Za-z0-9]+ made/g) ?? [];
+      assert.ok(made.length > 0, 'the clients made their metrics');
+      const joins = made.filter((m) => m.startsWith('metric serverClock'));
+      assert.deepEqual(joins, [], 'health checks make none of the join metrics');
     } finally {
       await removeDir(out);
     }

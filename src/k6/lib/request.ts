@@ -17,7 +17,7 @@ import http, { type RefinedParams, type ResponseType } from 'k6/http';
 import { isGood, type GoodputObjective } from '../../core/rules/goodput.js';
 import type { Endpoint } from './endpoints.js';
 import { metric } from './metrics.js';
-import { recordRequestClock } from './stream/server-clock.js';
+import { joinsAnswers, recordRequestClock } from './stream/server-clock.js';
 
 // request_failed is the verdict on every request (status and body); k6's own http_req_failed
 // (status only) would add a sample per request for every output to take in and write. null turns
@@ -221,6 +221,7 @@ export function send(
  * (Realizar's) costs a substring search when its body was not parsed, and nothing more.
  */
 function joinWithServer(serverTiming: string | undefined, count: number, requestId: string): void {
+  if (!joinsAnswers()) return;
   let body = sent.body;
   if (body === undefined && sent.text !== null && sent.text.includes('"timings"')) body = sent.body = parse(sent.text);
   const timed = typeof body === 'object' && body !== null && 'timings' in body;

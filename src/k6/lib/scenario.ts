@@ -15,8 +15,9 @@ import { SharedArray } from 'k6/data';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { builtinEndpoint, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
 import { bodyOf, useGoodputMetrics } from './request.js';
+import { useServerClockMetrics } from './stream/server-clock.js';
 import { loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
-import { phaseOffsets } from '../../core/plan/workload.js';
+import { phaseOffsets, WORKLOAD_ENDPOINTS } from '../../core/plan/workload.js';
 import { receivedOf } from '../../core/workload/received.js';
 import type { Session } from '../../core/workload/sequence.js';
 
@@ -124,6 +125,11 @@ export function defineScenario(
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
   if (env.goodput !== null) useGoodputMetrics();
+  const { plan, options } = init;
+  useServerClockMetrics({
+    streams: streamRunner !== null,
+    answers: plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || m.endpoint in ownEndpoints),
+  });
   const workload = env.workload;
   const lines = loadWorkloadLines(workload);
   useWorkload(
@@ -131,7 +137,6 @@ export function defineScenario(
       ? null
       : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
   );
-  const { plan, options } = init;
   // Each endpoint of the mix built once, here: a VU builds no other.
   const built = new Map<string, Endpoint>();
   const endpointOf = (name: string): Endpoint => {

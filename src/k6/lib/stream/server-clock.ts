@@ -16,32 +16,57 @@ import { serverTimingLogLine, SERVER_TIMING_SLOTS } from '../../../core/stream/s
 import type { StreamTimings } from '../../../core/stream/stream.js';
 import { metric } from '../metrics.js';
 
-// Custom metrics must be created in init code.
-const streams = metric('serverClockStreams');
-const ttftClient = metric('serverClockTtftClient');
-const ttftServer = metric('serverClockTtftServer');
-const ttftDiff = metric('serverClockTtftDiff');
-const itlClient = metric('serverClockItlClient');
-const itlServer = metric('serverClockItlServer');
-const itlDiff = metric('serverClockItlDiff');
-const promptTokens = metric('serverClockPromptTokens');
-const cachedTokens = metric('serverClockCachedTokens');
-const counted = metric('serverClockCounted');
-const tokensClient = metric('serverClockTokensClient');
-const tokensServer = metric('serverClockTokensServer');
-const tokenMismatches = metric('serverClockTokenMismatches');
-const requests = metric('serverClockRequests');
-const requestLatency = metric('serverClockRequestLatency');
-const requestWait = metric('serverClockRequestWait');
-const requestPrefill = metric('serverClockRequestPrefill');
-const requestDecode = metric('serverClockRequestDecode');
-const requestPerToken = metric('serverClockRequestPerToken');
-const serverTiming = [
-  metric('serverClockServerTiming1'),
-  metric('serverClockServerTiming2'),
-  metric('serverClockServerTiming3'),
-  metric('serverClockServerTiming4'),
-] as const;
+// Made in init code (k6 accepts new metrics only there), and only the groups a run can fill: every
+// metric object costs every VU memory (docs/performance.md), and a run of health checks fills none.
+const countMetrics = () => ({
+  promptTokens: metric('serverClockPromptTokens'),
+  cachedTokens: metric('serverClockCachedTokens'),
+  counted: metric('serverClockCounted'),
+  tokensClient: metric('serverClockTokensClient'),
+  tokensServer: metric('serverClockTokensServer'),
+  tokenMismatches: metric('serverClockTokenMismatches'),
+});
+const streamMetrics = () => ({
+  streams: metric('serverClockStreams'),
+  ttftClient: metric('serverClockTtftClient'),
+  ttftServer: metric('serverClockTtftServer'),
+  ttftDiff: metric('serverClockTtftDiff'),
+  itlClient: metric('serverClockItlClient'),
+  itlServer: metric('serverClockItlServer'),
+  itlDiff: metric('serverClockItlDiff'),
+});
+const answerMetrics = () => ({
+  requests: metric('serverClockRequests'),
+  requestLatency: metric('serverClockRequestLatency'),
+  requestWait: metric('serverClockRequestWait'),
+  requestPrefill: metric('serverClockRequestPrefill'),
+  requestDecode: metric('serverClockRequestDecode'),
+  requestPerToken: metric('serverClockRequestPerToken'),
+  serverTiming: [
+    metric('serverClockServerTiming1'),
+    metric('serverClockServerTiming2'),
+    metric('serverClockServerTiming3'),
+    metric('serverClockServerTiming4'),
+  ] as const,
+});
+let counts: ReturnType<typeof countMetrics> | null = null;
+let streamed: ReturnType<typeof streamMetrics> | null = null;
+let answered: ReturnType<typeof answerMetrics> | null = null;
+
+/**
+ * In init code: the metrics of the joins this scenario can make. `streams`: it streams; `answers`: it
+ * sends requests whose answers may carry the server's figures (generation endpoints, or its own).
+ */
+export function useServerClockMetrics(o: { streams: boolean; answers: boolean }): void {
+  if (o.streams || o.answers) counts ??= countMetrics();
+  if (o.streams) streamed ??= streamMetrics();
+  if (o.answers) answered ??= answerMetrics();
+}
+
+/** Whether answers are joined at all in this VU: a caller skips looking for the server's figures if not. */
+export function joinsAnswers(): boolean {
+  return answered !== null;
+}
 
 /** Mismatched requests named in k6.log, at most this many per VU: the report lists them from there. */
 const MAX_LOGGED = 20;
@@ -58,31 +83,35 @@ function recordCounts(
   ids: { requestId: string; serverId: string | null },
   tags: Tags,
 ): void {
+  const m = counts;
+  if (m === null) return;
   if (prompt !== null) {
-    promptTokens.add(prompt.tokens, tags);
-    if (prompt.cached !== null) cachedTokens.add(prompt.cached, tags);
+    m.promptTokens.add(prompt.tokens, tags);
+    if (prompt.cached !== null) m.cachedTokens.add(prompt.cached, tags);
   }
   if (tokens === null) return;
-  counted.add(1, tags);
-  tokensClient.add(tokens.client, tags);
-  tokensServer.add(tokens.server, tags);
+  m.counted.add(1, tags);
+  m.tokensClient.add(tokens.client, tags);
+  m.tokensServer.add(tokens.server, tags);
   const same = tokens.client === tokens.server;
-  tokenMismatches.add(same ? 0 : 1, tags);
+  m.tokenMismatches.add(same ? 0 : 1, tags);
   if (!same && logged++ < MAX_LOGGED) console.warn(mismatchLogLine({ ...ids, ...tokens }));
 }
 
 export function recordServerClock(t: StreamTimings, tags: Record<string, string>, requestId: string): void {
+  const m = streamed;
+  if (m === null) return;
   const s = serverClockOf(t);
-  if (s.ttft !== null || s.itl !== null) streams.add(1, tags);
+  if (s.ttft !== null || s.itl !== null) m.streams.add(1, tags);
   if (s.ttft !== null) {
-    ttftClient.add(s.ttft.clientMs, tags);
-    ttftServer.add(s.ttft.serverMs, tags);
-    ttftDiff.add(s.ttft.clientMs - s.ttft.serverMs, tags);
+    m.ttftClient.add(s.ttft.clientMs, tags);
+    m.ttftServer.add(s.ttft.serverMs, tags);
+    m.ttftDiff.add(s.ttft.clientMs - s.ttft.serverMs, tags);
   }
   if (s.itl !== null) {
-    itlClient.add(s.itl.clientMs, tags);
-    itlServer.add(s.itl.serverMs, tags);
-    itlDiff.add(s.itl.clientMs - s.itl.serverMs, tags);
+    m.itlClient.add(s.itl.clientMs, tags);
+    m.itlServer.add(s.itl.serverMs, tags);
+    m.itlDiff.add(s.itl.clientMs - s.itl.serverMs, tags);
   }
   recordCounts(s.prompt, s.tokens, { requestId, serverId: t.serverId ?? null }, tags);
 }
@@ -98,20 +127,22 @@ export function recordRequestClock(o: {
   serverTiming: string | null;
   requestId: string;
 }): void {
+  const m = answered;
+  if (m === null) return;
   const s = requestClockOf(o);
   const split = s.split;
   if (split === null && s.tokens === null && s.serverTiming.length === 0) return;
-  requests.add(1);
+  m.requests.add(1);
   if (split !== null) {
-    requestLatency.add(split.clientMs);
-    requestWait.add(split.waitMs);
-    requestPrefill.add(split.promptMs);
-    requestDecode.add(split.predictedMs);
-    if (split.perTokenMs !== null) requestPerToken.add(split.perTokenMs);
+    m.requestLatency.add(split.clientMs);
+    m.requestWait.add(split.waitMs);
+    m.requestPrefill.add(split.promptMs);
+    m.requestDecode.add(split.predictedMs);
+    if (split.perTokenMs !== null) m.requestPerToken.add(split.perTokenMs);
   }
   for (let i = 0; i < s.serverTiming.length; i++) {
     const e = s.serverTiming[i]!;
-    serverTiming[i]!.add(e.durMs!);
+    m.serverTiming[i]!.add(e.durMs!);
     const seen = slotNames[i]!;
     if (!seen.has(e.name) && seen.size < MAX_NAMES_PER_SLOT) {
       seen.add(e.name);
