@@ -48,6 +48,23 @@ export interface K6RunOptions {
   browserArgs?: readonly string[];
   /** One share of a split run (--segments): k6's execution segment flags. */
   segment?: ExecutionSegmentFlags | null;
+  /** The most clients (VUs) the run holds at once: sets how eagerly k6's Go heap is collected (gcEnv). */
+  clients?: number;
+}
+
+/** From this many VUs on, k6 is told to collect its heap twice as often (GOGC 50). */
+export const EAGER_GC_CLIENTS = 200;
+
+/**
+ * Go lets a heap grow to twice what is live before collecting (GOGC 100). With many VUs, what is
+ * live is mostly the VUs' own runtimes (about 0.6 MB each), so a run's garbage could take as much
+ * again before the first collection: peak memory grew with the number of requests, not the clients
+ * (docs/performance.md). GOGC 50 halves that headroom for a few percent more CPU; with few VUs the
+ * heap is small and the CPU matters more, so it is left alone. A GOGC of the user's own wins.
+ */
+export function gcEnv(clients: number | undefined, given = process.env['GOGC']): Record<string, string> {
+  if (given !== undefined && given !== '') return {};
+  return clients !== undefined && clients >= EAGER_GC_CLIENTS ? { GOGC: '50' } : {};
 }
 
 /** A scenario's k6 command line (src/core/contract/invocation.ts): the options above as k6 variables. */
@@ -111,6 +128,7 @@ export async function runK6(o: K6RunOptions): Promise<ExitInfo & { tail: string 
       ...CSV_ENV,
       ...dashboardEnv(o.dashboardFile, o.dashboardPeriodMs),
       ...browserEnv(o.baseUrl, o.browserArgs),
+      ...gcEnv(o.clients),
     }),
     cwd: o.outDir,
   });

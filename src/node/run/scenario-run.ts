@@ -112,6 +112,7 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     dashboardPeriodMs: dashboardPeriod,
     outputs: config.k6Outputs,
     samples: config.samples,
+    clients: Math.max(...plan.phases.map((p) => p.clients)),
     onStart: (child) => {
       control.k6 = child;
       // k6 and the browser it starts: what the generator itself cost, and whether it was starved.
