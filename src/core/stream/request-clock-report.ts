@@ -9,7 +9,7 @@
 import type { K6Summary, Latency, MismatchedRequest, RequestClockReport } from '../types.js';
 import { latencyOf } from '../summary/summary-read.js';
 import { K6_METRICS } from '../rules/metric-table.js';
-import { SERVER_CLOCK_METRICS as M } from './server-clock.js';
+import { joinedTokens, SERVER_CLOCK_METRICS as M } from './server-clock.js';
 import type { BreakdownPart } from './server-clock-breakdown.js';
 import { SERVER_TIMING_SLOTS } from './server-timing.js';
 
@@ -42,15 +42,8 @@ export function requestClockSection(summary: K6Summary): RequestClockReport | nu
   if (count(K6_METRICS.tokens) === 0) return null;
   const answers = count(K6_METRICS.requestsOk);
   const joined = count(M.requests);
-  const counted = count(M.counted);
-  const mismatched = count(M.tokenMismatches);
-  const tokens = {
-    requests: counted,
-    client: count(M.tokensClient),
-    server: count(M.tokensServer),
-    mismatchedRequests: mismatched,
-    agree: counted === 0 ? null : mismatched === 0,
-  };
+  const { counted, mismatched, client, server, agree } = joinedTokens(summary);
+  const tokens = { requests: counted, client, server, mismatchedRequests: mismatched, agree };
   if (joined === 0) {
     return {
       source: REQUEST_CLOCK_SOURCE,

@@ -6,7 +6,7 @@
  * much they do not.
  */
 import type { K6Summary, ServerClockPair, ServerClockReport } from '../types.js';
-import { SERVER_CLOCK_METRICS as M, SERVER_CLOCK_TOLERANCE, withinTolerance } from './server-clock.js';
+import { joinedTokens, SERVER_CLOCK_METRICS as M, SERVER_CLOCK_TOLERANCE, withinTolerance } from './server-clock.js';
 import { serverClockBreakdown } from './server-clock-breakdown.js';
 
 const f2 = (n: number): string => n.toFixed(2);
@@ -49,14 +49,14 @@ export function serverClockSection(summary: K6Summary): ServerClockReport {
   const streams = count(M.streams);
   const ttft = pair(summary, M.ttftClient, M.ttftServer, M.ttftDiff, SERVER_CLOCK_TOLERANCE.ttft);
   const itl = pair(summary, M.itlClient, M.itlServer, M.itlDiff, SERVER_CLOCK_TOLERANCE.itl);
-  const counted = count(M.counted);
-  const mismatched = count(M.tokenMismatches);
+  const joined = joinedTokens(summary);
+  const { counted, mismatched } = joined;
   const tokens = {
     streams: counted,
-    client: count(M.tokensClient),
-    server: count(M.tokensServer),
+    client: joined.client,
+    server: joined.server,
     mismatchedStreams: mismatched,
-    agree: counted === 0 ? null : mismatched === 0,
+    agree: joined.agree,
   };
 
   const breakdown = serverClockBreakdown(summary);

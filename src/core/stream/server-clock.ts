@@ -12,7 +12,7 @@
  * so a difference is a per-request median, not a difference of medians.
  */
 import { METRIC_ENTRIES, type KeyAt, type METRICS } from '../rules/metric-table.js';
-import type { MismatchedRequest } from '../types.js';
+import type { K6Summary, MismatchedRequest } from '../types.js';
 import type { StreamTimings } from './stream.js';
 
 type ServerClockKey = KeyAt<'server-clock'>;
@@ -66,6 +66,22 @@ export function serverClockOf(t: StreamTimings): ServerClockSample {
  * HTTP exchange, the request's parsing and any wait for a free slot; its inter-token gaps also hold
  * the chunk's way through the network stack and the browser, on a machine whose cores k6 shares.
  */
+/** The token counts joined per request (streams or answers alike): how many counted, in all, and how many differ. */
+export function joinedTokens(summary: K6Summary): {
+  counted: number;
+  client: number;
+  server: number;
+  mismatched: number;
+  agree: boolean | null;
+} {
+  const count = (name: string): number => summary.metrics[name]?.values['count'] ?? 0;
+  const M = SERVER_CLOCK_METRICS;
+  const counted = count(M.counted);
+  const mismatched = count(M.tokenMismatches);
+  const agree = counted === 0 ? null : mismatched === 0;
+  return { counted, client: count(M.tokensClient), server: count(M.tokensServer), mismatched, agree };
+}
+
 export const SERVER_CLOCK_TOLERANCE = {
   ttft: { ms: 10, fraction: 0.5 },
   itl: { ms: 2, fraction: 0.25 },
