@@ -40,7 +40,10 @@ describe('arrival processes, judged on the server clock', () => {
           assert.equal(run.code, 0, run.stderr);
           const s = report.scenarios[0]!;
           assert.equal(s.totals.requests, 600);
-          assert.equal(s.totals.sent + s.totals.dropped, 600);
+          // Under load k6's constant-arrival-rate may reach the phase's end before its last due start:
+          // that request is counted as unsent (a failure), never lost.
+          assert.equal(s.totals.sent + s.totals.dropped + s.totals.unsent, 600);
+          assert.ok(s.totals.unsent <= 2, `unsent: ${s.totals.unsent}`);
           const arrived = (await recordedArrivals(base)).arrivalsMs;
           assert.equal(arrived.length, s.totals.sent, 'the server saw every request the report says was sent');
           const stats = scheduleStats(
