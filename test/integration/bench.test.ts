@@ -51,8 +51,9 @@ describe('npm run bench', () => {
       assert.deepEqual(generators, ['bare', 'checked', 'toolkit', 'vegeta']);
       for (const c of record.distortion.cells) {
         const [r] = c.runs;
-        // --quick: 200 req/s for 2 s.
-        assert.equal(r?.requests, 400, c.generator);
+        // --quick: 200 req/s for 2 s. Under load k6's constant-arrival-rate may reach the end one start
+        // early or late (the toolkit counts such a request as unsent; src/k6/lib/open-guard.ts).
+        assert.ok(r !== undefined && Math.abs(r.requests - 400) <= 1, `${c.generator}: ${r?.requests} of 400`);
         assert.ok(r.cpuSec > 0 && r.peakRssMb > 0 && r.p95 > 0, `${c.generator} was measured`);
       }
       assert.equal(record.bundling.ms.runs.length, 1);
