@@ -20,12 +20,15 @@ export function linesPerRequest(mix: ReadonlyArray<{ endpoint: EndpointName }>):
 /** The line of request n's k-th prompt, n counted over every phase of the scenario. */
 export const lineOf = (n: number, k: number, perRequest: number): number => n * perRequest + k;
 
-/** Where each phase's requests start in the scenario's count of requests. */
-export function phaseOffsets(phases: readonly PlanPhase[]): Map<string, number> {
-  const out = new Map<string, number>();
+/**
+ * Where each phase's requests start in the scenario's count of requests. A plain object, not a Map:
+ * every k6 VU builds this, and the first use of Map in a VU builds k6's Map class there (about 15 KB).
+ */
+export function phaseOffsets(phases: readonly PlanPhase[]): Record<string, number> {
+  const out: Record<string, number> = {};
   let at = 0;
   for (const p of phases) {
-    out.set(p.name, at);
+    out[p.name] = at;
     at += p.requests;
   }
   return out;

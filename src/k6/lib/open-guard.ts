@@ -20,7 +20,8 @@ const LATE_MS = 2000;
 export function openPhaseGuard(phases: readonly PlanPhase[]): () => boolean {
   const open = phases.filter((p) => p.model === 'open');
   if (open.length === 0) return () => true;
-  const byName = new Map(open.map((p) => [p.name, p]));
+  const byName: Record<string, PlanPhase> = {};
+  for (const p of open) byName[p.name] = p;
   /** When the test started, by this VU's clock (ms since the epoch); read on its first iteration. */
   let testStartMs: number | null = null;
   const guardFromMs = open.map((p) => (p.startSec + k6OpenDurationSec(p)) * 1000 - GUARD_MS);
@@ -29,12 +30,12 @@ export function openPhaseGuard(phases: readonly PlanPhase[]): () => boolean {
   return () => {
     if (testStartMs === null) {
       const s = exec.scenario;
-      testStartMs = s.startTime - (byName.get(s.name)?.startSec ?? 0) * 1000;
+      testStartMs = s.startTime - (byName[s.name]?.startSec ?? 0) * 1000;
     }
     const t = Date.now() - testStartMs;
     if (!guardFromMs.some((from) => t >= from && t < from + GUARD_MS + LATE_MS)) return true;
     const s = exec.scenario;
-    const phase = byName.get(s.name);
+    const phase = byName[s.name];
     return phase === undefined || s.iterationInTest < phase.requests;
   };
 }

@@ -73,19 +73,23 @@ export interface SendTarget {
 }
 
 /** Per endpoint and timeout (a phase may set its own); the base URL and API key are the run's. */
-const PREPARED = new Map<Endpoint, Map<number, Prepared>>();
+interface PreparedFor {
+  endpoint: Endpoint;
+  timeoutSec: number;
+  prepared: Prepared;
+}
+/** A run has a few endpoints and timeouts: a list, not a Map (whose class costs each VU about 15 KB). */
+const PREPARED: PreparedFor[] = [];
 /** The previous request's: most requests of a VU go to the same endpoint with the same timeout. */
-let last: { endpoint: Endpoint; timeoutSec: number; prepared: Prepared } | null = null;
+let last: PreparedFor | null = null;
 
 function prepare(endpoint: Endpoint, timeoutSec: number, target: SendTarget): Prepared {
   if (last !== null && last.endpoint === endpoint && last.timeoutSec === timeoutSec) return last.prepared;
-  let byTimeout = PREPARED.get(endpoint);
-  if (byTimeout === undefined) PREPARED.set(endpoint, (byTimeout = new Map()));
-  let p = byTimeout.get(timeoutSec);
-  if (p !== undefined) {
-    last = { endpoint, timeoutSec, prepared: p };
-    return p;
-  }
+  for (const e of PREPARED)
+    if (e.endpoint === endpoint && e.timeoutSec === timeoutSec) {
+      last = e;
+      return e.prepared;
+    }
   const first = endpoint.body(0);
   const headers: Record<string, string> = {
     ...(first === null ? {} : { 'Content-Type': 'application/json' }),
@@ -93,7 +97,7 @@ function prepare(endpoint: Endpoint, timeoutSec: number, target: SendTarget): Pr
     'X-Request-Id': '',
   };
   const fixedRequest = endpoint.fixedBody === undefined ? undefined : endpoint.fixedBody();
-  p = {
+  const p: Prepared = {
     url: `${target.baseUrl}${endpoint.path}`,
     // k6's default request timeout is 60 s: left out when equal, one field fewer to convert.
     params: {
@@ -112,8 +116,8 @@ function prepare(endpoint: Endpoint, timeoutSec: number, target: SendTarget): Pr
         : { request: fixedRequest, text: fixedRequest === null ? null : JSON.stringify(fixedRequest) },
     lastPassed: null,
   };
-  byTimeout.set(timeoutSec, p);
   last = { endpoint, timeoutSec, prepared: p };
+  PREPARED.push(last);
   return p;
 }
 

@@ -129,8 +129,7 @@ export function scenarioInit(
   const firstRequest = phaseOffsets(plan.phases);
   const sessions = new Map<string, readonly Session[]>();
   if (env.workload?.conversations === true && lines !== null)
-    for (const p of plan.phases)
-      sessions.set(p.name, phaseSessions(p.name, lines, firstRequest.get(p.name)!, p.requests));
+    for (const p of plan.phases) sessions.set(p.name, phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests));
   const options: Options = {
     scenarios: Object.fromEntries(
       plan.phases.map((p) => [

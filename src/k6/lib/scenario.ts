@@ -78,17 +78,17 @@ function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
     const d = def();
     const env = m.initEnv(d.name);
     const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own) };
-    new SharedArray(INIT_ARRAY, () => [shared]);
+    // k6 reads the options of its first init only, so the other VUs are handed the rest. As one JSON
+    // text: a SharedArray's element is parsed at every read and frozen, and the plan's notes may still
+    // grow, so an object would be parsed twice in each VU (measured in docs/performance.md).
+    const forClients = JSON.stringify({ env, init: { ...shared.init, options: {} } });
+    new SharedArray(INIT_ARRAY, () => [forClients]);
     return shared;
   }
   const array = new SharedArray(INIT_ARRAY, () => {
     throw new Error("k6's first init left no plan");
-  }) as unknown as Shared[];
-  // Elements of a SharedArray are frozen; the plan's notes may still grow. k6 reads the options of
-  // its first init only, so the other VUs leave them out.
-  const shared = JSON.parse(JSON.stringify(array[0])) as Shared;
-  shared.init.options = {};
-  return shared;
+  }) as unknown as string[];
+  return JSON.parse(array[0]!) as Shared;
 }
 
 /**
@@ -118,9 +118,10 @@ export function defineScenario(
   handleSummary: (data: unknown) => Record<string, string>;
   plan: ScenarioPlan;
 } {
-  const own = Object.fromEntries(
-    Object.entries(ownEndpoints).map(([name, e]) => [name, { method: e.method, path: e.path }]),
-  );
+  // Plain objects and loops here and on the request path, no Map or Set: a VU builds k6's class of
+  // each builtin at its first use (Map about 15 KB, Set 10 KB per VU; docs/performance.md).
+  const own: Record<string, { method: 'GET' | 'POST'; path: string }> = {};
+  for (const name in ownEndpoints) own[name] = { method: ownEndpoints[name]!.method, path: ownEndpoints[name]!.path };
   const { env, init } = initOnce(scenarioSource, own);
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
@@ -138,27 +139,30 @@ export function defineScenario(
       : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
   );
   // Each endpoint of the mix built once, here: a VU builds no other.
-  const built = new Map<string, Endpoint>();
-  const endpointOf = (name: string): Endpoint => {
-    let e = built.get(name);
-    if (e === undefined) built.set(name, (e = ownEndpoints[name] ?? builtinEndpoint(name, init.sending)));
-    return e;
-  };
-  const schedules = new Map(init.schedules.map(([phase, name]) => [phase, sharedSchedule(name)]));
+  const built: Record<string, Endpoint> = {};
+  const endpointOf = (name: string): Endpoint =>
+    (built[name] ??= ownEndpoints[name] ?? builtinEndpoint(name, init.sending));
+  const schedules: Record<string, ReturnType<typeof sharedSchedule>> = {};
+  for (const [phase, name] of init.schedules) schedules[phase] = sharedSchedule(name);
+  const scheduled = init.schedules.length > 0;
   // Where each phase's requests start among the workload's lines, and its conversations.
   const firstRequest = phaseOffsets(plan.phases);
-  const sessions = new Map<string, readonly Session[]>();
+  const sessions: Record<string, readonly Session[]> = {};
+  let conversing = false;
   if (workload?.conversations === true && lines !== null)
-    for (const p of plan.phases)
-      sessions.set(p.name, phaseSessions(p.name, lines, firstRequest.get(p.name)!, p.requests));
+    for (const p of plan.phases) {
+      sessions[p.name] = phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests);
+      conversing = true;
+    }
 
   // resolvePlan has refused any endpoint the API lacks.
   const cycle = mixCycle(plan.mix).map(endpointOf);
-  const timeoutOf = new Map(plan.phases.map((p) => [p.name, p.timeoutSec]));
-  const timeouts = [...new Set(timeoutOf.values())];
+  const timeoutOf: Record<string, number> = {};
+  for (const p of plan.phases) timeoutOf[p.name] = p.timeoutSec;
   // Reading exec.scenario builds a fresh object in k6 on every access, a measurable cost at full
   // speed (see bench/): it is read only when the mix or differing phase timeouts need it.
-  const sharedTimeout = timeouts.length === 1 ? timeouts[0]! : null;
+  const first = plan.phases[0]?.timeoutSec;
+  const sharedTimeout = first !== undefined && plan.phases.every((p) => p.timeoutSec === first) ? first : null;
   const single = cycle.length === 1 ? cycle[0]! : null;
   let local = 0;
   const target: SendTarget = {
@@ -198,21 +202,21 @@ export function defineScenario(
         aliasDomain: env.streamAliasDomain,
         goodput: env.goodput,
         probePath: init.sending.routes.health?.path ?? '/health',
-        dueMs: schedules.get(name) ?? null,
-        firstRequest: firstRequest.get(name) ?? 0,
+        dueMs: schedules[name] ?? null,
+        firstRequest: firstRequest[name] ?? 0,
         workload:
           workload === null || lines === null
             ? null
             : {
                 lines,
                 // A SharedArray has indexes and a length, not an array's methods.
-                sessions: sessions.has(name) ? Array.from(sessions.get(name)!) : null,
+                sessions: sessions[name] !== undefined ? Array.from(sessions[name]) : null,
                 thinkMs: workload.thinkTimeSec * 1000,
                 turns: workload.turns,
               },
       });
     }
-    const conversations = sessions.size > 0 ? sessions.get(exec.scenario.name) : undefined;
+    const conversations = conversing ? sessions[exec.scenario.name] : undefined;
     if (conversations !== undefined) {
       const scenario = exec.scenario;
       const session = conversations[scenario.iterationInTest];
@@ -223,20 +227,20 @@ export function defineScenario(
         lines: lines!,
         turns: workload!.turns,
         thinkTimeSec: workload!.thinkTimeSec,
-        timeoutSec: timeoutOf.get(scenario.name) ?? 30,
+        timeoutSec: timeoutOf[scenario.name] ?? 30,
         target,
       });
       return;
     }
-    if (schedules.size > 0) {
+    if (scheduled) {
       const scenario = exec.scenario;
-      const offsets = schedules.get(scenario.name);
+      const offsets = schedules[scenario.name];
       if (offsets !== undefined) {
         // A client that took its request too late (every client was busy at its due time) drops it.
         const i = scenario.iterationInTest;
         if (awaitDue(offsets, i, scenario.startTime) === 'drop') return;
-        const n = i + (firstRequest.get(scenario.name) ?? 0);
-        sendRequest(cycle[i % cycle.length]!, n, timeoutOf.get(scenario.name) ?? 30);
+        const n = i + (firstRequest[scenario.name] ?? 0);
+        sendRequest(cycle[i % cycle.length]!, n, timeoutOf[scenario.name] ?? 30);
         return;
       }
     }
@@ -253,8 +257,8 @@ export function defineScenario(
     const scenario = exec.scenario;
     const n = scenario.iterationInTest;
     // A workload's lines are counted over every phase; a prompt set restarts in each phase.
-    const global = lines === null ? n : n + (firstRequest.get(scenario.name) ?? 0);
-    sendRequest(cycle[n % cycle.length]!, global, sharedTimeout ?? timeoutOf.get(scenario.name) ?? 30);
+    const global = lines === null ? n : n + (firstRequest[scenario.name] ?? 0);
+    sendRequest(cycle[n % cycle.length]!, global, sharedTimeout ?? timeoutOf[scenario.name] ?? 30);
   }
 
   function handleSummary(data: unknown): Record<string, string> {

@@ -12,7 +12,7 @@
  */
 import { requestClockOf } from '../../../core/stream/request-clock.js';
 import { mismatchLogLine, serverClockOf } from '../../../core/stream/server-clock.js';
-import { serverTimingLogLine, SERVER_TIMING_SLOTS } from '../../../core/stream/server-timing.js';
+import { serverTimingLogLine } from '../../../core/stream/server-timing.js';
 import type { StreamTimings } from '../../../core/stream/stream.js';
 import { metric } from '../metrics.js';
 
@@ -71,8 +71,8 @@ export function joinsAnswers(): boolean {
 /** Mismatched requests named in k6.log, at most this many per VU: the report lists them from there. */
 const MAX_LOGGED = 20;
 let logged = 0;
-/** The Server-Timing names this VU logged for each slot: each once, a few at most. */
-const slotNames: Array<Set<string>> = Array.from({ length: SERVER_TIMING_SLOTS }, () => new Set());
+/** The Server-Timing names this VU logged for each slot: each once, a few at most (made at first use). */
+const slotNames: string[][] = [];
 const MAX_NAMES_PER_SLOT = 4;
 
 type Tags = Record<string, string> | undefined;
@@ -143,9 +143,9 @@ export function recordRequestClock(o: {
   for (let i = 0; i < s.serverTiming.length; i++) {
     const e = s.serverTiming[i]!;
     m.serverTiming[i]!.add(e.durMs!);
-    const seen = slotNames[i]!;
-    if (!seen.has(e.name) && seen.size < MAX_NAMES_PER_SLOT) {
-      seen.add(e.name);
+    const seen = (slotNames[i] ??= []);
+    if (!seen.includes(e.name) && seen.length < MAX_NAMES_PER_SLOT) {
+      seen.push(e.name);
       console.log(serverTimingLogLine(i + 1, e.name));
     }
   }
