@@ -138,6 +138,37 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     }
   });
 
+  it("the runner's clients parse their plan without its thresholds, and read them when a scenario asks", async () => {
+    const leanText = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
+    // A copy whose clients say, at their first request, how their plan's thresholds reached them.
+    const marked = leanText.replace(
+      /^var health_default = scenario\.run;$/m,
+      'var health_default = () => { if (__ITER === 0) console.log("client " + __VU + ": thresholds " + ' +
+        '(Object.getOwnPropertyDescriptor(scenario.plan, "thresholds").get ? "on demand" : "parsed") + ", " + ' +
+        'scenario.plan.thresholds.rules.length + " rules"); return scenario.run(); };',
+    );
+    assert.notEqual(marked, leanText, 'the default function marked');
+    const out = await tempDir('bundles-thresholds');
+    try {
+      await writeFile(path.join(out, 'health.js'), marked);
+      await writeFile(
+        path.join(out, 'scenario-init.js'),
+        await readFile(path.join(built.runnerBundleDir, 'scenario-init.js'), 'utf8'),
+      );
+      const r = k6Run(path.join(out, 'health.js'), [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=2', 'SHAPE_REQUESTS=4']);
+      assert.equal(r.status, 0, r.stderr.slice(-3000));
+      const plan = JSON.parse(await readFile(path.join(out, 'plan.json'), 'utf8')) as {
+        thresholds: { rules: unknown[] };
+      };
+      assert.ok(plan.thresholds.rules.length > 0);
+      const said = r.stderr.match(/client \d+: thresholds [a-z ]+, \d+ rules/g) ?? [];
+      assert.equal(said.length, 2, r.stderr.slice(-3000));
+      for (const line of said) assert.match(line, new RegExp(`on demand, ${plan.thresholds.rules.length} rules$`));
+    } finally {
+      await removeDir(out);
+    }
+  });
+
   it("the runner's clients build only what their plan sends to: one validator, no route or metric table", async () => {
     const leanText = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
     for (const table of ['ROUTES', 'SERVERS', 'METRICS', 'SERVER_CLOCK_METRICS'])

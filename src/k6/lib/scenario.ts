@@ -78,17 +78,26 @@ function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
     const d = def();
     const env = m.initEnv(d.name);
     const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own) };
-    // k6 reads the options of its first init only, so the other VUs are handed the rest. As one JSON
+    // k6 reads the options of its first init only, so the other VUs are handed the rest. As JSON
     // text: a SharedArray's element is parsed at every read and frozen, and the plan's notes may still
-    // grow, so an object would be parsed twice in each VU (measured in docs/performance.md).
-    const forClients = JSON.stringify({ env, init: { ...shared.init, options: {} } });
-    new SharedArray(INIT_ARRAY, () => [forClients]);
+    // grow, so an object would be parsed twice in each VU. The thresholds apart: no client reads
+    // them, and they are half the text a client would otherwise parse (docs/performance.md).
+    const { thresholds, ...plan } = shared.init.plan;
+    const forClients = JSON.stringify({ env, init: { ...shared.init, plan, options: {} } });
+    new SharedArray(INIT_ARRAY, () => [forClients, JSON.stringify(thresholds)]);
     return shared;
   }
   const array = new SharedArray(INIT_ARRAY, () => {
     throw new Error("k6's first init left no plan");
   }) as unknown as string[];
-  return JSON.parse(array[0]!) as Shared;
+  const shared = JSON.parse(array[0]!) as Shared;
+  // Still there for a scenario file of one's own that reads its plan: parsed when first read.
+  let thresholds: ScenarioPlan['thresholds'] | undefined;
+  Object.defineProperty(shared.init.plan, 'thresholds', {
+    get: () => (thresholds ??= JSON.parse(array[1]!) as ScenarioPlan['thresholds']),
+    enumerable: true,
+  });
+  return shared;
 }
 
 /**
