@@ -96,7 +96,7 @@ function table(r: StreamsResult): string[] {
       `(first token ${o.firstTokenMs} ms after a request arrives, a token every ${o.gapMs} ms, ${o.tokens} tokens); ` +
       `complete streams per round ${counts}. Late = the client's percentile minus the server's, ms; send wait: ` +
       "the page's fetch() to the browser writing the request (in no figure); CPU per chunk: k6's and Chromium's " +
-      'CPU over the window, ms, over the events the server wrote. Median (each round) of ' +
+      'CPU over the window, ms, over the events the server wrote. Median (then each round) of ' +
       `${r.runs.length} round(s).`,
     '',
     '| figure | value |',
