@@ -13,6 +13,7 @@ export const EXPERIMENT_NAMES = [
   'memory',
   'soak',
   'arrivals',
+  'streams',
 ] as const;
 /** What a run without --only makes: every experiment but the 17-minute soak. */
 export const DEFAULT_EXPERIMENTS = EXPERIMENT_NAMES.filter((n) => n !== 'soak');

@@ -45,6 +45,8 @@ export interface AccuracyRun {
     ok: number;
     failed: number;
     windowSec: number | null;
+    /** When the window started, epoch ms (to line it up with other samples of the machine). */
+    windowStartEpochMs: number | null;
     ttft: ClientStat | null;
     itl: ClientStat | null;
     e2e: ClientStat | null;
@@ -63,6 +65,11 @@ export interface AccuracyRun {
   generator: GeneratorReport | null;
   /** k6 + browser during the window, % of one core per concurrent stream; memory (PSS) per concurrent stream. */
   perStream: { cpuPctOfOneCore: number | null; memMb: number | null };
+  /**
+   * The reader's cost per chunk: k6's and Chromium's CPU over the window, in ms, over the events the
+   * server wrote (each token and each end, every one its own write; a read may take two that arrived together).
+   */
+  perChunk: { events: number; cpuMs: number | null };
   loadAvg: number;
 }
 type Diff = { p50: number; p95: number; p99: number };
@@ -72,6 +79,17 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 type Values = Record<string, number>;
 const clientStat = (v: Values | undefined): ClientStat | null =>
   v === undefined || !v['count'] ? null : { p50: v['p(50)']!, p95: v['p(95)']!, p99: v['p(99)']!, count: v['count'] };
+
+/** k6's and Chromium's CPU over the window, ms, per event the server wrote (tokens and ends). */
+export function readerCostPerChunk(
+  generator: GeneratorReport | null,
+  requests: ReadonlyArray<{ tokenWritesMs: number[]; endMs: number | null }>,
+): { events: number; cpuMs: number | null } {
+  const events = requests.reduce((sum, r) => sum + r.tokenWritesMs.length + (r.endMs === null ? 0 : 1), 0);
+  const pct = generator?.loadCpuPctOfOneCore ?? null;
+  const sec = generator?.loadSec ?? null;
+  return { events, cpuMs: pct === null || sec === null || events === 0 ? null : ((pct / 100) * sec * 1000) / events };
+}
 
 export async function runAccuracy(
   o: AccuracyOptions,
@@ -131,6 +149,7 @@ export async function runAccuracy(
             ok: m('requests_ok')?.['count'] ?? 0,
             failed: failed?.['passes'] ?? 0,
             windowSec: windowMs === null ? null : windowMs / 1000,
+            windowStartEpochMs: startMs,
             ttft: clientStat(m('stream_ttft')),
             itl: clientStat(m('stream_itl')),
             e2e: clientStat(m('stream_e2e')),
@@ -154,6 +173,7 @@ export async function runAccuracy(
             cpuPctOfOneCore: generator?.loadCpuPctOfOneCore == null ? null : generator.loadCpuPctOfOneCore / n,
             memMb: memMb === null ? null : memMb / n,
           },
+          perChunk: readerCostPerChunk(generator, truth.requests),
           loadAvg: os.loadavg()[0]!,
         };
         const { late, client } = run;
@@ -163,6 +183,7 @@ export async function runAccuracy(
             `ITL p50 ${late.itl?.p50.toFixed(2)}, e2e p50 ${late.e2e?.p50.toFixed(2)}; ` +
             `browser send wait p50 ${client.sendWait?.p50.toFixed(2)} p95 ${client.sendWait?.p95.toFixed(2)} ` +
             `(${client.sendWait?.count ?? 0} of ${client.sent}); ` +
+            `reader CPU ${run.perChunk.cpuMs?.toFixed(3)} ms per chunk; ` +
             `generator ${generator?.loadCpuPctOfOneCore}% of a core, wait ${generator?.runQueueWaitPct}%, ` +
             `machine ${generator?.machineBusyPct}%`,
         );

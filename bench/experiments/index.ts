@@ -8,6 +8,7 @@ import type { Experiment } from './experiment.js';
 import { memory } from './memory.js';
 import { orchestration } from './orchestration.js';
 import { soak } from './soak.js';
+import { streams } from './streams.js';
 import { validation } from './validation.js';
 
 /** An experiment whose result's shape is its own business: run it, then render what it returned. */
@@ -37,4 +38,5 @@ export const ALL: readonly Runnable[] = [
   runnable(memory),
   runnable(soak),
   runnable(arrivals),
+  runnable(streams),
 ];

@@ -43,6 +43,9 @@ describe('npm run bench -- stream-accuracy', () => {
       for (const figure of [r.late.ttft, r.late.itl, r.late.e2e])
         assert.ok(figure !== null && Number.isFinite(figure.p50) && Number.isFinite(figure.p95));
       assert.ok(r.generator !== null && r.generator.browser !== null, 'the generator was measured, browser included');
+      // 16 streams of 16 tokens and an end each, every one a write the server recorded.
+      assert.equal(r.perChunk.events, 16 * 17);
+      assert.ok(r.perChunk.cpuMs !== null && r.perChunk.cpuMs > 0, 'the reader CPU per chunk is given');
       assert.match(await readFile(path.join(out, files[1]!), 'utf8'), /\| 8 \| 16\/16 \|/);
       assert.deepEqual(await waitForNoLeftovers('reference-server.ts'), []);
     } finally {

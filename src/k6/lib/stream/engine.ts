@@ -73,6 +73,9 @@ export function createStreamEngine(port: PortLike): void {
         signal?: unknown;
         cache?: string;
         priority?: string;
+        credentials?: string;
+        mode?: string;
+        referrerPolicy?: string;
       },
     ): Promise<{
       status: number;
@@ -93,6 +96,13 @@ export function createStreamEngine(port: PortLike): void {
   let stopped = false;
   const controllers = new Set<{ abort(): void }>();
   const post = (m: FromEngine): void => port.postMessage(m);
+
+  // Every request, the warm-up's too (the same options put them on the same connections): no cookies,
+  // no CORS, no referrer. The network service then skips the cookie look-up (and its "cookies
+  // blocked" notice to the browser's main thread: the frames are third-party to the page) and the
+  // CORS checks, about a sixth of each request's CPU at 2 tokens a stream; the requests are
+  // same-origin by construction, and a redirect to another origin is an error.
+  const BARE = { cache: 'no-store', credentials: 'omit', mode: 'same-origin', referrerPolicy: 'no-referrer' };
 
   // requestStart of each request, by URL: its fragment (#rk6-<n>, never sent) makes it unique.
   const requestStarts = new Map<string, number>();
@@ -159,8 +169,8 @@ export function createStreamEngine(port: PortLike): void {
         headers,
         body: text ?? s.bodies[bodyIndex]!,
         signal: abort.signal,
-        cache: 'no-store',
         priority: 'high',
+        ...BARE,
       });
       status = res.status;
       if (res.body === null) error = 'no response body';
@@ -210,7 +220,7 @@ export function createStreamEngine(port: PortLike): void {
       // As many connections as this engine's clients, opened at once before the window.
       const all: Array<Promise<unknown>> = [];
       for (let i = 0; i < m.count; i++)
-        all.push(g.fetch(setup!.origin + m.path, { method: 'GET', cache: 'no-store' }).then((r) => r.text()));
+        all.push(g.fetch(setup!.origin + m.path, { method: 'GET', ...BARE }).then((r) => r.text()));
       void Promise.all(all).then(
         () => post({ t: 'warmed', count: all.length }),
         () => post({ t: 'warmed', count: 0 }),
