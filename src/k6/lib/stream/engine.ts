@@ -74,7 +74,6 @@ export function createStreamEngine(port: PortLike): void {
         cache?: string;
         priority?: string;
         credentials?: string;
-        mode?: string;
         referrerPolicy?: string;
       },
     ): Promise<{
@@ -98,11 +97,11 @@ export function createStreamEngine(port: PortLike): void {
   const post = (m: FromEngine): void => port.postMessage(m);
 
   // Every request, the warm-up's too (the same options put them on the same connections): no cookies,
-  // no CORS, no referrer. The network service then skips the cookie look-up (and its "cookies
-  // blocked" notice to the browser's main thread: the frames are third-party to the page) and the
-  // CORS checks, about a sixth of each request's CPU at 2 tokens a stream; the requests are
-  // same-origin by construction, and a redirect to another origin is an error.
-  const BARE = { cache: 'no-store', credentials: 'omit', mode: 'same-origin', referrerPolicy: 'no-referrer' };
+  // no referrer. The network service then skips the cookie look-up (and its "cookies blocked" notice
+  // to the browser's main thread: the frames are third-party to the page), about a sixth of each
+  // request's CPU at 2 tokens a stream. The mode stays the default: the requests are same-origin by
+  // construction, and a server's redirect is followed as before.
+  const BARE = { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' };
 
   // requestStart of each request, by URL: its fragment (#rk6-<n>, never sent) makes it unique.
   const requestStarts = new Map<string, number>();
