@@ -69,6 +69,29 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
       },
     );
 
+  /** A copy of the runner's health.js, as the test edited it, beside the runner's init file, run by k6. */
+  async function runCopy(
+    label: string,
+    script: string,
+    shape: { clients: number; requests: number },
+    check: (r: ReturnType<typeof k6Run>, out: string) => Promise<void>,
+  ): Promise<void> {
+    const out = await tempDir(label);
+    try {
+      await writeFile(path.join(out, 'health.js'), script);
+      await writeFile(
+        path.join(out, 'scenario-init.js'),
+        await readFile(path.join(built.runnerBundleDir, 'scenario-init.js'), 'utf8'),
+      );
+      const env = [`OUT_DIR=${out}`, `SHAPE_CLIENTS=${shape.clients}`, `SHAPE_REQUESTS=${shape.requests}`];
+      const r = k6Run(path.join(out, 'health.js'), env);
+      assert.equal(r.status, 0, r.stderr.slice(-3000));
+      await check(r, out);
+    } finally {
+      await removeDir(out);
+    }
+  }
+
   it('dist/k6/health.js run by plain k6 prints the house report block', () => {
     const r = k6Run(path.join(built.bundleDir, 'health.js'), []);
     assert.equal(r.status, 0, r.stderr.slice(-3000));
@@ -148,15 +171,7 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
         'scenario.plan.thresholds.rules.length + " rules"); return scenario.run(); };',
     );
     assert.notEqual(marked, leanText, 'the default function marked');
-    const out = await tempDir('bundles-thresholds');
-    try {
-      await writeFile(path.join(out, 'health.js'), marked);
-      await writeFile(
-        path.join(out, 'scenario-init.js'),
-        await readFile(path.join(built.runnerBundleDir, 'scenario-init.js'), 'utf8'),
-      );
-      const r = k6Run(path.join(out, 'health.js'), [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=2', 'SHAPE_REQUESTS=4']);
-      assert.equal(r.status, 0, r.stderr.slice(-3000));
+    await runCopy('bundles-thresholds', marked, { clients: 2, requests: 4 }, async (r, out) => {
       const plan = JSON.parse(await readFile(path.join(out, 'plan.json'), 'utf8')) as {
         thresholds: { rules: unknown[] };
       };
@@ -164,9 +179,7 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
       const said = r.stderr.match(/client \d+: thresholds [a-z ]+, \d+ rules/g) ?? [];
       assert.equal(said.length, 2, r.stderr.slice(-3000));
       for (const line of said) assert.match(line, new RegExp(`on demand, ${plan.thresholds.rules.length} rules$`));
-    } finally {
-      await removeDir(out);
-    }
+    });
   });
 
   it("the runner's clients build only what their plan sends to: one validator, no route or metric table", async () => {
@@ -182,15 +195,7 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
       .replace(/^function metric\(key\) \{/m, (head) => `${head} console.log("metric " + key + " made");`);
     assert.notEqual(marked.match(/ made"\);/g), null, 'the metric maker marked');
     assert.equal(marked.match(/ built by VU /g)?.length, 8, 'the eight response validators, each in a module');
-    const out = await tempDir('bundles-validators');
-    try {
-      await writeFile(path.join(out, 'health.js'), marked);
-      await writeFile(
-        path.join(out, 'scenario-init.js'),
-        await readFile(path.join(built.runnerBundleDir, 'scenario-init.js'), 'utf8'),
-      );
-      const r = k6Run(path.join(out, 'health.js'), [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=4', 'SHAPE_REQUESTS=8']);
-      assert.equal(r.status, 0, r.stderr.slice(-3000));
+    await runCopy('bundles-validators', marked, { clients: 4, requests: 8 }, async (r, out) => {
       const builds = r.stderr.match(/validator [a-z-]+ built by VU \d+/g) ?? [];
       // Each client that judged a body built the health validator, once; nothing else was built.
       assert.ok(builds.length >= 1 && builds.length <= 4, builds.join('; '));
@@ -207,9 +212,7 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
       assert.ok(made.length > 0, 'the clients made their metrics');
       const joins = made.filter((m) => m.startsWith('metric serverClock'));
       assert.deepEqual(joins, [], 'health checks make none of the join metrics');
-    } finally {
-      await removeDir(out);
-    }
+    });
   });
 
   it("the runner's build without an output folder stops at once, naming -e OUT_DIR and the script to run", () => {
