@@ -5,7 +5,6 @@
  * over the window, over the events the server wrote). The runs are bench/stream-accuracy.ts's, the
  * same k6 script and browser set-up as `npm run k6:stream`; the goals are judged on the medians.
  */
-import { existsSync } from 'node:fs';
 import type { AccuracyOptions, AccuracyRun } from '../stream-accuracy.js';
 import type { BenchContext } from '../lib/context.js';
 import { fixed, stat, type Stat } from '../lib/stats.js';
@@ -62,7 +61,7 @@ export function judgeStreams(figures: Record<string, Stat | null>): StreamsGoal[
 
 async function run(ctx: BenchContext): Promise<StreamsResult> {
   const { runAccuracy } = await import('../stream-accuracy.js');
-  const { CHROMIUM_PATHS } = await import('../../src/node/k6/k6.js');
+  const { chromiumPath } = await import('../../src/node/k6/k6.js');
   const options: AccuracyOptions = {
     concurrency: [STREAMS.concurrency],
     perClient: ctx.settings.quick ? 2 : 6,
@@ -74,7 +73,7 @@ async function run(ctx: BenchContext): Promise<StreamsResult> {
     browserArgs: [],
   };
   // Streams are read in Chromium: without one, the goals stay unjudged rather than the whole run failing.
-  const browser = CHROMIUM_PATHS.some((p) => existsSync(p)) || (process.env['K6_BROWSER_EXECUTABLE_PATH'] ?? '') !== '';
+  const browser = chromiumPath() !== null;
   if (!browser) ctx.log('streams: no Chromium found (apt-get install chromium); not measured');
   const runs = browser ? await runAccuracy(options, (m) => ctx.log(`streams: ${m}`)) : [];
   const figures = Object.fromEntries(

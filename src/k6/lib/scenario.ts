@@ -156,13 +156,10 @@ export function defineScenario(
   const scheduled = init.schedules.length > 0;
   // Where each phase's requests start among the workload's lines, and its conversations.
   const firstRequest = phaseOffsets(plan.phases);
+  const conversing = workload?.conversations === true && lines !== null;
   const sessions: Record<string, readonly Session[]> = {};
-  let conversing = false;
-  if (workload?.conversations === true && lines !== null)
-    for (const p of plan.phases) {
-      sessions[p.name] = phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests);
-      conversing = true;
-    }
+  if (conversing)
+    for (const p of plan.phases) sessions[p.name] = phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests);
 
   // resolvePlan has refused any endpoint the API lacks.
   const cycle = mixCycle(plan.mix).map(endpointOf);

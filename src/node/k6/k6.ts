@@ -82,6 +82,13 @@ export function k6Args(o: K6RunOptions): string[] {
 /** Debian's and Ubuntu's Chromium, for the streamed scenarios' k6 browser module. */
 export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
+/** The Chromium k6 will run: the one the user named (K6_BROWSER_EXECUTABLE_PATH), else the machine's. */
+export function chromiumPath(): string | null {
+  const given = process.env['K6_BROWSER_EXECUTABLE_PATH'];
+  if (given !== undefined && given !== '') return given;
+  return CHROMIUM_PATHS.find((p) => existsSync(p)) ?? null;
+}
+
 /**
  * For k6's browser module (streamed scenarios): the machine's Chromium, headless, and without the
  * sandbox when running as root (Chromium refuses to start sandboxed as root). Background
@@ -92,7 +99,6 @@ export const CHROMIUM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser']
  * timings start from.
  */
 export function browserEnv(baseUrl?: string, more: readonly string[] = []): Record<string, string> {
-  const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
   const args = [
     'disable-background-networking',
     'disable-component-update',
@@ -106,11 +112,9 @@ export function browserEnv(baseUrl?: string, more: readonly string[] = []): Reco
   args.push('single-process');
   if (process.getuid?.() === 0) args.push('no-sandbox');
   args.push(...more);
-  // A path the user gave wins over the one found here.
-  const given = process.env['K6_BROWSER_EXECUTABLE_PATH'];
-  const executable = given !== undefined && given !== '' ? given : chromium;
+  const executable = chromiumPath();
   return {
-    ...(executable === undefined ? {} : { K6_BROWSER_EXECUTABLE_PATH: executable }),
+    ...(executable === null ? {} : { K6_BROWSER_EXECUTABLE_PATH: executable }),
     K6_BROWSER_HEADLESS: 'true',
     ...encodeK6Environment({ K6_BROWSER_ARGS: args.join(',') }),
   };
