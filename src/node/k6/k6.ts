@@ -54,17 +54,24 @@ export interface K6RunOptions {
 
 /** From this many VUs on, k6 is told to collect its heap twice as often (GOGC 50). */
 export const EAGER_GC_CLIENTS = 200;
+/** Below this many VUs, k6 is told to collect it half as often (GOGC 200). */
+export const LAZY_GC_CLIENTS = 100;
 
 /**
  * Go lets a heap grow to twice what is live before collecting (GOGC 100). With many VUs, what is
  * live is mostly the VUs' own runtimes (about 0.6 MB each), so a run's garbage could take as much
  * again before the first collection: peak memory grew with the number of requests, not the clients
- * (docs/performance.md). GOGC 50 halves that headroom for a few percent more CPU; with few VUs the
- * heap is small and the CPU matters more, so it is left alone. A GOGC of the user's own wins.
+ * (docs/performance.md). GOGC 50 halves that headroom for a few percent more CPU. With few VUs the
+ * heap is small (60 to 90 MB) and the collector's work is what costs: at full speed it took 15 % of
+ * k6's CPU, and its bursts on two shared cores made the tail at 1,000 req/s (p95 / p99 5.0–5.6 /
+ * 10–13 ms at GOGC 100, 2.8–3.9 / 5.5–9.7 at 200, no better at 400; docs/performance.md, "The
+ * seventh cut"), so below 100 VUs the heap may grow to three times what is live, 25 MB more. Between
+ * the two Go's default stands. A GOGC of the user's own wins.
  */
 export function gcEnv(clients: number | undefined, given = process.env['GOGC']): Record<string, string> {
-  if (given !== undefined && given !== '') return {};
-  return clients !== undefined && clients >= EAGER_GC_CLIENTS ? { GOGC: '50' } : {};
+  if ((given !== undefined && given !== '') || clients === undefined) return {};
+  if (clients >= EAGER_GC_CLIENTS) return { GOGC: '50' };
+  return clients < LAZY_GC_CLIENTS ? { GOGC: '200' } : {};
 }
 
 /** A scenario's k6 command line (src/core/contract/invocation.ts): the options above as k6 variables. */
