@@ -63,10 +63,10 @@ export const LAZY_GC_CLIENTS = 100;
  * again before the first collection: peak memory grew with the number of requests, not the clients
  * (docs/performance.md). GOGC 50 halves that headroom for a few percent more CPU. With few VUs the
  * heap is small (60 to 90 MB) and the collector's work is what costs: at full speed it took 15 % of
- * k6's CPU, and its bursts on two shared cores made the tail at 1,000 req/s (p95 / p99 5.0–5.6 /
- * 10–13 ms at GOGC 100, 2.8–3.9 / 5.5–9.7 at 200, no better at 400; docs/performance.md, "The
- * seventh cut"), so below 100 VUs the heap may grow to three times what is live, 25 MB more. Between
- * the two Go's default stands. A GOGC of the user's own wins.
+ * k6's CPU, and in alternating runs at 1,000 req/s its tail was longer (p95 / p99 3.9–5.6 / 10–13 ms
+ * at GOGC 100, 2.8–3.9 / 5.5–10 at 200, no better at 400; the benchmark's record after the change did
+ * not show it: docs/performance.md, "The seventh cut"). So below 100 VUs the heap may grow to three
+ * times what is live, 25 MB more. Between the two Go's default stands. A GOGC of the user's own wins.
  */
 export function gcEnv(clients: number | undefined, given = process.env['GOGC']): Record<string, string> {
   if ((given !== undefined && given !== '') || clients === undefined) return {};
