@@ -6,7 +6,6 @@
  */
 import { sleep } from 'k6';
 import { SharedArray } from 'k6/data';
-import exec from 'k6/execution';
 import type { Scenario } from 'k6/options';
 import { arrivalScenarioOptions, dueAction, type ArrivalPhase } from '../../core/arrivals/due.js';
 import { metric } from './metrics.js';
@@ -53,14 +52,10 @@ export function k6ArrivalScenario(phase: ArrivalPhase): Scenario {
 /**
  * Called first in iteration `i` (exec.scenario.iterationInTest) of such a phase: sleeps until the
  * request is due, then 'send'; or 'drop' when this VU took it too late (every client was busy at its
- * due time), counted in arrivals_dropped, which the report counts as a failed request. Pass
- * `scenarioStartMs` when exec.scenario was read already: each read builds a new object in k6.
+ * due time), counted in arrivals_dropped, which the report counts as a failed request.
+ * `scenarioStartMs`: when the phase started (k6's scenario startTime).
  */
-export function awaitDue(
-  offsets: readonly number[],
-  i: number,
-  scenarioStartMs: number = exec.scenario.startTime,
-): 'send' | 'drop' {
+export function awaitDue(offsets: readonly number[], i: number, scenarioStartMs: number): 'send' | 'drop' {
   const offset = offsets[i];
   // shared-iterations runs exactly offsets.length iterations; a number past them is no request.
   if (offset === undefined) return 'drop';

@@ -1,7 +1,9 @@
 /**
  * A phase as a k6 scenario (its executor and limits), and the warm-up run of a scenario: the pure
- * half of defineScenario (src/k6/lib/scenario.ts) that turns the plan into k6's options.
+ * half of defineScenario (src/k6/lib/scenario.ts) that turns the plan into k6's options. And the k6
+ * scenario a VU is in, as its iterations read it (currentScenario).
  */
+import exec from 'k6/execution';
 import type { Scenario } from 'k6/options';
 import type { PlanPhase } from '../../core/types.js';
 import { k6OpenDurationSec, type ScenarioDefinition } from '../../core/plan/plan.js';
@@ -101,4 +103,16 @@ export function warmupOf(def: ScenarioDefinition, requests: number): ScenarioDef
       },
     ],
   };
+}
+
+let current: typeof exec.scenario | null = null;
+
+/**
+ * k6's `exec.scenario`, read once per VU. Each read of `exec.scenario` builds a new object (about 17 µs:
+ * 300,000 reads took 6.0–7.2 s of CPU against 1.7–1.9 s without), while the object's properties are live
+ * getters of the VU's current iteration and scenario (about 0.6 µs a read; the same object gives the next
+ * scenario's name, start and count once k6 moves the VU to it). Not readable in init code.
+ */
+export function currentScenario(): typeof exec.scenario {
+  return (current ??= exec.scenario);
 }

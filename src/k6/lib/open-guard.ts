@@ -5,11 +5,10 @@
  * iterations may start past the end (measured: 5,001 and 5,002 of 5,000). Such an iteration has a
  * number (iterationInTest, given in start order) at or past the planned count, and sends nothing.
  *
- * Reading k6's exec.scenario builds a new object each time, a cost at full speed, so the number is
- * read only from GUARD_MS before an open phase's end to LATE_MS after it; the phase's position in
- * time comes from one read of exec.scenario per VU.
+ * The number is read (a getter of k6's scenario object, currentScenario) only from GUARD_MS before an
+ * open phase's end to LATE_MS after it; the phase's position in time comes from one read per VU.
  */
-import exec from 'k6/execution';
+import { currentScenario } from './k6-scenario.js';
 import type { PlanPhase } from '../../core/types.js';
 import { k6OpenDurationSec } from '../../core/plan/plan.js';
 
@@ -29,12 +28,12 @@ export function openPhaseGuard(phases: readonly PlanPhase[]): () => boolean {
   /** True when this iteration may send its request. */
   return () => {
     if (testStartMs === null) {
-      const s = exec.scenario;
+      const s = currentScenario();
       testStartMs = s.startTime - (byName[s.name]?.startSec ?? 0) * 1000;
     }
     const t = Date.now() - testStartMs;
     if (!guardFromMs.some((from) => t >= from && t < from + GUARD_MS + LATE_MS)) return true;
-    const s = exec.scenario;
+    const s = currentScenario();
     const phase = byName[s.name];
     return phase === undefined || s.iterationInTest < phase.requests;
   };

@@ -3,7 +3,7 @@
  * shape (phases, mix) and its thresholds file; this turns them into k6 options, the iteration
  * function and handleSummary.
  */
-import exec from 'k6/execution';
+import { currentScenario } from './k6-scenario.js';
 import type { Options } from 'k6/options';
 import { convertScenario } from '../../core/summary/convert.js';
 import { mixCycle } from '../../core/plan/mix.js';
@@ -165,8 +165,8 @@ export function defineScenario(
   const cycle = mixCycle(plan.mix).map(endpointOf);
   const timeoutOf: Record<string, number> = {};
   for (const p of plan.phases) timeoutOf[p.name] = p.timeoutSec;
-  // Reading exec.scenario builds a fresh object in k6 on every access, a measurable cost at full
-  // speed (see bench/): it is read only when the mix or differing phase timeouts need it.
+  // k6's scenario (its name, its count) is read only when the mix or differing phase timeouts need it:
+  // a getter of the object kept per VU (currentScenario, src/k6/lib/k6-scenario.ts) is still work per request.
   const first = plan.phases[0]?.timeoutSec;
   const sharedTimeout = first !== undefined && plan.phases.every((p) => p.timeoutSec === first) ? first : null;
   const single = cycle.length === 1 ? cycle[0]! : null;
@@ -195,7 +195,7 @@ export function defineScenario(
 
   function run(): void | Promise<void> {
     if (stream !== null) {
-      const name = exec.scenario.name;
+      const name = currentScenario().name;
       const phase = plan.phases.find((p) => p.name === name)!;
       if (streamRunner === null)
         throw new Error(`scenario ${plan.scenario} is streamed: pass runStreamPhase to defineScenario`);
@@ -222,9 +222,9 @@ export function defineScenario(
               },
       });
     }
-    const conversations = conversing ? sessions[exec.scenario.name] : undefined;
+    const conversations = conversing ? sessions[currentScenario().name] : undefined;
     if (conversations !== undefined) {
-      const scenario = exec.scenario;
+      const scenario = currentScenario();
       const session = conversations[scenario.iterationInTest];
       if (session === undefined) return;
       runConversation({
@@ -239,7 +239,7 @@ export function defineScenario(
       return;
     }
     if (scheduled) {
-      const scenario = exec.scenario;
+      const scenario = currentScenario();
       const offsets = schedules[scenario.name];
       if (offsets !== undefined) {
         // A client that took its request too late (every client was busy at its due time) drops it.
@@ -260,7 +260,7 @@ export function defineScenario(
     }
     // iterationInTest is unique within the k6 scenario (our phase) across all VUs, so the mix is
     // applied exactly, whatever the number of clients.
-    const scenario = exec.scenario;
+    const scenario = currentScenario();
     const n = scenario.iterationInTest;
     // A workload's lines are counted over every phase; a prompt set restarts in each phase.
     const global = lines === null ? n : n + (firstRequest[scenario.name] ?? 0);
