@@ -23,17 +23,9 @@ import {
   tempDir,
 } from '../support/cli.js';
 import { carrying, killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';
+import { loadReceived } from '../support/with-fault-server.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
-
-async function loadReceived(port: number): Promise<number> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/__counts`, { signal: AbortSignal.timeout(2000) });
-    return ((await res.json()) as { load: { received: number } }).load.received;
-  } catch {
-    return 0;
-  }
-}
 
 /** Run `args`, SIGKILL the k6 it starts once `ready()` says so; the run, its report and what is left. */
 async function killK6When(args: string[], ready: (out: string) => Promise<boolean>) {

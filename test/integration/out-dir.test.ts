@@ -27,6 +27,7 @@ import {
   type CliResult,
 } from '../support/cli.js';
 import { killCarrying, markedEnv, pidsCarrying, waitFor, waitUntilGone } from '../support/descendants.js';
+import { loadReceived } from '../support/with-fault-server.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
 
@@ -137,15 +138,6 @@ const after =
     return true;
   };
 
-async function streamStarted(port: number): Promise<boolean> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/__counts`, { signal: AbortSignal.timeout(2000) });
-    return ((await res.json()) as { load: { received: number } }).load.received >= 1;
-  } catch {
-    return false;
-  }
-}
-
 function skipUnlessMounted(
   t: TestContext,
   m: ReturnType<typeof mountTmpfs>,
@@ -176,7 +168,7 @@ for (const variant of [
       '--server-profile',
       'none',
     ],
-    started: (port: number) => async () => streamStarted(port),
+    started: (port: number) => async () => (await loadReceived(port)) >= 1,
   },
 ]) {
   describe(`the out-dir failing under the ${variant.name} scenario`, () => {

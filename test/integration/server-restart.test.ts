@@ -16,6 +16,7 @@ import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { resolveRealizar } from '../../src/node/tools/tools.js';
 import { collect, freePort, latestReport, removeDir, ROOT, startEntry, tempDir } from '../support/cli.js';
 import { carrying, killCarrying, listening, markedEnv, pidsCarrying, waitFor } from '../support/descendants.js';
+import { loadReceived } from '../support/with-fault-server.js';
 
 const chromium = CHROMIUM_PATHS.some((p) => existsSync(p));
 const DOWN_MS = 3000;
@@ -42,11 +43,19 @@ const faultServer =
       },
     );
 
+/** When to kill the server: `afterMs` after k6 starts, or after `loadSeen` says the load reached it. */
+interface KillAt {
+  afterMs: number;
+  loadSeen?: (port: number) => Promise<boolean>;
+  /** How long it stays down; null: it never comes back. */
+  downMs?: number | null;
+}
+
 /**
- * Start the server, run the scenario against it with --no-server, SIGKILL the server `afterMs`
- * into the load, start it again DOWN_MS later; the run, its report, and when the server went and came back.
+ * Start the server, run the scenario against it with --no-server, SIGKILL the server when `at` says,
+ * start it again DOWN_MS later; the run, its report, and when the server went and came back.
  */
-async function restartMidRun(args: string[], start: StartServer, afterMs: number) {
+async function restartMidRun(args: string[], start: StartServer, at: KillAt) {
   const out = await tempDir('restart');
   const port = await freePort();
   const { token, env } = markedEnv();
@@ -64,13 +73,18 @@ async function restartMidRun(args: string[], start: StartServer, afterMs: number
       () => pidsCarrying(token, /\/k6 run\b/).length > 0 || child.exitCode !== null,
       240_000,
     );
-    await new Promise((r) => setTimeout(r, afterMs));
+    if (at.loadSeen !== undefined) await waitFor('the load to reach the server', () => at.loadSeen!(port), 120_000);
+    await new Promise((r) => setTimeout(r, at.afterMs));
     const downAt = Date.now();
     server.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, DOWN_MS));
-    server = start(port, env);
-    await waitFor('the server again', () => listening(port), 30_000);
-    const upAt = Date.now();
+    const downMs = at.downMs === undefined ? DOWN_MS : at.downMs;
+    let upAt = Number.NaN;
+    if (downMs !== null) {
+      await new Promise((r) => setTimeout(r, downMs));
+      server = start(port, env);
+      await waitFor('the server again', () => listening(port), 30_000);
+      upAt = Date.now();
+    }
     const run = await done;
     // What the run left: anything carrying the token but the test's own server.
     const mine = `${server.pid}: `;
@@ -95,7 +109,7 @@ describe('the server restarted mid-run (--no-server)', () => {
     const { run, report, text, md, downSec, upSec, left, out } = await restartMidRun(
       ['sustained', '--mix', 'health', '--scale', '0.5', '--server-profile', 'none'],
       await realizarStarter(),
-      4000,
+      { afterMs: 4000 },
     );
     try {
       assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
@@ -153,7 +167,8 @@ describe('the server restarted mid-run (--no-server)', () => {
     const { run, report, text, left, out } = await restartMidRun(
       ['stream', '--rate', '4', '--duration', '12', '--concurrency', '8', '--server-profile', 'none'],
       faultServer(['--stream-chunks', '20:1,20:1']),
-      5000,
+      // Once streams are flowing: the browser's start and the page's set-up take seconds more on a busy machine.
+      { afterMs: 1000, loadSeen: async (port) => (await loadReceived(port)) >= 2 },
     );
     try {
       assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
@@ -165,6 +180,46 @@ describe('the server restarted mid-run (--no-server)', () => {
         'the streams succeeded again after the restart',
       );
       assert.match(text, /Outages \(every request failing/);
+      assert.deepEqual(left, [], 'k6, Chromium and the watcher are gone');
+    } finally {
+      await removeDir(out);
+    }
+  });
+  it('streamed scenario, the server gone as the page sets up: it waits, then every stream is sent', async (t) => {
+    if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
+    const { run, report, left, out } = await restartMidRun(
+      ['stream', '--rate', '4', '--duration', '3', '--concurrency', '4', '--server-profile', 'none'],
+      faultServer(['--stream-chunks', '20:1,20:1']),
+      // Down from k6's start for longer than the browser takes to start and load the page.
+      { afterMs: 0, downMs: 10_000 },
+    );
+    try {
+      assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
+      const [s] = report.scenarios;
+      assert.equal(s?.status, 'completed', s?.error ?? '');
+      assert.deepEqual([s!.totals.sent, s!.totals.failures], [12, 0], JSON.stringify(s!.totals));
+      assert.deepEqual(left, [], 'k6, Chromium and the watcher are gone');
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it('streamed scenario, the server never back: an error that names the page it could not load', async (t) => {
+    if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
+    const { run, report, text, left, out } = await restartMidRun(
+      ['stream', '--rate', '4', '--duration', '3', '--concurrency', '4', '--server-profile', 'none'],
+      faultServer(['--stream-chunks', '20:1,20:1']),
+      { afterMs: 0, downMs: null },
+    );
+    try {
+      assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
+      assert.notEqual(run.code, 0);
+      const [s] = report.scenarios;
+      assert.equal(s?.status, 'error');
+      assert.match(s?.error ?? '', /phase stream sent no request: its code threw .*could not set up its page/);
+      assert.match(s?.error ?? '', /is the server up/);
+      assert.ok(s!.notes.some((n) => /threw an error in phase stream \(k6 logged them in .*k6\.log\)/.test(n)));
+      assert.match(text, /could not set up its page/);
       assert.deepEqual(left, [], 'k6, Chromium and the watcher are gone');
     } finally {
       await removeDir(out);

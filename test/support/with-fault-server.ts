@@ -53,3 +53,13 @@ export async function withFaultServer<T>(
 export async function recordedArrivals(base: string): Promise<Arrivals> {
   return (await (await fetch(`${base}/__arrivals`)).json()) as Arrivals;
 }
+
+/** How many load requests the fault server on `port` has counted (GET /__counts); 0 while it does not answer. */
+export async function loadReceived(port: number): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/__counts`, { signal: AbortSignal.timeout(2000) });
+    return ((await res.json()) as { load: { received: number } }).load.received;
+  } catch {
+    return 0;
+  }
+}

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { CloudEnv } from '../config/index.js';
 import type { ExitInfo } from '../process/processes.js';
+import { k6LogErrors } from '../../core/summary/k6-log.js';
 
 /** What k6 reported when a `k6 cloud` command failed, read from its (already redacted) output. */
 export interface CloudFailure {
@@ -33,19 +34,6 @@ const UNREACHABLE = new RegExp(
   ].join('|'),
 );
 
-/** k6 logs errors as logfmt: level=error msg="...", the message quoted like a Go string. */
-function errorMessages(output: string): string[] {
-  const out: string[] = [];
-  for (const m of output.matchAll(/level=error msg="((?:[^"\\]|\\.)*)"/g)) {
-    try {
-      out.push(JSON.parse(`"${m[1]!}"`) as string);
-    } catch {
-      out.push(m[1]!);
-    }
-  }
-  return out;
-}
-
 /**
  * Read the failure out of k6's output. The forms come from k6 v1.8.1's cloudapi: a JSON error body
  * gives "(401/E2) message" or "(500) message"; another body gives "unexpected HTTP error from <url>:
@@ -53,7 +41,7 @@ function errorMessages(output: string): string[] {
  * to upload result to k6 Cloud".
  */
 export function classifyCloudFailure(output: string): CloudFailure {
-  const messages = errorMessages(output);
+  const messages = k6LogErrors(output).map((e) => e.message);
   const text = messages.length > 0 ? messages.join('\n') : output;
   let httpStatus: number | null = null;
   let endpoint: string | null = null;

@@ -11,6 +11,7 @@ import type { ScenarioReport } from '../../core/types.js';
 import { shown } from '../files/paths.js';
 import { NO_BROWSER } from '../k6/k6.js';
 import { K6_FILES } from '../../core/contract.js';
+import { scriptErrors, scriptErrorsNote, type ScriptErrors } from '../../core/summary/k6-log.js';
 import { scenarioFromOutput, type ScenarioOutput, type ScenarioOutputInput } from './scenario-output.js';
 
 export type K6Exit = NonNullable<ScenarioOutputInput['k6Exit']>;
@@ -37,9 +38,8 @@ export function k6Status(exit: K6Exit, interrupted = false): ScenarioReport['sta
   return exit.code === 0 || exit.code === K6_THRESHOLDS_CROSSED ? 'completed' : 'error';
 }
 
-async function k6Error(name: string, outDir: string, exit: K6Exit): Promise<string> {
-  const k6Log = path.join(outDir, K6_FILES.log);
-  if (NO_BROWSER.test(await readFile(k6Log, 'utf8').catch(() => ''))) {
+async function k6Error(name: string, k6Log: string, logText: string, exit: K6Exit): Promise<string> {
+  if (NO_BROWSER.test(logText)) {
     return (
       `scenario ${name} reads streams in Chromium through k6's browser module, and k6 found no Chromium: ` +
       `install it (Debian: apt-get install chromium) or point K6_BROWSER_EXECUTABLE_PATH at one; see ${shown(k6Log)}`
@@ -48,17 +48,35 @@ async function k6Error(name: string, outDir: string, exit: K6Exit): Promise<stri
   return `k6 exited with ${describeK6Exit(exit.code, exit.signal)}; see ${shown(k6Log)}`;
 }
 
+/**
+ * A phase whose own code threw and that sent no request did not run, though k6 went on and exited 0:
+ * the scenario is an error, named by what was thrown.
+ */
+function withScriptErrors(out: ScenarioOutput, thrown: readonly ScriptErrors[]): ScenarioOutput {
+  const r = out.report;
+  if (r.status !== 'completed') return out;
+  const stopped = thrown.find((e) => r.phases.some((p) => p.name === e.phase && p.totals.sent === 0));
+  if (stopped === undefined) return out;
+  const error = `phase ${stopped.phase} sent no request: its code threw ${stopped.first}`;
+  return { ...out, report: { ...r, status: 'error', error } };
+}
+
 /** The scenario's report from what k6 left in `outDir`, after k6 ended as `exit` says. */
 export async function readK6Result(input: K6ResultInput): Promise<ScenarioOutput> {
   const { name, outDir, exit } = input;
+  const k6Log = path.join(outDir, K6_FILES.log);
+  const logText = await readFile(k6Log, 'utf8').catch(() => '');
   const status = k6Status(exit, input.interrupted);
-  const error = status === 'error' ? await k6Error(name, outDir, exit) : null;
-  return scenarioFromOutput({
+  const error = status === 'error' ? await k6Error(name, k6Log, logText, exit) : null;
+  const thrown = scriptErrors(logText);
+  const notes = [...(input.ctx.notes ?? []), ...thrown.map((e) => scriptErrorsNote(e, shown(k6Log)))];
+  const out = await scenarioFromOutput({
     name,
     outDir,
     originMs: input.originMs,
     k6Exit: exit,
     samplesOff: input.samplesOff === true,
-    ctx: { ...input.ctx, k6ExitCode: exit.code, status, error },
+    ctx: { ...input.ctx, notes, k6ExitCode: exit.code, status, error },
   });
+  return withScriptErrors(out, thrown);
 }

@@ -5,27 +5,26 @@
  * phase is one iteration of one VU: one browser and one page, started and set up before the
  * measured window, carry every request of the phase.
  *
- * Set-up, all before the window: the page loads from the server; it makes one frame per origin the
- * clients use (src/core/stream/hosts.ts: at most 6 clients per host name); each frame starts its
+ * Set-up, all before the window (src/k6/lib/stream/page-setup.ts): the page loads from the server; it
+ * makes one frame per origin the clients use (src/core/stream/hosts.ts: at most 6 clients per host
+ * name); each frame starts its
  * engine (src/k6/lib/stream/frames.ts, src/k6/lib/stream/engine.ts); the page's scheduler
  * (src/k6/lib/stream/scheduler.ts) is connected to every engine, and every engine opens its
  * connections. Then the scheduler runs the phase, and this side collects the results every 500 ms
  * and records them into k6's metrics (src/k6/lib/stream/record.ts).
  */
-import { browser, type Frame, type Page } from 'k6/browser';
+import { browser } from 'k6/browser';
 import type { PlanPhase } from '../../../core/types.js';
-import { createSseParser } from '../../../core/stream/sse.js';
-import { streamTimings, type StreamApi } from '../../../core/stream/stream.js';
+import type { StreamApi } from '../../../core/stream/stream.js';
 import { originsInUse, slotOrigins } from '../../../core/stream/hosts.js';
 import { requestIdPrefix } from '../../../core/stream/server-clock.js';
 import { maxTokensOf, type Endpoint } from '../endpoints.js';
 import { turnTag } from '../../../core/plan/workload.js';
 import type { Session, WorkloadLine } from '../../../core/workload/sequence.js';
 import { recordConversation, recordWorkloadRequest } from '../workload.js';
-import { createStreamEngine, type EngineSetup } from './engine.js';
-import { connectEngines, createFrames, installFrameEngine } from './frames.js';
-import { installStreamScheduler } from './scheduler.js';
-import type { ScheduleConfig, StreamPageBatch, StreamPageResult, StreamScheduler } from './schedule-types.js';
+import type { EngineSetup } from './engine.js';
+import { connect, loadFramesRetrying, SETUP_MS, type Host } from './page-setup.js';
+import type { ScheduleConfig, StreamPageBatch, StreamPageResult } from './schedule-types.js';
 import {
   recordDropped,
   recordReadInPage,
@@ -65,11 +64,6 @@ export interface StreamPhaseRun {
 
 /** How long the page collects results between two round trips to k6. */
 const DRAIN_EVERY_MS = 500;
-/** How long the frames may take to load, and the engines to answer their set-up. */
-const SETUP_MS = 10_000;
-
-type Host = { __realizarK6Stream: StreamScheduler };
-
 /** The requests of the phase as the engines need them: each distinct path and body once. */
 function requestsOf(run: StreamPhaseRun): { paths: string[]; bodies: string[]; order: Array<[number, number]> } {
   const paths: string[] = [];
@@ -130,45 +124,6 @@ function workloadRecorder(run: StreamPhaseRun): (r: StreamPageResult) => Record<
   };
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** k6's handle on each origin's frame, once k6 has seen it navigate there. */
-async function framesOf(page: Page, origins: readonly string[]): Promise<Frame[]> {
-  for (let waited = 0; ; waited += 100) {
-    const children = page.frames().filter((f) => f.parentFrame() !== null);
-    const found = origins.map((o) => children.find((f) => f.url().startsWith(`${o}/`)));
-    if (found.every((f) => f !== undefined)) return found as Frame[];
-    if (waited >= SETUP_MS)
-      throw new Error(
-        `the page's frames did not load from ${origins.filter((_, i) => found[i] === undefined).join(', ')}`,
-      );
-    await pause(100);
-  }
-}
-
-/** A fresh scheduler, an engine in each frame, all connected and set up; false if they did not answer. */
-async function connect(
-  page: Page,
-  frames: readonly Frame[],
-  engines: EngineSetup[],
-  api: StreamApi,
-  inWorker: boolean,
-): Promise<boolean> {
-  const tag = inWorker ? 'realizar-k6-engine-worker' : 'realizar-k6-engine-frame';
-  await page.evaluate(installStreamScheduler);
-  for (const frame of frames)
-    await frame.evaluate(installFrameEngine, { engineSource: createStreamEngine.toString(), inWorker, tag });
-  await page.evaluate(connectEngines, tag);
-  type SetupArg = Parameters<StreamScheduler['setup']>[0];
-  return page.evaluate((a: SetupArg) => (globalThis as unknown as Host).__realizarK6Stream.setup(a), {
-    engines,
-    api,
-    timingsSource: streamTimings.toString(),
-    parserSource: createSseParser.toString(),
-    waitMs: SETUP_MS,
-  });
-}
-
 export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
   const { phase } = run;
   useGoodput(run.goodput);
@@ -211,13 +166,11 @@ export async function runStreamPhase(run: StreamPhaseRun): Promise<void> {
   const page = await browser.newPage();
   let running = false;
   try {
-    await page.goto(`${run.baseUrl}${run.probePath}`);
-    const loaded = await page.evaluate(createFrames, { origins, probePath: run.probePath, waitMs: SETUP_MS });
-    if (loaded < origins.length)
-      throw new Error(
-        `only ${loaded} of ${origins.length} frames loaded GET ${run.probePath} from the server within ${SETUP_MS} ms`,
-      );
-    const frames = await framesOf(page, origins);
+    const frames = await loadFramesRetrying(
+      page,
+      { phaseName: phase.name, baseUrl: run.baseUrl, probePath: run.probePath },
+      origins,
+    );
     if (!(await connect(page, frames, setups, run.api, true))) {
       console.warn(
         'realizar-k6: the stream engines did not start in workers; ' +
