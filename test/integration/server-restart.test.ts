@@ -104,6 +104,17 @@ async function restartMidRun(args: string[], start: StartServer, at: KillAt) {
   }
 }
 
+/** The stream scenario at 4 streams a second for `durationSec`, against the fault server's short streams. */
+const restartStreams = (durationSec: number, concurrency: number, at: KillAt) =>
+  restartMidRun(
+    ['stream', '--rate', '4', '--duration', String(durationSec), '--concurrency', String(concurrency)].concat([
+      '--server-profile',
+      'none',
+    ]),
+    faultServer(['--stream-chunks', '20:1,20:1']),
+    at,
+  );
+
 describe('the server restarted mid-run (--no-server)', () => {
   it('sustained load on Realizar: the report has the outage and time to recover, per second of the run', async (t) => {
     const { run, report, text, md, downSec, upSec, left, out } = await restartMidRun(
@@ -164,12 +175,11 @@ describe('the server restarted mid-run (--no-server)', () => {
 
   it('streamed scenario: the outage and the time to recover are in the report too', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
-    const { run, report, text, left, out } = await restartMidRun(
-      ['stream', '--rate', '4', '--duration', '12', '--concurrency', '8', '--server-profile', 'none'],
-      faultServer(['--stream-chunks', '20:1,20:1']),
-      // Once streams are flowing: the browser's start and the page's set-up take seconds more on a busy machine.
-      { afterMs: 1000, loadSeen: async (port) => (await loadReceived(port)) >= 2 },
-    );
+    // Once streams are flowing: the browser's start and the page's set-up take seconds more on a busy machine.
+    const { run, report, text, left, out } = await restartStreams(12, 8, {
+      afterMs: 1000,
+      loadSeen: async (port) => (await loadReceived(port)) >= 2,
+    });
     try {
       assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
       const [s] = report.scenarios;
@@ -185,14 +195,11 @@ describe('the server restarted mid-run (--no-server)', () => {
       await removeDir(out);
     }
   });
+
   it('streamed scenario, the server gone as the page sets up: it waits, then every stream is sent', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
-    const { run, report, left, out } = await restartMidRun(
-      ['stream', '--rate', '4', '--duration', '3', '--concurrency', '4', '--server-profile', 'none'],
-      faultServer(['--stream-chunks', '20:1,20:1']),
-      // Down from k6's start for longer than the browser takes to start and load the page.
-      { afterMs: 0, downMs: 10_000 },
-    );
+    // Down from k6's start for longer than the browser takes to start and load the page.
+    const { run, report, left, out } = await restartStreams(3, 4, { afterMs: 0, downMs: 10_000 });
     try {
       assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
       const [s] = report.scenarios;
@@ -206,11 +213,7 @@ describe('the server restarted mid-run (--no-server)', () => {
 
   it('streamed scenario, the server never back: an error that names the page it could not load', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
-    const { run, report, text, left, out } = await restartMidRun(
-      ['stream', '--rate', '4', '--duration', '3', '--concurrency', '4', '--server-profile', 'none'],
-      faultServer(['--stream-chunks', '20:1,20:1']),
-      { afterMs: 0, downMs: null },
-    );
+    const { run, report, text, left, out } = await restartStreams(3, 4, { afterMs: 0, downMs: null });
     try {
       assert.equal(run.code, report.exitCode, run.stderr.slice(-3000));
       assert.notEqual(run.code, 0);
