@@ -53,7 +53,8 @@ interface KillAt {
 
 /**
  * Start the server, run the scenario against it with --no-server, SIGKILL the server when `at` says,
- * start it again DOWN_MS later; the run, its report, and when the server went and came back.
+ * start it again `at.downMs` (default DOWN_MS) later, or never; the run, its report, and when the server
+ * went and came back (upSec NaN when it did not).
  */
 async function restartMidRun(args: string[], start: StartServer, at: KillAt) {
   const out = await tempDir('restart');
