@@ -200,7 +200,11 @@ export function convertScenario(plan: ScenarioPlan, k6Summary: K6Summary, ctx: C
     );
   }
   if (totals.unsent > 0) {
-    notes.push(`${totals.unsent} request(s) were never sent before the phase's time limit; they count as failures.`);
+    // Not always the time limit: a phase whose own code threw stops sending too (its note says so).
+    notes.push(
+      `${totals.unsent} request(s) were never sent: their phase ended first, at its time limit or because its ` +
+        'code stopped; they count as failures.',
+    );
   }
   // k6 only sees requests that were sent; the report also counts dropped and unsent ones. So the
   // report may fail what k6 passed (explained by the notes above), but when k6 crossed a threshold

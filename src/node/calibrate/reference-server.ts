@@ -171,21 +171,26 @@ function stream(
   });
   // Each write is due at a fixed offset from the slot, not from the previous write, so a late
   // timer does not push every later token back; what is recorded is when the write happened.
+  // Node's timers count from the event loop's cached millisecond clock, so one may fire a
+  // millisecond or more early: it is then set again for what is left, and no write is ever early.
   const next = (i: number, fromMs: number): void => {
     const due = fromMs + FIRST_TOKEN_MS + i * GAP_MS;
-    timer = setTimeout(
-      () => {
-        if (rec.aborted) return;
-        if (streamed) res.write(token(i));
-        rec.tokenWritesMs.push(performance.now());
-        if (i + 1 < TOKENS) return next(i + 1, fromMs);
-        if (streamed) res.end(end());
-        else answer();
-        rec.endMs = performance.now();
-        release();
-      },
-      Math.max(0, due - performance.now()),
-    );
+    const fire = (): void => {
+      if (rec.aborted) return;
+      const left = due - performance.now();
+      if (left > 0) {
+        timer = setTimeout(fire, left);
+        return;
+      }
+      if (streamed) res.write(token(i));
+      rec.tokenWritesMs.push(performance.now());
+      if (i + 1 < TOKENS) return next(i + 1, fromMs);
+      if (streamed) res.end(end());
+      else answer();
+      rec.endMs = performance.now();
+      release();
+    };
+    timer = setTimeout(fire, Math.max(0, due - performance.now()));
   };
   withSlot(() => {
     if (rec.aborted) return freeSlot();
