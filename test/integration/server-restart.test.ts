@@ -108,10 +108,17 @@ async function restartMidRun(args: string[], start: StartServer, at: KillAt) {
 /** The stream scenario at 4 streams a second for `durationSec`, against the fault server's short streams. */
 const restartStreams = (durationSec: number, concurrency: number, at: KillAt) =>
   restartMidRun(
-    ['stream', '--rate', '4', '--duration', String(durationSec), '--concurrency', String(concurrency)].concat([
+    [
+      'stream',
+      '--rate',
+      '4',
+      '--duration',
+      String(durationSec),
+      '--concurrency',
+      String(concurrency),
       '--server-profile',
       'none',
-    ]),
+    ],
     faultServer(['--stream-chunks', '20:1,20:1']),
     at,
   );

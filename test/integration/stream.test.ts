@@ -45,8 +45,8 @@ async function streamRun(extra: string[], ownServerPort?: number): Promise<Scena
 /**
  * Every request's first token is timed from when the browser sent it, which is before the server
  * received it: so no client figure may be below the server's own shortest one. Compared with the
- * server's record, not its configured delay: Node's timers may fire a millisecond early, and
- * Chromium rounds its clocks to 0.1 ms, hence the 0.5 ms allowance.
+ * server's record of its writes, which is the truth, rather than its configured delay; Chromium
+ * rounds its clocks to 0.1 ms, hence the 0.5 ms allowance.
  */
 function assertNoTokenBeforeServer(clientMinMs: number, serverTtftMs: number[]): void {
   const serverMin = Math.min(...serverTtftMs);

@@ -175,13 +175,12 @@ function stream(
   // millisecond or more early: it is then set again for what is left, and no write is ever early.
   const next = (i: number, fromMs: number): void => {
     const due = fromMs + FIRST_TOKEN_MS + i * GAP_MS;
+    const arm = (): void => {
+      timer = setTimeout(fire, Math.max(0, due - performance.now()));
+    };
     const fire = (): void => {
       if (rec.aborted) return;
-      const left = due - performance.now();
-      if (left > 0) {
-        timer = setTimeout(fire, left);
-        return;
-      }
+      if (performance.now() < due) return arm();
       if (streamed) res.write(token(i));
       rec.tokenWritesMs.push(performance.now());
       if (i + 1 < TOKENS) return next(i + 1, fromMs);
@@ -190,7 +189,7 @@ function stream(
       rec.endMs = performance.now();
       release();
     };
-    timer = setTimeout(fire, Math.max(0, due - performance.now()));
+    arm();
   };
   withSlot(() => {
     if (rec.aborted) return freeSlot();

@@ -38,7 +38,7 @@ export function k6Status(exit: K6Exit, interrupted = false): ScenarioReport['sta
   return exit.code === 0 || exit.code === K6_THRESHOLDS_CROSSED ? 'completed' : 'error';
 }
 
-async function k6Error(name: string, k6Log: string, logText: string, exit: K6Exit): Promise<string> {
+function k6Error(name: string, k6Log: string, logText: string, exit: K6Exit): string {
   if (NO_BROWSER.test(logText)) {
     return (
       `scenario ${name} reads streams in Chromium through k6's browser module, and k6 found no Chromium: ` +
@@ -67,7 +67,7 @@ export async function readK6Result(input: K6ResultInput): Promise<ScenarioOutput
   const k6Log = path.join(outDir, K6_FILES.log);
   const logText = await readFile(k6Log, 'utf8').catch(() => '');
   const status = k6Status(exit, input.interrupted);
-  const error = status === 'error' ? await k6Error(name, k6Log, logText, exit) : null;
+  const error = status === 'error' ? k6Error(name, k6Log, logText, exit) : null;
   const thrown = scriptErrors(logText);
   const notes = [...(input.ctx.notes ?? []), ...thrown.map((e) => scriptErrorsNote(e, shown(k6Log)))];
   const out = await scenarioFromOutput({

@@ -7,10 +7,9 @@
  *
  * Set-up, all before the window (src/k6/lib/stream/page-setup.ts): the page loads from the server; it
  * makes one frame per origin the clients use (src/core/stream/hosts.ts: at most 6 clients per host
- * name); each frame starts its
- * engine (src/k6/lib/stream/frames.ts, src/k6/lib/stream/engine.ts); the page's scheduler
- * (src/k6/lib/stream/scheduler.ts) is connected to every engine, and every engine opens its
- * connections. Then the scheduler runs the phase, and this side collects the results every 500 ms
+ * name); each frame starts its engine (src/k6/lib/stream/frames.ts, src/k6/lib/stream/engine.ts);
+ * the page's scheduler (src/k6/lib/stream/scheduler.ts) is connected to every engine, and every
+ * engine opens its connections. Then the scheduler runs the phase, and this side collects the results every 500 ms
  * and records them into k6's metrics (src/k6/lib/stream/record.ts).
  */
 import { browser } from 'k6/browser';
