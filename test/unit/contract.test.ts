@@ -13,6 +13,7 @@ import {
   operatorRunArgs,
   runFile,
   scenarioRunArgv,
+  windowsEnv,
   segmentArgs,
   SYSTEM_TAGS,
   type K6EnvironmentValues,
@@ -216,6 +217,7 @@ describe('the run folder', () => {
       log: 'k6.log',
       runner: 'runner.json',
       samples: 'samples.csv.gz',
+      windows: 'windows.jsonl',
       dashboard: 'dashboard.html',
       archive: 'archive.tar',
       archiveLog: 'archive.log',
@@ -276,6 +278,24 @@ describe('the k6 command lines', () => {
     const argv = scenarioRunArgv({ script: 's.js', outDir: '/r', samples: false, outputs: [], vars: {} });
     assert.ok(!argv.some((a) => a.startsWith('csv=')), argv.join(' '));
     assert.deepEqual(argv.slice(-5), ['-e', 'OUT_DIR=/r', '-e', 'SAMPLES=off', 's.js']);
+  });
+
+  it("without samples but with windows add k6's remote-write output, configured from the environment", () => {
+    const argv = scenarioRunArgv({
+      script: 's.js',
+      outDir: '/r',
+      samples: false,
+      windows: true,
+      outputs: [],
+      vars: {},
+    });
+    assert.ok(argv.join(' ').includes('--out experimental-prometheus-rw'), argv.join(' '));
+    const env = windowsEnv('http://127.0.0.1:1/api/v1/write');
+    assert.equal(env['K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM'], 'true');
+    assert.equal(env['K6_PROMETHEUS_RW_SERVER_URL'], 'http://127.0.0.1:1/api/v1/write');
+    // With samples the windows are not asked for: the CSV holds more.
+    const both = scenarioRunArgv({ script: 's.js', outDir: '/r', samples: true, windows: true, outputs: [], vars: {} });
+    assert.ok(!both.includes('experimental-prometheus-rw'), both.join(' '));
   });
 
   it("run another script with its own variables after the toolkit's", () => {

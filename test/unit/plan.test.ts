@@ -247,8 +247,17 @@ describe('a run without per-request samples (--no-samples)', () => {
     );
   });
 
-  it('drops the leak and drift rules, saying each does not apply and why, and keeps the rest', () => {
+  it("keeps the leak and drift rules of a scenario that does not stream: k6's own windows judge them", () => {
     const plan = resolvePlan(soak, { ...settings, samples: false }, info);
+    assert.deepEqual(
+      plan.thresholds.rules.map((r) => r.id),
+      ['errors', 'leak', 'drift'],
+    );
+    assert.ok(!plan.notes.some((n) => n.includes('does not apply')), plan.notes.join('\n'));
+  });
+
+  it('drops them from a streamed scenario, saying each does not apply and why, and keeps the rest', () => {
+    const plan = resolvePlan({ ...soak, stream: true }, { ...settings, samples: false }, info);
     assert.deepEqual(
       plan.thresholds.rules.map((r) => r.id),
       ['errors'],

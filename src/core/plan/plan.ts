@@ -237,10 +237,11 @@ export function resolvePlan(
       notes.push(`Rule '${rule.id}' (${rule.metric}) does not apply: scenario ${def.name} does not stream.`);
       return false;
     }
-    if (settings.samples === false && SAMPLE_RULE_METRICS.has(rule.metric)) {
+    // Without samples, k6's own windows stand in for them, for latencies k6 times itself (not streams).
+    if (settings.samples === false && def.stream !== undefined && SAMPLE_RULE_METRICS.has(rule.metric)) {
       notes.push(
-        `Rule '${rule.id}' (${rule.metric}) does not apply: ` +
-          'it is measured from the per-request samples, which this run did not write (--no-samples).',
+        `Rule '${rule.id}' (${rule.metric}) does not apply: it is measured from the per-request samples, ` +
+          "which this run did not write (--no-samples), and a streamed scenario's latencies are not in k6's windows.",
       );
       return false;
     }

@@ -75,15 +75,16 @@ export class LatencyDetailLog {
     return [...this.tracked.keys()];
   }
 
-  add(s: MetricSample): void {
+  /** One sample; or `n` alike, a bucket of a window k6 aggregated itself (--no-samples). */
+  add(s: MetricSample, n = 1): void {
     const t = this.tracked.get(s.metric);
     if (t === undefined) return;
-    t.windows.add(s.tMs, s.value, s.endpoint);
+    t.windows.add(s.tMs, s.value, s.endpoint, n);
     if (!t.spec.phases || s.phase === null) return;
     const p = this.phases.get(s.phase) ?? { startMs: Infinity, endMs: -Infinity, requests: 0 };
     p.startMs = Math.min(p.startMs, s.tMs - s.value);
     p.endMs = Math.max(p.endMs, s.tMs);
-    p.requests++;
+    p.requests += n;
     this.phases.set(s.phase, p);
   }
 

@@ -28,12 +28,13 @@ export class LatencyHistogram {
   min = Infinity;
   max = -Infinity;
 
-  add(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) return;
+  /** `n` requests of `ms` each (a bucket of k6's own histograms, src/core/windows/windows.ts). */
+  add(ms: number, n = 1): void {
+    if (!Number.isFinite(ms) || ms < 0 || !(n > 0)) return;
     const b = bucketOf(ms);
-    this.counts.set(b, (this.counts.get(b) ?? 0) + 1);
-    this.count++;
-    this.sum += ms;
+    this.counts.set(b, (this.counts.get(b) ?? 0) + n);
+    this.count += n;
+    this.sum += ms * n;
     if (ms < this.min) this.min = ms;
     if (ms > this.max) this.max = ms;
   }

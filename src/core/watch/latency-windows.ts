@@ -48,8 +48,9 @@ export class LatencyWindows {
     return this.width;
   }
 
-  add(tMs: number, latencyMs: number, endpoint: string | null): void {
-    if (!Number.isFinite(tMs) || !Number.isFinite(latencyMs)) return;
+  /** A request completed at tMs; or `n` of them, a bucket of a window k6 aggregated itself. */
+  add(tMs: number, latencyMs: number, endpoint: string | null, n = 1): void {
+    if (!Number.isFinite(tMs) || !Number.isFinite(latencyMs) || !(n > 0)) return;
     if (Number.isNaN(this.originMs)) this.originMs = tMs;
     if (tMs < this.originMs) {
       // k6 writes samples roughly, not strictly, in time order: make room before window 0.
@@ -76,13 +77,13 @@ export class LatencyWindows {
     }
     w.firstMs = Math.min(w.firstMs, tMs);
     w.lastMs = Math.max(w.lastMs, tMs);
-    w.all.add(latencyMs);
+    w.all.add(latencyMs, n);
     if (endpoint !== null) {
       let h = w.byEndpoint.get(endpoint);
       if (h === undefined) w.byEndpoint.set(endpoint, (h = new LatencyHistogram()));
-      h.add(latencyMs);
+      h.add(latencyMs, n);
     }
-    this.total++;
+    this.total += n;
     this.firstStartMs = Math.min(this.firstStartMs, tMs - latencyMs);
     this.lastEndMs = Math.max(this.lastEndMs, tMs);
   }

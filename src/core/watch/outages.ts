@@ -84,6 +84,57 @@ export function timelineOf(log: OutcomeLog, originMs: number | null): TimelineRe
   return { originAt: new Date(originMs).toISOString(), bucketSec: 1, outageMinSec: OUTAGE_MIN_SEC, seconds, outages };
 }
 
+/** What one window of k6's own aggregates held (src/core/windows/windows.ts), every endpoint together. */
+export interface WindowOutcome {
+  startMs: number;
+  endMs: number;
+  requests: number;
+  failures: number;
+}
+
+/**
+ * The same timeline from windows k6 counted itself (--no-samples): a window's requests fall in the
+ * second it ended in, and an outage is a run of windows in which every request failed, from the start
+ * of its first to the start of the first window with a success. So each end is known to within a
+ * window, where per-request samples place it to the millisecond.
+ */
+export function timelineOfWindows(list: readonly WindowOutcome[], originMs: number | null): TimelineReport | null {
+  const sorted = list.filter((w) => w.requests > 0).sort((a, b) => a.endMs - b.endMs);
+  if (sorted.length === 0) return null;
+  originMs ??= sorted[0]!.startMs;
+  const sec = (tMs: number): number => (tMs - originMs) / 1000;
+  const first = Math.floor(sec(sorted[0]!.endMs));
+  const seconds: TimelineReport['seconds'] = [];
+  for (let t = first; t <= Math.floor(sec(sorted[sorted.length - 1]!.endMs)); t++)
+    seconds.push({ tSec: t, requests: 0, failures: 0 });
+  for (const w of sorted) {
+    const bucket = seconds[Math.floor(sec(w.endMs)) - first]!;
+    bucket.requests += w.requests;
+    bucket.failures += w.failures;
+  }
+  const down = (w: WindowOutcome): boolean => w.failures > 0 && w.failures === w.requests;
+  const outages: TimelineReport['outages'] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    if (!down(sorted[i]!)) continue;
+    let j = i;
+    while (j + 1 < sorted.length && down(sorted[j + 1]!)) j++;
+    const start = sorted[i]!.startMs;
+    const recovered = j + 1 < sorted.length ? sorted[j + 1]!.startMs : null;
+    const failures = sorted.slice(i, j + 1).reduce((n, w) => n + w.failures, 0);
+    if (failures > 1 && (recovered ?? sorted[j]!.endMs) - start >= OUTAGE_MIN_SEC * 1000) {
+      outages.push({
+        startSec: round3(sec(start)),
+        lastFailureSec: round3(sec(sorted[j]!.endMs)),
+        failures,
+        recoveredAtSec: recovered === null ? null : round3(sec(recovered)),
+        timeToRecoverSec: recovered === null ? null : round3((recovered - start) / 1000),
+      });
+    }
+    i = j;
+  }
+  return { originAt: new Date(originMs).toISOString(), bucketSec: 1, outageMinSec: OUTAGE_MIN_SEC, seconds, outages };
+}
+
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;
 }

@@ -222,8 +222,8 @@ export const OUTPUT: FlagGroup = {
       name: '--no-samples',
       help:
         "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\n" +
-        'speed, but no drift or leak check, latency bands or outage timeline, and no\n' +
-        'report rebuilt from them if k6 dies',
+        "speed; drift, leak, latency bands and outages come from k6's own one-second\n" +
+        'windows instead (windows.jsonl; none for streams), and no report is rebuilt if k6 dies',
     },
     {
       name: '--calibrate',

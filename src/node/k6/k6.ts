@@ -12,6 +12,8 @@ import {
   encodeK6Environment,
   K6_FILES,
   scenarioRunArgv,
+  WINDOWS_OUTPUT,
+  windowsEnv,
   type ExecutionSegmentFlags,
   type K6VarValuesExcept,
 } from '../../core/contract.js';
@@ -20,7 +22,9 @@ import type { Gate } from '../../core/types.js';
 import { PLAN_LINE_PATTERN } from '../../core/plan/plan-line.js';
 import { hostResolverRule } from '../../core/stream/hosts.js';
 import { childEnv } from '../process/child-env.js';
+import { log } from '../process/log.js';
 import { endLog, openLog } from '../files/keep-files.js';
+import { startWindowsReceiver, type WindowsReceiver } from '../watch/windows-receiver.js';
 import { shellJoin, spawnGroup, type Child, type ExitInfo } from '../process/processes.js';
 
 export interface K6RunOptions {
@@ -75,11 +79,12 @@ export function gcEnv(clients: number | undefined, given = process.env['GOGC']):
 }
 
 /** A scenario's k6 command line (src/core/contract/invocation.ts): the options above as k6 variables. */
-export function k6Args(o: K6RunOptions): string[] {
+export function k6Args(o: K6RunOptions, windows = false): string[] {
   return scenarioRunArgv({
     script: o.script,
     outDir: o.outDir,
     samples: o.samples !== false,
+    windows,
     outputs: o.outputs,
     segment: o.segment ?? null,
     vars: { BASE_URL: o.baseUrl, GATE: o.gate, SCALE: o.scale, MIX: o.mix, TIMEOUT_SEC: o.timeoutSec, ...o.vars },
@@ -130,13 +135,35 @@ export function browserEnv(baseUrl?: string, more: readonly string[] = []): Reco
 /** What k6 says when its browser module finds no browser to start. */
 export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported browser/;
 
+/**
+ * Without samples, k6's own per-window aggregates go to a receiver of the runner's (K6_FILES.windows),
+ * unless the user's outputs already hold k6's remote-write output: k6 configures one from the environment.
+ */
+async function windowsReceiver(o: K6RunOptions): Promise<WindowsReceiver | null> {
+  if (o.samples !== false || o.outputs.some((out) => out.split('=')[0] === WINDOWS_OUTPUT)) return null;
+  return startWindowsReceiver(path.join(o.outDir, K6_FILES.windows));
+}
+
 export async function runK6(o: K6RunOptions): Promise<ExitInfo & { tail: string }> {
+  const windows = await windowsReceiver(o);
+  try {
+    return await runK6Child(o, windows);
+  } finally {
+    const received = await windows?.stop();
+    // k6 logs a refused push and goes on; the windows it held are missing from the timeline.
+    if (received !== undefined && received.rejected.length > 0)
+      log.warn(`${received.rejected.length} of k6's window pushes could not be read: ${received.rejected[0]}`);
+  }
+}
+
+async function runK6Child(o: K6RunOptions, windows: WindowsReceiver | null): Promise<ExitInfo & { tail: string }> {
   const log = openLog(path.join(o.outDir, K6_FILES.log));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
-  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o)), {
+  const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o, windows !== null)), {
     env: childEnv({
       K6_NO_COLOR: 'true',
       ...CSV_ENV,
+      ...(windows === null ? {} : windowsEnv(windows.url)),
       ...dashboardEnv(o.dashboardFile, o.dashboardPeriodMs),
       ...browserEnv(o.baseUrl, o.browserArgs),
       ...gcEnv(o.clients),

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { K6_FILES } from '../../core/contract.js';
 import { convertScenario, failedScenario, type ConvertContext } from '../../core/summary/convert.js';
 import type { K6Summary, ScenarioPlan, ScenarioReport } from '../../core/types.js';
-import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
+import { OutcomeLog, timelineOf, timelineOfWindows } from '../../core/watch/outages.js';
 import { findPlanLine } from '../../core/plan/plan-line.js';
 import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
 import { assertValid } from '../../core/errors/schema-errors.js';
@@ -24,6 +24,7 @@ import { readScenarioOutput } from '../files/json-file.js';
 import { describeCause } from '../errors/ReportWriteError.js';
 import { shown } from '../files/paths.js';
 import { scanSamples } from '../watch/samples.js';
+import { addWindowsToDetail, readWindows, windowOutcomes } from '../watch/windows-read.js';
 
 export interface ScenarioOutputInput {
   /** Scenario name (what was run). */
@@ -135,7 +136,16 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
       detail.add(s);
     },
   );
-  const timeline = timelineOf(outcomes, input.originMs);
+  // --no-samples: k6's own windows give the timeline and the latency detail, to a window's precision.
+  const windows =
+    read === null && plan !== null && plan.stream == null
+      ? await readWindows(path.join(outDir, K6_FILES.windows))
+      : null;
+  if (windows !== null) addWindowsToDetail(detail, windows, plan?.latencyMetric ?? K6_METRICS.latency);
+  const timeline =
+    windows === null
+      ? timelineOf(outcomes, input.originMs)
+      : timelineOfWindows(windowOutcomes(windows), input.originMs);
   const latencyDetail = input.originMs === null ? null : detail.detail(input.originMs);
   const withTimeline = (r: ScenarioReport): ScenarioReport => ({
     ...r,

@@ -27,9 +27,10 @@ import { calibrate, withFloor } from './calibrate.js';
 
 /** Said in the report of a run with --no-samples. */
 export const NO_SAMPLES_NOTE =
-  "Per-request samples were not written (--no-samples): k6's summary gives every figure above, " +
-  'but there is no drift or leak check, no latency bands or outage timeline, ' +
-  'and no report could be rebuilt from them had k6 died.';
+  "Per-request samples were not written (--no-samples): k6's summary gives every figure above. " +
+  "The drift and leak checks, latency bands and outage timeline come from k6's own one-second windows " +
+  "(windows.jsonl: latencies to within about 4.5 %, an outage's start and end to within a window), " +
+  'except for a streamed scenario, which has none of them; no report could be rebuilt had k6 died.';
 
 export interface ScenarioRun {
   name: string;

@@ -16,7 +16,7 @@ import { TelemetryLog } from '../../core/scrape/telemetry.js';
 import { deltas, parsePrometheusText, type Sample } from '../../core/scrape/prometheus.js';
 import { bandChart } from '../../core/charts/band-chart.js';
 import { downsample } from '../../core/watch/downsample.js';
-import { latencyBands, type LatencyWindows } from '../../core/watch/latency-windows.js';
+import { latencyBands, LatencyWindows } from '../../core/watch/latency-windows.js';
 import { summarizeResources } from '../../core/watch/resources.js';
 import { lineChart } from '../../core/charts/svg.js';
 import { validateServerProfile } from '../../generated/file-validators.cjs';
@@ -28,6 +28,7 @@ import { ResourceSampler, type SampleTarget } from './resources.js';
 import { measureScrapeCost, scrapeCostReport, type ScrapeCost } from './scrape-cost.js';
 import { scrapeOnce, TelemetryScraper } from './telemetry.js';
 import { readRequestTimeline } from './timeline.js';
+import { addWindowsTo, readWindows } from './windows-read.js';
 
 export const SAMPLE_INTERVAL_MS = 250;
 /** Most points in a memory or CPU plot, whatever the run's length. */
@@ -158,8 +159,12 @@ export class ServerMonitor {
     const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
     // Streamed into bounded windows: memory does not grow with the number of requests.
     let timeline: LatencyWindows | null = null;
-    for (const file of samplesFiles)
+    for (const file of samplesFiles) {
       timeline = (await readRequestTimeline(file, undefined, timeline ?? undefined)) ?? timeline;
+      // --no-samples: the windows k6 aggregated itself, beside where the samples would be.
+      const windows = existsSync(file) ? null : await readWindows(path.join(path.dirname(file), K6_FILES.windows));
+      if (windows !== null && windows.length > 0) timeline = addWindowsTo(timeline ?? new LatencyWindows(), windows);
+    }
 
     const resources =
       this.sampler === null || this.target === null

@@ -1,0 +1,126 @@
+/**
+ * k6's per-window aggregates, as its remote-write output pushed them (src/core/windows/remote-write.ts),
+ * turned back into what happened in each window. k6 sends every series cumulatively, and only the
+ * series that took a sample since its last push, so a window is one push less the last one *of the
+ * same series*. Per phase and endpoint a window holds its latencies (buckets of k6's native histogram)
+ * and the requests judged and failed in it. Pure.
+ *
+ * Failures come from the request_failed Rate and requests_ok, which a request adds one line apart, so
+ * they reach k6's output together; a Rate goes out as a ratio without its count, so judged = ok / (1 -
+ * ratio). The latency histogram cannot stand in for them: its sample is taken when the answer arrives,
+ * before the body is judged, and a push may fall in between (a request counted, its verdict not yet).
+ */
+import { bucketUpperBound, type RwHistogram, type RwSeries } from './remote-write.js';
+
+/** One push as the receiver kept it (src/node/watch/windows-receiver.ts). */
+export interface WindowPush {
+  /** When the runner received it, ms since the epoch. */
+  receivedMs: number;
+  series: RwSeries[];
+}
+
+/** The series a window is made of, by the name k6 gives them (`k6_<metric>[_<unit>|_total|_rate]`). */
+export function windowSeriesNames(latencyMetric: string): { latency: string; ok: string; failed: string } {
+  return { latency: `k6_${latencyMetric}_seconds`, ok: 'k6_requests_ok_total', failed: 'k6_request_failed_rate' };
+}
+
+export interface Window {
+  /** Which push it came in, from 0: the windows of one push cover the same time. */
+  push: number;
+  phase: string | null;
+  endpoint: string | null;
+  /** The previous push (for the first, its oldest sample); ms since the epoch. */
+  startMs: number;
+  /** The newest sample in it, ms since the epoch. */
+  endMs: number;
+  /** Requests whose verdict came in this window, and how many of them failed. */
+  judged: number;
+  failures: number;
+  /** Latencies in ms, each bucket's geometric middle with its count. */
+  latency: Array<{ ms: number; count: number }>;
+}
+
+/** A phase and endpoint's running totals, as of the last push that moved them. */
+interface Totals {
+  ok: number;
+  failedRatio: number;
+  /** The latency histogram's count: judged, where every request so far failed (ratio 1, ok 0). */
+  timed: number;
+  judged: number;
+  failures: number;
+}
+
+const zeroBucket = Number.NEGATIVE_INFINITY;
+const stamps = (s: RwSeries): number[] => [...s.samples, ...s.histograms].map((x) => x.timestampMs);
+const seriesKey = (labels: Record<string, string>): string =>
+  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** The geometric middle of a bucket, in ms (k6 pushes seconds). */
+function middleMs(schema: number, index: number): number {
+  return Math.sqrt(bucketUpperBound(schema, index - 1) * bucketUpperBound(schema, index)) * 1000;
+}
+
+/** A histogram's buckets, the zero bucket included, as running counts by index. */
+function bucketsOf(h: RwHistogram): Map<number, number> {
+  return new Map([...h.positive, [zeroBucket, h.zeroCount]]);
+}
+
+/** Each push less the last one of each series, per phase and endpoint, in push order. */
+export function windowsOf(pushes: readonly WindowPush[], latencyMetric: string): Window[] {
+  const names = windowSeriesNames(latencyMetric);
+  const lastBuckets = new Map<string, Map<number, number>>();
+  const lastCount = new Map<string, number>();
+  const totals = new Map<string, Totals>();
+  const out: Window[] = [];
+  let previousMs: number | null = null;
+  for (const [n, push] of pushes.entries()) {
+    const startMs = previousMs ?? Math.min(...push.series.flatMap(stamps));
+    const groups = new Map<string, Window>();
+    const group = (labels: Record<string, string>, tMs: number): [Window, Totals] => {
+      const [phase, endpoint] = [labels['scenario'] ?? null, labels['endpoint'] ?? null];
+      const key = `${phase}\u0000${endpoint}`;
+      let w = groups.get(key);
+      if (w === undefined) {
+        w = { push: n, phase, endpoint, startMs, endMs: tMs, judged: 0, failures: 0, latency: [] };
+        groups.set(key, w);
+      }
+      w.endMs = Math.max(w.endMs, tMs);
+      let t = totals.get(key);
+      if (t === undefined) totals.set(key, (t = { ok: 0, failedRatio: 0, timed: 0, judged: 0, failures: 0 }));
+      return [w, t];
+    };
+    for (const s of push.series) {
+      const name = s.labels['__name__'];
+      const sample = s.samples[s.samples.length - 1];
+      if ((name === names.ok || name === names.failed) && sample !== undefined) {
+        const [, t] = group(s.labels, sample.timestampMs);
+        if (name === names.ok) t.ok = sample.value;
+        else t.failedRatio = sample.value;
+        continue;
+      }
+      const h = s.histograms[s.histograms.length - 1];
+      if (name !== names.latency || h === undefined) continue;
+      const key = seriesKey(s.labels);
+      const [w, t] = group(s.labels, h.timestampMs);
+      t.timed += h.count - (lastCount.get(key) ?? 0);
+      lastCount.set(key, h.count);
+      const before = lastBuckets.get(key) ?? new Map<number, number>();
+      const now = bucketsOf(h);
+      for (const [index, count] of now) {
+        const added = count - (before.get(index) ?? 0);
+        if (added > 0) w.latency.push({ ms: index === zeroBucket ? 0 : middleMs(h.schema, index), count: added });
+      }
+      lastBuckets.set(key, now);
+    }
+    for (const [key, w] of groups) {
+      const t = totals.get(key)!;
+      const judged = t.failedRatio < 1 ? Math.round(t.ok / (1 - t.failedRatio)) : Math.max(t.timed, t.judged);
+      w.judged = judged - t.judged;
+      w.failures = judged - t.ok - t.failures;
+      [t.judged, t.failures] = [judged, judged - t.ok];
+    }
+    out.push(...[...groups.values()].filter((w) => w.judged > 0 || w.latency.length > 0));
+    previousMs = push.receivedMs;
+  }
+  return out;
+}
