@@ -1,5 +1,5 @@
 /**
- * The four load generators the distortion experiment compares, each sending `rate` requests per
+ * The load generators the distortion experiment compares, each sending `rate` requests per
  * second for `durationSec` (open model, at most `clients` in flight) to one endpoint, each measured
  * the same way (GNU time: CPU seconds, peak RSS) and reporting the latency it saw:
  *
@@ -7,6 +7,7 @@
  *   against the running server, watching it as any run does (--server-pid), body validation on.
  *   Its k6 is measured apart through a wrapper (--k6), and so is the runner's own CPU during the
  *   load (/proc, sampled while it runs);
+ * - toolkit-lean: the same with --no-samples --no-dashboard, its full-speed mode (k6's own windows);
  * - checked: bench/k6/checked.js, a careful hand-written k6 script (status and one body field);
  * - bare: bench/k6/bare.js, one request per iteration, nothing checked;
  * - vegeta: `vegeta attack` (Go), the reference that runs no JavaScript at all.
@@ -19,8 +20,10 @@ import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 import { againstServer, runnerArgv } from './toolkit-run.js';
 
-export type GeneratorName = 'toolkit' | 'checked' | 'bare' | 'vegeta';
-export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'checked', 'bare', 'vegeta'];
+export type GeneratorName = 'toolkit' | 'toolkit-lean' | 'checked' | 'bare' | 'vegeta';
+export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'toolkit-lean', 'checked', 'bare', 'vegeta'];
+/** The toolkit's full-speed mode: k6's own one-second windows instead of every sample, no web dashboard. */
+const LEAN_FLAGS = ['--no-samples', '--no-dashboard'];
 
 export interface Load {
   endpoint: 'generate' | 'health';
@@ -155,8 +158,8 @@ export async function childOf(pid: number): Promise<number | null> {
   return first === undefined || first === '' ? null : Number(first);
 }
 
-async function toolkit(ctx: BenchContext, server: Server, load: Load): Promise<GeneratorRun> {
-  const dir = await ctx.dir('toolkit');
+async function toolkit(ctx: BenchContext, server: Server, load: Load, more: string[] = []): Promise<GeneratorRun> {
+  const dir = await ctx.dir(more.length === 0 ? 'toolkit' : 'toolkit-lean');
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
   const argv = runnerArgv(
     'sustained',
@@ -170,6 +173,7 @@ async function toolkit(ctx: BenchContext, server: Server, load: Load): Promise<G
       '--clients',
       String(load.clients),
       ...againstServer(server),
+      ...more,
     ],
     wrapper.file,
     path.join(dir, 'reports'),
@@ -241,6 +245,8 @@ export async function runGenerator(
   switch (name) {
     case 'toolkit':
       return toolkit(ctx, server, load);
+    case 'toolkit-lean':
+      return toolkit(ctx, server, load, LEAN_FLAGS);
     case 'checked':
       return k6Script(ctx, server, load, 'checked.js');
     case 'bare':
