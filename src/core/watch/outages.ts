@@ -87,28 +87,32 @@ export function timelineOf(log: OutcomeLog, originMs: number | null): TimelineRe
 /** What one window of k6's own aggregates held (src/core/windows/windows.ts), every endpoint together. */
 export interface WindowOutcome {
   startMs: number;
+  /** Its newest request, and when k6 pushed it (its end). */
   endMs: number;
+  pushedMs: number;
   requests: number;
   failures: number;
 }
 
 /**
  * The same timeline from windows k6 counted itself (--no-samples): a window's requests fall in the
- * second it ended in, and an outage is a run of windows in which every request failed, from the start
+ * second its middle is in (its newest request would put two windows of about a second in one second
+ * now and then, and none in the next), and an outage is a run of windows in which every request failed, from the start
  * of its first to the start of the first window with a success. So each end is known to within a
  * window, where per-request samples place it to the millisecond.
  */
 export function timelineOfWindows(list: readonly WindowOutcome[], originMs: number | null): TimelineReport | null {
-  const sorted = list.filter((w) => w.requests > 0).sort((a, b) => a.endMs - b.endMs);
+  const sorted = list.filter((w) => w.requests > 0).sort((a, b) => a.pushedMs - b.pushedMs);
   if (sorted.length === 0) return null;
   originMs ??= sorted[0]!.startMs;
   const sec = (tMs: number): number => (tMs - originMs) / 1000;
-  const first = Math.floor(sec(sorted[0]!.endMs));
+  const secondOf = (w: WindowOutcome): number => Math.floor(sec((w.startMs + w.pushedMs) / 2));
+  const first = secondOf(sorted[0]!);
   const seconds: TimelineReport['seconds'] = [];
-  for (let t = first; t <= Math.floor(sec(sorted[sorted.length - 1]!.endMs)); t++)
+  for (let t = first; t <= secondOf(sorted[sorted.length - 1]!); t++)
     seconds.push({ tSec: t, requests: 0, failures: 0 });
   for (const w of sorted) {
-    const bucket = seconds[Math.floor(sec(w.endMs)) - first]!;
+    const bucket = seconds[secondOf(w) - first]!;
     bucket.requests += w.requests;
     bucket.failures += w.failures;
   }

@@ -33,6 +33,8 @@ export interface Window {
   startMs: number;
   /** The newest sample in it, ms since the epoch. */
   endMs: number;
+  /** When the runner received its push: the window spans startMs to this. */
+  pushedMs: number;
   /** Requests whose verdict came in this window, and how many of them failed. */
   judged: number;
   failures: number;
@@ -81,7 +83,8 @@ export function windowsOf(pushes: readonly WindowPush[], latencyMetric: string):
       const key = `${phase}\u0000${endpoint}`;
       let w = groups.get(key);
       if (w === undefined) {
-        w = { push: n, phase, endpoint, startMs, endMs: tMs, judged: 0, failures: 0, latency: [] };
+        const pushedMs = push.receivedMs;
+        w = { push: n, phase, endpoint, startMs, endMs: tMs, pushedMs, judged: 0, failures: 0, latency: [] };
         groups.set(key, w);
       }
       w.endMs = Math.max(w.endMs, tMs);

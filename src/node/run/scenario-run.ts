@@ -29,7 +29,7 @@ import { calibrate, withFloor } from './calibrate.js';
 export const NO_SAMPLES_NOTE =
   "Per-request samples were not written (--no-samples): k6's summary gives every figure above. " +
   "The drift and leak checks, latency bands and outage timeline come from k6's own one-second windows " +
-  "(windows.jsonl: latencies to within about 4.5 %, an outage's start and end to within a window), " +
+  "(windows.jsonl: latencies to within about 5 %, an outage's start and end to within a window), " +
   'except for a streamed scenario, which has none of them; no report could be rebuilt had k6 died.';
 
 export interface ScenarioRun {

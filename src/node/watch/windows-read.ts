@@ -43,7 +43,13 @@ export function addWindowsToDetail(detail: LatencyDetailLog, windows: readonly W
 export function windowOutcomes(windows: readonly Window[]): WindowOutcome[] {
   const byPush = new Map<number, WindowOutcome>();
   for (const w of windows) {
-    const o = byPush.get(w.push) ?? { startMs: w.startMs, endMs: w.endMs, requests: 0, failures: 0 };
+    const o = byPush.get(w.push) ?? {
+      startMs: w.startMs,
+      endMs: w.endMs,
+      pushedMs: w.pushedMs,
+      requests: 0,
+      failures: 0,
+    };
     o.endMs = Math.max(o.endMs, w.endMs);
     o.requests += w.judged;
     o.failures += w.failures;
