@@ -77,7 +77,9 @@ export async function runAgainstReference(o: ReferenceRunOptions): Promise<Refer
       timeoutSec: null,
       dashboardFile: null,
       outputs: [],
+      // The floor is read from k6's summary and the server's own record: nothing over time.
       samples: false,
+      windows: false,
       vars,
       ...(o.browserArgs === undefined ? {} : { browserArgs: o.browserArgs }),
       ...(o.onStart === undefined ? {} : { onStart: o.onStart }),

@@ -44,6 +44,8 @@ export interface K6RunOptions {
   outputs: readonly string[];
   /** Write every request's samples (K6_FILES.samples; default true, false with --no-samples). */
   samples?: boolean;
+  /** Without samples, keep k6's own one-second windows instead (K6_FILES.windows; default true). */
+  windows?: boolean;
   /** More k6 variables (the target's API and server, a shape, a sweep step's RATE, WINDOW_SEC, CLIENTS). */
   vars?: K6VarValuesExcept<'BASE_URL' | 'GATE' | 'SCALE' | 'MIX' | 'TIMEOUT_SEC' | 'OUT_DIR' | 'SAMPLES'>;
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
@@ -140,7 +142,8 @@ export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported
  * unless the user's outputs already hold k6's remote-write output: k6 configures one from the environment.
  */
 async function windowsReceiver(o: K6RunOptions): Promise<WindowsReceiver | null> {
-  if (o.samples !== false || o.outputs.some((out) => out.split('=')[0] === WINDOWS_OUTPUT)) return null;
+  if (o.samples !== false || o.windows === false) return null;
+  if (o.outputs.some((out) => out.split('=')[0] === WINDOWS_OUTPUT)) return null;
   return startWindowsReceiver(path.join(o.outDir, K6_FILES.windows));
 }
 
