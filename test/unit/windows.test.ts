@@ -8,7 +8,7 @@ import type { RwHistogram, RwSeries } from '../../src/core/windows/remote-write.
 import { windowsOf, type WindowPush } from '../../src/core/windows/windows.js';
 import { timelineOfWindows } from '../../src/core/watch/outages.js';
 import { LatencyWindows } from '../../src/core/watch/latency-windows.js';
-import { addWindowsTo, windowOutcomes } from '../../src/node/watch/windows-read.js';
+import { addWindowTo, WindowOutcomes } from '../../src/node/watch/windows-read.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const labels = (name: string, more: Record<string, string> = {}): Record<string, string> => ({
@@ -118,7 +118,9 @@ describe("k6's own windows", () => {
       const t = s * 1000 - 5;
       pushes.push(push(s * 1000, latency(t, [[-10, requests]]), ok(t, good), failedRatio(t, 1 - good / requests)));
     }
-    const t = timelineOfWindows(windowOutcomes(windowsOf(pushes, 'http_req_duration')), T0)!;
+    const outcomes = new WindowOutcomes();
+    for (const w of windowsOf(pushes, 'http_req_duration')) outcomes.add(w);
+    const t = timelineOfWindows(outcomes.list(), T0)!;
     assert.equal(
       t.seconds.reduce((n, x) => n + x.requests, 0),
       80,
@@ -146,7 +148,8 @@ describe("k6's own windows", () => {
       ],
       'http_req_duration',
     );
-    const timeline = addWindowsTo(new LatencyWindows(), windows);
+    const timeline = new LatencyWindows();
+    for (const w of windows) addWindowTo(timeline, w);
     assert.equal(timeline.total, 60);
     const thirds = timeline.thirds()!;
     assert.ok(thirds.last.percentile(95)! > 10 * thirds.first.percentile(95)!, 'the last third is slower');

@@ -241,7 +241,7 @@ export function resolvePlan(
     if (settings.samples === false && def.stream !== undefined && SAMPLE_RULE_METRICS.has(rule.metric)) {
       notes.push(
         `Rule '${rule.id}' (${rule.metric}) does not apply: it is measured from the per-request samples, ` +
-          "which this run did not write (--no-samples), and a streamed scenario's latencies are not in k6's windows.",
+          "which this run did not write (--no-samples), and a streamed scenario's are not read from k6's windows.",
       );
       return false;
     }

@@ -67,16 +67,26 @@ function bucketsOf(h: RwHistogram): Map<number, number> {
   return new Map([...h.positive, [zeroBucket, h.zeroCount]]);
 }
 
-/** Each push less the last one of each series, per phase and endpoint, in push order. */
-export function windowsOf(pushes: readonly WindowPush[], latencyMetric: string): Window[] {
-  const names = windowSeriesNames(latencyMetric);
-  const lastBuckets = new Map<string, Map<number, number>>();
-  const lastCount = new Map<string, number>();
-  const totals = new Map<string, Totals>();
-  const out: Window[] = [];
-  let previousMs: number | null = null;
-  for (const [n, push] of pushes.entries()) {
-    const startMs = previousMs ?? Math.min(...push.series.flatMap(stamps));
+/**
+ * Each push less the last one of each series, per phase and endpoint: fed one push at a time, in the
+ * order they came, so a long run's windows file is read in the memory of one push.
+ */
+export class WindowDeltas {
+  private readonly names: ReturnType<typeof windowSeriesNames>;
+  private readonly lastBuckets = new Map<string, Map<number, number>>();
+  private readonly lastCount = new Map<string, number>();
+  private readonly totals = new Map<string, Totals>();
+  private previousMs: number | null = null;
+  private pushes = 0;
+
+  constructor(latencyMetric: string) {
+    this.names = windowSeriesNames(latencyMetric);
+  }
+
+  /** The windows of the next push, those in which something happened. */
+  add(push: WindowPush): Window[] {
+    const n = this.pushes++;
+    const startMs = this.previousMs ?? Math.min(...push.series.flatMap(stamps));
     const groups = new Map<string, Window>();
     const group = (labels: Record<string, string>, tMs: number): [Window, Totals] => {
       const [phase, endpoint] = [labels['scenario'] ?? null, labels['endpoint'] ?? null];
@@ -88,42 +98,47 @@ export function windowsOf(pushes: readonly WindowPush[], latencyMetric: string):
         groups.set(key, w);
       }
       w.endMs = Math.max(w.endMs, tMs);
-      let t = totals.get(key);
-      if (t === undefined) totals.set(key, (t = { ok: 0, failedRatio: 0, timed: 0, judged: 0, failures: 0 }));
+      let t = this.totals.get(key);
+      if (t === undefined) this.totals.set(key, (t = { ok: 0, failedRatio: 0, timed: 0, judged: 0, failures: 0 }));
       return [w, t];
     };
     for (const s of push.series) {
       const name = s.labels['__name__'];
       const sample = s.samples[s.samples.length - 1];
-      if ((name === names.ok || name === names.failed) && sample !== undefined) {
+      if ((name === this.names.ok || name === this.names.failed) && sample !== undefined) {
         const [, t] = group(s.labels, sample.timestampMs);
-        if (name === names.ok) t.ok = sample.value;
+        if (name === this.names.ok) t.ok = sample.value;
         else t.failedRatio = sample.value;
         continue;
       }
       const h = s.histograms[s.histograms.length - 1];
-      if (name !== names.latency || h === undefined) continue;
+      if (name !== this.names.latency || h === undefined) continue;
       const key = seriesKey(s.labels);
       const [w, t] = group(s.labels, h.timestampMs);
-      t.timed += h.count - (lastCount.get(key) ?? 0);
-      lastCount.set(key, h.count);
-      const before = lastBuckets.get(key) ?? new Map<number, number>();
+      t.timed += h.count - (this.lastCount.get(key) ?? 0);
+      this.lastCount.set(key, h.count);
+      const before = this.lastBuckets.get(key) ?? new Map<number, number>();
       const now = bucketsOf(h);
       for (const [index, count] of now) {
         const added = count - (before.get(index) ?? 0);
         if (added > 0) w.latency.push({ ms: index === zeroBucket ? 0 : middleMs(h.schema, index), count: added });
       }
-      lastBuckets.set(key, now);
+      this.lastBuckets.set(key, now);
     }
     for (const [key, w] of groups) {
-      const t = totals.get(key)!;
+      const t = this.totals.get(key)!;
       const judged = t.failedRatio < 1 ? Math.round(t.ok / (1 - t.failedRatio)) : Math.max(t.timed, t.judged);
       w.judged = judged - t.judged;
       w.failures = judged - t.ok - t.failures;
       [t.judged, t.failures] = [judged, judged - t.ok];
     }
-    out.push(...[...groups.values()].filter((w) => w.judged > 0 || w.latency.length > 0));
-    previousMs = push.receivedMs;
+    this.previousMs = push.receivedMs;
+    return [...groups.values()].filter((w) => w.judged > 0 || w.latency.length > 0);
   }
-  return out;
+}
+
+/** Every window of `pushes`, in push order. */
+export function windowsOf(pushes: readonly WindowPush[], latencyMetric: string): Window[] {
+  const deltas = new WindowDeltas(latencyMetric);
+  return pushes.flatMap((p) => deltas.add(p));
 }

@@ -160,7 +160,7 @@ export async function runK6(o: K6RunOptions): Promise<ExitInfo & { tail: string 
 }
 
 async function runK6Child(o: K6RunOptions, windows: WindowsReceiver | null): Promise<ExitInfo & { tail: string }> {
-  const log = openLog(path.join(o.outDir, K6_FILES.log));
+  const k6Log = openLog(path.join(o.outDir, K6_FILES.log));
   // K6_NO_COLOR keeps escape codes out of k6.log and CI logs.
   const child = spawnGroup('k6', shellJoin(o.k6, k6Args(o, windows !== null)), {
     env: childEnv({
@@ -177,12 +177,12 @@ async function runK6Child(o: K6RunOptions, windows: WindowsReceiver | null): Pro
   // The end of k6's output is kept here too: it names a failed write even when k6.log could not take it.
   let tail = '';
   child.onOutput((chunk) => {
-    if (!log.destroyed) log.write(chunk);
+    if (!k6Log.destroyed) k6Log.write(chunk);
     // The plan the scenario logs at start is for k6.log (src/core/plan/plan-line.ts), not the terminal.
     process.stderr.write(chunk.replace(PLAN_LINE_PATTERN, ''));
     tail = (tail + chunk).slice(-16_384);
   });
   const exit = await child.exited;
-  await endLog(log);
+  await endLog(k6Log);
   return { ...exit, tail };
 }

@@ -24,7 +24,7 @@ import { readScenarioOutput } from '../files/json-file.js';
 import { describeCause } from '../errors/ReportWriteError.js';
 import { shown } from '../files/paths.js';
 import { scanSamples } from '../watch/samples.js';
-import { addWindowsToDetail, readWindows, windowOutcomes } from '../watch/windows-read.js';
+import { addWindowToDetail, scanWindows, WindowOutcomes } from '../watch/windows-read.js';
 
 export interface ScenarioOutputInput {
   /** Scenario name (what was run). */
@@ -137,15 +137,21 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
     },
   );
   // --no-samples: k6's own windows give the timeline and the latency detail, to a window's precision.
-  const windows =
+  const windows = new WindowOutcomes();
+  const latencyMetric = plan?.latencyMetric ?? K6_METRICS.latency;
+  const seen =
     read === null && plan !== null && plan.stream == null
-      ? await readWindows(path.join(outDir, K6_FILES.windows))
+      ? await scanWindows(
+          path.join(outDir, K6_FILES.windows),
+          (w) => {
+            windows.add(w);
+            addWindowToDetail(detail, w, latencyMetric);
+          },
+          latencyMetric,
+        )
       : null;
-  if (windows !== null) addWindowsToDetail(detail, windows, plan?.latencyMetric ?? K6_METRICS.latency);
   const timeline =
-    windows === null
-      ? timelineOf(outcomes, input.originMs)
-      : timelineOfWindows(windowOutcomes(windows), input.originMs);
+    seen === null ? timelineOf(outcomes, input.originMs) : timelineOfWindows(windows.list(), input.originMs);
   const latencyDetail = input.originMs === null ? null : detail.detail(input.originMs);
   const withTimeline = (r: ScenarioReport): ScenarioReport => ({
     ...r,

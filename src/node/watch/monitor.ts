@@ -28,7 +28,7 @@ import { ResourceSampler, type SampleTarget } from './resources.js';
 import { measureScrapeCost, scrapeCostReport, type ScrapeCost } from './scrape-cost.js';
 import { scrapeOnce, TelemetryScraper } from './telemetry.js';
 import { readRequestTimeline } from './timeline.js';
-import { addWindowsTo, readWindows } from './windows-read.js';
+import { addWindowTo, scanWindows } from './windows-read.js';
 
 export const SAMPLE_INTERVAL_MS = 250;
 /** Most points in a memory or CPU plot, whatever the run's length. */
@@ -162,8 +162,10 @@ export class ServerMonitor {
     for (const file of samplesFiles) {
       timeline = (await readRequestTimeline(file, undefined, timeline ?? undefined)) ?? timeline;
       // --no-samples: the windows k6 aggregated itself, beside where the samples would be.
-      const windows = existsSync(file) ? null : await readWindows(path.join(path.dirname(file), K6_FILES.windows));
-      if (windows !== null && windows.length > 0) timeline = addWindowsTo(timeline ?? new LatencyWindows(), windows);
+      if (existsSync(file)) continue;
+      const into = timeline ?? new LatencyWindows();
+      const seen = await scanWindows(path.join(path.dirname(file), K6_FILES.windows), (w) => addWindowTo(into, w));
+      if (seen !== null && seen > 0) timeline = into;
     }
 
     const resources =
