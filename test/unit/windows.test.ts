@@ -8,7 +8,7 @@ import type { RwHistogram, RwSeries } from '../../src/core/windows/remote-write.
 import { windowsOf, type WindowPush } from '../../src/core/windows/windows.js';
 import { timelineOfWindows } from '../../src/core/watch/outages.js';
 import { LatencyWindows } from '../../src/core/watch/latency-windows.js';
-import { addWindowTo, WindowOutcomes } from '../../src/node/watch/windows-read.js';
+import { addWindowTo, WindowOutcomes } from '../../src/core/windows/feed.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const labels = (name: string, more: Record<string, string> = {}): Record<string, string> => ({

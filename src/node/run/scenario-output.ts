@@ -24,7 +24,8 @@ import { readScenarioOutput } from '../files/json-file.js';
 import { describeCause } from '../errors/ReportWriteError.js';
 import { shown } from '../files/paths.js';
 import { scanSamples } from '../watch/samples.js';
-import { addWindowToDetail, scanWindows, WindowOutcomes } from '../watch/windows-read.js';
+import { addWindowToDetail, WindowOutcomes } from '../../core/windows/feed.js';
+import { scanWindows } from '../watch/windows-read.js';
 
 export interface ScenarioOutputInput {
   /** Scenario name (what was run). */

@@ -28,7 +28,8 @@ import { ResourceSampler, type SampleTarget } from './resources.js';
 import { measureScrapeCost, scrapeCostReport, type ScrapeCost } from './scrape-cost.js';
 import { scrapeOnce, TelemetryScraper } from './telemetry.js';
 import { readRequestTimeline } from './timeline.js';
-import { addWindowTo, scanWindows } from './windows-read.js';
+import { addWindowTo } from '../../core/windows/feed.js';
+import { scanWindows } from './windows-read.js';
 
 export const SAMPLE_INTERVAL_MS = 250;
 /** Most points in a memory or CPU plot, whatever the run's length. */
