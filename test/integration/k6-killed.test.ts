@@ -134,6 +134,81 @@ describe('k6 killed with SIGKILL mid-run', () => {
     }
   });
 
+  it("with --no-samples, the figures are rebuilt from k6's one-second windows, as the server counted", async (t) => {
+    const port = await freePort();
+    let received = 0;
+    const { run, report, dir, text, left, out, env } = await killK6When(
+      [
+        'health',
+        '--rate',
+        '200',
+        '--duration',
+        '30',
+        '--concurrency',
+        '20',
+        '--port',
+        String(port),
+        '--server-cmd',
+        faultServerCmd(''),
+        '--server-profile',
+        'none',
+        '--no-dashboard',
+        '--no-samples',
+      ],
+      // Once k6 has pushed a few windows: the server's count, read just before the kill, is the truth.
+      async (o) => {
+        const runs = readdirSync(o).filter((d) => d !== 'latest');
+        const file = runs.length === 0 ? '' : path.join(o, runs[0]!, 'k6', 'health', 'windows.jsonl');
+        if (file === '' || !existsSync(file)) return false;
+        if ((await readFile(file, 'utf8')).split('\n').filter(Boolean).length < 4) return false;
+        received = await loadReceived(port);
+        return true;
+      },
+    );
+    try {
+      assert.equal(run.code, 2, run.stderr.slice(-3000));
+      const [s] = report.scenarios;
+      assert.equal(s?.status, 'error');
+      assert.match(s?.error ?? '', /k6 exited with signal SIGKILL/);
+      assert.match(
+        s?.partial ?? '',
+        /k6 was killed \(SIGKILL\) before writing its summary: the figures are rebuilt from the \d+ one-second windows/,
+      );
+      assert.match(text, /PARTIAL: k6 was killed \(SIGKILL\)/);
+      assert.equal(s!.totals.successes + s!.totals.failures, s!.totals.requests);
+      assert.equal(s!.totals.successes, s!.totals.sent, 'the fault server failed no request');
+      // k6's last push is at most a second old when it dies: 200 requests a second, and the few sent
+      // between the server's count and the kill.
+      const sent = s!.totals.sent;
+      t.diagnostic(
+        `${sent} requests rebuilt from the windows; the server had counted ${received} just before the kill`,
+      );
+      assert.ok(
+        sent > 0 && sent <= received + 100 && sent >= received - 2 * 200,
+        `${sent} rebuilt, ${received} received`,
+      );
+      assert.equal(s!.latencyMs?.samples, sent, 'one latency per request, from the same pushes');
+      assert.ok((s!.latencyMs?.p95 ?? 0) > 0);
+      assert.ok(s!.verdicts.length > 0, "the report's own verdicts");
+      assert.ok((s!.timeline?.seconds.length ?? 0) >= 3, 'the timeline from the same windows');
+      assert.deepEqual(left, []);
+
+      // npm run report rebuilds the same figures from the same windows.
+      await rm(path.join(dir, 'report.json'));
+      const rebuilt = await runEntry('report', [dir], env);
+      assert.equal(rebuilt.code, 2, rebuilt.stderr);
+      const again = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
+      assert.ok(
+        again.rebuilt?.sources.some((l) => l.startsWith("health: k6's one-second windows")),
+        again.rebuilt?.sources.join('\n'),
+      );
+      assert.deepEqual(again.scenarios[0]!.totals, s!.totals);
+      assert.deepEqual(again.scenarios[0]!.latencyMs, s!.latencyMs);
+    } finally {
+      await removeDir(out);
+    }
+  });
+
   it('streamed scenario: k6 and its Chromium are gone, the cause named, the report written, exit 2', async (t) => {
     if (!chromium) return t.skip('Chromium is not installed (apt-get install chromium)');
     const port = await freePort();

@@ -57,14 +57,25 @@ const stamps = (s: RwSeries): number[] => [...s.samples, ...s.histograms].map((x
 const seriesKey = (labels: Record<string, string>): string =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 
-/** The geometric middle of a bucket, in ms (k6 pushes seconds). */
-function middleMs(schema: number, index: number): number {
-  return Math.sqrt(bucketUpperBound(schema, index - 1) * bucketUpperBound(schema, index)) * 1000;
+/** The geometric middle of a bucket, in the series' unit (k6 pushes seconds). */
+function middleOf(schema: number, index: number): number {
+  return Math.sqrt(bucketUpperBound(schema, index - 1) * bucketUpperBound(schema, index));
 }
 
-/** A histogram's buckets, the zero bucket included, as running counts by index. */
-function bucketsOf(h: RwHistogram): Map<number, number> {
-  return new Map([...h.positive, [zeroBucket, h.zeroCount]]);
+/** A histogram's buckets, the zero bucket included, with their running counts and middles. */
+export function histogramBuckets(h: RwHistogram): Array<{ index: number; middle: number; count: number }> {
+  return [
+    { index: zeroBucket, middle: 0, count: h.zeroCount },
+    ...h.positive.map(([index, count]) => ({ index, middle: middleOf(h.schema, index), count })),
+  ];
+}
+
+/**
+ * Requests judged, from requests_ok and the request_failed ratio; where every request so far failed
+ * (ratio 1, no ok) the ratio says nothing of how many, and `otherwise` (a latency count) stands in.
+ */
+export function judgedOf(ok: number, failedRatio: number, otherwise: number): number {
+  return failedRatio < 1 ? Math.round(ok / (1 - failedRatio)) : otherwise;
 }
 
 /**
@@ -118,16 +129,17 @@ export class WindowDeltas {
       t.timed += h.count - (this.lastCount.get(key) ?? 0);
       this.lastCount.set(key, h.count);
       const before = this.lastBuckets.get(key) ?? new Map<number, number>();
-      const now = bucketsOf(h);
-      for (const [index, count] of now) {
+      const now = new Map<number, number>();
+      for (const { index, middle, count } of histogramBuckets(h)) {
         const added = count - (before.get(index) ?? 0);
-        if (added > 0) w.latency.push({ ms: index === zeroBucket ? 0 : middleMs(h.schema, index), count: added });
+        if (added > 0) w.latency.push({ ms: middle * 1000, count: added });
+        now.set(index, count);
       }
       this.lastBuckets.set(key, now);
     }
     for (const [key, w] of groups) {
       const t = this.totals.get(key)!;
-      const judged = t.failedRatio < 1 ? Math.round(t.ok / (1 - t.failedRatio)) : Math.max(t.timed, t.judged);
+      const judged = judgedOf(t.ok, t.failedRatio, Math.max(t.timed, t.judged));
       w.judged = judged - t.judged;
       w.failures = judged - t.ok - t.failures;
       [t.judged, t.failures] = [judged, judged - t.ok];

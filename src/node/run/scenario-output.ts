@@ -5,8 +5,10 @@
  *   - else its per-request samples (samples.csv.gz) read against the plan it logged at start
  *     (in k6.log, src/core/plan/plan-line.ts): the same figures recomputed, marked partial, because k6
  *     was killed, crashed or could not write its summary;
+ *   - else, for a run without samples (--no-samples), k6's one-second windows (windows.jsonl): the last
+ *     push of every series is that series' total (src/core/windows/windows-summary.ts), also partial;
  *   - else nothing: a scenario that ran no request, with the reason.
- * The per-second timeline and its outages come from the samples in every case.
+ * The per-second timeline and its outages come from the samples, or the windows, in every case.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +28,8 @@ import { shown } from '../files/paths.js';
 import { scanSamples } from '../watch/samples.js';
 import { addWindowToDetail, WindowOutcomes } from '../../core/windows/feed.js';
 import { scanWindows } from '../watch/windows-read.js';
+import { SummaryFromWindows } from '../../core/windows/windows-summary.js';
+import { WINDOWS_PUSH_MS } from '../../core/contract/invocation.js';
 
 export interface ScenarioOutputInput {
   /** Scenario name (what was run). */
@@ -140,19 +144,25 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   // --no-samples: k6's own windows give the timeline and the latency detail, to a window's precision.
   const windows = new WindowOutcomes();
   const latencyMetric = plan?.latencyMetric ?? K6_METRICS.latency;
+  const fromWindows = new SummaryFromWindows(latencyMetric, WINDOWS_PUSH_MS);
+  const windowsFile = path.join(outDir, K6_FILES.windows);
   const seen =
-    read === null && plan !== null && plan.stream == null
+    read === null && plan !== null
       ? await scanWindows(
-          path.join(outDir, K6_FILES.windows),
+          windowsFile,
           (w) => {
+            if (plan.stream != null) return;
             windows.add(w);
             addWindowToDetail(detail, w, latencyMetric);
           },
           latencyMetric,
+          complete ? undefined : (p) => fromWindows.add(p),
         )
       : null;
   const timeline =
-    seen === null ? timelineOf(outcomes, input.originMs) : timelineOfWindows(windows.list(), input.originMs);
+    seen === null || plan?.stream != null
+      ? timelineOf(outcomes, input.originMs)
+      : timelineOfWindows(windows.list(), input.originMs);
   const latencyDetail = input.originMs === null ? null : detail.detail(input.originMs);
   const withTimeline = (r: ScenarioReport): ScenarioReport => ({
     ...r,
@@ -195,11 +205,34 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
     };
   }
 
+  const rebuilt = fromWindows.result();
+  if (plan !== null && rebuilt.requests > 0) {
+    const partial =
+      `${why}: the figures are rebuilt from the ${fromWindows.size} one-second windows k6 had pushed ` +
+      `(${shown(windowsFile)}), so what it took in after its last push is missing; latencies are to within ` +
+      "about 5 % and k6's checks are not listed (a window gives their ratio, not their count). " +
+      "k6's own threshold judgements are not available: the verdicts are the report's, " +
+      "and the duration runs from k6's start (a window before its first push) to its last push.";
+    const report = convertScenario(plan, rebuilt.summary, {
+      ...ctx,
+      status,
+      error,
+      files: { ...ctx.files, summary: null, plan: existsSync(planFile) ? ctx.files.plan : null },
+    });
+    return {
+      report: withTimeline({ ...report, partial }),
+      source: `k6's one-second windows (${shown(windowsFile)}), partial`,
+      partial: true,
+      measured: true,
+    };
+  }
+
   const nothing =
     plan === null && outcomes.size > 0
       ? `${why}; it left ${outcomes.size} per-request samples but no plan to read them against`
       : input.samplesOff === true
-        ? `${why}; per-request samples were off (--no-samples), so its figures cannot be rebuilt`
+        ? `${why}; per-request samples were off (--no-samples) and no window k6 pushed holds a request, ` +
+          'so its figures cannot be rebuilt'
         : `${why}; no request was recorded`;
   const failed = failedScenario(input.name, plan?.description ?? input.name, {
     ...ctx,

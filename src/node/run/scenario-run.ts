@@ -30,7 +30,8 @@ export const NO_SAMPLES_NOTE =
   "Per-request samples were not written (--no-samples): k6's summary gives every figure above. " +
   "The drift and leak checks, latency bands and outage timeline come from k6's own one-second windows " +
   "(windows.jsonl: latencies to within about 5 %, an outage's start and end to within a window), " +
-  'except for a streamed scenario, which has none of them; no report could be rebuilt had k6 died.';
+  'except for a streamed scenario, which has none of them. Had k6 died, the figures would be rebuilt from ' +
+  "the windows, without k6's checks; no per-request merge of a split run (--segments) or bootstrap in compare.";
 
 export interface ScenarioRun {
   name: string;

@@ -8,13 +8,15 @@ import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { WindowDeltas, type Window, type WindowPush } from '../../core/windows/windows.js';
 
 /**
- * Hand every window of the file to `visit`, in push order; null when there is no such file, else how
- * many windows there were. A last line cut short (the runner killed mid-write) is left out.
+ * Hand every window of the file to `visit`, in push order, and each push as it came to `onPush`; null
+ * when there is no such file, else how many windows there were. A last line cut short (the runner
+ * killed mid-write) is left out.
  */
 export async function scanWindows(
   file: string,
   visit: (w: Window) => void,
   latencyMetric: string = K6_METRICS.latency,
+  onPush?: (p: WindowPush) => void,
 ): Promise<number | null> {
   if (!existsSync(file)) return null;
   const deltas = new WindowDeltas(latencyMetric);
@@ -27,6 +29,7 @@ export async function scanWindows(
     } catch {
       continue;
     }
+    onPush?.(push);
     for (const w of deltas.add(push)) {
       visit(w);
       seen++;
