@@ -223,7 +223,7 @@ export const OUTPUT: FlagGroup = {
       help:
         "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\n" +
         "speed; drift, leak, latency bands and outages come from k6's own one-second\n" +
-        'windows instead (windows.jsonl; none for streams), as is a report if k6 dies'
+        'windows instead (windows.jsonl; none for streams), as is a report if k6 dies',
     },
     {
       name: '--calibrate',
