@@ -4,7 +4,8 @@
  * and merges them into one report: its counts equal the plan's and the sum of what every runner's
  * samples hold, its percentiles are those of all those samples together, and `npm run report --
  * --merge` over the same folders says the same. Then a runner's k6 SIGKILLed mid-run: the report
- * is partial, names that runner, and the run exits 2. Scaled down: a few dozen requests.
+ * is partial, names that runner, and the run exits 2. With --no-samples the runners are merged from their
+ * one-second windows, their counts those of their own summaries. Scaled down: a few dozen requests.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { K6_FILES } from '../../src/core/contract.js';
-import type { Report, RunnerRecord } from '../../src/core/types.js';
+import type { K6Summary, Report, RunnerRecord } from '../../src/core/types.js';
 import {
   collect,
   faultServerCmd,
@@ -85,6 +86,64 @@ describe('a scenario split over k6 processes (--segments)', () => {
         // The server's memory is judged by the run that watched it, not by a merge of folders.
         s.verdicts.filter((v) => !v.id.startsWith('server.')).map((v) => [v.id, v.pass]),
       );
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it("with --no-samples, merged from the runners' windows: counts those of their own summaries", async () => {
+    const out = await tempDir('segments-windows');
+    try {
+      const run = await runCli([
+        'spike',
+        '--segments',
+        '2',
+        '--scale',
+        '0.2',
+        '--no-samples',
+        '--no-dashboard',
+        '--out-dir',
+        out,
+      ]);
+      assert.equal(run.code, 0, run.stderr.slice(-3000));
+      const { report, dir } = await latestReport(out);
+      const s = report.scenarios[0]!;
+      assert.equal(s.partial ?? null, null, s.partial ?? '');
+      const dirs = runnerDirs(dir, 'spike');
+      assert.equal(dirs.length, 2);
+      for (const d of dirs) {
+        assert.ok(existsSync(path.join(d, K6_FILES.windows)), `${d}: k6's windows`);
+        assert.ok(!existsSync(path.join(d, K6_FILES.samples)), `${d}: no samples`);
+      }
+      const own = await Promise.all(
+        dirs.map(async (d) => JSON.parse(await readFile(path.join(d, K6_FILES.summary), 'utf8')) as K6Summary),
+      );
+      const total = (key: string, stat: string): number =>
+        own.reduce((n, o) => n + (o.metrics[key]?.values[stat] ?? 0), 0);
+      const planned = s.phases.reduce((a, p) => a + p.plannedRequests, 0);
+      assert.equal(s.totals.sent, planned, 'against Realizar every planned request is sent');
+      assert.equal(s.totals.sent, total('request_failed', 'passes') + total('request_failed', 'fails'));
+      assert.equal(s.totals.successes, total('requests_ok', 'count'));
+      assert.equal(s.latencyMs!.samples, total('http_req_duration', 'count'));
+      assert.equal(
+        s.checks.reduce((n, c) => n + c.passes + c.fails, 0),
+        total('checks', 'passes') + total('checks', 'fails'),
+        "k6's checks, from the runners' summaries",
+      );
+      assert.ok(
+        s.notes.some((n) => /requests' windows together/.test(n)),
+        s.notes.join('\n'),
+      );
+
+      const merged = await runEntry(
+        'report',
+        ['--merge', path.join(dir, 'k6', 'spike'), '--out-dir', out],
+        process.env,
+      );
+      assert.equal(merged.code, 0, merged.stderr);
+      const again = (await latestReport(out)).report;
+      assert.deepEqual(again.scenarios[0]!.totals, s.totals);
+      assert.deepEqual(again.scenarios[0]!.latencyMs, s.latencyMs);
     } finally {
       await removeDir(out);
     }

@@ -131,15 +131,13 @@ describe('--segments', () => {
     assert.equal(parse('spike', '--segments', '4').segments, 4);
   });
 
-  it('takes 2 to 64 processes, and refuses --no-samples beside it: the merged percentiles need every sample', () => {
+  it('takes 2 to 64 processes, with --no-samples too (the runners are merged from their windows)', () => {
     assert.match(
       refusal(['spike', '--segments', '1']).message,
       /--segments: expected a whole number from 2 to 64, found '1'/,
     );
     assert.match(refusal(['spike', '--segments', '65']).message, /from 2 to 64/);
-    assert.match(
-      refusal(['spike', '--segments', '2', '--no-samples']).message,
-      /--no-samples: expected no --segments beside it: a split run's percentiles come from every request's samples/,
-    );
+    const split = parse('spike', '--segments', '2', '--no-samples');
+    assert.deepEqual([split.segments, split.samples], [2, false]);
   });
 });

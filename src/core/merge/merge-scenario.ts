@@ -35,11 +35,33 @@ export interface MergedScenario {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** How the report names what the runners' requests were read from. */
+const READ_FROM = {
+  samples: {
+    noun: 'samples',
+    what: 'its per-request samples',
+    kept: 'the samples it had written',
+    lost: ', the last ones before it stopped possibly lost',
+    file: 'samples.csv.gz cut short',
+    together: 'samples together',
+  },
+  windows: {
+    noun: 'windows',
+    what: 'its one-second windows',
+    kept: 'the windows it had pushed',
+    lost: ', the second after its last push lost',
+    file: "windows.jsonl short of k6's last push",
+    together: "windows together (k6's histograms: percentiles to within about 5 %)",
+  },
+} as const;
+
 export function mergedScenario(o: {
   layout: MergeLayout;
   /** In the order of layout.runners. */
   counts: readonly RunnerCounts[];
   merged: MergedSummary;
+  /** What the runners' requests were read from: k6's per-request samples (the default) or its windows. */
+  readFrom?: keyof typeof READ_FROM;
   /** What the caller knows besides; its status and error (how its k6 processes ended) come first. */
   ctx: Omit<ConvertContext, 'k6ExitCode' | 'status' | 'error'> & {
     status?: ScenarioReport['status'];
@@ -47,25 +69,25 @@ export function mergedScenario(o: {
   };
 }): MergedScenario {
   const { layout, counts, merged } = o;
+  const read = READ_FROM[o.readFrom ?? 'samples'];
   const problems: string[] = [];
   const sources: string[] = [];
   const lines = layout.runners.map((r, i) => {
     const c = counts[i]!;
     const where = r.segment === null ? `Runner (${r.folder})` : `Runner ${r.segment} (${r.folder})`;
     const inferred = r.inferred ? ', its segment being the one no other runner holds (it wrote no runner.json)' : '';
-    let from = "k6's summary and its per-request samples";
+    let from = `k6's summary and ${read.what}`;
     if (c.summarySent === null) {
-      from = `its per-request samples only: ${c.noSummary ?? 'k6 wrote no summary'}`;
+      from = `${read.what} only: ${c.noSummary ?? 'k6 wrote no summary'}`;
       problems.push(
         `runner ${r.segment ?? r.folder} ended before its summary (${c.noSummary ?? 'none written'}): its ` +
-          `${c.sent} requests are read from the samples it had ` +
-          `written${c.truncated ? ', the last ones before it stopped possibly lost' : ''}`,
+          `${c.sent} requests are read from ${read.kept}${c.truncated ? read.lost : ''}`,
       );
     } else if (c.summarySent !== c.sent) {
-      from = `k6's summary (${c.summarySent} requests) and samples holding ${c.sent}`;
+      from = `k6's summary (${c.summarySent} requests) and ${read.what} holding ${c.sent}`;
       problems.push(
-        `runner ${r.segment ?? r.folder}: its samples hold ${c.sent} of the ${c.summarySent} requests its k6 ` +
-          `summary counts (samples.csv.gz cut short), so the counts are short by ${c.summarySent - c.sent}`,
+        `runner ${r.segment ?? r.folder}: ${read.what} hold ${c.sent} of the ${c.summarySent} requests its k6 ` +
+          `summary counts (${read.file}), so the counts are short by ${c.summarySent - c.sent}`,
       );
     }
     if (c.sent > r.planned)
@@ -98,11 +120,11 @@ export function mergedScenario(o: {
   const total = counts.reduce((n, c) => n + c.sent, 0);
   const head =
     layout.sequence === null
-      ? `Merged from 1 runner: the figures are those of its ${plural(total, 'request')}' samples.`
+      ? `Merged from 1 runner: the figures are those of its ${plural(total, 'request')}' ${read.noun}.`
       : `Merged from ${plural(layout.runners.length, 'runner')} of ` +
         `${layout.runId === null ? 'one run' : `run ${layout.runId}`} (execution segments of ${layout.sequence}): ` +
         `counts are the sums of theirs over the whole plan, percentiles those of all ` +
-        `${plural(total, 'request')}' samples together. Each k6 judged its thresholds on its own share only, ` +
+        `${plural(total, 'request')}' ${read.together}. Each k6 judged its thresholds on its own share only, ` +
         `so the verdicts are the report's, on the whole.`;
   // k6 gives a per-VU executor's one VU to one segment: the page of a streamed phase runs it whole.
   const streamed =

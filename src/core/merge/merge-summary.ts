@@ -9,7 +9,7 @@
  * merged from their percentiles and is left out, said in a note. k6's built-in trends the report
  * never reads (http_req_waiting, iteration_duration...) are left out without one. Pure.
  */
-import type { K6Metric, K6Summary } from '../types.js';
+import type { K6Check, K6Group, K6Metric, K6Summary } from '../types.js';
 import { K6_METRICS, METRIC_ENTRIES } from '../rules/metric-table.js';
 import type { SamplesSummary } from '../summary/samples-summary.js';
 import { SAMPLE_METRIC_TYPES } from '../summary/samples-summary.js';
@@ -64,9 +64,17 @@ export function mergeSummaries(o: {
   streamedRunners: number;
   /** The plan's latency metric (read from the samples like the others). */
   latencyMetric?: string;
+  /**
+   * Metrics the union cannot hold (k6's checks, from windows: src/core/windows/windows-summary.ts), taken
+   * from the runners' summaries instead, where adding them up is exact.
+   */
+  unionLacks?: readonly string[];
 }): MergedSummary {
   const notes: string[] = [];
-  const fromSamples = new Set([...Object.keys(SAMPLE_METRIC_TYPES), o.latencyMetric ?? K6_METRICS.latency]);
+  const lacks = new Set(o.unionLacks ?? []);
+  const fromSamples = new Set(
+    [...Object.keys(SAMPLE_METRIC_TYPES), o.latencyMetric ?? K6_METRICS.latency].filter((m) => !lacks.has(m)),
+  );
   const summaries = o.runners.filter((s): s is K6Summary => s !== null);
   // k6's own run length where every runner gave one (they start together); else the samples' span too.
   const k6Durations = summaries.map((s) => s.state.testRunDurationMs);
@@ -116,8 +124,24 @@ export function mergeSummaries(o: {
           'its window started.',
       );
   }
-  return {
-    summary: { state: { testRunDurationMs: durationMs }, metrics, root_group: o.union.summary.root_group },
-    notes,
+  const rootGroup = lacks.has(K6_METRICS.checks)
+    ? { ...o.union.summary.root_group, checks: addedChecks(summaries) }
+    : o.union.summary.root_group;
+  return { summary: { state: { testRunDurationMs: durationMs }, metrics, root_group: rootGroup }, notes };
+}
+
+/** The runners' checks by name, in any group, their passes and fails added up. */
+function addedChecks(summaries: readonly K6Summary[]): K6Check[] {
+  const byName = new Map<string, K6Check>();
+  const walk = (group: K6Group): void => {
+    for (const c of group.checks) {
+      const sum = byName.get(c.name) ?? { name: c.name, passes: 0, fails: 0 };
+      sum.passes += c.passes;
+      sum.fails += c.fails;
+      byName.set(c.name, sum);
+    }
+    group.groups.forEach(walk);
   };
+  summaries.forEach((s) => walk(s.root_group));
+  return [...byName.values()];
 }

@@ -28,6 +28,8 @@ export interface RunnerFolder {
   summary: K6Summary | null;
   /** It holds per-request samples (samples.csv.gz). */
   samples: boolean;
+  /** It holds k6's one-second windows instead (windows.jsonl, --no-samples). */
+  windows: boolean;
 }
 
 export interface RunnerShare {
@@ -180,11 +182,11 @@ function sharesOf(plan: ScenarioPlan, segment: Segment | null, sequence: Segment
 export function layoutRunners(runners: readonly RunnerFolder[]): MergeLayout {
   if (runners.length === 0) refuse('--merge', '', 'at least one runner folder', 'none');
   for (const r of runners)
-    if (!r.samples && r.summary === null && r.plan === null && r.record === null)
+    if (!r.samples && !r.windows && r.summary === null && r.plan === null && r.record === null)
       refuse(
         r.folder,
         '',
-        'a runner folder (samples.csv.gz, summary.json, plan.json, runner.json, k6.log)',
+        'a runner folder (samples.csv.gz or windows.jsonl, summary.json, plan.json, runner.json, k6.log)',
         'none of them',
       );
   // Most telling first: another scenario, another run, then how they split, then the plan itself.

@@ -4,7 +4,9 @@
  * running total, so the last push of a series holds that series over the whole run up to that push: the
  * rebuild is the last state of every series, added up under the keys k6's summary uses
  * (`metric{scenario:<phase>,endpoint:<name>}`), as src/core/summary/samples-summary.ts does from samples.
- * Pure, fed one push at a time; it keeps one entry per series, however long the run.
+ * Pure, fed one push at a time; it keeps one entry per series, however long the run. The runners of a
+ * split run feed one instance, each push with its runner as `source`: their totals add up, their
+ * histograms merge bucket by bucket, so percentiles are those of all requests together.
  *
  * What windows cannot give: a Rate's count (k6 pushes only its ratio), so a rate is weighed by the
  * requests judged in its phase and endpoint, exact for the rates recorded once per request (request_failed,
@@ -19,6 +21,9 @@ import type { RwHistogram } from './remote-write.js';
 import { histogramBuckets, judgedOf, windowSeriesNames, type WindowPush } from './windows.js';
 
 type MetricType = K6Metric['type'];
+
+/** What windows cannot rebuild: k6's checks, a Rate pushed without the count to weigh it by. */
+export const NOT_IN_WINDOWS: readonly string[] = [K6_METRICS.checks];
 
 /** k6 names a series `k6_<metric>` and a suffix by its type and unit (its remote-write `MapSeries`). */
 interface Named {
@@ -35,7 +40,7 @@ const TIME_METRICS = new Set(
 function seriesNamesOf(types: Record<string, MetricType>): Map<string, Named> {
   const names = new Map<string, Named>();
   for (const [metric, type] of Object.entries(types)) {
-    if (metric === K6_METRICS.checks) continue;
+    if (NOT_IN_WINDOWS.includes(metric)) continue;
     const time = TIME_METRICS.has(metric);
     const suffix = type === 'counter' ? '_total' : type === 'rate' ? '_rate' : time ? '_seconds' : '';
     names.set(`k6_${metric}${suffix}`, { metric, type, scale: type === 'trend' && time ? 1000 : 1 });
@@ -57,6 +62,7 @@ const seriesKey = (labels: Record<string, string>): string =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 interface Last {
+  source: string;
   labels: Record<string, string>;
   value: number | null;
   histogram: RwHistogram | null;
@@ -85,9 +91,10 @@ export class SummaryFromWindows {
     this.judging = windowSeriesNames(latencyMetric);
   }
 
-  add(push: WindowPush): void {
+  /** The next push of `source` (a runner of a split run; one k6: ''), in the order they came. */
+  add(push: WindowPush, source = ''): void {
     this.pushes++;
-    this.firstPushMs ??= push.receivedMs;
+    this.firstPushMs = Math.min(this.firstPushMs ?? push.receivedMs, push.receivedMs);
     for (const s of push.series) {
       const name = s.labels['__name__'] ?? '';
       if (!this.names.has(name) && name !== this.judging.latency) continue;
@@ -95,7 +102,8 @@ export class SummaryFromWindows {
       const histogram = s.histograms[s.histograms.length - 1] ?? null;
       const stamp = sample?.timestampMs ?? histogram?.timestampMs;
       if (stamp !== undefined) this.lastMs = Math.max(this.lastMs ?? stamp, stamp);
-      this.last.set(seriesKey(s.labels), { labels: s.labels, value: sample?.value ?? null, histogram });
+      const key = `${source}\u0000${seriesKey(s.labels)}`;
+      this.last.set(key, { source, labels: s.labels, value: sample?.value ?? null, histogram });
     }
   }
 
@@ -111,7 +119,7 @@ export class SummaryFromWindows {
     const trends = new Map<string, Trend>();
     const rates = new Map<string, { passes: number; fails: number }>();
     const judged = this.judgedByGroup();
-    for (const { labels, value, histogram } of this.last.values()) {
+    for (const { source, labels, value, histogram } of this.last.values()) {
       const named = this.names.get(labels['__name__'] ?? '');
       if (named === undefined) continue;
       const [phase, endpoint] = [labels['scenario'] ?? null, labels['endpoint'] ?? null];
@@ -121,7 +129,7 @@ export class SummaryFromWindows {
       else if (named.type === 'trend' && histogram !== null)
         for (const k of keys) addHistogram(trends, k, histogram, named.scale);
       else if (named.type === 'rate' && value !== null) {
-        const j = judged.get(groupKey(phase, endpoint));
+        const j = judged.get(groupKey(source, phase, endpoint));
         if (j === undefined) continue;
         const passes = named.metric === K6_METRICS.requestFailed ? j.failures : Math.round(value * j.judged);
         for (const k of keys) {
@@ -151,12 +159,12 @@ export class SummaryFromWindows {
     };
   }
 
-  /** Requests judged and failed per phase and endpoint, from requests_ok and the request_failed ratio. */
+  /** Requests judged and failed per source, phase and endpoint, from requests_ok and the request_failed ratio. */
   private judgedByGroup(): Map<string, { judged: number; failures: number }> {
     const parts = new Map<string, { ok: number; ratio: number | null; timed: number }>();
-    for (const { labels, value, histogram } of this.last.values()) {
+    for (const { source, labels, value, histogram } of this.last.values()) {
       const name = labels['__name__'];
-      const key = groupKey(labels['scenario'] ?? null, labels['endpoint'] ?? null);
+      const key = groupKey(source, labels['scenario'] ?? null, labels['endpoint'] ?? null);
       const p = parts.get(key) ?? { ok: 0, ratio: null, timed: 0 };
       if (name === this.judging.ok && value !== null) p.ok += value;
       else if (name === this.judging.failed && value !== null) p.ratio = value;
@@ -174,7 +182,8 @@ export class SummaryFromWindows {
   }
 }
 
-const groupKey = (phase: string | null, endpoint: string | null): string => `${phase}\u0000${endpoint}`;
+const groupKey = (source: string, phase: string | null, endpoint: string | null): string =>
+  `${source}\u0000${phase}\u0000${endpoint}`;
 
 function addHistogram(trends: Map<string, Trend>, key: string, h: RwHistogram, scale: number): void {
   let t = trends.get(key);

@@ -179,12 +179,6 @@ export function parseRunConfig(
     ...workloadOf(f, cwd, { trace: f.has('--trace'), prompts: f.has('--prompts') }),
     help,
   };
-  if (config.segments > 1 && !config.samples)
-    invalid(
-      '--no-samples',
-      "no --segments beside it: a split run's percentiles come from every request's samples",
-      '--segments',
-    );
   f.done();
   return config;
 }

@@ -5,6 +5,9 @@
  * summaries added where samples hold nothing (src/core/merge/merge-summary.ts), then converted
  * against the whole plan (src/core/merge/merge-scenario.ts). Used by a split run as soon as its k6
  * processes ended (src/node/run/segmented-run.ts) and by `npm run report -- --merge` at any time.
+ * Runners that ran with --no-samples are merged from their one-second windows the same way: the last
+ * push of each series is its total, and k6's histograms merge bucket by bucket
+ * (src/core/windows/windows-summary.ts); k6's checks come from the runners' summaries.
  */
 import path from 'node:path';
 import { K6_FILES } from '../../core/contract.js';
@@ -15,11 +18,11 @@ import { layoutRunners, type MergeLayout } from '../../core/merge/runners.js';
 import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
 import type { ConvertContext } from '../../core/summary/convert.js';
-import { metric, value } from '../../core/summary/summary-read.js';
 import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
 import type { K6Exit } from '../run/k6-result.js';
 import { scanSamples } from '../watch/samples.js';
-import { readRunnerFolder, type ReadRunner } from './runner-folders.js';
+import { readRunnerFolder, summarySent, type ReadRunner } from './runner-folders.js';
+import { mergeWindows } from './merge-windows.js';
 
 export interface MergeResult extends MergedScenario {
   layout: MergeLayout;
@@ -40,29 +43,29 @@ export interface MergeInput {
   ctx: Parameters<typeof mergedScenario>[0]['ctx'];
 }
 
-function summarySent(r: ReadRunner): number | null {
-  if (r.summary === null) return null;
-  const m = metric(r.summary, K6_METRICS.requestFailed);
-  return value(m, 'passes') + value(m, 'fails');
-}
-
 export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
   const runners = await Promise.all(input.dirs.map((d, i) => readRunnerFolder(d, input.exits?.[i] ?? null)));
   const layout = layoutRunners(runners);
   // layoutRunners sorted the runners by segment: read them in that order.
   const byFolder = new Map(runners.map((r) => [r.folder, r]));
   const ordered = layout.runners.map((s) => byFolder.get(s.folder)!);
-  const noSamples = ordered.filter((r) => !r.samples && r.summary !== null);
-  if (noSamples.length > 0)
-    throw new ValidationError(noSamples[0]!.folder, [
+  // Every runner's samples, or every runner's windows: percentiles over all of them need one kind.
+  const windowed = ordered.some((r) => !r.samples && r.windows);
+  const odd = ordered.find((r) =>
+    windowed ? r.samples || (!r.windows && r.summary !== null) : !r.samples && r.summary !== null,
+  );
+  if (odd !== undefined)
+    throw new ValidationError(odd.folder, [
       {
-        path: K6_FILES.samples,
-        expected:
-          "the runner's per-request samples: percentiles over all runners are computed from every request (run " +
-          'without --no-samples)',
-        found: 'no such file',
+        path: windowed ? K6_FILES.windows : K6_FILES.samples,
+        expected: windowed
+          ? "k6's one-second windows, as the other runners have (every runner run with --no-samples, or none)"
+          : "the runner's per-request samples: percentiles over all runners are computed from every request (run " +
+            'without --no-samples)',
+        found: windowed && odd.samples ? 'per-request samples (samples.csv.gz) instead' : 'no such file',
       },
     ]);
+  if (windowed) return mergeWindows(input, layout, ordered);
 
   const union = new SummaryFromSamples(layout.plan.latencyMetric);
   const outcomes = new OutcomeLog();

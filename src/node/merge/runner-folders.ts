@@ -1,6 +1,6 @@
 /**
  * The runner folders a merge is given, found and read. A path may be a runner's folder (what one k6
- * wrote: samples.csv.gz, summary.json, plan.json, runner.json, k6.log), a file in one, or a folder
+ * wrote: samples.csv.gz or windows.jsonl, summary.json, plan.json, runner.json, k6.log), a file in one, or a folder
  * holding runner folders: the shared volume of a cluster's runners (one folder per runner Pod), the
  * scenario folder of a local split run (k6/<scenario>/runner-<i>/), or the run folder itself.
  * Reading never judges: what each holds goes to the pure checks (src/core/merge/runners.ts).
@@ -17,8 +17,10 @@ import { readScenarioOutput } from '../files/json-file.js';
 import { shown } from '../files/paths.js';
 import { planFromFile, planFromLog, whyNoSummary } from '../run/scenario-output.js';
 import type { K6Exit } from '../run/k6-result.js';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
+import { metric, value } from '../../core/summary/summary-read.js';
 
-const MARKS = [K6_FILES.samples, K6_FILES.summary, K6_FILES.runner, K6_FILES.plan] as const;
+const MARKS = [K6_FILES.samples, K6_FILES.windows, K6_FILES.summary, K6_FILES.runner, K6_FILES.plan] as const;
 
 export const isRunnerFolder = (dir: string): boolean => MARKS.some((f) => existsSync(path.join(dir, f)));
 
@@ -87,6 +89,13 @@ export interface ReadRunner extends RunnerFolder {
   noSummary: string | null;
 }
 
+/** Requests its k6 summary counts; null when it wrote none. */
+export function summarySent(r: ReadRunner): number | null {
+  if (r.summary === null) return null;
+  const m = metric(r.summary, K6_METRICS.requestFailed);
+  return value(m, 'passes') + value(m, 'fails');
+}
+
 function k6StoppedBy(logText: string): string | null {
   return /test run was aborted because k6 received a '([^']+)' signal/.exec(logText)?.[1] ?? null;
 }
@@ -118,6 +127,7 @@ export async function readRunnerFolder(dir: string, exit: K6Exit | null = null):
     plan,
     summary,
     samples: existsSync(path.join(dir, K6_FILES.samples)),
+    windows: existsSync(path.join(dir, K6_FILES.windows)),
     noSummary: summary === null ? whyNoSummary(k6Exit, summaryProblem) : null,
   };
 }

@@ -31,7 +31,7 @@ export const NO_SAMPLES_NOTE =
   "The drift and leak checks, latency bands and outage timeline come from k6's own one-second windows " +
   "(windows.jsonl: latencies to within about 5 %, an outage's start and end to within a window), " +
   'except for a streamed scenario, which has none of them. Had k6 died, the figures would be rebuilt from ' +
-  "the windows, without k6's checks; no per-request merge of a split run (--segments) or bootstrap in compare.";
+  "the windows, without k6's checks; compare has no per-request samples to bootstrap.";
 
 export interface ScenarioRun {
   name: string;

@@ -84,7 +84,7 @@ export async function runSegmented(o: SegmentedRun): Promise<ScenarioReport> {
         vars: { ...o.vars, RUN_ID: runId },
         dashboardFile: null,
         outputs: config.k6Outputs,
-        samples: true,
+        samples: config.samples,
         segment: { segment: segments[i]!, sequence },
         // Ctrl-C reaches the first as SIGINT and the others as SIGTERM: k6 stops gracefully on both.
         onStart: (child) => (control.k6 ??= child),

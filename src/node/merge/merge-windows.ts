@@ -1,0 +1,76 @@
+/**
+ * The runners of a split run that ran with --no-samples, merged from their one-second windows
+ * (windows.jsonl): every runner's pushes fed into one summary, each under its own name, so counts add up
+ * and k6's histograms merge bucket by bucket (src/core/windows/windows-summary.ts); each runner's own
+ * counts from its pushes alone; one timeline of all their windows. What windows cannot hold (k6's checks)
+ * comes from the runners' summaries (src/core/merge/merge-summary.ts).
+ */
+import path from 'node:path';
+import { K6_FILES, WINDOWS_PUSH_MS } from '../../core/contract.js';
+import { mergedScenario, type RunnerCounts } from '../../core/merge/merge-scenario.js';
+import { mergeSummaries } from '../../core/merge/merge-summary.js';
+import type { MergeLayout } from '../../core/merge/runners.js';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
+import { metric, value } from '../../core/summary/summary-read.js';
+import { timelineOfWindows, type WindowOutcome } from '../../core/watch/outages.js';
+import { WindowOutcomes } from '../../core/windows/feed.js';
+import { NOT_IN_WINDOWS, SummaryFromWindows } from '../../core/windows/windows-summary.js';
+import { scanWindows } from '../watch/windows-read.js';
+import type { MergeInput, MergeResult } from './merge.js';
+import { summarySent, type ReadRunner } from './runner-folders.js';
+
+export async function mergeWindows(
+  input: MergeInput,
+  layout: MergeLayout,
+  ordered: readonly ReadRunner[],
+): Promise<MergeResult> {
+  const latencyMetric = layout.plan.latencyMetric ?? K6_METRICS.latency;
+  const union = new SummaryFromWindows(latencyMetric, WINDOWS_PUSH_MS);
+  const outcomes: WindowOutcome[] = [];
+  const counts: RunnerCounts[] = [];
+  let streamed = 0;
+  for (const r of ordered) {
+    const own = new SummaryFromWindows(latencyMetric, WINDOWS_PUSH_MS);
+    const perPush = new WindowOutcomes();
+    await scanWindows(
+      path.join(r.dir, K6_FILES.windows),
+      (w) => perPush.add(w),
+      latencyMetric,
+      (p) => {
+        own.add(p);
+        union.add(p, r.folder);
+      },
+    );
+    outcomes.push(...perPush.list());
+    const theirs = own.result().summary;
+    const failed = metric(theirs, K6_METRICS.requestFailed);
+    counts.push({
+      sent: value(failed, 'passes') + value(failed, 'fails'),
+      failed: value(failed, 'passes'),
+      dropped: value(metric(theirs, K6_METRICS.dropped), 'count'),
+      summarySent: summarySent(r),
+      noSummary: r.noSummary,
+      // A k6 that ended before its summary took what it measured after its last push with it.
+      truncated: r.summary === null,
+    });
+    if (value(metric(theirs, K6_METRICS.streamWindowMs), 'count') > 0) streamed++;
+  }
+  const result = union.result();
+  const merged = mergeSummaries({
+    union: result,
+    runners: ordered.map((r) => r.summary),
+    streamedRunners: streamed,
+    latencyMetric: layout.plan.latencyMetric,
+    unionLacks: NOT_IN_WINDOWS,
+  });
+  const scenario = mergedScenario({ layout, counts, merged, readFrom: 'windows', ctx: input.ctx });
+  const timeline = layout.plan.stream == null ? timelineOfWindows(outcomes, input.originMs) : null;
+  return {
+    ...scenario,
+    report: timeline === null ? scenario.report : { ...scenario.report, timeline },
+    layout,
+    firstMs: result.firstMs,
+    lastMs: result.lastMs,
+    runners: [...ordered],
+  };
+}
