@@ -134,6 +134,27 @@ describe("k6's own windows", () => {
     ]);
   });
 
+  it("give one timeline of several runners' windows, one runner's pushed later but begun earlier", () => {
+    const outcome = (startMs: number, pushedMs: number, requests: number) => ({
+      startMs: T0 + startMs,
+      endMs: T0 + pushedMs - 10,
+      pushedMs: T0 + pushedMs,
+      requests,
+      failures: 0,
+    });
+    // Runner 2's first window (its middle in second 1) arrives after runner 1's (its middle in second 2).
+    const t = timelineOfWindows([outcome(1500, 2500, 5), outcome(0, 2600, 7), outcome(2600, 3600, 4)], T0)!;
+    assert.deepEqual(
+      t.seconds.map((x) => [x.tSec, x.requests]),
+      [
+        [1, 7],
+        [2, 5],
+        [3, 4],
+      ],
+      'each window in the second of its middle; the runners summed',
+    );
+  });
+
   it('fill latency windows with one entry per bucket, so drift and bands read them as requests', () => {
     const windows = windowsOf(
       [

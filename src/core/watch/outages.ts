@@ -107,9 +107,11 @@ export function timelineOfWindows(list: readonly WindowOutcome[], originMs: numb
   originMs ??= sorted[0]!.startMs;
   const sec = (tMs: number): number => (tMs - originMs) / 1000;
   const secondOf = (w: WindowOutcome): number => Math.floor(sec((w.startMs + w.pushedMs) / 2));
-  const first = secondOf(sorted[0]!);
+  // The windows of several runners (a split run) interleave: one pushed later may have begun earlier.
+  let [first, last] = [Infinity, -Infinity];
+  for (const w of sorted) [first, last] = [Math.min(first, secondOf(w)), Math.max(last, secondOf(w))];
   const seconds: TimelineReport['seconds'] = [];
-  for (let t = first; t <= secondOf(sorted[sorted.length - 1]!); t++)
+  for (let t = first; t <= last; t++)
     seconds.push({ tSec: t, requests: 0, failures: 0 });
   for (const w of sorted) {
     const bucket = seconds[secondOf(w) - first]!;
