@@ -114,6 +114,25 @@ describe('streamed generation at concurrency, against a server that knows the tr
     assert.equal(st.startLateMs ?? null, null, 'a closed model has no schedule to be late for');
   });
 
+  it("with --no-samples: the timeline and the TTFT detail from k6's own windows, every stream in them", async (t) => {
+    if (!chromium) return t.skip(NO_CHROMIUM);
+    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '48', '--no-samples']);
+    assert.equal(s.status, 'completed', s.error ?? '');
+    assert.deepEqual([s.totals.sent, s.totals.failures, truth.requests.length], [48, 0, 48]);
+    const seconds = s.timeline?.seconds ?? [];
+    assert.equal(
+      seconds.reduce((n, x) => n + x.requests, 0),
+      48,
+      'each stream in the second its window falls in',
+    );
+    const ttft = s.latencyDetail?.distributions.find((d) => /first token/.test(d.label));
+    assert.ok(
+      ttft !== undefined,
+      `a TTFT distribution: ${JSON.stringify(s.latencyDetail?.distributions.map((d) => d.label))}`,
+    );
+    assert.equal(ttft.samples, 48, "k6's TTFT histogram holds every stream");
+  });
+
   it('open model: arrivals finding every stream busy are dropped, counted as failures, never sent', async (t) => {
     if (!chromium) return t.skip(NO_CHROMIUM);
     // 20 arrivals per second for 2 s at most 2 in flight, each stream lasting about 400 ms: most find no free client.

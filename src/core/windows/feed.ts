@@ -13,10 +13,11 @@ export function addWindowTo(timeline: LatencyWindows, w: Window): void {
   for (const b of w.latency) timeline.add(w.endMs, b.ms, w.endpoint, b.count);
 }
 
-/** The same into the report's latency detail, as samples of `metric`. */
+/** The same into the report's latency detail, as samples of `metric` (and of each other time the window has). */
 export function addWindowToDetail(detail: LatencyDetailLog, w: Window, metric: string): void {
-  for (const b of w.latency)
-    detail.add({ metric, tMs: w.endMs, value: b.ms, phase: w.phase, endpoint: w.endpoint, check: null }, b.count);
+  for (const [m, buckets] of [[metric, w.latency] as const, ...Object.entries(w.also)])
+    for (const b of buckets)
+      detail.add({ metric: m, tMs: w.endMs, value: b.ms, phase: w.phase, endpoint: w.endpoint, check: null }, b.count);
 }
 
 /** Requests and failures per push, every phase and endpoint of it together. */

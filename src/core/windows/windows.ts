@@ -39,7 +39,14 @@ export interface Window {
   judged: number;
   failures: number;
   /** Latencies in ms, each bucket's geometric middle with its count. */
-  latency: Array<{ ms: number; count: number }>;
+  latency: Bucket[];
+  /** The same for each other time k6 took (a stream's time to first token...), by k6 metric name. */
+  also: Record<string, Bucket[]>;
+}
+
+export interface Bucket {
+  ms: number;
+  count: number;
 }
 
 /** A phase and endpoint's running totals, as of the last push that moved them. */
@@ -84,14 +91,18 @@ export function judgedOf(ok: number, failedRatio: number, otherwise: number): nu
  */
 export class WindowDeltas {
   private readonly names: ReturnType<typeof windowSeriesNames>;
+  /** Series name → k6 metric, for the other times wanted. */
+  private readonly also: Map<string, string>;
   private readonly lastBuckets = new Map<string, Map<number, number>>();
   private readonly lastCount = new Map<string, number>();
   private readonly totals = new Map<string, Totals>();
   private previousMs: number | null = null;
   private pushes = 0;
 
-  constructor(latencyMetric: string) {
+  /** `also`: other time metrics whose buckets each window should carry (a stream's TTFT and ITL). */
+  constructor(latencyMetric: string, also: readonly string[] = []) {
     this.names = windowSeriesNames(latencyMetric);
+    this.also = new Map(also.filter((m) => m !== latencyMetric).map((m) => [windowSeriesNames(m).latency, m]));
   }
 
   /** The windows of the next push, those in which something happened. */
@@ -105,7 +116,7 @@ export class WindowDeltas {
       let w = groups.get(key);
       if (w === undefined) {
         const pushedMs = push.receivedMs;
-        w = { push: n, phase, endpoint, startMs, endMs: tMs, pushedMs, judged: 0, failures: 0, latency: [] };
+        w = { push: n, phase, endpoint, startMs, endMs: tMs, pushedMs, judged: 0, failures: 0, latency: [], also: {} };
         groups.set(key, w);
       }
       w.endMs = Math.max(w.endMs, tMs);
@@ -123,16 +134,20 @@ export class WindowDeltas {
         continue;
       }
       const h = s.histograms[s.histograms.length - 1];
-      if (name !== this.names.latency || h === undefined) continue;
+      const other = name === undefined ? undefined : this.also.get(name);
+      if ((name !== this.names.latency && other === undefined) || h === undefined) continue;
       const key = seriesKey(s.labels);
       const [w, t] = group(s.labels, h.timestampMs);
-      t.timed += h.count - (this.lastCount.get(key) ?? 0);
-      this.lastCount.set(key, h.count);
+      const into = other === undefined ? w.latency : (w.also[other] ??= []);
+      if (other === undefined) {
+        t.timed += h.count - (this.lastCount.get(key) ?? 0);
+        this.lastCount.set(key, h.count);
+      }
       const before = this.lastBuckets.get(key) ?? new Map<number, number>();
       const now = new Map<number, number>();
       for (const { index, middle, count } of histogramBuckets(h)) {
         const added = count - (before.get(index) ?? 0);
-        if (added > 0) w.latency.push({ ms: middle * 1000, count: added });
+        if (added > 0) into.push({ ms: middle * 1000, count: added });
         now.set(index, count);
       }
       this.lastBuckets.set(key, now);
@@ -145,12 +160,16 @@ export class WindowDeltas {
       [t.judged, t.failures] = [judged, judged - t.ok];
     }
     this.previousMs = push.receivedMs;
-    return [...groups.values()].filter((w) => w.judged > 0 || w.latency.length > 0);
+    return [...groups.values()].filter((w) => w.judged > 0 || w.latency.length > 0 || Object.keys(w.also).length > 0);
   }
 }
 
 /** Every window of `pushes`, in push order. */
-export function windowsOf(pushes: readonly WindowPush[], latencyMetric: string): Window[] {
-  const deltas = new WindowDeltas(latencyMetric);
+export function windowsOf(
+  pushes: readonly WindowPush[],
+  latencyMetric: string,
+  also: readonly string[] = [],
+): Window[] {
+  const deltas = new WindowDeltas(latencyMetric, also);
   return pushes.flatMap((p) => deltas.add(p));
 }

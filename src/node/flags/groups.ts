@@ -222,8 +222,8 @@ export const OUTPUT: FlagGroup = {
       name: '--no-samples',
       help:
         "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\n" +
-        "speed; drift, leak, latency bands and outages come from k6's own one-second\n" +
-        'windows instead (windows.jsonl; none for streams), as is a report if k6 dies',
+        "speed; outages, latency bands, drift and leak (not for streams) come from k6's\n" +
+        "own one-second windows instead (windows.jsonl), as does a report if k6 dies",
     },
     {
       name: '--calibrate',

@@ -151,18 +151,16 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
       ? await scanWindows(
           windowsFile,
           (w) => {
-            if (plan.stream != null) return;
             windows.add(w);
             addWindowToDetail(detail, w, latencyMetric);
           },
           latencyMetric,
           complete ? undefined : (p) => fromWindows.add(p),
+          detail.metrics,
         )
       : null;
   const timeline =
-    seen === null || plan?.stream != null
-      ? timelineOf(outcomes, input.originMs)
-      : timelineOfWindows(windows.list(), input.originMs);
+    seen === null ? timelineOf(outcomes, input.originMs) : timelineOfWindows(windows.list(), input.originMs);
   const latencyDetail = input.originMs === null ? null : detail.detail(input.originMs);
   const withTimeline = (r: ScenarioReport): ScenarioReport => ({
     ...r,

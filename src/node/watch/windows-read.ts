@@ -17,9 +17,11 @@ export async function scanWindows(
   visit: (w: Window) => void,
   latencyMetric: string = K6_METRICS.latency,
   onPush?: (p: WindowPush) => void,
+  /** Other times each window should carry (src/core/windows/windows.ts). */
+  also: readonly string[] = [],
 ): Promise<number | null> {
   if (!existsSync(file)) return null;
-  const deltas = new WindowDeltas(latencyMetric);
+  const deltas = new WindowDeltas(latencyMetric, also);
   let seen = 0;
   for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (line === '') continue;
