@@ -111,8 +111,7 @@ export function timelineOfWindows(list: readonly WindowOutcome[], originMs: numb
   let [first, last] = [Infinity, -Infinity];
   for (const w of sorted) [first, last] = [Math.min(first, secondOf(w)), Math.max(last, secondOf(w))];
   const seconds: TimelineReport['seconds'] = [];
-  for (let t = first; t <= last; t++)
-    seconds.push({ tSec: t, requests: 0, failures: 0 });
+  for (let t = first; t <= last; t++) seconds.push({ tSec: t, requests: 0, failures: 0 });
   for (const w of sorted) {
     const bucket = seconds[secondOf(w) - first]!;
     bucket.requests += w.requests;
