@@ -4,7 +4,8 @@
  * server's --latency) is regressed (exit 1). The same server is run three times a side (--runs 3), as the
  * docs advise: one run's requests cannot show how much a run differs from the next on a shared machine,
  * so single runs of the same server were once called regressed when the machine got busier between them.
- * The 3 %-under-noise case is held by the unit tests, where the noise is known.
+ * The 3 %-under-noise case is held by the unit tests, where the noise is known. Runs with --no-samples are
+ * compared from k6's windows, each request its histogram bucket: 30 % slower is still regressed.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -26,7 +27,7 @@ async function compare(args: string[]): Promise<{ code: number | null; stdout: s
 }
 
 /** `runs` runs of `generate` against the fault server answering after `latencyMs`; their run folder. */
-async function runAt(out: string, name: string, latencyMs: number, runs = 1): Promise<string> {
+async function runAt(out: string, name: string, latencyMs: number, runs = 1, more: string[] = []): Promise<string> {
   const dir = path.join(out, name);
   const port = await freePort();
   const run = await runCli([
@@ -44,6 +45,7 @@ async function runAt(out: string, name: string, latencyMs: number, runs = 1): Pr
     String(runs),
     '--out-dir',
     dir,
+    ...more,
   ]);
   assert.equal(run.code, 0, run.stderr);
   return path.join(dir, 'latest');
@@ -67,6 +69,23 @@ describe('npm run compare from per-request samples', () => {
       assert.match(slow.stdout, /\| generate \| http_req_duration p50 \|.*\| regressed \|/);
       assert.match(slow.stdout, /answer: \d+ regressed/);
       process.stdout.write(`# same server:\n${same.stdout}\n# 30 % slower:\n${slow.stdout}\n`);
+    } finally {
+      await removeDir(out);
+    }
+  });
+
+  it('compares runs with --no-samples from their windows, and calls it regressed when 30 % slower', async () => {
+    const out = await tempDir('compare-windows');
+    try {
+      const base = await runAt(out, 'base', 60, 1, ['--no-samples']);
+      const slower = await runAt(out, 'slower', 78, 1, ['--no-samples']);
+      const slow = await compare([base, slower, '--inconclusive', 'pass']);
+      assert.equal(slow.code, 1, slow.stdout + slow.stderr);
+      assert.match(
+        slow.stdout,
+        /\| generate \| http_req_duration p50 \|.*\| 160\/160 samples \(windows\) \| regressed \|/,
+      );
+      assert.match(slow.stdout, /Rows marked \(windows\): a side ran with --no-samples/);
     } finally {
       await removeDir(out);
     }

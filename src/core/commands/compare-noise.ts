@@ -171,17 +171,25 @@ export interface NoiseRow extends NoiseResult {
   scenario: string;
   /** The k6 metric and its percentile: `stream_ttft p95`. */
   metric: string;
+  /** A side ran with --no-samples: its requests are k6's histogram buckets, each read at its middle. */
+  fromWindows?: boolean;
 }
 
 const f1 = (n: number): string => n.toFixed(1);
 const signed = (n: number): string => `${n >= 0 ? '+' : ''}${f1(n)}`;
 
 export function renderNoiseMarkdown(rows: readonly NoiseRow[], o: Omit<NoiseOptions, 'stat' | 'floorMs'>): string {
-  if (rows.length === 0) return 'No per-request samples on both sides (samples.csv.gz): no bootstrap comparison.\n';
+  if (rows.length === 0)
+    return 'No per-request samples on both sides (samples.csv.gz, or windows.jsonl): no bootstrap comparison.\n';
   const pct = Math.round(o.confidence * 100);
+  const windowed = rows.some((r) => r.fromWindows === true);
   const lines = [
     `Per-request samples, ${pct}% bootstrap interval of the difference (${o.iterations} resamples, seed ${o.seed}); ` +
-      `a change inside ±margin (${o.minChangePct}% of the baseline, at least the measurement floor) does not count.`,
+      `a change inside ±margin (${o.minChangePct}% of the baseline, at least the measurement floor) does not count.` +
+      (windowed
+        ? " Rows marked (windows): a side ran with --no-samples, and each of its requests is k6's histogram bucket, " +
+          'read at its middle: within about 5 %.'
+        : ''),
     '',
     `| scenario | metric | baseline | current | difference | ${pct}% interval | margin | over | answer |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
@@ -190,7 +198,8 @@ export function renderNoiseMarkdown(rows: readonly NoiseRow[], o: Omit<NoiseOpti
     lines.push(
       `| ${r.scenario.replace(/\|/g, '\\|')} | ${r.metric} | ${f1(r.baselineMs)} ms | ${f1(r.currentMs)} ms | ` +
         `${signed(r.diffMs)} ms | ${signed(r.ci.lo)}..${signed(r.ci.hi)} ms | ±${f1(r.marginMs)} ms | ` +
-        `${r.samples.baseline}/${r.samples.current} samples${r.unit === 'runs' ? ', by run' : ''} | ` +
+        `${r.samples.baseline}/${r.samples.current} samples${r.unit === 'runs' ? ', by run' : ''}` +
+        `${r.fromWindows === true ? ' (windows)' : ''} | ` +
         `${r.verdict} |`,
     );
   }

@@ -31,7 +31,7 @@ export const NO_SAMPLES_NOTE =
   'The outage timeline, latency bands and, for a scenario that does not stream, the drift and leak checks ' +
   "come from k6's own one-second windows (windows.jsonl: latencies to within about 5 %, an outage's start " +
   "and end to within a window). Had k6 died, the figures would be rebuilt from the windows, without k6's " +
-  'checks; compare has no per-request samples to bootstrap.';
+  "checks, and compare bootstraps from the windows' buckets.";
 
 export interface ScenarioRun {
   name: string;
