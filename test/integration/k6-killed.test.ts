@@ -187,7 +187,10 @@ describe('k6 killed with SIGKILL mid-run', () => {
         sent > 0 && sent <= received + 100 && sent >= received - 2 * 200,
         `${sent} rebuilt, ${received} received`,
       );
-      assert.equal(s!.latencyMs?.samples, sent, 'one latency per request, from the same pushes');
+      // One latency per request, but for those k6 had timed and not yet judged at its last push (at most
+      // one per client: 20).
+      const timed = s!.latencyMs?.samples ?? 0;
+      assert.ok(timed >= sent && timed - sent <= 20, `${timed} latencies for ${sent} requests judged`);
       assert.ok((s!.latencyMs?.p95 ?? 0) > 0);
       assert.ok(s!.verdicts.length > 0, "the report's own verdicts");
       assert.ok((s!.timeline?.seconds.length ?? 0) >= 3, 'the timeline from the same windows');

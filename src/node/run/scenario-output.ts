@@ -207,7 +207,8 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   if (plan !== null && rebuilt.requests > 0) {
     const partial =
       `${why}: the figures are rebuilt from the ${fromWindows.size} one-second windows k6 had pushed ` +
-      `(${shown(windowsFile)}), so what it took in after its last push is missing; latencies are to within ` +
+      `(${shown(windowsFile)}), so what it took in after its last push is missing (a request timed but not yet ` +
+      'judged by then is in the latencies only); latencies are to within ' +
       "about 5 % and k6's checks are not listed (a window gives their ratio, not their count). " +
       "k6's own threshold judgements are not available: the verdicts are the report's, " +
       "and the duration runs from k6's start (a window before its first push) to its last push.";
