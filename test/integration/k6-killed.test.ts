@@ -10,7 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Report } from '../../src/core/types.js';
+import type { Report, ScenarioReport } from '../../src/core/types.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import {
   collect,
@@ -48,27 +48,33 @@ async function killK6When(args: string[], ready: (out: string) => Promise<boolea
   }
 }
 
+/** 200 health checks a second for 30 s from 20 clients against the fault server on `port` (6,000 planned). */
+const healthAt200 = (port: number, ...more: string[]): string[] => [
+  ...['health', '--rate', '200', '--duration', '30', '--concurrency', '20', '--port', String(port)],
+  ...['--server-cmd', faultServerCmd(''), '--server-profile', 'none', '--no-dashboard', ...more],
+];
+
+/** `npm run report` on the run folder without its report.json: partial, exit 2, the same figures from `source`. */
+async function rebuildsTheSame(dir: string, env: NodeJS.ProcessEnv, s: ScenarioReport, source: string) {
+  await rm(path.join(dir, 'report.json'));
+  const rebuilt = await runEntry('report', [dir], env);
+  assert.equal(rebuilt.code, 2, rebuilt.stderr);
+  const again = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
+  assert.equal(again.rebuilt?.partial, true);
+  assert.ok(
+    again.rebuilt?.sources.some((l) => l.startsWith(source)),
+    again.rebuilt?.sources.join('\n'),
+  );
+  assert.deepEqual(again.scenarios[0]!.totals, s.totals);
+  assert.deepEqual(again.scenarios[0]!.latencyMs, s.latencyMs);
+}
+
 describe('k6 killed with SIGKILL mid-run', () => {
   it("the report is rebuilt from k6's samples and says it is partial and why, exit 2, nothing left", async () => {
     const port = await freePort();
     let samples = '';
     const { run, report, dir, text, left, out, env } = await killK6When(
-      [
-        'health',
-        '--rate',
-        '200',
-        '--duration',
-        '30',
-        '--concurrency',
-        '20',
-        '--port',
-        String(port),
-        '--server-cmd',
-        faultServerCmd(''),
-        '--server-profile',
-        'none',
-        '--no-dashboard',
-      ],
+      healthAt200(port),
       // Once k6 has compressed and written a good part of its samples.
       async (o) => {
         const runs = readdirSync(o).filter((d) => d !== 'latest');
@@ -118,17 +124,7 @@ describe('k6 killed with SIGKILL mid-run', () => {
 
       // Without the runner's report (as if the disk had refused it), npm run report rebuilds the same
       // figures from the same samples.
-      await rm(path.join(dir, 'report.json'));
-      const rebuilt = await runEntry('report', [dir], env);
-      assert.equal(rebuilt.code, 2, rebuilt.stderr);
-      const again = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
-      assert.equal(again.rebuilt?.partial, true);
-      assert.ok(
-        again.rebuilt?.sources.some((l) => l.startsWith("health: k6's per-request samples")),
-        again.rebuilt?.sources.join('\n'),
-      );
-      assert.deepEqual(again.scenarios[0]!.totals, s!.totals);
-      assert.deepEqual(again.scenarios[0]!.latencyMs, s!.latencyMs);
+      await rebuildsTheSame(dir, env, s!, "health: k6's per-request samples");
     } finally {
       await removeDir(out);
     }
@@ -138,23 +134,7 @@ describe('k6 killed with SIGKILL mid-run', () => {
     const port = await freePort();
     let received = 0;
     const { run, report, dir, text, left, out, env } = await killK6When(
-      [
-        'health',
-        '--rate',
-        '200',
-        '--duration',
-        '30',
-        '--concurrency',
-        '20',
-        '--port',
-        String(port),
-        '--server-cmd',
-        faultServerCmd(''),
-        '--server-profile',
-        'none',
-        '--no-dashboard',
-        '--no-samples',
-      ],
+      healthAt200(port, '--no-samples'),
       // Once k6 has pushed a few windows: the server's count, read just before the kill, is the truth.
       async (o) => {
         const runs = readdirSync(o).filter((d) => d !== 'latest');
@@ -197,16 +177,7 @@ describe('k6 killed with SIGKILL mid-run', () => {
       assert.deepEqual(left, []);
 
       // npm run report rebuilds the same figures from the same windows.
-      await rm(path.join(dir, 'report.json'));
-      const rebuilt = await runEntry('report', [dir], env);
-      assert.equal(rebuilt.code, 2, rebuilt.stderr);
-      const again = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
-      assert.ok(
-        again.rebuilt?.sources.some((l) => l.startsWith("health: k6's one-second windows")),
-        again.rebuilt?.sources.join('\n'),
-      );
-      assert.deepEqual(again.scenarios[0]!.totals, s!.totals);
-      assert.deepEqual(again.scenarios[0]!.latencyMs, s!.latencyMs);
+      await rebuildsTheSame(dir, env, s!, "health: k6's one-second windows");
     } finally {
       await removeDir(out);
     }

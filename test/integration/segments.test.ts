@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { K6_FILES } from '../../src/core/contract.js';
-import type { K6Summary, Report, RunnerRecord } from '../../src/core/types.js';
+import type { K6Summary, Report, RunnerRecord, ScenarioReport } from '../../src/core/types.js';
 import {
   collect,
   faultServerCmd,
@@ -34,6 +34,16 @@ const runnerDirs = (runDir: string, scenario: string): string[] => {
     .sort()
     .map((f) => path.join(dir, f));
 };
+
+/** `npm run report -- --merge` over the run's runner folders: the same totals and latencies as the run's own. */
+async function mergedAgain(dir: string, out: string, s: ScenarioReport): Promise<ScenarioReport> {
+  const merged = await runEntry('report', ['--merge', path.join(dir, 'k6', 'spike'), '--out-dir', out], process.env);
+  assert.equal(merged.code, 0, merged.stderr);
+  const again = (await latestReport(out)).report.scenarios[0]!;
+  assert.deepEqual(again.totals, s.totals);
+  assert.deepEqual(again.latencyMs, s.latencyMs);
+  return again;
+}
 
 describe('a scenario split over k6 processes (--segments)', () => {
   it('runs 4 runners with the operator’s segment flags, merged: exact counts, percentiles of all samples', async () => {
@@ -72,17 +82,9 @@ describe('a scenario split over k6 processes (--segments)', () => {
         assert.equal(m[1], m[2], `each runner sent its planned share (k6's striping): ${line}`);
       }
 
-      const merged = await runEntry(
-        'report',
-        ['--merge', path.join(dir, 'k6', 'spike'), '--out-dir', out],
-        process.env,
-      );
-      assert.equal(merged.code, 0, merged.stderr);
-      const again = (await latestReport(out)).report;
-      assert.deepEqual(again.scenarios[0]!.totals, s.totals);
-      assert.deepEqual(again.scenarios[0]!.latencyMs, s.latencyMs);
+      const again = await mergedAgain(dir, out, s);
       assert.deepEqual(
-        again.scenarios[0]!.verdicts.map((v) => [v.id, v.pass]),
+        again.verdicts.map((v) => [v.id, v.pass]),
         // The server's memory is judged by the run that watched it, not by a merge of folders.
         s.verdicts.filter((v) => !v.id.startsWith('server.')).map((v) => [v.id, v.pass]),
       );
@@ -135,15 +137,7 @@ describe('a scenario split over k6 processes (--segments)', () => {
         s.notes.join('\n'),
       );
 
-      const merged = await runEntry(
-        'report',
-        ['--merge', path.join(dir, 'k6', 'spike'), '--out-dir', out],
-        process.env,
-      );
-      assert.equal(merged.code, 0, merged.stderr);
-      const again = (await latestReport(out)).report;
-      assert.deepEqual(again.scenarios[0]!.totals, s.totals);
-      assert.deepEqual(again.scenarios[0]!.latencyMs, s.latencyMs);
+      await mergedAgain(dir, out, s);
     } finally {
       await removeDir(out);
     }

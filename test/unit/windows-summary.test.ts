@@ -4,43 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RwHistogram, RwSeries } from '../../src/core/windows/remote-write.js';
 import type { WindowPush } from '../../src/core/windows/windows.js';
 import { SummaryFromWindows } from '../../src/core/windows/windows-summary.js';
+import { failedRatio, gauge, latency, ok, push, T0 } from '../support/windows-pushes.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const labels = (name: string, more: Record<string, string> = {}): Record<string, string> => ({
-  __name__: name,
-  scenario: 'steady',
-  endpoint: 'generate',
-  ...more,
-});
-
-/** k6's latency histogram at schema 0 (bucket i is (2^(i-1), 2^i] seconds), cumulative, `at` ms after T0. */
-function latency(at: number, sumS: number, buckets: Array<[number, number]>, more: Record<string, string> = {}) {
-  const h: RwHistogram = {
-    count: buckets.reduce((n, [, c]) => n + c, 0),
-    sum: sumS,
-    schema: 0,
-    zeroThreshold: 0,
-    zeroCount: 0,
-    positive: buckets,
-    negative: [],
-    timestampMs: T0 + at,
-  };
-  return { labels: labels('k6_http_req_duration_seconds', more), samples: [], histograms: [h] } satisfies RwSeries;
-}
-const gauge =
-  (name: string, more: Record<string, string> = {}) =>
-  (at: number, value: number): RwSeries => ({
-    labels: labels(name, more),
-    samples: [{ value, timestampMs: T0 + at }],
-    histograms: [],
-  });
-const ok = gauge('k6_requests_ok_total');
-const failedRatio = gauge('k6_request_failed_rate');
 const tokens = gauge('k6_tokens_generated_total');
-const push = (at: number, ...series: RwSeries[]): WindowPush => ({ receivedMs: T0 + at, series });
+/** k6's latency histogram with its running sum in seconds. */
+const timed = (at: number, sumS: number, buckets: Array<[number, number]>, more: Record<string, string> = {}) =>
+  latency(at, buckets, more, sumS);
 
 function rebuild(...pushes: WindowPush[]) {
   const s = new SummaryFromWindows('http_req_duration', 1000);
@@ -54,12 +25,12 @@ const middle = (i: number): number => Math.sqrt(2 ** (i - 1) * 2 ** i) * 1000;
 describe('figures rebuilt from windows', () => {
   it("take each series' last push as its total, and add them up per phase and endpoint as k6's summary does", () => {
     const r = rebuild(
-      push(1000, latency(990, 0.003, [[-10, 3]]), latency(980, 0.001, [[-10, 1]], { status: '0' })),
+      push(1000, timed(990, 0.003, [[-10, 3]]), timed(980, 0.001, [[-10, 1]], { status: '0' })),
       push(1000, ok(990, 3), failedRatio(990, 0.25), tokens(990, 30)),
       // The failed request's series took nothing new: k6 does not send it again, and it still counts.
       push(
         2000,
-        latency(1990, 0.008, [
+        timed(1990, 0.008, [
           [-10, 5],
           [-9, 2],
         ]),
@@ -91,7 +62,7 @@ describe('figures rebuilt from windows', () => {
   });
 
   it('count every request of a phase in which all failed from the latency histogram (the ratio is 1, no ok)', () => {
-    const r = rebuild(push(1000, latency(990, 0.004, [[-10, 4]], { status: '0' }), failedRatio(990, 1)));
+    const r = rebuild(push(1000, timed(990, 0.004, [[-10, 4]], { status: '0' }), failedRatio(990, 1)));
     assert.equal(r.requests, 4);
     assert.deepEqual(r.summary.metrics['request_failed']?.values, { rate: 1, passes: 4, fails: 0 });
     assert.equal(r.summary.metrics['requests_ok'], undefined, 'no request succeeded: k6 sent no such series');

@@ -4,42 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RwHistogram, RwSeries } from '../../src/core/windows/remote-write.js';
 import { windowsOf, type WindowPush } from '../../src/core/windows/windows.js';
 import { timelineOfWindows } from '../../src/core/watch/outages.js';
 import { LatencyWindows } from '../../src/core/watch/latency-windows.js';
 import { addWindowTo, WindowOutcomes } from '../../src/core/windows/feed.js';
+import { failedRatio, latency, ok, push, T0 } from '../support/windows-pushes.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00Z');
-const labels = (name: string, more: Record<string, string> = {}): Record<string, string> => ({
-  __name__: name,
-  scenario: 'steady',
-  endpoint: 'health',
-  ...more,
-});
-
-/** k6's latency histogram at schema 0 (buckets (2^(i-1), 2^i] seconds), cumulative, `at` ms after T0. */
-function latency(at: number, buckets: Array<[number, number]>, more: Record<string, string> = {}): RwSeries {
-  const h: RwHistogram = {
-    count: buckets.reduce((n, [, c]) => n + c, 0),
-    sum: 0,
-    schema: 0,
-    zeroThreshold: 0,
-    zeroCount: 0,
-    positive: buckets,
-    negative: [],
-    timestampMs: T0 + at,
-  };
-  return { labels: labels('k6_http_req_duration_seconds', more), samples: [], histograms: [h] };
-}
-const gauge = (name: string) => (at: number, value: number) => ({
-  labels: labels(name),
-  samples: [{ value, timestampMs: T0 + at }],
-  histograms: [],
-});
-const ok = gauge('k6_requests_ok_total');
-const failedRatio = gauge('k6_request_failed_rate');
-const push = (at: number, ...series: RwSeries[]): WindowPush => ({ receivedMs: T0 + at, series });
 const judged = (pushes: WindowPush[]): number[][] =>
   windowsOf(pushes, 'http_req_duration').map((w) => [w.judged, w.failures]);
 

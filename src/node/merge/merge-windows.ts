@@ -7,8 +7,7 @@
  */
 import path from 'node:path';
 import { K6_FILES, WINDOWS_PUSH_MS } from '../../core/contract.js';
-import { mergedScenario, type RunnerCounts } from '../../core/merge/merge-scenario.js';
-import { mergeSummaries } from '../../core/merge/merge-summary.js';
+import type { RunnerCounts } from '../../core/merge/merge-scenario.js';
 import type { MergeLayout } from '../../core/merge/runners.js';
 import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { metric, value } from '../../core/summary/summary-read.js';
@@ -16,7 +15,7 @@ import { timelineOfWindows, type WindowOutcome } from '../../core/watch/outages.
 import { WindowOutcomes } from '../../core/windows/feed.js';
 import { NOT_IN_WINDOWS, SummaryFromWindows } from '../../core/windows/windows-summary.js';
 import { scanWindows } from '../watch/windows-read.js';
-import type { MergeInput, MergeResult } from './merge.js';
+import { mergedResult, type MergeInput, type MergeResult } from './merged-result.js';
 import { summarySent, type ReadRunner } from './runner-folders.js';
 
 export async function mergeWindows(
@@ -25,7 +24,7 @@ export async function mergeWindows(
   ordered: readonly ReadRunner[],
 ): Promise<MergeResult> {
   const latencyMetric = layout.plan.latencyMetric ?? K6_METRICS.latency;
-  const union = new SummaryFromWindows(latencyMetric, WINDOWS_PUSH_MS);
+  const all = new SummaryFromWindows(latencyMetric, WINDOWS_PUSH_MS);
   const outcomes: WindowOutcome[] = [];
   const counts: RunnerCounts[] = [];
   let streamed = 0;
@@ -38,7 +37,7 @@ export async function mergeWindows(
       latencyMetric,
       (p) => {
         own.add(p);
-        union.add(p, r.folder);
+        all.add(p, r.folder);
       },
     );
     outcomes.push(...perPush.list());
@@ -55,22 +54,17 @@ export async function mergeWindows(
     });
     if (value(metric(theirs, K6_METRICS.streamWindowMs), 'count') > 0) streamed++;
   }
-  const result = union.result();
-  const merged = mergeSummaries({
-    union: result,
-    runners: ordered.map((r) => r.summary),
-    streamedRunners: streamed,
-    latencyMetric: layout.plan.latencyMetric,
+  const timeline = layout.plan.stream == null ? timelineOfWindows(outcomes, input.originMs) : null;
+  const union = all.result();
+  return mergedResult({
+    input,
+    layout,
+    ordered,
+    counts,
+    union,
+    streamed,
+    timeline,
+    readFrom: 'windows',
     unionLacks: NOT_IN_WINDOWS,
   });
-  const scenario = mergedScenario({ layout, counts, merged, readFrom: 'windows', ctx: input.ctx });
-  const timeline = layout.plan.stream == null ? timelineOfWindows(outcomes, input.originMs) : null;
-  return {
-    ...scenario,
-    report: timeline === null ? scenario.report : { ...scenario.report, timeline },
-    layout,
-    firstMs: result.firstMs,
-    lastMs: result.lastMs,
-    runners: [...ordered],
-  };
 }

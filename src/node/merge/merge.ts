@@ -12,36 +12,18 @@
 import path from 'node:path';
 import { K6_FILES } from '../../core/contract.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
-import { mergedScenario, type MergedScenario, type RunnerCounts } from '../../core/merge/merge-scenario.js';
-import { mergeSummaries } from '../../core/merge/merge-summary.js';
-import { layoutRunners, type MergeLayout } from '../../core/merge/runners.js';
+import type { RunnerCounts } from '../../core/merge/merge-scenario.js';
+import { layoutRunners } from '../../core/merge/runners.js';
 import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
 import type { ConvertContext } from '../../core/summary/convert.js';
 import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
-import type { K6Exit } from '../run/k6-result.js';
 import { scanSamples } from '../watch/samples.js';
-import { readRunnerFolder, summarySent, type ReadRunner } from './runner-folders.js';
+import { readRunnerFolder, summarySent } from './runner-folders.js';
 import { mergeWindows } from './merge-windows.js';
+import { mergedResult, type MergeInput, type MergeResult } from './merged-result.js';
 
-export interface MergeResult extends MergedScenario {
-  layout: MergeLayout;
-  /** The first and last sample of any runner (ms since the epoch), null when none. */
-  firstMs: number | null;
-  lastMs: number | null;
-  runners: ReadRunner[];
-}
-
-export interface MergeInput {
-  /** The runner folders (absolute). */
-  dirs: readonly string[];
-  /** How each runner's k6 ended, when the caller ran them (same order as dirs). */
-  exits?: ReadonlyArray<K6Exit | null>;
-  /** Second 0 of the timeline (ms since the epoch); null: the first sample. */
-  originMs: number | null;
-  /** What the caller knows besides: files, server resources, the generator's cost, notes, status. */
-  ctx: Parameters<typeof mergedScenario>[0]['ctx'];
-}
+export type { MergeInput, MergeResult };
 
 export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
   const runners = await Promise.all(input.dirs.map((d, i) => readRunnerFolder(d, input.exits?.[i] ?? null)));
@@ -95,23 +77,17 @@ export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
     if (windowed) streamed++;
     counts.push(c);
   }
-  const result = union.result();
-  const merged = mergeSummaries({
-    union: result,
-    runners: ordered.map((r) => r.summary),
-    streamedRunners: streamed,
-    latencyMetric: layout.plan.latencyMetric,
-  });
-  const scenario = mergedScenario({ layout, counts, merged, ctx: input.ctx });
   const timeline = timelineOf(outcomes, input.originMs);
-  return {
-    ...scenario,
-    report: timeline === null ? scenario.report : { ...scenario.report, timeline },
+  return mergedResult({
+    input,
     layout,
-    firstMs: result.firstMs,
-    lastMs: result.lastMs,
-    runners: ordered,
-  };
+    ordered,
+    counts,
+    union: union.result(),
+    streamed,
+    timeline,
+    readFrom: 'samples',
+  });
 }
 
 /** The files of a merged scenario: none of one k6's, since there were several. */

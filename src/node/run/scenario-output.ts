@@ -108,6 +108,8 @@ export async function planFromFile(outDir: string): Promise<ScenarioPlan | null>
   }
 }
 
+const NOT_K6S_OWN = "k6's own threshold judgements are not available: the verdicts are the report's, and ";
+
 export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<ScenarioOutput> {
   const { outDir, ctx } = input;
   const summaryFile = path.join(outDir, K6_FILES.summary);
@@ -180,27 +182,24 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
   const why = whyNoSummary(input.k6Exit, summaryProblem);
   const status: ScenarioReport['status'] = ctx.status === 'completed' ? 'error' : ctx.status;
   const error = ctx.error ?? why;
+  /** A scenario rebuilt without k6's summary, marked partial, saying what from. */
+  const rebuiltFrom = (p: ScenarioPlan, s: K6Summary, partial: string, from: string): ScenarioOutput => {
+    const report = convertScenario(p, s, {
+      ...ctx,
+      status,
+      error,
+      files: { ...ctx.files, summary: null, plan: existsSync(planFile) ? ctx.files.plan : null },
+    });
+    return { report: withTimeline({ ...report, partial }), source: `${from}, partial`, partial: true, measured: true };
+  };
   if (plan !== null && outcomes.size > 0) {
     const missing = read?.truncated
       ? '; k6 compresses its samples in blocks, so the last requests before it stopped may be missing'
       : '';
     const partial =
       `${why}: the figures are rebuilt from the ${outcomes.size} per-request samples it had written ` +
-      `(${shown(samplesFile)})${missing}. ` +
-      "k6's own threshold judgements are not available: the verdicts are the report's, " +
-      'and the duration runs from the first sample to the last.';
-    const report = convertScenario(plan, fromSamples.result().summary, {
-      ...ctx,
-      status,
-      error,
-      files: { ...ctx.files, summary: null, plan: existsSync(planFile) ? ctx.files.plan : null },
-    });
-    return {
-      report: withTimeline({ ...report, partial }),
-      source: `k6's per-request samples (${shown(samplesFile)}), partial`,
-      partial: true,
-      measured: true,
-    };
+      `(${shown(samplesFile)})${missing}. ${NOT_K6S_OWN}the duration runs from the first sample to the last.`;
+    return rebuiltFrom(plan, fromSamples.result().summary, partial, `k6's per-request samples (${shown(samplesFile)})`);
   }
 
   const rebuilt = fromWindows.result();
@@ -210,20 +209,8 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
       `(${shown(windowsFile)}), so what it took in after its last push is missing (a request timed but not yet ` +
       'judged by then is in the latencies only); latencies are to within ' +
       "about 5 % and k6's checks are not listed (a window gives their ratio, not their count). " +
-      "k6's own threshold judgements are not available: the verdicts are the report's, " +
-      "and the duration runs from k6's start (a window before its first push) to its last push.";
-    const report = convertScenario(plan, rebuilt.summary, {
-      ...ctx,
-      status,
-      error,
-      files: { ...ctx.files, summary: null, plan: existsSync(planFile) ? ctx.files.plan : null },
-    });
-    return {
-      report: withTimeline({ ...report, partial }),
-      source: `k6's one-second windows (${shown(windowsFile)}), partial`,
-      partial: true,
-      measured: true,
-    };
+      `${NOT_K6S_OWN}the duration runs from k6's start (a window before its first push) to its last push.`;
+    return rebuiltFrom(plan, rebuilt.summary, partial, `k6's one-second windows (${shown(windowsFile)})`);
   }
 
   const nothing =
