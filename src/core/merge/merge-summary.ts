@@ -12,7 +12,7 @@
 import type { K6Check, K6Group, K6Metric, K6Summary } from '../types.js';
 import { K6_METRICS, METRIC_ENTRIES } from '../rules/metric-table.js';
 import type { SamplesSummary } from '../summary/samples-summary.js';
-import { SAMPLE_METRIC_TYPES } from '../summary/samples-summary.js';
+import { counterMetric, rateMetric, SAMPLE_METRIC_TYPES } from '../summary/samples-summary.js';
 
 export interface MergedSummary {
   summary: K6Summary;
@@ -27,14 +27,8 @@ const READ = new Set(METRIC_ENTRIES.flatMap(([, e]) => (e.k6 === null ? [] : [e.
 /** Counters and rates added, gauges at their lowest; trends handled by the caller. */
 function combine(type: K6Metric['type'], parts: readonly K6Metric[], durationMs: number): K6Metric {
   const sum = (stat: string): number => parts.reduce((n, m) => n + (m.values[stat] ?? 0), 0);
-  if (type === 'counter') {
-    const count = sum('count');
-    return { type, values: { count, rate: durationMs > 0 ? count / (durationMs / 1000) : 0 } };
-  }
-  if (type === 'rate') {
-    const [passes, fails] = [sum('passes'), sum('fails')];
-    return { type, values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails } };
-  }
+  if (type === 'counter') return counterMetric(sum('count'), durationMs);
+  if (type === 'rate') return rateMetric(sum('passes'), sum('fails'));
   const pick = (stat: string, f: (...xs: number[]) => number): number =>
     f(...parts.map((m) => m.values[stat]).filter((v): v is number => v !== undefined));
   return { type, values: { value: pick('value', Math.min), min: pick('min', Math.min), max: pick('max', Math.max) } };

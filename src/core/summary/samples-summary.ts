@@ -58,6 +58,26 @@ function trendValues(values: number[]): Record<string, number> {
   };
 }
 
+/** The keys of k6's summary a sample counts under: the metric alone, per phase, per endpoint, per both. */
+export function summaryKeys(metric: string, phase: string | null, endpoint: string | null): string[] {
+  return [
+    metric,
+    ...(phase ? [`${metric}{scenario:${phase}}`] : []),
+    ...(endpoint ? [`${metric}{endpoint:${endpoint}}`] : []),
+    ...(phase && endpoint ? [`${metric}{scenario:${phase},endpoint:${endpoint}}`] : []),
+  ];
+}
+
+/** A counter as k6's summary gives it: its count, and per second over the run. */
+export function counterMetric(count: number, durationMs: number): K6Metric {
+  return { type: 'counter', values: { count, rate: durationMs > 0 ? count / (durationMs / 1000) : 0 } };
+}
+
+/** A rate as k6's summary gives it: the share of non-zero samples, and both counts. */
+export function rateMetric(passes: number, fails: number): K6Metric {
+  return { type: 'rate', values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails } };
+}
+
 interface Sink {
   type: MetricType;
   /** trend: the values; rate: [non-zero, zero]; counter: [sum]. */
@@ -97,11 +117,7 @@ export class SummaryFromSamples {
       else c.fails++;
       this.checks.set(s.check ?? '', c);
     }
-    // Every key the sample counts under: the metric alone, per phase, per endpoint, per both.
-    this.sink(s.metric, type, s.value);
-    if (s.phase) this.sink(`${s.metric}{scenario:${s.phase}}`, type, s.value);
-    if (s.endpoint) this.sink(`${s.metric}{endpoint:${s.endpoint}}`, type, s.value);
-    if (s.phase && s.endpoint) this.sink(`${s.metric}{scenario:${s.phase},endpoint:${s.endpoint}}`, type, s.value);
+    for (const key of summaryKeys(s.metric, s.phase, s.endpoint)) this.sink(key, type, s.value);
   }
 
   private sink(key: string, type: MetricType, value: number): void {
@@ -118,14 +134,8 @@ export class SummaryFromSamples {
     const metrics: Record<string, K6Metric> = {};
     for (const [key, { type, values }] of this.sinks) {
       if (type === 'trend') metrics[key] = { type, contains: 'default', values: trendValues(values) };
-      else if (type === 'rate') {
-        const [passes, fails] = values as [number, number];
-        metrics[key] = { type, values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails } };
-      } else
-        metrics[key] = {
-          type,
-          values: { count: values[0]!, rate: durationMs > 0 ? values[0]! / (durationMs / 1000) : 0 },
-        };
+      else if (type === 'rate') metrics[key] = rateMetric(values[0]!, values[1]!);
+      else metrics[key] = counterMetric(values[0]!, durationMs);
     }
     return {
       summary: {

@@ -16,16 +16,22 @@
 import type { K6Metric } from '../types.js';
 import { METRIC_ENTRIES, K6_METRICS } from '../rules/metric-table.js';
 import { LatencyHistogram } from '../watch/latency-histogram.js';
-import { SAMPLE_METRIC_TYPES, type SamplesSummary } from '../summary/samples-summary.js';
+import {
+  counterMetric,
+  rateMetric,
+  SAMPLE_METRIC_TYPES,
+  summaryKeys,
+  type SamplesSummary,
+} from '../summary/samples-summary.js';
 import type { RwHistogram } from './remote-write.js';
-import { histogramBuckets, judgedOf, windowSeriesNames, type WindowPush } from './windows.js';
+import { histogramBuckets, judgedOf, rwSeriesName, seriesKey, windowSeriesNames, type WindowPush } from './windows.js';
 
 type MetricType = K6Metric['type'];
 
 /** What windows cannot rebuild: k6's checks, a Rate pushed without the count to weigh it by. */
 export const NOT_IN_WINDOWS: readonly string[] = [K6_METRICS.checks];
 
-/** k6 names a series `k6_<metric>` and a suffix by its type and unit (its remote-write `MapSeries`). */
+/** What a series of k6's is, by its name. */
 interface Named {
   metric: string;
   type: MetricType;
@@ -42,24 +48,10 @@ function seriesNamesOf(types: Record<string, MetricType>): Map<string, Named> {
   for (const [metric, type] of Object.entries(types)) {
     if (NOT_IN_WINDOWS.includes(metric)) continue;
     const time = TIME_METRICS.has(metric);
-    const suffix = type === 'counter' ? '_total' : type === 'rate' ? '_rate' : time ? '_seconds' : '';
-    names.set(`k6_${metric}${suffix}`, { metric, type, scale: type === 'trend' && time ? 1000 : 1 });
+    names.set(rwSeriesName(metric, type, time), { metric, type, scale: type === 'trend' && time ? 1000 : 1 });
   }
   return names;
 }
-
-/** The keys a series counts under: the metric alone, per phase, per endpoint, per both. */
-function keysOf(metric: string, phase: string | null, endpoint: string | null): string[] {
-  return [
-    metric,
-    ...(phase ? [`${metric}{scenario:${phase}}`] : []),
-    ...(endpoint ? [`${metric}{endpoint:${endpoint}}`] : []),
-    ...(phase && endpoint ? [`${metric}{scenario:${phase},endpoint:${endpoint}}`] : []),
-  ];
-}
-
-const seriesKey = (labels: Record<string, string>): string =>
-  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 interface Last {
   source: string;
@@ -123,7 +115,7 @@ export class SummaryFromWindows {
       const named = this.names.get(labels['__name__'] ?? '');
       if (named === undefined) continue;
       const [phase, endpoint] = [labels['scenario'] ?? null, labels['endpoint'] ?? null];
-      const keys = keysOf(named.metric, phase, endpoint);
+      const keys = summaryKeys(named.metric, phase, endpoint);
       if (named.type === 'counter' && value !== null)
         for (const k of keys) counters.set(k, (counters.get(k) ?? 0) + value);
       else if (named.type === 'trend' && histogram !== null)
@@ -141,13 +133,8 @@ export class SummaryFromWindows {
       }
     }
     const metrics: Record<string, K6Metric> = {};
-    for (const [k, count] of counters)
-      metrics[k] = { type: 'counter', values: { count, rate: durationMs > 0 ? count / (durationMs / 1000) : 0 } };
-    for (const [k, { passes, fails }] of rates)
-      metrics[k] = {
-        type: 'rate',
-        values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails },
-      };
+    for (const [k, count] of counters) metrics[k] = counterMetric(count, durationMs);
+    for (const [k, { passes, fails }] of rates) metrics[k] = rateMetric(passes, fails);
     for (const [k, t] of trends) metrics[k] = { type: 'trend', contains: 'default', values: trendValues(t) };
     let requests = 0;
     for (const j of judged.values()) requests += j.judged;

@@ -10,6 +10,7 @@
  * ratio). The latency histogram cannot stand in for them: its sample is taken when the answer arrives,
  * before the body is judged, and a push may fall in between (a request counted, its verdict not yet).
  */
+import { K6_METRICS } from '../rules/metric-table.js';
 import { bucketUpperBound, type RwHistogram, type RwSeries } from './remote-write.js';
 
 /** One push as the receiver kept it (src/node/watch/windows-receiver.ts). */
@@ -19,9 +20,20 @@ export interface WindowPush {
   series: RwSeries[];
 }
 
-/** The series a window is made of, by the name k6 gives them (`k6_<metric>[_<unit>|_total|_rate]`). */
+/** The name k6's remote-write output gives a metric's series (its `MapSeries`): `k6_<metric>` and a suffix. */
+export function rwSeriesName(metric: string, type: 'counter' | 'gauge' | 'rate' | 'trend', isTime = false): string {
+  const suffix =
+    type === 'counter' ? '_total' : type === 'rate' ? '_rate' : type === 'trend' && isTime ? '_seconds' : '';
+  return `k6_${metric}${suffix}`;
+}
+
+/** The series a window is made of. */
 export function windowSeriesNames(latencyMetric: string): { latency: string; ok: string; failed: string } {
-  return { latency: `k6_${latencyMetric}_seconds`, ok: 'k6_requests_ok_total', failed: 'k6_request_failed_rate' };
+  return {
+    latency: rwSeriesName(latencyMetric, 'trend', true),
+    ok: rwSeriesName(K6_METRICS.requestsOk, 'counter'),
+    failed: rwSeriesName(K6_METRICS.requestFailed, 'rate'),
+  };
 }
 
 export interface Window {
@@ -61,7 +73,8 @@ interface Totals {
 
 const zeroBucket = Number.NEGATIVE_INFINITY;
 const stamps = (s: RwSeries): number[] => [...s.samples, ...s.histograms].map((x) => x.timestampMs);
-const seriesKey = (labels: Record<string, string>): string =>
+/** One series' identity: its labels, in a fixed order. */
+export const seriesKey = (labels: Record<string, string>): string =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 /** The geometric middle of a bucket, in the series' unit (k6 pushes seconds). */
@@ -102,7 +115,7 @@ export class WindowDeltas {
   /** `also`: other time metrics whose buckets each window should carry (a stream's TTFT and ITL). */
   constructor(latencyMetric: string, also: readonly string[] = []) {
     this.names = windowSeriesNames(latencyMetric);
-    this.also = new Map(also.filter((m) => m !== latencyMetric).map((m) => [windowSeriesNames(m).latency, m]));
+    this.also = new Map(also.filter((m) => m !== latencyMetric).map((m) => [rwSeriesName(m, 'trend', true), m]));
   }
 
   /** The windows of the next push, those in which something happened. */

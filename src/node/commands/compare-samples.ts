@@ -48,16 +48,15 @@ export async function readRunSamples(file: string, report: Report): Promise<RunS
     };
     const found = await scanSamples(path.join(folder, K6_FILES.samples), WANTED, (x) => take(x.metric, x.value));
     if (found === null) {
-      const [latency, ...also] = [K6_METRICS.latency, ...[...WANTED].filter((m) => m !== K6_METRICS.latency)];
       const seen = await scanWindows(
         path.join(folder, K6_FILES.windows),
         (w) => {
-          for (const b of w.latency) take(latency!, b.ms, b.count);
+          for (const b of w.latency) take(K6_METRICS.latency, b.ms, b.count);
           for (const [metric, buckets] of Object.entries(w.also)) for (const b of buckets) take(metric, b.ms, b.count);
         },
-        latency,
+        K6_METRICS.latency,
         undefined,
-        also,
+        [...WANTED],
       );
       if (seen === null) continue;
       out.fromWindows.add(s.name);
