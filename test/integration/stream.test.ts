@@ -56,12 +56,25 @@ function assertNoTokenBeforeServer(clientMinMs: number, serverTtftMs: number[]):
   );
 }
 
-/** A run against a truth server the test started itself, so that it can read the server's record after. */
-async function againstTruth(shape: string[], flags: string[] = []) {
+/** The drift and leak checks follow a stream's end-to-end time: every stream is in them. */
+function assertDriftAndLeakOf(s: ScenarioReport, streams: number): void {
+  const r = s.resources;
+  assert.ok(r !== null && r !== undefined, "the server's process was watched");
+  assert.equal(r.drift?.requests, streams, `the drift check counts every stream: ${JSON.stringify(r.drift)}`);
+  assert.ok(r.drift.firstP95Ms > 0 && r.drift.lastP95Ms > 0, 'p95 of the first and last thirds are end-to-end times');
+  assert.ok(r.leak !== null, 'the leak check was made');
+}
+
+/**
+ * A run against a truth server the test started itself, so that it can read the server's record after;
+ * `watched`: the runner watches its process too (--server-pid), for the leak check.
+ */
+async function againstTruth(shape: string[], flags: string[] = [], watched = false) {
   const port = await freePort();
   const server = await startTruthServer(port, flags);
   try {
-    const s = await streamRun(['--no-server', ...shape], port);
+    const pid = watched ? ['--server-pid', String(server.pid)] : [];
+    const s = await streamRun(['--no-server', ...pid, ...shape], port);
     const truth = await server.truth();
     await server.stop();
     assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
@@ -74,8 +87,9 @@ async function againstTruth(shape: string[], flags: string[] = []) {
 describe('streamed generation at concurrency, against a server that knows the truth', () => {
   it("closed model: 8 streams share 24 requests, each sent once, read whole, near the server's figures", async (t) => {
     if (!chromium) return t.skip(NO_CHROMIUM);
-    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '24']);
+    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '24'], [], true);
     assert.equal(s.status, 'completed', s.error ?? '');
+    assertDriftAndLeakOf(s, 24);
     assert.deepEqual([s.totals.requests, s.totals.sent, s.totals.successes, s.totals.failures], [24, 24, 24, 0]);
     const t0 = truthFigures(truth.requests);
     assert.deepEqual(
@@ -116,8 +130,9 @@ describe('streamed generation at concurrency, against a server that knows the tr
 
   it("with --no-samples: the timeline and the TTFT detail from k6's own windows, every stream in them", async (t) => {
     if (!chromium) return t.skip(NO_CHROMIUM);
-    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '48', '--no-samples']);
+    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '48', '--no-samples'], [], true);
     assert.equal(s.status, 'completed', s.error ?? '');
+    assertDriftAndLeakOf(s, 48);
     assert.deepEqual([s.totals.sent, s.totals.failures, truth.requests.length], [48, 0, 48]);
     const seconds = s.timeline?.seconds ?? [];
     assert.equal(

@@ -17,6 +17,8 @@ export function truthServerCmd(flags = ''): string {
 
 export interface TruthServer {
   baseUrl: string;
+  /** For --server-pid: the runner watches the process it did not start. */
+  pid: number;
   truth(): Promise<{
     firstTokenMs: number;
     gapMs: number;
@@ -54,6 +56,7 @@ export async function startTruthServer(port: number, flags: readonly string[] = 
   }
   return {
     baseUrl,
+    pid: child.pid!,
     truth: async () => (await fetch(`${baseUrl}/__truth`)).json() as ReturnType<TruthServer['truth']>,
     stop,
   };

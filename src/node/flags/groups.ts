@@ -222,7 +222,7 @@ export const OUTPUT: FlagGroup = {
       name: '--no-samples',
       help:
         "do not write k6's per-request samples (samples.csv.gz): less CPU for k6 at full\n" +
-        "speed; outages, latency bands, drift and leak (not for streams) come from k6's\n" +
+        "speed; outages, latency bands, drift and leak come from k6's\n" +
         'own one-second windows instead (windows.jsonl), as does a report if k6 dies',
     },
     {

@@ -28,7 +28,7 @@ import { calibrate, withFloor } from './calibrate.js';
 /** Said in the report of a run with --no-samples. */
 export const NO_SAMPLES_NOTE =
   "Per-request samples were not written (--no-samples): k6's summary gives every figure above. " +
-  'The outage timeline, latency bands and, for a scenario that does not stream, the drift and leak checks ' +
+  'The outage timeline, latency bands and the drift and leak checks ' +
   "come from k6's own one-second windows (windows.jsonl: latencies to within about 5 %, an outage's start " +
   "and end to within a window). Had k6 died, the figures would be rebuilt from the windows, without k6's " +
   "checks, and compare bootstraps from the windows' buckets.";
@@ -122,7 +122,7 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     },
   });
   control.k6 = null;
-  const watched = await monitor.afterScenario(watch, outDir, dir);
+  const watched = await monitor.afterScenario(watch, outDir, dir, undefined, plan.latencyMetric);
   const generator = await generatorReport(sampler.current, outDir, watched.loadWindow);
 
   if (dashboardFile !== null && !existsSync(dashboardFile)) files.dashboard = null;

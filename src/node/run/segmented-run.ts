@@ -11,7 +11,7 @@ import path from 'node:path';
 import { K6_FILES } from '../../core/contract.js';
 import { describeK6Exit } from '../../core/errors/exit-codes.js';
 import { equalSegments } from '../../core/merge/segments.js';
-import type { RunnerRecord, ScenarioReport } from '../../core/types.js';
+import type { RunnerRecord, ScenarioPlan, ScenarioReport } from '../../core/types.js';
 import type { RunConfig } from '../config/index.js';
 import { shown } from '../files/paths.js';
 import { runK6, type K6RunOptions } from '../k6/k6.js';
@@ -33,6 +33,8 @@ export interface SegmentedRun {
   control: RunControl;
   monitor: ServerMonitor;
   originMs: number;
+  /** Its latency metric is the time the timeline, drift and leak follow. */
+  plan: Pick<ScenarioPlan, 'latencyMetric'>;
   /** The -e variables of the scenario (the target, its shape, thresholds, prompts). */
   vars: K6RunOptions['vars'];
   /** Lines for the notes already known (the warm-up's). */
@@ -97,6 +99,7 @@ export async function runSegmented(o: SegmentedRun): Promise<ScenarioReport> {
     o.outDir,
     o.dir,
     dirs.map((d) => path.join(d, K6_FILES.samples)),
+    o.plan.latencyMetric,
   );
 
   const failed = exits.flatMap((e, i) =>

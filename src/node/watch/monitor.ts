@@ -21,6 +21,7 @@ import { summarizeResources } from '../../core/watch/resources.js';
 import { lineChart } from '../../core/charts/svg.js';
 import { validateServerProfile } from '../../generated/file-validators.cjs';
 import { K6_FILES } from '../../core/contract.js';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { ROOT, shown } from '../files/paths.js';
 import { recordWriteFailure } from '../files/keep-files.js';
 import { writeAtomic } from '../files/report-files.js';
@@ -141,6 +142,8 @@ export class ServerMonitor {
     runDir: string,
     /** The samples files to read (default outDir's own; a split run's runners each have one). */
     samplesFiles: readonly string[] = [path.join(outDir, K6_FILES.samples)],
+    /** The time the timeline, drift and leak follow: the plan's (a stream's end-to-end time). */
+    latencyMetric: string = K6_METRICS.latency,
   ): Promise<{
     resources: ResourcesReport | null;
     prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
@@ -161,11 +164,12 @@ export class ServerMonitor {
     // Streamed into bounded windows: memory does not grow with the number of requests.
     let timeline: LatencyWindows | null = null;
     for (const file of samplesFiles) {
-      timeline = (await readRequestTimeline(file, undefined, timeline ?? undefined)) ?? timeline;
+      timeline = (await readRequestTimeline(file, latencyMetric, timeline ?? undefined)) ?? timeline;
       // --no-samples: the windows k6 aggregated itself, beside where the samples would be.
       if (existsSync(file)) continue;
       const into = timeline ?? new LatencyWindows();
-      const seen = await scanWindows(path.join(path.dirname(file), K6_FILES.windows), (w) => addWindowTo(into, w));
+      const windows = path.join(path.dirname(file), K6_FILES.windows);
+      const seen = await scanWindows(windows, (w) => addWindowTo(into, w), latencyMetric);
       if (seen !== null && seen > 0) timeline = into;
     }
 

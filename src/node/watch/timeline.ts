@@ -11,6 +11,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { LatencyWindows } from '../../core/watch/latency-windows.js';
 import { splitCsvLine } from './samples.js';
 
@@ -26,7 +27,7 @@ const cells = splitCsvLine;
  */
 export async function readRequestTimeline(
   file: string,
-  metric = 'http_req_duration',
+  metric: string = K6_METRICS.latency,
   /** Windows to add to (the runners of a split run read into one); default new ones. */
   windows = new LatencyWindows(),
 ): Promise<LatencyWindows | null> {
