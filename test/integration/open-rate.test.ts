@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { NO_SAMPLES_NOTE } from '../../src/node/run/scenario-run.js';
+import { NO_SAMPLES_NOTE } from '../../src/core/windows/feed.js';
 import { freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 describe('an open run shaped by --rate, --duration and --clients', () => {

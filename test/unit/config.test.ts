@@ -131,7 +131,7 @@ describe('--segments', () => {
     assert.equal(parse('spike', '--segments', '4').segments, 4);
   });
 
-  it('takes 2 to 64 processes, with --no-samples too (the runners are merged from their windows)', () => {
+  it('takes 2 to 64 processes, with or without samples (the runners are merged from their windows)', () => {
     assert.match(
       refusal(['spike', '--segments', '1']).message,
       /--segments: expected a whole number from 2 to 64, found '1'/,
@@ -139,5 +139,26 @@ describe('--segments', () => {
     assert.match(refusal(['spike', '--segments', '65']).message, /from 2 to 64/);
     const split = parse('spike', '--segments', '2', '--no-samples');
     assert.deepEqual([split.segments, split.samples], [2, false]);
+  });
+});
+
+describe('per-request samples', () => {
+  it("are off by default: k6's own one-second windows stand in for them; --no-samples says the same", () => {
+    assert.equal(parse('spike').samples, false);
+    assert.equal(parse('spike', '--no-samples').samples, false);
+  });
+
+  it('are written with --samples, and refused beside --no-samples', () => {
+    assert.equal(parse('spike', '--samples').samples, true);
+    assert.match(
+      refusal(['spike', '--samples', '--no-samples']).message,
+      /--samples: expected either --samples or --no-samples \(the default\), not both/,
+    );
+  });
+
+  it("are written when --k6-out takes k6's remote-write output, which the windows would need", () => {
+    assert.equal(parse('spike', '--k6-out', 'experimental-prometheus-rw').samples, true);
+    assert.equal(parse('spike', '--k6-out', 'json=out.json').samples, false);
+    assert.equal(parse('spike', '--k6-out', 'experimental-prometheus-rw', '--no-samples').samples, false);
   });
 });

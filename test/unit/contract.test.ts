@@ -35,7 +35,6 @@ const SAMPLE: K6Vars & Required<{ [K in keyof K6EnvironmentValues]: string }> = 
   OUT_DIR: '/tmp/run/k6/health',
   RUN_ID: '2026-12-06T07-30-00Z-spike',
   VALIDATE_BODIES: false,
-  SAMPLES: false,
   TIMEOUT_SEC: 2.5,
   API: 'openai',
   MODEL: 'tiny llama',
@@ -89,7 +88,6 @@ const BAD: Record<K6VarName, string | null> = {
   OUT_DIR: null,
   RUN_ID: null,
   VALIDATE_BODIES: 'yes',
-  SAMPLES: 'maybe',
   TIMEOUT_SEC: '0',
   API: 'grpc',
   MODEL: null,
@@ -140,7 +138,7 @@ describe('the k6 variables', () => {
     assert.equal(decodeK6Var(K6_VARS.GATE, ''), 'acceptable');
     assert.equal(decodeK6Var(K6_VARS.SCALE, undefined), 1);
     assert.equal(decodeK6Var(K6_VARS.VALIDATE_BODIES, undefined), true);
-    assert.equal(decodeK6Var(K6_VARS.SAMPLES, undefined), true);
+    assert.equal(decodeK6Var(K6_VARS.PROMPT_CACHE, undefined), false);
     assert.equal(decodeK6Var(K6_VARS.API, undefined), 'realizar');
     assert.equal(decodeK6Var(K6_VARS.MODEL, undefined), 'default');
     assert.equal(decodeK6Var(K6_VARS.WINDOW_SEC, undefined), 10);
@@ -190,9 +188,9 @@ describe('the k6 variables', () => {
         SCALE: 0.5,
         MIX: [{ endpoint: 'health', weight: 1 }],
         TIMEOUT_SEC: null,
-        SAMPLES: false,
+        PROMPT_CACHE: false,
       }),
-      ['-e', 'BASE_URL=http://h:1', '-e', 'SCALE=0.5', '-e', 'MIX=health=1', '-e', 'SAMPLES=off'],
+      ['-e', 'BASE_URL=http://h:1', '-e', 'SCALE=0.5', '-e', 'MIX=health=1', '-e', 'PROMPT_CACHE=off'],
     );
   });
 
@@ -274,10 +272,10 @@ describe('the k6 command lines', () => {
     ]);
   });
 
-  it('without samples write no CSV and tell the script so', () => {
+  it('without samples write no CSV', () => {
     const argv = scenarioRunArgv({ script: 's.js', outDir: '/r', samples: false, outputs: [], vars: {} });
     assert.ok(!argv.some((a) => a.startsWith('csv=')), argv.join(' '));
-    assert.deepEqual(argv.slice(-5), ['-e', 'OUT_DIR=/r', '-e', 'SAMPLES=off', 's.js']);
+    assert.deepEqual(argv.slice(-3), ['-e', 'OUT_DIR=/r', 's.js']);
   });
 
   it("without samples but with windows add k6's remote-write output, configured from the environment", () => {

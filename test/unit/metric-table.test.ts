@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  K6_METRICS,
-  METRIC_ENTRIES,
-  METRICS,
-  SAMPLE_RULE_METRICS,
-  SLO_METRICS,
-  SLO_STATS,
-} from '../../src/core/rules/metric-table.js';
+import { K6_METRICS, METRIC_ENTRIES, METRICS, SLO_METRICS, SLO_STATS } from '../../src/core/rules/metric-table.js';
 import { LATENCY_PLACEHOLDER, RULE_METRICS } from '../../src/core/rules/metrics.js';
 import { SERVER_CLOCK_METRICS } from '../../src/core/stream/server-clock.js';
 import { SAMPLE_METRIC_TYPES } from '../../src/core/summary/samples-summary.js';
@@ -90,10 +83,6 @@ describe('the tables derived from the metric table', () => {
       'stream_window_ms',
       'tokens_generated',
     ]);
-  });
-
-  it('SAMPLE_RULE_METRICS: the rules measured on the timeline of the per-request samples', () => {
-    assert.deepEqual([...SAMPLE_RULE_METRICS].sort(), ['p95_drift_ms', 'rss_growth_mb_per_1000_requests']);
   });
 
   it("RULE_METRICS: each rule reads its entry's k6 metric, the plan's latency for latency rules", () => {

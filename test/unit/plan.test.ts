@@ -226,7 +226,7 @@ describe('scenario shapes', () => {
   });
 });
 
-describe('a run without per-request samples (--no-samples)', () => {
+describe('the leak and drift rules', () => {
   const soak: ScenarioDefinition = {
     ...spike,
     thresholds: {
@@ -239,34 +239,16 @@ describe('a run without per-request samples (--no-samples)', () => {
     },
   };
 
-  it('keeps the rules measured from the samples when they are written', () => {
-    const plan = resolvePlan(soak, settings, info);
-    assert.deepEqual(
-      plan.thresholds.rules.map((r) => r.id),
-      ['errors', 'leak', 'drift'],
-    );
-  });
-
-  it("keeps the leak and drift rules of a scenario that does not stream: k6's own windows judge them", () => {
-    const plan = resolvePlan(soak, { ...settings, samples: false }, info);
-    assert.deepEqual(
-      plan.thresholds.rules.map((r) => r.id),
-      ['errors', 'leak', 'drift'],
-    );
-    assert.ok(!plan.notes.some((n) => n.includes('does not apply')), plan.notes.join('\n'));
-  });
-
-  it('drops them from a streamed scenario, saying each does not apply and why, and keeps the rest', () => {
-    const plan = resolvePlan({ ...soak, stream: true }, { ...settings, samples: false }, info);
-    assert.deepEqual(
-      plan.thresholds.rules.map((r) => r.id),
-      ['errors'],
-    );
-    for (const id of ['leak', 'drift'])
-      assert.ok(
-        plan.notes.some((n) => n.startsWith(`Rule '${id}'`) && n.includes('(--no-samples)')),
-        plan.notes.join('\n'),
+  it("apply to every scenario, streamed or not: the runner times each from the plan's latency metric", () => {
+    const defs: ScenarioDefinition[] = [soak, { ...soak, stream: true }];
+    for (const def of defs) {
+      const plan = resolvePlan(def, settings, info);
+      assert.deepEqual(
+        plan.thresholds.rules.map((r) => r.id),
+        ['errors', 'leak', 'drift'],
       );
+      assert.ok(!plan.notes.some((n) => n.includes('does not apply')), plan.notes.join('\n'));
+    }
   });
 });
 

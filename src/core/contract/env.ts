@@ -162,8 +162,6 @@ const TABLE = {
   RUN_ID: arg(TEXT),
   /** Check each 200 body against its schema. */
   VALIDATE_BODIES: arg(BOOL, true),
-  /** Off when the runner writes no per-request samples (--no-samples). */
-  SAMPLES: arg(ON_OFF, true),
   /** A per-request timeout replacing the scenario's. */
   TIMEOUT_SEC: arg(positive('seconds')),
   /** realizar (native) or openai (the OpenAI-compatible /v1 API). */

@@ -94,9 +94,9 @@ export interface ScenarioRunArgv {
   script: string;
   /** The scenario's run folder (absolute): k6 writes its files there (src/core/contract/files.ts). */
   outDir: string;
-  /** Every variable but the two the run folder and `samples` set. */
-  vars: K6VarValuesExcept<'OUT_DIR' | 'SAMPLES'>;
-  /** Every request's samples into the run folder (false: --no-samples). */
+  /** Every variable but the run folder's. */
+  vars: K6VarValuesExcept<'OUT_DIR'>;
+  /** Every request's samples into the run folder (--samples). */
   samples: boolean;
   /** k6's per-window aggregates pushed to the runner instead (windowsEnv gives their address). */
   windows?: boolean;
@@ -121,7 +121,7 @@ export function segmentArgs(s: ExecutionSegmentFlags | null | undefined): string
 export function scenarioRunArgv(o: ScenarioRunArgv): string[] {
   return k6RunArgv({
     script: o.script,
-    vars: { ...o.vars, OUT_DIR: o.outDir, SAMPLES: o.samples ? null : false },
+    vars: { ...o.vars, OUT_DIR: o.outDir },
     flags: [
       ...segmentArgs(o.segment),
       // Every request's time and latency, for drift, the leak check and latency-over-time plots.

@@ -7,7 +7,7 @@ import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile, Workl
 import { formatMix, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
-import { K6_METRICS, SAMPLE_RULE_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
+import { K6_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 import { applyWorkload } from './workload.js';
@@ -66,8 +66,6 @@ export interface PlanSettings {
   shape?: ShapeOverride | null;
   /** Where the thresholds came from, for errors (default thresholds/<scenario>.json). */
   thresholdsSource?: string;
-  /** False when the run writes no per-request samples (--no-samples): the rules that read them do not apply. */
-  samples?: boolean;
   /** When open phases' requests are due (default: evenly, k6's constant-arrival-rate). */
   arrivals?: ArrivalSettings;
   /** Per-request objectives whose joint success is the goodput (--goodput). */
@@ -235,14 +233,6 @@ export function resolvePlan(
     // k6 refuses a threshold on a metric no VU created, and a scenario that does not stream creates none.
     if (def.stream === undefined && STREAM_RULE_METRICS.has(rule.metric)) {
       notes.push(`Rule '${rule.id}' (${rule.metric}) does not apply: scenario ${def.name} does not stream.`);
-      return false;
-    }
-    // Without samples, k6's own windows stand in for them, for latencies k6 times itself (not streams).
-    if (settings.samples === false && def.stream !== undefined && SAMPLE_RULE_METRICS.has(rule.metric)) {
-      notes.push(
-        `Rule '${rule.id}' (${rule.metric}) does not apply: it is measured from the per-request samples, ` +
-          "which this run did not write (--no-samples), and a streamed scenario's are not read from k6's windows.",
-      );
       return false;
     }
     return true;

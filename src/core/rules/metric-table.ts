@@ -268,14 +268,6 @@ export type RuleMetricName = NamesOf<Rules>;
 /** The rule names that are one metric each, not one per stat: each is measured in its own way. */
 export type SingleRuleName = SingleNameOf<Rules>;
 
-/**
- * The rules measured from k6's per-request samples: a run without them (--no-samples) judges them from
- * k6's own windows instead, but a streamed one cannot (src/core/plan/plan.ts).
- */
-export const SAMPLE_RULE_METRICS: ReadonlySet<string> = new Set(
-  METRIC_ENTRIES.flatMap(([, e]) => (e.at === 'timeline' && e.rule !== undefined ? [e.rule.name] : [])),
-);
-
 /** The rules on a stream's own figures (TTFT, ITL, tokens per second): a scenario that does not stream has none. */
 export const STREAM_RULE_METRICS: ReadonlySet<string> = new Set(
   METRIC_ENTRIES.flatMap(([, e]) => {

@@ -8,6 +8,14 @@ import type { LatencyWindows } from '../watch/latency-windows.js';
 import type { WindowOutcome } from '../watch/outages.js';
 import type { Window } from './windows.js';
 
+/** Said in the report of a run without per-request samples (the default): what it does not give. */
+export const NO_SAMPLES_NOTE =
+  "Per-request samples were not written (the default; --samples writes them): k6's summary gives every " +
+  "figure above, exactly. The outage timeline, latency bands and the drift and leak checks come from k6's " +
+  "own one-second windows (windows.jsonl: latencies to within about 5 %, an outage's start and end to " +
+  "within a window). Had k6 died, the figures would be rebuilt from the windows, without k6's checks, and " +
+  "compare bootstraps from the windows' buckets.";
+
 /** A window's latencies into `timeline`, at the window's end. */
 export function addWindowTo(timeline: LatencyWindows, w: Window): void {
   for (const b of w.latency) timeline.add(w.endMs, b.ms, w.endpoint, b.count);

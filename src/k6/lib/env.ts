@@ -28,8 +28,6 @@ export interface K6Env {
   runId: string | null;
   /** VALIDATE_BODIES: check each 200 body against its schema (default true). */
   validateBodies: boolean;
-  /** SAMPLES: off when the runner writes no per-request samples (--no-samples); default on. */
-  samples: boolean;
   /** TIMEOUT_SEC: per-request timeout replacing the scenario's. */
   timeoutSec: number | null;
   /** API: realizar (native, default) or openai (the OpenAI-compatible /v1 API). */
@@ -88,7 +86,6 @@ export function readEnv(): K6Env {
     outDir: read(V.OUT_DIR),
     runId: read(V.RUN_ID),
     validateBodies: read(V.VALIDATE_BODIES),
-    samples: read(V.SAMPLES),
     timeoutSec: read(V.TIMEOUT_SEC),
     api: read(V.API),
     model: read(V.MODEL),

@@ -81,7 +81,6 @@ export function scenarioInit(
       prompts: promptCount === null ? null : { source: env.promptsFile!.split('/').pop()!, count: promptCount },
       shape: warmup ? null : env.shape,
       ...(env.thresholdsSource === null ? {} : { thresholdsSource: env.thresholdsSource }),
-      samples: env.samples,
       // A warm-up is a short closed run: no schedule of its own, judged by nothing.
       arrivals: warmup
         ? undefined

@@ -15,6 +15,7 @@ import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/values.js';
 import { scenarioFileOf } from '../own/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
+import { WINDOWS_OUTPUT } from '../../core/contract/invocation.js';
 import { buildTarget, type TargetConfig } from './target.js';
 import { workloadOf, type WorkloadFlags } from './workload.js';
 
@@ -39,7 +40,7 @@ export interface RunConfig extends TargetConfig, WorkloadFlags {
   timeoutSec: number | null;
   /** Export k6's web dashboard report (dashboard.html); off with --no-dashboard. */
   dashboard: boolean;
-  /** Write k6's per-request samples (samples.csv.gz); off with --no-samples. */
+  /** Write k6's per-request samples (samples.csv.gz, --samples); else k6's own windows (windows.jsonl). */
   samples: boolean;
   /** Measure the floor before each streamed scenario (src/node/calibrate/floor.ts); off with --no-calibrate. */
   calibrate: boolean;
@@ -98,6 +99,17 @@ export const USAGE = usageText(RUN);
 
 /** k6 processes one machine may split a scenario over (--segments). */
 export const MAX_SEGMENTS = 64;
+
+/**
+ * Per-request samples are off by default: k6's own one-second windows stand in for them. On with
+ * --samples, and when the user's outputs take k6's remote-write output: k6 configures that output once,
+ * from its environment, so the windows would go to the user's store instead of the runner.
+ */
+function samplesAsked(f: FlagValues): boolean {
+  const [on, off] = [f.has('--samples'), f.has('--no-samples')];
+  if (on && off) invalid('--samples', 'either --samples or --no-samples (the default), not both', '--no-samples too');
+  return on || (!off && f.list('--k6-out').some((o) => o.split('=')[0] === WINDOWS_OUTPUT));
+}
 
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
   const expected = `one of ${[...available, 'seed', 'all'].join(', ')}, or a scenario file (./loadtests/my-chat.ts)`;
@@ -160,7 +172,7 @@ export function parseRunConfig(
     shape: shapeGiven ? shape : null,
     timeoutSec: f.value('--timeout', positive()) ?? null,
     dashboard: !f.has('--no-dashboard'),
-    samples: !f.has('--no-samples'),
+    samples: samplesAsked(f),
     // Both read: the parser refuses a declared flag left unread. --calibrate only says the default.
     calibrate: [f.has('--calibrate'), f.has('--no-calibrate')][1] === false,
     serverPid: serverPid ?? null,

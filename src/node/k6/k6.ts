@@ -42,12 +42,12 @@ export interface K6RunOptions {
   dashboardPeriodMs?: number;
   /** Extra `--out` outputs. */
   outputs: readonly string[];
-  /** Write every request's samples (K6_FILES.samples; default true, false with --no-samples). */
+  /** Write every request's samples (K6_FILES.samples, --samples); else k6's windows, unless windows is false. */
   samples?: boolean;
   /** Without samples, keep k6's own one-second windows instead (K6_FILES.windows; default true). */
   windows?: boolean;
   /** More k6 variables (the target's API and server, a shape, a sweep step's RATE, WINDOW_SEC, CLIENTS). */
-  vars?: K6VarValuesExcept<'BASE_URL' | 'GATE' | 'SCALE' | 'MIX' | 'TIMEOUT_SEC' | 'OUT_DIR' | 'SAMPLES'>;
+  vars?: K6VarValuesExcept<'BASE_URL' | 'GATE' | 'SCALE' | 'MIX' | 'TIMEOUT_SEC' | 'OUT_DIR'>;
   /** Called with the child as soon as k6 started (the runner forwards Ctrl-C to it). */
   onStart?: (child: Child) => void;
   /** More Chromium flags for the browser module, after ours (the accuracy benchmark tries some). */
@@ -85,7 +85,7 @@ export function k6Args(o: K6RunOptions, windows = false): string[] {
   return scenarioRunArgv({
     script: o.script,
     outDir: o.outDir,
-    samples: o.samples !== false,
+    samples: o.samples === true,
     windows,
     outputs: o.outputs,
     segment: o.segment ?? null,
@@ -142,7 +142,7 @@ export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported
  * unless the user's outputs already hold k6's remote-write output: k6 configures one from the environment.
  */
 async function windowsReceiver(o: K6RunOptions): Promise<WindowsReceiver | null> {
-  if (o.samples !== false || o.windows === false) return null;
+  if (o.samples === true || o.windows === false) return null;
   if (o.outputs.some((out) => out.split('=')[0] === WINDOWS_OUTPUT)) return null;
   return startWindowsReceiver(path.join(o.outDir, K6_FILES.windows));
 }

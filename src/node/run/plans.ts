@@ -108,7 +108,6 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
           timeoutSec: config.timeoutSec,
           shape: config.shape,
           thresholdsSource,
-          samples: config.samples,
           arrivals,
           goodput: config.goodput,
           workload,

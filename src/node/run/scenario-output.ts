@@ -217,7 +217,8 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
     plan === null && outcomes.size > 0
       ? `${why}; it left ${outcomes.size} per-request samples but no plan to read them against`
       : input.samplesOff === true
-        ? `${why}; per-request samples were off (--no-samples) and no window k6 pushed holds a request, ` +
+        ? `${why}; per-request samples were off (the default; --samples writes them) and no window k6 pushed ` +
+          'holds a request, ' +
           'so its figures cannot be rebuilt'
         : `${why}; no request was recorded`;
   const failed = failedScenario(input.name, plan?.description ?? input.name, {

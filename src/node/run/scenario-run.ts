@@ -22,16 +22,9 @@ import type { ServerMonitor } from '../watch/monitor.js';
 import { k6Status, readK6Result, type K6Exit } from './k6-result.js';
 import type { RunControl } from './run.js';
 import { runSegmented } from './segmented-run.js';
+import { NO_SAMPLES_NOTE } from '../../core/windows/feed.js';
 import { warmUp } from './warmup.js';
 import { calibrate, withFloor } from './calibrate.js';
-
-/** Said in the report of a run with --no-samples. */
-export const NO_SAMPLES_NOTE =
-  "Per-request samples were not written (--no-samples): k6's summary gives every figure above. " +
-  'The outage timeline, latency bands and the drift and leak checks ' +
-  "come from k6's own one-second windows (windows.jsonl: latencies to within about 5 %, an outage's start " +
-  "and end to within a window). Had k6 died, the figures would be rebuilt from the windows, without k6's " +
-  "checks, and compare bootstraps from the windows' buckets.";
 
 export interface ScenarioRun {
   name: string;

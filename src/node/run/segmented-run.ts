@@ -20,6 +20,7 @@ import { log } from '../process/log.js';
 import type { ResolvedTool } from '../tools/tools.js';
 import type { ServerMonitor } from '../watch/monitor.js';
 import { k6Status, type K6Exit } from './k6-result.js';
+import { NO_SAMPLES_NOTE } from '../../core/windows/feed.js';
 import type { RunControl } from './run.js';
 
 export interface SegmentedRun {
@@ -124,7 +125,7 @@ export async function runSegmented(o: SegmentedRun): Promise<ScenarioReport> {
       resources: watched.resources,
       prometheus: watched.prometheus,
       generator: null,
-      notes: [...o.notes, ...SEGMENTED_NOTES],
+      notes: [...o.notes, ...SEGMENTED_NOTES, ...(config.samples ? [] : [NO_SAMPLES_NOTE])],
       status,
       ...(failed.length > 0 ? { error: `${failed.join('; ')}.` } : {}),
     },
