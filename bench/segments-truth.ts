@@ -146,6 +146,7 @@ async function crashedRun(port: number, outDir: string): Promise<{ code: number 
         'health',
         '--segments',
         '2',
+        '--samples',
         '--requests',
         String(CRASH_REQUESTS),
         '--no-server',
@@ -276,6 +277,8 @@ export async function main(args: readonly string[]): Promise<void> {
           '--port',
           String(server.port),
           '--no-dashboard',
+          // The truth is every request's latency, read straight from the runners' samples.
+          '--samples',
           '--out-dir',
           outDir,
           ...(quick ? ['--scale', '0.2'] : []),

@@ -156,7 +156,7 @@ async function run(ctx: BenchContext): Promise<DistortionResult> {
 
 const LABEL: Record<GeneratorName, string> = {
   toolkit: 'this toolkit (k6)',
-  'toolkit-lean': 'this toolkit, --no-samples --no-dashboard (k6)',
+  'toolkit-samples': 'this toolkit, --samples (k6)',
   checked: 'k6, hand-written checked script',
   bare: 'k6, bare script',
   vegeta: 'vegeta',

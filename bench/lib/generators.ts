@@ -7,7 +7,7 @@
  *   against the running server, watching it as any run does (--server-pid), body validation on.
  *   Its k6 is measured apart through a wrapper (--k6), and so is the runner's own CPU during the
  *   load (/proc, sampled while it runs);
- * - toolkit-lean: the same with --no-samples --no-dashboard, its full-speed mode (k6's own windows);
+ * - toolkit-samples: the same with --samples, every request's samples written (k6's CSV) instead of its windows;
  * - checked: bench/k6/checked.js, a careful hand-written k6 script (status and one body field);
  * - bare: bench/k6/bare.js, one request per iteration, nothing checked;
  * - vegeta: `vegeta attack` (Go), the reference that runs no JavaScript at all.
@@ -20,10 +20,10 @@ import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 import { againstServer, runnerArgv } from './toolkit-run.js';
 
-export type GeneratorName = 'toolkit' | 'toolkit-lean' | 'checked' | 'bare' | 'vegeta';
-export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'toolkit-lean', 'checked', 'bare', 'vegeta'];
-/** The toolkit's full-speed mode: k6's own one-second windows instead of every sample, no web dashboard. */
-const LEAN_FLAGS = ['--no-samples', '--no-dashboard'];
+export type GeneratorName = 'toolkit' | 'toolkit-samples' | 'checked' | 'bare' | 'vegeta';
+export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'toolkit-samples', 'checked', 'bare', 'vegeta'];
+/** The toolkit writing every request's samples (k6's CSV) instead of k6's own one-second windows. */
+const SAMPLES_FLAGS = ['--samples'];
 
 export interface Load {
   endpoint: 'generate' | 'health';
@@ -159,7 +159,7 @@ export async function childOf(pid: number): Promise<number | null> {
 }
 
 async function toolkit(ctx: BenchContext, server: Server, load: Load, more: string[] = []): Promise<GeneratorRun> {
-  const dir = await ctx.dir(more.length === 0 ? 'toolkit' : 'toolkit-lean');
+  const dir = await ctx.dir(more.length === 0 ? 'toolkit' : 'toolkit-samples');
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
   const argv = runnerArgv(
     'sustained',
@@ -245,8 +245,8 @@ export async function runGenerator(
   switch (name) {
     case 'toolkit':
       return toolkit(ctx, server, load);
-    case 'toolkit-lean':
-      return toolkit(ctx, server, load, LEAN_FLAGS);
+    case 'toolkit-samples':
+      return toolkit(ctx, server, load, SAMPLES_FLAGS);
     case 'checked':
       return k6Script(ctx, server, load, 'checked.js');
     case 'bare':

@@ -48,7 +48,7 @@ describe('npm run bench', () => {
         bundling: { ms: { runs: number[] } };
       };
       const generators = record.distortion.cells.map((c) => c.generator).sort();
-      assert.deepEqual(generators, ['bare', 'checked', 'toolkit', 'toolkit-lean', 'vegeta']);
+      assert.deepEqual(generators, ['bare', 'checked', 'toolkit', 'toolkit-samples', 'vegeta']);
       for (const c of record.distortion.cells) {
         const [r] = c.runs;
         // --quick: 200 req/s for 2 s. Under load k6's constant-arrival-rate may reach the end one start

@@ -1,11 +1,11 @@
 /**
- * npm run compare on real runs, from their per-request samples: runs of the same server are never a
+ * npm run compare on real runs: runs of the same server are never a
  * regression (no change, or inconclusive: exit 0 or 3), and the same server made 30 % slower (the fault
  * server's --latency) is regressed (exit 1). The same server is run three times a side (--runs 3), as the
  * docs advise: one run's requests cannot show how much a run differs from the next on a shared machine,
  * so single runs of the same server were once called regressed when the machine got busier between them.
- * The 3 %-under-noise case is held by the unit tests, where the noise is known. Runs with --no-samples are
- * compared from k6's windows, each request its histogram bucket: 30 % slower is still regressed.
+ * The 3 %-under-noise case is held by the unit tests, where the noise is known. Both with --samples and by
+ * default, where runs are compared from k6's windows, each request its histogram bucket.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -51,43 +51,38 @@ async function runAt(out: string, name: string, latencyMs: number, runs = 1, mor
   return path.join(dir, 'latest');
 }
 
-describe('npm run compare from per-request samples', () => {
-  it('never calls runs of the same server regressed, and calls it regressed when 30 % slower', async () => {
-    const out = await tempDir('compare-noise');
-    try {
-      const base = await runAt(out, 'base', 60, 3);
-      const again = await runAt(out, 'again', 60, 3);
-      const slower = await runAt(out, 'slower', 78);
+describe('npm run compare', () => {
+  for (const [how, flags, mark] of [
+    ['from per-request samples (--samples)', ['--samples'], ''],
+    ["from k6's windows (the default), each request its bucket", [], String.raw` \(windows\)`],
+  ] as const) {
+    it(`${how}: never calls runs of the same server regressed, and calls it regressed when 30 % slower`, async () => {
+      const out = await tempDir('compare-noise');
+      try {
+        const base = await runAt(out, 'base', 60, 3, [...flags]);
+        const again = await runAt(out, 'again', 60, 3, [...flags]);
+        const slower = await runAt(out, 'slower', 78, 1, [...flags]);
 
-      const same = await compare([base, again]);
-      assert.ok(same.code === 0 || same.code === 3, `exit ${same.code}\n${same.stdout}${same.stderr}`);
-      assert.match(same.stdout, /\| generate \| http_req_duration p50 \|.*\| (no change|inconclusive) \|/);
-      assert.doesNotMatch(same.stdout, /\| regressed \|/);
+        const same = await compare([base, again]);
+        assert.ok(same.code === 0 || same.code === 3, `exit ${same.code}\n${same.stdout}${same.stderr}`);
+        assert.match(
+          same.stdout,
+          new RegExp(
+            String.raw`\| generate \| http_req_duration p50 \|.*samples${mark} \| (no change|inconclusive) \|`,
+          ),
+        );
+        assert.doesNotMatch(same.stdout, /\| regressed \|/);
 
-      const slow = await compare([base, slower, '--inconclusive', 'pass']);
-      assert.equal(slow.code, 1, slow.stdout + slow.stderr);
-      assert.match(slow.stdout, /\| generate \| http_req_duration p50 \|.*\| regressed \|/);
-      assert.match(slow.stdout, /answer: \d+ regressed/);
-      process.stdout.write(`# same server:\n${same.stdout}\n# 30 % slower:\n${slow.stdout}\n`);
-    } finally {
-      await removeDir(out);
-    }
-  });
-
-  it('compares runs with --no-samples from their windows, and calls it regressed when 30 % slower', async () => {
-    const out = await tempDir('compare-windows');
-    try {
-      const base = await runAt(out, 'base', 60, 1, ['--no-samples']);
-      const slower = await runAt(out, 'slower', 78, 1, ['--no-samples']);
-      const slow = await compare([base, slower, '--inconclusive', 'pass']);
-      assert.equal(slow.code, 1, slow.stdout + slow.stderr);
-      assert.match(
-        slow.stdout,
-        /\| generate \| http_req_duration p50 \|.*\| 160\/160 samples \(windows\) \| regressed \|/,
-      );
-      assert.match(slow.stdout, /Rows marked \(windows\): a side ran with --no-samples/);
-    } finally {
-      await removeDir(out);
-    }
-  });
+        const slow = await compare([base, slower, '--inconclusive', 'pass']);
+        assert.equal(slow.code, 1, slow.stdout + slow.stderr);
+        assert.match(slow.stdout, /\| generate \| http_req_duration p50 \|.*\| regressed \|/);
+        assert.match(slow.stdout, /answer: \d+ regressed/);
+        if (mark !== '') assert.match(slow.stdout, /Rows marked \(windows\): a side ran without --samples/);
+        else assert.doesNotMatch(slow.stdout, /\(windows\)/);
+        process.stdout.write(`# ${how}, same server:\n${same.stdout}\n# 30 % slower:\n${slow.stdout}\n`);
+      } finally {
+        await removeDir(out);
+      }
+    });
+  }
 });

@@ -56,7 +56,7 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
     }
   });
 
-  it("with --no-samples: figures from k6's summary, the timeline and drift from its own windows", async () => {
+  it("by default: figures from k6's summary, the timeline and drift from its own windows", async () => {
     const out = await tempDir('no-samples');
     const port = await freePort();
     try {
@@ -68,7 +68,6 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
         '100',
         '--duration',
         '3',
-        '--no-samples',
         '--port',
         String(port),
         '--out-dir',
@@ -94,8 +93,8 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
       );
       for (const id of ['latency.drift.acceptable', 'server.leak.acceptable'])
         assert.equal(typeof s.verdicts.find((v) => v.id === id)?.measured, 'number', `${id} judged from the windows`);
-      assert.ok(!s.notes.some((n) => n.includes('(--no-samples)') && n.includes('does not apply')), s.notes.join('|'));
-      assert.match(text, /--no-samples/);
+      assert.ok(!s.notes.some((n) => /drift|leak/.test(n) && n.includes('does not apply')), s.notes.join('|'));
+      assert.match(text, /Per-request samples were not written \(the default; --samples writes them\)/);
       assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
     } finally {
       await removeDir(out);

@@ -77,7 +77,7 @@ describe('the runner killed with SIGKILL', () => {
       // Kept: what the run had written; not there: the report, which only the runner writes.
       const [runId] = await readdir(out);
       const dir = path.join(out, runId!);
-      for (const f of ['run.json', 'server.log', 'k6/sustained/k6.log', 'k6/sustained/samples.csv.gz'])
+      for (const f of ['run.json', 'server.log', 'k6/sustained/k6.log', 'k6/sustained/windows.jsonl'])
         assert.ok(existsSync(path.join(dir, f)), `${f} is kept`);
       for (const f of ['report.json', 'report.txt', 'junit.xml', 'summary.md'])
         assert.ok(!existsSync(path.join(dir, f)), `${f} was not written`);
@@ -102,7 +102,7 @@ describe('the runner killed with SIGKILL', () => {
       );
       assert.match(rebuilt.stdout, /REBUILT .* PARTIAL/);
       assert.match(rebuilt.stdout, /=== Outcome: ERROR \(exit 2\) ===/);
-      for (const f of ['report.json', 'report.txt', 'junit.xml', 'summary.md', 'k6/sustained/samples.csv.gz'])
+      for (const f of ['report.json', 'report.txt', 'junit.xml', 'summary.md', 'k6/sustained/windows.jsonl'])
         assert.ok(existsSync(path.join(dir, f)), `${f} is there after the rebuild`);
       assert.deepEqual(carrying(token), [], 'npm run report started nothing that stayed');
     } finally {

@@ -1,10 +1,10 @@
 /**
  * --segments end to end: the real runner splits a scenario over k6 processes, each with the
  * execution segment flags the k6-operator gives its runners, against Realizar from the tool cache,
- * and merges them into one report: its counts equal the plan's and the sum of what every runner's
- * samples hold, its percentiles are those of all those samples together, and `npm run report --
- * --merge` over the same folders says the same. Then a runner's k6 SIGKILLed mid-run: the report
- * is partial, names that runner, and the run exits 2. With --no-samples the runners are merged from their
+ * and merges them into one report. With --samples its counts equal the plan's and the sum of what every
+ * runner's samples hold, its percentiles are those of all those samples together, and `npm run report --
+ * --merge` over the same folders says the same; then a runner's k6 SIGKILLed mid-run: the report is
+ * partial, names that runner, and the run exits 2. By default the runners are merged from their
  * one-second windows, their counts those of their own summaries. Scaled down: a few dozen requests.
  */
 import assert from 'node:assert/strict';
@@ -49,7 +49,17 @@ describe('a scenario split over k6 processes (--segments)', () => {
   it('runs 4 runners with the operator’s segment flags, merged: exact counts, percentiles of all samples', async () => {
     const out = await tempDir('segments');
     try {
-      const run = await runCli(['spike', '--segments', '4', '--scale', '0.2', '--no-dashboard', '--out-dir', out]);
+      const run = await runCli([
+        'spike',
+        '--segments',
+        '4',
+        '--scale',
+        '0.2',
+        '--samples',
+        '--no-dashboard',
+        '--out-dir',
+        out,
+      ]);
       assert.equal(run.code, 0, run.stderr.slice(-3000));
       const { report, dir } = await latestReport(out);
       const s = report.scenarios[0]!;
@@ -93,20 +103,10 @@ describe('a scenario split over k6 processes (--segments)', () => {
     }
   });
 
-  it("with --no-samples, merged from the runners' windows: counts those of their own summaries", async () => {
+  it("by default, merged from the runners' windows: counts those of their own summaries", async () => {
     const out = await tempDir('segments-windows');
     try {
-      const run = await runCli([
-        'spike',
-        '--segments',
-        '2',
-        '--scale',
-        '0.2',
-        '--no-samples',
-        '--no-dashboard',
-        '--out-dir',
-        out,
-      ]);
+      const run = await runCli(['spike', '--segments', '2', '--scale', '0.2', '--no-dashboard', '--out-dir', out]);
       assert.equal(run.code, 0, run.stderr.slice(-3000));
       const { report, dir } = await latestReport(out);
       const s = report.scenarios[0]!;
@@ -156,6 +156,7 @@ describe('a scenario split over k6 processes (--segments)', () => {
           '2',
           '--scale',
           '0.4',
+          '--samples',
           '--no-dashboard',
           '--server-profile',
           'none',

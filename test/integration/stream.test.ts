@@ -87,7 +87,7 @@ async function againstTruth(shape: string[], flags: string[] = [], watched = fal
 describe('streamed generation at concurrency, against a server that knows the truth', () => {
   it("closed model: 8 streams share 24 requests, each sent once, read whole, near the server's figures", async (t) => {
     if (!chromium) return t.skip(NO_CHROMIUM);
-    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '24'], [], true);
+    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '24', '--samples'], [], true);
     assert.equal(s.status, 'completed', s.error ?? '');
     assertDriftAndLeakOf(s, 24);
     assert.deepEqual([s.totals.requests, s.totals.sent, s.totals.successes, s.totals.failures], [24, 24, 24, 0]);
@@ -128,9 +128,9 @@ describe('streamed generation at concurrency, against a server that knows the tr
     assert.equal(st.startLateMs ?? null, null, 'a closed model has no schedule to be late for');
   });
 
-  it("with --no-samples: the timeline and the TTFT detail from k6's own windows, every stream in them", async (t) => {
+  it("by default: the timeline and the TTFT detail from k6's own windows, every stream in them", async (t) => {
     if (!chromium) return t.skip(NO_CHROMIUM);
-    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '48', '--no-samples'], [], true);
+    const { s, truth } = await againstTruth(['--concurrency', '8', '--requests', '48'], [], true);
     assert.equal(s.status, 'completed', s.error ?? '');
     assertDriftAndLeakOf(s, 48);
     assert.deepEqual([s.totals.sent, s.totals.failures, truth.requests.length], [48, 0, 48]);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -72,6 +72,23 @@ describe('keeping the files of a run', () => {
       assert.deepEqual(err.notWritten, [path.join('k6', 'spike', 'latency.svg')]);
       // Nothing recorded any more: the next write starts clean.
       assert.deepEqual(await keepFiles(dir, [], { shownAbove: false }), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+  it('names a log the disk cut short as such: it is on disk with what it took before the failure', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'realizar-k6-unit-keep-'));
+    try {
+      const log = path.join(dir, 'k6.log');
+      await writeFile(log, 'the first lines');
+      recordWriteFailure(log, Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+      const err = await keepFiles(dir, [], { shownAbove: true }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof ReportWriteError);
+      assert.deepEqual(err.notWritten, ['k6.log (cut short)']);
+      assert.equal(await readFile(log, 'utf8'), 'the first lines', 'kept as it was');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -171,7 +171,7 @@ export interface NoiseRow extends NoiseResult {
   scenario: string;
   /** The k6 metric and its percentile: `stream_ttft p95`. */
   metric: string;
-  /** A side ran with --no-samples: its requests are k6's histogram buckets, each read at its middle. */
+  /** A side ran without --samples: its requests are k6's histogram buckets, each read at its middle. */
   fromWindows?: boolean;
 }
 
@@ -187,7 +187,7 @@ export function renderNoiseMarkdown(rows: readonly NoiseRow[], o: Omit<NoiseOpti
     `Per-request samples, ${pct}% bootstrap interval of the difference (${o.iterations} resamples, seed ${o.seed}); ` +
       `a change inside ±margin (${o.minChangePct}% of the baseline, at least the measurement floor) does not count.` +
       (windowed
-        ? " Rows marked (windows): a side ran with --no-samples, and each of its requests is k6's histogram bucket, " +
+        ? " Rows marked (windows): a side ran without --samples, and each of its requests is k6's histogram bucket, " +
           'read at its middle: within about 5 %.'
         : ''),
     '',

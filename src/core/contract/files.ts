@@ -15,8 +15,8 @@ export const K6_FILES = {
   /** Every request's samples (`--out csv=`), a per-request timeline. */
   samples: 'samples.csv.gz',
   /**
-   * Without samples (--no-samples): k6's own per-second aggregates, as its remote-write output pushed
-   * them to the runner (src/node/watch/windows-receiver.ts), one JSON line per push.
+   * Without samples (the default; --samples writes them): k6's own per-second aggregates, as its
+   * remote-write output pushed them to the runner (src/node/watch/windows-receiver.ts), one JSON line per push.
    */
   windows: 'windows.jsonl',
   /** k6's web dashboard report (K6_WEB_DASHBOARD_EXPORT). */

@@ -28,7 +28,7 @@ export interface RunnerFolder {
   summary: K6Summary | null;
   /** It holds per-request samples (samples.csv.gz). */
   samples: boolean;
-  /** It holds k6's one-second windows instead (windows.jsonl, --no-samples). */
+  /** It holds k6's one-second windows instead (windows.jsonl, the default). */
   windows: boolean;
 }
 

@@ -75,7 +75,7 @@ export class LatencyDetailLog {
     return [...this.tracked.keys()];
   }
 
-  /** One sample; or `n` alike, a bucket of a window k6 aggregated itself (--no-samples). */
+  /** One sample; or `n` alike, a bucket of a window k6 aggregated itself (the default). */
   add(s: MetricSample, n = 1): void {
     const t = this.tracked.get(s.metric);
     if (t === undefined) return;

@@ -95,11 +95,12 @@ export interface WindowOutcome {
 }
 
 /**
- * The same timeline from windows k6 counted itself (--no-samples). A window's requests fall in the
- * second its middle is in: its newest request would put two windows of about a second in one second
- * now and then, and none in the next. An outage is a run of windows in which every request failed,
- * from the start of its first to the start of the first window with a success, so each end is known
- * to within a window, where per-request samples place it to the millisecond.
+ * The same timeline from windows k6 counted itself (the default; --samples writes every request). A
+ * window's requests fall in the second its middle is in: its newest request would put two windows of
+ * about a second in one second now and then, and none in the next. An outage is a run of windows in
+ * which every request failed, from the start of its first to the start of the first window with a
+ * success, so each end is known to within a window, where per-request samples place it to the
+ * millisecond.
  */
 export function timelineOfWindows(list: readonly WindowOutcome[], originMs: number | null): TimelineReport | null {
   const sorted = list.filter((w) => w.requests > 0).sort((a, b) => a.pushedMs - b.pushedMs);

@@ -1,6 +1,6 @@
 /**
  * k6's windows (src/core/windows/remote-write.ts) → the part of a k6 summary the converter reads, for a
- * `--no-samples` run whose k6 never wrote its own summary (killed, crashed). k6 pushes each series as its
+ * run without `--samples` whose k6 never wrote its own summary (killed, crashed). k6 pushes each series as its
  * running total, so the last push of a series holds that series over the whole run up to that push: the
  * rebuild is the last state of every series, added up under the keys k6's summary uses
  * (`metric{scenario:<phase>,endpoint:<name>}`), as src/core/summary/samples-summary.ts does from samples.

@@ -1,7 +1,7 @@
 /**
  * The per-request samples behind a compared report: each scenario's (and each repetition's)
  * samples.csv.gz in the run folder beside report.json, read for the latency metrics compare bootstraps
- * (src/core/commands/compare-noise.ts). A run with --no-samples has k6's one-second windows instead:
+ * (src/core/commands/compare-noise.ts). A run without --samples has k6's one-second windows instead:
  * each request is then its histogram bucket's middle, to within about 5 %, and its rows say so. A report
  * copied away from its run folder (a saved baseline) has neither, and compare then falls back to its
  * medians alone.

@@ -5,12 +5,12 @@
  * ReportWriteError (exit 2) naming the path and the cause. Failures of writes made during the run
  * (logs, plots) are recorded here too, so the final error lists them.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { ReportWriteError, type FailedWrite } from '../errors/ReportWriteError.js';
 import { shown } from './paths.js';
 
-const earlier: FailedWrite[] = [];
+const earlier: (FailedWrite & { file: string })[] = [];
 
 export function errnoOf(err: unknown): string | null {
   const code = (err as { code?: unknown } | null)?.code;
@@ -20,12 +20,22 @@ export function errnoOf(err: unknown): string | null {
 /** Say once that a file could not be written during the run; the final error lists it. */
 export function recordWriteFailure(file: string, err: unknown): void {
   if (earlier.some((f) => f.path === shown(file))) return;
-  earlier.push({ path: shown(file), code: errnoOf(err), message: (err as Error)?.message ?? String(err) });
+  earlier.push({ file, path: shown(file), code: errnoOf(err), message: (err as Error)?.message ?? String(err) });
 }
 
-/** Failures recorded during the run (and forgets them: the next run starts clean). */
-export function takeWriteFailures(): FailedWrite[] {
-  return earlier.splice(0);
+/**
+ * The run's failed writes (taken: the next run starts clean), as the final error names them: a log that
+ * took some writes before the disk failed is on disk, cut short, and kept so (what it holds was measured).
+ */
+function takeDuring(folder: string): { failures: FailedWrite[]; names: string[] } {
+  const during = earlier.splice(0);
+  return {
+    failures: during.map(({ file: _, ...f }) => f),
+    names: during.map((f) => {
+      const name = path.relative(shown(folder), f.path) || f.path;
+      return existsSync(f.file) ? `${name} (cut short)` : name;
+    }),
+  };
 }
 
 export interface FileToKeep {
@@ -57,13 +67,13 @@ export async function keepFiles(
       notWritten.push(f.label ?? path.relative(folder, f.file));
     }
   }
-  const during = takeWriteFailures();
-  if (failures.length + during.length > 0) {
+  const during = takeDuring(folder);
+  if (failures.length + during.failures.length > 0) {
     throw new ReportWriteError({
       folder: shown(folder),
-      failures: [...failures, ...during],
+      failures: [...failures, ...during.failures],
       written,
-      notWritten: [...notWritten, ...during.map((f) => path.relative(shown(folder), f.path) || f.path)],
+      notWritten: [...notWritten, ...during.names],
       shownAbove: opts.shownAbove,
       rebuildable: opts.rebuildable ?? false,
     });

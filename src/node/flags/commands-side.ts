@@ -49,7 +49,7 @@ export const COMPARE: Command = {
           name: '--min-change',
           arg: 'PCT',
           help:
-            'from per-request samples: a latency change inside ±PCT % of the baseline\n' +
+            'per request (samples or windows): a latency change inside ±PCT % of the baseline\n' +
             `(and inside the measurement floor) is no change (default ${DEFAULT_NOISE_OPTIONS.minChangePct})`,
         },
         {
@@ -80,12 +80,14 @@ export const REPORT: Command = {
   usage: ['npm run report -- <run-dir>', 'npm run report -- --merge <runner-dir|file>... [--out-dir DIR]'],
   intro:
     "Rebuilds a run's report.txt, report.json, report.html, junit.xml and summary.md from what the run\n" +
-    "left on disk: its own report.json when it wrote one, else k6's summary of each scenario, else k6's per-request\n" +
-    'samples (a k6 killed before its summary), marked partial. For a run cut short: the runner killed,\n' +
-    'its disk full, read-only or gone. Prints the report, then writes the files into <run-dir>.\n\n' +
+    "left on disk: its own report.json when it wrote one, else k6's summary of each scenario, else k6's one-second\n" +
+    'windows, or its per-request samples with --samples (a k6 killed before its summary), marked partial.\n' +
+    'For a run cut short: the runner killed, its disk full, read-only or gone. Prints the report, then\n' +
+    'writes the files into <run-dir>.\n\n' +
     'With --merge: one report, and one verdict, from the runners of a split run: counts summed over the\n' +
-    "whole plan, percentiles of all their requests' samples together. Each path is a runner's folder\n" +
-    '(summary.json, plan.json, runner.json, samples.csv.gz, k6.log), a file in one, or a folder of them:\n' +
+    "whole plan, percentiles of all their requests' windows or samples together. Each path is a runner's folder\n" +
+    '(summary.json, plan.json, runner.json, windows.jsonl or samples.csv.gz, k6.log), a file in one, or a folder\n' +
+    'of them:\n' +
     '  --segments N here         reports/<run-id>/k6/<scenario>/runner-<i>/ (the run merges them itself)\n' +
     '  k6-operator runners       one folder per runner Pod on the results volume (npm run k6:operator\n' +
     '                            writes it): the merge Job reads it there, or copy it here with kubectl cp\n' +

@@ -221,7 +221,7 @@ export const OUTPUT: FlagGroup = {
     {
       name: '--samples',
       help:
-        "also write k6's per-request samples (samples.csv.gz): outage ends to the ms, latency\n" +
+        "write k6's per-request samples (samples.csv.gz) instead: outage ends to the ms, latency\n" +
         "bands and compare from every request, k6's checks in a report rebuilt if k6 dies; a\n" +
         "quarter more k6 CPU at full speed. On by itself when --k6-out takes k6's remote-write",
     },

@@ -1,5 +1,5 @@
 /**
- * The runners of a split run that ran with --no-samples, merged from their one-second windows
+ * The runners of a split run that ran without --samples, merged from their one-second windows
  * (windows.jsonl): every runner's pushes fed into one summary, each under its own name, so counts add up
  * and k6's histograms merge bucket by bucket (src/core/windows/windows-summary.ts); each runner's own
  * counts from its pushes alone; one timeline of all their windows. What windows cannot hold (k6's checks)

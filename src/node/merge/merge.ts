@@ -5,7 +5,7 @@
  * summaries added where samples hold nothing (src/core/merge/merge-summary.ts), then converted
  * against the whole plan (src/core/merge/merge-scenario.ts). Used by a split run as soon as its k6
  * processes ended (src/node/run/segmented-run.ts) and by `npm run report -- --merge` at any time.
- * Runners that ran with --no-samples are merged from their one-second windows the same way: the last
+ * Runners that ran without --samples are merged from their one-second windows the same way: the last
  * push of each series is its total, and k6's histograms merge bucket by bucket
  * (src/core/windows/windows-summary.ts); k6's checks come from the runners' summaries.
  */
@@ -41,9 +41,9 @@ export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
       {
         path: windowed ? K6_FILES.windows : K6_FILES.samples,
         expected: windowed
-          ? "k6's one-second windows, as the other runners have (every runner run with --no-samples, or none)"
+          ? "k6's one-second windows, as the other runners have (every runner run without --samples, or none)"
           : "the runner's per-request samples: percentiles over all runners are computed from every request (run " +
-            'without --no-samples)',
+            'with --samples)',
         found: windowed && odd.samples ? 'per-request samples (samples.csv.gz) instead' : 'no such file',
       },
     ]);

@@ -26,7 +26,7 @@ export interface K6ResultInput {
   exit: K6Exit;
   /** The run was interrupted (Ctrl-C) while k6 ran. */
   interrupted?: boolean;
-  /** The run wrote no per-request samples (--no-samples). */
+  /** The run wrote no per-request samples (the default; --samples writes them). */
   samplesOff?: boolean;
   /** What the caller knows besides: files, server resources, the generator's cost, notes. */
   ctx: Omit<ConvertContext, 'k6ExitCode' | 'status' | 'error'>;

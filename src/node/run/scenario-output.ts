@@ -5,7 +5,7 @@
  *   - else its per-request samples (samples.csv.gz) read against the plan it logged at start
  *     (in k6.log, src/core/plan/plan-line.ts): the same figures recomputed, marked partial, because k6
  *     was killed, crashed or could not write its summary;
- *   - else, for a run without samples (--no-samples), k6's one-second windows (windows.jsonl): the last
+ *   - else, for a run without samples (the default), k6's one-second windows (windows.jsonl): the last
  *     push of every series is that series' total (src/core/windows/windows-summary.ts), also partial;
  *   - else nothing: a scenario that ran no request, with the reason.
  * The per-second timeline and its outages come from the samples, or the windows, in every case.
@@ -42,7 +42,7 @@ export interface ScenarioOutputInput {
   k6Exit: { code: number | null; signal: string | null; tail?: string } | null;
   /** What the runner knows: status, error, files, server resources, notes. */
   ctx: ConvertContext;
-  /** The run wrote no per-request samples (--no-samples): nothing to rebuild from, on purpose. */
+  /** The run wrote no per-request samples (the default): the windows are what there is to rebuild from. */
   samplesOff?: boolean;
 }
 
@@ -143,7 +143,7 @@ export async function scenarioFromOutput(input: ScenarioOutputInput): Promise<Sc
       detail.add(s);
     },
   );
-  // --no-samples: k6's own windows give the timeline and the latency detail, to a window's precision.
+  // Without --samples: k6's own windows give the timeline and the latency detail, to a window's precision.
   const windows = new WindowOutcomes();
   const latencyMetric = plan?.latencyMetric ?? K6_METRICS.latency;
   const fromWindows = new SummaryFromWindows(latencyMetric, WINDOWS_PUSH_MS);

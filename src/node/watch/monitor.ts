@@ -165,7 +165,7 @@ export class ServerMonitor {
     let timeline: LatencyWindows | null = null;
     for (const file of samplesFiles) {
       timeline = (await readRequestTimeline(file, latencyMetric, timeline ?? undefined)) ?? timeline;
-      // --no-samples: the windows k6 aggregated itself, beside where the samples would be.
+      // Without --samples: the windows k6 aggregated itself, beside where the samples would be.
       if (existsSync(file)) continue;
       const into = timeline ?? new LatencyWindows();
       const windows = path.join(path.dirname(file), K6_FILES.windows);

@@ -1,5 +1,5 @@
 /**
- * The runner's end of k6's remote-write output (--no-samples): an HTTP server on loopback that takes
+ * The runner's end of k6's remote-write output (the default; not with --samples): an HTTP server on loopback that takes
  * each push k6 makes (snappy + protobuf, src/core/windows/remote-write.ts) and appends it, decoded, as
  * one JSON line to the run folder's windows file, as it comes: a k6 killed mid-run leaves every window
  * it pushed. A body that cannot be read is answered 400 (k6 logs it and goes on) and counted.
