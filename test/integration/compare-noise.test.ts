@@ -68,7 +68,7 @@ describe('npm run compare', () => {
         assert.match(
           same.stdout,
           new RegExp(
-            String.raw`\| generate \| http_req_duration p50 \|.*samples${mark} \| (no change|inconclusive) \|`,
+            String.raw`\| generate \| http_req_duration p50 \|.*samples(, by run)?${mark} \| (no change|inconclusive) \|`,
           ),
         );
         assert.doesNotMatch(same.stdout, /\| regressed \|/);
