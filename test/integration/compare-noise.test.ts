@@ -67,9 +67,7 @@ describe('npm run compare', () => {
         assert.ok(same.code === 0 || same.code === 3, `exit ${same.code}\n${same.stdout}${same.stderr}`);
         assert.match(
           same.stdout,
-          new RegExp(
-            String.raw`\| generate \| http_req_duration p50 \|.*samples(, by run)?${mark} \| (no change|inconclusive) \|`,
-          ),
+          new RegExp(String.raw`\| http_req_duration p50 \|.*samples(, by run)?${mark} \| (no change|inconclusive) \|`),
         );
         assert.doesNotMatch(same.stdout, /\| regressed \|/);
 

@@ -85,9 +85,9 @@ export const REPORT: Command = {
     'For a run cut short: the runner killed, its disk full, read-only or gone. Prints the report, then\n' +
     'writes the files into <run-dir>.\n\n' +
     'With --merge: one report, and one verdict, from the runners of a split run: counts summed over the\n' +
-    "whole plan, percentiles of all their requests' windows or samples together. Each path is a runner's folder\n" +
-    '(summary.json, plan.json, runner.json, windows.jsonl or samples.csv.gz, k6.log), a file in one, or a folder\n' +
-    'of them:\n' +
+    "whole plan, percentiles of all their requests' windows or samples together. Each path is a runner's\n" +
+    'folder (summary.json, plan.json, runner.json, windows.jsonl or samples.csv.gz, k6.log), a file in one,\n' +
+    'or a folder of them:\n' +
     '  --segments N here         reports/<run-id>/k6/<scenario>/runner-<i>/ (the run merges them itself)\n' +
     '  k6-operator runners       one folder per runner Pod on the results volume (npm run k6:operator\n' +
     '                            writes it): the merge Job reads it there, or copy it here with kubectl cp\n' +

@@ -223,7 +223,8 @@ export const OUTPUT: FlagGroup = {
       help:
         "write k6's per-request samples (samples.csv.gz) instead: outage ends to the ms, latency\n" +
         "bands and compare from every request, k6's checks in a report rebuilt if k6 dies; a\n" +
-        "quarter more k6 CPU at full speed. On by itself when --k6-out takes k6's remote-write",
+        "quarter more k6 CPU at full speed (on by itself when --k6-out takes k6's remote-write\n" +
+        'output, which the windows need)',
     },
     {
       name: '--no-samples',
