@@ -53,6 +53,10 @@ export function dashboardEnv(file: string | null, periodMs = 1000): Record<strin
 
 /** The k6 output that pushes its per-window aggregates (src/core/windows/remote-write.ts). */
 export const WINDOWS_OUTPUT = 'experimental-prometheus-rw';
+/** Whether k6 outputs (`--out` values) hold that output already: k6 configures one, from its environment. */
+export function holdsWindowsOutput(outputs: readonly string[]): boolean {
+  return outputs.some((o) => o.split('=')[0] === WINDOWS_OUTPUT);
+}
 /** How often k6 pushes them: the windows' width, and the most a killed k6 takes with it. */
 export const WINDOWS_PUSH_MS = 1000;
 

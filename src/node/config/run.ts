@@ -15,7 +15,7 @@ import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/values.js';
 import { scenarioFileOf } from '../own/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
-import { WINDOWS_OUTPUT } from '../../core/contract/invocation.js';
+import { holdsWindowsOutput } from '../../core/contract.js';
 import { buildTarget, type TargetConfig } from './target.js';
 import { workloadOf, type WorkloadFlags } from './workload.js';
 
@@ -108,7 +108,7 @@ export const MAX_SEGMENTS = 64;
 function samplesAsked(f: FlagValues): boolean {
   const [on, off] = [f.has('--samples'), f.has('--no-samples')];
   if (on && off) invalid('--samples', 'either --samples or --no-samples (the default), not both', '--no-samples too');
-  return on || (!off && f.list('--k6-out').some((o) => o.split('=')[0] === WINDOWS_OUTPUT));
+  return on || (!off && holdsWindowsOutput(f.list('--k6-out')));
 }
 
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {

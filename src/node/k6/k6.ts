@@ -12,7 +12,7 @@ import {
   encodeK6Environment,
   K6_FILES,
   scenarioRunArgv,
-  WINDOWS_OUTPUT,
+  holdsWindowsOutput,
   windowsEnv,
   type ExecutionSegmentFlags,
   type K6VarValuesExcept,
@@ -143,7 +143,7 @@ export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported
  */
 async function windowsReceiver(o: K6RunOptions): Promise<WindowsReceiver | null> {
   if (o.samples === true || o.windows === false) return null;
-  if (o.outputs.some((out) => out.split('=')[0] === WINDOWS_OUTPUT)) return null;
+  if (holdsWindowsOutput(o.outputs)) return null;
   return startWindowsReceiver(path.join(o.outDir, K6_FILES.windows));
 }
 
