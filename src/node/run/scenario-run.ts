@@ -115,7 +115,7 @@ export async function runScenario(o: ScenarioRun): Promise<ScenarioReport> {
     },
   });
   control.k6 = null;
-  const watched = await monitor.afterScenario(watch, outDir, dir, undefined, plan.latencyMetric);
+  const watched = await monitor.afterScenario(watch, outDir, dir, { latencyMetric: plan.latencyMetric });
   const generator = await generatorReport(sampler.current, outDir, watched.loadWindow);
 
   if (dashboardFile !== null && !existsSync(dashboardFile)) files.dashboard = null;

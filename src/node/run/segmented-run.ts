@@ -95,13 +95,10 @@ export async function runSegmented(o: SegmentedRun): Promise<ScenarioReport> {
     ),
   );
   control.k6 = null;
-  const watched = await o.monitor.afterScenario(
-    watch,
-    o.outDir,
-    o.dir,
-    dirs.map((d) => path.join(d, K6_FILES.samples)),
-    o.plan.latencyMetric,
-  );
+  const watched = await o.monitor.afterScenario(watch, o.outDir, o.dir, {
+    k6Dirs: dirs,
+    latencyMetric: o.plan.latencyMetric,
+  });
 
   const failed = exits.flatMap((e, i) =>
     k6Status(e) === 'error'

@@ -140,10 +140,12 @@ export class ServerMonitor {
     watch: ScenarioWatch,
     outDir: string,
     runDir: string,
-    /** The samples files to read (default outDir's own; a split run's runners each have one). */
-    samplesFiles: readonly string[] = [path.join(outDir, K6_FILES.samples)],
-    /** The time the timeline, drift and leak follow: the plan's (a stream's end-to-end time). */
-    latencyMetric: string = K6_METRICS.latency,
+    read: {
+      /** Where k6 wrote its samples or windows (default outDir; a split run's runners each have one). */
+      k6Dirs?: readonly string[];
+      /** The time the timeline, drift and leak follow: the plan's (a stream's end-to-end time). */
+      latencyMetric?: string;
+    } = {},
   ): Promise<{
     resources: ResourcesReport | null;
     prometheus: { profile: ServerProfile; deltas: Record<string, number | null> } | null;
@@ -162,14 +164,15 @@ export class ServerMonitor {
     const telemetry = await this.telemetryOf(watch, cpuSecAtEnd);
     const after = this.profile === null ? null : await scrape(this.baseUrl, this.profile);
     // Streamed into bounded windows: memory does not grow with the number of requests.
+    const latencyMetric = read.latencyMetric ?? K6_METRICS.latency;
     let timeline: LatencyWindows | null = null;
-    for (const file of samplesFiles) {
-      timeline = (await readRequestTimeline(file, latencyMetric, timeline ?? undefined)) ?? timeline;
-      // Without --samples: the windows k6 aggregated itself, beside where the samples would be.
-      if (existsSync(file)) continue;
+    for (const dir of read.k6Dirs ?? [outDir]) {
+      const samples = path.join(dir, K6_FILES.samples);
+      timeline = (await readRequestTimeline(samples, latencyMetric, timeline ?? undefined)) ?? timeline;
+      // Without --samples: the windows k6 aggregated itself.
+      if (existsSync(samples)) continue;
       const into = timeline ?? new LatencyWindows();
-      const windows = path.join(path.dirname(file), K6_FILES.windows);
-      const seen = await scanWindows(windows, (w) => addWindowTo(into, w), latencyMetric);
+      const seen = await scanWindows(path.join(dir, K6_FILES.windows), (w) => addWindowTo(into, w), latencyMetric);
       if (seen !== null && seen > 0) timeline = into;
     }
 
