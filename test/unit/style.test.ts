@@ -2,7 +2,8 @@
  * The house stays easy to find one's way in: a hand-written source file of src/ is small enough to
  * read whole (at most 300 lines), and no line of the code, its tests, benchmarks and scripts is wider
  * than the formatter's 120 columns (prettier breaks code, not long strings or comments). Generated
- * code (src/generated) is left out.
+ * code (src/generated) is left out. And k6's check and sleep are read once per VU, where k6 would wrap
+ * them anew at every call (src/k6/lib/k6-calls.ts).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -43,5 +44,15 @@ describe('the size of the source', () => {
       });
     }
     assert.deepEqual(wide, []);
+  });
+});
+
+describe("k6's own functions on the request path", () => {
+  it("k6-side code takes check and sleep from src/k6/lib/k6-calls.ts, read once per VU, never from 'k6'", () => {
+    const direct = sources('src/k6')
+      .filter((file) => file !== 'src/k6/lib/k6-calls.ts')
+      .filter((file) => /^import\s*\{[^}]*\b(check|sleep)\b[^}]*\}\s*from\s*'k6';/m.test(lines(file).join('\n')))
+      .map((file) => `${file} imports check or sleep from 'k6'`);
+    assert.deepEqual(direct, []);
   });
 });

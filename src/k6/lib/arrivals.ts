@@ -4,7 +4,7 @@
  * due time. The rules (when to wait, send or drop; the scenario's limits) are pure and tested in
  * src/core/arrivals/due.ts; this file only reads k6's clock and scenario, sleeps and records.
  */
-import { sleep } from 'k6';
+import { sleep } from './k6-calls.js';
 import { SharedArray } from 'k6/data';
 import type { Scenario } from 'k6/options';
 import { arrivalScenarioOptions, dueAction, type ArrivalPhase } from '../../core/arrivals/due.js';

@@ -11,7 +11,7 @@
  * and the checks are one call. Every 200 body is judged against its schema; one byte-identical to
  * the last that passed (for the same request) has that verdict without being parsed again.
  */
-import { check } from 'k6';
+import { check } from './k6-calls.js';
 import exec from 'k6/execution';
 import http, { type RefinedParams, type ResponseType } from 'k6/http';
 import { isGood, type GoodputObjective } from '../../core/rules/goodput.js';
@@ -155,10 +155,9 @@ export interface Sent {
   text: string | null;
   /** The body parsed, when judging it parsed it; undefined otherwise. */
   body: unknown;
-  durationMs: number;
 }
 // One object, reused: most callers never look at it, and k6's VM pays for every allocation.
-const sent: Sent = { ok: false, text: null, body: undefined, durationMs: 0 };
+const sent: Sent = { ok: false, text: null, body: undefined };
 
 /**
  * Send request number `n` of `endpoint` (its body from the endpoint), or `request` as given (a
@@ -181,11 +180,13 @@ export function send(
   tagEndpoint(endpoint.name);
   const res = http.request(endpoint.method, p.url, text, p.params);
   statusOk = res.status === 200;
+  // Each read of a response's field converts it from Go again (the body's text is copied): read once.
+  const answer = res.body;
   let ok = statusOk;
   let count = 0;
   sent.body = undefined;
   if (statusOk && target.validateBodies) {
-    const text = res.body;
+    const text = answer;
     const known = p.lastPassed;
     if (known !== null && known.text === text && fixed !== null) {
       ok = true;
@@ -213,10 +214,11 @@ export function send(
     if (good && count > 0) goodputMetrics!.tokens.add(count);
   }
   sent.ok = ok;
-  sent.text = typeof res.body === 'string' ? res.body : null;
-  sent.durationMs = res.timings.duration;
-  // Checked before the headers are read: a run that joins no answers pays nothing more per request.
-  if (statusOk && joinsAnswers()) joinWithServer(res.headers['Server-Timing'], count, p.headers['X-Request-Id']!);
+  sent.text = typeof answer === 'string' ? answer : null;
+  // Checked before the headers and timings are read (a new object each): a run that joins no answers
+  // pays nothing more per request.
+  if (statusOk && joinsAnswers())
+    joinWithServer(res.headers['Server-Timing'], res.timings.duration, count, p.headers['X-Request-Id']!);
   return sent;
 }
 
@@ -225,14 +227,14 @@ export function send(
  * gives one: llama.cpp's `timings` in the body, or a Server-Timing header. An answer with neither
  * (Realizar's) costs a substring search when its body was not parsed, and nothing more.
  */
-function joinWithServer(serverTiming: string | undefined, count: number, requestId: string): void {
+function joinWithServer(serverTiming: string | undefined, clientMs: number, count: number, requestId: string): void {
   let body = sent.body;
   if (body === undefined && sent.text !== null && sent.text.includes('"timings"')) body = sent.body = parse(sent.text);
   const timed = typeof body === 'object' && body !== null && 'timings' in body;
   if (!timed && serverTiming === undefined) return;
   recordRequestClock({
     body,
-    clientMs: sent.durationMs,
+    clientMs,
     clientTokens: count > 0 ? count : null,
     serverTiming: serverTiming ?? null,
     requestId,

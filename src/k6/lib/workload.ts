@@ -4,7 +4,7 @@
  * received (src/core/workload/received.ts); and a conversation held by one VU, turn after turn, each
  * turn carrying the replies the server actually sent, with the user's think time between.
  */
-import { sleep } from 'k6';
+import { sleep } from './k6-calls.js';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { turnTag } from '../../core/plan/workload.js';

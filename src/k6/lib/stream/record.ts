@@ -6,7 +6,7 @@
  * chunks' arrival times.
  */
 import { isGood, meanItlMs, type GoodputObjective } from '../../../core/rules/goodput.js';
-import { check } from 'k6';
+import { check } from '../k6-calls.js';
 import { metric } from '../metrics.js';
 import { recordServerClock } from './server-clock.js';
 import type { StreamPageResult } from './schedule-types.js';
