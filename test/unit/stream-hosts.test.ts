@@ -8,6 +8,7 @@ import {
   slotOrigins,
   STREAM_ALIAS_DOMAIN,
 } from '../../src/core/stream/hosts.js';
+import { BROWSER_TIMEOUT, browserEnv } from '../../src/node/k6/k6.js';
 
 describe('host names for concurrent streams', () => {
   it('maps every name under the alias domain to the server, keeping the port the URL gives', () => {
@@ -44,5 +45,31 @@ describe('host names for concurrent streams', () => {
       'http://[::1]:9000',
     ]);
     assert.throws(() => slotOrigins('ftp://x', 1, null), /not an http\(s\) URL/);
+  });
+});
+
+describe("the browser a streamed run's k6 starts", () => {
+  const withEnv = <T>(value: string | undefined, f: () => T): T => {
+    const saved = process.env['K6_BROWSER_TIMEOUT'];
+    if (value === undefined) delete process.env['K6_BROWSER_TIMEOUT'];
+    else process.env['K6_BROWSER_TIMEOUT'] = value;
+    try {
+      return f();
+    } finally {
+      if (saved === undefined) delete process.env['K6_BROWSER_TIMEOUT'];
+      else process.env['K6_BROWSER_TIMEOUT'] = saved;
+    }
+  };
+
+  it('resolves the alias domain to the server and gives Chromium 60 s to open a page', () => {
+    const env = withEnv(undefined, () => browserEnv('http://127.0.0.1:8080'));
+    assert.equal(env['K6_BROWSER_TIMEOUT'], BROWSER_TIMEOUT);
+    assert.equal(BROWSER_TIMEOUT, '60s');
+    assert.match(env['K6_BROWSER_ARGS']!, new RegExp(`host-resolver-rules=MAP \\*\\.${STREAM_ALIAS_DOMAIN}`));
+  });
+
+  it("keeps the user's own K6_BROWSER_TIMEOUT", () => {
+    assert.equal(withEnv('2m', () => browserEnv())['K6_BROWSER_TIMEOUT'], '2m');
+    assert.equal(withEnv('', () => browserEnv())['K6_BROWSER_TIMEOUT'], BROWSER_TIMEOUT);
   });
 });

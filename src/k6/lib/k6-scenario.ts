@@ -12,8 +12,12 @@ import { k6ArrivalScenario } from './arrivals.js';
 
 const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
 
-/** Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit. */
-const BROWSER_SETUP_SEC = 60;
+/**
+ * Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit:
+ * the browser module's own wait for a page (60 s, src/node/k6/k6.ts), then the page's and its frames'
+ * loading, tried again for up to 30 s (src/k6/lib/stream/page-setup.ts).
+ */
+const BROWSER_SETUP_SEC = 100;
 
 export function k6Scenario(
   phase: PlanPhase,
