@@ -3,6 +3,7 @@
  * its options block in docs/performance.md come from here.
  */
 import type { Command } from '../src/node/flags/declare.js';
+import { ALL_GENERATORS } from './lib/generators.js';
 
 export const EXPERIMENT_NAMES = [
   'distortion',
@@ -55,6 +56,13 @@ export const BENCH: Command = {
         { name: '--duration', arg: 'SEC', help: 'distortion: seconds per run (default 30; 2 with --quick)' },
         { name: '--clients', arg: 'N', help: 'distortion: most requests in flight (default 50)' },
         { name: '--endpoints', arg: 'LIST', help: 'distortion: generate, health or both (default generate,health)' },
+        {
+          name: '--generators',
+          arg: 'LIST',
+          help:
+            `distortion: the generators compared, from ${ALL_GENERATORS.join(',')}\n` +
+            '(default all but toolkit-no-dashboard)',
+        },
         { name: '--help', help: 'this text' },
       ],
     },

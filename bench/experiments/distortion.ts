@@ -5,7 +5,7 @@
  * spent per 1000 requests and its peak memory. The generator shares the machine's cores with the
  * server, so every CPU second a generator spends is taken from the server it measures.
  */
-import { GENERATORS, runGenerator, type GeneratorName, type GeneratorRun } from '../lib/generators.js';
+import { runGenerator, type GeneratorName, type GeneratorRun } from '../lib/generators.js';
 import type { BenchContext } from '../lib/context.js';
 import { fixed, spread, stat, type Stat } from '../lib/stats.js';
 import type { Experiment } from './experiment.js';
@@ -122,14 +122,14 @@ export function judgeGoals(cells: readonly Cell[]): Goal[] {
 }
 
 async function run(ctx: BenchContext): Promise<DistortionResult> {
-  const { rates, durationSec, clients, endpoints } = ctx.settings.distortion;
+  const { rates, durationSec, clients, endpoints, generators } = ctx.settings.distortion;
   const runs = new Map<string, GeneratorRun[]>();
   const server = await ctx.server();
   try {
     for (let round = 1; round <= ctx.settings.rounds; round++) {
       // Interleaved, and each round starts with another generator, so neither a slow minute of the
       // machine nor going first falls on one generator.
-      const order = GENERATORS.map((_, i) => GENERATORS[(i + round - 1) % GENERATORS.length]!);
+      const order = generators.map((_, i) => generators[(i + round - 1) % generators.length]!);
       for (const rate of rates) {
         for (const endpoint of endpoints) {
           for (const generator of order) {
@@ -157,6 +157,7 @@ async function run(ctx: BenchContext): Promise<DistortionResult> {
 const LABEL: Record<GeneratorName, string> = {
   toolkit: 'this toolkit (k6)',
   'toolkit-samples': 'this toolkit, --samples (k6)',
+  'toolkit-no-dashboard': 'this toolkit, --no-dashboard (k6)',
   checked: 'k6, hand-written checked script',
   bare: 'k6, bare script',
   vegeta: 'vegeta',

@@ -14,6 +14,7 @@ import { realizarCommand } from '../../src/node/target/target.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from '../../src/node/tools/tools.js';
 import { resolveVegeta } from '../../src/node/tools/vegeta.js';
 import { freePort } from '../../test/support/free-port.js';
+import type { GeneratorName } from './generators.js';
 
 export interface DistortionSettings {
   /** Offered rates, requests per second. */
@@ -22,6 +23,8 @@ export interface DistortionSettings {
   /** Most requests in flight (k6 clients, vegeta workers). */
   clients: number;
   endpoints: ('generate' | 'health')[];
+  /** The load generators compared, in the order of the first round. */
+  generators: GeneratorName[];
 }
 
 export interface Settings {

@@ -8,6 +8,8 @@
  *   Its k6 is measured apart through a wrapper (--k6), and so is the runner's own CPU during the
  *   load (/proc, sampled while it runs);
  * - toolkit-samples: the same with --samples, every request's samples written (k6's CSV) instead of its windows;
+ * - toolkit-no-dashboard: the same as toolkit with --no-dashboard, run only when --generators names it
+ *   (what k6's web dashboard costs the toolkit's default);
  * - checked: bench/k6/checked.js, a careful hand-written k6 script (status and one body field);
  * - bare: bench/k6/bare.js, one request per iteration, nothing checked;
  * - vegeta: `vegeta attack` (Go), the reference that runs no JavaScript at all.
@@ -20,10 +22,26 @@ import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 import { againstServer, runnerArgv } from './toolkit-run.js';
 
-export type GeneratorName = 'toolkit' | 'toolkit-samples' | 'checked' | 'bare' | 'vegeta';
-export const GENERATORS: readonly GeneratorName[] = ['toolkit', 'toolkit-samples', 'checked', 'bare', 'vegeta'];
-/** The toolkit writing every request's samples (k6's CSV) instead of k6's own one-second windows. */
-const SAMPLES_FLAGS = ['--samples'];
+export type GeneratorName = 'toolkit' | 'toolkit-samples' | 'toolkit-no-dashboard' | 'checked' | 'bare' | 'vegeta';
+/** Every generator the distortion experiment knows: --generators picks among them. */
+export const ALL_GENERATORS: readonly GeneratorName[] = [
+  'toolkit',
+  'toolkit-samples',
+  'toolkit-no-dashboard',
+  'checked',
+  'bare',
+  'vegeta',
+];
+/** The generators run unless --generators says otherwise. */
+export const GENERATORS: readonly GeneratorName[] = ALL_GENERATORS.filter((g) => g !== 'toolkit-no-dashboard');
+/** The runner's own flags for each way the toolkit is run. */
+const TOOLKIT_FLAGS = {
+  toolkit: [],
+  // Every request's samples (k6's CSV) instead of k6's own one-second windows.
+  'toolkit-samples': ['--samples'],
+  'toolkit-no-dashboard': ['--no-dashboard'],
+} as const satisfies Partial<Record<GeneratorName, readonly string[]>>;
+type ToolkitGenerator = keyof typeof TOOLKIT_FLAGS;
 
 export interface Load {
   endpoint: 'generate' | 'health';
@@ -158,8 +176,8 @@ export async function childOf(pid: number): Promise<number | null> {
   return first === undefined || first === '' ? null : Number(first);
 }
 
-async function toolkit(ctx: BenchContext, server: Server, load: Load, more: string[] = []): Promise<GeneratorRun> {
-  const dir = await ctx.dir(more.length === 0 ? 'toolkit' : 'toolkit-samples');
+async function toolkit(ctx: BenchContext, server: Server, load: Load, name: ToolkitGenerator): Promise<GeneratorRun> {
+  const dir = await ctx.dir(name);
   const wrapper = await k6Wrapper(dir, ctx.k6.path);
   const argv = runnerArgv(
     'sustained',
@@ -173,7 +191,7 @@ async function toolkit(ctx: BenchContext, server: Server, load: Load, more: stri
       '--clients',
       String(load.clients),
       ...againstServer(server),
-      ...more,
+      ...TOOLKIT_FLAGS[name],
     ],
     wrapper.file,
     path.join(dir, 'reports'),
@@ -244,9 +262,9 @@ export async function runGenerator(
 ): Promise<GeneratorRun> {
   switch (name) {
     case 'toolkit':
-      return toolkit(ctx, server, load);
     case 'toolkit-samples':
-      return toolkit(ctx, server, load, SAMPLES_FLAGS);
+    case 'toolkit-no-dashboard':
+      return toolkit(ctx, server, load, name);
     case 'checked':
       return k6Script(ctx, server, load, 'checked.js');
     case 'bare':

@@ -2,6 +2,7 @@
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
 import type { FlagValues } from '../../src/node/flags/declare.js';
 import type { Settings } from './context.js';
+import { ALL_GENERATORS, GENERATORS } from './generators.js';
 
 function invalid(flag: string, expected: string, found: string): never {
   throw new ValidationError(flag, [{ path: '', expected, found }]);
@@ -43,6 +44,7 @@ export function parseBenchSettings<N extends string>(
       durationSec: f.value('--duration', (s, t) => positive(s, t, false), quick ? 2 : 30),
       clients: f.value('--clients', (s, t) => positive(s, t, true), 50),
       endpoints: f.value('--endpoints', (s, t) => list(s, t, ['generate', 'health'] as const), ['generate', 'health']),
+      generators: f.value('--generators', (s, t) => list(s, t, ALL_GENERATORS), [...GENERATORS]),
     },
   };
   const only = f.value('--only', (s, t) => list(s, t, names), [...defaults]);
