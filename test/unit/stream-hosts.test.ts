@@ -8,7 +8,8 @@ import {
   slotOrigins,
   STREAM_ALIAS_DOMAIN,
 } from '../../src/core/stream/hosts.js';
-import { BROWSER_TIMEOUT, browserEnv } from '../../src/node/k6/k6.js';
+import { BROWSER_PAGE_TIMEOUT_SEC } from '../../src/core/contract.js';
+import { browserEnv } from '../../src/node/k6/k6.js';
 
 describe('host names for concurrent streams', () => {
   it('maps every name under the alias domain to the server, keeping the port the URL gives', () => {
@@ -63,13 +64,13 @@ describe("the browser a streamed run's k6 starts", () => {
 
   it('resolves the alias domain to the server and gives Chromium 60 s to open a page', () => {
     const env = withEnv(undefined, () => browserEnv('http://127.0.0.1:8080'));
-    assert.equal(env['K6_BROWSER_TIMEOUT'], BROWSER_TIMEOUT);
-    assert.equal(BROWSER_TIMEOUT, '60s');
+    assert.equal(env['K6_BROWSER_TIMEOUT'], `${BROWSER_PAGE_TIMEOUT_SEC}s`);
+    assert.equal(env['K6_BROWSER_TIMEOUT'], '60s');
     assert.match(env['K6_BROWSER_ARGS']!, new RegExp(`host-resolver-rules=MAP \\*\\.${STREAM_ALIAS_DOMAIN}`));
   });
 
   it("keeps the user's own K6_BROWSER_TIMEOUT", () => {
     assert.equal(withEnv('2m', () => browserEnv())['K6_BROWSER_TIMEOUT'], '2m');
-    assert.equal(withEnv('', () => browserEnv())['K6_BROWSER_TIMEOUT'], BROWSER_TIMEOUT);
+    assert.equal(withEnv('', () => browserEnv())['K6_BROWSER_TIMEOUT'], '60s');
   });
 });

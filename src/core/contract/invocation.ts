@@ -35,6 +35,13 @@ export const SYSTEM_TAGS = ['scenario', 'status', 'method', 'name', 'group', 'ch
 export const CSV_ENV = { K6_CSV_TIME_FORMAT: 'unix_milli', K6_CSV_SAVE_INTERVAL: '20ms' } as const;
 
 /**
+ * How long k6's browser module waits for Chromium to start and to open a page (K6_BROWSER_TIMEOUT; k6's
+ * default is 30 s, and on two busy cores a page once took longer and failed its phase). The runner sets
+ * it (src/node/k6/k6.ts) and a streamed phase's k6 scenario allows for it (src/k6/lib/k6-scenario.ts).
+ */
+export const BROWSER_PAGE_TIMEOUT_SEC = 60;
+
+/**
  * k6's built-in web dashboard (the former xk6-dashboard), exported as one self-contained HTML file.
  * Port -1: no HTTP server, so nothing is left listening and no browser is waited for. The period
  * comes from the run's planned length (src/core/report/dashboard.ts): every period the dashboard

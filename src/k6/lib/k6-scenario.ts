@@ -9,15 +9,17 @@ import type { PlanPhase } from '../../core/types.js';
 import { k6OpenDurationSec, type ScenarioDefinition } from '../../core/plan/plan.js';
 import type { Session } from '../../core/workload/sequence.js';
 import { k6ArrivalScenario } from './arrivals.js';
+import { BROWSER_PAGE_TIMEOUT_SEC } from '../../core/contract.js';
+import { LOAD_RETRY_MS, SETUP_MS } from './stream/page-setup.js';
 
 const ms = (sec: number): string => `${Math.round(sec * 1000)}ms`;
 
 /**
  * Time a streamed phase allows for the browser's start and the page's set-up, outside its own limit:
- * the browser module's own wait for a page (60 s, src/node/k6/k6.ts), then the page's and its frames'
- * loading, tried again for up to 30 s (src/k6/lib/stream/page-setup.ts).
+ * the browser module's own wait for a page, then the page's and its frames' loading, tried again while
+ * the server does not answer, and the engines' set-up (src/k6/lib/stream/page-setup.ts).
  */
-const BROWSER_SETUP_SEC = 100;
+const BROWSER_SETUP_SEC = BROWSER_PAGE_TIMEOUT_SEC + (LOAD_RETRY_MS + SETUP_MS) / 1000;
 
 export function k6Scenario(
   phase: PlanPhase,

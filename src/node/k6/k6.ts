@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   CSV_ENV,
+  BROWSER_PAGE_TIMEOUT_SEC,
   dashboardEnv,
   encodeK6Environment,
   K6_FILES,
@@ -130,18 +131,11 @@ export function browserEnv(baseUrl?: string, more: readonly string[] = []): Reco
   return {
     ...(executable === null ? {} : { K6_BROWSER_EXECUTABLE_PATH: executable }),
     K6_BROWSER_HEADLESS: 'true',
-    // k6's browser module gives Chromium 30 s by default to open a page: on two busy cores (a server,
-    // k6 and Chromium) a page once took longer and failed its phase. A user's own value is kept.
-    K6_BROWSER_TIMEOUT: process.env['K6_BROWSER_TIMEOUT'] || BROWSER_TIMEOUT,
+    // A user's own value is kept.
+    K6_BROWSER_TIMEOUT: process.env['K6_BROWSER_TIMEOUT'] || `${BROWSER_PAGE_TIMEOUT_SEC}s`,
     ...encodeK6Environment({ K6_BROWSER_ARGS: args.join(',') }),
   };
 }
-
-/**
- * How long k6's browser module waits for Chromium to start and open a page (K6_BROWSER_TIMEOUT); the
- * streamed phase's k6 scenario allows for it (BROWSER_SETUP_SEC, src/k6/lib/k6-scenario.ts).
- */
-export const BROWSER_TIMEOUT = '60s';
 
 /** What k6 says when its browser module finds no browser to start. */
 export const NO_BROWSER = /couldn't detect google chrome or a chromium-supported browser/;

@@ -20,7 +20,7 @@ export const SETUP_MS = 10_000;
  * them: a server still starting, or restarting (a deploy, a supervisor) when the phase begins. Inside
  * the time a streamed phase allows for the browser outside its own limit (BROWSER_SETUP_SEC).
  */
-const LOAD_RETRY_MS = 30_000;
+export const LOAD_RETRY_MS = 30_000;
 const LOAD_RETRY_PAUSE_MS = 500;
 
 export type Host = { __realizarK6Stream: StreamScheduler };
