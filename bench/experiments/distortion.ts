@@ -158,6 +158,7 @@ const LABEL: Record<GeneratorName, string> = {
   toolkit: 'this toolkit (k6)',
   'toolkit-samples': 'this toolkit, --samples (k6)',
   'toolkit-no-dashboard': 'this toolkit, --no-dashboard (k6)',
+  'toolkit-no-scrape': 'this toolkit, --no-dashboard --scrape-interval 0 (k6)',
   checked: 'k6, hand-written checked script',
   bare: 'k6, bare script',
   vegeta: 'vegeta',

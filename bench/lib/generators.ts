@@ -10,6 +10,8 @@
  * - toolkit-samples: the same with --samples, every request's samples written (k6's CSV) instead of its windows;
  * - toolkit-no-dashboard: the same as toolkit with --no-dashboard, run only when --generators names it
  *   (what k6's web dashboard costs the toolkit's default);
+ * - toolkit-no-scrape: --no-dashboard and --scrape-interval 0, run only when named (what scraping the
+ *   server's /metrics every second during the load costs the latency the server gives);
  * - checked: bench/k6/checked.js, a careful hand-written k6 script (status and one body field);
  * - bare: bench/k6/bare.js, one request per iteration, nothing checked;
  * - vegeta: `vegeta attack` (Go), the reference that runs no JavaScript at all.
@@ -22,24 +24,29 @@ import type { BenchContext, Server } from './context.js';
 import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 import { againstServer, runnerArgv } from './toolkit-run.js';
 
-export type GeneratorName = 'toolkit' | 'toolkit-samples' | 'toolkit-no-dashboard' | 'checked' | 'bare' | 'vegeta';
+export type GeneratorName =
+  'toolkit' | 'toolkit-samples' | 'toolkit-no-dashboard' | 'toolkit-no-scrape' | 'checked' | 'bare' | 'vegeta';
 /** Every generator the distortion experiment knows: --generators picks among them. */
 export const ALL_GENERATORS: readonly GeneratorName[] = [
   'toolkit',
   'toolkit-samples',
   'toolkit-no-dashboard',
+  'toolkit-no-scrape',
   'checked',
   'bare',
   'vegeta',
 ];
+/** Run only when --generators names them: they attribute what the default costs. */
+const ATTRIBUTION_ONLY: readonly GeneratorName[] = ['toolkit-no-dashboard', 'toolkit-no-scrape'];
 /** The generators run unless --generators says otherwise. */
-export const GENERATORS: readonly GeneratorName[] = ALL_GENERATORS.filter((g) => g !== 'toolkit-no-dashboard');
+export const GENERATORS: readonly GeneratorName[] = ALL_GENERATORS.filter((g) => !ATTRIBUTION_ONLY.includes(g));
 /** The runner's own flags for each way the toolkit is run. */
 const TOOLKIT_FLAGS = {
   toolkit: [],
   // Every request's samples (k6's CSV) instead of k6's own one-second windows.
   'toolkit-samples': ['--samples'],
   'toolkit-no-dashboard': ['--no-dashboard'],
+  'toolkit-no-scrape': ['--no-dashboard', '--scrape-interval', '0'],
 } as const satisfies Partial<Record<GeneratorName, readonly string[]>>;
 type ToolkitGenerator = keyof typeof TOOLKIT_FLAGS;
 
@@ -264,6 +271,7 @@ export async function runGenerator(
     case 'toolkit':
     case 'toolkit-samples':
     case 'toolkit-no-dashboard':
+    case 'toolkit-no-scrape':
       return toolkit(ctx, server, load, name);
     case 'checked':
       return k6Script(ctx, server, load, 'checked.js');

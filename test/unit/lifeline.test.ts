@@ -4,6 +4,7 @@
  * a zombie, or another run's processes.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   carries,
@@ -58,5 +59,28 @@ describe('the lifeline watcher', () => {
 
   it('never selects itself or init, nor sweeps from init, even when they carry the token', () => {
     assert.deepEqual(selectTargets([p(1, 0, 1, true), p(50, 1, 50, true), p(400, 1, 400)], new Set([1]), 50), []);
+  });
+});
+
+describe("a run's lifeline", () => {
+  it('starts its watcher when asked, before any child, and only one however often it is asked', async () => {
+    const { startLifeline } = await import('../../src/node/process/lifeline.js');
+    const watchers = (): number[] =>
+      readdirSync('/proc')
+        .filter((e) => /^\d+$/.test(e))
+        .filter((pid) => {
+          try {
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+            const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+            return ppid === process.pid && cmd.includes('lifeline-watcher');
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+    assert.deepEqual(watchers(), []);
+    startLifeline();
+    startLifeline();
+    assert.equal(watchers().length, 1);
   });
 });

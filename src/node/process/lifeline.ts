@@ -61,6 +61,17 @@ function start(): ChildProcess | null {
   return watcher;
 }
 
+/**
+ * Start the watcher now instead of at the first child. Every run (load test, sweep) calls this once its
+ * input is checked and its tools built, before any load (prepareTarget): the watcher's own start-up (Node
+ * and tsx, 0.3–0.4 s of CPU) then overlaps the runner's preparation, not k6's first seconds of load. With
+ * --no-server k6 is the first child, and that start-up raised the p99 of a 30 s run at 1,000 req/s
+ * (docs/performance.md, "The tail without the dashboard").
+ */
+export function startLifeline(): void {
+  start();
+}
+
 /** The environment a child gets: this run's token added to any it inherited. */
 export function withLifeline(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   start();

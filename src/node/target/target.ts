@@ -22,6 +22,7 @@ import {
   type ManagedServer,
 } from './server.js';
 import { resolveK6, resolveRealizar, type ResolvedTool } from '../tools/tools.js';
+import { startLifeline } from '../process/lifeline.js';
 
 /** How this target says it is up: Realizar's /health, or /v1/models with the bearer token. */
 export function healthProbe(config: Pick<TargetConfig, 'api' | 'apiKey'>): HealthProbe {
@@ -59,6 +60,8 @@ export async function prepareTarget(
     log.info(`using realizar ${realizar.version} (${realizar.origin}: ${realizar.path})`);
     command = realizarCommand(realizar.path, config.host, config.port);
   }
+  // Everything checked and built: the processes of the run come next, so their watcher starts now.
+  startLifeline();
   return { loopback, k6, command };
 }
 
