@@ -71,8 +71,10 @@ describe("a run's lifeline", () => {
         .filter((pid) => {
           try {
             const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-            const ppid = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-            return ppid === process.pid && cmd.includes('lifeline-watcher');
+            return (
+              parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.ppid === process.pid &&
+              cmd.includes('lifeline-watcher')
+            );
           } catch {
             return false;
           }
