@@ -94,6 +94,38 @@ describe('a replayed trace (as written: npm run k6:stream -- --trace FILE --time
   });
 });
 
+describe('a replayed trace whose requests outnumber the clients, split over two runners', () => {
+  it('drops exactly the requests that fell due while every client was busy, and counts them per runner', async () => {
+    const out = await tempDir('arrivals-busy');
+    try {
+      // Four requests at once, two more a second later; one client per runner, each request 400 ms. Each
+      // runner takes every other request: its client sends its first (however late k6 starts it), finds
+      // the second overdue when it comes free (a drop), and is free again long before the third.
+      const times = [0, 0, 0, 0, 1000, 1000];
+      const file = path.join(out, 'trace.jsonl');
+      await mkdir(out, { recursive: true });
+      await writeFile(
+        file,
+        times.map((t) => JSON.stringify({ timestamp: t, input_length: 8, output_length: 4, hash_ids: [] })).join('\n'),
+      );
+      await withFaultServer(['--latency', '400'], async ({ port }) => {
+        const trace = ['sustained', '--mix', 'generate', '--trace', file, '--clients', '2', '--segments', '2'];
+        const { run, report, text } = await runAgainst(port, out, trace);
+        assert.equal(run.code, 1, run.stderr);
+        const s = report.scenarios[0]!;
+        assert.equal(s.totals.requests, 6);
+        assert.equal(s.totals.sent, 4);
+        assert.equal(s.totals.dropped, 2);
+        assert.match(text, /Runner 0:1\/2 \([^)]*\): 3 planned, 2 sent, 0 failed, 1 dropped\./);
+        assert.match(text, /Runner 1\/2:1 \([^)]*\): 3 planned, 2 sent, 0 failed, 1 dropped\./);
+      });
+      assert.deepEqual(await waitForNoLeftovers(out), []);
+    } finally {
+      await removeDir(out);
+    }
+  });
+});
+
 describe('goodput', () => {
   it('counts the requests that met every objective, and a rule on it gates the run', async () => {
     const out = await tempDir('goodput');

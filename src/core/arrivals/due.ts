@@ -5,7 +5,10 @@
  * requests in order, so request i finds no client at its due time exactly when every client is busy
  * with an earlier request: it is then taken late, by the first client to come free, and is dropped
  * (never sent, counted as a failure), as k6's constant-arrival-rate drops an arrival that finds no
- * free VU. The rules are pure here, so that tests can check them without k6.
+ * free VU. A request taken late by a client that was itself free when it fell due (a client's first
+ * request, which k6 starts late while it is busy starting the VUs, or another k6 process's) waited
+ * for the generator, not for a client: it is sent and its lateness recorded. The rules are pure here,
+ * so that tests can check them without k6.
  */
 
 /**
@@ -29,6 +32,11 @@ export interface DueInput {
    * that lateness is the generator's own timer, not a lack of clients (and it is recorded).
    */
   waited: boolean;
+  /**
+   * When the client came free: the end of its last request of this phase, sent or dropped, or the
+   * phase's start for its first one.
+   */
+  freeAtMs: number;
   toleranceMs?: number;
 }
 
@@ -37,7 +45,11 @@ export function dueAction(o: DueInput): DueAction {
   const late = o.nowMs - o.dueMs;
   if (o.waited) return { kind: 'send', lateMs: Math.max(0, late) };
   if (late < 0) return { kind: 'wait', waitMs: -late };
-  return late <= (o.toleranceMs ?? DROP_TOLERANCE_MS) ? { kind: 'send', lateMs: late } : { kind: 'drop', lateMs: late };
+  const tolerance = o.toleranceMs ?? DROP_TOLERANCE_MS;
+  if (late <= tolerance) return { kind: 'send', lateMs: late };
+  // Late, but this client was free when the request fell due: no client was lacking, k6 was.
+  if (o.freeAtMs - o.dueMs <= tolerance) return { kind: 'send', lateMs: late };
+  return { kind: 'drop', lateMs: late };
 }
 
 export interface ArrivalPhase {

@@ -14,7 +14,7 @@ import type { MergedSummary } from './merge-summary.js';
 
 /** What one runner's folder held, counted from its samples. */
 export interface RunnerCounts {
-  /** Requests sent (samples of request_failed), failed among them, and k6's dropped iterations. */
+  /** Requests sent (samples of request_failed), failed among them, and dropped (k6 iterations, drawn arrivals). */
   sent: number;
   failed: number;
   dropped: number;

@@ -53,16 +53,22 @@ export function k6ArrivalScenario(phase: ArrivalPhase): Scenario {
  * Called first in iteration `i` (exec.scenario.iterationInTest) of such a phase: sleeps until the
  * request is due, then 'send'; or 'drop' when this VU took it too late (every client was busy at its
  * due time), counted in arrivals_dropped, which the report counts as a failed request.
- * `scenarioStartMs`: when the phase started (k6's scenario startTime).
+ * `scenarioStartMs`: when the phase started (k6's scenario startTime); `freeAtMs`: when this VU came
+ * free (dueAction).
  */
-export function awaitDue(offsets: readonly number[], i: number, scenarioStartMs: number): 'send' | 'drop' {
+export function awaitDue(
+  offsets: readonly number[],
+  i: number,
+  scenarioStartMs: number,
+  freeAtMs: number,
+): 'send' | 'drop' {
   const offset = offsets[i];
   // shared-iterations runs exactly offsets.length iterations; a number past them is no request.
   if (offset === undefined) return 'drop';
   const dueMs = scenarioStartMs + offset;
   let waited = false;
   for (;;) {
-    const action = dueAction({ nowMs: Date.now(), dueMs, waited });
+    const action = dueAction({ nowMs: Date.now(), dueMs, waited, freeAtMs });
     if (action.kind === 'wait') {
       sleep(action.waitMs / 1000);
       waited = true;

@@ -154,6 +154,8 @@ export function defineScenario(
   const schedules: Record<string, ReturnType<typeof sharedSchedule>> = {};
   for (const [phase, name] of init.schedules) schedules[phase] = sharedSchedule(name);
   const scheduled = init.schedules.length > 0;
+  // When this VU came free in each scheduled phase: a request it takes late is a drop only if it was busy then.
+  const freeAt: Record<string, number> = {};
   // Where each phase's requests start among the workload's lines, and its conversations.
   const firstRequest = phaseOffsets(plan.phases);
   const conversing = workload?.conversations === true && lines !== null;
@@ -244,9 +246,13 @@ export function defineScenario(
       if (offsets !== undefined) {
         // A client that took its request too late (every client was busy at its due time) drops it.
         const i = scenario.iterationInTest;
-        if (awaitDue(offsets, i, scenario.startTime) === 'drop') return;
-        const n = i + (firstRequest[scenario.name] ?? 0);
-        sendRequest(cycle[i % cycle.length]!, n, timeoutOf[scenario.name] ?? 30);
+        try {
+          if (awaitDue(offsets, i, scenario.startTime, freeAt[scenario.name] ?? scenario.startTime) === 'drop') return;
+          const n = i + (firstRequest[scenario.name] ?? 0);
+          sendRequest(cycle[i % cycle.length]!, n, timeoutOf[scenario.name] ?? 30);
+        } finally {
+          freeAt[scenario.name] = Date.now();
+        }
         return;
       }
     }

@@ -46,7 +46,8 @@ export async function mergeWindows(
     counts.push({
       sent: value(failed, 'passes') + value(failed, 'fails'),
       failed: value(failed, 'passes'),
-      dropped: value(metric(theirs, K6_METRICS.dropped), 'count'),
+      dropped:
+        value(metric(theirs, K6_METRICS.dropped), 'count') + value(metric(theirs, K6_METRICS.arrivalsDropped), 'count'),
       summarySent: summarySent(r),
       noSummary: r.noSummary,
       // A k6 that ended before its summary took what it measured after its last push with it.

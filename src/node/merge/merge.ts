@@ -70,7 +70,7 @@ export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
         c.sent++;
         if (s.value !== 0) c.failed++;
         outcomes.add(s.tMs, s.value !== 0);
-      } else if (s.metric === K6_METRICS.dropped) c.dropped += s.value;
+      } else if (s.metric === K6_METRICS.dropped || s.metric === K6_METRICS.arrivalsDropped) c.dropped += s.value;
       else if (s.metric === K6_METRICS.streamWindowMs && s.value > 0) windowed = true;
     });
     c.truncated = read?.truncated ?? false;
