@@ -11,6 +11,7 @@ import { K6_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 import { applyWorkload } from './workload.js';
+import { unmeetableThroughput } from './offered.js';
 
 const STREAMED_NOTE =
   "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts " +
@@ -235,7 +236,9 @@ export function resolvePlan(
       notes.push(`Rule '${rule.id}' (${rule.metric}) does not apply: scenario ${def.name} does not stream.`);
       return false;
     }
-    return true;
+    const unmeetable = unmeetableThroughput(rule, { phases, mix, gate: settings.gate });
+    if (unmeetable !== null) notes.push(unmeetable.note);
+    return unmeetable?.drop !== true;
   });
 
   return {
