@@ -11,6 +11,8 @@ import {
 import { info, settings } from '../support/plan-settings.js';
 import { k6Thresholds } from '../../src/core/rules/thresholds.js';
 
+const LEAST_A_SECOND = 'k6 runs an arrival-rate phase for at least a second.';
+
 const spike: ScenarioDefinition = {
   name: 'spike',
   description: 'd',
@@ -87,6 +89,14 @@ describe('resolving a scenario plan', () => {
       plan.phases.map((p) => p.requests),
       [3, 21],
     );
+    // The scale asked for 1 and 10: the report says why more were sent.
+    assert.ok(plan.notes.includes('Phase baseline: 3 requests over 1.5 s at 2 req/s, not 1: ' + LEAST_A_SECOND));
+    assert.ok(plan.notes.includes('Phase spike: 21 requests over 1.05 s at 20 req/s, not 10: ' + LEAST_A_SECOND));
+  });
+
+  it('says nothing of the window when the phase already lasts a second', () => {
+    const plan = resolvePlan(spike, { ...settings, scale: 0.5 }, info);
+    assert.ok(!plan.notes.some((n) => n.endsWith(LEAST_A_SECOND)), plan.notes.join('\n'));
   });
 
   it('a mix without an endpoint drops that endpoint’s rules and says so', () => {

@@ -180,6 +180,11 @@ export function resolvePlan(
     // least 1 s, and the scenario runs for (n - 0.5) intervals (see k6Duration), so n >= rate + 0.5.
     const n = Math.max(requests, Math.ceil(ratePerSec * MIN_OPEN_DURATION_SEC + 0.5));
     const durationSec = round3(n / ratePerSec);
+    if (n > requests && !traced)
+      notes.push(
+        `Phase ${p.name}: ${n} requests over ${durationSec} s at ${round3(ratePerSec)} req/s, not ${requests}: ` +
+          'k6 runs an arrival-rate phase for at least a second.',
+      );
     const phase: PlanPhase = {
       name: p.name,
       model: 'open',
