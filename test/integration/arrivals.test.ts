@@ -21,6 +21,15 @@ async function runAgainst(port: number, out: string, args: readonly string[]) {
   return { run, ...(await latestReport(out)) };
 }
 
+/** A Mooncake trace of short requests at these ms timestamps, written in `dir`. */
+async function writeTrace(dir: string, times: readonly number[]): Promise<string> {
+  const file = path.join(dir, 'trace.jsonl');
+  await mkdir(dir, { recursive: true });
+  const line = (t: number) => JSON.stringify({ timestamp: t, input_length: 8, output_length: 4, hash_ids: [] });
+  await writeFile(file, times.map(line).join('\n'));
+  return file;
+}
+
 const OPEN = ['sustained', '--mix', 'generate', '--rate', '100', '--duration', '6', '--clients', '20'];
 
 describe('arrival processes, judged on the server clock', () => {
@@ -72,12 +81,7 @@ describe('a replayed trace (as written: npm run k6:stream -- --trace FILE --time
     try {
       // Mooncake's format: ms timestamps, uneven gaps; 12 requests over 6 s, replayed 10× faster.
       const times = [0, 100, 150, 1200, 1250, 1300, 2500, 4000, 4100, 5000, 5900, 6000];
-      const file = path.join(out, 'trace.jsonl');
-      await mkdir(out, { recursive: true });
-      await writeFile(
-        file,
-        times.map((t) => JSON.stringify({ timestamp: t, input_length: 8, output_length: 4, hash_ids: [] })).join('\n'),
-      );
+      const file = await writeTrace(out, times);
       const run = await runCli(['stream', '--trace', file, '--time-scale', '10', '--out-dir', out, '--no-dashboard']);
       const { report, text } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
@@ -102,12 +106,7 @@ describe('a replayed trace whose requests outnumber the clients, split over two 
       // runner takes every other request: its client sends its first (however late k6 starts it), finds
       // the second overdue when it comes free (a drop), and is free again long before the third.
       const times = [0, 0, 0, 0, 1000, 1000];
-      const file = path.join(out, 'trace.jsonl');
-      await mkdir(out, { recursive: true });
-      await writeFile(
-        file,
-        times.map((t) => JSON.stringify({ timestamp: t, input_length: 8, output_length: 4, hash_ids: [] })).join('\n'),
-      );
+      const file = await writeTrace(out, times);
       await withFaultServer(['--latency', '400'], async ({ port }) => {
         const trace = ['sustained', '--mix', 'generate', '--trace', file, '--clients', '2', '--segments', '2'];
         const { run, report, text } = await runAgainst(port, out, trace);
