@@ -22,7 +22,7 @@ import type {
   Totals,
 } from '../types.js';
 import { crossCheck, crossCheckStatus } from '../scrape/crosscheck.js';
-import { latencyOf, metric, value } from './summary-read.js';
+import { droppedIn, latencyOf, metric, value } from './summary-read.js';
 import { arrivalsSection, goodputSection } from './convert-arrivals.js';
 import { workloadSection } from './convert-workload.js';
 import { streamingSection } from './convert-stream.js';
@@ -80,9 +80,7 @@ function phaseReports(plan: ScenarioPlan, summary: K6Summary): PhaseReport[] {
     // k6 may count as dropped an iteration falling due just past an open phase's end (its
     // scheduling loop ran late): the plan never had that request (src/k6/lib/open-guard.ts).
     // A phase on its own schedule (--arrivals, --trace) counts its drops itself (arrivals_dropped).
-    const k6Dropped =
-      value(metric(summary, selector(K6_METRICS.dropped, scope)), 'count') +
-      value(metric(summary, selector(K6_METRICS.arrivalsDropped, scope)), 'count');
+    const k6Dropped = droppedIn(summary, scope);
     const dropped = phase.model === 'open' ? Math.min(k6Dropped, Math.max(0, phase.requests - sent)) : k6Dropped;
     // A phase promises a number of requests; whatever was neither sent nor dropped is a failure
     // (closed: the time limit ran out; open: k6's loop, running late, reached the end first).

@@ -10,7 +10,7 @@ import { K6_FILES, WINDOWS_PUSH_MS } from '../../core/contract.js';
 import type { RunnerCounts } from '../../core/merge/merge-scenario.js';
 import type { MergeLayout } from '../../core/merge/runners.js';
 import { K6_METRICS } from '../../core/rules/metric-table.js';
-import { metric, value } from '../../core/summary/summary-read.js';
+import { droppedIn, metric, value } from '../../core/summary/summary-read.js';
 import { timelineOfWindows, type WindowOutcome } from '../../core/watch/outages.js';
 import { WindowOutcomes } from '../../core/windows/feed.js';
 import { NOT_IN_WINDOWS, SummaryFromWindows } from '../../core/windows/windows-summary.js';
@@ -46,8 +46,7 @@ export async function mergeWindows(
     counts.push({
       sent: value(failed, 'passes') + value(failed, 'fails'),
       failed: value(failed, 'passes'),
-      dropped:
-        value(metric(theirs, K6_METRICS.dropped), 'count') + value(metric(theirs, K6_METRICS.arrivalsDropped), 'count'),
+      dropped: droppedIn(theirs),
       summarySent: summarySent(r),
       noSummary: r.noSummary,
       // A k6 that ended before its summary took what it measured after its last push with it.

@@ -16,6 +16,7 @@ import type { RunnerCounts } from '../../core/merge/merge-scenario.js';
 import { layoutRunners } from '../../core/merge/runners.js';
 import { K6_METRICS } from '../../core/rules/metric-table.js';
 import { metricsToRead, SummaryFromSamples } from '../../core/summary/samples-summary.js';
+import { DROPPED_METRICS } from '../../core/summary/summary-read.js';
 import type { ConvertContext } from '../../core/summary/convert.js';
 import { OutcomeLog, timelineOf } from '../../core/watch/outages.js';
 import { scanSamples } from '../watch/samples.js';
@@ -70,7 +71,7 @@ export async function mergeRunners(input: MergeInput): Promise<MergeResult> {
         c.sent++;
         if (s.value !== 0) c.failed++;
         outcomes.add(s.tMs, s.value !== 0);
-      } else if (s.metric === K6_METRICS.dropped || s.metric === K6_METRICS.arrivalsDropped) c.dropped += s.value;
+      } else if (DROPPED_METRICS.has(s.metric)) c.dropped += s.value;
       else if (s.metric === K6_METRICS.streamWindowMs && s.value > 0) windowed = true;
     });
     c.truncated = read?.truncated ?? false;
