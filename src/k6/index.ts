@@ -14,6 +14,7 @@ export type {
   EndpointSpec,
   JsonSchema,
   PhaseDefinition,
+  PromptInput,
   RecoveryRule,
   RequestBody,
   RuleMetric,

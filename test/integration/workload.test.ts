@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import type { Report } from '../../src/core/types.js';
 import { CHROMIUM_PATHS } from '../../src/node/k6/k6.js';
 import { freePort, latestReport, removeDir, ROOT, runCli, tempDir } from '../support/cli.js';
+import { projectWith, scenarioSource } from '../support/own-scenario.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'workloads');
 const haveChromium = CHROMIUM_PATHS.some((p) => existsSync(p));
@@ -32,35 +33,51 @@ async function run(args: string[]): Promise<{ report: Report; text: string; line
   }
 }
 
-/** Every request body the chat server received, in order, with its messages as role:content. */
-async function conversationRun(scenario: string): Promise<{ report: Report; sent: string[][] }> {
+/** Every request body the chat server received, in order, as sent. */
+async function chatServerRun(args: string[]): Promise<{ report: Report; bodies: string[] }> {
   const out = await tempDir('workload-chat');
   const record = path.join(out, 'bodies.jsonl');
   try {
     const server = path.join(ROOT, 'test/support/chat-server.ts');
     const cmd = `${process.execPath} --import tsx ${server} --port {port} --record ${record}`;
-    const { report } = await run(
-      [scenario, '--server-cmd', cmd, '--api', 'openai', '--turns', '3', '--think-time', '0.2'].concat([
-        '--input-tokens',
-        '12',
-        '--concurrency',
-        '2',
-        '--requests',
-        '6',
-        '--server-profile',
-        'none',
-      ]),
-    );
-    const bodies = (await readFile(record, 'utf8')).trim().split('\n');
-    const sent = bodies.map((b) =>
-      (JSON.parse(b) as { messages: Array<{ role: string; content: string }> }).messages.map(
-        (m) => `${m.role}:${m.role === 'assistant' ? m.content : m.content.split(' ').length}`,
-      ),
-    );
-    return { report, sent };
+    const { report } = await run([...args, '--server-cmd', cmd, '--api', 'openai', '--server-profile', 'none']);
+    return { report, bodies: (await readFile(record, 'utf8')).trim().split('\n') };
   } finally {
     await removeDir(out);
   }
+}
+
+/** A scenario file of one's own: one closed phase on the chat server's endpoint, with `body` or `prompted`. */
+async function ownChatScenario(bodyField: string): Promise<string> {
+  const dir = await projectWith('workload', {
+    'loadtests/own-chat.ts': scenarioSource(
+      `description: 'own chat', mix: [{ endpoint: 'chat', weight: 1 }], endpoints: [chat],
+         phases: [{ name: 'talk', model: 'closed', clients: 3, requests: 9, timeoutSec: 30 }],
+         thresholds: { rules: [{ id: 'errors', metric: 'error_rate', acceptable: 1, source: 'test' }] },`,
+      `const chat = defineEndpoint({ name: 'chat', method: 'POST', path: '/v1/chat/completions', ${bodyField},
+           schema: { type: 'object', required: ['choices'],
+                     properties: { choices: { type: 'array', minItems: 1 } } } });`,
+    ),
+  });
+  return path.join(dir, 'loadtests', 'own-chat.ts');
+}
+
+/** Every request body the chat server received, in order, with its messages as role:content. */
+async function conversationRun(scenario: string): Promise<{ report: Report; sent: string[][] }> {
+  const { report, bodies } = await chatServerRun(
+    [scenario, '--turns', '3', '--think-time', '0.2', '--input-tokens', '12'].concat([
+      '--concurrency',
+      '2',
+      '--requests',
+      '6',
+    ]),
+  );
+  const sent = bodies.map((b) =>
+    (JSON.parse(b) as { messages: Array<{ role: string; content: string }> }).messages.map(
+      (m) => `${m.role}:${m.role === 'assistant' ? m.content : m.content.split(' ').length}`,
+    ),
+  );
+  return { report, sent };
 }
 
 /** Each conversation's turns, in order: the second carries the first's reply, the third both. */
@@ -121,6 +138,42 @@ describe('shaped workloads against fast servers', () => {
     assertHistories(sent, (me) => `stream ${me}`);
     assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
     assert.ok(s.workload!.byTurn!.every((x) => x.ttftMs !== null && x.ttftMs.samples === 2));
+  });
+});
+
+describe("a scenario file's own endpoint and the workload", () => {
+  const PROMPTED = 'prompted: (input, n) => ({ messages: input.messages, max_tokens: input.maxTokens, user: `${n}` })';
+
+  it('takes the workload’s lines with `prompted`: its conversations carry the replies the server sent', async () => {
+    const file = await ownChatScenario(PROMPTED);
+    try {
+      const { report, sent } = await conversationRun(file);
+      const s = report.scenarios[0]!;
+      assert.equal(s.totals.successes, 6, s.error ?? '');
+      assertHistories(sent, (me) => `request ${me}`);
+      assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
+      assert.equal(s.workload!.inputTokens.received!.samples, 6, "the chat answers' usage, read as received");
+    } finally {
+      await removeDir(path.dirname(path.dirname(file)));
+    }
+  });
+
+  it('gives `body` each request’s number over every client, and is said not to take a workload', async () => {
+    const file = await ownChatScenario(`body: (n) => ({ messages: [{ role: 'user', content: 'n' + n }] })`);
+    try {
+      const { report, bodies } = await chatServerRun([file, '--input-tokens', '12']);
+      const s = report.scenarios[0]!;
+      assert.equal(s.totals.successes, 9, s.error ?? '');
+      const ns = bodies.map((b) => (JSON.parse(b) as { messages: Array<{ content: string }> }).messages[0]!.content);
+      assert.deepEqual([...ns].sort(), ['n0', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6', 'n7', 'n8']);
+      assert.equal(s.workload, null);
+      assert.ok(
+        s.notes.some((n) => /was not sent: no endpoint of this scenario takes prompts/.test(n)),
+        s.notes.join('\n'),
+      );
+    } finally {
+      await removeDir(path.dirname(path.dirname(file)));
+    }
   });
 });
 

@@ -51,8 +51,8 @@ describe('a scenario file of one’s own', () => {
     ]);
     assert.deepEqual(own.shape.mix, [{ endpoint: 'chat', weight: 1 }]);
     assert.deepEqual(
-      own.endpoints.map((e) => [e.name, e.method, e.path, e.body, e.accepts, e.tokens]),
-      [['chat', 'POST', '/v1/chat/completions', true, true, true]],
+      own.endpoints.map((e) => [e.name, e.method, e.path, e.prompted, e.body, e.accepts, e.tokens]),
+      [['chat', 'POST', '/v1/chat/completions', true, false, true, true]],
     );
     assert.equal(own.thresholds.scenario, 'my-chat', 'inline thresholds take the file’s name');
     assert.deepEqual(
@@ -99,6 +99,29 @@ describe('a scenario file of one’s own', () => {
     });
     assert.equal(badSchema.problems[0]?.path, '/endpoints/0/schema');
     assert.match(badSchema.problems[0]!.found, /requierd/);
+  });
+
+  it('an endpoint has one body function: `body` or `prompted`, and `prompted` is read as taking prompts', async () => {
+    const endpoint = (fields: string): string =>
+      `const e = defineEndpoint({ name: 'chat', method: 'POST', path: '/chat', ${fields} });`;
+    const mix = SHAPE.replace("endpoint: 'health'", "endpoint: 'chat'");
+    const both = await refusal({
+      'x/f.ts': scenarioSource(
+        `endpoints: [e], ${mix} ${RULES}`,
+        endpoint('body: () => ({}), prompted: (input) => ({ prompt: input.prompt })'),
+      ),
+    });
+    assert.deepEqual([both.problems[0]?.path, both.problems[0]?.found], ['/endpoints/0', 'both']);
+    const own = await load({
+      'x/g.ts': scenarioSource(
+        `endpoints: [e], ${mix} ${RULES}`,
+        endpoint('prompted: (input) => ({ prompt: input.prompt })'),
+      ),
+    });
+    assert.deepEqual(
+      own.endpoints.map((x) => [x.name, x.prompted, x.body]),
+      [['chat', true, false]],
+    );
   });
 
   it('takes its thresholds from beside the file when none are inline, and from --thresholds-dir first', async () => {

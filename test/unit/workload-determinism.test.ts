@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WorkloadLine } from '../../src/core/workload/sequence.js';
-import { useWorkload } from '../../src/k6/lib/endpoints.js';
+import { useWorkload } from '../../src/k6/lib/prompt-source.js';
 import { endpointsFor } from '../../src/k6/lib/sending.js';
 import { parseRunConfig } from '../../src/node/config/index.js';
 import { resolveRunPlans } from '../../src/node/run/plans.js';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { resolvePlan, type ScenarioDefinition } from '../../src/core/plan/plan.js';
 import { applyWorkload, turnTag, turnTags } from '../../src/core/plan/workload.js';
 import { observerThresholds } from '../../src/core/rules/thresholds.js';
 import { streamTimings } from '../../src/core/stream/stream.js';
@@ -7,6 +8,7 @@ import type { PlanPhase, WorkloadPlan } from '../../src/core/types.js';
 import { flattenMessages, receivedOf } from '../../src/core/workload/received.js';
 import { requestSequence, sessionsOf, toLine } from '../../src/core/workload/sequence.js';
 import type { WorkloadItem } from '../../src/core/workload/types.js';
+import { info, settings } from '../support/plan-settings.js';
 import { WORKLOAD } from '../support/workload.js';
 
 const item = (line: number, over: Partial<WorkloadItem> = {}): WorkloadItem => ({ line, prompt: `p${line}`, ...over });
@@ -166,22 +168,47 @@ describe('a workload in the plan', () => {
   const talk: WorkloadPlan = { ...WORKLOAD, turns: 4, thinkTimeSec: 1, conversations: true, chat: true };
 
   it("adds each client's think time to how long a phase of conversations may last", () => {
-    const [p] = applyWorkload([closed], { workload: talk, mix: [{ endpoint: 'stream-generate' }], notes: [] });
+    const [p] = applyWorkload([closed], { workload: talk, mix: [{ endpoint: 'stream-generate' }] });
     assert.equal(p!.maxDurationSec, 245 + 4 * 1);
   });
 
   it('refuses conversations on an open phase, naming --turns', () => {
     const open: PlanPhase = { ...closed, model: 'open', ratePerSec: 2, durationSec: 16 };
     assert.throws(
-      () => applyWorkload([open], { workload: talk, mix: [{ endpoint: 'generate' }], notes: [] }),
+      () => applyWorkload([open], { workload: talk, mix: [{ endpoint: 'generate' }] }),
       /--turns: expected conversations on one closed phase.*found an open phase \(stream\)/,
     );
   });
 
-  it('says when a scenario has nothing the workload drives', () => {
-    const notes: string[] = [];
-    applyWorkload([closed], { workload: WORKLOAD, mix: [{ endpoint: 'health' }], notes });
-    assert.match(notes[0]!, /was not sent: this scenario has no generating endpoint/);
+  const scenario = (endpoint: string): ScenarioDefinition => ({
+    name: 's',
+    description: 'd',
+    thresholds: { scenario: 's', rules: [] },
+    mixable: false,
+    mix: [{ endpoint, weight: 1 }],
+    phases: [{ name: 'main', model: 'closed', clients: 2, requests: 4, timeoutSec: 30 }],
+  });
+
+  it('leaves a workload no endpoint takes out of the plan, and says so', () => {
+    const plan = resolvePlan(scenario('health'), { ...settings, workload: WORKLOAD }, info);
+    assert.equal(plan.workload, null);
+    assert.deepEqual(
+      plan.endpoints.map((e) => e.prompted),
+      [false],
+    );
+    assert.ok(
+      plan.notes.some((n) => /workload \(.*\) was not sent: no endpoint of this scenario takes prompts/.test(n)),
+    );
+  });
+
+  it('gives it to a built-in generating endpoint and to a scenario file’s endpoint said to take prompts', () => {
+    const generate = resolvePlan(scenario('generate'), { ...settings, workload: WORKLOAD }, info);
+    assert.equal(generate.workload, WORKLOAD);
+    const own = (prompted: boolean) =>
+      resolvePlan(scenario('chat'), { ...settings, workload: WORKLOAD }, () => ({ ...info('chat'), prompted }));
+    assert.equal(own(true).workload, WORKLOAD);
+    assert.deepEqual(own(true).endpoints[0], { name: 'chat', method: 'POST', path: '/chat', prompted: true });
+    assert.equal(own(false).workload, null);
   });
 
   it('tags turns one by one up to 8, every later one as 8+', () => {

@@ -10,7 +10,7 @@ import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './s
 import { K6_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
-import { applyWorkload } from './workload.js';
+import { applyWorkload, WORKLOAD_ENDPOINTS } from './workload.js';
 import { unmeetableThroughput } from './offered.js';
 
 const STREAMED_NOTE =
@@ -48,6 +48,14 @@ export interface ScenarioDefinition {
    * k6 (core k6 has no streaming HTTP client), in the event format of the API in use.
    */
   stream?: true;
+}
+
+/** What the plan needs of an endpoint: where it lives, and (a scenario file's own) whether it takes prompts. */
+export interface EndpointInfo {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Left out: a built-in endpoint takes prompts when it generates (WORKLOAD_ENDPOINTS). */
+  prompted?: boolean;
 }
 
 export interface PlanSettings {
@@ -93,7 +101,7 @@ export function k6OpenDurationSec(phase: Pick<PlanPhase, 'requests' | 'durationS
 export function resolvePlan(
   def: ScenarioDefinition,
   settings: PlanSettings,
-  endpointInfo: (e: EndpointName) => { method: 'GET' | 'POST'; path: string } | undefined,
+  endpointInfo: (e: EndpointName) => EndpointInfo | undefined,
 ): ScenarioPlan {
   const notes: string[] = [];
   if (def.phases.length > 1 && def.phases.some((p) => p.model === 'closed')) {
@@ -203,8 +211,28 @@ export function resolvePlan(
     notes,
     clients: shape?.clients ?? null,
   });
-  const workload = settings.workload ?? null;
-  const phases = workload === null ? arrived : applyWorkload(arrived, { workload, mix, notes });
+  const endpoints = mix.map((m) => {
+    const info = endpointInfo(m.endpoint);
+    if (info === undefined)
+      throw new ValidationError(`scenario ${def.name}`, [
+        {
+          path: '/mix',
+          expected: `endpoints the ${settings.api} API has`,
+          found: `${m.endpoint}, which it does not have`,
+        },
+      ]);
+    const { method, path } = info;
+    return { name: m.endpoint, method, path, prompted: info.prompted ?? WORKLOAD_ENDPOINTS.includes(m.endpoint) };
+  });
+  const given = settings.workload ?? null;
+  // A workload no endpoint of the scenario carries is left out of its plan, and said so.
+  const workload = given !== null && endpoints.some((e) => e.prompted) ? given : null;
+  if (given !== null && workload === null)
+    notes.push(
+      `The workload (${given.source}) was not sent: no endpoint of this scenario takes prompts ` +
+        "(a scenario file's endpoint takes them with 'prompted').",
+    );
+  const phases = workload === null ? arrived : applyWorkload(arrived, { workload, mix });
   const goodput = settings.goodput ?? null;
   if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);
   const goodputRule = (def.thresholds as ThresholdsFile).rules.findIndex((r) => r.metric === 'goodput');
@@ -254,18 +282,7 @@ export function resolvePlan(
     baseUrl: settings.baseUrl,
     gate: settings.gate,
     scale: settings.scale,
-    endpoints: mix.map((m) => {
-      const info = endpointInfo(m.endpoint);
-      if (info === undefined)
-        throw new ValidationError(`scenario ${def.name}`, [
-          {
-            path: '/mix',
-            expected: `endpoints the ${settings.api} API has`,
-            found: `${m.endpoint}, which it does not have`,
-          },
-        ]);
-      return { name: m.endpoint, ...info };
-    }),
+    endpoints,
     mix,
     phases,
     thresholds: { ...thresholds, rules },

@@ -37,16 +37,14 @@ export function phaseOffsets(phases: readonly PlanPhase[]): Record<string, numbe
 /**
  * The phases under a workload: conversations need one closed phase (a client holds each
  * conversation; an open phase's arrivals are single requests), and each client's think time between
- * turns is added to how long the phase may last. Notes say what the workload drives.
+ * turns is added to how long the phase may last. Given only to a scenario one of whose endpoints
+ * takes prompts (resolvePlan).
  */
 export function applyWorkload(
   phases: PlanPhase[],
-  o: { workload: WorkloadPlan; mix: ReadonlyArray<{ endpoint: EndpointName }>; notes: string[] },
+  o: { workload: WorkloadPlan; mix: ReadonlyArray<{ endpoint: EndpointName }> },
 ): PlanPhase[] {
   const w = o.workload;
-  const driven = o.mix.filter((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint)).map((m) => m.endpoint);
-  if (driven.length === 0)
-    o.notes.push(`The workload (${w.source}) was not sent: this scenario has no generating endpoint.`);
   if (!w.conversations) return phases;
   const open = phases.find((p) => p.model === 'open');
   if (phases.length !== 1 || open !== undefined || phases[0]!.arrivals !== undefined)

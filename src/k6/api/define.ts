@@ -9,10 +9,8 @@
  * bundle, into which the runner put the scenario's name and its checked thresholds (`__OWN_SCENARIO__`)
  * and its compiled schemas.
  */
-import { SharedArray } from 'k6/data';
 import type { ScenarioDeclaration, ThresholdsFile } from '../../core/types.js';
-import { parsePromptSet } from '../../core/workload/prompts.js';
-import { readEnv } from '../lib/env.js';
+import { prompt as promptOf } from '../lib/prompt-source.js';
 import { defineScenario as defineToolkitScenario } from '../lib/scenario.js';
 import { declaredEndpoint, toEndpoint } from './endpoint.js';
 import type { DefinedScenario, ScenarioSpec } from './types.js';
@@ -47,15 +45,11 @@ const INERT: DefinedScenario = {
   plan: null as unknown as DefinedScenario['plan'],
 };
 
-let promptSet: readonly string[] | null = null;
-
 /**
  * The prompt of the n-th request: the run's prompt set (--prompts), taken in order and cycling, or
- * `fallback` when there is none.
+ * `fallback` when there is none. The built-in endpoints' own (src/k6/lib/prompt-source.ts).
  */
-export function prompt(n: number, fallback: string): string {
-  return promptSet === null || promptSet.length === 0 ? fallback : promptSet[n % promptSet.length]!;
-}
+export const prompt: (n: number, fallback: string) => string = promptOf;
 
 /**
  * A scenario: `export const options = s.options; export default s.run; export const handleSummary =
@@ -70,10 +64,7 @@ export function defineScenario<const N extends string = never>(spec: ScenarioSpe
   if (typeof __OWN_SCENARIO__ === 'undefined')
     throw new Error('run this scenario file with `npx realizar-k6 run FILE`: it bundles the file with its thresholds');
   const own = __OWN_SCENARIO__;
-  const file = readEnv().promptsFile;
-  // The same shared array the toolkit loads (src/k6/lib/scenario.ts): k6 keeps one per name.
-  if (file !== null)
-    promptSet = new SharedArray('prompts', () => parsePromptSet(open(file), file)) as unknown as string[];
+  // The toolkit's scenario loads the prompt set (src/k6/lib/scenario.ts) that prompt() reads.
   return defineToolkitScenario(
     {
       name: own.name,

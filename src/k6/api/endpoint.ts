@@ -7,6 +7,7 @@
 import ownValidators from 'realizar-k6:own-validators';
 import type { DeclaredEndpoint } from '../../core/types.js';
 import type { Endpoint } from '../lib/endpoints.js';
+import { inputOf, turnInput } from '../lib/prompt-source.js';
 import type { EndpointSpec } from './types.js';
 
 /** An endpoint of one's own; its name is then known to the mix and to the rules (types.ts). */
@@ -19,8 +20,14 @@ export function defineEndpoint<const N extends string>(spec: EndpointSpec<N>): E
  * else kept for the runner to check (a misspelt field is named, not dropped).
  */
 export function declaredEndpoint(spec: EndpointSpec): DeclaredEndpoint {
-  const { body, accepts, tokens, ...rest } = spec;
-  return { ...rest, body: body !== undefined, accepts: accepts !== undefined, tokens: tokens !== undefined };
+  const { body, prompted, accepts, tokens, ...rest } = spec;
+  return {
+    ...rest,
+    body: body !== undefined,
+    prompted: prompted !== undefined,
+    accepts: accepts !== undefined,
+    tokens: tokens !== undefined,
+  };
 }
 
 const noTokens = (): number => 0;
@@ -35,13 +42,17 @@ export function toEndpoint(spec: EndpointSpec): Endpoint {
         'run the scenario file with `npx realizar-k6 run FILE`, which bundles it',
     );
   const check = spec.accepts;
+  const prompted = spec.prompted;
+  const body = prompted === undefined ? (spec.body ?? noBody) : (n: number) => prompted(inputOf(n), n);
   return {
     name: spec.name,
     method: spec.method,
     path: spec.path,
-    body: spec.body ?? noBody,
+    body,
     // Without a body function every request is the same: it is serialised once.
-    ...(spec.body === undefined ? { fixedBody: noBody } : {}),
+    ...(spec.body === undefined && prompted === undefined ? { fixedBody: noBody } : {}),
+    // Given turnBody, the endpoint takes the workload's lines (prompt-source.ts, workloadLines).
+    ...(prompted === undefined ? {} : { turnBody: (line, c, n) => prompted(turnInput(line, c), n) ?? {} }),
     accepts: (body, request) =>
       (validate === undefined || validate(body)) && (check === undefined || check(body, request)),
     tokens: spec.tokens ?? noTokens,

@@ -7,8 +7,9 @@ import type { Options } from 'k6/options';
 import type { PhaseDefinition } from '../../core/plan/plan.js';
 import type { BuiltinEndpointName, RecoveryRule, Rule, ScenarioPlan } from '../../core/types.js';
 import type { runStreamPhase } from '../lib/stream/run.js';
+import type { PromptInput } from '../lib/prompt-source.js';
 
-export type { BuiltinEndpointName, PhaseDefinition, RecoveryRule };
+export type { BuiltinEndpointName, PhaseDefinition, PromptInput, RecoveryRule };
 
 /** What a rule measures: latency_p95 in ms, error_rate in %, throughput in req/s, ttft_p95... */
 export type RuleMetric = Rule['metric'];
@@ -27,10 +28,18 @@ export interface EndpointSpec<N extends string = string> {
   /** Joined to the base URL (--base-url), e.g. /v1/chat/completions. */
   path: string;
   /**
-   * The body of the n-th request of a phase (n from 0); `prompt(n, 'Hello')` takes the run's prompt
-   * set (--prompts) in order. Absent: no body.
+   * The body of the n-th request of a phase (n from 0, counted over every client); `prompt(n, 'Hello')`
+   * takes the run's prompt set (--prompts) in order. Absent (and no `prompted`): no body.
    */
   body?: (n: number) => RequestBody;
+  /**
+   * Instead of `body`: the body of a request that carries the run's prompt. With a workload
+   * (--input-tokens, --output-tokens, --dataset, --prefix-tokens, --turns, a trace with lengths) `input`
+   * is the workload's line for the request, a conversation's turn with the replies so far; else the
+   * prompt set's (--prompts) or 'Hello', with the seed's 5 tokens. The endpoint then takes the workload
+   * as the built-in generate does, and the report sets what was asked beside what the answer says it got.
+   */
+  prompted?: (input: PromptInput, n: number) => RequestBody;
   /** Every 200 body must match it, or the request is a failure like a 500 (compiled before the run). */
   schema?: JsonSchema;
   /** What a schema cannot say (one result per input, say): false makes the request a failure. */

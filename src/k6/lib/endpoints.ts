@@ -13,11 +13,22 @@
  */
 import type { EndpointName } from '../../core/types.js';
 import type { Route } from '../../core/target/routes.js';
-import { turnMessages, type ConversationState } from '../../core/workload/conversation.js';
+import type { ConversationState } from '../../core/workload/conversation.js';
 import { flattenMessages } from '../../core/workload/received.js';
 import { BATCH_PROMPTS } from '../../core/plan/workload.js';
 import type { WorkloadLine } from '../../core/workload/sequence.js';
 import type { ChatMessage } from '../../core/workload/types.js';
+import {
+  lineOf,
+  maxTokensOf,
+  messagesOf,
+  prompt,
+  promptSet,
+  SEED_MAX_TOKENS,
+  textOf,
+  turnChat,
+  workload,
+} from './prompt-source.js';
 import { withExtras } from './server-extras.js';
 import { matches } from './validators.js';
 
@@ -36,8 +47,11 @@ export interface Endpoint {
   accepts: (body: unknown, request: Record<string, unknown> | null) => boolean;
   /** Tokens generated, from an accepted body (the server's own count, num_generated). */
   tokens: (body: unknown) => number;
-  /** With a workload: the body of a conversation's turn, its line's message after the conversation so far. */
-  turnBody?: (line: WorkloadLine, conversation: ConversationState) => Record<string, unknown>;
+  /**
+   * Given to an endpoint that takes prompts: the body of a conversation's turn (request n), its line's
+   * message after the conversation so far.
+   */
+  turnBody?: (line: WorkloadLine, conversation: ConversationState, n: number) => Record<string, unknown>;
 }
 
 const none = (): number => 0;
@@ -45,46 +59,8 @@ const generated = (body: unknown): number => (body as { num_generated: number })
 const generatedInBatch = (body: unknown): number =>
   (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
 
-/**
- * The prompt of the n-th request: the seed's ("Hello", "Prompt i batch n") unless a prompt set is
- * loaded (--prompts), whose prompts are then taken in order, cycling.
- */
-let promptSet: readonly string[] | null = null;
-export function usePromptSet(prompts: readonly string[] | null): void {
-  promptSet = prompts === null || prompts.length === 0 ? null : prompts;
-}
-const prompt = (n: number, fallback: string): string =>
-  promptSet === null ? fallback : promptSet[n % promptSet.length]!;
-
-/** A run's workload: its lines (request n takes lines n*perRequest...), and max_tokens of a line without its own. */
-export interface WorkloadUse {
-  lines: ArrayLike<WorkloadLine>;
-  perRequest: number;
-  defaultOutputTokens: number;
-}
-let workload: WorkloadUse | null = null;
-export function useWorkload(w: WorkloadUse | null): void {
-  workload = w;
-}
-/** The k-th line of request n (the lines cycle when a warm-up asks for more). */
-const lineOf = (w: WorkloadUse, n: number, k = 0): WorkloadLine => w.lines[(n * w.perRequest + k) % w.lines.length]!;
-/** The lines request n sends to `endpoint`: one per prompt; none for an endpoint the workload does not drive. */
-export function workloadLines(endpoint: Endpoint, n: number): WorkloadLine[] {
-  const w = workload;
-  if (w === null || endpoint.turnBody === undefined) return [];
-  const count = endpoint.name === 'batch-generate' ? BATCH_PROMPTS : 1;
-  return Array.from({ length: count }, (_, k) => lineOf(w, n, k));
-}
-export const maxTokensOf = (line: WorkloadLine): number => line.output_tokens ?? workload?.defaultOutputTokens ?? 5;
-const textOf = (line: WorkloadLine): string => line.prompt ?? flattenMessages(line.messages ?? []);
-const messagesOf = (line: WorkloadLine): ChatMessage[] =>
-  line.messages ?? [{ role: 'user', content: line.prompt ?? '' }];
-/** A turn as messages: the conversation so far (replies as received), then the line's message. */
-const turnChat = (line: WorkloadLine, c: ConversationState): ChatMessage[] =>
-  line.messages ?? turnMessages(c, line.prompt ?? '');
-
 // The seed's configurations (load-testing.md, Test Scenarios 2-5).
-const GENERATE_PARAMS = { max_tokens: 5, strategy: 'greedy' };
+const GENERATE_PARAMS = { max_tokens: SEED_MAX_TOKENS, strategy: 'greedy' };
 const BATCH_TEXTS = 3;
 
 const inputs = (request: Record<string, unknown> | null, key: string): number =>

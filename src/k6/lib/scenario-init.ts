@@ -6,7 +6,7 @@
  * so code left out of the script costs no memory per VU (measured in docs/performance.md).
  */
 import type { Options } from 'k6/options';
-import { resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import { resolvePlan, type EndpointInfo, type ScenarioDefinition } from '../../core/plan/plan.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';
@@ -57,7 +57,7 @@ export interface ScenarioInit {
 }
 
 /** A scenario file's own endpoints, where they live: what the plan needs of them (plain data, so it can be passed). */
-export type OwnRoutes = Readonly<Record<string, { method: 'GET' | 'POST'; path: string }>>;
+export type OwnRoutes = Readonly<Record<string, EndpointInfo>>;
 
 export function scenarioInit(
   scenarioDef: ScenarioDefinition,
@@ -124,10 +124,11 @@ export function scenarioInit(
   // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
   const schedules = phaseSchedules(plan.phases, trace);
   // A conversation is one k6 iteration: its phase runs as many as it has conversations.
-  const lines = loadWorkloadLines(env.workload);
+  // The plan's workload: none when no endpoint of the scenario takes prompts.
+  const lines = loadWorkloadLines(plan.workload ?? null);
   const firstRequest = phaseOffsets(plan.phases);
   const sessions = new Map<string, readonly Session[]>();
-  if (env.workload?.conversations === true && lines !== null)
+  if (plan.workload?.conversations === true && lines !== null)
     for (const p of plan.phases) sessions.set(p.name, phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests));
   const options: Options = {
     scenarios: Object.fromEntries(
@@ -153,7 +154,7 @@ export function scenarioInit(
       model: env.model,
       server: env.server,
       promptCache: env.promptCache,
-      chat: env.workload?.chat === true,
+      chat: plan.workload?.chat === true,
     },
     [...plan.mix.map((m) => m.endpoint), 'health'],
   );

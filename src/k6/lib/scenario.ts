@@ -12,11 +12,11 @@ import type { ScenarioDefinition } from '../../core/plan/plan.js';
 import type { ScenarioShape } from '../../core/plan/scenario-shapes.js';
 import { renderScenario } from '../../core/report/render.js';
 import { SharedArray } from 'k6/data';
-import { parsePromptSet } from '../../core/workload/prompts.js';
-import { builtinEndpoint, maxTokensOf, usePromptSet, useWorkload, workloadLines, type Endpoint } from './endpoints.js';
+import { builtinEndpoint, type Endpoint } from './endpoints.js';
+import { maxTokensOf, usePromptSet, useWorkload, workloadLines } from './prompt-source.js';
 import { bodyOf, useGoodputMetrics } from './request.js';
 import { useServerClockMetrics } from './stream/server-clock.js';
-import { loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
+import { loadPrompts, loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
 import { phaseOffsets, WORKLOAD_ENDPOINTS } from '../../core/plan/workload.js';
 import { receivedOf } from '../../core/workload/received.js';
 import type { Session } from '../../core/workload/sequence.js';
@@ -109,12 +109,6 @@ export function shapeOf(name: string): ScenarioShape {
   return shapes.SCENARIO_SHAPES[name]!;
 }
 
-/** A prompt set, read once and shared by every VU (k6's SharedArray). */
-function loadPrompts(file: string | null): readonly string[] | null {
-  if (file === null) return null;
-  return new SharedArray('prompts', () => parsePromptSet(open(file), file)) as unknown as readonly string[];
-}
-
 export function defineScenario(
   scenarioSource: ScenarioSource,
   /** For a streamed scenario: src/k6/lib/stream/run.ts's runStreamPhase. */
@@ -129,8 +123,11 @@ export function defineScenario(
 } {
   // Plain objects and loops here and on the request path, no Map or Set: a VU builds k6's class of
   // each builtin at its first use (Map about 15 KB, Set 10 KB per VU; docs/performance.md).
-  const own: Record<string, { method: 'GET' | 'POST'; path: string }> = {};
-  for (const name in ownEndpoints) own[name] = { method: ownEndpoints[name]!.method, path: ownEndpoints[name]!.path };
+  const own: Record<string, OwnRoutes[string]> = {};
+  for (const name in ownEndpoints) {
+    const { method, path, turnBody } = ownEndpoints[name]!;
+    own[name] = { method, path, prompted: turnBody !== undefined };
+  }
   const { env, init } = initOnce(scenarioSource, own);
   const prompts = loadPrompts(env.promptsFile);
   usePromptSet(prompts);
@@ -140,7 +137,8 @@ export function defineScenario(
     streams: streamRunner !== null,
     answers: plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || m.endpoint in ownEndpoints),
   });
-  const workload = env.workload;
+  // The plan's: none when no endpoint of the scenario takes prompts.
+  const workload = plan.workload ?? null;
   const lines = loadWorkloadLines(workload);
   useWorkload(
     workload === null || lines === null
@@ -172,6 +170,8 @@ export function defineScenario(
   const first = plan.phases[0]?.timeoutSec;
   const sharedTimeout = first !== undefined && plan.phases.every((p) => p.timeoutSec === first) ? first : null;
   const single = cycle.length === 1 ? cycle[0]! : null;
+  // A scenario file's body function is promised the request's number, counted over every client.
+  const exactN = single !== null && single.name in ownEndpoints && single.fixedBody === undefined;
   let local = 0;
   const target: SendTarget = {
     baseUrl: plan.baseUrl,
@@ -258,9 +258,9 @@ export function defineScenario(
     }
     // Exactly the planned requests: an iteration k6 starts past an open phase's end sends nothing.
     if (!mayStart()) return;
-    if (single !== null && sharedTimeout !== null && prompts === null && lines === null) {
-      // One endpoint and the seed's prompts: the request number only varies batch texts, so a
-      // per-client count will do (a prompt set is taken in order across all clients).
+    if (single !== null && sharedTimeout !== null && prompts === null && lines === null && !exactN) {
+      // One built-in endpoint and the seed's prompts: the request number only varies batch texts, so
+      // a per-client count will do (a prompt set is taken in order across all clients).
       send(single, local++, sharedTimeout, target);
       return;
     }

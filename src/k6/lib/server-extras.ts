@@ -18,6 +18,6 @@ export function withExtras(e: Endpoint, extras: Readonly<Record<string, unknown>
     ...e,
     body: (n) => add(e.body(n)) ?? null,
     ...(fixed === undefined ? {} : { fixedBody: () => add(fixed()) }),
-    ...(turn === undefined ? {} : { turnBody: (line, c) => ({ ...turn(line, c), ...extras }) }),
+    ...(turn === undefined ? {} : { turnBody: (line, c, n) => ({ ...turn(line, c, n), ...extras }) }),
   };
 }

@@ -8,11 +8,13 @@ import { sleep } from './k6-calls.js';
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import { turnTag } from '../../core/plan/workload.js';
+import { parsePromptSet } from '../../core/workload/prompts.js';
 import type { WorkloadPlan } from '../../core/types.js';
 import { recordTurn, startConversation } from '../../core/workload/conversation.js';
 import { receivedOf, type Received } from '../../core/workload/received.js';
 import { sessionsOf, type Session, type WorkloadLine } from '../../core/workload/sequence.js';
-import { maxTokensOf, type Endpoint } from './endpoints.js';
+import type { Endpoint } from './endpoints.js';
+import { maxTokensOf } from './prompt-source.js';
 import { metric } from './metrics.js';
 import { bodyOf, send, type SendTarget } from './request.js';
 
@@ -35,6 +37,12 @@ function workloadMetrics() {
  * k6 metric is an object every VU builds, a few KB each (docs/performance.md).
  */
 let m: ReturnType<typeof workloadMetrics> | null = null;
+
+/** A prompt set (--prompts), read once and shared by every VU. */
+export function loadPrompts(file: string | null): readonly string[] | null {
+  if (file === null) return null;
+  return new SharedArray('prompts', () => parsePromptSet(open(file), file)) as unknown as readonly string[];
+}
 
 /** The workload's lines, parsed once (the runner wrote and checked them) and shared by every VU. */
 export function loadWorkloadLines(w: WorkloadPlan | null): ArrayLike<WorkloadLine> | null {
@@ -114,7 +122,7 @@ export function runConversation(c: ConversationRun): void {
     if (k > 0 && c.thinkTimeSec > 0) sleep(c.thinkTimeSec);
     const line = c.lines[(c.session.start + k) % c.lines.length]!;
     tags['turn'] = turnTag(k + 1, c.turns);
-    const request = c.endpoint.turnBody!(line, state);
+    const request = c.endpoint.turnBody!(line, state, c.session.start + k);
     const sent = send(c.endpoint, c.session.start + k, c.timeoutSec, c.target, request);
     const received = sent.ok ? receivedOf(bodyOf(sent)) : null;
     recordWorkloadRequest({ lines: [line], maxTokens: maxTokensOf(line), received, history: k > 0 });

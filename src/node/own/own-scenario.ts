@@ -98,7 +98,7 @@ async function readDeclaration(file: string, source: string): Promise<unknown> {
   return declared[0];
 }
 
-/** What the schema cannot say: endpoint names of its own, a mix of known endpoints. */
+/** What the schema cannot say: endpoint names of its own, one body function each, a mix of known endpoints. */
 function checkEndpoints(d: ScenarioDeclaration, source: string): string[] {
   const problems: ValidationProblem[] = [];
   const own: string[] = [];
@@ -110,6 +110,12 @@ function checkEndpoints(d: ScenarioDeclaration, source: string): string[] {
         found: `'${e.name}'`,
       });
     own.push(e.name);
+    if (e.body && e.prompted === true)
+      problems.push({
+        path: `/endpoints/${i}`,
+        expected: "one body function: body (the request number) or prompted (the run's prompt and the number)",
+        found: 'both',
+      });
   });
   const known = [...BUILTIN_ENDPOINTS, ...own];
   d.mix.forEach((m, i) => {

@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePromptSet } from '../../core/workload/prompts.js';
-import { resolvePlan } from '../../core/plan/plan.js';
-import { ROUTES, type Route } from '../../core/target/routes.js';
+import { resolvePlan, type EndpointInfo } from '../../core/plan/plan.js';
+import { ROUTES } from '../../core/target/routes.js';
 import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import type { EndpointName, ScenarioPlan } from '../../core/types.js';
 import { SERVERS } from '../../core/target/servers.js';
@@ -21,7 +21,7 @@ import { loadOwnScenario } from '../own/own-scenario.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
 import { runWorkloadSource } from '../workload/source.js';
-import { workloadPlan } from '../workload/plan.js';
+import { plannedWorkload } from '../workload/plan.js';
 
 /** The prompt set's size, after checking every line of it (k6 checks it again), so a bad line is named at once. */
 async function promptSetSize(file: string | null): Promise<number | null> {
@@ -49,17 +49,7 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
   const arrivals = await runArrivals(config);
   // A dataset's lines are read and checked here; the lines themselves are made once the server is up.
   const source = await runWorkloadSource(config);
-  const workload =
-    source === null
-      ? null
-      : workloadPlan(config, {
-          source,
-          tokenizer: 'counted once the server is up',
-          perRequest: 1,
-          file: '',
-          turns: config.workload!.turns,
-          chatLines: false,
-        });
+  const workload = source === null ? null : plannedWorkload(config, source);
   const plans: ScenarioPlan[] = [];
   const own = config.scenarioFile === null ? null : await loadOwnScenario(config.scenarioFile, config.thresholdsDir);
   for (const name of config.scenarios) {
@@ -72,9 +62,11 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
       ? { ...own, source: own.thresholdsSource, routes: own.endpoints }
       : await builtIn(name, config.thresholdsDir);
     // The scenario's own endpoints first, then the API's.
-    const route = (e: EndpointName): Route | undefined => {
+    const route = (e: EndpointName): EndpointInfo | undefined => {
       const mine = routes.find((r) => r.name === e);
-      return mine === undefined ? ROUTES[config.api][e] : { method: mine.method, path: mine.path };
+      return mine === undefined
+        ? ROUTES[config.api][e]
+        : { method: mine.method, path: mine.path, prompted: mine.prompted === true };
     };
     if (
       shape.stream === true &&

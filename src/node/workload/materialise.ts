@@ -12,7 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { K6VarValues } from '../../core/contract.js';
-import { linesPerRequest, WORKLOAD_ENDPOINTS } from '../../core/plan/workload.js';
+import { linesPerRequest } from '../../core/plan/workload.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import { lengthSampler } from '../../core/workload/lengths.js';
 import { flattenMessages } from '../../core/workload/received.js';
@@ -22,7 +22,7 @@ import { mixSeed } from '../../core/workload/text.js';
 import type { WorkloadItem } from '../../core/workload/types.js';
 import type { RunConfig } from '../config/index.js';
 import { log } from '../process/log.js';
-import { workloadPlan } from './plan.js';
+import { plannedWorkload, workloadPlan } from './plan.js';
 import { runWorkloadSource } from './source.js';
 import { serverTokenizer, type ServerTokenizer } from './tokenizer.js';
 
@@ -125,7 +125,9 @@ async function make(config: RunConfig, plan: ScenarioPlan, dir: string): Promise
   // Off is k6's default: only a cache turned on is said on k6's command line.
   const base: K6VarValues = config.promptCache ? { PROMPT_CACHE: true } : {};
   const source = await runWorkloadSource(config);
-  if (source === null || !plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint))) return base;
+  if (source === null) return base;
+  // No lines for a scenario that sends none: k6's plan then says the workload was not sent.
+  if (!plan.endpoints.some((e) => e.prompted)) return { ...base, WORKLOAD: plannedWorkload(config, source) };
   const perRequest = linesPerRequest(plan.mix);
   const requests = plan.phases.reduce((n, p) => n + p.requests, 0);
   const tokenizer = await serverTokenizer(config);

@@ -69,3 +69,20 @@ export function workloadPlan(config: RunConfig, p: PlanParts): WorkloadPlan {
     defaultOutputTokens: DEFAULT_OUTPUT_TOKENS,
   };
 }
+
+/**
+ * The workload as a plan knows it before its lines are made (they are made once the server is up, and
+ * only for a scenario that sends them): checked with the run's plans, and given to a scenario none of
+ * whose endpoints takes prompts, so that its report says the workload was not sent.
+ */
+export function plannedWorkload(config: RunConfig, source: WorkloadSource): WorkloadPlan {
+  const turns = config.workload!.turns;
+  return workloadPlan(config, {
+    source,
+    tokenizer: 'counted once the server is up',
+    perRequest: 1,
+    file: '',
+    turns,
+    chatLines: false,
+  });
+}
