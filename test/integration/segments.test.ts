@@ -106,7 +106,18 @@ describe('a scenario split over k6 processes (--segments)', () => {
   it("by default, merged from the runners' windows: counts those of their own summaries", async () => {
     const out = await tempDir('segments-windows');
     try {
-      const run = await runCli(['spike', '--segments', '2', '--scale', '0.2', '--no-dashboard', '--out-dir', out]);
+      const run = await runCli([
+        'spike',
+        '--segments',
+        '2',
+        '--scale',
+        '0.2',
+        '--input-tokens',
+        '16',
+        '--no-dashboard',
+        '--out-dir',
+        out,
+      ]);
       assert.equal(run.code, 0, run.stderr.slice(-3000));
       const { report, dir } = await latestReport(out);
       const s = report.scenarios[0]!;
@@ -136,6 +147,13 @@ describe('a scenario split over k6 processes (--segments)', () => {
         s.notes.some((n) => /requests' windows together/.test(n)),
         s.notes.join('\n'),
       );
+      // A workload's token counts: what adds up exactly over the runners, their percentiles not known.
+      const asked = s.workload!.inputTokens.asked!;
+      assert.equal(asked.samples, total('workload_input_tokens_asked', 'count'));
+      assert.deepEqual([asked.p50, asked.p95], [null, null]);
+      assert.ok(asked.min > 0 && asked.max >= asked.min, JSON.stringify(asked));
+      const extra = s.workload!.inputTokens.extra!;
+      assert.deepEqual([extra.min, extra.max], [0, 0], "Realizar's /tokenize counts exactly what it receives");
 
       await mergedAgain(dir, out, s);
     } finally {

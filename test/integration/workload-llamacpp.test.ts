@@ -97,7 +97,7 @@ describe("workloads on llama.cpp's server", () => {
       [2, 2, 2, 2],
     );
     // Each turn adds the last reply (4 tokens), the new message (16) and their template around them.
-    for (let k = 1; k < 4; k++) assert.ok(turns[k]!.inputTokens!.p50 >= turns[k - 1]!.inputTokens!.p50 + 20);
+    for (let k = 1; k < 4; k++) assert.ok(turns[k]!.inputTokens!.p50! >= turns[k - 1]!.inputTokens!.p50! + 20);
     assert.ok(turns.every((x) => x.ttftMs !== null && x.itlMs !== null));
   });
 });

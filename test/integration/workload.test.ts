@@ -127,7 +127,7 @@ describe('shaped workloads against fast servers', () => {
         ['3', 2],
       ],
     );
-    assert.ok(s.workload!.byTurn![2]!.inputTokens!.p50 > s.workload!.byTurn![0]!.inputTokens!.p50);
+    assert.ok(s.workload!.byTurn![2]!.inputTokens!.p50! > s.workload!.byTurn![0]!.inputTokens!.p50!);
   });
 
   it('does the same in streams, with the replies as they streamed', async (t) => {

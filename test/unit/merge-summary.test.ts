@@ -58,6 +58,34 @@ describe("the runners' own summaries in a merge", () => {
     );
   });
 
+  it("keep a workload's token counts by their count, least, most and mean, without percentiles", () => {
+    const tokens = (count: number, min: number, max: number, avg: number): K6Metric => ({
+      type: 'trend',
+      values: { count, min, max, avg, 'p(50)': avg, 'p(95)': max },
+    });
+    const { summary: merged, notes } = mergeSummaries({
+      union: new SummaryFromSamples().result(),
+      runners: [
+        summary(1000, {
+          [K6_METRICS.inputAsked]: tokens(3, 10, 30, 20),
+          [`${K6_METRICS.inputAsked}{turn:1}`]: tokens(1, 10, 10, 10),
+        }),
+        summary(1000, {
+          [K6_METRICS.inputAsked]: tokens(1, 40, 40, 40),
+          [`${K6_METRICS.inputAsked}{turn:1}`]: tokens(2, 5, 9, 7),
+        }),
+      ],
+      streamedRunners: 0,
+    });
+    assert.deepEqual(merged.metrics[K6_METRICS.inputAsked]!.values, { count: 4, min: 10, max: 40, avg: 25 });
+    assert.deepEqual(merged.metrics[`${K6_METRICS.inputAsked}{turn:1}`]!.values, { count: 3, min: 5, max: 10, avg: 8 });
+    assert.deepEqual(notes.length, 1);
+    assert.match(
+      notes[0]!,
+      /^workload_input_tokens_asked: their counts, least, most and mean over all runners are exact/,
+    );
+  });
+
   it("span the streams' measured window from the earliest runner's start to the latest's end", () => {
     const union = new SummaryFromSamples();
     union.add({ metric: K6_METRICS.streamWindowMs, tMs: 1, value: 800, phase: null, endpoint: null, check: null });

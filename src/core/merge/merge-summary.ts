@@ -6,7 +6,8 @@
  * the runners' summaries hold (k6 keeps no samples of it) is combined where that is exact: counters
  * and rates add up, a gauge keeps its lowest value (the one gauge read is when streams started), a
  * trend measured by a single runner is taken whole; a trend several runners measured cannot be
- * merged from their percentiles and is left out, said in a note. k6's built-in trends the report
+ * merged from their percentiles and is left out, said in a note, or, for a workload's token counts,
+ * kept by what adds up exactly (count, min, max, mean) without percentiles. k6's built-in trends the report
  * never reads (http_req_waiting, iteration_duration...) are left out without one. Pure.
  */
 import type { K6Check, K6Group, K6Metric, K6Summary } from '../types.js';
@@ -23,6 +24,17 @@ const baseName = (key: string): string => key.split('{')[0]!;
 
 /** The metrics the report reads (the metric table's): k6's other built-in trends are left out of a merge. */
 const READ = new Set(METRIC_ENTRIES.flatMap(([, e]) => (e.k6 === null ? [] : [e.k6])));
+/** Trends whose extremes a merge keeps (the table's mergesExtremes). */
+const EXTREMES = new Set(METRIC_ENTRIES.flatMap(([, e]) => (e.k6 !== null && e.mergesExtremes === true ? [e.k6] : [])));
+
+/** A trend's count, min, max and mean over several runners: exact; its percentiles are left out, not known. */
+function extremes(parts: readonly K6Metric[]): K6Metric {
+  const counts = parts.map((m) => m.values['count'] ?? 0);
+  const count = counts.reduce((a, b) => a + b, 0);
+  const sum = parts.reduce((n, m, i) => n + (m.values['avg'] ?? 0) * counts[i]!, 0);
+  const stat = (s: string, f: (...xs: number[]) => number): number => f(...parts.map((m) => m.values[s] ?? 0));
+  return { type: 'trend', values: { count, min: stat('min', Math.min), max: stat('max', Math.max), avg: sum / count } };
+}
 
 /** Counters and rates added, gauges at their lowest; trends handled by the caller. */
 function combine(type: K6Metric['type'], parts: readonly K6Metric[], durationMs: number): K6Metric {
@@ -88,6 +100,7 @@ export function mergeSummaries(o: {
       others.set(key, [...(others.get(key) ?? []), m]);
     }
   const unmerged = new Set<string>();
+  const partial = new Set<string>();
   for (const [key, parts] of others) {
     const type = parts[0]!.type;
     if (type !== 'trend') {
@@ -96,12 +109,20 @@ export function mergeSummaries(o: {
     }
     const measured = parts.filter((m) => (m.values['count'] ?? 0) > 0);
     if (measured.length <= 1) metrics[key] = { type, values: { ...(measured[0] ?? parts[0]!).values } };
-    else unmerged.add(baseName(key));
+    else if (EXTREMES.has(baseName(key))) {
+      metrics[key] = extremes(measured);
+      partial.add(baseName(key));
+    } else unmerged.add(baseName(key));
   }
   for (const name of unmerged)
     notes.push(
       `${name} is left out: several runners measured it and k6 keeps no per-request samples of it, so its ` +
         `percentiles over all of them cannot be known.`,
+    );
+  if (partial.size > 0)
+    notes.push(
+      `${[...partial].sort().join(', ')}: their counts, least, most and mean over all runners are exact; their ` +
+        'percentiles are not known (several runners measured them and k6 keeps no per-request samples of them).',
     );
 
   if (o.streamedRunners > 1) {

@@ -7,7 +7,7 @@
 import type { Latency, ScenarioReport, TokenCounts, WorkloadReport } from '../types.js';
 
 const f = (n: number | null | undefined, d = 1): string => (n == null ? 'n/a' : n.toFixed(d));
-const int = (n: number): string => String(Math.round(n));
+const int = (n: number | null): string => (n === null ? 'n/a' : String(Math.round(n)));
 const col = (text: string, width: number): string => text.padStart(width);
 
 function countsRow(label: string, c: TokenCounts | null): string {

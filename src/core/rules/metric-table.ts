@@ -60,9 +60,18 @@ export interface MetricEntry {
   slo?: boolean;
   /** Read back from k6's per-request samples when k6 wrote no summary (src/core/summary/samples-summary.ts). */
   fromSamples?: boolean;
+  /**
+   * A Trend several runners of a split run measured keeps its count, min, max and mean, which add up
+   * exactly, without percentiles (src/core/merge/merge-summary.ts); its readers take an absent
+   * percentile as not known (src/core/summary/convert-workload.ts), and no rule names it.
+   */
+  mergesExtremes?: boolean;
 }
 
 const LATENCY_STATS = ['p50', 'p95', 'p99'] as const;
+
+/** A workload's token counts: one sample per request; a split run keeps their extremes. */
+const TOKEN_COUNTS = { type: 'trend', isTime: false, at: 'request', mergesExtremes: true } as const;
 
 /** What k6 never sees: the runner measures it (the server's process, its metrics, the timeline). */
 const MEASURED_BY_THE_RUNNER = { k6: null, type: null, isTime: false } as const;
@@ -174,17 +183,17 @@ export const METRICS = {
   // A shaped workload (src/core/summary/convert-workload.ts): what each request asked for beside what
   // the server said it received; tagged by turn in conversations.
   /** Tokens of a request's own text, as the runner counted them. */
-  inputAsked: { k6: 'workload_input_tokens_asked', type: 'trend', isTime: false, at: 'request' },
+  inputAsked: { k6: 'workload_input_tokens_asked', ...TOKEN_COUNTS },
   /** The server's count of a request's prompt (usage.prompt_tokens, or llama.cpp's prompt_n + cache_n). */
-  inputReceived: { k6: 'workload_input_tokens_received', type: 'trend', isTime: false, at: 'request' },
+  inputReceived: { k6: 'workload_input_tokens_received', ...TOKEN_COUNTS },
   /** received - asked for a request without history: the server's own framing (BOS, chat template). */
-  inputExtra: { k6: 'workload_input_tokens_extra', type: 'trend', isTime: false, at: 'request' },
+  inputExtra: { k6: 'workload_input_tokens_extra', ...TOKEN_COUNTS },
   /** max_tokens of a request. */
-  outputAsked: { k6: 'workload_output_tokens_asked', type: 'trend', isTime: false, at: 'request' },
+  outputAsked: { k6: 'workload_output_tokens_asked', ...TOKEN_COUNTS },
   /** The server's count of what it generated for a request. */
-  outputReceived: { k6: 'workload_output_tokens_received', type: 'trend', isTime: false, at: 'request' },
+  outputReceived: { k6: 'workload_output_tokens_received', ...TOKEN_COUNTS },
   /** Prompt tokens the server took from its cache, per request that says (llama.cpp timings.cache_n). */
-  cachedTokens: { k6: 'workload_cached_tokens', type: 'trend', isTime: false, at: 'request' },
+  cachedTokens: { k6: 'workload_cached_tokens', ...TOKEN_COUNTS },
   /** true when at least one prompt token came from the server's cache. */
   cacheHit: { k6: 'workload_cache_hit', type: 'rate', isTime: false, at: 'request' },
   /** Conversations whose first turn was sent, and those whose every turn succeeded. */

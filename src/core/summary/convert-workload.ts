@@ -14,7 +14,9 @@ export function tokenCounts(m: K6Metric | undefined): TokenCounts | null {
   const samples = m?.values['count'];
   if (m === undefined || samples === undefined || samples === 0) return null;
   const v = (stat: string): number => m.values[stat] ?? 0;
-  return { samples, min: v('min'), p50: v('p(50)'), p95: v('p(95)'), max: v('max'), total: v('avg') * samples };
+  // A split run's merge keeps no percentiles of them (src/core/merge/merge-summary.ts): not known, not 0.
+  const p = (stat: string): number | null => m.values[stat] ?? null;
+  return { samples, min: v('min'), p50: p('p(50)'), p95: p('p(95)'), max: v('max'), total: v('avg') * samples };
 }
 
 const tagged = (name: string, tag: string, v: string): string => `${name}{${tag}:${v}}`;
