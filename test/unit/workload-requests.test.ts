@@ -201,6 +201,14 @@ describe('a workload in the plan', () => {
     );
   });
 
+  it('says a prompt set was not sent to a scenario that takes no prompts, and taken in order by one that does', () => {
+    const prompts = { source: 'chat.jsonl', count: 20 };
+    const health = resolvePlan(scenario('health'), { ...settings, prompts }, info);
+    assert.ok(health.notes.some((n) => /^The prompt set \(chat\.jsonl\) was not sent: no endpoint/.test(n)));
+    const generate = resolvePlan(scenario('generate'), { ...settings, prompts }, info);
+    assert.ok(generate.notes.includes('Prompts: 20 from chat.jsonl, taken in order.'), generate.notes.join('\n'));
+  });
+
   it('gives it to a built-in generating endpoint and to a scenario file’s endpoint said to take prompts', () => {
     const generate = resolvePlan(scenario('generate'), { ...settings, workload: WORKLOAD }, info);
     assert.equal(generate.workload, WORKLOAD);

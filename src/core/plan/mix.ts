@@ -5,9 +5,10 @@
  * not by random draws: the same run always sends the same number of requests to each endpoint, so
  * reports of two runs compare like with like and the seed's `--mix health` is reproduced exactly.
  */
-import type { EndpointName } from '../types.js';
+import type { EndpointName, ScenarioPlan } from '../types.js';
 import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
+import { WORKLOAD_ENDPOINTS } from './workload.js';
 
 export const ENDPOINT_NAMES: readonly EndpointName[] = [
   'health',
@@ -79,4 +80,30 @@ export function mixCycle(mix: readonly MixEntry[]): EndpointName[] {
     cycle.push(mix[best]!.endpoint);
   }
   return cycle;
+}
+
+/** What the plan needs of an endpoint: where it lives, and (a scenario file's own) whether it takes prompts. */
+export interface EndpointInfo {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Left out: a built-in endpoint takes prompts when it generates (WORKLOAD_ENDPOINTS). */
+  prompted?: boolean;
+}
+
+/** The endpoints a mix sends to, where they live and whether they take prompts; one the API lacks is refused. */
+export function mixEndpoints(
+  scenario: string,
+  mix: readonly MixEntry[],
+  api: string,
+  endpointInfo: (e: EndpointName) => EndpointInfo | undefined,
+): ScenarioPlan['endpoints'] {
+  return mix.map((m) => {
+    const info = endpointInfo(m.endpoint);
+    if (info === undefined)
+      throw new ValidationError(`scenario ${scenario}`, [
+        { path: '/mix', expected: `endpoints the ${api} API has`, found: `${m.endpoint}, which it does not have` },
+      ]);
+    const { method, path } = info;
+    return { name: m.endpoint, method, path, prompted: info.prompted ?? WORKLOAD_ENDPOINTS.includes(m.endpoint) };
+  });
 }

@@ -4,13 +4,13 @@
  * the k6 script resolves it at init and the Node side can test it without k6.
  */
 import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile, WorkloadPlan } from '../types.js';
-import { formatMix, type MixEntry } from './mix.js';
+import { formatMix, mixEndpoints, type EndpointInfo, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
 import { K6_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
-import { applyWorkload, WORKLOAD_ENDPOINTS } from './workload.js';
+import { applyWorkload, notSent } from './workload.js';
 import { unmeetableThroughput } from './offered.js';
 
 const STREAMED_NOTE =
@@ -48,14 +48,6 @@ export interface ScenarioDefinition {
    * k6 (core k6 has no streaming HTTP client), in the event format of the API in use.
    */
   stream?: true;
-}
-
-/** What the plan needs of an endpoint: where it lives, and (a scenario file's own) whether it takes prompts. */
-export interface EndpointInfo {
-  method: 'GET' | 'POST';
-  path: string;
-  /** Left out: a built-in endpoint takes prompts when it generates (WORKLOAD_ENDPOINTS). */
-  prompted?: boolean;
 }
 
 export interface PlanSettings {
@@ -152,8 +144,15 @@ export function resolvePlan(
   if (def.stream !== undefined) {
     notes.push(STREAMED_NOTE);
   }
-  if (settings.prompts !== null)
-    notes.push(`Prompts: ${settings.prompts.count} from ${settings.prompts.source}, taken in order.`);
+  const endpoints = mixEndpoints(def.name, mix, settings.api, endpointInfo);
+  const prompted = endpoints.some((e) => e.prompted);
+  const set = settings.prompts;
+  if (set !== null)
+    notes.push(
+      prompted
+        ? `Prompts: ${set.count} from ${set.source}, taken in order.`
+        : notSent(`The prompt set (${set.source})`),
+    );
   if (settings.timeoutSec !== null)
     notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
   if (isShapeGiven(shape)) notes.push(`Shape set for this run (${describeShape(shape)}) in place of the scenario's.`);
@@ -211,27 +210,10 @@ export function resolvePlan(
     notes,
     clients: shape?.clients ?? null,
   });
-  const endpoints = mix.map((m) => {
-    const info = endpointInfo(m.endpoint);
-    if (info === undefined)
-      throw new ValidationError(`scenario ${def.name}`, [
-        {
-          path: '/mix',
-          expected: `endpoints the ${settings.api} API has`,
-          found: `${m.endpoint}, which it does not have`,
-        },
-      ]);
-    const { method, path } = info;
-    return { name: m.endpoint, method, path, prompted: info.prompted ?? WORKLOAD_ENDPOINTS.includes(m.endpoint) };
-  });
   const given = settings.workload ?? null;
   // A workload no endpoint of the scenario carries is left out of its plan, and said so.
-  const workload = given !== null && endpoints.some((e) => e.prompted) ? given : null;
-  if (given !== null && workload === null)
-    notes.push(
-      `The workload (${given.source}) was not sent: no endpoint of this scenario takes prompts ` +
-        "(a scenario file's endpoint takes them with 'prompted').",
-    );
+  const workload = given !== null && prompted ? given : null;
+  if (given !== null && workload === null) notes.push(notSent(`The workload (${given.source})`));
   const phases = workload === null ? arrived : applyWorkload(arrived, { workload, mix });
   const goodput = settings.goodput ?? null;
   if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);

@@ -6,7 +6,8 @@
  * so code left out of the script costs no memory per VU (measured in docs/performance.md).
  */
 import type { Options } from 'k6/options';
-import { resolvePlan, type EndpointInfo, type ScenarioDefinition } from '../../core/plan/plan.js';
+import { resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
+import type { EndpointInfo } from '../../core/plan/mix.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import { planLine } from '../../core/plan/plan-line.js';
 import { k6Thresholds } from '../../core/rules/thresholds.js';

@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePromptSet } from '../../core/workload/prompts.js';
-import { resolvePlan, type EndpointInfo } from '../../core/plan/plan.js';
+import { resolvePlan } from '../../core/plan/plan.js';
+import type { EndpointInfo } from '../../core/plan/mix.js';
 import { ROUTES } from '../../core/target/routes.js';
 import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import type { EndpointName, ScenarioPlan } from '../../core/types.js';
