@@ -47,14 +47,18 @@ async function chatServerRun(args: string[]): Promise<{ report: Report; bodies: 
   }
 }
 
-/** A scenario file of one's own: one closed phase on the chat server's endpoint, with `body` or `prompted`. */
-async function ownChatScenario(bodyField: string): Promise<string> {
+/**
+ * A scenario file of one's own: one closed phase on the chat server's endpoint, with `body` or `prompted`;
+ * streamed, its responses read by the stream runner.
+ */
+async function ownChatScenario(bodyField: string, streamed = false): Promise<string> {
   const dir = await projectWith('workload', {
     'loadtests/own-chat.ts': scenarioSource(
-      `description: 'own chat', mix: [{ endpoint: 'chat', weight: 1 }], endpoints: [chat],
+      `description: 'own chat', mix: [{ endpoint: 'chat', weight: 1 }], endpoints: [chat],${streamed ? ' stream,' : ''}
          phases: [{ name: 'talk', model: 'closed', clients: 3, requests: 9, timeoutSec: 30 }],
          thresholds: { rules: [{ id: 'errors', metric: 'error_rate', acceptable: 1, source: 'test' }] },`,
-      `const chat = defineEndpoint({ name: 'chat', method: 'POST', path: '/v1/chat/completions', ${bodyField},
+      `${streamed ? "import { stream } from 'realizar-k6/k6/stream';" : ''}
+       const chat = defineEndpoint({ name: 'chat', method: 'POST', path: '/v1/chat/completions', ${bodyField},
            schema: { type: 'object', required: ['choices'],
                      properties: { choices: { type: 'array', minItems: 1 } } } });`,
     ),
@@ -153,6 +157,21 @@ describe("a scenario file's own endpoint and the workload", () => {
       assertHistories(sent, (me) => `request ${me}`);
       assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
       assert.equal(s.workload!.inputTokens.received!.samples, 6, "the chat answers' usage, read as received");
+    } finally {
+      await removeDir(path.dirname(path.dirname(file)));
+    }
+  });
+
+  it('does the same in streams, read by the stream runner', async (t) => {
+    if (!haveChromium) return t.skip('Chromium is not installed');
+    const file = await ownChatScenario(PROMPTED.replace('user:', 'stream: true, user:'), true);
+    try {
+      const { report, sent } = await conversationRun(file);
+      const s = report.scenarios[0]!;
+      assert.equal(s.totals.successes, 6, s.error ?? '');
+      assertHistories(sent, (me) => `stream ${me}`);
+      assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
+      assert.equal(s.streaming!.ttftMs!.samples, 6);
     } finally {
       await removeDir(path.dirname(path.dirname(file)));
     }
