@@ -92,6 +92,7 @@ export function sweepPage(w: SweepReport): HTMLElement[] {
         `SLO ${w.slo || 'none'} · error budget ${w.errorBudgetPct}% · target ${w.server.baseUrl} · k6 ${w.k6}`,
       ),
       h('p', { class: 'muted' }, w.machine),
+      w.workload == null ? null : h('p', { class: 'facts' }, `Workload: ${w.workload}`),
       w.errors.length === 0 ? null : h('ul', { class: 'error' }, ...w.errors.map((e) => h('li', {}, e))),
     ),
     section('Curves', h('div', { class: 'grid' }, ...charts)),

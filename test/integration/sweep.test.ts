@@ -5,10 +5,10 @@
  * Realizar it finds a rate and draws its charts.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { SweepReport } from '../../src/core/types.js';
+import type { K6Summary, SweepReport } from '../../src/core/types.js';
 import { faultServerCmd, freePort, removeDir, runEntry, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 async function sweep(args: string[]): Promise<{ code: number | null; report: SweepReport; dir: string }> {
@@ -65,19 +65,12 @@ describe('the capacity sweep', () => {
     );
   });
 
-  it("finds a rate for a real Realizar's /generate and draws the charts", async () => {
-    const { code, report, dir } = await sweep([
-      '--endpoint',
-      'generate',
-      '--slo',
-      'p95<500',
-      '--start-rate',
-      '4',
-      '--max-rate',
-      '16',
-      '--step-sec',
-      '2',
-    ]);
+  it("finds a rate for Realizar's /generate with a workload, each step its own lines, and draws charts", async () => {
+    const { code, report, dir } = await sweep(
+      ['--endpoint', 'generate', '--slo', 'p95<500', '--start-rate', '4', '--max-rate', '16', '--step-sec', '2'].concat(
+        ['--input-tokens', '32', '--output-tokens', '4'],
+      ),
+    );
     try {
       assert.equal(code, report.exitCode);
       assert.equal(report.server.version, '0.8.6');
@@ -87,9 +80,40 @@ describe('the capacity sweep', () => {
         'each step offered rate x window requests',
       );
       assert.match(await readFile(path.join(dir, 'sweep.md'), 'utf8'), /\| offered req\/s \|/);
+      assert.match(report.workload ?? '', /^generated from seed 1; input 32 tokens; output 4 tokens/);
+      for (const [i, s] of report.steps.entries()) {
+        const step = path.join(dir, 'k6', `step-${String(i + 1).padStart(2, '0')}-${s.rateRps}rps`);
+        const lines = (await readFile(path.join(step, 'workload-sweep.jsonl'), 'utf8')).trim().split('\n');
+        assert.equal(lines.length, s.requests, `${step}: a line per request`);
+        const k6 = JSON.parse(await readFile(path.join(step, 'summary.json'), 'utf8')) as K6Summary;
+        const got = k6.metrics['workload_output_tokens_received']!.values;
+        assert.deepEqual([got['count'], got['max']], [s.requests, 4], `${step}: 4 tokens asked of each request`);
+        assert.equal(k6.metrics['workload_input_tokens_extra']!.values['max'], 0, "Realizar's count of each prompt");
+      }
       assert.match(await readFile(path.join(dir, 'errors.svg'), 'utf8'), /<polyline/);
     } finally {
       await removeDir(path.dirname(dir));
+    }
+  });
+
+  it('refuses, before anything starts, prompts to an endpoint without any and conversations over rate', async () => {
+    const out = await tempDir('sweep-refused');
+    try {
+      const cases: Array<[string[], RegExp]> = [
+        [
+          ['--endpoint', 'health', '--over', 'concurrency', '--input-tokens', '8'],
+          /--endpoint: expected an endpoint that takes prompts/,
+        ],
+        [['--slo', 'p95<500', '--turns', '2'], /--turns: expected conversations over concurrency/],
+      ];
+      for (const [args, error] of cases) {
+        const r = await runEntry('sweep', [...args, '--port', String(await freePort()), '--out-dir', out], process.env);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, error);
+      }
+      assert.deepEqual(await readdir(out), [], 'nothing was run');
+    } finally {
+      await removeDir(out);
     }
   });
 });

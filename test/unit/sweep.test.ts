@@ -73,4 +73,16 @@ describe('the capacity sweep', () => {
     assert.throws(() => parseSweepConfig(['--slo', 'p95>500'], {}, '/w'), /--slo: expected objectives like p95<500/);
     assert.throws(() => parseSweepConfig([], {}, '/w'), /--slo: expected an objective when sweeping over rate/);
   });
+
+  it('reads the workload options and the seed, and refuses conversations over rate', () => {
+    const c = parseSweepConfig(['--slo', 'p95<500', '--input-tokens', '256', '--seed', '7'], {}, '/w');
+    assert.deepEqual([c.workload?.input, c.seed, c.trace], [{ kind: 'fixed', tokens: 256 }, 7, null]);
+    assert.equal(parseSweepConfig(['--slo', 'p95<500'], {}, '/w').workload, null);
+    assert.throws(
+      () => parseSweepConfig(['--slo', 'p95<500', '--turns', '3'], {}, '/w'),
+      /--turns: expected conversations over concurrency/,
+    );
+    const talk = parseSweepConfig(['--endpoint', 'stream', '--turns', '3', '--think-time', '1'], {}, '/w');
+    assert.deepEqual([talk.over, talk.workload?.turns, talk.workload?.thinkTimeSec], ['concurrency', 3, 1]);
+  });
 });

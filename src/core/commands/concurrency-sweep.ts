@@ -70,6 +70,10 @@ export function concurrencySummary(steps: readonly SweepStep[], slo: string, has
 
 const f = (n: number | null | undefined, d = 2): string => (n == null ? 'n/a' : n.toFixed(d));
 
+/** What every step carried, when the sweep was given a workload: a line and a blank one. */
+export const workloadLine = (r: Pick<SweepReport, 'workload'>): string[] =>
+  r.workload == null ? [] : [`Workload: ${r.workload}`, ''];
+
 /** One line per step whose figures are partial, saying why, and a blank line after them. */
 export function partialLines(steps: readonly SweepStep[], label: (s: SweepStep) => string): string[] {
   const lines = steps.filter((s) => s.partial != null).map((s) => `- ${label(s)}: ${s.partial}`);
@@ -100,6 +104,7 @@ export function concurrencyMarkdown(r: SweepReport): string {
     '',
     `Closed model: at each level that many clients each send their requests one after the other; ${r.machine}`,
     '',
+    ...workloadLine(r),
     '| clients | requests | failures | TTFT p50 / p95 ms | ITL p50 / p95 ms | end-to-end p50 / p95 ms | req/s ' +
       '| output tokens/s | tokens/s per stream (median) | SLO | generator short of CPU |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',

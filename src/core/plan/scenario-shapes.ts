@@ -78,3 +78,46 @@ export const SCENARIO_SHAPES: Readonly<Record<string, ScenarioShape>> = {
     stream: true,
   },
 };
+
+/** One step of a capacity sweep over rate: what the sweep gives it (k6 variables RATE, WINDOW_SEC, CLIENTS). */
+export interface SweepStepSettings {
+  rate: number;
+  windowSec: number;
+  clients: number;
+}
+
+/**
+ * A step of a capacity sweep (npm run k6:sweep): requests arrive at `rate` per second for `windowSec`
+ * (open model, at most `clients` in flight) on the endpoint the sweep's mix names. The k6 step script
+ * (src/k6/sweep/step.ts) and the sweep, which makes the step's workload (src/node/sweep/), resolve
+ * the same plan from it. The sweep judges each step against the SLO itself: its only rule gates nothing.
+ */
+export function sweepStepDefinition(step: SweepStepSettings): ScenarioDefinition {
+  return {
+    name: 'sweep',
+    description: `capacity sweep step: ${step.rate} req/s for ${step.windowSec} s`,
+    thresholds: {
+      scenario: 'sweep',
+      rules: [
+        {
+          id: 'errors',
+          metric: 'error_rate',
+          acceptable: 100,
+          source: 'A sweep step judges the SLO in the sweep itself (src/node/sweep/sweep.ts); this rule gates nothing.',
+        },
+      ],
+    },
+    mixable: true,
+    mix: [{ endpoint: 'generate', weight: 1 }],
+    phases: [
+      {
+        name: 'sweep',
+        model: 'open',
+        clients: step.clients,
+        requests: Math.max(1, Math.round(step.rate * step.windowSec)),
+        durationSec: step.windowSec,
+        timeoutSec: 30,
+      },
+    ],
+  };
+}

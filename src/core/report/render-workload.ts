@@ -16,13 +16,21 @@ function countsRow(label: string, c: TokenCounts | null): string {
   return `  ${label.padEnd(16)}${cells}${col(`(${c.samples})`, 10)}`;
 }
 
+/** What a workload sends, as a run's plan or its report says it. */
+export type WorkloadSentParts = Pick<
+  WorkloadReport,
+  'source' | 'input' | 'output' | 'prefix' | 'turns' | 'thinkTimeSec'
+> & {
+  conversations: boolean;
+};
+
 /** What was sent, in one line. */
-export function workloadSent(w: WorkloadReport): string {
+export function workloadSent(w: WorkloadSentParts): string {
   const parts = [w.source];
   if (w.input !== null) parts.push(`input ${w.input}`);
   if (w.output !== null) parts.push(`output ${w.output}`);
   if (w.prefix !== null) parts.push(`prefix ${w.prefix}`);
-  if (w.turns > 1 || w.byTurn !== null)
+  if (w.turns > 1 || w.conversations)
     parts.push(`conversations of up to ${w.turns} turns, think time ${w.thinkTimeSec}s`);
   return parts.join('; ');
 }
@@ -77,7 +85,7 @@ export function workloadLines(s: ScenarioReport): string[] {
   const w = s.workload;
   if (w == null) return [];
   return [
-    `Workload: ${workloadSent(w)} (seed ${w.seed})`,
+    `Workload: ${workloadSent({ ...w, conversations: w.byTurn !== null })} (seed ${w.seed})`,
     `  input lengths: ${w.tokenizer}`,
     `  output lengths: ${w.outputLength}`,
     `  prompt cache: ${w.promptCache}`,
@@ -112,7 +120,8 @@ export function workloadMarkdown(
     const c = w.cache;
     const conv = w.conversations;
     lines.push(
-      `| ${cell(label(s))} | ${cell(workloadSent(w))} | ${pair(w.inputTokens.asked, w.inputTokens.received)} | ` +
+      `| ${cell(label(s))} | ${cell(workloadSent({ ...w, conversations: w.byTurn !== null }))} | ` +
+        `${pair(w.inputTokens.asked, w.inputTokens.received)} | ` +
         `${pair(w.outputTokens.asked, w.outputTokens.received)} | ` +
         `${c === null ? 'n/a' : `${c.hits} of ${c.requests}`} | ` +
         `${conv === null ? 'n/a' : `${conv.completed} of ${conv.started} completed`} |`,

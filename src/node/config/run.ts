@@ -16,10 +16,10 @@ import { choice, file, invalid, offOrBetween, positive, whole } from '../flags/v
 import { scenarioFileOf } from '../own/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { holdsWindowsOutput } from '../../core/contract.js';
-import { buildTarget, type TargetConfig } from './target.js';
-import { workloadOf, type WorkloadFlags } from './workload.js';
+import { buildTarget } from './target.js';
+import { workloadOf, type WorkloadRunConfig } from './workload.js';
 
-export interface RunConfig extends TargetConfig, WorkloadFlags {
+export interface RunConfig extends WorkloadRunConfig {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
   /** A scenario file of one's own to run (absolute; its name is in `scenarios`), or null. */

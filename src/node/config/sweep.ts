@@ -5,7 +5,8 @@ import type { EndpointName } from '../../core/types.js';
 import { SWEEP } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, invalid, percent, positive, whole } from '../flags/values.js';
-import { buildTarget, type TargetConfig } from './target.js';
+import { buildTarget } from './target.js';
+import { workloadOf, type WorkloadRunConfig } from './workload.js';
 
 export interface Slo {
   metric: SloMetric;
@@ -17,7 +18,7 @@ export interface Slo {
 
 export type SweepEndpoint = Exclude<EndpointName, 'stream-generate'> | 'stream';
 
-export interface SweepConfig extends TargetConfig {
+export interface SweepConfig extends WorkloadRunConfig {
   endpoint: SweepEndpoint;
   /** Every objective must hold for a step to count (empty: none; every level is reported). */
   slos: Slo[];
@@ -90,11 +91,18 @@ export function parseSweepConfig(
   const slos = f.value('--slo', parseSlos, []);
   if (!help && over === 'rate' && slos.length === 0)
     invalid('--slo', "an objective when sweeping over rate, like --slo 'p95<500'", undefined);
+  const workload = workloadOf(f, cwd, { trace: false, prompts: false });
+  // A conversation is held by one client from its first turn to its last: a closed level, not an arrival.
+  if (over === 'rate' && workload.workload?.turnsGiven === true)
+    invalid('--turns', 'conversations over concurrency (--over concurrency): each client holds one', f.text('--turns'));
   const startRate = f.value('--start-rate', positive(), 1);
   const maxRate = f.value('--max-rate', positive(), 1024);
   if (maxRate < startRate) invalid('--max-rate', `at least --start-rate (${startRate})`, String(maxRate));
   const config: SweepConfig = {
     ...target,
+    ...workload,
+    seed: f.value('--seed', whole(0xffffffff, 0), 1),
+    trace: null,
     endpoint,
     slos,
     over,

@@ -9,6 +9,7 @@ import { checkPrefixFits } from '../../core/workload/prefix.js';
 import type { DatasetFormat } from '../../core/workload/types.js';
 import type { FlagValues } from '../flags/declare.js';
 import { choice, file, invalid, whole } from '../flags/values.js';
+import type { TargetConfig } from './target.js';
 
 /** A prompt's tokens when a workload is asked for without --input-tokens. */
 export const DEFAULT_INPUT_TOKENS = 128;
@@ -29,6 +30,15 @@ export interface WorkloadConfig {
   /** --turns was given. */
   turnsGiven: boolean;
   thinkTimeSec: number;
+}
+
+/**
+ * What making a workload reads of a command's configuration (src/node/workload/): the target it is
+ * counted against, the workload options, the seed, and a trace whose lengths drive it (a run's only).
+ */
+export interface WorkloadRunConfig extends TargetConfig, WorkloadFlags {
+  seed: number;
+  trace: { file: string; timeScale: number; limit: number | null } | null;
 }
 
 export interface WorkloadFlags {

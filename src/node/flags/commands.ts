@@ -8,7 +8,7 @@
 import { EXIT_MEANING } from '../../core/errors/exit-codes.js';
 import { SLO_METRICS, SLO_STATS } from '../../core/rules/metric-table.js';
 import type { Command, FlagGroup } from './declare.js';
-import { API, ARRIVALS, GATE, HELP, LOAD, MONITOR, outDir, OUTPUT, TARGET, WORKLOAD } from './groups.js';
+import { API, ARRIVALS, GATE, HELP, LOAD, MONITOR, outDir, OUTPUT, SEED, TARGET, WORKLOAD } from './groups.js';
 
 type Code = 0 | 1 | 2 | 3 | 130;
 /** The usage's last line: each exit code with what it means for this command. */
@@ -80,6 +80,8 @@ export const SWEEP: Command = {
     },
     TARGET,
     API,
+    // Every step carries the workload (its conversations only over concurrency: a client holds each one).
+    { ...WORKLOAD, flags: [...WORKLOAD.flags, SEED] },
     { title: 'output', flags: [outDir('reports')] },
     HELP_GROUP,
   ],

@@ -110,6 +110,12 @@ export const LOAD: FlagGroup = {
 };
 
 /** When requests arrive, and which of them are good. */
+export const SEED: Flag = {
+  name: '--seed',
+  arg: 'N',
+  help: 'seed of every random choice: the same seed, the same schedule (default 1)',
+};
+
 export const ARRIVALS: FlagGroup = {
   title: 'arrivals',
   flags: [
@@ -121,7 +127,7 @@ export const ARRIVALS: FlagGroup = {
         '(exponential gaps) or gamma:CV (gamma gaps with that coefficient of variation: gamma:1\n' +
         'is poisson, above 1 burstier); needs --rate or an open scenario',
     },
-    { name: '--seed', arg: 'N', help: 'seed of every random choice: the same seed, the same schedule (default 1)' },
+    SEED,
     {
       name: '--trace',
       arg: 'FILE',

@@ -28,7 +28,6 @@ import type { K6RunError } from '../errors/K6RunError.js';
 import { ServerExitedError } from '../errors/ServerExitedError.js';
 import { GeneratorSampler, generatorReport } from '../watch/generator.js';
 import { runK6 } from '../k6/k6.js';
-import type { K6VarValues } from '../../core/contract.js';
 import type { GoodputObjective } from '../../core/rules/goodput.js';
 import { log } from '../process/log.js';
 import { DIST_K6_DIR, shown } from '../files/paths.js';
@@ -36,7 +35,9 @@ import { type Child } from '../process/processes.js';
 import { createRunDir } from '../files/report-files.js';
 import { keepSweepFiles } from './sweep-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
-import { targetEnv } from '../target/target-env.js';
+import { shapeEnv, targetEnv } from '../target/target-env.js';
+import type { ShapeOverride } from '../../core/plan/shape.js';
+import { checkSweepWorkload, stepWorkloadVars, sweepWorkloadText } from './sweep-workload.js';
 import { readStep, type StepResult } from './step-result.js';
 
 type Control = { interrupted: boolean; k6: Child | null };
@@ -68,10 +69,18 @@ export interface ShapedRun {
   outDir: string;
   /** What k6 runs, for an error: 'the level of 4 client(s)'. */
   what: string;
-  /** The SHAPE_* variables. */
-  shape: Pick<K6VarValues, 'SHAPE_CLIENTS' | 'SHAPE_REQUESTS' | 'SHAPE_RATE' | 'SHAPE_DURATION_SEC'>;
+  /** The scenario's shape at this step (the SHAPE_* variables). */
+  shape: ShapeOverride;
   onStart: (c: Child) => void;
 }
+
+/** A level of n clients, each sending --per-client requests. */
+const levelShape = (n: number, config: SweepConfig): ShapeOverride => ({
+  clients: n,
+  requests: n * config.perClient,
+  rate: null,
+  durationSec: null,
+});
 
 /** One run of the endpoint's scenario in the shape `shape` (SHAPE_* variables), read as a run reads it. */
 async function runShaped(o: ShapedRun): Promise<StepResult> {
@@ -90,7 +99,12 @@ async function runShaped(o: ShapedRun): Promise<StepResult> {
     dashboardFile: null,
     outputs: [],
     // Each request judged against the objectives' bounds too: the per-request goodput of every level.
-    vars: { ...targetEnv(config), ...shape, GOODPUT: sloObjectives(config) },
+    vars: {
+      ...targetEnv(config),
+      ...shapeEnv(shape),
+      GOODPUT: sloObjectives(config),
+      ...(await stepWorkloadVars(config, { kind: 'scenario', shape }, outDir)),
+    },
     onStart: (child) => {
       onStart(child);
       sampler.current = new GeneratorSampler(child.pid).start();
@@ -123,7 +137,7 @@ export async function streamRateStep(o: RateStepRun): Promise<{ step: UnjudgedSt
     script,
     outDir,
     what: `the ${rate} req/s step`,
-    shape: { SHAPE_RATE: rate, SHAPE_DURATION_SEC: config.stepSec, SHAPE_CLIENTS: config.clients },
+    shape: { rate, durationSec: config.stepSec, clients: config.clients, requests: null },
     onStart,
   });
   // Over rate, the step is named by its offered rate; its clients are the sweep's --clients.
@@ -139,6 +153,7 @@ export async function runConcurrencySweep(
   sloText: string,
 ): Promise<{ report: SweepReport; dir: string; text: string }> {
   const startedAt = new Date();
+  await checkSweepWorkload(config, { kind: 'scenario', shape: levelShape(1, config) });
   const { loopback, k6, command } = await prepareTarget(config);
   const script = await sweepScenarioScript(config.endpoint);
   const { runId, dir } = await createRunDir(config.outDir, `sweep-${config.endpoint}`, startedAt);
@@ -147,8 +162,7 @@ export async function runConcurrencySweep(
     for (const n of concurrencyLevels(config.maxConcurrency)) {
       if (control.interrupted) break;
       if (server?.unexpectedExit) throw new ServerExitedError('the sweep', shown(server.logFile));
-      const requests = n * config.perClient;
-      log.info(`sweep level ${steps.length + 1}: ${n} client(s), ${requests} requests`);
+      log.info(`sweep level ${steps.length + 1}: ${n} client(s), ${n * config.perClient} requests`);
       const outDir = path.join(dir, 'k6', `level-${String(steps.length + 1).padStart(2, '0')}-${n}clients`);
       const { report, problem } = await runShaped({
         config,
@@ -156,7 +170,7 @@ export async function runConcurrencySweep(
         script,
         outDir,
         what: `the level of ${n} client(s)`,
-        shape: { SHAPE_CLIENTS: n, SHAPE_REQUESTS: requests },
+        shape: levelShape(n, config),
         onStart: (c) => (control.k6 = c),
       });
       control.k6 = null;
@@ -198,6 +212,7 @@ export async function runConcurrencySweep(
       ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s): ` +
         "the load generator takes CPU from the server, so the curve is a lower bound of the server's alone."
       : 'the server is on another machine.',
+    workload: await sweepWorkloadText(config),
     steps,
     over: 'concurrency',
     goodputRps: hasObjective ? (best?.rateRps ?? null) : null,

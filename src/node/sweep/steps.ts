@@ -5,6 +5,7 @@
 import { partialLines, type UnjudgedStep } from '../../core/commands/concurrency-sweep.js';
 import type { SweepReport, SweepStep } from '../../core/types.js';
 import type { SweepConfig } from '../config/index.js';
+import { workloadLine } from '../../core/commands/concurrency-sweep.js';
 
 export const f2 = (n: number): string => n.toFixed(2);
 export const sloText = (c: Pick<SweepConfig, 'slos'>): string =>
@@ -92,6 +93,7 @@ export function renderMarkdown(r: SweepReport): string {
     '',
     `Offered rate per step for ${r.stepSec} s, at most ${r.clients} requests in flight; ${r.machine}`,
     '',
+    ...workloadLine(r),
     '| offered req/s | requests | failures | error rate | p50 ms | p95 ms | p99 ms | SLO |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,

@@ -31,6 +31,7 @@ import { runConcurrencySweep, streamRateStep, sweepScenarioScript, type RateStep
 import { readStep } from './step-result.js';
 import { targetEnv } from '../target/target-env.js';
 import { judgeStep, nextRate, renderMarkdown, sloText } from './steps.js';
+import { checkSweepWorkload, stepMix, stepWorkloadVars, sweepWorkloadText } from './sweep-workload.js';
 
 /** One step of the plain step script (src/k6/sweep/step.ts) at `rate`, read as a run reads a scenario. */
 async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K6RunError | null }> {
@@ -45,11 +46,17 @@ async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K
     baseUrl: config.baseUrl,
     gate: 'acceptable',
     scale: 1,
-    mix: [{ endpoint: config.endpoint === 'stream' ? 'stream-generate' : config.endpoint, weight: 1 }],
+    mix: stepMix(config),
     timeoutSec: config.timeoutSec,
     dashboardFile: null,
     outputs: [],
-    vars: { ...targetEnv(config), RATE: rate, WINDOW_SEC: config.stepSec, CLIENTS: config.clients },
+    vars: {
+      ...targetEnv(config),
+      RATE: rate,
+      WINDOW_SEC: config.stepSec,
+      CLIENTS: config.clients,
+      ...(await stepWorkloadVars(config, { kind: 'step', rate }, outDir)),
+    },
     onStart,
   });
   const { report: s, problem } = await readStep({ name: 'sweep', what: `the ${rate} req/s step`, outDir, exit });
@@ -74,6 +81,15 @@ export async function runSweep(
   if (config.over === 'concurrency')
     return runConcurrencySweep(config, control, show, (step) => judgeStep(step, config), sloText(config));
   const startedAt = new Date();
+  await checkSweepWorkload(
+    config,
+    config.endpoint === 'stream'
+      ? {
+          kind: 'scenario',
+          shape: { rate: config.startRate, durationSec: config.stepSec, clients: config.clients, requests: null },
+        }
+      : { kind: 'step', rate: config.startRate },
+  );
   const { loopback, k6, command } = await prepareTarget(config);
   const { bundleEntries } = await import('../../../build/bundle.js');
   // A streamed endpoint is read by the streamed scenario's browser page, not by the plain step script.
@@ -145,6 +161,7 @@ export async function runSweep(
       ? `k6 and the server share this machine's ${os.availableParallelism()} CPU core(s), ` +
         "so the capacity found is a lower bound of the server's alone."
       : 'the server is on another machine.',
+    workload: await sweepWorkloadText(config),
     steps,
     goodputRps: goodput,
     firstBadRps: firstBad !== null && Number.isFinite(firstBad) ? firstBad : null,

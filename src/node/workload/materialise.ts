@@ -20,7 +20,7 @@ import { requestSequence, toLine } from '../../core/workload/sequence.js';
 import { syntheticItems, withPrompts } from '../../core/workload/synthetic.js';
 import { mixSeed } from '../../core/workload/text.js';
 import type { WorkloadItem } from '../../core/workload/types.js';
-import type { RunConfig } from '../config/index.js';
+import type { WorkloadRunConfig } from '../config/workload.js';
 import { log } from '../process/log.js';
 import { plannedWorkload, workloadPlan } from './plan.js';
 import { runWorkloadSource } from './source.js';
@@ -76,7 +76,12 @@ async function generate<T>(counts: Counts, exact: boolean, make: (count: (t: str
 
 const textOf = (item: WorkloadItem): string => item.prompt ?? flattenMessages(item.messages ?? []);
 
-async function itemsFor(config: RunConfig, count: number, counts: Counts, t: ServerTokenizer): Promise<WorkloadItem[]> {
+async function itemsFor(
+  config: WorkloadRunConfig,
+  count: number,
+  counts: Counts,
+  t: ServerTokenizer,
+): Promise<WorkloadItem[]> {
   const w = config.workload!;
   const source = (await runWorkloadSource(config))!;
   const exact = t.count !== null;
@@ -118,10 +123,13 @@ async function itemsFor(config: RunConfig, count: number, counts: Counts, t: Ser
   }));
 }
 
-/** Made once per scenario of a run (its --runs repetitions send the same lines). */
-const made = new WeakMap<RunConfig, Map<string, Promise<K6VarValues>>>();
+/**
+ * Made once per scenario and number of requests: a run's --runs repetitions send the same lines, a
+ * sweep's steps (one scenario, more requests at each) each their own.
+ */
+const made = new WeakMap<WorkloadRunConfig, Map<string, Promise<K6VarValues>>>();
 
-async function make(config: RunConfig, plan: ScenarioPlan, dir: string): Promise<K6VarValues> {
+async function make(config: WorkloadRunConfig, plan: ScenarioPlan, dir: string): Promise<K6VarValues> {
   // Off is k6's default: only a cache turned on is said on k6's command line.
   const base: K6VarValues = config.promptCache ? { PROMPT_CACHE: true } : {};
   const source = await runWorkloadSource(config);
@@ -149,10 +157,11 @@ async function make(config: RunConfig, plan: ScenarioPlan, dir: string): Promise
 }
 
 /** The k6 variables of a scenario's workload (and the prompt cache's switch, workload or not). */
-export function workloadVars(config: RunConfig, plan: ScenarioPlan, dir: string): Promise<K6VarValues> {
+export function workloadVars(config: WorkloadRunConfig, plan: ScenarioPlan, dir: string): Promise<K6VarValues> {
   let byScenario = made.get(config);
   if (byScenario === undefined) made.set(config, (byScenario = new Map()));
-  let vars = byScenario.get(plan.scenario);
-  if (vars === undefined) byScenario.set(plan.scenario, (vars = make(config, plan, dir)));
+  const key = `${plan.scenario}:${plan.phases.reduce((n, p) => n + p.requests, 0)}`;
+  let vars = byScenario.get(key);
+  if (vars === undefined) byScenario.set(key, (vars = make(config, plan, dir)));
   return vars;
 }

@@ -7,12 +7,14 @@ import { describeLengthSpec, type LengthSpec } from '../../core/workload/lengths
 import { MOONCAKE_BLOCK_TOKENS } from '../../core/workload/prefix.js';
 import { outputLengthText, SERVERS } from '../../core/target/servers.js';
 import type { WorkloadPlan } from '../../core/types.js';
-import type { RunConfig } from '../config/index.js';
+import type { WorkloadRunConfig } from '../config/workload.js';
 import { DEFAULT_OUTPUT_TOKENS } from '../config/workload.js';
 import type { WorkloadSource } from './source.js';
 
 /** Whether the server may reuse its prompt cache, why, and whether it can be told. */
-export function promptCacheText(config: Pick<RunConfig, 'promptCache' | 'promptCacheGiven' | 'server'>): string {
+export function promptCacheText(
+  config: Pick<WorkloadRunConfig, 'promptCache' | 'promptCacheGiven' | 'server'>,
+): string {
   const state = config.promptCache ? 'on' : 'off';
   const why = config.promptCacheGiven
     ? `--prompt-cache ${state}`
@@ -43,7 +45,7 @@ function outputText(spec: LengthSpec | null, dataset: boolean): string {
   return dataset ? `each line's own target, else ${describeLengthSpec(spec)}` : describeLengthSpec(spec);
 }
 
-export function workloadPlan(config: RunConfig, p: PlanParts): WorkloadPlan {
+export function workloadPlan(config: WorkloadRunConfig, p: PlanParts): WorkloadPlan {
   const w = config.workload!;
   const prefix =
     w.prefix !== null
@@ -75,7 +77,7 @@ export function workloadPlan(config: RunConfig, p: PlanParts): WorkloadPlan {
  * only for a scenario that sends them): checked with the run's plans, and given to a scenario none of
  * whose endpoints takes prompts, so that its report says the workload was not sent.
  */
-export function plannedWorkload(config: RunConfig, source: WorkloadSource): WorkloadPlan {
+export function plannedWorkload(config: WorkloadRunConfig, source: WorkloadSource): WorkloadPlan {
   const turns = config.workload!.turns;
   return workloadPlan(config, {
     source,

@@ -10,7 +10,7 @@ import { ValidationError } from '../../core/errors/ValidationError.js';
 import { readDataset } from '../../core/data/dataset.js';
 import { checkHashIds, MOONCAKE_BLOCK_TOKENS } from '../../core/workload/prefix.js';
 import type { DatasetFormat, SkippedItems, WorkloadItem } from '../../core/workload/types.js';
-import type { RunConfig } from '../config/index.js';
+import type { WorkloadRunConfig } from '../config/workload.js';
 import { shown } from '../files/paths.js';
 
 const FORMAT_NAMES: Record<DatasetFormat, string> = {
@@ -45,7 +45,7 @@ function skippedText(s: SkippedItems): string {
   return `; ${s.count} left out: ${reasons.join(', ')}`;
 }
 
-async function load(config: RunConfig): Promise<WorkloadSource | null> {
+async function load(config: WorkloadRunConfig): Promise<WorkloadSource | null> {
   const w = config.workload;
   if (w === null) return null;
   if (w.dataset === null && config.trace === null)
@@ -88,10 +88,10 @@ async function load(config: RunConfig): Promise<WorkloadSource | null> {
   };
 }
 
-const resolved = new WeakMap<RunConfig, Promise<WorkloadSource | null>>();
+const resolved = new WeakMap<WorkloadRunConfig, Promise<WorkloadSource | null>>();
 
 /** The run's workload source, read and checked once per run however often it is asked for. */
-export function runWorkloadSource(config: RunConfig): Promise<WorkloadSource | null> {
+export function runWorkloadSource(config: WorkloadRunConfig): Promise<WorkloadSource | null> {
   let s = resolved.get(config);
   if (s === undefined) resolved.set(config, (s = load(config)));
   return s;

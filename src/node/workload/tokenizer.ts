@@ -11,7 +11,7 @@
  */
 import { receivedOf } from '../../core/workload/received.js';
 import { DEFAULT_TOKENS_PER_WORD, mixSeed, wordText } from '../../core/workload/text.js';
-import type { RunConfig } from '../config/index.js';
+import type { WorkloadRunConfig } from '../config/workload.js';
 import { log } from '../process/log.js';
 
 export interface ServerTokenizer {
@@ -31,7 +31,7 @@ const CALIBRATION_KEY = 99;
 
 type Post = (path: string, body: unknown) => Promise<unknown>;
 
-function poster(config: RunConfig): Post {
+function poster(config: WorkloadRunConfig): Post {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (config.apiKey !== null) headers['Authorization'] = `Bearer ${config.apiKey.reveal()}`;
   return async (path, body) => {
@@ -72,7 +72,7 @@ const realizarCount =
   };
 
 /** Tokens per word from the prompt counts of two generation requests' answers; null when they give none. */
-async function probe(config: RunConfig, post: Post): Promise<number | null> {
+async function probe(config: WorkloadRunConfig, post: Post): Promise<number | null> {
   const promptTokens = async (words: number): Promise<number | null> => {
     const prompt = wordText(mixSeed(config.seed, CALIBRATION_KEY), words);
     const body =
@@ -106,7 +106,7 @@ async function exact(
   return { text: `${name}: exact`, count, tokensPerWord: tokens! / CALIBRATION_WORDS };
 }
 
-async function find(config: RunConfig): Promise<ServerTokenizer> {
+async function find(config: WorkloadRunConfig): Promise<ServerTokenizer> {
   const post = poster(config);
   if (config.server === 'llamacpp')
     return exact("the server's own POST /tokenize", batched(llamaCount(post)), config.seed);
@@ -137,10 +137,10 @@ async function find(config: RunConfig): Promise<ServerTokenizer> {
   };
 }
 
-const found = new WeakMap<RunConfig, Promise<ServerTokenizer>>();
+const found = new WeakMap<WorkloadRunConfig, Promise<ServerTokenizer>>();
 
 /** The server's tokenizer, found (and calibrated) once per run, with the server up. */
-export function serverTokenizer(config: RunConfig): Promise<ServerTokenizer> {
+export function serverTokenizer(config: WorkloadRunConfig): Promise<ServerTokenizer> {
   let t = found.get(config);
   if (t === undefined) found.set(config, (t = find(config)));
   return t;
