@@ -84,6 +84,20 @@ export function comparePage(c: Comparison, baseline: Report, current: Report): H
         { class: 'facts' },
         `${c.baselineRuns} baseline run(s), ${c.currentRuns} current run(s): medians are compared.`,
       ),
+      c.loadDifferences.length === 0
+        ? null
+        : h(
+            'div',
+            { class: 'error' },
+            h('p', {}, 'Not the same load: the runs sent different requests, so a change may be the load’s.'),
+            h(
+              'ul',
+              {},
+              ...c.loadDifferences.map((d) =>
+                h('li', {}, `${d.scenario}, ${d.aspect}: baseline ${d.baseline}; current ${d.current}`),
+              ),
+            ),
+          ),
     ),
     section(
       'Regressions',

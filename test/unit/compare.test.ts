@@ -50,6 +50,25 @@ describe('comparing a report with a baseline', () => {
     }
   });
 
+  it('says so when the two sides did not send the same load, aspect by aspect, and not when they did', () => {
+    assert.deepEqual(compareReports(base, structuredClone(base)).loadDifferences, []);
+    const heavier = altered(base, (s) => {
+      if (s.name !== 'generate') return;
+      s.phases[0]!.plannedRequests *= 2;
+      s.description += '; this run: --requests 50';
+    });
+    const c = compareReports(base, heavier);
+    assert.deepEqual(
+      c.loadDifferences.map((d) => [d.scenario, d.aspect]),
+      [
+        ['generate', 'shape'],
+        ['generate', 'phases'],
+      ],
+    );
+    assert.match(c.loadDifferences[1]!.current, /generate: closed, 5 clients, 50 requests/);
+    assert.match(renderComparisonMarkdown(c), /^\*\*Not the same load\*\*[^\n]*\n\n- generate, shape: baseline /);
+  });
+
   it('flags a 30% p95 growth in every scenario with the default 20% limit', () => {
     const c = compareReports(base, scaleP95(base, 1.3));
     assert.equal(c.regressions, base.scenarios.length);

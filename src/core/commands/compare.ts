@@ -9,6 +9,7 @@
  */
 import type { Report, ScenarioReport } from '../types.js';
 import { f2 } from '../report/render.js';
+import { loadDifferenceLines, loadDifferences, type LoadDifference } from './compare-load.js';
 
 export interface CompareOptions {
   /** p95 regresses when current > baseline × (1 + this / 100). */
@@ -61,6 +62,8 @@ export interface Comparison {
   /** Scenarios of the current runs that no baseline run has (nothing to compare them with). */
   added: string[];
   regressions: number;
+  /** What the two sides sent differently, scenario by scenario (compare-load.ts); empty: the same load. */
+  loadDifferences: LoadDifference[];
   /** Runs on each side: one per report, or its repetitions when it was made with --runs. */
   baselineRuns: number;
   currentRuns: number;
@@ -234,6 +237,7 @@ export function compareRuns(
     missing: baseNames.filter((n) => !currentNames.includes(n)),
     added: currentNames.filter((n) => !baseNames.includes(n)),
     regressions: rows.filter((r) => r.regression).length,
+    loadDifferences: loadDifferences(baselines, currents, both),
     baselineRuns: runCount(baselines),
     currentRuns: runCount(currents),
   };
@@ -261,7 +265,7 @@ export function renderComparisonMarkdown(c: Comparison): string {
     if (r.regression) return r.withinSpread ? '🔺 regression (within spread)' : '🔺 regression';
     return r.baseline === null || r.current === null ? 'n/a' : 'ok';
   };
-  const lines: string[] = [];
+  const lines: string[] = [...loadDifferenceLines(c.loadDifferences, escapeCell)];
   if (several) {
     lines.push(
       `Medians of ${c.baselineRuns} baseline run(s) and ${c.currentRuns} current run(s); ` +
