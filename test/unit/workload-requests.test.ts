@@ -207,6 +207,9 @@ describe('a workload in the plan', () => {
     assert.ok(health.notes.some((n) => /^The prompt set \(chat\.jsonl\) was not sent: no endpoint/.test(n)));
     const generate = resolvePlan(scenario('generate'), { ...settings, prompts }, info);
     assert.ok(generate.notes.includes('Prompts: 20 from chat.jsonl, taken in order.'), generate.notes.join('\n'));
+    // A scenario file's body(n) may call prompt(n, fallback): whether it does is not known.
+    const own = resolvePlan(scenario('chat'), { ...settings, prompts }, () => ({ ...info('chat'), prompted: false }));
+    assert.ok(own.notes.includes('Prompts: 20 from chat.jsonl, taken in order.'), own.notes.join('\n'));
   });
 
   it('gives it to a built-in generating endpoint and to a scenario file’s endpoint said to take prompts', () => {

@@ -12,6 +12,7 @@ import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/go
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
 import { applyWorkload, notSent } from './workload.js';
 import { unmeetableThroughput } from './offered.js';
+import { BUILTIN_ENDPOINTS } from '../rules/thresholds.js';
 
 const STREAMED_NOTE =
   "Streamed requests are sent and read by one page of a headless Chromium that k6's browser module starts " +
@@ -147,11 +148,11 @@ export function resolvePlan(
   const endpoints = mixEndpoints(def.name, mix, settings.api, endpointInfo);
   const prompted = endpoints.some((e) => e.prompted);
   const set = settings.prompts;
+  // A scenario file's body(n) may take the prompt set through prompt(n, fallback): not known here.
+  const mayTake = prompted || endpoints.some((e) => !BUILTIN_ENDPOINTS.includes(e.name));
   if (set !== null)
     notes.push(
-      prompted
-        ? `Prompts: ${set.count} from ${set.source}, taken in order.`
-        : notSent(`The prompt set (${set.source})`),
+      mayTake ? `Prompts: ${set.count} from ${set.source}, taken in order.` : notSent(`The prompt set (${set.source})`),
     );
   if (settings.timeoutSec !== null)
     notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
