@@ -199,6 +199,7 @@ describe('a workload in the plan', () => {
     assert.ok(
       plan.notes.some((n) => /workload \(.*\) was not sent: no endpoint of this scenario takes prompts/.test(n)),
     );
+    assert.ok(!plan.notes.some((n) => n.includes("'prompted'")), 'a built-in scenario is not told of prompted');
   });
 
   it('says a prompt set was not sent to a scenario that takes no prompts, and taken in order by one that does', () => {
@@ -220,6 +221,7 @@ describe('a workload in the plan', () => {
     assert.equal(own(true).workload, WORKLOAD);
     assert.deepEqual(own(true).endpoints[0], { name: 'chat', method: 'POST', path: '/chat', prompted: true });
     assert.equal(own(false).workload, null);
+    assert.ok(own(false).notes.some((n) => n.endsWith("(an endpoint of a scenario file takes them with 'prompted').")));
   });
 
   it('tags turns one by one up to 8, every later one as 8+', () => {

@@ -149,10 +149,13 @@ export function resolvePlan(
   const prompted = endpoints.some((e) => e.prompted);
   const set = settings.prompts;
   // A scenario file's body(n) may take the prompt set through prompt(n, fallback): not known here.
-  const mayTake = prompted || endpoints.some((e) => !BUILTIN_ENDPOINTS.includes(e.name));
+  const own = endpoints.some((e) => !BUILTIN_ENDPOINTS.includes(e.name));
+  const mayTake = prompted || own;
   if (set !== null)
     notes.push(
-      mayTake ? `Prompts: ${set.count} from ${set.source}, taken in order.` : notSent(`The prompt set (${set.source})`),
+      mayTake
+        ? `Prompts: ${set.count} from ${set.source}, taken in order.`
+        : notSent(`The prompt set (${set.source})`, own),
     );
   if (settings.timeoutSec !== null)
     notes.push(`Request timeout ${settings.timeoutSec}s for every phase (set for this run).`);
@@ -214,7 +217,7 @@ export function resolvePlan(
   const given = settings.workload ?? null;
   // A workload no endpoint of the scenario carries is left out of its plan, and said so.
   const workload = given !== null && prompted ? given : null;
-  if (given !== null && workload === null) notes.push(notSent(`The workload (${given.source})`));
+  if (given !== null && workload === null) notes.push(notSent(`The workload (${given.source})`, own));
   const phases = workload === null ? arrived : applyWorkload(arrived, { workload, mix });
   const goodput = settings.goodput ?? null;
   if (goodput !== null) checkGoodputFor('--goodput', goodput, def.stream !== undefined);

@@ -9,10 +9,10 @@ import type { EndpointName, PlanPhase, WorkloadPlan } from '../types.js';
 
 /** The endpoints whose requests carry the workload's prompts; the others send what they always send. */
 export const WORKLOAD_ENDPOINTS: readonly EndpointName[] = ['generate', 'batch-generate', 'stream-generate'];
-/** The note of prompts given to a scenario none of whose endpoints takes them. */
-export const notSent = (what: string): string =>
-  `${what} was not sent: no endpoint of this scenario takes prompts ` +
-  "(a scenario file's endpoint takes them with 'prompted').";
+/** The note of prompts given to a scenario none of whose endpoints takes them; `own`: it has endpoints of its own. */
+export const notSent = (what: string, own: boolean): string =>
+  `${what} was not sent: no endpoint of this scenario takes prompts` +
+  (own ? " (an endpoint of a scenario file takes them with 'prompted')." : '.');
 
 /** Prompts a batch request carries (src/k6/lib/endpoints.ts). */
 export const BATCH_PROMPTS = 2;

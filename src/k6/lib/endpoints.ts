@@ -14,7 +14,6 @@
 import type { EndpointName } from '../../core/types.js';
 import type { Route } from '../../core/target/routes.js';
 import type { ConversationState } from '../../core/workload/conversation.js';
-import { flattenMessages } from '../../core/workload/received.js';
 import { BATCH_PROMPTS } from '../../core/plan/workload.js';
 import type { WorkloadLine } from '../../core/workload/sequence.js';
 import type { ChatMessage } from '../../core/workload/types.js';
@@ -27,6 +26,7 @@ import {
   SEED_MAX_TOKENS,
   textOf,
   turnChat,
+  turnInput,
   workload,
 } from './prompt-source.js';
 import { withExtras } from './server-extras.js';
@@ -70,8 +70,11 @@ export type Api = 'realizar' | 'openai';
 
 /** Realizar's native body for a line (after the conversation so far, flattened into the prompt). */
 function nativeBody(line: WorkloadLine, c?: ConversationState): Record<string, unknown> {
-  const text = c === undefined || c.turns === 0 ? textOf(line) : flattenMessages(turnChat(line, c));
-  return { prompt: text, max_tokens: maxTokensOf(line), strategy: 'greedy' };
+  return {
+    prompt: c === undefined ? textOf(line) : turnInput(line, c).prompt,
+    max_tokens: maxTokensOf(line),
+    strategy: 'greedy',
+  };
 }
 /** One max_tokens serves every prompt of a batch: the most any of them asks for. */
 const batchMaxTokens = (lines: readonly WorkloadLine[]): number => Math.max(...lines.map(maxTokensOf));

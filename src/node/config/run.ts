@@ -17,7 +17,7 @@ import { scenarioFileOf } from '../own/own-scenario.js';
 import { SEED_ORDER } from '../run/scenarios.js';
 import { holdsWindowsOutput } from '../../core/contract.js';
 import { buildTarget } from './target.js';
-import { workloadOf, type WorkloadRunConfig } from './workload.js';
+import { seedOf, workloadOf, type WorkloadRunConfig } from './workload.js';
 
 export interface RunConfig extends WorkloadRunConfig {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
@@ -56,10 +56,6 @@ export interface RunConfig extends WorkloadRunConfig {
   serverProfile: string | null;
   /** When an open phase's requests are due (--arrivals); constant: k6's even beat. */
   arrivals: ArrivalSpec;
-  /** The seed of every random choice of the run (--seed). */
-  seed: number;
-  /** A trace whose arrival times are replayed (--trace, --time-scale, --trace-limit). */
-  trace: { file: string; timeScale: number; limit: number | null } | null;
   /** Per-request objectives (--goodput). */
   goodput: GoodputObjective[] | null;
   /** Seconds between scrapes of the server's metrics during the load, for its series over time; 0: off. */
@@ -89,7 +85,7 @@ function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 's
   }
   return {
     arrivals: arrivals ?? { process: 'constant' },
-    seed: f.value('--seed', whole(0xffffffff, 0), 1),
+    seed: seedOf(f),
     trace: traceFile === null ? null : { file: traceFile, timeScale: timeScale ?? 1, limit: limit ?? null },
     goodput: f.value('--goodput', parseGoodput) ?? null,
   };

@@ -6,7 +6,7 @@ import { SWEEP } from '../flags/commands.js';
 import { parseFlags, usageText } from '../flags/declare.js';
 import { choice, invalid, percent, positive, whole } from '../flags/values.js';
 import { buildTarget } from './target.js';
-import { workloadOf, type WorkloadRunConfig } from './workload.js';
+import { seedOf, workloadOf, type WorkloadRunConfig } from './workload.js';
 
 export interface Slo {
   metric: SloMetric;
@@ -101,7 +101,7 @@ export function parseSweepConfig(
   const config: SweepConfig = {
     ...target,
     ...workload,
-    seed: f.value('--seed', whole(0xffffffff, 0), 1),
+    seed: seedOf(f),
     trace: null,
     endpoint,
     slos,

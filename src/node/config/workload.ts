@@ -37,9 +37,14 @@ export interface WorkloadConfig {
  * counted against, the workload options, the seed, and a trace whose lengths drive it (a run's only).
  */
 export interface WorkloadRunConfig extends TargetConfig, WorkloadFlags {
+  /** The seed of every random choice (--seed). */
   seed: number;
+  /** A trace whose arrival times are replayed (--trace, --time-scale, --trace-limit); a run's only. */
   trace: { file: string; timeScale: number; limit: number | null } | null;
 }
+
+/** --seed: a run's and a sweep's (default 1). */
+export const seedOf = (f: FlagValues): number => f.value('--seed', whole(0xffffffff, 0), 1);
 
 export interface WorkloadFlags {
   /** null: the scenarios send their own prompts. */

@@ -109,13 +109,14 @@ export const LOAD: FlagGroup = {
   ],
 };
 
-/** When requests arrive, and which of them are good. */
+/** The seed of every random choice: arrival times, drawn lengths, generated prompts. */
 export const SEED: Flag = {
   name: '--seed',
   arg: 'N',
   help: 'seed of every random choice: the same seed, the same schedule (default 1)',
 };
 
+/** When requests arrive, and which of them are good. */
 export const ARRIVALS: FlagGroup = {
   title: 'arrivals',
   flags: [

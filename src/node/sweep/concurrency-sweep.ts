@@ -37,7 +37,7 @@ import { keepSweepFiles } from './sweep-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { shapeEnv, targetEnv } from '../target/target-env.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
-import { checkSweepWorkload, stepWorkloadVars, sweepWorkloadText } from './sweep-workload.js';
+import { checkSweepWorkload, stepWorkloadVars, streamRateShape, sweepWorkloadText } from './sweep-workload.js';
 import { readStep, type StepResult } from './step-result.js';
 
 type Control = { interrupted: boolean; k6: Child | null };
@@ -137,7 +137,7 @@ export async function streamRateStep(o: RateStepRun): Promise<{ step: UnjudgedSt
     script,
     outDir,
     what: `the ${rate} req/s step`,
-    shape: { rate, durationSec: config.stepSec, clients: config.clients, requests: null },
+    shape: streamRateShape(config, rate),
     onStart,
   });
   // Over rate, the step is named by its offered rate; its clients are the sweep's --clients.

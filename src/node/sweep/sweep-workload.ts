@@ -23,6 +23,18 @@ import { workloadSent } from '../../core/report/render-workload.js';
 /** What k6 runs at one step: the step script's definition, or the endpoint's scenario in a shape. */
 export type SweepStepShape = { kind: 'step'; rate: number } | { kind: 'scenario'; shape: ShapeOverride };
 
+/** A rate step of a streamed endpoint: the streamed scenario, open, `rate` a second with the sweep's clients. */
+export const streamRateShape = (config: SweepConfig, rate: number): ShapeOverride => ({
+  rate,
+  durationSec: config.stepSec,
+  clients: config.clients,
+  requests: null,
+});
+
+/** What k6 runs at a rate step: the plain step script, or for a stream the streamed scenario in an open shape. */
+export const rateStepShape = (config: SweepConfig, rate: number): SweepStepShape =>
+  config.endpoint === 'stream' ? { kind: 'scenario', shape: streamRateShape(config, rate) } : { kind: 'step', rate };
+
 /** The mix the plain step script is given (k6 variable MIX): the swept endpoint. */
 export const stepMix = (config: SweepConfig): MixEntry[] => [
   { endpoint: config.endpoint === 'stream' ? 'stream-generate' : config.endpoint, weight: 1 },

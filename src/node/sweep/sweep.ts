@@ -31,7 +31,7 @@ import { runConcurrencySweep, streamRateStep, sweepScenarioScript, type RateStep
 import { readStep } from './step-result.js';
 import { targetEnv } from '../target/target-env.js';
 import { judgeStep, nextRate, renderMarkdown, sloText } from './steps.js';
-import { checkSweepWorkload, stepMix, stepWorkloadVars, sweepWorkloadText } from './sweep-workload.js';
+import { checkSweepWorkload, rateStepShape, stepMix, stepWorkloadVars, sweepWorkloadText } from './sweep-workload.js';
 
 /** One step of the plain step script (src/k6/sweep/step.ts) at `rate`, read as a run reads a scenario. */
 async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K6RunError | null }> {
@@ -55,7 +55,7 @@ async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K
       RATE: rate,
       WINDOW_SEC: config.stepSec,
       CLIENTS: config.clients,
-      ...(await stepWorkloadVars(config, { kind: 'step', rate }, outDir)),
+      ...(await stepWorkloadVars(config, rateStepShape(config, rate), outDir)),
     },
     onStart,
   });
@@ -81,15 +81,7 @@ export async function runSweep(
   if (config.over === 'concurrency')
     return runConcurrencySweep(config, control, show, (step) => judgeStep(step, config), sloText(config));
   const startedAt = new Date();
-  await checkSweepWorkload(
-    config,
-    config.endpoint === 'stream'
-      ? {
-          kind: 'scenario',
-          shape: { rate: config.startRate, durationSec: config.stepSec, clients: config.clients, requests: null },
-        }
-      : { kind: 'step', rate: config.startRate },
-  );
+  await checkSweepWorkload(config, rateStepShape(config, config.startRate));
   const { loopback, k6, command } = await prepareTarget(config);
   const { bundleEntries } = await import('../../../build/bundle.js');
   // A streamed endpoint is read by the streamed scenario's browser page, not by the plain step script.
