@@ -16,7 +16,7 @@ import { classifyCloudFailure } from '../../src/node/k6/cloud-failure.js';
 import { parseRunConfig } from '../../src/node/config/index.js';
 import { createRedactor } from '../../src/node/process/redact.js';
 import { resolveRealizar } from '../../src/node/tools/tools.js';
-import { startCloudStandIn, type CloudStandIn, type StandInOptions } from '../support/cloud-stand-in.js';
+import { standInEnv, startCloudStandIn, type CloudStandIn, type StandInOptions } from '../support/cloud-stand-in.js';
 import { freePort, removeDir, ROOT, tempDir, waitForNoLeftovers, type CliResult } from '../support/cli.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
 import { documentedExample, projectWith } from '../support/own-scenario.js';
@@ -27,20 +27,7 @@ const PROJECT_ID = '4242';
 const STACK_ID = '77';
 
 function envFor(standIn: CloudStandIn, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...cleanEnv(),
-    K6_CLOUD_TOKEN: TOKEN,
-    K6_CLOUD_HOST: standIn.url,
-    K6_CLOUD_PROJECT_ID: PROJECT_ID,
-    K6_CLOUD_STACK_ID: STACK_ID,
-    // A cloud run would tail the cloud's log service and, locally executed, send traces: both off.
-    K6_SHOW_CLOUD_LOGS: 'false',
-    K6_CLOUD_TRACES_ENABLED: 'false',
-    // Go honours these and never proxies loopback: anything else k6 tries fails here, offline.
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    ...extra,
-  };
+  return { ...standInEnv(standIn, cleanEnv(), { token: TOKEN, projectId: PROJECT_ID, stackId: STACK_ID }), ...extra };
 }
 
 /** The token in no terminal output and no file (text or binary) under the out dir. */

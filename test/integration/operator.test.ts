@@ -5,70 +5,20 @@
  * is read back with a real YAML parser (the yaml package), never with our own writer's assumptions.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import { parse, parseAllDocuments } from 'yaml';
-import { MERGE_SCRIPT_KEY } from '../../src/core/commands/operator-results.js';
 import { K6_FILES } from '../../src/core/contract.js';
-import type { Report, RunnerRecord } from '../../src/core/types.js';
-import { parseRunConfig } from '../../src/node/config/index.js';
-import { resolveK6, resolveRealizar } from '../../src/node/tools/tools.js';
-import { collect, freePort } from '../support/cli.js';
+import type { RunnerRecord } from '../../src/core/types.js';
 import { pct, samplesTruth } from '../support/split-truth.js';
 import { validateK6OperatorTestRun } from '../../src/generated/file-validators.cjs';
 import { executionSegments, manifestsYaml, type OperatorManifests } from '../../src/core/commands/operator.js';
 import { distributionNotes } from '../../src/core/commands/operator-notes.js';
 import { removeDir, ROOT, tempDir, waitForNoLeftovers } from '../support/cli.js';
+import { loadAll, manifestsOf, runMergeJob, runRunners, startRealizar, type Manifest } from '../support/operator.js';
 import { cleanEnv, filesUnder, runScript } from '../support/scripts.js';
 import { fileContent, readTar } from '../support/tar.js';
-
-// js-yaml comes with json-schema-to-typescript (a dependency); it ships no types of its own.
-
-/** Every document of a YAML stream, as plain values. */
-function loadAll(text: string): unknown[] {
-  return parseAllDocuments(text).map((d) => d.toJS() as unknown);
-}
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  binaryData?: Record<string, string>;
-  spec?: {
-    parallelism: number;
-    script: { configMap: { name: string; file: string } };
-    arguments?: string;
-    runner?: { env?: Array<{ name: string; value?: string }> };
-  };
-}
-
-/** Realizar from the tool cache on a free port, healthy; stop it with kill(). */
-async function startRealizar(): Promise<{ baseUrl: string; kill: () => void }> {
-  const { cacheDir } = parseRunConfig(['--help'], []);
-  const realizar = await resolveRealizar({ cacheDir });
-  const port = await freePort();
-  const server = spawn(realizar.path, ['serve', '--demo', '--host', '127.0.0.1', '--port', String(port)], {
-    stdio: 'ignore',
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (
-    !(await fetch(`${baseUrl}/health`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > deadline) {
-      server.kill('SIGKILL');
-      throw new Error('Realizar did not become healthy');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { baseUrl, kill: () => server.kill('SIGKILL') };
-}
 
 async function testRunValidator(): Promise<{ validate: (data: unknown) => boolean; errors: () => string }> {
   // The validator generated from schemas/k6-operator-testrun.schema.json (build/codegen.ts).
@@ -199,7 +149,7 @@ describe('the merge in a cluster, without one', () => {
       assert.equal(made.code, 0, made.stderr);
       const files = await filesUnder(out);
       const dir = path.dirname(files.find((f) => path.basename(f) === 'manifests.yaml')!);
-      const docs = loadAll(await readFile(path.join(dir, 'manifests.yaml'), 'utf8')) as Manifest[];
+      const docs = await manifestsOf(dir);
       assert.deepEqual(
         docs.map((d) => d.kind),
         ['ConfigMap', 'PersistentVolumeClaim', 'TestRun'],
@@ -209,39 +159,7 @@ describe('the merge in a cluster, without one', () => {
 
       // The shared volume: what each runner Pod sees at /results is runners/<its Job's name>/ of it.
       const volume = path.join(out, 'volume');
-      const { cacheDir } = parseRunConfig(['--help'], []);
-      const k6 = (await resolveK6({ flagPath: null, cacheDir })).path;
-      const env = Object.fromEntries(
-        (testRun.spec!.runner!.env ?? []).flatMap((e) =>
-          'value' in e && e.value !== undefined ? [[e.name, e.value]] : [],
-        ),
-      );
-      const runs = executionSegments(3).map(async (seg) => {
-        const folder = path.join(volume, 'runners', `${testRun.metadata.name}-${seg.instance}`);
-        await mkdir(folder, { recursive: true });
-        const args = testRun
-          .spec!.arguments!.replaceAll('/results', folder)
-          .replace(/BASE_URL=\S+/, `BASE_URL=${server.baseUrl}`)
-          .split(' ');
-        // What the operator's runner Job runs (pkg/resources/jobs/runner.go). Full size: an archive
-        // keeps the options it was made with, so -e SCALE here would change the plan but not k6's run.
-        const argv = [
-          'run',
-          '--quiet',
-          `--execution-segment=${seg.segment}`,
-          `--execution-segment-sequence=${seg.sequence}`,
-          ...args,
-          path.join(dir, 'archive.tar'),
-          '--address=127.0.0.1:0',
-          '--tag',
-          `instance_id=${seg.instance}`,
-          '--tag',
-          `testrun_name=${testRun.metadata.name}`,
-        ];
-        const child = spawn(k6, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        return { folder, result: await collect(child) };
-      });
-      const runners = await Promise.all(runs);
+      const runners = await runRunners({ dir, testRun, volume, baseUrl: server.baseUrl, cwd: ROOT });
       for (const r of runners) assert.equal(r.result.code, 0, r.result.stderr);
       for (const r of runners) {
         for (const f of [K6_FILES.summary, K6_FILES.plan, K6_FILES.runner, K6_FILES.samples, K6_FILES.log])
@@ -252,32 +170,9 @@ describe('the merge in a cluster, without one', () => {
       assert.equal(record.runId, path.basename(dir), "the run is the k6:operator command's");
 
       // The merge Job's script, out of merge.yaml, run by plain Node away from the checkout.
-      const merge = loadAll(await readFile(path.join(dir, 'merge.yaml'), 'utf8')) as Array<
-        Manifest & { binaryData?: Record<string, string> }
-      >;
-      const script = gunzipSync(Buffer.from(merge[0]!.binaryData![MERGE_SCRIPT_KEY]!, 'base64'));
-      const job = path.join(out, 'job');
-      await mkdir(job);
-      await writeFile(path.join(job, 'report.mjs'), script);
-      const merged = await collect(
-        spawn(
-          process.execPath,
-          [
-            path.join(job, 'report.mjs'),
-            '--merge',
-            path.join(volume, 'runners'),
-            '--out-dir',
-            path.join(volume, 'merged'),
-          ],
-          { cwd: job, stdio: ['ignore', 'pipe', 'pipe'] },
-        ),
-      );
-      assert.equal(merged.code, 0, merged.stderr);
-      const mergedDir = (await filesUnder(path.join(volume, 'merged'))).find(
-        (f) => path.basename(f) === 'report.json',
-      )!;
-      const report = JSON.parse(await readFile(mergedDir, 'utf8')) as Report;
-      const s = report.scenarios[0]!;
+      const merged = await runMergeJob({ dir, volume, job: path.join(out, 'job') });
+      assert.equal(merged.result.code, 0, merged.result.stderr);
+      const s = merged.report!.scenarios[0]!;
       const truth = await samplesTruth(runners.map((r) => r.folder));
       assert.equal(
         s.totals.requests,
@@ -287,7 +182,7 @@ describe('the merge in a cluster, without one', () => {
       assert.equal(s.totals.sent, truth.sent);
       assert.equal(s.latencyMs!.p95, pct(truth.latencies, 95));
       assert.equal(s.notes.filter((n) => n.startsWith('Runner ')).length, 3);
-      assert.match(merged.stdout, /=== Outcome: PASSED \(exit 0\) ===/);
+      assert.match(merged.result.stdout, /=== Outcome: PASSED \(exit 0\) ===/);
     } finally {
       server.kill();
       await removeDir(out);
@@ -329,7 +224,7 @@ describe('the manifests YAML', () => {
     const text = manifestsYaml({ configMap, testRun } as unknown as OperatorManifests, ['two\ndocuments']);
     assert.deepEqual(loadAll(text), [configMap, testRun]);
     assert.deepEqual(
-      parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()),
+      parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS() as unknown),
       [configMap, testRun],
     );
     assert.match(text, /^# two\n# documents\n---\n/);

@@ -62,6 +62,29 @@ export interface CloudStandIn {
   close(): Promise<void>;
 }
 
+/**
+ * The environment of a k6:cloud command pointed at the stand-in: the token, project and stack, no log tailing
+ * or traces, and any non-loopback HTTP(S) call k6 might try sent to a dead loopback proxy (Go never proxies
+ * loopback), so nothing leaves this machine.
+ */
+export function standInEnv(
+  standIn: CloudStandIn,
+  base: NodeJS.ProcessEnv,
+  ids: { token: string; projectId: string; stackId: string },
+): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    K6_CLOUD_TOKEN: ids.token,
+    K6_CLOUD_HOST: standIn.url,
+    K6_CLOUD_PROJECT_ID: ids.projectId,
+    K6_CLOUD_STACK_ID: ids.stackId,
+    K6_SHOW_CLOUD_LOGS: 'false',
+    K6_CLOUD_TRACES_ENABLED: 'false',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+  };
+}
+
 /** Split a multipart/form-data body into its parts (enough for what Go's mime/multipart writes). */
 export function parseMultipart(body: Buffer, contentType: string): RecordedPart[] {
   const m = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
-import { parseRunConfig } from '../../src/node/config/index.js';
+import { parseCloudConfig, parseOperatorConfig, parseRunConfig } from '../../src/node/config/index.js';
 import { resolveRunPlans } from '../../src/node/run/plans.js';
 
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures', 'workloads');
@@ -107,6 +107,26 @@ describe('workload options', () => {
     const e = refusal(() => parse('stream', '--server', 'llamacpp', '--model-file', '/etc/passwd'));
     assert.match(e.message, /^--model-file: expected a GGUF model file \(the magic "GGUF" at byte 0\), found/);
     assert.match(e.message, /\/etc\/passwd/);
+  });
+});
+
+describe("an archive's workload (k6 cloud, the k6-operator)", () => {
+  const operator = (...argv: string[]) =>
+    parseOperatorConfig(['generate', '--parallelism', '2', ...argv], AVAILABLE, { HOME: '/home/u' }, FIXTURES);
+
+  it('takes the workload options, the seed and where to count tokens', () => {
+    const c = operator('--input-tokens', '64:128', '--seed', '7', '--tokenizer-url', 'http://127.0.0.1:9000/');
+    assert.deepEqual(c.workload.workload!.input, { kind: 'uniform', min: 64, max: 128 });
+    assert.deepEqual([c.workload.seed, c.workload.tokenizerUrl], [7, 'http://127.0.0.1:9000']);
+    const cloud = parseCloudConfig(['upload', 'generate', '--dataset', 'sharegpt.json'], AVAILABLE, {}, FIXTURES);
+    assert.equal(cloud.workload.workload!.dataset!.file, path.join(FIXTURES, 'sharegpt.json'));
+    assert.equal(operator().workload.workload, null, 'none asked for: the scenario sends its own prompts');
+  });
+
+  it('has no --prompt-cache (an archive knows no make, so sends no cache field), nor a lone --tokenizer-url', () => {
+    assert.throws(() => operator('--input-tokens', '32', '--prompt-cache', 'on'), /--prompt-cache/);
+    const lone = refusal(() => operator('--tokenizer-url', 'http://127.0.0.1:9000'));
+    assert.match(lone.message, /--tokenizer-url: expected a workload option beside it/);
   });
 });
 

@@ -44,6 +44,7 @@ import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { bundledScript } from '../own/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
+import { archiveWorkloadVars, checkArchiveWorkload } from '../workload/archived.js';
 
 export const MANIFESTS_FILE = 'manifests.yaml';
 
@@ -133,6 +134,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
     }
 
+    await checkArchiveWorkload(config);
+
     const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
     const { runId, dir } = await createRunDir(config.outDir, config.scenario);
@@ -141,6 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       script,
       dir,
       baseUrl: config.baseUrl,
+      vars: await archiveWorkloadVars(config, dir),
     });
     const options = await inspectArchive(k6.path, archive.file);
 

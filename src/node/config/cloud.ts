@@ -10,6 +10,7 @@ import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';
 import { scenarioFileOf } from '../own/own-scenario.js';
 import { cacheDirFrom } from './cache.js';
+import { archiveWorkloadOf, type ArchiveWorkload } from './workload.js';
 
 export type CloudCommand = 'upload' | 'run';
 
@@ -30,6 +31,8 @@ export interface CloudConfig {
   /** run only: run here, stream results to the cloud. */
   localExecution: boolean;
   allowRemote: boolean;
+  /** What the requests carry: made here, packed into the archive (null workload: the scenario's own prompts). */
+  workload: ArchiveWorkload;
   help: boolean;
 }
 
@@ -87,6 +90,7 @@ export function parseCloudConfig(
     name: f.value('--name', nonEmpty('a test name')) ?? null,
     localExecution,
     allowRemote: f.has('--allow-remote'),
+    workload: archiveWorkloadOf(f, cwd),
     help,
   };
   f.done();

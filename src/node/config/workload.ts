@@ -8,7 +8,7 @@ import { parseLengthSpec, type LengthSpec } from '../../core/workload/lengths.js
 import { checkPrefixFits } from '../../core/workload/prefix.js';
 import type { DatasetFormat } from '../../core/workload/types.js';
 import type { FlagValues } from '../flags/declare.js';
-import { choice, file, invalid, whole } from '../flags/values.js';
+import { choice, file, invalid, url, whole } from '../flags/values.js';
 import type { TargetConfig } from './target.js';
 
 /** A prompt's tokens when a workload is asked for without --input-tokens. */
@@ -62,15 +62,23 @@ const seconds = (flag: string, text: string): number => {
   return n;
 };
 
-/** The workload options; `trace`: --trace is given (its lengths drive the requests), `prompts`: --prompts is. */
-export function workloadOf(f: FlagValues, cwd: string, o: { trace: boolean; prompts: boolean }): WorkloadFlags {
+/**
+ * The workload options; `trace`: --trace is given (its lengths drive the requests), `prompts`: --prompts is,
+ * `promptCache`: the command has --prompt-cache (default).
+ */
+export function workloadOf(
+  f: FlagValues,
+  cwd: string,
+  o: { trace: boolean; prompts: boolean; promptCache?: boolean },
+): WorkloadFlags {
   const input = f.value('--input-tokens', parseLengthSpec) ?? null;
   const output = f.value('--output-tokens', parseLengthSpec) ?? null;
   const datasetFile = f.value('--dataset', file(cwd)) ?? null;
   const format = f.value('--dataset-format', parseDatasetFormat) ?? null;
   const prefixTokens = f.value('--prefix-tokens', whole(2_000_000)) ?? null;
   const prefixGroups = f.value('--prefix-groups', whole(100_000)) ?? null;
-  const cacheText = f.value('--prompt-cache', choice(['on', 'off'] as const)) ?? null;
+  const cacheText =
+    o.promptCache === false ? null : (f.value('--prompt-cache', choice(['on', 'off'] as const)) ?? null);
   const turnsGiven = f.value('--turns', whole(MAX_TURNS)) ?? null;
   const think = f.value('--think-time', seconds) ?? null;
 
@@ -131,4 +139,22 @@ export function workloadOf(f: FlagValues, cwd: string, o: { trace: boolean; prom
     promptCache: cacheText === null ? prefix !== null : cacheText === 'on',
     promptCacheGiven: cacheText !== null,
   };
+}
+
+/**
+ * The workload an archive carries (k6 cloud, the k6-operator): the options and the seed as a run's, and
+ * where its tokens are counted (the load generators' target is often out of this machine's reach).
+ */
+export interface ArchiveWorkload extends WorkloadFlags {
+  seed: number;
+  /** --tokenizer-url, without trailing slashes; null: the command's --base-url. */
+  tokenizerUrl: string | null;
+}
+
+export function archiveWorkloadOf(f: FlagValues, cwd: string): ArchiveWorkload {
+  const flags = { ...workloadOf(f, cwd, { trace: false, prompts: false, promptCache: false }), promptCache: false };
+  const tokenizerUrl = f.value('--tokenizer-url', (flag, text) => url(flag, text).href.replace(/\/+$/, '')) ?? null;
+  if (tokenizerUrl !== null && flags.workload === null)
+    invalid('--tokenizer-url', 'a workload option beside it (--input-tokens, --dataset, --turns...)', tokenizerUrl);
+  return { ...flags, seed: seedOf(f), tokenizerUrl };
 }

@@ -4,7 +4,7 @@
  */
 import type { Command } from './declare.js';
 import { exitLine } from './commands.js';
-import { ALLOW_REMOTE, baseUrl, HELP, k6Binary, outDir } from './groups.js';
+import { ALLOW_REMOTE, ARCHIVE_WORKLOAD, baseUrl, HELP, k6Binary, outDir } from './groups.js';
 
 export const CLOUD: Command = {
   usage: [
@@ -32,6 +32,7 @@ export const CLOUD: Command = {
         HELP,
       ],
     },
+    ARCHIVE_WORKLOAD,
   ],
   epilogue:
     'environment:\n' +
@@ -98,6 +99,7 @@ export const OPERATOR: Command = {
         HELP,
       ],
     },
+    ARCHIVE_WORKLOAD,
   ],
   epilogue: exitLine([0, 2], { 0: 'manifests written', 2: 'any failure' }),
 };

@@ -204,6 +204,26 @@ export const WORKLOAD: FlagGroup = {
   ],
 };
 
+/**
+ * The workload an archive carries (k6 cloud, the k6-operator): its lines are made here and packed into the
+ * archive, their tokens counted by a server this machine reaches, which the load generators' target may not be.
+ */
+export const ARCHIVE_WORKLOAD: FlagGroup = {
+  title: 'workload (its prompts are made here and packed into the archive; docs/workloads.md)',
+  flags: [
+    // The archive does not know the server's make, so it sends no cache field: the server's default applies.
+    ...WORKLOAD.flags.filter((f) => f.name !== '--prompt-cache'),
+    SEED,
+    {
+      name: '--tokenizer-url',
+      arg: 'URL',
+      help:
+        "a server of the same model that counts the prompts' tokens from here (default --base-url;\n" +
+        "e.g. kubectl port-forward to the cluster's server); unreachable: 1 token per word, said so",
+    },
+  ],
+};
+
 /** What fails the run. */
 export const GATE: FlagGroup = {
   title: 'gate',

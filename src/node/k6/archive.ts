@@ -7,7 +7,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InspectedOptions } from '../../core/commands/operator-notes.js';
-import { K6_FILES, k6ArchiveArgv } from '../../core/contract.js';
+import { K6_FILES, k6ArchiveArgv, type K6VarValues } from '../../core/contract.js';
 import { childEnv } from '../process/child-env.js';
 import { ArchiveError } from '../errors/ArchiveError.js';
 import { shown } from '../files/paths.js';
@@ -48,17 +48,18 @@ export function offlineK6Env(): NodeJS.ProcessEnv {
 }
 
 /**
- * `k6 archive` of a bundled script into <dir>/archive.tar, with BASE_URL recorded in the archive.
- * Its output goes to <dir>/archive.log.
+ * `k6 archive` of a bundled script into <dir>/archive.tar, with BASE_URL and `vars` recorded in the archive
+ * (and the files the script's init opens, a workload's lines among them). Its output goes to <dir>/archive.log.
  */
 export async function createArchive(o: {
   k6: string;
   script: string;
   dir: string;
   baseUrl: string;
+  vars?: K6VarValues;
 }): Promise<{ file: string; bytes: number }> {
   const file = path.join(o.dir, K6_FILES.archive);
-  const args = k6ArchiveArgv({ script: o.script, archiveFile: file, vars: { BASE_URL: o.baseUrl } });
+  const args = k6ArchiveArgv({ script: o.script, archiveFile: file, vars: { ...o.vars, BASE_URL: o.baseUrl } });
   const r = await runK6Command(o.k6, args, { env: offlineK6Env(), cwd: o.dir });
   const logFile = path.join(o.dir, K6_FILES.archiveLog);
   await writeFile(logFile, `$ ${r.command}\n${r.stdout}${r.stderr}`);

@@ -11,14 +11,14 @@ import path from 'node:path';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { resolvePlan } from '../../core/plan/plan.js';
 import type { EndpointInfo } from '../../core/plan/mix.js';
-import { ROUTES } from '../../core/target/routes.js';
-import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
-import type { EndpointName, ScenarioPlan } from '../../core/types.js';
+import { ROUTES, type ApiName } from '../../core/target/routes.js';
+import { SCENARIO_SHAPES, type ScenarioShape } from '../../core/plan/scenario-shapes.js';
+import type { DeclaredEndpoint, EndpointName, ScenarioPlan, ThresholdsFile } from '../../core/types.js';
 import { SERVERS } from '../../core/target/servers.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { RunConfig } from '../config/index.js';
 import { shown, thresholdsFile } from '../files/paths.js';
-import { loadOwnScenario } from '../own/own-scenario.js';
+import { loadOwnScenario, type OwnScenario } from '../own/own-scenario.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
 import { runWorkloadSource } from '../workload/source.js';
@@ -33,8 +33,27 @@ async function promptSetSize(file: string | null): Promise<number | null> {
   return parsePromptSet(text, shown(file)).length;
 }
 
-/** A built-in scenario's shape (src/core/plan/scenario-shapes.ts) and its thresholds file. */
-async function builtIn(name: string, thresholdsDir: string | null) {
+/** A scenario's shape, thresholds and own endpoints: a built-in one's, or a scenario file's (`own`). */
+export interface ScenarioSource {
+  shape: ScenarioShape;
+  thresholds: ThresholdsFile;
+  thresholdsSource: string;
+  routes: DeclaredEndpoint[];
+}
+
+/** A built-in scenario's shape (src/core/plan/scenario-shapes.ts) and its thresholds file, or the scenario file's. */
+export async function scenarioSource(
+  name: string,
+  own: OwnScenario | null,
+  thresholdsDir: string | null,
+): Promise<ScenarioSource> {
+  if (own !== null && own.name === name)
+    return {
+      shape: own.shape,
+      thresholds: own.thresholds,
+      thresholdsSource: own.thresholdsSource,
+      routes: own.endpoints,
+    };
   const shape = SCENARIO_SHAPES[name];
   if (shape === undefined) {
     throw new ValidationError(`src/k6/scenarios/${name}.ts`, [
@@ -42,8 +61,18 @@ async function builtIn(name: string, thresholdsDir: string | null) {
     ]);
   }
   const file = thresholdsDir === null ? thresholdsFile(name) : path.join(thresholdsDir, `${name}.json`);
-  return { shape, thresholds: await loadThresholds(name, file), source: shown(file), routes: [] };
+  return { shape, thresholds: await loadThresholds(name, file), thresholdsSource: shown(file), routes: [] };
 }
+
+/** Where each endpoint of a plan goes: the scenario's own endpoints first, then the API's. */
+export const endpointRoute =
+  (routes: readonly DeclaredEndpoint[], api: ApiName) =>
+  (e: EndpointName): EndpointInfo | undefined => {
+    const mine = routes.find((r) => r.name === e);
+    return mine === undefined
+      ? ROUTES[api][e]
+      : { method: mine.method, path: mine.path, prompted: mine.prompted === true };
+  };
 
 export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
   const promptCount = await promptSetSize(config.promptsFile);
@@ -54,21 +83,8 @@ export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]
   const plans: ScenarioPlan[] = [];
   const own = config.scenarioFile === null ? null : await loadOwnScenario(config.scenarioFile, config.thresholdsDir);
   for (const name of config.scenarios) {
-    const {
-      shape,
-      thresholds,
-      source: thresholdsSource,
-      routes,
-    } = own !== null && own.name === name
-      ? { ...own, source: own.thresholdsSource, routes: own.endpoints }
-      : await builtIn(name, config.thresholdsDir);
-    // The scenario's own endpoints first, then the API's.
-    const route = (e: EndpointName): EndpointInfo | undefined => {
-      const mine = routes.find((r) => r.name === e);
-      return mine === undefined
-        ? ROUTES[config.api][e]
-        : { method: mine.method, path: mine.path, prompted: mine.prompted === true };
-    };
+    const { shape, thresholds, thresholdsSource, routes } = await scenarioSource(name, own, config.thresholdsDir);
+    const route = endpointRoute(routes, config.api);
     if (
       shape.stream === true &&
       config.api === 'openai' &&

@@ -140,14 +140,16 @@ async function make(config: WorkloadRunConfig, plan: ScenarioPlan, dir: string):
   const requests = plan.phases.reduce((n, p) => n + p.requests, 0);
   const tokenizer = await serverTokenizer(config);
   const counts = new Counts(tokenizer);
-  log.info(`making the workload of ${plan.scenario}: ${requests * perRequest} prompt(s), ${tokenizer.text}`);
+  // An archive's lines are counted by a server this machine reaches, not always the one its load goes to.
+  const counted = config.baseUrl === plan.baseUrl ? tokenizer.text : `${tokenizer.text}, at ${config.baseUrl}`;
+  log.info(`making the workload of ${plan.scenario}: ${requests * perRequest} prompt(s), ${counted}`);
   const items = await itemsFor(config, requests * perRequest, counts, tokenizer);
   const file = path.join(dir, `workload-${plan.scenario}.jsonl`);
   await writeFile(file, items.map((i) => `${JSON.stringify(toLine(i))}\n`).join(''));
   const turns = Math.max(1, ...items.map((i) => i.turn ?? 1));
   const workload = workloadPlan(config, {
     source,
-    tokenizer: tokenizer.text,
+    tokenizer: counted,
     perRequest,
     file,
     turns,

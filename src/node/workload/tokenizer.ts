@@ -117,6 +117,7 @@ async function find(config: WorkloadRunConfig): Promise<ServerTokenizer> {
       if (config.server === 'realizar') throw e;
     }
   }
+  let why = 'the server neither tokenizes nor counts prompts';
   try {
     const perWord = await probe(config, post);
     if (perWord !== null)
@@ -129,9 +130,10 @@ async function find(config: WorkloadRunConfig): Promise<ServerTokenizer> {
       };
   } catch (e) {
     log.warn(`calibrating token lengths: ${(e as Error).message}`);
+    why = `no count was had: ${(e as Error).message}`;
   }
   return {
-    text: `estimated: ${DEFAULT_TOKENS_PER_WORD} token per word (the server neither tokenizes nor counts prompts)`,
+    text: `estimated: ${DEFAULT_TOKENS_PER_WORD} token per word (${why})`,
     count: null,
     tokensPerWord: DEFAULT_TOKENS_PER_WORD,
   };
