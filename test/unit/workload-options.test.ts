@@ -114,13 +114,16 @@ describe("an archive's workload (k6 cloud, the k6-operator)", () => {
   const operator = (...argv: string[]) =>
     parseOperatorConfig(['generate', '--parallelism', '2', ...argv], AVAILABLE, { HOME: '/home/u' }, FIXTURES);
 
-  it('takes the workload options, the seed and where to count tokens', () => {
+  it('takes the shape, the arrivals, the API, the workload options, the seed and where to count tokens', () => {
     const c = operator('--input-tokens', '64:128', '--seed', '7', '--tokenizer-url', 'http://127.0.0.1:9000/');
-    assert.deepEqual(c.workload.workload!.input, { kind: 'uniform', min: 64, max: 128 });
-    assert.deepEqual([c.workload.seed, c.workload.tokenizerUrl], [7, 'http://127.0.0.1:9000']);
+    const shaped = operator('--rate', '50', '--duration', '60', '--arrivals', 'gamma:2', '--api', 'openai');
+    assert.deepEqual(shaped.load.shape, { clients: null, requests: null, rate: 50, durationSec: 60 });
+    assert.deepEqual([shaped.load.arrivals, shaped.load.api], [{ process: 'gamma', cv: 2 }, 'openai']);
+    assert.deepEqual(c.load.workload!.input, { kind: 'uniform', min: 64, max: 128 });
+    assert.deepEqual([c.load.seed, c.load.tokenizerUrl], [7, 'http://127.0.0.1:9000']);
     const cloud = parseCloudConfig(['upload', 'generate', '--dataset', 'sharegpt.json'], AVAILABLE, {}, FIXTURES);
-    assert.equal(cloud.workload.workload!.dataset!.file, path.join(FIXTURES, 'sharegpt.json'));
-    assert.equal(operator().workload.workload, null, 'none asked for: the scenario sends its own prompts');
+    assert.equal(cloud.load.workload!.dataset!.file, path.join(FIXTURES, 'sharegpt.json'));
+    assert.equal(operator().load.workload, null, 'none asked for: the scenario sends its own prompts');
   });
 
   it('has no --prompt-cache (an archive knows no make, so sends no cache field), nor a lone --tokenizer-url', () => {

@@ -30,7 +30,7 @@ import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { bundledScript } from '../own/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
-import { archiveWorkloadVars, checkArchiveWorkload } from '../workload/archived.js';
+import { archiveVars, checkArchivePlan } from '../workload/archived.js';
 
 /** The run folder's cloud.json: what was sent where, and how it ended. No secret in it. */
 interface CloudRecord {
@@ -168,7 +168,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Before anything is built: a missing or malformed token is exit 2 right away.
     const cloudEnv = readCloudEnv();
     checkTarget(config);
-    await checkArchiveWorkload(config);
+    await checkArchivePlan(config);
 
     const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
@@ -179,7 +179,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       script,
       dir,
       baseUrl: config.baseUrl,
-      vars: await archiveWorkloadVars(config, dir),
+      vars: await archiveVars(config, dir),
     });
     log.info(`archive: ${shown(archive.file)} (${archive.bytes} bytes, made without the cloud token)`);
 

@@ -44,7 +44,7 @@ import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { bundledScript } from '../own/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
-import { archiveWorkloadVars, checkArchiveWorkload } from '../workload/archived.js';
+import { archiveVars, checkArchivePlan } from '../workload/archived.js';
 
 export const MANIFESTS_FILE = 'manifests.yaml';
 
@@ -134,7 +134,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
     }
 
-    await checkArchiveWorkload(config);
+    await checkArchivePlan(config);
 
     const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
@@ -144,7 +144,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       script,
       dir,
       baseUrl: config.baseUrl,
-      vars: await archiveWorkloadVars(config, dir),
+      vars: await archiveVars(config, dir),
     });
     const options = await inspectArchive(k6.path, archive.file);
 

@@ -10,7 +10,7 @@ import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';
 import { scenarioFileOf } from '../own/own-scenario.js';
 import { cacheDirFrom } from './cache.js';
-import { archiveWorkloadOf, type ArchiveWorkload } from './workload.js';
+import { archiveLoadOf, type ArchiveLoad } from './archive.js';
 
 export type CloudCommand = 'upload' | 'run';
 
@@ -31,8 +31,8 @@ export interface CloudConfig {
   /** run only: run here, stream results to the cloud. */
   localExecution: boolean;
   allowRemote: boolean;
-  /** What the requests carry: made here, packed into the archive (null workload: the scenario's own prompts). */
-  workload: ArchiveWorkload;
+  /** The load the archive runs and what its requests carry (src/node/config/archive.ts). */
+  load: ArchiveLoad;
   help: boolean;
 }
 
@@ -90,7 +90,7 @@ export function parseCloudConfig(
     name: f.value('--name', nonEmpty('a test name')) ?? null,
     localExecution,
     allowRemote: f.has('--allow-remote'),
-    workload: archiveWorkloadOf(f, cwd),
+    load: archiveLoadOf(f, cwd),
     help,
   };
   f.done();

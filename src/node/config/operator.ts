@@ -5,7 +5,7 @@ import { parseFlags, usageText, type FlagValues } from '../flags/declare.js';
 import { DEFAULT_MERGE_IMAGE, DEFAULT_RESULTS_SIZE } from '../../core/commands/operator-results.js';
 import { file, invalid } from '../flags/values.js';
 import { cacheDirFrom } from './cache.js';
-import { archiveWorkloadOf, type ArchiveWorkload } from './workload.js';
+import { archiveLoadOf, type ArchiveLoad } from './archive.js';
 import { baseUrlOf, scenarioOf } from './cloud.js';
 
 export interface OperatorConfig {
@@ -28,8 +28,8 @@ export interface OperatorConfig {
   cleanup: boolean;
   /** The results volume and the merge; null: --no-merge. */
   results: { storageClass: string | null; size: string; mergeImage: string } | null;
-  /** What the requests carry: made here, packed into the archive (null workload: the scenario's own prompts). */
-  workload: ArchiveWorkload;
+  /** The load the archive runs and what its requests carry (src/node/config/archive.ts). */
+  load: ArchiveLoad;
   help: boolean;
 }
 
@@ -98,7 +98,7 @@ export function parseOperatorConfig(
     separate: f.has('--separate'),
     cleanup: f.has('--cleanup'),
     results: resultsOf(f),
-    workload: archiveWorkloadOf(f, cwd),
+    load: archiveLoadOf(f, cwd),
     help,
   };
   f.done();

@@ -19,6 +19,26 @@ import { holdsWindowsOutput } from '../../core/contract.js';
 import { buildTarget } from './target.js';
 import { seedOf, workloadOf, type WorkloadRunConfig } from './workload.js';
 
+/**
+ * What a scenario's plan is resolved from (src/node/run/plans.ts): the target, the workload and the flags
+ * that shape the load. A run's, and an archive's (src/node/config/archive.ts).
+ */
+export type PlanConfig = WorkloadRunConfig &
+  Pick<
+    RunConfig,
+    | 'scenarios'
+    | 'scenarioFile'
+    | 'promptsFile'
+    | 'thresholdsDir'
+    | 'gate'
+    | 'mix'
+    | 'scale'
+    | 'shape'
+    | 'timeoutSec'
+    | 'arrivals'
+    | 'goodput'
+  >;
+
 export interface RunConfig extends WorkloadRunConfig {
   /** Scenario names to run, in order ('seed' and 'all' expanded). */
   scenarios: string[];
@@ -64,7 +84,7 @@ export interface RunConfig extends WorkloadRunConfig {
 }
 
 /** --arrivals, --seed, --trace and its companions, --goodput; a companion without --trace is refused. */
-function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 'seed' | 'trace' | 'goodput'> {
+export function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 'seed' | 'trace' | 'goodput'> {
   const traceFile = f.value('--trace', file(cwd)) ?? null;
   const timeScale = f.value('--time-scale', parseTimeScale);
   const limit = f.value('--trace-limit', parseTraceLimit);
@@ -88,6 +108,29 @@ function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrivals' | 's
     seed: seedOf(f),
     trace: traceFile === null ? null : { file: traceFile, timeScale: timeScale ?? 1, limit: limit ?? null },
     goodput: f.value('--goodput', parseGoodput) ?? null,
+  };
+}
+
+/** --gate: which tier of the thresholds fails the run. */
+export const gateOf = (f: FlagValues): Gate =>
+  f.value('--gate', choice(['acceptable', 'target'] as const), 'acceptable');
+
+/** The load's shape and its requests (--concurrency, --requests, --rate, --duration, --mix, --timeout, --prompts). */
+export function requestsOf(
+  f: FlagValues,
+  cwd: string,
+): Pick<RunConfig, 'shape' | 'mix' | 'timeoutSec' | 'promptsFile'> {
+  const shape: ShapeOverride = {
+    clients: f.value('--concurrency', whole(100_000)) ?? null,
+    requests: f.value('--requests', whole(100_000_000)) ?? null,
+    rate: f.value('--rate', positive(100_000)) ?? null,
+    durationSec: f.value('--duration', positive(7 * 24 * 3600)) ?? null,
+  };
+  return {
+    shape: Object.values(shape).some((v) => v !== null) ? shape : null,
+    mix: f.value('--mix', (flag, text) => parseMix(text, flag)) ?? null,
+    timeoutSec: f.value('--timeout', positive()) ?? null,
+    promptsFile: f.value('--prompts', file(cwd)) ?? null,
   };
 }
 
@@ -140,13 +183,6 @@ export function parseRunConfig(
   const help = f.has('--help');
   const target = buildTarget(f, env, cwd);
 
-  const shape: ShapeOverride = {
-    clients: f.value('--concurrency', whole(100_000)) ?? null,
-    requests: f.value('--requests', whole(100_000_000)) ?? null,
-    rate: f.value('--rate', positive(100_000)) ?? null,
-    durationSec: f.value('--duration', positive(7 * 24 * 3600)) ?? null,
-  };
-  const shapeGiven = Object.values(shape).some((v) => v !== null);
   const serverPid = f.value('--server-pid', whole(4194304));
   if (serverPid !== undefined && target.manageServer)
     invalid('--server-pid', '--no-server beside it (a server this run starts is watched anyway)', String(serverPid));
@@ -162,11 +198,9 @@ export function parseRunConfig(
     scenarioFile: scenarioFile?.file ?? null,
     outDir: path.resolve(cwd, f.text('--out-dir') ?? 'reports'),
     thresholdsDir: f.value('--thresholds-dir', file(cwd)) ?? null,
-    gate: f.value('--gate', choice(['acceptable', 'target'] as const), 'acceptable'),
-    mix: f.value('--mix', (flag, text) => parseMix(text, flag)) ?? null,
+    gate: gateOf(f),
+    ...requestsOf(f, cwd),
     scale: f.value('--scale', positive(1), 1),
-    shape: shapeGiven ? shape : null,
-    timeoutSec: f.value('--timeout', positive()) ?? null,
     dashboard: !f.has('--no-dashboard'),
     samples: samplesAsked(f),
     // Both read: the parser refuses a declared flag left unread. --calibrate only says the default.
@@ -174,7 +208,6 @@ export function parseRunConfig(
     serverPid: serverPid ?? null,
     serverProfile: profileText === 'none' ? null : (profileText ?? defaultProfile),
     scrapeIntervalSec: f.value('--scrape-interval', offOrBetween(0.1, 3600), 1),
-    promptsFile: f.value('--prompts', file(cwd)) ?? null,
     warmupRequests: f.value('--warmup', whole(1_000_000), 0),
     runs: f.value('--runs', whole(100), 1),
     segments: f.value('--segments', whole(MAX_SEGMENTS, 2)) ?? 1,

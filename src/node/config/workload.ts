@@ -8,7 +8,7 @@ import { parseLengthSpec, type LengthSpec } from '../../core/workload/lengths.js
 import { checkPrefixFits } from '../../core/workload/prefix.js';
 import type { DatasetFormat } from '../../core/workload/types.js';
 import type { FlagValues } from '../flags/declare.js';
-import { choice, file, invalid, url, whole } from '../flags/values.js';
+import { choice, file, invalid, whole } from '../flags/values.js';
 import type { TargetConfig } from './target.js';
 
 /** A prompt's tokens when a workload is asked for without --input-tokens. */
@@ -34,13 +34,15 @@ export interface WorkloadConfig {
 
 /**
  * What making a workload reads of a command's configuration (src/node/workload/): the target it is
- * counted against, the workload options, the seed, and a trace whose lengths drive it (a run's only).
+ * counted against, the workload options, the seed, and a trace whose lengths drive it.
  */
 export interface WorkloadRunConfig extends TargetConfig, WorkloadFlags {
   /** The seed of every random choice (--seed). */
   seed: number;
-  /** A trace whose arrival times are replayed (--trace, --time-scale, --trace-limit); a run's only. */
+  /** A trace whose arrival times are replayed (--trace, --time-scale, --trace-limit). */
   trace: { file: string; timeScale: number; limit: number | null } | null;
+  /** Where the prompts' tokens are counted, when not at baseUrl: an archive's --tokenizer-url. */
+  tokenizerUrl?: string;
 }
 
 /** --seed: a run's and a sweep's (default 1). */
@@ -139,22 +141,4 @@ export function workloadOf(
     promptCache: cacheText === null ? prefix !== null : cacheText === 'on',
     promptCacheGiven: cacheText !== null,
   };
-}
-
-/**
- * The workload an archive carries (k6 cloud, the k6-operator): the options and the seed as a run's, and
- * where its tokens are counted (the load generators' target is often out of this machine's reach).
- */
-export interface ArchiveWorkload extends WorkloadFlags {
-  seed: number;
-  /** --tokenizer-url, without trailing slashes; null: the command's --base-url. */
-  tokenizerUrl: string | null;
-}
-
-export function archiveWorkloadOf(f: FlagValues, cwd: string): ArchiveWorkload {
-  const flags = { ...workloadOf(f, cwd, { trace: false, prompts: false, promptCache: false }), promptCache: false };
-  const tokenizerUrl = f.value('--tokenizer-url', (flag, text) => url(flag, text).href.replace(/\/+$/, '')) ?? null;
-  if (tokenizerUrl !== null && flags.workload === null)
-    invalid('--tokenizer-url', 'a workload option beside it (--input-tokens, --dataset, --turns...)', tokenizerUrl);
-  return { ...flags, seed: seedOf(f), tokenizerUrl };
 }

@@ -2,9 +2,49 @@
  * The flags of the commands that run the load elsewhere: k6 Cloud (cloud) and a Kubernetes cluster's
  * k6-operator (operator). Declared like the others (commands.ts).
  */
-import type { Command } from './declare.js';
 import { exitLine } from './commands.js';
-import { ALLOW_REMOTE, ARCHIVE_WORKLOAD, baseUrl, HELP, k6Binary, outDir } from './groups.js';
+import type { Command, FlagGroup } from './declare.js';
+import {
+  API,
+  ALLOW_REMOTE,
+  ARRIVALS,
+  baseUrl,
+  GATE,
+  HELP,
+  k6Binary,
+  outDir,
+  REQUESTS,
+  SHAPE,
+  WORKLOAD,
+} from './groups.js';
+
+/**
+ * What an archive runs (k6 cloud, the k6-operator): the scenario in a shape, its requests, its gate and API,
+ * recorded in the archive as the k6 variables a run here passes. Its arrivals are the run's (ARRIVALS).
+ */
+const ARCHIVE_LOAD: FlagGroup = {
+  title: 'load (recorded in the archive; the scenario as defined without them)',
+  flags: [...SHAPE, ...REQUESTS, GATE.flags[0]!, ...API.flags],
+};
+
+/**
+ * The workload an archive carries (k6 cloud, the k6-operator): its lines are made here and packed into the
+ * archive, their tokens counted by a server this machine reaches, which the load generators' target may not be.
+ */
+const ARCHIVE_WORKLOAD: FlagGroup = {
+  title: 'workload (its prompts are made here and packed into the archive; docs/workloads.md)',
+  flags: [
+    // The archive does not know the server's make, so it sends no cache field: the server's default applies.
+    ...WORKLOAD.flags.filter((f) => f.name !== '--prompt-cache'),
+    {
+      name: '--tokenizer-url',
+      arg: 'URL',
+      help:
+        "a server of the same model that counts the prompts' tokens from here (default --base-url;\n" +
+        "e.g. kubectl port-forward to the cluster's server); unreachable: 1 token per word, said so",
+    },
+  ],
+};
 
 export const CLOUD: Command = {
   usage: [
@@ -32,6 +72,8 @@ export const CLOUD: Command = {
         HELP,
       ],
     },
+    ARCHIVE_LOAD,
+    ARRIVALS,
     ARCHIVE_WORKLOAD,
   ],
   epilogue:
@@ -99,6 +141,8 @@ export const OPERATOR: Command = {
         HELP,
       ],
     },
+    ARCHIVE_LOAD,
+    ARRIVALS,
     ARCHIVE_WORKLOAD,
   ],
   epilogue: exitLine([0, 2], { 0: 'manifests written', 2: 'any failure' }),

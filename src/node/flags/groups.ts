@@ -62,37 +62,47 @@ export const API: FlagGroup = {
   ],
 };
 
+/** The load's shape in place of the scenario's: a run's here, and an archive's (k6 cloud, the k6-operator). */
+export const SHAPE: Flag[] = [
+  {
+    name: '--concurrency',
+    aliases: ['--clients'],
+    arg: 'N',
+    help:
+      'clients (streams) at once: with --requests, N clients share M requests; with --rate,\n' +
+      'at most N requests in flight (a request with no free client is dropped and fails)',
+  },
+  { name: '--requests', arg: 'M', help: "requests in all, replacing the scenario's" },
+  { name: '--rate', arg: 'R', help: 'requests per second (open model), for --duration seconds' },
+  {
+    name: '--duration',
+    arg: 'SEC',
+    help: 'how long requests arrive (with --rate, or an open scenario at its own rate)',
+  },
+];
+
+/** What each request is: its timeout, the endpoints of a mix, a prompt set. */
+export const REQUESTS: Flag[] = [
+  {
+    name: '--timeout',
+    arg: 'SEC',
+    help: "per-request timeout for every scenario (default: the seed's 30 s or 60 s)",
+  },
+  { name: '--mix', arg: 'SPEC', help: 'endpoints of the mix scenarios, e.g. health or health=2,generate=1' },
+  {
+    name: '--prompts',
+    arg: 'FILE',
+    help: 'a JSONL prompt set ({"prompt": "..."} per line; npm run prompts makes one)',
+  },
+];
+
 /** The load: a scenario's own shape, or one given here. */
 export const LOAD: FlagGroup = {
   title: 'load',
   flags: [
-    {
-      name: '--concurrency',
-      aliases: ['--clients'],
-      arg: 'N',
-      help:
-        'clients (streams) at once: with --requests, N clients share M requests; with --rate,\n' +
-        'at most N requests in flight (a request with no free client is dropped and fails)',
-    },
-    { name: '--requests', arg: 'M', help: "requests in all, replacing the scenario's" },
-    { name: '--rate', arg: 'R', help: 'requests per second (open model), for --duration seconds' },
-    {
-      name: '--duration',
-      arg: 'SEC',
-      help: 'how long requests arrive (with --rate, or an open scenario at its own rate)',
-    },
+    ...SHAPE,
     { name: '--scale', arg: 'X', help: '0 < X <= 1: run X times the requests (quick checks)' },
-    {
-      name: '--timeout',
-      arg: 'SEC',
-      help: "per-request timeout for every scenario (default: the seed's 30 s or 60 s)",
-    },
-    { name: '--mix', arg: 'SPEC', help: 'endpoints of the mix scenarios, e.g. health or health=2,generate=1' },
-    {
-      name: '--prompts',
-      arg: 'FILE',
-      help: 'a JSONL prompt set ({"prompt": "..."} per line; npm run prompts makes one)',
-    },
+    ...REQUESTS,
     { name: '--warmup', arg: 'N', help: 'send N requests before each scenario and leave them out of every figure' },
     {
       name: '--runs',
@@ -200,26 +210,6 @@ export const WORKLOAD: FlagGroup = {
       name: '--think-time',
       arg: 'SEC',
       help: "with conversations: a user's pause between a reply and the next turn (default 0)",
-    },
-  ],
-};
-
-/**
- * The workload an archive carries (k6 cloud, the k6-operator): its lines are made here and packed into the
- * archive, their tokens counted by a server this machine reaches, which the load generators' target may not be.
- */
-export const ARCHIVE_WORKLOAD: FlagGroup = {
-  title: 'workload (its prompts are made here and packed into the archive; docs/workloads.md)',
-  flags: [
-    // The archive does not know the server's make, so it sends no cache field: the server's default applies.
-    ...WORKLOAD.flags.filter((f) => f.name !== '--prompt-cache'),
-    SEED,
-    {
-      name: '--tokenizer-url',
-      arg: 'URL',
-      help:
-        "a server of the same model that counts the prompts' tokens from here (default --base-url;\n" +
-        "e.g. kubectl port-forward to the cluster's server); unreachable: 1 token per word, said so",
     },
   ],
 };

@@ -11,11 +11,13 @@ import { CONSTANT_ARRIVALS, type ArrivalSettings } from '../../core/plan/arrival
 import { readDataset } from '../../core/data/dataset.js';
 import type { K6VarValues } from '../../core/contract.js';
 import type { RunConfig } from '../config/index.js';
+
+type ArrivalConfig = Pick<RunConfig, 'arrivals' | 'seed' | 'trace' | 'goodput'>;
 import { shown } from '../files/paths.js';
 
-const resolved = new WeakMap<RunConfig, Promise<ArrivalSettings>>();
+const resolved = new WeakMap<ArrivalConfig, Promise<ArrivalSettings>>();
 
-async function load(config: RunConfig): Promise<ArrivalSettings> {
+async function load(config: ArrivalConfig): Promise<ArrivalSettings> {
   if (config.trace === null) return { ...CONSTANT_ARRIVALS, spec: config.arrivals, seed: config.seed };
   const { file, timeScale, limit } = config.trace;
   const source = shown(file);
@@ -30,14 +32,14 @@ async function load(config: RunConfig): Promise<ArrivalSettings> {
 }
 
 /** The run's arrivals; the trace is read once per run however often it is asked for. */
-export function runArrivals(config: RunConfig): Promise<ArrivalSettings> {
+export function runArrivals(config: ArrivalConfig): Promise<ArrivalSettings> {
   let a = resolved.get(config);
   if (a === undefined) resolved.set(config, (a = load(config)));
   return a;
 }
 
 /** The k6 variables of the run's arrivals; a trace's offsets are written beside the run's files first. */
-export async function arrivalVars(config: RunConfig, runDir: string): Promise<K6VarValues> {
+export async function arrivalVars(config: ArrivalConfig, runDir: string): Promise<K6VarValues> {
   const a = await runArrivals(config);
   const vars: K6VarValues = { ARRIVALS: a.spec, SEED: a.seed, GOODPUT: config.goodput };
   if (a.trace === null) return vars;

@@ -16,7 +16,7 @@ import { SCENARIO_SHAPES, type ScenarioShape } from '../../core/plan/scenario-sh
 import type { DeclaredEndpoint, EndpointName, ScenarioPlan, ThresholdsFile } from '../../core/types.js';
 import { SERVERS } from '../../core/target/servers.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
-import type { RunConfig } from '../config/index.js';
+import type { PlanConfig } from '../config/run.js';
 import { shown, thresholdsFile } from '../files/paths.js';
 import { loadOwnScenario, type OwnScenario } from '../own/own-scenario.js';
 import { loadThresholds } from './scenarios.js';
@@ -74,7 +74,7 @@ export const endpointRoute =
       : { method: mine.method, path: mine.path, prompted: mine.prompted === true };
   };
 
-export async function resolveRunPlans(config: RunConfig): Promise<ScenarioPlan[]> {
+export async function resolveRunPlans(config: PlanConfig): Promise<ScenarioPlan[]> {
   const promptCount = await promptSetSize(config.promptsFile);
   const arrivals = await runArrivals(config);
   // A dataset's lines are read and checked here; the lines themselves are made once the server is up.

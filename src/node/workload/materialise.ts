@@ -141,7 +141,7 @@ async function make(config: WorkloadRunConfig, plan: ScenarioPlan, dir: string):
   const tokenizer = await serverTokenizer(config);
   const counts = new Counts(tokenizer);
   // An archive's lines are counted by a server this machine reaches, not always the one its load goes to.
-  const counted = config.baseUrl === plan.baseUrl ? tokenizer.text : `${tokenizer.text}, at ${config.baseUrl}`;
+  const counted = config.tokenizerUrl === undefined ? tokenizer.text : `${tokenizer.text}, at ${config.tokenizerUrl}`;
   log.info(`making the workload of ${plan.scenario}: ${requests * perRequest} prompt(s), ${counted}`);
   const items = await itemsFor(config, requests * perRequest, counts, tokenizer);
   const file = path.join(dir, `workload-${plan.scenario}.jsonl`);

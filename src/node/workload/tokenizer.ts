@@ -35,7 +35,7 @@ function poster(config: WorkloadRunConfig): Post {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (config.apiKey !== null) headers['Authorization'] = `Bearer ${config.apiKey.reveal()}`;
   return async (path, body) => {
-    const url = `${config.baseUrl}${path}`;
+    const url = `${config.tokenizerUrl ?? config.baseUrl}${path}`;
     // fetch() says only "fetch failed"; what failed is in its cause (refused, reset, closed).
     const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) }).catch((e: Error) => {
       const cause = (e.cause as Error | undefined)?.message;
