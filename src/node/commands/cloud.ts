@@ -30,7 +30,7 @@ import { createRunDir, writeAtomic } from '../files/report-files.js';
 import { bundledScript } from '../own/own-scenario.js';
 import { listScenarios } from '../run/scenarios.js';
 import { resolveK6 } from '../tools/tools.js';
-import { archiveVars, checkArchivePlan } from '../workload/archived.js';
+import { archiveVars, checkArchivePlan } from '../k6/archive-load.js';
 
 /** The run folder's cloud.json: what was sent where, and how it ended. No secret in it. */
 interface CloudRecord {

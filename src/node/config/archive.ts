@@ -2,7 +2,7 @@
  * What a k6 archive runs and carries (npm run k6:cloud, npm run k6:operator): the flags that shape a run's load,
  * read as a run reads them (src/node/config/run.ts) — the shape, the requests, the gate and API, the arrivals,
  * the workload — and where the workload's tokens are counted. The archive records them as the k6 variables a run
- * here passes, and packs the files they name (src/node/workload/archived.ts).
+ * here passes, and packs the files they name (src/node/k6/archive-load.ts).
  */
 import type { ApiName } from '../../core/target/routes.js';
 import type { FlagValues } from '../flags/declare.js';

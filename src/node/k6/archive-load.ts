@@ -14,8 +14,8 @@ import { log } from '../process/log.js';
 import { arrivalVars } from '../run/arrivals.js';
 import { resolveRunPlans } from '../run/plans.js';
 import { shapeEnv, targetEnv } from '../target/target-env.js';
-import { workloadVars } from './materialise.js';
-import { serverTokenizer } from './tokenizer.js';
+import { workloadVars } from '../workload/materialise.js';
+import { serverTokenizer } from '../workload/tokenizer.js';
 
 /** What an archive is made for: the command's scenario, target, and the load it runs. */
 export interface ArchiveTarget {
