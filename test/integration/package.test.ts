@@ -128,6 +128,35 @@ describe('the package, installed into a project of its own', () => {
     assert.ok(existsSync(path.join(project, 'dist', 'k6-runner', 'health.js')));
   });
 
+  it("writes a k6-operator run of the scenario file: its archive with the workload's lines, and the merge Job", async () => {
+    // Nothing listens there: the tokens are estimated, and said so.
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const out = path.join(project, 'reports', 'operator');
+    const made = await sh(project, 'npx', [
+      'realizar-k6',
+      'operator',
+      './loadtests/my-chat.ts',
+      '--parallelism',
+      '2',
+      '--rate',
+      '10',
+      '--duration',
+      '3',
+      '--input-tokens',
+      '32',
+      '--base-url',
+      nowhere,
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stderr, /the prompts' tokens are estimated, not counted by a tokenizer at/);
+    const [runId] = await readdir(out);
+    const files = await readdir(path.join(out, runId!));
+    for (const f of ['manifests.yaml', 'merge.yaml', 'collect.yaml', 'archive.tar', 'workload-my-chat.jsonl'])
+      assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+    const lines = (await readFile(path.join(out, runId!, 'workload-my-chat.jsonl'), 'utf8')).trim().split('\n');
+    assert.equal(lines.length, 30, 'a line for each of the 30 requests 10 a second for 3 s');
+  });
+
   it('gives tsc the declarations: the example checks, a misspelt metric does not', async () => {
     await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
     const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
