@@ -121,6 +121,7 @@ describe('k6-operator manifests', () => {
         thresholds: { requests_ok: ['rate>100'], 'request_failed{scenario:baseline}': ['rate<0.05'] },
       },
       4,
+      'npm run report -- --merge',
     );
     assert.ok(
       notes.some(

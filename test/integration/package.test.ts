@@ -128,7 +128,7 @@ describe('the package, installed into a project of its own', () => {
     assert.ok(existsSync(path.join(project, 'dist', 'k6-runner', 'health.js')));
   });
 
-  it("writes a k6-operator run of the scenario file: its archive with the workload's lines, and the merge Job", async () => {
+  it('writes a k6-operator run of the scenario file: its archive with the workload, and the merge Job', async () => {
     // Nothing listens there: the tokens are estimated, and said so.
     const nowhere = `http://127.0.0.1:${await freePort()}`;
     const out = path.join(project, 'reports', 'operator');
@@ -149,6 +149,9 @@ describe('the package, installed into a project of its own', () => {
     ]);
     assert.equal(made.code, 0, made.stderr);
     assert.match(made.stderr, /the prompts' tokens are estimated, not counted by a tokenizer at/);
+    // What to type next is what this project can type: it has no npm script of the toolkit's.
+    assert.match(made.stdout, /npx realizar-k6 report --merge \S+\/cluster\/runners {2}# the same merge, here/);
+    assert.doesNotMatch(made.stdout, /npm run report/);
     const [runId] = await readdir(out);
     const files = await readdir(path.join(out, runId!));
     for (const f of ['manifests.yaml', 'merge.yaml', 'collect.yaml', 'archive.tar', 'workload-my-chat.jsonl'])

@@ -7,6 +7,7 @@
  * knows to it).
  */
 import assert from 'node:assert/strict';
+import { typedCommand } from '../../src/core/commands/typed.js';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { validateK6OperatorTestRun } from '../../src/generated/file-validators.cjs';
@@ -166,6 +167,7 @@ describe('k6-operator manifests with a results volume', () => {
       files: { manifests: 'm.yaml', merge: 'merge.yaml', collect: 'collect.yaml' },
       copyTo: 'reports/operator/r/cluster',
       serverSide: { manifests: true, merge: false },
+      mergeHere: (args) => typedCommand('npm', 'report', args),
     });
     assert.match(steps[0]!, /^kubectl apply --server-side -f m\.yaml/);
     assert.match(
@@ -176,6 +178,7 @@ describe('k6-operator manifests with a results volume', () => {
     assert.match(steps[3]!, /kubectl logs -n loadtest job\/realizar-k6-spike-merge/);
     assert.match(steps[5]!, /^kubectl cp loadtest\/realizar-k6-spike-results:\/results reports\/operator\/r\/cluster/);
     assert.match(steps[6]!, /^npm run report -- --merge reports\/operator\/r\/cluster\/runners/);
+    assert.equal(typedCommand('npx', 'report', '--merge x'), 'npx realizar-k6 report --merge x', 'in a project');
   });
 
   it('without a merge (--no-merge) are the runners alone, as before', () => {

@@ -5,9 +5,9 @@
 import { K6_METRICS } from '../rules/metric-table.js';
 import { ANNOTATIONS_MAX_BYTES, ARCHIVE_KEY, type OperatorManifests } from './operator.js';
 
-const MERGE_NOTE =
+const mergeNote = (mergeHere: string): string =>
   "every runner judges k6's thresholds on its own share only: gate the release on the merge (merge.yaml's " +
-  "Job, or npm run report -- --merge here), which judges the whole from every runner's folder";
+  `Job, or ${mergeHere} here), which judges the whole from every runner's folder`;
 
 /** The part of `k6 inspect <archive>` output read here. */
 export interface InspectedOptions {
@@ -24,8 +24,8 @@ export interface InspectedOptions {
   thresholds?: Record<string, string[]> | null;
 }
 
-/** What a person should know before splitting this scenario N ways. */
-export function distributionNotes(options: InspectedOptions, parallelism: number): string[] {
+/** What a person should know before splitting this scenario N ways; `mergeHere`: the merge as they type it. */
+export function distributionNotes(options: InspectedOptions, parallelism: number, mergeHere: string): string[] {
   if (parallelism <= 1) return [];
   const notes: string[] = [];
   for (const [name, s] of Object.entries(options.scenarios ?? {})) {
@@ -48,7 +48,7 @@ export function distributionNotes(options: InspectedOptions, parallelism: number
         'the merge judges throughput on the whole',
     );
   }
-  notes.push(MERGE_NOTE);
+  notes.push(mergeNote(mergeHere));
   return notes;
 }
 

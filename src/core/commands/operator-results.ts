@@ -206,6 +206,8 @@ export function clusterSteps(o: {
   copyTo: string;
   /** Apply the manifests server-side (too big for client-side apply's annotation). */
   serverSide: { manifests: boolean; merge: boolean };
+  /** The merge here, as its user types it (src/core/commands/typed.ts). */
+  mergeHere: (args: string) => string;
 }): string[] {
   const ns = o.namespace === null ? '' : ` -n ${o.namespace}`;
   const nsPrefix = o.namespace === null ? '' : `${o.namespace}/`;
@@ -219,7 +221,7 @@ export function clusterSteps(o: {
     `${apply(o.files.collect, false)} && kubectl wait${ns} pod/${collectPodName(o.name)} --for=condition=Ready`,
     `kubectl cp ${nsPrefix}${collectPodName(o.name)}:${RESULTS_MOUNT} ${o.copyTo}  # every runner's folder, and ` +
       `the merged report`,
-    `npm run report -- --merge ${o.copyTo}/${RUNNERS_DIR}  # the same merge, here`,
+    `${o.mergeHere(`--merge ${o.copyTo}/${RUNNERS_DIR}`)}  # the same merge, here`,
     `kubectl delete -f ${o.files.collect} -f ${o.files.merge} -f ${o.files.manifests}  # before applying the same ` +
       `name again`,
   ];

@@ -34,6 +34,7 @@ import { assertValid } from '../../core/errors/schema-errors.js';
 import { validateK6OperatorTestRun } from '../../generated/file-validators.cjs';
 import { createArchive, inspectArchive } from '../k6/archive.js';
 import { failWith, onInterrupt } from './exit.js';
+import { typed } from './spelling.js';
 import { log } from '../process/log.js';
 import { shown } from '../files/paths.js';
 import { killAllNow } from '../process/processes.js';
@@ -81,6 +82,7 @@ async function writeMergeFiles(dir: string, m: OperatorManifests, config: Operat
       manifests: big(m.configMap.binaryData[ARCHIVE_KEY] ?? ''),
       merge: big(JSON.stringify(r.merge)),
     },
+    mergeHere: (args) => typed('report', args),
   });
   await writeAtomic(
     path.join(dir, MERGE_FILE),
@@ -198,7 +200,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     const segments = executionSegments(config.parallelism);
     const sequence = segments[0]!.sequence;
-    const notes = distributionNotes(options, config.parallelism);
+    const notes = distributionNotes(options, config.parallelism, typed('report', '--merge'));
     const out = [
       `k6-operator manifests for ${config.scenario}: ${shown(file)}`,
       `  ConfigMap ${manifests.configMap.metadata.name}: ${ARCHIVE_KEY} (${archive.bytes} bytes, base64 in binaryData)`,

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import { ROOT } from '../files/paths.js';
 import { failWith } from './exit.js';
+import { startedThroughBin } from './spelling.js';
 
 /** Command → its entry point in scripts/, and what it does. */
 export const TOOLKIT_COMMANDS: Readonly<Record<string, { entry: string; what: string }>> = {
@@ -44,5 +45,6 @@ if (command === undefined || command === '--help' || command === 'help') {
   const script = path.join(ROOT, 'scripts', `${TOOLKIT_COMMANDS[command]!.entry}.ts`);
   // The entry point reads its arguments as the npm scripts give them: after the script's path.
   process.argv = [process.argv[0]!, script, ...rest];
+  startedThroughBin();
   await import(pathToFileURL(script).href);
 }

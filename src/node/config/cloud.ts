@@ -10,6 +10,7 @@ import { file, invalid, nonEmpty, url as parseUrl } from '../flags/values.js';
 import { Secret } from '../process/secret.js';
 import { scenarioFileOf } from '../own/own-scenario.js';
 import { cacheDirFrom } from './cache.js';
+import { typed } from '../commands/spelling.js';
 import { archiveLoadOf, type ArchiveLoad } from './archive.js';
 
 export type CloudCommand = 'upload' | 'run';
@@ -71,7 +72,7 @@ export function parseCloudConfig(
   let which = { scenario: '', scenarioFile: null as string | null };
   if (!help) {
     if (commandText !== 'upload' && commandText !== 'run')
-      invalid('command', "'upload' or 'run' (npm run k6:cloud -- <upload|run> <scenario>)", commandText);
+      invalid('command', `'upload' or 'run' (${typed('cloud', '<upload|run> <scenario>')})`, commandText);
     command = commandText;
     which = scenarioOf(scenarioText, available, cwd);
   }

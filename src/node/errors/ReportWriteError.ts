@@ -5,6 +5,7 @@
  * folder that lacks half its files. Exit 2.
  */
 import { ToolkitError } from '../../core/errors/ToolkitError.js';
+import { typed } from '../commands/spelling.js';
 
 /** What an errno means for a person deciding what to do about it. */
 export const WRITE_CAUSES: Record<string, string> = {
@@ -66,7 +67,7 @@ export class ReportWriteError extends ToolkitError {
               '\n  what k6 itself wrote (per-request samples, its log) is left as it is' +
               (fields.rebuildable
                 ? '\n  what to do: make room (or make the folder writable again), ' +
-                  `then \`npm run report -- ${fields.folder}\` rebuilds the report files from what k6 left`
+                  `then \`${typed('report', fields.folder)}\` rebuilds the report files from what k6 left`
                 : '\n  what to do: keep the output above; make room, or pick another --out-dir next time')
             : '\n  what to do: free space, or pick another --out-dir'),
     );
