@@ -161,6 +161,29 @@ describe('a scenario split over k6 processes (--segments)', () => {
     }
   });
 
+  it("conversations split over runners, merged from windows: each turn's requests counted once", async () => {
+    const out = await tempDir('segments-turns');
+    try {
+      const shape = ['--concurrency', '4', '--requests', '24', '--turns', '3', '--output-tokens', '4'];
+      const run = await runCli(['generate', '--segments', '2', ...shape, '--no-dashboard', '--out-dir', out]);
+      assert.equal(run.code, 0, run.stderr.slice(-3000));
+      const s = (await latestReport(out)).report.scenarios[0]!;
+      assert.equal(s.partial ?? null, null, s.partial ?? '');
+      assert.equal(s.totals.sent, 24);
+      assert.deepEqual(
+        s.workload!.byTurn!.map((t) => [t.turn, t.requests]),
+        [
+          ['1', 8],
+          ['2', 8],
+          ['3', 8],
+        ],
+        'each of the 8 conversations of 3 turns, over both runners',
+      );
+    } finally {
+      await removeDir(out);
+    }
+  });
+
   it('a runner killed mid-run: the others merged, its samples used, the report partial, exit 2', async () => {
     const out = await tempDir('segments-killed');
     const { token, env } = markedEnv();

@@ -13,7 +13,7 @@ import type { K6Summary, ScenarioPlan } from '../../src/core/types.js';
 import { findPlanLine } from '../../src/core/plan/plan-line.js';
 import { percentile } from '../../src/core/stats.js';
 import { metricsToRead, SummaryFromSamples, type MetricSample } from '../../src/core/summary/samples-summary.js';
-import { scanSamples } from '../../src/node/watch/samples.js';
+import { sampleParser, scanSamples } from '../../src/node/watch/samples.js';
 
 const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'fault-spike-samples');
 const ctx = { k6ExitCode: null, status: 'completed' as const, error: null, files: { summary: null, plan: null } };
@@ -94,6 +94,31 @@ describe('a summary rebuilt from per-request samples', () => {
     assert.equal(percentile([10], 95), 10);
     assert.equal(percentile([1, 2, 3, 4], 50), 2.5);
     assert.equal(percentile([0, 10], 95), 9.5);
+  });
+  it("counts a conversation's turns apart, as k6's summary keys them, from the turn in k6's extra_tags", () => {
+    const header =
+      'metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,' +
+      'proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata';
+    const parse = sampleParser(header, new Set(['requests_ok']));
+    const line = (t: number, turn: string): string =>
+      `requests_ok,${1767225600 + t},1,,,,,,,,,steady,,,,,,endpoint=generate&turn=${turn},`;
+    const acc = new SummaryFromSamples();
+    for (const [t, turn] of [
+      [0, '1'],
+      [1, '2'],
+      [2, '1'],
+    ] as const)
+      acc.add(parse(line(t, turn))!);
+    const m = acc.result().summary.metrics;
+    assert.equal(parse(line(0, '2'))!.turn, '2');
+    assert.deepEqual(
+      [
+        m['requests_ok']?.values['count'],
+        m['requests_ok{turn:1}']?.values['count'],
+        m['requests_ok{turn:2}']?.values['count'],
+      ],
+      [3, 2, 1],
+    );
   });
 });
 

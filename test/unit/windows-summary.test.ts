@@ -83,6 +83,27 @@ describe('figures rebuilt from windows', () => {
     assert.deepEqual(r.summary.root_group?.checks, []);
   });
 
+  it("keep a conversation's turns apart: each turn's requests and failures are of its own series", () => {
+    const turn = (t: string) => ({ turn: t });
+    const r = rebuild(
+      push(
+        1000,
+        timed(990, 0.004, [[-10, 4]], turn('1')),
+        gauge('k6_requests_ok_total', turn('1'))(990, 3),
+        gauge('k6_request_failed_rate', turn('1'))(990, 0.25),
+        timed(990, 0.002, [[-10, 2]], turn('2')),
+        gauge('k6_requests_ok_total', turn('2'))(990, 2),
+        gauge('k6_request_failed_rate', turn('2'))(990, 0),
+      ),
+    );
+    assert.equal(r.requests, 6, '4 in turn 1 (3 ok, a quarter failed) and 2 in turn 2');
+    const m = r.summary.metrics;
+    assert.deepEqual(m['request_failed']?.values, { rate: 1 / 6, passes: 1, fails: 5 }, 'each turn weighed once');
+    assert.equal(m['requests_ok{turn:1}']?.values['count'], 3);
+    assert.equal(m['requests_ok{turn:2}']?.values['count'], 2);
+    assert.equal(m['http_req_duration{turn:2}']?.values['count'], 2, "the turn's latencies, as k6's summary keys them");
+  });
+
   it('give nothing to rebuild from a file with no push', () => {
     const r = rebuild();
     assert.equal(r.requests, 0);

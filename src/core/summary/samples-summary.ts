@@ -24,7 +24,13 @@ export interface MetricSample {
   endpoint: string | null;
   /** k6's `check` tag, on samples of `checks`. */
   check: string | null;
+  /** The toolkit's own tags the report reads a metric by: a conversation's turn, a stream's prompt-cache hit. */
+  turn?: string | null;
+  cache?: string | null;
 }
+
+/** The toolkit's own tags of a sample or series, each a summary key of its own (`metric{turn:2}`). */
+export type OwnTags = Pick<MetricSample, 'turn' | 'cache'>;
 
 type MetricType = K6Metric['type'];
 
@@ -58,13 +64,23 @@ function trendValues(values: number[]): Record<string, number> {
   };
 }
 
-/** The keys of k6's summary a sample counts under: the metric alone, per phase, per endpoint, per both. */
-export function summaryKeys(metric: string, phase: string | null, endpoint: string | null): string[] {
+/**
+ * The keys of k6's summary a sample counts under: the metric alone, per phase, per endpoint, per both, and per
+ * turn and prompt-cache hit, as the scenario's thresholds name them (src/core/rules/thresholds.ts).
+ */
+export function summaryKeys(
+  metric: string,
+  phase: string | null,
+  endpoint: string | null,
+  own: OwnTags = {},
+): string[] {
   return [
     metric,
     ...(phase ? [`${metric}{scenario:${phase}}`] : []),
     ...(endpoint ? [`${metric}{endpoint:${endpoint}}`] : []),
     ...(phase && endpoint ? [`${metric}{scenario:${phase},endpoint:${endpoint}}`] : []),
+    ...(own.turn ? [`${metric}{turn:${own.turn}}`] : []),
+    ...(own.cache ? [`${metric}{cache:${own.cache}}`] : []),
   ];
 }
 
@@ -117,7 +133,7 @@ export class SummaryFromSamples {
       else c.fails++;
       this.checks.set(s.check ?? '', c);
     }
-    for (const key of summaryKeys(s.metric, s.phase, s.endpoint)) this.sink(key, type, s.value);
+    for (const key of summaryKeys(s.metric, s.phase, s.endpoint, s)) this.sink(key, type, s.value);
   }
 
   private sink(key: string, type: MetricType, value: number): void {

@@ -24,7 +24,15 @@ import {
   type SamplesSummary,
 } from '../summary/samples-summary.js';
 import type { RwHistogram } from './remote-write.js';
-import { histogramBuckets, judgedOf, rwSeriesName, seriesKey, windowSeriesNames, type WindowPush } from './windows.js';
+import {
+  histogramBuckets,
+  judgedOf,
+  rwSeriesName,
+  seriesKey,
+  windowGroup,
+  windowSeriesNames,
+  type WindowPush,
+} from './windows.js';
 
 type MetricType = K6Metric['type'];
 
@@ -115,13 +123,13 @@ export class SummaryFromWindows {
       const named = this.names.get(labels['__name__'] ?? '');
       if (named === undefined) continue;
       const [phase, endpoint] = [labels['scenario'] ?? null, labels['endpoint'] ?? null];
-      const keys = summaryKeys(named.metric, phase, endpoint);
+      const keys = summaryKeys(named.metric, phase, endpoint, { turn: labels['turn'], cache: labels['cache'] });
       if (named.type === 'counter' && value !== null)
         for (const k of keys) counters.set(k, (counters.get(k) ?? 0) + value);
       else if (named.type === 'trend' && histogram !== null)
         for (const k of keys) addHistogram(trends, k, histogram, named.scale);
       else if (named.type === 'rate' && value !== null) {
-        const j = judged.get(groupKey(source, phase, endpoint));
+        const j = judged.get(groupKey(source, labels));
         if (j === undefined) continue;
         const passes = named.metric === K6_METRICS.requestFailed ? j.failures : Math.round(value * j.judged);
         for (const k of keys) {
@@ -146,12 +154,15 @@ export class SummaryFromWindows {
     };
   }
 
-  /** Requests judged and failed per source, phase and endpoint, from requests_ok and the request_failed ratio. */
+  /**
+   * Requests judged and failed per source, phase, endpoint and turn, from requests_ok and the request_failed
+   * ratio: each of a conversation's turns is a series of its own, with its own ratio.
+   */
   private judgedByGroup(): Map<string, { judged: number; failures: number }> {
     const parts = new Map<string, { ok: number; ratio: number | null; timed: number }>();
     for (const { source, labels, value, histogram } of this.last.values()) {
       const name = labels['__name__'];
-      const key = groupKey(source, labels['scenario'] ?? null, labels['endpoint'] ?? null);
+      const key = groupKey(source, labels);
       const p = parts.get(key) ?? { ok: 0, ratio: null, timed: 0 };
       if (name === this.judging.ok && value !== null) p.ok += value;
       else if (name === this.judging.failed && value !== null) p.ratio = value;
@@ -169,8 +180,7 @@ export class SummaryFromWindows {
   }
 }
 
-const groupKey = (source: string, phase: string | null, endpoint: string | null): string =>
-  `${source}\u0000${phase}\u0000${endpoint}`;
+const groupKey = (source: string, labels: Record<string, string>): string => `${source}\u0000${windowGroup(labels)}`;
 
 function addHistogram(trends: Map<string, Trend>, key: string, h: RwHistogram, scale: number): void {
   let t = trends.get(key);

@@ -36,6 +36,13 @@ export function windowSeriesNames(latencyMetric: string): { latency: string; ok:
   };
 }
 
+/**
+ * The requests a window's counts are of: a phase and endpoint, and a conversation's turn, whose requests_ok and
+ * request_failed are series of their own (a Rate's ratio is of its series alone, so turns are never mixed).
+ */
+export const windowGroup = (labels: Record<string, string>): string =>
+  `${labels['scenario'] ?? null}\u0000${labels['endpoint'] ?? null}\u0000${labels['turn'] ?? null}`;
+
 export interface Window {
   /** Which push it came in, from 0: the windows of one push cover the same time. */
   push: number;
@@ -125,7 +132,7 @@ export class WindowDeltas {
     const groups = new Map<string, Window>();
     const group = (labels: Record<string, string>, tMs: number): [Window, Totals] => {
       const [phase, endpoint] = [labels['scenario'] ?? null, labels['endpoint'] ?? null];
-      const key = `${phase}\u0000${endpoint}`;
+      const key = windowGroup(labels);
       let w = groups.get(key);
       if (w === undefined) {
         const pushedMs = push.receivedMs;

@@ -81,6 +81,8 @@ export function sampleParser(header: string, wanted: ReadonlySet<string>): (line
       phase: (iScenario === -1 ? null : c[iScenario]) || extraTag(extra, 'scenario'),
       endpoint: extraTag(extra, 'endpoint'),
       check: (iCheck === -1 ? null : c[iCheck]) || null,
+      turn: extraTag(extra, 'turn'),
+      cache: extraTag(extra, 'cache'),
     };
   };
 }
