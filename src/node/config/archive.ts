@@ -6,8 +6,9 @@
  */
 import type { ApiName } from '../../core/target/routes.js';
 import type { FlagValues } from '../flags/declare.js';
-import { choice, invalid, nonEmpty, url } from '../flags/values.js';
+import { invalid, url } from '../flags/values.js';
 import { arrivalsOf, gateOf, requestsOf, type RunConfig } from './run.js';
+import { apiGivenOf, modelOf } from './target.js';
 import { workloadOf, type WorkloadFlags } from './workload.js';
 
 export interface ArchiveLoad
@@ -35,8 +36,9 @@ export function archiveLoadOf(f: FlagValues, cwd: string): ArchiveLoad {
     ...arrivalsOf(f, cwd),
     ...workload,
     promptCache: false,
-    api: f.value('--api', choice(['realizar', 'openai'] as const), 'realizar'),
-    model: f.value('--model', nonEmpty('a model name'), 'default'),
+    // Without a make, Realizar's API, as k6 takes it without -e API.
+    api: apiGivenOf(f) ?? 'realizar',
+    model: modelOf(f),
     tokenizerUrl,
   };
 }

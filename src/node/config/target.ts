@@ -42,6 +42,12 @@ export interface TargetConfig {
   apiKey: Secret | null;
 }
 
+/** --api as given (a run picks the server's usual one without it). */
+export const apiGivenOf = (f: FlagValues): ApiName | undefined =>
+  f.value('--api', choice(['realizar', 'openai'] as const));
+/** --model: the model OpenAI-compatible requests name. */
+export const modelOf = (f: FlagValues): string => f.value('--model', nonEmpty('a model name'), 'default');
+
 const LOOPBACK_DEFAULT_HOST = '127.0.0.1';
 const API_NAMES: Record<ApiName, string> = { realizar: 'Realizar-native', openai: 'OpenAI-compatible' };
 
@@ -115,7 +121,7 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
   }
 
   // Each make's APIs, its usual first (src/core/target/servers.ts); a server of unknown make: Realizar's.
-  const apiGiven = f.value('--api', choice(['realizar', 'openai'] as const));
+  const apiGiven = apiGivenOf(f);
   const apis: readonly ApiName[] = server === null ? ['realizar', 'openai'] : SERVERS[server].apis;
   if (apiGiven !== undefined && !apis.includes(apiGiven)) {
     const why = `${SERVERS[server!].name} has no ${API_NAMES[apiGiven]} API`;
@@ -136,7 +142,7 @@ export function buildTarget(f: FlagValues, env: NodeJS.ProcessEnv, cwd: string):
     healthTimeoutSec: f.value('--health-timeout', positive(), 120),
     allowRemote: f.has('--allow-remote'),
     api,
-    model: f.value('--model', nonEmpty('a model name'), 'default'),
+    model: modelOf(f),
     apiKey: apiKeyFrom(env[K6_VARS.OPENAI_API_KEY.name]),
   };
 }
