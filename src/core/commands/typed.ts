@@ -6,7 +6,7 @@
 export type Spelling = 'npm' | 'npx';
 
 /** The bin's commands told to a person, and the npm script of each. */
-const NPM_SCRIPTS = { report: 'report', compare: 'compare', cloud: 'k6:cloud' } as const;
+const NPM_SCRIPTS = { report: 'report', cloud: 'k6:cloud' } as const;
 export type TypedName = keyof typeof NPM_SCRIPTS;
 
 /** The command `name` with `args`, as typed with `spelling`. */

@@ -168,7 +168,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Before anything is built: a missing or malformed token is exit 2 right away.
     const cloudEnv = readCloudEnv();
     checkTarget(config);
-    await checkArchivePlan(config);
+    const plan = await checkArchivePlan(config);
 
     const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
@@ -179,7 +179,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       script,
       dir,
       baseUrl: config.baseUrl,
-      vars: await archiveVars(config, dir),
+      vars: await archiveVars(config, plan, dir),
     });
     log.info(`archive: ${shown(archive.file)} (${archive.bytes} bytes, made without the cloud token)`);
 

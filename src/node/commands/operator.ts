@@ -136,7 +136,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       );
     }
 
-    await checkArchivePlan(config);
+    const plan = await checkArchivePlan(config);
 
     const script = await bundledScript(config.scenario, config.scenarioFile);
     const k6 = await resolveK6({ flagPath: config.k6Path, cacheDir: config.cacheDir });
@@ -146,7 +146,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       script,
       dir,
       baseUrl: config.baseUrl,
-      vars: await archiveVars(config, dir),
+      vars: await archiveVars(config, plan, dir),
     });
     const options = await inspectArchive(k6.path, archive.file);
 

@@ -7,6 +7,8 @@
  */
 import type { K6VarValues } from '../../core/contract.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
+import { WORKLOAD_ENDPOINTS } from '../../core/plan/workload.js';
+import { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import type { ArchiveLoad } from '../config/archive.js';
 import type { PlanConfig } from '../config/run.js';
@@ -26,6 +28,11 @@ export interface ArchiveTarget {
   cacheDir: string;
   load: ArchiveLoad;
 }
+
+/** The built-in scenarios that send prompts: those with a generating endpoint in their mix. */
+const PROMPTED_SCENARIOS = Object.entries(SCENARIO_SHAPES)
+  .filter(([, shape]) => shape.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint)))
+  .map(([name]) => name);
 
 const configs = new WeakMap<ArchiveTarget, PlanConfig>();
 
@@ -75,8 +82,8 @@ export async function checkArchivePlan(t: ArchiveTarget): Promise<ScenarioPlan> 
       {
         path: '',
         expected:
-          'a scenario whose endpoints take prompts beside the workload options (generate, batch-generate, ' +
-          "stream, sustained, spike, or a scenario file's endpoint with 'prompted')",
+          `a scenario whose endpoints take prompts beside the workload options (${PROMPTED_SCENARIOS.join(', ')}, ` +
+          "or a scenario file's endpoint with 'prompted')",
         found: `${t.scenario}, which sends none`,
       },
     ]);
@@ -84,12 +91,12 @@ export async function checkArchivePlan(t: ArchiveTarget): Promise<ScenarioPlan> 
 }
 
 /**
- * The k6 variables the archive records: the load's (shape, gate, API, mix, timeout, arrivals, a prompt set) and the
- * workload's, whose lines, like a trace's offsets, are written into `dir` for the script's init to open.
+ * The k6 variables the archive records for `plan` (checkArchivePlan's): the load's (shape, gate, API, mix, timeout,
+ * arrivals, a prompt set) and the workload's, whose lines, like a trace's offsets, are written into `dir` for the
+ * script's init to open.
  */
-export async function archiveVars(t: ArchiveTarget, dir: string): Promise<K6VarValues> {
+export async function archiveVars(t: ArchiveTarget, plan: ScenarioPlan, dir: string): Promise<K6VarValues> {
   const config = planConfigOf(t);
-  const plan = await checkArchivePlan(t);
   if (t.load.workload !== null) {
     const tokenizer = await serverTokenizer(config);
     if (tokenizer.count === null)
