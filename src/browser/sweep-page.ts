@@ -93,6 +93,7 @@ export function sweepPage(w: SweepReport): HTMLElement[] {
       ),
       h('p', { class: 'muted' }, w.machine),
       w.workload == null ? null : h('p', { class: 'facts' }, `Workload: ${w.workload}`),
+      w.arrivals == null ? null : h('p', { class: 'facts' }, `Arrivals: ${w.arrivals}`),
       w.errors.length === 0 ? null : h('ul', { class: 'error' }, ...w.errors.map((e) => h('li', {}, e))),
     ),
     section('Curves', h('div', { class: 'grid' }, ...charts)),

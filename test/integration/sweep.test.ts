@@ -1,13 +1,15 @@
 /**
  * npm run k6:sweep on real k6: against a server whose capacity is known exactly (the test-only
  * fault server answers in 100 ms, and at most 5 requests are in flight: 50 req/s), the capacity
- * found brackets the truth, and two sweeps agree within the bracket they report; against a real
- * Realizar it finds a rate and draws its charts.
+ * found brackets the truth, and two sweeps agree within the bracket they report; Poisson arrivals drop
+ * what a loss system of those 5 clients predicts on the drawn schedule; against a real Realizar it
+ * finds a rate and draws its charts.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { arrivalSchedule } from '../../src/core/arrivals/schedule.js';
 import type { K6Summary, SweepReport } from '../../src/core/types.js';
 import { faultServerCmd, freePort, removeDir, runEntry, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
@@ -63,6 +65,41 @@ describe('the capacity sweep', () => {
       a!.goodputRps! <= b!.firstBadRps! && b!.goodputRps! <= a!.firstBadRps!,
       'each result lies within the other run’s bracket',
     );
+  });
+
+  it('steps arrive by --arrivals: Poisson loses what 5 clients of 100 ms predict, even nothing', async () => {
+    const at40 = (arrivals: string) =>
+      ['--endpoint', 'health', '--slo', 'p95<150', '--start-rate', '40', '--max-rate', '40', '--refine', '0'].concat(
+        ['--clients', '5', '--step-sec', '2', '--arrivals', arrivals, '--seed', '5'],
+        ['--server-cmd', faultServerCmd('--latency 100')],
+      );
+    const even = await sweep(at40('constant'));
+    const drawn = await sweep(at40('poisson'));
+    try {
+      // 40 req/s evenly is 4 in flight: 5 clients keep up.
+      assert.deepEqual([even.code, even.report.arrivals ?? null, even.report.steps[0]!.dropped], [0, null, 0]);
+      // The truth: on the same seeded schedule, a request is lost when all 5 clients are busy for over 10 ms more.
+      const offsets = arrivalSchedule({ spec: { process: 'poisson' }, count: 80, ratePerSec: 40, seed: 5 });
+      const busyUntil = [0, 0, 0, 0, 0];
+      let lost = 0;
+      for (const due of offsets) {
+        busyUntil.sort((a, b) => a - b);
+        if (busyUntil[0]! <= due + 10) busyUntil[0] = Math.max(due, busyUntil[0]!) + 100;
+        else lost++;
+      }
+      const step = drawn.report.steps[0]!;
+      assert.ok(lost > 4, `the schedule loses ${lost} of 80`);
+      assert.equal(step.requests, 80);
+      assert.ok(Math.abs(step.dropped - lost) <= 2, `${step.dropped} dropped, ${lost} predicted`);
+      assert.deepEqual([drawn.code, drawn.report.outcome, drawn.report.arrivals], [1, 'none', 'poisson, seed 5']);
+      assert.match(
+        await readFile(path.join(drawn.dir, 'sweep.md'), 'utf8'),
+        /for 2 s, arriving poisson, seed 5, at most 5/,
+      );
+    } finally {
+      await removeDir(path.dirname(even.dir));
+      await removeDir(path.dirname(drawn.dir));
+    }
   });
 
   it("finds a rate for Realizar's /generate with a workload, each step its own lines, and draws charts", async () => {

@@ -86,3 +86,22 @@ describe('the capacity sweep', () => {
     assert.deepEqual([talk.over, talk.workload?.turns, talk.workload?.thinkTimeSec], ['concurrency', 3, 1]);
   });
 });
+
+describe("a rate sweep's arrivals", () => {
+  it('times its steps by --arrivals, drawn from --seed, evenly by default', () => {
+    const c = parseSweepConfig(['--slo', 'p95<500', '--arrivals', 'gamma:2', '--seed', '9'], {}, '/w');
+    assert.deepEqual([c.arrivals, c.seed], [{ process: 'gamma', cv: 2 }, 9]);
+    assert.deepEqual(parseSweepConfig(['--slo', 'p95<500'], {}, '/w').arrivals, { process: 'constant' });
+    assert.throws(
+      () => parseSweepConfig(['--slo', 'p95<500', '--arrivals', 'bursty'], {}, '/w'),
+      /--arrivals: expected .*poisson.*found 'bursty'/,
+    );
+  });
+
+  it('refuses an arrival process over concurrency, where each client sends when its last request ends', () => {
+    assert.throws(
+      () => parseSweepConfig(['--endpoint', 'stream', '--arrivals', 'poisson'], {}, '/w'),
+      /--arrivals: expected an arrival process over rate only \(--over rate\), found 'poisson'/,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 /** npm run k6:sweep: the capacity of an endpoint within an SLO (src/node/sweep/sweep.ts). */
 import path from 'node:path';
+import { arrivalSpecText, parseArrivals, type ArrivalSpec } from '../../core/arrivals/schedule.js';
 import { SLO_METRICS, SLO_STATS, type SloMetric, type SloStat } from '../../core/rules/metric-table.js';
 import type { EndpointName } from '../../core/types.js';
 import { SWEEP } from '../flags/commands.js';
@@ -32,6 +33,8 @@ export interface SweepConfig extends WorkloadRunConfig {
   clients: number;
   /** Bisection steps between the last good and the first bad rate. */
   refine: number;
+  /** Over rate: when each step's requests are due (--arrivals, drawn from --seed); constant: k6's even beat. */
+  arrivals: ArrivalSpec;
   /** Over concurrency: the highest level (levels double from 1). */
   maxConcurrency: number;
   /** Over concurrency: requests each client sends at a level. */
@@ -95,6 +98,10 @@ export function parseSweepConfig(
   // A conversation is held by one client from its first turn to its last: a closed level, not an arrival.
   if (over === 'rate' && workload.workload?.turnsGiven === true)
     invalid('--turns', 'conversations over concurrency (--over concurrency): each client holds one', f.text('--turns'));
+  const arrivals = f.value('--arrivals', parseArrivals) ?? { process: 'constant' };
+  // Over concurrency a client sends its next request when its last ends: nothing arrives on a schedule.
+  if (over === 'concurrency' && arrivals.process !== 'constant')
+    invalid('--arrivals', 'an arrival process over rate only (--over rate)', arrivalSpecText(arrivals));
   const startRate = f.value('--start-rate', positive(), 1);
   const maxRate = f.value('--max-rate', positive(), 1024);
   if (maxRate < startRate) invalid('--max-rate', `at least --start-rate (${startRate})`, String(maxRate));
@@ -112,6 +119,7 @@ export function parseSweepConfig(
     stepSec: f.value('--step-sec', positive(3600), 10),
     clients: f.value('--clients', whole(10000), 50),
     refine: f.value('--refine', whole(10, 0), 3),
+    arrivals,
     maxConcurrency: f.value('--max-concurrency', whole(4096), 64),
     perClient: f.value('--per-client', whole(10000), 5),
     timeoutSec: f.value('--timeout', positive()) ?? null,

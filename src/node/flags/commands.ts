@@ -8,7 +8,20 @@
 import { EXIT_MEANING } from '../../core/errors/exit-codes.js';
 import { SLO_METRICS, SLO_STATS } from '../../core/rules/metric-table.js';
 import type { Command, FlagGroup } from './declare.js';
-import { API, ARRIVALS, GATE, HELP, LOAD, MONITOR, outDir, OUTPUT, SEED, TARGET, WORKLOAD } from './groups.js';
+import {
+  API,
+  arrivalProcess,
+  ARRIVALS,
+  GATE,
+  HELP,
+  LOAD,
+  MONITOR,
+  outDir,
+  OUTPUT,
+  SEED,
+  TARGET,
+  WORKLOAD,
+} from './groups.js';
 
 type Code = 0 | 1 | 2 | 3 | 130;
 /** The usage's last line: each exit code with what it means for this command. */
@@ -73,6 +86,7 @@ export const SWEEP: Command = {
         { name: '--step-sec', arg: 'S', help: 'over rate: how long each step loads (default 10)' },
         { name: '--clients', arg: 'N', help: 'over rate: most requests in flight (default 50)' },
         { name: '--refine', arg: 'K', help: 'over rate: bisection steps (default 3)' },
+        arrivalProcess("each rate step's requests", '--over rate'),
         { name: '--max-concurrency', arg: 'N', help: 'over concurrency: the highest level (default 64)' },
         { name: '--per-client', arg: 'K', help: 'over concurrency: requests each client sends at a level (default 5)' },
         { name: '--timeout', arg: 'SEC', help: 'per-request timeout (default 30, 60 for stream)' },

@@ -127,17 +127,20 @@ export const SEED: Flag = {
 };
 
 /** When requests arrive, and which of them are good. */
+/** --arrivals: the run times its open phases by it, the sweep its rate steps. */
+export const arrivalProcess = (what: string, needs: string): Flag => ({
+  name: '--arrivals',
+  arg: 'PROCESS',
+  help:
+    `when ${what} are due: constant (default, evenly spaced), poisson\n` +
+    '(exponential gaps) or gamma:CV (gamma gaps with that coefficient of variation: gamma:1\n' +
+    `is poisson, above 1 burstier); needs ${needs}`,
+});
+
 export const ARRIVALS: FlagGroup = {
   title: 'arrivals',
   flags: [
-    {
-      name: '--arrivals',
-      arg: 'PROCESS',
-      help:
-        "when an open phase's requests are due: constant (default, evenly spaced), poisson\n" +
-        '(exponential gaps) or gamma:CV (gamma gaps with that coefficient of variation: gamma:1\n' +
-        'is poisson, above 1 burstier); needs --rate or an open scenario',
-    },
+    arrivalProcess("an open phase's requests", '--rate or an open scenario'),
     SEED,
     {
       name: '--trace',

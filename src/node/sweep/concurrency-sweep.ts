@@ -37,7 +37,13 @@ import { keepSweepFiles } from './sweep-files.js';
 import { prepareTarget, withTarget } from '../target/target.js';
 import { shapeEnv, targetEnv } from '../target/target-env.js';
 import type { ShapeOverride } from '../../core/plan/shape.js';
-import { checkSweepWorkload, stepWorkloadVars, streamRateShape, sweepWorkloadText } from './sweep-workload.js';
+import {
+  checkSweepWorkload,
+  stepArrivalVars,
+  stepWorkloadVars,
+  streamRateShape,
+  sweepWorkloadText,
+} from './sweep-workload.js';
 import { readStep, type StepResult } from './step-result.js';
 
 type Control = { interrupted: boolean; k6: Child | null };
@@ -103,6 +109,7 @@ async function runShaped(o: ShapedRun): Promise<StepResult> {
       ...targetEnv(config),
       ...shapeEnv(shape),
       GOODPUT: sloObjectives(config),
+      ...stepArrivalVars(config),
       ...(await stepWorkloadVars(config, { kind: 'scenario', shape }, outDir)),
     },
     onStart: (child) => {

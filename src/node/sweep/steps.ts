@@ -91,7 +91,8 @@ export function renderMarkdown(r: SweepReport): string {
     '',
     r.summary,
     '',
-    `Offered rate per step for ${r.stepSec} s, at most ${r.clients} requests in flight; ${r.machine}`,
+    `Offered rate per step for ${r.stepSec} s${r.arrivals == null ? '' : `, arriving ${r.arrivals}`}, ` +
+      `at most ${r.clients} requests in flight; ${r.machine}`,
     '',
     ...workloadLine(r),
     '| offered req/s | requests | failures | error rate | p50 ms | p95 ms | p99 ms | SLO |',

@@ -7,6 +7,7 @@
  */
 import type { K6VarValues } from '../../core/contract.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
+import { arrivalsText, type ArrivalSettings } from '../../core/plan/arrivals.js';
 import type { MixEntry } from '../../core/plan/mix.js';
 import { resolvePlan, type ScenarioDefinition } from '../../core/plan/plan.js';
 import { SCENARIO_SHAPES, sweepStepDefinition } from '../../core/plan/scenario-shapes.js';
@@ -63,10 +64,24 @@ async function stepPlan(config: SweepConfig, step: SweepStepShape): Promise<Scen
       timeoutSec: config.timeoutSec,
       shape: step.kind === 'step' ? null : step.shape,
       workload: source === null ? null : plannedWorkload(config, source),
+      arrivals: stepArrivals(config),
     },
     (e) => ROUTES[config.api][e],
   );
 }
+
+/** A step's arrivals: the sweep's process, drawn from its seed at every step (so each rate has one pattern). */
+const stepArrivals = (config: SweepConfig): ArrivalSettings => ({
+  spec: config.arrivals,
+  seed: config.seed,
+  trace: null,
+});
+
+/** The k6 variables of a step's arrivals. */
+export const stepArrivalVars = (config: SweepConfig): K6VarValues => ({ ARRIVALS: config.arrivals, SEED: config.seed });
+
+/** How a step's requests arrive, in a line (null: k6's even beat). */
+export const sweepArrivalsText = (config: SweepConfig): string | null => arrivalsText(stepArrivals(config));
 
 /** What every step carries, in a line (null: the endpoint's own requests). */
 export async function sweepWorkloadText(config: SweepConfig): Promise<string | null> {

@@ -31,7 +31,15 @@ import { runConcurrencySweep, streamRateStep, sweepScenarioScript, type RateStep
 import { readStep } from './step-result.js';
 import { targetEnv } from '../target/target-env.js';
 import { judgeStep, nextRate, renderMarkdown, sloText } from './steps.js';
-import { checkSweepWorkload, rateStepShape, stepMix, stepWorkloadVars, sweepWorkloadText } from './sweep-workload.js';
+import {
+  checkSweepWorkload,
+  rateStepShape,
+  stepArrivalVars,
+  stepMix,
+  stepWorkloadVars,
+  sweepArrivalsText,
+  sweepWorkloadText,
+} from './sweep-workload.js';
 
 /** One step of the plain step script (src/k6/sweep/step.ts) at `rate`, read as a run reads a scenario. */
 async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K6RunError | null }> {
@@ -55,6 +63,7 @@ async function runStep(o: RateStepRun): Promise<{ step: UnjudgedStep; problem: K
       RATE: rate,
       WINDOW_SEC: config.stepSec,
       CLIENTS: config.clients,
+      ...stepArrivalVars(config),
       ...(await stepWorkloadVars(config, rateStepShape(config, rate), outDir)),
     },
     onStart,
@@ -154,6 +163,7 @@ export async function runSweep(
         "so the capacity found is a lower bound of the server's alone."
       : 'the server is on another machine.',
     workload: await sweepWorkloadText(config),
+    arrivals: sweepArrivalsText(config),
     steps,
     goodputRps: goodput,
     firstBadRps: firstBad !== null && Number.isFinite(firstBad) ? firstBad : null,
