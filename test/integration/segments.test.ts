@@ -161,24 +161,31 @@ describe('a scenario split over k6 processes (--segments)', () => {
     }
   });
 
-  it("conversations split over runners, merged from windows: each turn's requests counted once", async () => {
+  it("conversations split over runners, merged from windows: each turn counted once, each share exact", async () => {
     const out = await tempDir('segments-turns');
     try {
-      const shape = ['--concurrency', '4', '--requests', '24', '--turns', '3', '--output-tokens', '4'];
+      // 23 requests: 7 conversations of 3 turns and one the count ends after 2, so the runners' shares differ.
+      const shape = ['--concurrency', '4', '--requests', '23', '--turns', '3', '--output-tokens', '4'];
       const run = await runCli(['generate', '--segments', '2', ...shape, '--no-dashboard', '--out-dir', out]);
       assert.equal(run.code, 0, run.stderr.slice(-3000));
-      const s = (await latestReport(out)).report.scenarios[0]!;
+      const latest = await latestReport(out);
+      const s = latest.report.scenarios[0]!;
       assert.equal(s.partial ?? null, null, s.partial ?? '');
-      assert.equal(s.totals.sent, 24);
+      assert.equal(s.totals.sent, 23);
       assert.deepEqual(
         s.workload!.byTurn!.map((t) => [t.turn, t.requests]),
         [
           ['1', 8],
           ['2', 8],
-          ['3', 8],
+          ['3', 7],
         ],
-        'each of the 8 conversations of 3 turns, over both runners',
+        'each of the 8 conversations over both runners, the last one cut after 2 turns',
       );
+      assert.deepEqual(s.workload!.conversations, { started: 8, completed: 7, cut: 1 });
+      // k6 gives runner 0 sessions 0, 2, 4 and 6 (3 turns each), runner 1 sessions 1, 3, 5 and 7 (the cut one).
+      const text = latest.text;
+      assert.match(text, /Runner 0:1\/2 \([^)]*\): 12 planned, 12 sent, 0 failed/);
+      assert.match(text, /Runner 1\/2:1 \([^)]*\): 11 planned, 11 sent, 0 failed/);
     } finally {
       await removeDir(out);
     }

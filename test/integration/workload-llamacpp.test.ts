@@ -90,7 +90,7 @@ describe("workloads on llama.cpp's server", () => {
       ]),
     );
     const w = s.workload!;
-    assert.deepEqual(w.conversations, { started: 2, completed: 2 });
+    assert.deepEqual(w.conversations, { started: 2, completed: 2, cut: 0 });
     const turns = w.byTurn!;
     assert.deepEqual(
       turns.map((x) => x.requests),

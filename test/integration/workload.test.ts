@@ -122,7 +122,7 @@ describe('shaped workloads against fast servers', () => {
     const s = report.scenarios[0]!;
     assert.equal(s.totals.successes, 6, s.error ?? '');
     assertHistories(sent, (me) => `request ${me}`);
-    assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
+    assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2, cut: 0 });
     assert.deepEqual(
       s.workload!.byTurn!.map((t) => [t.turn, t.requests]),
       [
@@ -140,7 +140,7 @@ describe('shaped workloads against fast servers', () => {
     const s = report.scenarios[0]!;
     assert.equal(s.totals.successes, 6, s.error ?? '');
     assertHistories(sent, (me) => `stream ${me}`);
-    assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
+    assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2, cut: 0 });
     assert.ok(s.workload!.byTurn!.every((x) => x.ttftMs !== null && x.ttftMs.samples === 2));
   });
 });
@@ -155,7 +155,7 @@ describe("a scenario file's own endpoint and the workload", () => {
       const s = report.scenarios[0]!;
       assert.equal(s.totals.successes, 6, s.error ?? '');
       assertHistories(sent, (me) => `request ${me}`);
-      assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
+      assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2, cut: 0 });
       assert.equal(s.workload!.inputTokens.received!.samples, 6, "the chat answers' usage, read as received");
     } finally {
       await removeDir(path.dirname(path.dirname(file)));
@@ -170,7 +170,7 @@ describe("a scenario file's own endpoint and the workload", () => {
       const s = report.scenarios[0]!;
       assert.equal(s.totals.successes, 6, s.error ?? '');
       assertHistories(sent, (me) => `stream ${me}`);
-      assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2 });
+      assert.deepEqual(s.workload!.conversations, { started: 2, completed: 2, cut: 0 });
       assert.equal(s.streaming!.ttftMs!.samples, 6);
     } finally {
       await removeDir(path.dirname(path.dirname(file)));

@@ -97,6 +97,36 @@ describe("k6's execution segments", () => {
     );
   });
 
+  it("give each runner of a phase of conversations its whole sessions' turns, as measured with k6", () => {
+    const shares = (text: string, clients: number, sessions: number[][]): number[] => {
+      const seq = parseSequence(text)!;
+      return seq.map((s) => phaseShare(tupleOf(s, seq)!, { clients, requests: 0, sessions }).requests);
+    };
+    // Each runner's requests as k6 v1.8.1 sent them: runners of `--segments N --turns 3` against Realizar.
+    // --requests 14: sessions of 3, 3, 3, 3 and 2 turns, one k6 iteration each; --requests 11: 3, 3, 3 and 2.
+    assert.deepEqual(
+      shares('0,1/3,2/3,1', 5, [
+        [3, 4],
+        [2, 1],
+      ]),
+      [6, 5, 3],
+    );
+    assert.deepEqual(
+      shares('0,1/3,2/3,1', 2, [
+        [3, 4],
+        [2, 1],
+      ]),
+      [8, 6, 0],
+    );
+    assert.deepEqual(
+      shares('0,1/2,1', 3, [
+        [3, 3],
+        [2, 1],
+      ]),
+      [8, 3],
+    );
+  });
+
   it('give a streamed phase (one VU) whole to one runner', () => {
     const seq = parseSequence('0,1/4,1/2,3/4,1')!;
     const shares = seq.map((s) => phaseShare(tupleOf(s, seq)!, { clients: 5, requests: 25 }, true).requests);

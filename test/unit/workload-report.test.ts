@@ -53,7 +53,7 @@ describe('the workload section', () => {
     assert.equal(tokenCounts(undefined), null);
   });
 
-  it('gives conversations their figures by turn, and how many were started and finished', () => {
+  it('gives conversations their figures by turn, and how many were started, finished and cut short', () => {
     const talk = { ...WORKLOAD, turns: 2, conversations: true, chat: true };
     const s = {
       metrics: {
@@ -63,7 +63,8 @@ describe('the workload section', () => {
         'requests_ok{turn:1}': { type: 'counter', contains: 'default', values: { count: 8, rate: 1 } },
         'workload_input_tokens_received{turn:2}': trend(8, 400, 410, 420, 420, 410),
         conversations_started: { type: 'counter', contains: 'default', values: { count: 8, rate: 1 } },
-        conversations_completed: { type: 'counter', contains: 'default', values: { count: 7, rate: 1 } },
+        conversations_completed: { type: 'counter', contains: 'default', values: { count: 6, rate: 1 } },
+        conversations_cut: { type: 'counter', contains: 'default', values: { count: 1, rate: 1 } },
       },
     } as unknown as K6Summary;
     const w = workloadSection(plan({ workload: talk }), s)!;
@@ -74,10 +75,13 @@ describe('the workload section', () => {
         ['2', 0, 500, 410],
       ],
     );
-    assert.deepEqual(w.conversations, { started: 8, completed: 7 });
+    assert.deepEqual(w.conversations, { started: 8, completed: 6, cut: 1 });
     const text = workloadLines({ workload: w } as ScenarioReport).join('\n');
     assert.match(text, /turn 2 +0 +n\/a +500\.00ms/);
-    assert.match(text, /conversations: 8 started, 7 completed with every turn answered/);
+    assert.match(
+      text,
+      /conversations: 8 started, 6 completed with every turn answered, 1 cut short by the run's request count$/m,
+    );
   });
 
   it('reads as a block of the text report and a table of the Markdown summary', () => {

@@ -5,8 +5,9 @@ import { applyWorkload, turnTag, turnTags } from '../../src/core/plan/workload.j
 import { observerThresholds } from '../../src/core/rules/thresholds.js';
 import { streamTimings } from '../../src/core/stream/stream.js';
 import type { PlanPhase, WorkloadPlan } from '../../src/core/types.js';
+import { readWorkloadJsonl } from '../../src/core/data/workload-jsonl.js';
 import { flattenMessages, receivedOf } from '../../src/core/workload/received.js';
-import { requestSequence, sessionsOf, toLine } from '../../src/core/workload/sequence.js';
+import { isCut, requestSequence, sessionRuns, sessionsOf, toLine, turnsAt } from '../../src/core/workload/sequence.js';
 import type { WorkloadItem } from '../../src/core/workload/types.js';
 import { info, settings } from '../support/plan-settings.js';
 import { WORKLOAD } from '../support/workload.js';
@@ -64,6 +65,43 @@ describe('the order requests are sent in', () => {
       ],
       'past the end, the lines start again',
     );
+  });
+
+  it('marks each turn with its conversation’s turns, so that one the count ends early is known cut short', () => {
+    const items = [1, 2, 3].map((t) => item(t, { conversationId: 'a', turn: t }));
+    const seq = requestSequence(items, 5);
+    assert.deepEqual(
+      seq.map((i) => `${i.turn}/${i.conversationTurns}`),
+      ['1/3', '2/3', '3/3', '1/3', '2/3'],
+    );
+    assert.deepEqual(toLine(seq[3]!), { prompt: 'p1', conversation_id: 'a#2', turn: 1, turns: 3 });
+    const lines = seq.map(toLine);
+    const [whole, cut] = sessionsOf(lines, 0, 5);
+    assert.deepEqual([isCut(lines[0]!, whole!), isCut(lines[3]!, cut!)], [false, true]);
+    assert.deepEqual(
+      requestSequence(items, 2, 2).map((i) => i.conversationTurns),
+      [2, 2],
+      '--turns 2 keeps 2 of 3',
+    );
+    // A run's lines are a dataset: sent again, the conversation cut after 2 turns is one of 2 turns.
+    const again = readWorkloadJsonl(lines.map((l) => JSON.stringify(l)).join('\n'), 'workload-generate.jsonl');
+    assert.deepEqual(
+      requestSequence(again.items, 5).map((i) => `${i.conversationId}:${i.turn}/${i.conversationTurns}`),
+      ['a:1/3', 'a:2/3', 'a:3/3', 'a#2:1/2', 'a#2:2/2'],
+    );
+    assert.throws(() => readWorkloadJsonl('{"prompt": "x", "turns": 2}', 'w.jsonl'), /conversation_id.*"turns"/s);
+  });
+
+  it("codes sessions' turns by runs, and counts the requests of any sessions from them", () => {
+    const runs = sessionRuns([3, 3, 3, 1, 2, 2].map((turns) => ({ turns })));
+    assert.deepEqual(runs, [
+      [3, 3],
+      [1, 1],
+      [2, 2],
+    ]);
+    assert.equal(turnsAt(runs, [0, 2, 4]), 3 + 3 + 2);
+    assert.equal(turnsAt(runs, [1, 3, 5]), 3 + 1 + 2);
+    assert.equal(turnsAt(runs, []), 0);
   });
 
   it('writes a line with only the fields the item has', () => {

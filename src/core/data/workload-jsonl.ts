@@ -5,7 +5,8 @@
  *   {"messages": [{"role": "system"|"user"|"assistant", "content": "..."}], "output_tokens"?: n, "timestamp"?: ms}
  *
  * and on either, "input_tokens"?: n — the tokens of the line's text as the runner counted them when it
- * wrote the line (a run folder's workload file is a dataset like any other).
+ * wrote the line (a run folder's workload file is a dataset like any other), and on a conversation's
+ * turn "turns"?: n, how many turns the run that wrote it gave the conversation (checked, not used).
  *
  * Read: every field above; nothing is ignored: an unknown field is an error (a typo such as
  * "output_token" would otherwise change the workload unseen). Besides the schema, across lines: a
@@ -29,7 +30,7 @@ import {
 } from './lines.js';
 import { noneSkipped, type ChatMessage, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
-const PROMPT_FIELDS = ['prompt', 'output_tokens', 'input_tokens', 'conversation_id', 'turn', 'timestamp'];
+const PROMPT_FIELDS = ['prompt', 'output_tokens', 'input_tokens', 'conversation_id', 'turn', 'turns', 'timestamp'];
 const CHAT_FIELDS = ['messages', 'output_tokens', 'input_tokens', 'timestamp'];
 const ROLES = ['system', 'user', 'assistant'];
 
@@ -94,6 +95,12 @@ function readLine(o: JsonObject, line: number, problems: Problems): WorkloadItem
     else if (!has(o, 'conversation_id'))
       problems.add(`${at}/conversation_id`, 'a "conversation_id" for "turn"', undefined);
     else item.turn = o['turn'];
+  }
+  // A run's own lines say how many turns each conversation had; sent again, a conversation is what its lines are.
+  if (!chat && has(o, 'turns')) {
+    if (!isWhole(o['turns'], 1)) problems.add(`${at}/turns`, 'a whole number ≥ 1', o['turns']);
+    else if (!has(o, 'conversation_id'))
+      problems.add(`${at}/conversation_id`, 'a "conversation_id" for "turns"', undefined);
   }
   if (has(o, 'timestamp')) {
     const t = o['timestamp'];

@@ -10,6 +10,7 @@
  * per-VU, arrival-rate executors alike), so a runner with no VU gets no iteration and the others take
  * them. Pure.
  */
+import { turnsAt } from '../workload/sequence.js';
 
 /** A non-negative rational number, in lowest terms. */
 export interface Fraction {
@@ -143,6 +144,15 @@ export function scaleCount(s: Striping, index: number, value: number): number {
   return result;
 }
 
+/** k6's SegmentedIndex: the indices among 0 .. value-1 that segment `index` holds, in order. */
+export function heldIndices(s: Striping, index: number, value: number): number[] {
+  if (s.segments.length === 1) return Array.from({ length: value }, (_, i) => i);
+  const [start, ...steps] = s.offsets[index]!;
+  const held: number[] = [];
+  for (let gi = 0, i = start!; i < value; i += steps[gi % steps.length]!, gi++) held.push(i);
+  return held;
+}
+
 /** One runner's place: its segment in a striped sequence. */
 export interface Tuple {
   striping: Striping;
@@ -189,10 +199,23 @@ export interface PhaseShare {
  * give it: VUs scaled by the tuple, then iterations by the tuple re-cut by the VUs. A streamed phase
  * is one iteration of one VU (one browser page runs the whole schedule), so one runner takes it whole.
  */
-export function phaseShare(t: Tuple, phase: { clients: number; requests: number }, streamed = false): PhaseShare {
+export function phaseShare(
+  t: Tuple,
+  phase: { clients: number; requests: number; sessions?: readonly (readonly number[])[] },
+  streamed = false,
+): PhaseShare {
   if (streamed) {
     const vus = scaleCount(t.striping, t.index, 1);
     return { clients: vus === 0 ? 0 : phase.clients, requests: vus === 0 ? 0 : phase.requests };
+  }
+  // Conversations: an iteration is a session (src/k6/lib/k6-scenario.ts); a runner sends its sessions' turns.
+  if (phase.sessions !== undefined) {
+    const count = phase.sessions.reduce((n, run) => n + run[1]!, 0);
+    const vus = Math.min(phase.clients, count);
+    const clients = scaleCount(t.striping, t.index, vus);
+    const byVus = clients === 0 ? null : resegment(t, vus);
+    const held = byVus === null ? [] : heldIndices(byVus.striping, byVus.index, count);
+    return { clients, requests: turnsAt(phase.sessions, held) };
   }
   const clients = scaleCount(t.striping, t.index, phase.clients);
   const byVus = clients === 0 ? null : resegment(t, phase.clients);

@@ -65,6 +65,10 @@ function extraLine(w: WorkloadReport): string[] {
   ];
 }
 
+/** Conversations the run's request count ended early: said only when there were any. */
+const cutText = (cut: number | undefined): string =>
+  (cut ?? 0) === 0 ? '' : `, ${cut} cut short by the run's request count`;
+
 function turnLines(w: WorkloadReport): string[] {
   if (w.byTurn === null) return [];
   // TTFT and ITL are a stream's: a request endpoint has its latency alone.
@@ -77,7 +81,9 @@ function turnLines(w: WorkloadReport): string[] {
   }
   const c = w.conversations;
   if (c !== null)
-    lines.push(`  conversations: ${c.started} started, ${c.completed} completed with every turn answered`);
+    lines.push(
+      `  conversations: ${c.started} started, ${c.completed} completed with every turn answered${cutText(c.cut)}`,
+    );
   return lines;
 }
 
@@ -124,7 +130,7 @@ export function workloadMarkdown(
         `${pair(w.inputTokens.asked, w.inputTokens.received)} | ` +
         `${pair(w.outputTokens.asked, w.outputTokens.received)} | ` +
         `${c === null ? 'n/a' : `${c.hits} of ${c.requests}`} | ` +
-        `${conv === null ? 'n/a' : `${conv.completed} of ${conv.started} completed`} |`,
+        `${conv === null ? 'n/a' : `${conv.completed} of ${conv.started} completed${cutText(conv.cut)}`} |`,
     );
   }
   return lines;

@@ -196,9 +196,13 @@ export const METRICS = {
   cachedTokens: { k6: 'workload_cached_tokens', ...TOKEN_COUNTS },
   /** true when at least one prompt token came from the server's cache. */
   cacheHit: { k6: 'workload_cache_hit', type: 'rate', isTime: false, at: 'request' },
-  /** Conversations whose first turn was sent, and those whose every turn succeeded. */
+  /**
+   * Conversations whose first turn was sent, those whose every turn succeeded, and those the run's request
+   * count ended before their last turn (neither completed nor failed: their last turns were never sent).
+   */
   conversationsStarted: { k6: 'conversations_started', type: 'counter', isTime: false, at: 'request' },
   conversationsCompleted: { k6: 'conversations_completed', type: 'counter', isTime: false, at: 'request' },
+  conversationsCut: { k6: 'conversations_cut', type: 'counter', isTime: false, at: 'request' },
 
   ...SERVER_CLOCK_ENTRIES,
 

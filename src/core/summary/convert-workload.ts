@@ -81,6 +81,7 @@ export function workloadSection(plan: ScenarioPlan, summary: K6Summary): Workloa
       ? {
           started: value(metric(summary, K6_METRICS.conversationsStarted), 'count'),
           completed: value(metric(summary, K6_METRICS.conversationsCompleted), 'count'),
+          cut: value(metric(summary, K6_METRICS.conversationsCut), 'count'),
         }
       : null,
   };

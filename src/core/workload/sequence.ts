@@ -16,6 +16,8 @@ export interface WorkloadLine {
   output_tokens?: number;
   conversation_id?: string;
   turn?: number;
+  /** A conversation's turns as planned: a session of fewer lines was cut short by the run's request count. */
+  turns?: number;
 }
 
 export function toLine(item: WorkloadItem): WorkloadLine {
@@ -26,6 +28,7 @@ export function toLine(item: WorkloadItem): WorkloadLine {
   if (item.outputTokens !== undefined) line.output_tokens = item.outputTokens;
   if (item.conversationId !== undefined) line.conversation_id = item.conversationId;
   if (item.turn !== undefined) line.turn = item.turn;
+  if (item.conversationTurns !== undefined) line.turns = item.conversationTurns;
   return line;
 }
 
@@ -52,8 +55,9 @@ function sessionsOfItems(items: readonly WorkloadItem[]): WorkloadItem[][] {
 
 /**
  * `count` requests from the items: sessions in order, cycling, the last one cut short if the count
- * ends inside it. A conversation sent a second time is another conversation (its id gets `#2`...),
- * and `maxTurns` keeps each conversation's first turns only.
+ * ends inside it (its lines say how many turns it has, so that k6 counts it as cut short). A conversation
+ * sent a second time is another conversation (its id gets `#2`...), and `maxTurns` keeps each
+ * conversation's first turns only.
  */
 export function requestSequence(items: readonly WorkloadItem[], count: number, maxTurns?: number): WorkloadItem[] {
   const sessions = sessionsOfItems(items).map((s) => (maxTurns === undefined ? s : s.slice(0, maxTurns)));
@@ -64,7 +68,11 @@ export function requestSequence(items: readonly WorkloadItem[], count: number, m
       for (const item of session) {
         if (out.length >= count) return out;
         const id = item.conversationId;
-        out.push(round === 1 || id === undefined ? item : { ...item, conversationId: `${id}#${round}` });
+        if (id === undefined) out.push(item);
+        else {
+          const conversationId = round === 1 ? id : `${id}#${round}`;
+          out.push({ ...item, conversationId, conversationTurns: session.length });
+        }
       }
     }
   }
@@ -75,6 +83,33 @@ export function requestSequence(items: readonly WorkloadItem[], count: number, m
 export interface Session {
   start: number;
   turns: number;
+}
+
+/** The run's request count ended session `s` (whose first line is `first`) before its conversation's last turn. */
+export const isCut = (first: Pick<WorkloadLine, 'turns'>, s: Session): boolean => s.turns < (first.turns ?? s.turns);
+
+/** Sessions' turns, run-length coded as the plan keeps them: [turns, how many in a row]. */
+export function sessionRuns(sessions: readonly Pick<Session, 'turns'>[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const s of sessions) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last[0] === s.turns) last[1]++;
+    else runs.push([s.turns, 1]);
+  }
+  return runs;
+}
+
+/** The requests of the sessions at `indices` (ascending), from their run-length coding. */
+export function turnsAt(runs: readonly (readonly number[])[], indices: readonly number[]): number {
+  let total = 0;
+  let run = 0;
+  let runStart = 0;
+  for (const i of indices) {
+    while (run < runs.length && i >= runStart + runs[run]![1]!) runStart += runs[run++]![1]!;
+    if (run === runs.length) break;
+    total += runs[run]![0]!;
+  }
+  return total;
 }
 
 /**

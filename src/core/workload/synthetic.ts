@@ -71,6 +71,7 @@ export function syntheticItems(o: SyntheticOptions): WorkloadItem[] {
     if (turns > 1) {
       item.conversationId = `c${conversation + 1}`;
       item.turn = turn;
+      item.conversationTurns = turns;
     }
     items.push(item);
   }

@@ -31,6 +31,8 @@ export interface WorkloadItem {
   conversationId?: string;
   /** 1-based turn within the conversation. */
   turn?: number;
+  /** Turns its conversation has in the run (its first ones, up to --turns); fewer sent: the run's count ended it. */
+  conversationTurns?: number;
   /** When to send it, in ms from the start of the workload. */
   timestampMs?: number;
   /** Mooncake's block hashes: requests sharing a hash id share that block of their prompt exactly. */

@@ -39,7 +39,7 @@ import { phaseSchedules, scheduleArrayName, traceOffsets } from './arrivals.js';
 import { k6Scenario, warmupOf } from './k6-scenario.js';
 import { loadWorkloadLines, phaseSessions } from './workload.js';
 import { phaseOffsets } from '../../core/plan/workload.js';
-import type { Session } from '../../core/workload/sequence.js';
+import { sessionRuns, type Session } from '../../core/workload/sequence.js';
 
 /** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
@@ -118,19 +118,25 @@ export function scenarioInit(
     );
   }
 
-  // Said once, before any request, so that a k6 killed before handleSummary still leaves its plan
-  // (src/core/plan/plan-line.ts); VU 0 is the init k6 runs to read the options.
-  if (env.outDir !== null && __VU === 0) console.log(planLine(plan));
-
-  // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
-  const schedules = phaseSchedules(plan.phases, trace);
   // A conversation is one k6 iteration: its phase runs as many as it has conversations.
   // The plan's workload: none when no endpoint of the scenario takes prompts.
   const lines = loadWorkloadLines(plan.workload ?? null);
   const firstRequest = phaseOffsets(plan.phases);
   const sessions = new Map<string, readonly Session[]>();
   if (plan.workload?.conversations === true && lines !== null)
-    for (const p of plan.phases) sessions.set(p.name, phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests));
+    for (const p of plan.phases) {
+      const held = phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests);
+      sessions.set(p.name, held);
+      // A split run's runners hold whole sessions: the merge counts each one's share from them.
+      p.sessions = sessionRuns(held);
+    }
+
+  // Said once, before any request, so that a k6 killed before handleSummary still leaves its plan
+  // (src/core/plan/plan-line.ts); VU 0 is the init k6 runs to read the options.
+  if (env.outDir !== null && __VU === 0) console.log(planLine(plan));
+
+  // Phases whose requests each wait for their own due time (--arrivals poisson|gamma, --trace).
+  const schedules = phaseSchedules(plan.phases, trace);
   const options: Options = {
     scenarios: Object.fromEntries(
       plan.phases.map((p) => [

@@ -12,7 +12,7 @@ import { parsePromptSet } from '../../core/workload/prompts.js';
 import type { WorkloadPlan } from '../../core/types.js';
 import { recordTurn, startConversation } from '../../core/workload/conversation.js';
 import { receivedOf, type Received } from '../../core/workload/received.js';
-import { sessionsOf, type Session, type WorkloadLine } from '../../core/workload/sequence.js';
+import { isCut, sessionsOf, type Session, type WorkloadLine } from '../../core/workload/sequence.js';
 import type { Endpoint } from './endpoints.js';
 import { maxTokensOf } from './prompt-source.js';
 import { metric } from './metrics.js';
@@ -30,6 +30,7 @@ function workloadMetrics() {
     cacheHit: metric('cacheHit'),
     started: metric('conversationsStarted'),
     completed: metric('conversationsCompleted'),
+    cut: metric('conversationsCut'),
   };
 }
 /**
@@ -131,11 +132,19 @@ export function runConversation(c: ConversationRun): void {
     state = recordTurn(state, line.prompt ?? '', received?.reply ?? '');
   }
   delete tags['turn'];
-  if (allOk) m!.completed.add(1);
+  recordEnd(allOk, isCut(first, c.session));
 }
 
-/** A streamed conversation's turn arrived: its first starts it, its last ends it (completed when all succeeded). */
-export function recordConversation(o: { first: boolean; last: boolean; ok: boolean }): void {
+function recordEnd(ok: boolean, cut: boolean): void {
+  if (cut) m!.cut.add(1);
+  else if (ok) m!.completed.add(1);
+}
+
+/**
+ * A streamed conversation's turn arrived: its first starts it, its last ends it (completed when all
+ * succeeded, unless the run's request count cut it short).
+ */
+export function recordConversation(o: { first: boolean; last: boolean; ok: boolean; cut: boolean }): void {
   if (o.first) m!.started.add(1);
-  if (o.last && o.ok) m!.completed.add(1);
+  if (o.last) recordEnd(o.ok, o.cut);
 }

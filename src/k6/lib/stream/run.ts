@@ -20,7 +20,7 @@ import { requestIdPrefix } from '../../../core/stream/server-clock.js';
 import type { Endpoint } from '../endpoints.js';
 import { maxTokensOf } from '../prompt-source.js';
 import { turnTag } from '../../../core/plan/workload.js';
-import type { Session, WorkloadLine } from '../../../core/workload/sequence.js';
+import { isCut, type Session, type WorkloadLine } from '../../../core/workload/sequence.js';
 import { recordConversation, recordWorkloadRequest } from '../workload.js';
 import type { EngineSetup } from './engine.js';
 import { connect, loadFramesRetrying, SETUP_MS, type Host } from './page-setup.js';
@@ -95,10 +95,11 @@ function workloadRecorder(run: StreamPhaseRun): (r: StreamPageResult) => Record<
   const w = run.workload;
   if (w === null) return () => undefined;
   /** Local request number → its conversation and turn (0-based). */
-  const turnOf = new Map<number, { session: number; k: number; last: boolean }>();
+  const turnOf = new Map<number, { session: number; k: number; last: boolean; cut: boolean }>();
   w.sessions?.forEach((s, i) => {
+    const cut = isCut(w.lines[s.start % w.lines.length]!, s);
     for (let k = 0; k < s.turns; k++)
-      turnOf.set(s.start - run.firstRequest + k, { session: i, k, last: k === s.turns - 1 });
+      turnOf.set(s.start - run.firstRequest + k, { session: i, k, last: k === s.turns - 1, cut });
   });
   const failedSessions = new Set<number>();
   return (r) => {
@@ -118,7 +119,7 @@ function workloadRecorder(run: StreamPhaseRun): (r: StreamPageResult) => Record<
     });
     if (at !== undefined) {
       if (!complete) failedSessions.add(at.session);
-      recordConversation({ first: at.k === 0, last: at.last, ok: !failedSessions.has(at.session) });
+      recordConversation({ first: at.k === 0, last: at.last, ok: !failedSessions.has(at.session), cut: at.cut });
     }
     return tags;
   };
