@@ -161,7 +161,7 @@ describe('a scenario split over k6 processes (--segments)', () => {
     }
   });
 
-  it("conversations split over runners, merged from windows: each turn counted once, each share exact", async () => {
+  it('conversations split over runners, merged from windows: each turn counted once, each share exact', async () => {
     const out = await tempDir('segments-turns');
     try {
       // 23 requests: 7 conversations of 3 turns and one the count ends after 2, so the runners' shares differ.
