@@ -13,6 +13,7 @@ import {
 import { WORDS } from '../../src/core/workload/prompts.js';
 import {
   adjustToTokens,
+  CHAR_ROUNDS,
   fitToTokens,
   mixSeed,
   TokenFit,
@@ -72,6 +73,21 @@ describe('deterministic text', () => {
     );
     const calibrated = fitToTokens({ target: 1000, seed: 3, tokensPerWord: 1.35, tokenize: fakeTokenize });
     assert.ok(calibrated.rounds <= 3, `${calibrated.rounds} rounds from a good calibration`);
+  });
+
+  it('cuts inside a word when whole words cannot reach the target, so a character tokenizer is hit exactly', () => {
+    const byChar = (text: string): number => text.length;
+    const stream = wordText(7, 200);
+    for (const target of [1, 2, 5, 16, 17, 33, 128, 500]) {
+      const fitted = fitToTokens({ target, seed: 7, tokenize: byChar });
+      // A text ending at a space is never sent: that one length is missed by one.
+      const reachable = stream[target - 1] !== ' ';
+      if (reachable) assert.equal(fitted.tokens, target, `target ${target}: ${JSON.stringify(fitted.text)}`);
+      else assert.equal(Math.abs(fitted.tokens - target), 1, `target ${target}`);
+      assert.ok(fitted.rounds <= 6 + CHAR_ROUNDS, `target ${target}: ${fitted.rounds} rounds`);
+      assert.ok(stream.startsWith(fitted.text), 'still the start of the seed’s stream');
+      assert.ok(!fitted.text.endsWith(' '), 'never ending on a space');
+    }
   });
 
   it('TokenFit lets a caller measure each proposal itself, as a tokenizer behind the network needs', () => {

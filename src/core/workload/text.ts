@@ -72,9 +72,15 @@ export interface TokenFitOptions {
   target: number;
   seed: number;
   tokensPerWord?: number;
-  /** Measurements at most (default 6): a secant step and a bracket converge in 2–3 on ordinary text. */
+  /** Measurements by whole words at most (WORD_ROUNDS): a secant step and a bracket take 2–3 on ordinary text. */
   maxRounds?: number;
 }
+
+/** Measurements by whole words at most, unless the caller says otherwise. */
+export const WORD_ROUNDS = 6;
+
+/** Measurements at most within one word, once whole words bracket the target: a bisection of its characters. */
+export const CHAR_ROUNDS = 5;
 
 export interface FittedText {
   text: string;
@@ -85,54 +91,92 @@ export interface FittedText {
 
 /**
  * The convergence on a target token count, as a state machine: next() proposes a text, record()
- * takes its measured count, best() is the closest measured (ties go to the shorter). It brackets the
- * target between the longest text measured short and the shortest measured long, and stops when
- * the count is hit, the bracket has no word count left inside, or after maxRounds.
+ * takes its measured count, best() is the closest measured (ties go to the shorter). By whole words
+ * first: it brackets the target between the longest text measured short and the shortest measured
+ * long, and narrows the bracket until the count is hit, no word count is left inside, or after
+ * maxRounds. A tokenizer whose tokens are smaller than a word (a character tokenizer counts every
+ * letter) can then still miss by most of a word: the text is cut inside the bracket's last word,
+ * bisecting its characters, so that the fit ends exact wherever the tokenizer can count to the target.
+ * A cut text is still the start of the seed's stream.
  */
 export class TokenFit {
-  private readonly measured = new Map<number, number>();
-  private pending: number | undefined;
+  /** Measured texts by their length in characters (every text is a prefix of the seed's stream). */
+  private readonly measured = new Map<number, { text: string; tokens: number }>();
+  private pending: string | undefined;
+  /** Whole words: the longest measured short, the shortest measured long. */
   private below = 0;
   private above = Infinity;
+  private words = 0;
+  /** Within a word: the bracket in characters of the text of `above` words. */
+  private cut: { full: string; short: number; long: number; rounds: number } | null = null;
   private readonly o: TokenFitOptions;
 
   constructor(o: TokenFitOptions) {
     this.o = o;
-    this.pending = wordsForTokens(o.target, o.tokensPerWord);
+    this.propose(wordsForTokens(o.target, o.tokensPerWord));
+  }
+
+  private propose(words: number): void {
+    this.words = words;
+    this.pending = wordText(this.o.seed, words);
   }
 
   next(): string | undefined {
-    return this.pending === undefined ? undefined : wordText(this.o.seed, this.pending);
+    return this.pending;
   }
 
   record(tokens: number): void {
-    const n = this.pending;
-    if (n === undefined) throw new Error('TokenFit.record without a pending text');
-    this.measured.set(n, tokens);
+    const text = this.pending;
+    if (text === undefined) throw new Error('TokenFit.record without a pending text');
+    this.measured.set(text.length, { text, tokens });
+    this.pending = undefined;
+    if (tokens === this.o.target) return;
+    if (this.cut !== null) return this.recordCut(text, tokens);
+    const n = this.words;
     if (tokens < this.o.target) this.below = Math.max(this.below, n);
     if (tokens > this.o.target) this.above = Math.min(this.above, n);
-    this.pending = undefined;
-    if (tokens === this.o.target || this.measured.size >= (this.o.maxRounds ?? 6)) return;
-    if (this.above - this.below <= 1) return;
+    if (this.above - this.below <= 1) return this.startCut();
+    if (this.measured.size >= (this.o.maxRounds ?? WORD_ROUNDS)) return;
     let proposal = proposeWords(n, tokens, this.o.target);
     // Stay strictly inside the bracket, so each measurement narrows it.
     proposal = Math.min(this.above - 1, Math.max(this.below + 1, proposal));
-    if (!this.measured.has(proposal)) this.pending = proposal;
+    if (!this.measured.has(wordText(this.o.seed, proposal).length)) this.propose(proposal);
+  }
+
+  /** Whole words bracket the target: bisect the characters of the word between them. */
+  private startCut(): void {
+    if (!Number.isFinite(this.above)) return;
+    const full = wordText(this.o.seed, this.above);
+    // Counted from the space before the word, so that no cut ends on it.
+    const short = this.below === 0 ? 0 : wordText(this.o.seed, this.below).length + 1;
+    this.cut = { full, short, long: full.length, rounds: 0 };
+    this.proposeCut();
+  }
+
+  private recordCut(text: string, tokens: number): void {
+    const c = this.cut!;
+    c.rounds++;
+    if (tokens < this.o.target) c.short = Math.max(c.short, text.length);
+    else c.long = Math.min(c.long, text.length);
+    if (c.rounds < CHAR_ROUNDS) this.proposeCut();
+  }
+
+  private proposeCut(): void {
+    const c = this.cut!;
+    const mid = Math.floor((c.short + c.long) / 2);
+    if (mid <= c.short || this.measured.has(mid)) return;
+    this.pending = c.full.slice(0, mid);
   }
 
   best(): FittedText {
-    let bestN = -1;
-    let bestTokens = 0;
-    for (const [n, tokens] of this.measured) {
-      const d = Math.abs(tokens - this.o.target);
-      const bestD = Math.abs(bestTokens - this.o.target);
-      if (bestN < 0 || d < bestD || (d === bestD && n < bestN)) {
-        bestN = n;
-        bestTokens = tokens;
-      }
+    let best: { text: string; tokens: number } | undefined;
+    for (const m of this.measured.values()) {
+      const d = Math.abs(m.tokens - this.o.target);
+      const bestD = best === undefined ? Infinity : Math.abs(best.tokens - this.o.target);
+      if (best === undefined || d < bestD || (d === bestD && m.text.length < best.text.length)) best = m;
     }
-    if (bestN < 0) throw new Error('TokenFit.best before any measurement');
-    return { text: wordText(this.o.seed, bestN), tokens: bestTokens, rounds: this.measured.size };
+    if (best === undefined) throw new Error('TokenFit.best before any measurement');
+    return { text: best.text, tokens: best.tokens, rounds: this.measured.size };
   }
 }
 

@@ -18,7 +18,7 @@ import { lengthSampler } from '../../core/workload/lengths.js';
 import { flattenMessages } from '../../core/workload/received.js';
 import { requestSequence, toLine } from '../../core/workload/sequence.js';
 import { syntheticItems, withPrompts } from '../../core/workload/synthetic.js';
-import { mixSeed } from '../../core/workload/text.js';
+import { CHAR_ROUNDS, mixSeed, WORD_ROUNDS } from '../../core/workload/text.js';
 import type { WorkloadItem } from '../../core/workload/types.js';
 import type { WorkloadRunConfig } from '../config/workload.js';
 import { log } from '../process/log.js';
@@ -26,8 +26,8 @@ import { plannedWorkload, workloadPlan } from './plan.js';
 import { runWorkloadSource } from './source.js';
 import { serverTokenizer, type ServerTokenizer } from './tokenizer.js';
 
-/** Passes at most: a length fit takes at most 6 measurements (src/core/workload/text.ts), and one pass each. */
-const MAX_PASSES = 12;
+/** Passes at most: a length fit's measurements (src/core/workload/text.ts), one pass each, and a last to check. */
+const MAX_PASSES = WORD_ROUNDS + CHAR_ROUNDS + 1;
 const OUTPUT_DRAWS_KEY = 13;
 
 const words = (text: string): number => (text.trim() === '' ? 0 : text.trim().split(/\s+/).length);
