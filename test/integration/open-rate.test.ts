@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { NO_SAMPLES_NOTE } from '../../src/core/windows/feed.js';
 import { freePort, latestReport, removeDir, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
-describe('an open run shaped by --rate, --duration and --clients', () => {
+describe('an open run shaped by --rate, --duration and --clients, or --stages', () => {
   it('sends exactly rate × duration requests, every time', async () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const out = await tempDir('open-rate');
@@ -53,6 +53,32 @@ describe('an open run shaped by --rate, --duration and --clients', () => {
       } finally {
         await removeDir(out);
       }
+    }
+  });
+
+  it('--stages steps the rate in one run: each stage sends rate × seconds, and Realizar counts them all', async () => {
+    const out = await tempDir('stages');
+    const port = await freePort();
+    try {
+      const stages = ['--stages', '10:2,40:2', '--clients', '8', '--arrivals', 'poisson', '--seed', '3'];
+      const run = await runCli(['generate', ...stages, '--port', String(port), '--out-dir', out]);
+      const { report, text } = await latestReport(out);
+      assert.equal(run.code, report.exitCode, run.stderr);
+      const s = report.scenarios[0]!;
+      assert.deepEqual(
+        s.phases.map((p) => [p.name, p.model, p.plannedRequests, p.totals.sent + p.totals.dropped]),
+        [
+          ['stage-1', 'open', 20, 20],
+          ['stage-2', 'open', 80, 80],
+        ],
+      );
+      const requests = s.prometheus!.crossCheck.find((c) => c.serverMetric === 'realizar_requests_total')!;
+      assert.deepEqual([requests.serverDelta, requests.k6Count], [s.totals.sent, s.totals.sent]);
+      assert.match(text, /this run: --stages 10:2,40:2 --clients 8 ---/);
+      assert.match(text, /^ {2}phase +stage-2 +80 /m);
+      assert.deepEqual(await waitForNoLeftovers(`--port ${port}`), []);
+    } finally {
+      await removeDir(out);
     }
   });
 

@@ -45,6 +45,10 @@ const SAMPLE: K6Vars & Required<{ [K in keyof K6EnvironmentValues]: string }> = 
   SHAPE_REQUESTS: 640,
   SHAPE_RATE: 12.5,
   SHAPE_DURATION_SEC: 30,
+  SHAPE_STAGES: [
+    { rate: 2, durationSec: 30 },
+    { rate: 8.5, durationSec: 10 },
+  ],
   THRESHOLDS_SOURCE: 'thresholds/health.json',
   ARRIVALS: { process: 'gamma', cv: 2 },
   SEED: 7,
@@ -98,6 +102,7 @@ const BAD: Record<K6VarName, string | null> = {
   SHAPE_REQUESTS: '-3',
   SHAPE_RATE: 'fast',
   SHAPE_DURATION_SEC: '-1',
+  SHAPE_STAGES: '2:30,8',
   THRESHOLDS_SOURCE: null,
   ARRIVALS: 'bursty',
   SEED: '-1',

@@ -8,6 +8,8 @@ import {
   type ScenarioDefinition,
   type PlanSettings,
 } from '../../src/core/plan/plan.js';
+import { parseStages, stagesText } from '../../src/core/plan/shape.js';
+import { parseRunConfig } from '../../src/node/config/index.js';
 import { info, settings } from '../support/plan-settings.js';
 import { k6Thresholds } from '../../src/core/rules/thresholds.js';
 
@@ -224,6 +226,63 @@ describe('a shape given on the command line', () => {
       () => resolvePlan(stream, shape({ clients: 50, requests: 10 }), info),
       /--clients: expected at most --requests \(10\)/,
     );
+  });
+});
+
+describe('a stepped load (--stages)', () => {
+  const generate: ScenarioDefinition = {
+    ...spike,
+    name: 'generate',
+    mixable: false,
+    thresholds: { scenario: 'generate', rules: [{ id: 'e', metric: 'error_rate', acceptable: 5, source: 's' }] },
+    phases: [{ name: 'generate', model: 'closed', clients: 5, requests: 25, timeoutSec: 60 }],
+  };
+  const staged = (text: string, clients: number | null = null) => ({
+    ...settings,
+    shape: { clients, requests: null, rate: null, durationSec: null, stages: parseStages('--stages', text) },
+  });
+
+  it('makes open phases one after another, each its rate for its seconds, at most --clients in flight', () => {
+    const plan = resolvePlan(generate, staged('2:30,8:10,0.5:4', 16), info);
+    assert.deepEqual(
+      plan.phases.map((p) => [p.name, p.model, p.requests, p.ratePerSec, p.startSec, p.clients, p.timeoutSec]),
+      [
+        ['stage-1', 'open', 60, 2, 0, 16, 60],
+        ['stage-2', 'open', 80, 8, 30, 16, 60],
+        ['stage-3', 'open', 2, 0.5, 40, 16, 60],
+      ],
+    );
+    assert.match(plan.description, /this run: --stages 2:30,8:10,0\.5:4 --clients 16$/);
+    assert.deepEqual(resolvePlan(generate, staged('4:5'), info).phases[0]!.clients, 5, "the scenario's clients");
+  });
+
+  it('reads R:SEC stages and refuses what is not one, naming the stage', () => {
+    assert.deepEqual(parseStages('--stages', ' 2:30 , 8.5:10'), [
+      { rate: 2, durationSec: 30 },
+      { rate: 8.5, durationSec: 10 },
+    ]);
+    assert.equal(stagesText(parseStages('--stages', '2:30,8.5:10')), '2:30,8.5:10');
+    for (const [text, error] of [
+      ['2:30,8', /--stages: expected stages RATE:SECONDS, comma-separated, each above 0 \(stage 2\), found '8'/],
+      ['0:10', /\(stage 1\), found '0:10'/],
+      ['0.1:5', /at least one request a stage, RATE × SECONDS >= 1 \(stage 1\), found '0.1:5'/],
+      [Array(51).fill('1:1').join(','), /at most 50 stages, found 51 stages/],
+    ] as const)
+      assert.throws(() => parseStages('--stages', text), error);
+  });
+
+  it('refuses stages for a scenario of several phases, and --rate, --duration or --requests beside them', () => {
+    assert.throws(() => resolvePlan(spike, staged('2:5'), info), /--stages 2:5: expected a scenario with one phase/);
+    for (const flag of ['--rate', '--duration', '--requests'])
+      assert.throws(
+        () => parseRunConfig(['generate', '--stages', '2:5', flag, '10'], ['generate'], {}, '/w'),
+        new RegExp(`${flag}: expected no --rate, --duration or --requests beside --stages`),
+      );
+    const c = parseRunConfig(['generate', '--stages', '2:5,4:5', '--clients', '8'], ['generate'], {}, '/w');
+    assert.deepEqual(c.shape?.stages, [
+      { rate: 2, durationSec: 5 },
+      { rate: 4, durationSec: 5 },
+    ]);
   });
 });
 

@@ -117,7 +117,7 @@ describe("an archive's workload (k6 cloud, the k6-operator)", () => {
   it('takes the shape, the arrivals, the API, the workload options, the seed and where to count tokens', () => {
     const c = operator('--input-tokens', '64:128', '--seed', '7', '--tokenizer-url', 'http://127.0.0.1:9000/');
     const shaped = operator('--rate', '50', '--duration', '60', '--arrivals', 'gamma:2', '--api', 'openai');
-    assert.deepEqual(shaped.load.shape, { clients: null, requests: null, rate: 50, durationSec: 60 });
+    assert.deepEqual(shaped.load.shape, { clients: null, requests: null, rate: 50, durationSec: 60, stages: null });
     assert.deepEqual([shaped.load.arrivals, shaped.load.api], [{ process: 'gamma', cv: 2 }, 'openai']);
     assert.deepEqual(c.load.workload!.input, { kind: 'uniform', min: 64, max: 128 });
     assert.deepEqual([c.load.seed, c.load.tokenizerUrl], [7, 'http://127.0.0.1:9000']);

@@ -11,6 +11,7 @@ import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
 import { arrivalSpecText, parseArrivals, type ArrivalSpec } from '../arrivals/schedule.js';
 import { formatMix, parseMix, type MixEntry } from '../plan/mix.js';
+import { parseStages, stagesText, type Stage } from '../plan/shape.js';
 import { goodputText, parseGoodput, type GoodputObjective } from '../rules/goodput.js';
 import { SERVER_KINDS, type ServerKind } from '../target/servers.js';
 import type { Gate, WorkloadPlan } from '../types.js';
@@ -92,6 +93,9 @@ const MIX: Codec<MixEntry[]> = { encode: formatMix, decode: (text, source) => pa
 
 /** An arrival process (src/core/arrivals/schedule.ts), whose errors say what is allowed. */
 const ARRIVALS: Codec<ArrivalSpec> = { encode: arrivalSpecText, decode: (text, source) => parseArrivals(source, text) };
+
+/** Open phases one after another (src/core/plan/shape.ts), whose errors name the stage at fault. */
+const STAGES: Codec<readonly Stage[]> = { encode: stagesText, decode: (text, source) => parseStages(source, text) };
 
 /** Per-request objectives (src/core/rules/goodput.ts). */
 const GOODPUT: Codec<GoodputObjective[]> = {
@@ -179,6 +183,7 @@ const TABLE = {
   SHAPE_REQUESTS: arg(WHOLE),
   SHAPE_RATE: arg(positive('requests per second')),
   SHAPE_DURATION_SEC: arg(positive('seconds')),
+  SHAPE_STAGES: arg(STAGES),
   /** When an open phase's requests are due: constant (k6's constant-arrival-rate), poisson or gamma:CV. */
   ARRIVALS: arg(ARRIVALS, { process: 'constant' } as ArrivalSpec),
   /** The seed of every random choice of the run (arrival gaps); the same seed, the same schedule. */

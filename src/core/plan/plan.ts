@@ -6,7 +6,7 @@
 import type { EndpointName, Gate, PlanPhase, ScenarioPlan, ThresholdsFile, WorkloadPlan } from '../types.js';
 import { formatMix, mixEndpoints, type EndpointInfo, type MixEntry } from './mix.js';
 import { ValidationError } from '../errors/ValidationError.js';
-import { describeShape, isShapeGiven, shapePhase, type ShapeOverride } from './shape.js';
+import { describeShape, isShapeGiven, shapePhases, type ShapeOverride } from './shape.js';
 import { K6_METRICS, STREAM_RULE_METRICS } from '../rules/metric-table.js';
 import { checkGoodputFor, goodputText, type GoodputObjective } from '../rules/goodput.js';
 import { applyArrivals, arrivalsText, CONSTANT_ARRIVALS, type ArrivalSettings } from './arrivals.js';
@@ -111,7 +111,7 @@ export function resolvePlan(
   const shape = settings.shape ?? null;
   // A trace gives the phase its requests and window; of the shape, only the clients apply (applyArrivals).
   const traced = settings.arrivals?.trace != null;
-  const defPhases = isShapeGiven(shape) && !traced ? [shapePhase(def.name, def.phases, shape)] : def.phases;
+  const defPhases = isShapeGiven(shape) && !traced ? shapePhases(def.name, def.phases, shape) : def.phases;
   let mix = def.mix;
   if (settings.mix !== null) {
     if (def.mixable) mix = settings.mix;

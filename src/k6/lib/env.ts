@@ -45,7 +45,7 @@ export interface K6Env {
   promptsFile: string | null;
   /** WARMUP_REQUESTS: run only a warm-up of this many requests (the runner discards its figures). */
   warmupRequests: number | null;
-  /** SHAPE_CLIENTS, SHAPE_REQUESTS, SHAPE_RATE, SHAPE_DURATION_SEC: the run's shape (src/core/plan/shape.ts). */
+  /** SHAPE_CLIENTS, _REQUESTS, _RATE, _DURATION_SEC, _STAGES: the run's shape (src/core/plan/shape.ts). */
   shape: ShapeOverride;
   /** THRESHOLDS_SOURCE: where the inlined thresholds came from, for errors. */
   thresholdsSource: string | null;
@@ -98,6 +98,7 @@ export function readEnv(): K6Env {
       requests: read(V.SHAPE_REQUESTS),
       rate: read(V.SHAPE_RATE),
       durationSec: read(V.SHAPE_DURATION_SEC),
+      stages: read(V.SHAPE_STAGES),
     },
     thresholdsSource: read(V.THRESHOLDS_SOURCE),
     arrivals: read(V.ARRIVALS),

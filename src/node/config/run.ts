@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseMix, type MixEntry } from '../../core/plan/mix.js';
 import type { Gate } from '../../core/types.js';
-import type { ShapeOverride } from '../../core/plan/shape.js';
+import { parseStages, type ShapeOverride } from '../../core/plan/shape.js';
 import { profileOf } from '../../core/target/servers.js';
 import { arrivalSpecText, parseArrivals, type ArrivalSpec } from '../../core/arrivals/schedule.js';
 import { parseTimeScale, parseTraceLimit } from '../../core/arrivals/trace.js';
@@ -100,6 +100,8 @@ export function arrivalsOf(f: FlagValues, cwd: string): Pick<RunConfig, 'arrival
         arrivalSpecText(arrivals),
       );
     if (f.has('--rate')) invalid('--rate', 'no --rate beside --trace (the trace gives every arrival time)', '--rate');
+    if (f.has('--stages'))
+      invalid('--stages', 'no --stages beside --trace (the trace gives every arrival time)', '--stages');
     if (f.has('--duration')) invalid('--duration', 'no --duration beside --trace (the trace sets it)', '--duration');
     if (f.has('--requests')) invalid('--requests', '--trace-limit to shorten a trace', '--requests');
   }
@@ -125,7 +127,13 @@ export function requestsOf(
     requests: f.value('--requests', whole(100_000_000)) ?? null,
     rate: f.value('--rate', positive(100_000)) ?? null,
     durationSec: f.value('--duration', positive(7 * 24 * 3600)) ?? null,
+    stages: f.value('--stages', parseStages) ?? null,
   };
+  // Each stage gives its own rate and length: a --rate, --duration or --requests beside them has no phase to shape.
+  if (shape.stages !== null)
+    for (const flag of ['--rate', '--duration', '--requests'] as const)
+      if (f.has(flag))
+        invalid(flag, 'no --rate, --duration or --requests beside --stages (each stage gives both)', flag);
   return {
     shape: Object.values(shape).some((v) => v !== null) ? shape : null,
     mix: f.value('--mix', (flag, text) => parseMix(text, flag)) ?? null,

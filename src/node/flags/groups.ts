@@ -79,6 +79,13 @@ export const SHAPE: Flag[] = [
     arg: 'SEC',
     help: 'how long requests arrive (with --rate, or an open scenario at its own rate)',
   },
+  {
+    name: '--stages',
+    arg: 'R:SEC,...',
+    help:
+      'open phases one after another, each R requests per second for SEC seconds (2:30,8:30,32:30):\n' +
+      'a stepped load in one run, at most --concurrency in flight; in place of --rate and --duration',
+  },
 ];
 
 /** What each request is: its timeout, the endpoints of a mix, a prompt set. */

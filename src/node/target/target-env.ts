@@ -17,7 +17,7 @@ export function targetEnv(
   };
 }
 
-/** The run's shape (--concurrency, --requests, --rate, --duration) as k6 variables. */
+/** The run's shape (--concurrency, --requests, --rate, --duration, --stages) as k6 variables. */
 export function shapeEnv(shape: ShapeOverride | null): K6VarValues {
   if (shape === null) return {};
   return {
@@ -25,5 +25,6 @@ export function shapeEnv(shape: ShapeOverride | null): K6VarValues {
     SHAPE_REQUESTS: shape.requests,
     SHAPE_RATE: shape.rate,
     SHAPE_DURATION_SEC: shape.durationSec,
+    SHAPE_STAGES: shape.stages ?? null,
   };
 }
