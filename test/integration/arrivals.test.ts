@@ -98,6 +98,42 @@ describe('a replayed trace (as written: npm run k6:stream -- --trace FILE --time
   });
 });
 
+describe('a replayed BurstGPT trace (its published CSV: seconds, request and response tokens)', () => {
+  it('sends each served request at its time with its lengths, and leaves out the one that failed, said', async () => {
+    const out = await tempDir('arrivals-burstgpt');
+    try {
+      await mkdir(out, { recursive: true });
+      const file = path.join(out, 'burstgpt.csv');
+      const rows = [
+        [0, 24, 3],
+        [0.2, 40, 5],
+        [0.5, 16, 2],
+        [1, 64, 0],
+        [1, 32, 4],
+        [1.5, 48, 6],
+      ].map(([t, request, response]) => `${t},ChatGPT,${request},${response},${request! + response!},API log`);
+      await writeFile(
+        file,
+        ['Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type', ...rows].join('\n'),
+      );
+      const run = await runCli(['generate', '--trace', file, '--time-scale', '2', '--out-dir', out, '--no-dashboard']);
+      const { report, text } = await latestReport(out);
+      assert.equal(run.code, report.exitCode, run.stderr);
+      const s = report.scenarios[0]!;
+      assert.deepEqual([s.totals.requests, s.totals.sent + s.totals.dropped], [5, 5]);
+      assert.match(text, /Arrivals replayed from burstgpt\.csv: 5 requests over 0\.75 s/);
+      assert.match(text, /1 left out: 1 with 0 Response tokens \(failed when the trace was recorded\)/);
+      // Realizar's demo generates exactly max_tokens: each request asked for its row's Response tokens.
+      const output = s.workload!.outputTokens;
+      assert.deepEqual([output.asked!.min, output.asked!.max, output.received!.max], [2, 6, 6]);
+      const input = s.workload!.inputTokens.asked!;
+      assert.ok(input.min >= 15 && input.max <= 49, `input ${input.min} to ${input.max}: the rows' 16 to 48`);
+    } finally {
+      await removeDir(out);
+    }
+  });
+});
+
 describe('a replayed trace whose requests outnumber the clients, split over two runners', () => {
   it('drops exactly the requests that fell due while every client was busy, and counts them per runner', async () => {
     const out = await tempDir('arrivals-busy');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../src/core/errors/ValidationError.js';
 import { parseAzureTimestamp, readAzureTrace } from '../../src/core/data/azure.js';
+import { FAILED_IN_TRACE, readBurstGptTrace } from '../../src/core/data/burstgpt.js';
 import { detectFormat, parseDatasetFormat, readDataset } from '../../src/core/data/dataset.js';
 import { readMooncakeTrace } from '../../src/core/data/mooncake.js';
 import { readShareGpt, SKIP_REASONS } from '../../src/core/data/sharegpt.js';
@@ -313,6 +314,33 @@ describe('Azure LLM inference traces', () => {
   });
 });
 
+describe('a BurstGPT trace', () => {
+  it('reads its three columns by name, times rows from the earliest, and leaves out the failed, counted', () => {
+    const { items, skipped } = readBurstGptTrace(fixture('burstgpt.csv'), 'burstgpt.csv');
+    assert.deepEqual(
+      items.map((i) => [i.line, i.inputTokens, i.outputTokens, i.timestampMs]),
+      [
+        [2, 472, 18, 0],
+        [4, 300, 120, 40500],
+        [6, 80, 25, 7000],
+        [7, 2048, 256, 113000],
+      ],
+    );
+    assert.deepEqual(skipped, { count: 1, reasons: { [FAILED_IN_TRACE]: 1 } });
+  });
+
+  it('names every bad row with its column, and refuses a trace with nothing served', () => {
+    assert.deepEqual(
+      problemsOf(() => readBurstGptTrace(fixture('burstgpt-bad.csv'), 'bad.csv'), 'bad.csv').map((p) => p.path),
+      ['/line 3/Timestamp', '/line 4/Request tokens', '/line 5/Response tokens', '/line 6/Timestamp', '/line 7'],
+    );
+    const failed = 'Timestamp,Model,Request tokens,Response tokens\n1,ChatGPT,5,0\n';
+    assert.equal(problemsOf(() => readBurstGptTrace(failed, 'f.csv'), 'f.csv')[0]!.found, '1 failed');
+    const [missing] = problemsOf(() => readBurstGptTrace('Timestamp,Model\n1,x\n', 'm.csv'), 'm.csv');
+    assert.match(missing!.expected, /missing: Request tokens, Response tokens/);
+  });
+});
+
 describe('dataset format', () => {
   it('is told by the content, and reading by it gives what the format’s reader gives', () => {
     const cases = [
@@ -320,6 +348,7 @@ describe('dataset format', () => {
       ['sharegpt.json', 'sharegpt'],
       ['mooncake.jsonl', 'mooncake'],
       ['azure.csv', 'azure'],
+      ['burstgpt.csv', 'burstgpt'],
     ] as const;
     for (const [name, format] of cases) {
       assert.equal(detectFormat(fixture(name), name), format);
@@ -343,7 +372,7 @@ describe('dataset format', () => {
   it('is an error when unknown or the file empty, listing the formats read', () => {
     for (const name of ['unknown.txt', 'unknown.jsonl', 'azure-no-columns.csv', 'empty.jsonl', 'blank.jsonl']) {
       const [problem] = problemsOf(() => readDataset(fixture(name), name), name);
-      assert.match(problem!.expected, /workload JSONL .*ShareGPT .*Mooncake .*Azure/, name);
+      assert.match(problem!.expected, /workload JSONL .*ShareGPT .*Mooncake .*Azure .*BurstGPT/, name);
     }
     assert.match(
       problemsOf(() => detectFormat('{"prompt":\n "split"}', 'p'), 'p')[0]!.expected,
@@ -351,9 +380,13 @@ describe('dataset format', () => {
     );
   });
 
-  it('named by a flag is one of the four', () => {
+  it('named by a flag is one of the five', () => {
     assert.equal(parseDatasetFormat('--dataset-format', 'azure'), 'azure');
     const [problem] = problemsOf(() => parseDatasetFormat('--dataset-format', 'csv'), '--dataset-format');
-    assert.deepEqual(problem, { path: '', expected: 'one of workload, sharegpt, mooncake, azure', found: "'csv'" });
+    assert.deepEqual(problem, {
+      path: '',
+      expected: 'one of workload, sharegpt, mooncake, azure, burstgpt',
+      found: "'csv'",
+    });
   });
 });

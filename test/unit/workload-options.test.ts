@@ -145,7 +145,7 @@ describe('a dataset, read with the plans before any server starts', () => {
     assert.match((await refusedPlan('generate', '--dataset', 'empty.jsonl')).message, /found an empty file/);
     assert.match(
       (await refusedPlan('generate', '--dataset', 'unknown.txt')).message,
-      /expected a workload JSONL .* or an Azure trace CSV/,
+      /expected a workload JSONL .* an Azure trace CSV .* or a BurstGPT trace CSV/,
     );
   });
 

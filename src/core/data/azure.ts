@@ -10,8 +10,7 @@
  * whole ≥ 0, kept as recorded). Other columns are ignored. Fields may be double-quoted. Blank lines
  * are allowed; a row with a field missing is an error.
  */
-import { describeValue } from '../errors/describe.js';
-import { ValidationError } from '../errors/ValidationError.js';
+import { csvColumns, splitCsvRow } from './csv.js';
 import { fileError, nonBlankLines, Problems } from './lines.js';
 import { noneSkipped, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
@@ -57,33 +56,6 @@ export function parseAzureTimestamp(text: string): number | undefined {
   return t && t.wholeMs + t.fractionMs;
 }
 
-/**
- * One CSV row's fields: double quotes group a field and "" inside them is a quote. undefined when a
- * quote is left open.
- */
-export function splitCsvRow(row: string): string[] | undefined {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < row.length; i++) {
-    const c = row[i];
-    if (quoted) {
-      if (c === '"' && row[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  if (quoted) return undefined;
-  fields.push(field);
-  return fields;
-}
-
 const COLUMNS = ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'] as const;
 
 function whole(text: string, min: number): number | undefined {
@@ -96,17 +68,7 @@ export function readAzureTrace(text: string, source: string): ReadResult {
   const lines = nonBlankLines(text);
   if (lines.length === 0) throw fileError(source, `a CSV trace with the header ${COLUMNS.join(',')}`, 'an empty file');
   const [header, ...rows] = lines as [(typeof lines)[0], ...typeof lines];
-  const names = (splitCsvRow(header.text) ?? []).map((n) => n.trim().toLowerCase());
-  const index = COLUMNS.map((c) => names.indexOf(c.toLowerCase()));
-  const missing = COLUMNS.filter((_, k) => index[k]! < 0);
-  if (missing.length > 0)
-    throw new ValidationError(source, [
-      {
-        path: `/line ${header.line}`,
-        expected: `a header with the columns ${COLUMNS.join(', ')} (missing: ${missing.join(', ')})`,
-        found: describeValue(header.text),
-      },
-    ]);
+  const { names, index } = csvColumns(header, COLUMNS, source);
   if (rows.length === 0) throw fileError(source, 'at least one row after the header', 'the header alone');
   const [ti, ci, gi] = index as [number, number, number];
   const problems = new Problems(source);

@@ -5,12 +5,15 @@
  *   a JSON array                                → ShareGPT (sharegpt.ts)
  *   JSONL whose first line has "input_length"   → Mooncake trace (mooncake.ts)
  *   JSONL whose first line has "prompt"/"messages" → our workload JSONL (workload-jsonl.ts)
+ *   CSV whose header has "Request tokens"       → BurstGPT trace (burstgpt.ts)
  *   CSV whose header has a TIMESTAMP column     → Azure LLM inference trace (azure.ts)
  * Anything else is an error that lists them; an empty file is an error.
  */
 import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
-import { readAzureTrace, splitCsvRow } from './azure.js';
+import { readAzureTrace } from './azure.js';
+import { readBurstGptTrace } from './burstgpt.js';
+import { splitCsvRow } from './csv.js';
 import { fileError, has, isObject, nonBlankLines } from './lines.js';
 import { readMooncakeTrace } from './mooncake.js';
 import { readShareGpt } from './sharegpt.js';
@@ -19,7 +22,8 @@ import { readWorkloadJsonl } from './workload-jsonl.js';
 
 const KNOWN =
   'a workload JSONL ({"prompt"} or {"messages"} per line), a ShareGPT JSON array, a Mooncake trace ' +
-  '({"input_length"} per line) or an Azure trace CSV (header TIMESTAMP,ContextTokens,GeneratedTokens)';
+  '({"input_length"} per line), an Azure trace CSV (header TIMESTAMP,ContextTokens,GeneratedTokens) or a ' +
+  'BurstGPT trace CSV (header Timestamp,Model,Request tokens,Response tokens,...)';
 
 /** The format of a file's content; errors name the file and say what was found at its start. */
 export function detectFormat(text: string, source: string): DatasetFormat {
@@ -46,6 +50,8 @@ export function detectFormat(text: string, source: string): DatasetFormat {
     throw new ValidationError(source, [{ path: `/line ${first.line}`, expected: KNOWN, found: describeValue(value) }]);
   }
   const header = (splitCsvRow(first.text) ?? []).map((f) => f.trim().toLowerCase());
+  // BurstGPT's Timestamp is Azure's TIMESTAMP with case ignored: its token columns tell them apart.
+  if (header.includes('request tokens')) return 'burstgpt';
   if (header.includes('timestamp')) return 'azure';
   throw new ValidationError(source, [
     { path: `/line ${first.line}`, expected: KNOWN, found: describeValue(first.text) },
@@ -71,6 +77,7 @@ export function readDataset(text: string, source: string, o: DatasetOptions = {}
     sharegpt: () => readShareGpt(text, source, { turns: o.turns }),
     mooncake: () => readMooncakeTrace(text, source),
     azure: () => readAzureTrace(text, source),
+    burstgpt: () => readBurstGptTrace(text, source),
   };
   return { format, ...read[format]() };
 }

@@ -1,6 +1,6 @@
 /**
  * One request of a workload, whatever it came from: generated from length specs, read from our own
- * workload JSONL, a ShareGPT dump, a Mooncake trace or an Azure LLM inference trace. Every reader
+ * workload JSONL, a ShareGPT dump, a Mooncake trace, an Azure LLM inference trace or a BurstGPT trace. Every reader
  * returns these, so what sends the requests knows one shape.
  *
  * A dataset gives text (prompt or messages); a trace gives only lengths (inputTokens, hashIds) and
@@ -53,7 +53,7 @@ export interface ReadResult {
   skipped: SkippedItems;
 }
 
-export const DATASET_FORMATS = ['workload', 'sharegpt', 'mooncake', 'azure'] as const;
+export const DATASET_FORMATS = ['workload', 'sharegpt', 'mooncake', 'azure', 'burstgpt'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 export function noneSkipped(): SkippedItems {

@@ -154,7 +154,7 @@ export const ARRIVALS: FlagGroup = {
       arg: 'FILE',
       help:
         "replay a trace: its arrival times and each request's input and output lengths (Mooncake\n" +
-        'JSONL: timestamp, input_length, output_length, hash_ids; Azure LLM inference CSV)',
+        'JSONL: timestamp, input_length, output_length, hash_ids; Azure LLM inference CSV; BurstGPT CSV)',
     },
     { name: '--time-scale', arg: 'X', help: 'with --trace: replay X times faster than recorded (default 1)' },
     { name: '--trace-limit', arg: 'N', help: 'with --trace: its first N requests only' },
@@ -188,13 +188,13 @@ export const WORKLOAD: FlagGroup = {
       name: '--dataset',
       arg: 'FILE',
       help:
-        'prompts from a file: workload JSONL, ShareGPT JSON, Mooncake trace JSONL or Azure trace CSV\n' +
-        '(told by its content)',
+        'prompts from a file: workload JSONL, ShareGPT JSON, Mooncake trace JSONL, Azure trace CSV\n' +
+        'or BurstGPT trace CSV (told by its content)',
     },
     {
       name: '--dataset-format',
       arg: 'NAME',
-      help: 'workload, sharegpt, mooncake or azure (default: told by the content)',
+      help: 'workload, sharegpt, mooncake, azure or burstgpt (default: told by the content)',
     },
     {
       name: '--prefix-tokens',

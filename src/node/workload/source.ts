@@ -18,6 +18,7 @@ const FORMAT_NAMES: Record<DatasetFormat, string> = {
   sharegpt: 'ShareGPT',
   mooncake: 'Mooncake trace',
   azure: 'Azure LLM inference trace',
+  burstgpt: 'BurstGPT trace',
 };
 
 export interface WorkloadSource {
