@@ -133,7 +133,6 @@ export const SEED: Flag = {
   help: 'seed of every random choice: the same seed, the same schedule (default 1)',
 };
 
-/** When requests arrive, and which of them are good. */
 /** --arrivals: the run times its open phases by it, the sweep its rate steps. */
 export const arrivalProcess = (what: string, needs: string): Flag => ({
   name: '--arrivals',
@@ -144,6 +143,7 @@ export const arrivalProcess = (what: string, needs: string): Flag => ({
     `is poisson, above 1 burstier); needs ${needs}`,
 });
 
+/** When requests arrive, and which of them are good. */
 export const ARRIVALS: FlagGroup = {
   title: 'arrivals',
   flags: [
