@@ -10,8 +10,8 @@
  * whole ≥ 0, kept as recorded). Other columns are ignored. Fields may be double-quoted. Blank lines
  * are allowed; a row with a field missing is an error.
  */
-import { csvColumns, splitCsvRow } from './csv.js';
-import { fileError, nonBlankLines, Problems } from './lines.js';
+import { csvTable, csvWhole, splitCsvRow } from './csv.js';
+import { Problems } from './lines.js';
 import { noneSkipped, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -58,18 +58,9 @@ export function parseAzureTimestamp(text: string): number | undefined {
 
 const COLUMNS = ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'] as const;
 
-function whole(text: string, min: number): number | undefined {
-  const t = text.trim();
-  return /^\d+$/.test(t) && Number(t) >= min && Number.isSafeInteger(Number(t)) ? Number(t) : undefined;
-}
-
 /** Read an Azure LLM inference trace; every bad row is named with its column, what it needs and what it holds. */
 export function readAzureTrace(text: string, source: string): ReadResult {
-  const lines = nonBlankLines(text);
-  if (lines.length === 0) throw fileError(source, `a CSV trace with the header ${COLUMNS.join(',')}`, 'an empty file');
-  const [header, ...rows] = lines as [(typeof lines)[0], ...typeof lines];
-  const { names, index } = csvColumns(header, COLUMNS, source);
-  if (rows.length === 0) throw fileError(source, 'at least one row after the header', 'the header alone');
+  const { rows, names, index } = csvTable(text, source, COLUMNS);
   const [ti, ci, gi] = index as [number, number, number];
   const problems = new Problems(source);
   const parsed: { item: WorkloadItem; time: SplitTime }[] = [];
@@ -85,8 +76,8 @@ export function readAzureTrace(text: string, source: string): ReadResult {
       continue;
     }
     const time = splitTime(fields[ti]!);
-    const context = whole(fields[ci]!, 1);
-    const generated = whole(fields[gi]!, 0);
+    const context = csvWhole(fields[ci]!, 1);
+    const generated = csvWhole(fields[gi]!, 0);
     if (time === undefined) problems.add(`${at}/TIMESTAMP`, 'a time like 2023-11-16 18:15:46.6805900', fields[ti]);
     if (context === undefined) problems.add(`${at}/ContextTokens`, 'a whole number of tokens ≥ 1', fields[ci]);
     if (generated === undefined) problems.add(`${at}/GeneratedTokens`, 'a whole number of tokens ≥ 0', fields[gi]);

@@ -12,8 +12,8 @@
  * leaves it out, so that a replay sends what was served. Every other bad field is an error naming its
  * line and column.
  */
-import { csvColumns, splitCsvRow } from './csv.js';
-import { fileError, nonBlankLines, Problems } from './lines.js';
+import { csvTable, csvWhole, splitCsvRow } from './csv.js';
+import { fileError, Problems } from './lines.js';
 import { noneSkipped, type ReadResult, type WorkloadItem } from '../workload/types.js';
 
 const COLUMNS = ['Timestamp', 'Request tokens', 'Response tokens'] as const;
@@ -24,18 +24,9 @@ const seconds = (text: string): number | undefined => {
   return /^\d+(\.\d+)?$/.test(t) ? Number(t) : undefined;
 };
 
-const whole = (text: string, min: number): number | undefined => {
-  const t = text.trim();
-  return /^\d+$/.test(t) && Number(t) >= min && Number.isSafeInteger(Number(t)) ? Number(t) : undefined;
-};
-
 /** Read a BurstGPT trace; every bad row is named with its column, what it needs and what it holds. */
 export function readBurstGptTrace(text: string, source: string): ReadResult {
-  const lines = nonBlankLines(text);
-  if (lines.length === 0) throw fileError(source, `a CSV trace with the header ${COLUMNS.join(',')}`, 'an empty file');
-  const [header, ...rows] = lines as [(typeof lines)[0], ...typeof lines];
-  const { names, index } = csvColumns(header, COLUMNS, source);
-  if (rows.length === 0) throw fileError(source, 'at least one row after the header', 'the header alone');
+  const { rows, names, index } = csvTable(text, source, COLUMNS);
   const [ti, ri, oi] = index as [number, number, number];
   const problems = new Problems(source);
   const skipped = noneSkipped();
@@ -48,8 +39,8 @@ export function readBurstGptTrace(text: string, source: string): ReadResult {
       continue;
     }
     const sec = seconds(fields[ti]!);
-    const input = whole(fields[ri]!, 1);
-    const output = whole(fields[oi]!, 0);
+    const input = csvWhole(fields[ri]!, 1);
+    const output = csvWhole(fields[oi]!, 0);
     if (sec === undefined) problems.add(`${at}/Timestamp`, 'seconds from the trace’s first day, ≥ 0', fields[ti]);
     if (input === undefined) problems.add(`${at}/Request tokens`, 'a whole number of tokens ≥ 1', fields[ri]);
     if (output === undefined) problems.add(`${at}/Response tokens`, 'a whole number of tokens ≥ 0', fields[oi]);

@@ -4,6 +4,7 @@
  */
 import { describeValue } from '../errors/describe.js';
 import { ValidationError } from '../errors/ValidationError.js';
+import { fileError, nonBlankLines, type Line } from './lines.js';
 
 /**
  * One CSV row's fields: double quotes group a field and "" inside them is a quote. undefined when a
@@ -53,4 +54,24 @@ export function csvColumns(
       },
     ]);
   return { names, index };
+}
+
+/** A trace's rows after its header, and where each of `columns` stands; an empty file or a header alone is an error. */
+export function csvTable(
+  text: string,
+  source: string,
+  columns: readonly string[],
+): { rows: Line[]; names: string[]; index: number[] } {
+  const lines = nonBlankLines(text);
+  if (lines.length === 0) throw fileError(source, `a CSV trace with the header ${columns.join(',')}`, 'an empty file');
+  const [header, ...rows] = lines as [Line, ...Line[]];
+  const { names, index } = csvColumns(header, columns, source);
+  if (rows.length === 0) throw fileError(source, 'at least one row after the header', 'the header alone');
+  return { rows, names, index };
+}
+
+/** A whole number of at least `min`, as a CSV field holds it (spaces around allowed); undefined otherwise. */
+export function csvWhole(text: string, min: number): number | undefined {
+  const t = text.trim();
+  return /^\d+$/.test(t) && Number(t) >= min && Number.isSafeInteger(Number(t)) ? Number(t) : undefined;
 }
