@@ -37,7 +37,7 @@ export function splitCsvRow(row: string): string[] | undefined {
  * Where each of `columns` stands in the header row (names trimmed, case ignored), with every header
  * name; a header missing any is an error naming them.
  */
-export function csvColumns(
+function csvColumns(
   header: { line: number; text: string },
   columns: readonly string[],
   source: string,
