@@ -157,8 +157,8 @@ async function run(ctx: BenchContext): Promise<DistortionResult> {
 const LABEL: Record<GeneratorName, string> = {
   toolkit: 'this toolkit (k6)',
   'toolkit-samples': 'this toolkit, --samples (k6)',
-  'toolkit-no-dashboard': 'this toolkit, --no-dashboard (k6)',
-  'toolkit-no-scrape': 'this toolkit, --no-dashboard --scrape-interval 0 (k6)',
+  'toolkit-dashboard': 'this toolkit, --dashboard (k6)',
+  'toolkit-no-scrape': 'this toolkit, --scrape-interval 0 (k6)',
   checked: 'k6, hand-written checked script',
   bare: 'k6, bare script',
   vegeta: 'vegeta',

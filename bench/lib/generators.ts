@@ -8,10 +8,10 @@
  *   Its k6 is measured apart through a wrapper (--k6), and so is the runner's own CPU during the
  *   load (/proc, sampled while it runs);
  * - toolkit-samples: the same with --samples, every request's samples written (k6's CSV) instead of its windows;
- * - toolkit-no-dashboard: the same as toolkit with --no-dashboard, run only when --generators names it
- *   (what k6's web dashboard costs the toolkit's default);
- * - toolkit-no-scrape: --no-dashboard and --scrape-interval 0, run only when named (what scraping the
- *   server's /metrics every second during the load costs the latency the server gives);
+ * - toolkit-dashboard: the same as toolkit with --dashboard, run only when --generators names it
+ *   (what k6's web dashboard, off by default, costs);
+ * - toolkit-no-scrape: --scrape-interval 0, run only when named (what scraping the server's /metrics
+ *   every second during the load costs the latency the server gives);
  * - checked: bench/k6/checked.js, a careful hand-written k6 script (status and one body field);
  * - bare: bench/k6/bare.js, one request per iteration, nothing checked;
  * - vegeta: `vegeta attack` (Go), the reference that runs no JavaScript at all.
@@ -25,19 +25,19 @@ import { benchK6Argv, cpuSecondsOf, k6Wrapper, timed } from './measure.js';
 import { againstServer, runnerArgv } from './toolkit-run.js';
 
 export type GeneratorName =
-  'toolkit' | 'toolkit-samples' | 'toolkit-no-dashboard' | 'toolkit-no-scrape' | 'checked' | 'bare' | 'vegeta';
+  'toolkit' | 'toolkit-samples' | 'toolkit-dashboard' | 'toolkit-no-scrape' | 'checked' | 'bare' | 'vegeta';
 /** Every generator the distortion experiment knows: --generators picks among them. */
 export const ALL_GENERATORS: readonly GeneratorName[] = [
   'toolkit',
   'toolkit-samples',
-  'toolkit-no-dashboard',
+  'toolkit-dashboard',
   'toolkit-no-scrape',
   'checked',
   'bare',
   'vegeta',
 ];
 /** Run only when --generators names them: they attribute what the default costs. */
-const ATTRIBUTION_ONLY: readonly GeneratorName[] = ['toolkit-no-dashboard', 'toolkit-no-scrape'];
+const ATTRIBUTION_ONLY: readonly GeneratorName[] = ['toolkit-dashboard', 'toolkit-no-scrape'];
 /** The generators run unless --generators says otherwise. */
 export const GENERATORS: readonly GeneratorName[] = ALL_GENERATORS.filter((g) => !ATTRIBUTION_ONLY.includes(g));
 /** The runner's own flags for each way the toolkit is run. */
@@ -45,8 +45,8 @@ const TOOLKIT_FLAGS = {
   toolkit: [],
   // Every request's samples (k6's CSV) instead of k6's own one-second windows.
   'toolkit-samples': ['--samples'],
-  'toolkit-no-dashboard': ['--no-dashboard'],
-  'toolkit-no-scrape': ['--no-dashboard', '--scrape-interval', '0'],
+  'toolkit-dashboard': ['--dashboard'],
+  'toolkit-no-scrape': ['--scrape-interval', '0'],
 } as const satisfies Partial<Record<GeneratorName, readonly string[]>>;
 type ToolkitGenerator = keyof typeof TOOLKIT_FLAGS;
 
@@ -270,7 +270,7 @@ export async function runGenerator(
   switch (name) {
     case 'toolkit':
     case 'toolkit-samples':
-    case 'toolkit-no-dashboard':
+    case 'toolkit-dashboard':
     case 'toolkit-no-scrape':
       return toolkit(ctx, server, load, name);
     case 'checked':

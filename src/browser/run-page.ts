@@ -75,7 +75,11 @@ export function runPage(r: Report): HTMLElement[] {
       {},
       typeof r.dashboard === 'string'
         ? h('p', {}, "k6's own view of the load: ", fileLink(r.dashboard, "k6's web dashboard (dashboard.html)"))
-        : h('p', { class: 'muted' }, "k6's web dashboard was not exported for this run (see the notes)."),
+        : h(
+            'p',
+            { class: 'muted' },
+            "k6's web dashboard was not exported for this run (off unless --dashboard; see the notes).",
+          ),
       r.errors.length === 0
         ? null
         : h(

@@ -26,8 +26,8 @@ async function scenarioOf(args: string[]): Promise<{ s: ScenarioReport; text: st
 const noteOf = (s: ScenarioReport): string | undefined => s.notes.find((n) => n.startsWith('No k6 dashboard'));
 
 describe("k6's dashboard, or the reason there is none", () => {
-  it('the seed health run has one or says why, naming its length and the period', async () => {
-    const { s, text } = await scenarioOf(['health']);
+  it('the seed health run asked for one has it or says why, naming its length and the period', async () => {
+    const { s, text } = await scenarioOf(['health', '--dashboard']);
     const note = noteOf(s);
     assert.ok((s.files.dashboard == null) === (note !== undefined), `dashboard ${s.files.dashboard}, note ${note}`);
     if (note !== undefined) {
@@ -39,10 +39,19 @@ describe("k6's dashboard, or the reason there is none", () => {
     }
   });
 
-  it('with --no-dashboard, says so', async () => {
-    const { s } = await scenarioOf(['health', '--scale', '0.1', '--no-dashboard']);
+  it('by default has none, and says what it would cost and how to have one', async () => {
+    const { s, text } = await scenarioOf(['health', '--scale', '0.1']);
     assert.equal(s.files.dashboard, null);
-    assert.match(noteOf(s) ?? '', /turned off with --no-dashboard/);
+    assert.match(noteOf(s) ?? '', /off by default, for k6 takes every sample twice .* --dashboard exports/);
+    assert.ok(text.includes(noteOf(s)!), 'the note is in report.txt');
+    const explicit = await scenarioOf(['health', '--scale', '0.1', '--no-dashboard']);
+    assert.equal(explicit.s.files.dashboard, null, '--no-dashboard spells the default');
+  });
+
+  it('refuses --dashboard beside --no-dashboard before anything starts', async () => {
+    const run = await runCli(['health', '--dashboard', '--no-dashboard', '--port', String(await freePort())]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--dashboard.*either --dashboard or --no-dashboard \(the default\), not both/);
   });
 
   it('a 3 s open run gets a period short enough for a dashboard, and no note', async () => {
@@ -56,6 +65,7 @@ describe("k6's dashboard, or the reason there is none", () => {
         '100',
         '--duration',
         '3',
+        '--dashboard',
         '--port',
         String(await freePort()),
         '--out-dir',

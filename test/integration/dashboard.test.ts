@@ -1,5 +1,5 @@
 /**
- * k6's web dashboard report: every run exports it (no browser opened, no port left bound), and it
+ * k6's web dashboard report: a run given --dashboard exports it (no browser opened, no port left bound), and it
  * renders the run's own data in a real browser (headless Chromium, Debian's `chromium`). The
  * screenshot is kept in test/artifacts/ for a person to look at.
  */
@@ -12,11 +12,11 @@ import { CHROMIUM, chromium } from '../support/chromium.js';
 import { freePort, latestReport, removeDir, ROOT, runCli, tempDir, waitForNoLeftovers } from '../support/cli.js';
 
 describe("k6's web dashboard report", () => {
-  it('is exported for every run and renders the run’s own metrics in Chromium', async (t) => {
+  it('is exported with --dashboard and renders the run’s own metrics in Chromium', async (t) => {
     const out = await tempDir('dashboard');
     const port = await freePort();
     try {
-      const run = await runCli(['spike', '--scale', '0.2', '--port', String(port), '--out-dir', out]);
+      const run = await runCli(['spike', '--scale', '0.2', '--dashboard', '--port', String(port), '--out-dir', out]);
       const { report, dir } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       assert.equal(report.dashboard, 'dashboard.html');
@@ -47,19 +47,10 @@ describe("k6's web dashboard report", () => {
     }
   });
 
-  it('is not exported with --no-dashboard', async () => {
+  it('is not exported by default', async () => {
     const out = await tempDir('no-dashboard');
     try {
-      const run = await runCli([
-        'health',
-        '--no-dashboard',
-        '--scale',
-        '0.1',
-        '--port',
-        String(await freePort()),
-        '--out-dir',
-        out,
-      ]);
+      const run = await runCli(['health', '--scale', '0.1', '--port', String(await freePort()), '--out-dir', out]);
       const { report, dir } = await latestReport(out);
       assert.equal(run.code, report.exitCode, run.stderr);
       assert.equal(report.dashboard, null);

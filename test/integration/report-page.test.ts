@@ -67,7 +67,8 @@ describe('report.html in Chromium', { skip: CHROMIUM === undefined && 'chromium 
       assert.match(text, /=== Load Test Results ===/, "the chapter's block");
       assert.match(text, /Counters against k6's counts/);
       assert.match(text, /Load generator/);
-      assert.equal(await page.evaluate('document.querySelector(\'a[href="dashboard.html"]\') !== null'), true);
+      assert.equal(await page.evaluate('document.querySelector(\'a[href="dashboard.html"]\') !== null'), false);
+      assert.match(text, /k6's web dashboard was not exported for this run \(off unless --dashboard/);
     });
   });
 

@@ -86,8 +86,8 @@ describe('the report line for a run without a dashboard', () => {
     assert.match(noDashboardNote(open1), /one per 100 ms period \(set from the run's planned length\)/);
   });
 
-  it('names --no-dashboard, a failed k6, or k6.log when nothing else explains it', () => {
-    assert.match(noDashboardNote({ why: 'turned-off' }), /--no-dashboard/);
+  it('names --dashboard, a failed k6, or k6.log when nothing else explains it', () => {
+    assert.match(noDashboardNote({ why: 'off' }), /off by default.*--dashboard exports/);
     assert.match(
       noDashboardNote(
         whyNoDashboard({

@@ -58,7 +58,7 @@ export interface RunConfig extends WorkloadRunConfig {
   shape: ShapeOverride | null;
   /** Per-request timeout replacing each scenario's, or null. */
   timeoutSec: number | null;
-  /** Export k6's web dashboard report (dashboard.html); off with --no-dashboard. */
+  /** Export k6's web dashboard report (dashboard.html, --dashboard); off by default. */
   dashboard: boolean;
   /** Write k6's per-request samples (samples.csv.gz, --samples); else k6's own windows (windows.jsonl). */
   samples: boolean;
@@ -158,6 +158,14 @@ function samplesAsked(f: FlagValues): boolean {
   return on || (!off && holdsWindowsOutput(f.list('--k6-out')));
 }
 
+/** k6's web dashboard is off by default: its copy of every sample lengthens the tail (docs/performance.md). */
+function dashboardAsked(f: FlagValues): boolean {
+  const [on, off] = [f.has('--dashboard'), f.has('--no-dashboard')];
+  if (on && off)
+    invalid('--dashboard', 'either --dashboard or --no-dashboard (the default), not both', '--no-dashboard too');
+  return on;
+}
+
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
   const expected = `one of ${[...available, 'seed', 'all'].join(', ')}, or a scenario file (./loadtests/my-chat.ts)`;
   // A file of one's own is named after it; src/node/own/own-scenario.ts reads and checks it.
@@ -209,7 +217,7 @@ export function parseRunConfig(
     gate: gateOf(f),
     ...requestsOf(f, cwd),
     scale: f.value('--scale', positive(1), 1),
-    dashboard: !f.has('--no-dashboard'),
+    dashboard: dashboardAsked(f),
     samples: samplesAsked(f),
     // Both read: the parser refuses a declared flag left unread. --calibrate only says the default.
     calibrate: [f.has('--calibrate'), f.has('--no-calibrate')][1] === false,

@@ -244,7 +244,8 @@ export const OUTPUT: FlagGroup = {
   title: 'output',
   flags: [
     outDir('reports'),
-    { name: '--no-dashboard', help: "do not export k6's web dashboard report (dashboard.html)" },
+    { name: '--dashboard', help: "also export k6's web dashboard (dashboard.html): 6 % more k6 CPU, a longer tail" },
+    { name: '--no-dashboard', help: "the default: no k6 dashboard (report.html draws the run from k6's windows)" },
     {
       name: '--samples',
       help:

@@ -58,7 +58,7 @@ interface DashboardOutcome {
 /** Every run has a dashboard, or a line saying why not. */
 function dashboardNotes(o: DashboardOutcome): string[] {
   if (o.kept) return [];
-  if (o.file === null) return [noDashboardNote({ why: 'turned-off' })];
+  if (o.file === null) return [noDashboardNote({ why: 'off' })];
   const k6Exit = describeK6Exit(o.exit.code, o.exit.signal);
   return [noDashboardNote(whyNoDashboard({ plan: o.plan, durationSec: o.loadSec, k6Completed: o.completed, k6Exit }))];
 }
