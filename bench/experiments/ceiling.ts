@@ -13,7 +13,7 @@ import path from 'node:path';
 import { K6_FILES } from '../../src/core/contract.js';
 import type { BenchContext, Server } from '../lib/context.js';
 import { benchK6Argv, timed } from '../lib/measure.js';
-import { fixed, Runs, spread, type Stat } from '../lib/stats.js';
+import { fixed, rotated, Runs, spread, type Stat } from '../lib/stats.js';
 import { toolkitRun } from '../lib/toolkit-run.js';
 import type { Experiment } from './experiment.js';
 
@@ -75,34 +75,27 @@ async function rounds(
 ): Promise<Record<string, Stat>> {
   const runs = new Runs();
   const server = await ctx.server(serverPin);
+  const toolkit = (flags: string[]) => async (): Promise<number> => {
+    const args = ['--requests', String(requests), '--clients', String(CLIENTS), ...flags];
+    return (await toolkitRun(ctx, server, { scenario: 'health', args, pin: generatorPin, label: 'ceiling-toolkit' }))
+      .throughputRps;
+  };
+  // The toolkit as it runs by default, then with k6's web dashboard, the CSV of every sample, and
+  // both: what each of those per-sample outputs (off by default) costs at full speed.
+  const generators: [string, () => Promise<number>][] = [
+    ['toolkit', toolkit([])],
+    ['toolkit, --dashboard', toolkit(['--dashboard'])],
+    ['toolkit, --samples', toolkit(['--samples'])],
+    ['toolkit, --samples --dashboard', toolkit(['--samples', '--dashboard'])],
+    ['k6, hand-written checked script', () => k6Rps(ctx, server, 'checked.js', requests, generatorPin)],
+    ['k6, bare script', () => k6Rps(ctx, server, 'bare.js', requests, generatorPin)],
+    ...(existsSync(WRK) ? [['wrk', () => wrkRps(ctx, server, generatorPin)] as [string, () => Promise<number>]] : []),
+  ];
+  for (const [name] of generators) runs.declare(name);
   try {
     for (let round = 1; round <= ctx.settings.rounds; round++) {
       ctx.log(`ceiling, ${label}, round ${round}/${ctx.settings.rounds}`);
-      const t = await toolkitRun(ctx, server, {
-        scenario: 'health',
-        args: ['--requests', String(requests), '--clients', String(CLIENTS)],
-        pin: generatorPin,
-        label: 'ceiling-toolkit',
-      });
-      runs.add('toolkit', t.throughputRps);
-      // The same with k6's web dashboard, with the CSV of every sample, then both: what each of
-      // those per-sample outputs (off by default) costs at full speed.
-      for (const [name, off] of [
-        ['toolkit, --dashboard', ['--dashboard']],
-        ['toolkit, --samples', ['--samples']],
-        ['toolkit, --samples --dashboard', ['--samples', '--dashboard']],
-      ] as const) {
-        const other = await toolkitRun(ctx, server, {
-          scenario: 'health',
-          args: ['--requests', String(requests), '--clients', String(CLIENTS), ...off],
-          pin: generatorPin,
-          label: 'ceiling-toolkit-other',
-        });
-        runs.add(name, other.throughputRps);
-      }
-      runs.add('k6, hand-written checked script', await k6Rps(ctx, server, 'checked.js', requests, generatorPin));
-      runs.add('k6, bare script', await k6Rps(ctx, server, 'bare.js', requests, generatorPin));
-      if (existsSync(WRK)) runs.add('wrk', await wrkRps(ctx, server, generatorPin));
+      for (const [name, measure] of rotated(generators, round)) runs.add(name, await measure());
     }
   } finally {
     await server.stop();

@@ -7,7 +7,7 @@
  */
 import { runGenerator, type GeneratorName, type GeneratorRun } from '../lib/generators.js';
 import type { BenchContext } from '../lib/context.js';
-import { fixed, spread, stat, type Stat } from '../lib/stats.js';
+import { fixed, rotated, spread, stat, type Stat } from '../lib/stats.js';
 import type { Experiment } from './experiment.js';
 
 export interface Cell {
@@ -127,9 +127,7 @@ async function run(ctx: BenchContext): Promise<DistortionResult> {
   const server = await ctx.server();
   try {
     for (let round = 1; round <= ctx.settings.rounds; round++) {
-      // Interleaved, and each round starts with another generator, so neither a slow minute of the
-      // machine nor going first falls on one generator.
-      const order = generators.map((_, i) => generators[(i + round - 1) % generators.length]!);
+      const order = rotated(generators, round);
       for (const rate of rates) {
         for (const endpoint of endpoints) {
           for (const generator of order) {

@@ -21,9 +21,20 @@ export const spread = (s: Stat, digits = 0): string =>
     ? fixed(s.median, digits)
     : `${fixed(s.median, digits)} (${fixed(s.min, digits)}–${fixed(s.max, digits)})`;
 
+/**
+ * The list as round `round` (from 1) runs it: each round starts one further along, so neither a slow
+ * minute of the machine nor going first falls on one of them.
+ */
+export const rotated = <T>(list: readonly T[], round: number): T[] =>
+  list.map((_, i) => list[(i + round - 1) % list.length]!);
+
 /** Collects runs per key, in the order keys first appear. */
 export class Runs {
   private readonly byKey = new Map<string, number[]>();
+  /** Fixes a key's place in stats() before any run of it. */
+  declare(key: string): void {
+    if (!this.byKey.has(key)) this.byKey.set(key, []);
+  }
   add(key: string, value: number): void {
     const list = this.byKey.get(key) ?? [];
     list.push(value);
