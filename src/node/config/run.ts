@@ -147,24 +147,20 @@ export const USAGE = usageText(RUN);
 /** k6 processes one machine may split a scenario over (--segments). */
 export const MAX_SEGMENTS = 64;
 
+/** A switch off by default, spelt --x or --no-x: true, false, or null when neither was given; never both. */
+function offByDefault(f: FlagValues, on: string): boolean | null {
+  const off = `--no-${on.slice(2)}`;
+  const [yes, no] = [f.has(on), f.has(off)];
+  if (yes && no) invalid(on, `either ${on} or ${off} (the default), not both`, `${off} too`);
+  return yes ? true : no ? false : null;
+}
+
 /**
  * Per-request samples are off by default: k6's own one-second windows stand in for them. On with
  * --samples, and when the user's outputs take k6's remote-write output: k6 configures that output once,
  * from its environment, so the windows would go to the user's store instead of the runner.
  */
-function samplesAsked(f: FlagValues): boolean {
-  const [on, off] = [f.has('--samples'), f.has('--no-samples')];
-  if (on && off) invalid('--samples', 'either --samples or --no-samples (the default), not both', '--no-samples too');
-  return on || (!off && holdsWindowsOutput(f.list('--k6-out')));
-}
-
-/** k6's web dashboard is off by default: its copy of every sample lengthens the tail (docs/performance.md). */
-function dashboardAsked(f: FlagValues): boolean {
-  const [on, off] = [f.has('--dashboard'), f.has('--no-dashboard')];
-  if (on && off)
-    invalid('--dashboard', 'either --dashboard or --no-dashboard (the default), not both', '--no-dashboard too');
-  return on;
-}
+const samplesAsked = (f: FlagValues): boolean => offByDefault(f, '--samples') ?? holdsWindowsOutput(f.list('--k6-out'));
 
 function scenariosOf(which: string | undefined, available: readonly string[]): string[] {
   const expected = `one of ${[...available, 'seed', 'all'].join(', ')}, or a scenario file (./loadtests/my-chat.ts)`;
@@ -217,7 +213,8 @@ export function parseRunConfig(
     gate: gateOf(f),
     ...requestsOf(f, cwd),
     scale: f.value('--scale', positive(1), 1),
-    dashboard: dashboardAsked(f),
+    // k6's web dashboard copies every sample, which lengthens the tail (docs/performance.md).
+    dashboard: offByDefault(f, '--dashboard') === true,
     samples: samplesAsked(f),
     // Both read: the parser refuses a declared flag left unread. --calibrate only says the default.
     calibrate: [f.has('--calibrate'), f.has('--no-calibrate')][1] === false,
