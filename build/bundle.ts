@@ -10,11 +10,18 @@
  * beside the scripts, scenario-init.js, which only k6's first init requires (src/k6/lib/scenario.ts):
  * the other VUs take its result from a SharedArray and never compile that code (docs/performance.md).
  */
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { SCENARIO_DIR } from '../src/node/files/paths.js';
 import { METRIC_ENTRIES } from '../src/core/rules/metric-table.js';
 import { packMetricKinds } from '../src/core/rules/metric-kinds.js';
+import {
+  ALL_FEATURES,
+  featureDefines,
+  featureScriptName,
+  type ClientFeatures,
+} from '../src/core/plan/client-features.js';
 
 /**
  * What every build of k6 code defines: the metric table's k6 entries as one string
@@ -22,6 +29,8 @@ import { packMetricKinds } from '../src/core/rules/metric-kinds.js';
  */
 export const K6_DEFINE: Readonly<Record<string, string>> = {
   __K6_METRIC_KINDS__: JSON.stringify(packMetricKinds(METRIC_ENTRIES)),
+  // Every feature, unless the runner bundles a scenario for its run (bundleForRun).
+  ...featureDefines(ALL_FEATURES),
 };
 
 /** The runner's build's init module (src/k6/lib/scenario-init.ts), as the scripts require it. */
@@ -97,6 +106,36 @@ export async function bundleScenarios(
     });
   }
   return scripts;
+}
+
+/**
+ * The runner's build of scenario `name` for a run whose plan needs only features `f`
+ * (src/core/plan/client-features.ts): the code of each feature the run lacks is left out, which every
+ * VU would otherwise build (docs/performance.md). Written beside the runner's build (whose init file
+ * it requires), named for its features; with every feature it is the runner's build itself.
+ */
+export async function bundleForRun(
+  name: string,
+  outDir: string,
+  thresholdsDir: string | null,
+  f: ClientFeatures,
+): Promise<string> {
+  const outfile = path.join(outDir, featureScriptName(name, f));
+  if (outfile === path.join(outDir, `${name}.js`)) return outfile;
+  const built = await esbuild.build({
+    ...K6_BUILD,
+    entryPoints: [path.join(SCENARIO_DIR, `${name}.ts`)],
+    outfile,
+    write: false,
+    plugins: [coreIsPure, initBesideScript, ...(thresholdsDir === null ? [] : [thresholdsFrom(thresholdsDir)])],
+    define: { ...K6_DEFINE, __HOUSE_BLOCK__: 'false', __INIT_ONCE__: 'true', ...featureDefines(f) },
+    format: 'esm',
+  });
+  // Renamed into place: another run's k6 may be reading the same build of it right now.
+  const part = `${outfile}.${process.pid}.part`;
+  await writeFile(part, built.outputFiles[0]!.contents);
+  await rename(part, outfile);
+  return outfile;
 }
 
 /** What every k6 build shares. */

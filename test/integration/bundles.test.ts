@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildAll } from '../../build/index.js';
+import { bundleForRun } from '../../build/bundle.js';
 import { parseRunConfig } from '../../src/node/config/index.js';
 import { resolveK6, resolveRealizar } from '../../src/node/tools/tools.js';
 import { freePort, removeDir, tempDir } from '../support/cli.js';
@@ -213,6 +214,38 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
       const joins = made.filter((m) => m.startsWith('metric serverClock'));
       assert.deepEqual(joins, [], 'health checks make none of the join metrics');
     });
+  });
+
+  it("a run's own build leaves out what its plan lacks, and refuses a plan that needs more, naming it", async () => {
+    const none = { workload: false, goodput: false, schedules: false, answers: false };
+    const script = await bundleForRun('health', built.runnerBundleDir, null, none);
+    assert.equal(path.basename(script), 'health.with-none.js');
+    const full = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
+    const lean = await readFile(script, 'utf8');
+    // One function of each feature: the workload's, the objectives', a drawn schedule's, the answers' join.
+    for (const fn of ['runConversation', 'isGood', 'awaitDue', 'recordRequestClock', 'parseServerTiming']) {
+      assert.match(full, new RegExp(`^function ${fn}\\(`, 'm'), `${fn} in the build with every feature`);
+      assert.doesNotMatch(lean, new RegExp(`^function ${fn}\\(`, 'm'), `${fn} left out`);
+    }
+    const out = await tempDir('bundles-features');
+    try {
+      const shape = [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=2', 'SHAPE_REQUESTS=4'];
+      const ran = k6Run(script, shape);
+      assert.equal(ran.status, 0, ran.stderr.slice(-3000));
+      const summary = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')) as {
+        metrics: Record<string, { values: Record<string, number> }>;
+      };
+      assert.equal(summary.metrics['requests_ok']?.values['count'], 4, 'every request sent, judged and counted');
+      const refused = k6Run(script, [...shape, 'GOODPUT=latency<200']);
+      assert.notEqual(refused.status, 0);
+      assert.match(
+        refused.stderr,
+        /this script of scenario health was bundled for a run without goodput, which its plan needs/,
+      );
+      assert.doesNotMatch(refused.stderr, /http_reqs/);
+    } finally {
+      await removeDir(out);
+    }
   });
 
   it("the runner's build without an output folder stops at once, naming -e OUT_DIR and the script to run", () => {

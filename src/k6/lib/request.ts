@@ -19,6 +19,9 @@ import type { Endpoint } from './endpoints.js';
 import { metric } from './metrics.js';
 import { joinsAnswers, recordRequestClock } from './stream/server-clock.js';
 
+/** What the script carries (src/core/plan/client-features.ts): code behind a false one is left out. */
+declare const __WITH_GOODPUT__: boolean, __WITH_ANSWER_CLOCK__: boolean;
+
 // request_failed is the verdict on every request (status and body); k6's own http_req_failed
 // (status only) would add a sample per request for every output to take in and write. null turns
 // it off (and with it the expected_response tag).
@@ -208,7 +211,7 @@ export function send(
   requestFailed.add(!ok);
   if (ok) requestsOk.add(1);
   if (count > 0) tokens.add(count);
-  if (target.goodput !== null) {
+  if (__WITH_GOODPUT__ && target.goodput !== null) {
     const good = isGood(target.goodput, { failed: !ok, latency: res.timings.duration });
     goodputMetrics!.goodput.add(good);
     if (good && count > 0) goodputMetrics!.tokens.add(count);
@@ -217,7 +220,7 @@ export function send(
   sent.text = typeof answer === 'string' ? answer : null;
   // Checked before the headers and timings are read (a new object each): a run that joins no answers
   // pays nothing more per request.
-  if (statusOk && joinsAnswers())
+  if (__WITH_ANSWER_CLOCK__ && statusOk && joinsAnswers())
     joinWithServer(res.headers['Server-Timing'], res.timings.duration, count, p.headers['X-Request-Id']!);
   return sent;
 }

@@ -40,6 +40,7 @@ import { k6Scenario, warmupOf } from './k6-scenario.js';
 import { loadWorkloadLines, phaseSessions } from './workload.js';
 import { phaseOffsets } from '../../core/plan/workload.js';
 import { sessionRuns, type Session } from '../../core/workload/sequence.js';
+import { ALL_FEATURES, clientFeatures, missingFeatures, type ClientFeatures } from '../../core/plan/client-features.js';
 
 /** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];
@@ -65,6 +66,8 @@ export function scenarioInit(
   env: K6Env,
   promptCount: number | null,
   own: OwnRoutes = {},
+  /** What the script was bundled with (src/core/plan/client-features.ts): a plan needing more is refused. */
+  built: ClientFeatures = ALL_FEATURES,
 ): ScenarioInit {
   const warmup = env.warmupRequests !== null;
   const def = warmup ? warmupOf(scenarioDef, Math.round(env.warmupRequests!)) : scenarioDef;
@@ -102,6 +105,12 @@ export function scenarioInit(
     },
     (e) => own[e] ?? ROUTES[env.api][e],
   );
+  const missing = missingFeatures(clientFeatures(plan, env.promptsFile !== null, Object.keys(own)), built);
+  if (missing.length > 0)
+    throw new Error(
+      `this script of scenario ${plan.scenario} was bundled for a run without ${missing.join(', ')}, which ` +
+        'its plan needs: run it through the runner, which bundles it for the run, or run the build in dist/k6',
+    );
 
   if (
     plan.stream != null &&

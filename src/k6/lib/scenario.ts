@@ -8,10 +8,8 @@ import type { Options } from 'k6/options';
 import { convertScenario } from '../../core/summary/convert.js';
 import { mixCycle } from '../../core/plan/mix.js';
 import type { K6Summary, ScenarioPlan } from '../../core/types.js';
-import type { ScenarioDefinition } from '../../core/plan/plan.js';
 import type { ScenarioShape } from '../../core/plan/scenario-shapes.js';
 import { renderScenario } from '../../core/report/render.js';
-import { SharedArray } from 'k6/data';
 import { builtinEndpoint, type Endpoint } from './endpoints.js';
 import { maxTokensOf, usePromptSet, useWorkload, workloadLines } from './prompt-source.js';
 import { bodyOf, useGoodputMetrics } from './request.js';
@@ -21,12 +19,12 @@ import { phaseOffsets, WORKLOAD_ENDPOINTS } from '../../core/plan/workload.js';
 import { receivedOf } from '../../core/workload/received.js';
 import type { Session } from '../../core/workload/sequence.js';
 
-import type { K6Env } from './env.js';
 import { K6_FILES, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
 import { awaitDue, sharedSchedule } from './arrivals.js';
-import { initEnv, scenarioInit, type OwnRoutes, type ScenarioInit } from './scenario-init.js';
+import type { OwnRoutes } from './scenario-init.js';
+import { initOnce, type ScenarioSource } from './init-once.js';
 import { runnerRecordFile } from './runner-record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
@@ -40,65 +38,13 @@ import type { runStreamPhase } from './stream/run.js';
  */
 declare const __HOUSE_BLOCK__: boolean;
 
-/**
- * Set by the bundler: true in the runner's build, where the plan, options and schedules
- * (./scenario-init.ts) are a file of their own beside the script, required only by k6's inits with
- * __VU 0 (the first, which reads the options, and the one handleSummary runs in) and handed to the
- * clients' VUs in a SharedArray, so that no client compiles that code.
- */
-declare const __INIT_ONCE__: boolean;
+/** What the script carries (src/core/plan/client-features.ts): code behind a false one is left out. */
+declare const __WITH_WORKLOAD__: boolean, __WITH_GOODPUT__: boolean, __WITH_SCHEDULES__: boolean;
+declare const __WITH_ANSWER_CLOCK__: boolean;
 /** k6's CommonJS require, in init code: resolved beside the script. */
 declare function require(id: string): unknown;
 
-const INIT_ARRAY = 'realizar-k6:scenario-init';
-
-/**
- * A scenario's shape and thresholds, or a function giving them: the toolkit's scenario files pass a
- * function, so that in the runner's build only the init that resolves the plan builds those tables.
- */
-export type ScenarioSource = ScenarioDefinition | (() => ScenarioDefinition);
-
-/** What every VU needs from the init that resolved the plan: plain data. */
-interface Shared {
-  env: K6Env;
-  init: ScenarioInit;
-}
-
-function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
-  const def = (): ScenarioDefinition => (typeof source === 'function' ? source() : source);
-  const promptCount = (env: K6Env): number | null => loadPrompts(env.promptsFile)?.length ?? null;
-  if (!__INIT_ONCE__) {
-    const d = def();
-    const env = initEnv(d.name);
-    return { env, init: scenarioInit(d, env, promptCount(env), own) };
-  }
-  if (__VU === 0) {
-    // Kept out of the SharedArray's callback: the init creates SharedArrays of its own (schedules).
-    const m = require('./scenario-init.js') as typeof import('./scenario-init.js');
-    const d = def();
-    const env = m.initEnv(d.name);
-    const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own) };
-    // k6 reads the options of its first init only, so the other VUs are handed the rest. As JSON
-    // text: a SharedArray's element is parsed at every read and frozen, and the plan's notes may still
-    // grow, so an object would be parsed twice in each VU. The thresholds apart: no client reads
-    // them, and they are half the text a client would otherwise parse (docs/performance.md).
-    const { thresholds, ...plan } = shared.init.plan;
-    const forClients = JSON.stringify({ env, init: { ...shared.init, plan, options: {} } });
-    new SharedArray(INIT_ARRAY, () => [forClients, JSON.stringify(thresholds)]);
-    return shared;
-  }
-  const array = new SharedArray(INIT_ARRAY, () => {
-    throw new Error("k6's first init left no plan");
-  }) as unknown as string[];
-  const shared = JSON.parse(array[0]!) as Shared;
-  // Still there for a scenario file of one's own that reads its plan: parsed when first read.
-  let thresholds: ScenarioPlan['thresholds'] | undefined;
-  Object.defineProperty(shared.init.plan, 'thresholds', {
-    get: () => (thresholds ??= JSON.parse(array[1]!) as ScenarioPlan['thresholds']),
-    enumerable: true,
-  });
-  return shared;
-}
+export type { ScenarioSource };
 
 /**
  * The toolkit's scenario `name`'s shape (src/core/plan/scenario-shapes.ts), required when first asked
@@ -129,17 +75,19 @@ export function defineScenario(
     own[name] = { method, path, prompted: turnBody !== undefined };
   }
   const { env, init } = initOnce(scenarioSource, own);
-  const prompts = loadPrompts(env.promptsFile);
+  const prompts = __WITH_WORKLOAD__ ? loadPrompts(env.promptsFile) : null;
   usePromptSet(prompts);
-  if (env.goodput !== null) useGoodputMetrics();
+  if (__WITH_GOODPUT__ && env.goodput !== null) useGoodputMetrics();
   const { plan, options } = init;
   useServerClockMetrics({
     streams: streamRunner !== null,
-    answers: plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || m.endpoint in ownEndpoints),
+    answers:
+      __WITH_ANSWER_CLOCK__ &&
+      plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || m.endpoint in ownEndpoints),
   });
   // The plan's: none when no endpoint of the scenario takes prompts.
   const workload = plan.workload ?? null;
-  const lines = loadWorkloadLines(workload);
+  const lines = __WITH_WORKLOAD__ ? loadWorkloadLines(workload) : null;
   useWorkload(
     workload === null || lines === null
       ? null
@@ -150,15 +98,15 @@ export function defineScenario(
   const endpointOf = (name: string): Endpoint =>
     (built[name] ??= ownEndpoints[name] ?? builtinEndpoint(name, init.sending));
   const schedules: Record<string, ReturnType<typeof sharedSchedule>> = {};
-  for (const [phase, name] of init.schedules) schedules[phase] = sharedSchedule(name);
-  const scheduled = init.schedules.length > 0;
+  if (__WITH_SCHEDULES__) for (const [phase, name] of init.schedules) schedules[phase] = sharedSchedule(name);
+  const scheduled = __WITH_SCHEDULES__ && init.schedules.length > 0;
   // When this VU came free in each scheduled phase: a request it takes late is a drop only if it was busy then.
   const freeAt: Record<string, number> = {};
   // Where each phase's requests start among the workload's lines, and its conversations.
   const firstRequest = phaseOffsets(plan.phases);
   const conversing = workload?.conversations === true && lines !== null;
   const sessions: Record<string, readonly Session[]> = {};
-  if (conversing)
+  if (__WITH_WORKLOAD__ && conversing)
     for (const p of plan.phases) sessions[p.name] = phaseSessions(p.name, lines, firstRequest[p.name]!, p.requests);
 
   // resolvePlan has refused any endpoint the API lacks.
@@ -187,12 +135,14 @@ export function defineScenario(
   /** Request n (counted over the scenario's phases); with a workload, its asked and received counts. */
   function sendRequest(endpoint: Endpoint, n: number, timeoutSec: number): void {
     const sent = send(endpoint, n, timeoutSec, target);
-    if (lines === null) return;
-    const carried = workloadLines(endpoint, n);
-    if (carried.length === 0) return;
-    const maxTokens = Math.max(...carried.map(maxTokensOf));
-    const received = sent.ok ? receivedOf(bodyOf(sent)) : null;
-    recordWorkloadRequest({ lines: carried, maxTokens, received, history: false });
+    // A block, not an early return: esbuild leaves out the code a false constant guards, not what follows.
+    if (__WITH_WORKLOAD__ && lines !== null) {
+      const carried = workloadLines(endpoint, n);
+      if (carried.length === 0) return;
+      const maxTokens = Math.max(...carried.map(maxTokensOf));
+      const received = sent.ok ? receivedOf(bodyOf(sent)) : null;
+      recordWorkloadRequest({ lines: carried, maxTokens, received, history: false });
+    }
   }
 
   function run(): void | Promise<void> {
@@ -225,7 +175,7 @@ export function defineScenario(
       });
     }
     const conversations = conversing ? sessions[currentScenario().name] : undefined;
-    if (conversations !== undefined) {
+    if (__WITH_WORKLOAD__ && conversations !== undefined) {
       const scenario = currentScenario();
       const session = conversations[scenario.iterationInTest];
       if (session === undefined) return;
@@ -240,7 +190,7 @@ export function defineScenario(
       });
       return;
     }
-    if (scheduled) {
+    if (__WITH_SCHEDULES__ && scheduled) {
       const scenario = currentScenario();
       const offsets = schedules[scenario.name];
       if (offsets !== undefined) {

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parsePromptSet } from '../../core/workload/prompts.js';
 import { resolvePlan } from '../../core/plan/plan.js';
+import { clientFeatures } from '../../core/plan/client-features.js';
 import type { EndpointInfo } from '../../core/plan/mix.js';
 import { ROUTES, type ApiName } from '../../core/target/routes.js';
 import { SCENARIO_SHAPES, type ScenarioShape } from '../../core/plan/scenario-shapes.js';
@@ -126,4 +127,26 @@ export async function resolveRunPlans(config: PlanConfig): Promise<ScenarioPlan[
     );
   }
   return plans;
+}
+
+/**
+ * Each scenario's k6 script for this run: the runner's build bundled for what its plan needs
+ * (src/core/plan/client-features.ts), leaving out the code of the features the run lacks, which each of
+ * its clients would otherwise build. A scenario file of one's own keeps its build with every feature.
+ */
+export async function planScripts(
+  config: PlanConfig,
+  plans: readonly ScenarioPlan[],
+  bundleDir: string,
+): Promise<string[]> {
+  const { bundleForRun } = await import('../../../build/bundle.js');
+  const own =
+    config.scenarioFile === null ? null : path.basename(config.scenarioFile, path.extname(config.scenarioFile));
+  return Promise.all(
+    config.scenarios.map((name, i) =>
+      name === own
+        ? path.join(bundleDir, `${name}.js`)
+        : bundleForRun(name, bundleDir, config.thresholdsDir, clientFeatures(plans[i]!, config.promptsFile !== null)),
+    ),
+  );
 }

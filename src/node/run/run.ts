@@ -3,14 +3,13 @@
  * each scenario with k6, convert each summary, stop the server, decide the outcome, write the report.
  * Whatever happens after the run folder exists, a report is written with everything measured so far.
  */
-import path from 'node:path';
 import type { Report, ScenarioReport } from '../../core/types.js';
 import { renderReport } from '../../core/report/render.js';
 import type { RunConfig } from '../config/index.js';
 import { loadServerProfile, ServerMonitor } from '../watch/monitor.js';
 import { processExists, type SampleTarget } from '../watch/resources.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
-import { resolveRunPlans } from './plans.js';
+import { planScripts, resolveRunPlans } from './plans.js';
 import { stopChild, type Child } from '../process/processes.js';
 import { createRunDir } from '../files/report-files.js';
 import { keepRunReport, writeRunContext } from '../files/run-files.js';
@@ -42,6 +41,7 @@ export async function runLoadTest(
   const startedAt = new Date();
   // The whole plan, prompt set included, checked before a tool is built or a server started.
   const plans = await resolveRunPlans(config);
+  const scripts = await planScripts(config, plans, bundleDir);
   const { loopback, k6, command } = await prepareTarget(config);
   const profile = config.serverProfile === null ? null : await loadServerProfile(config.serverProfile);
 
@@ -96,7 +96,7 @@ export async function runLoadTest(
           scenarios.push(
             await runScenario({
               name,
-              script: path.join(bundleDir, `${name}.js`),
+              script: scripts[config.scenarios.indexOf(name)]!,
               dir,
               config,
               k6,
