@@ -5,7 +5,7 @@
  * and each function it defines costs each VU about a kilobyte, used or not (docs/performance.md). So
  * the runner bundles each scenario for its run, one constant per feature (`featureDefines`), and
  * esbuild leaves out the code of a feature the run lacks; every other build has them all. The script
- * checks at init that it carries what its plan needs (src/k6/lib/client-features.ts).
+ * checks at init that it carries what its plan needs (src/k6/lib/scenario-init.ts).
  */
 import type { ScenarioPlan } from '../types.js';
 import { WORKLOAD_ENDPOINTS } from './workload.js';

@@ -44,8 +44,6 @@ declare const __WITH_ANSWER_CLOCK__: boolean;
 /** k6's CommonJS require, in init code: resolved beside the script. */
 declare function require(id: string): unknown;
 
-export type { ScenarioSource };
-
 /**
  * The toolkit's scenario `name`'s shape (src/core/plan/scenario-shapes.ts), required when first asked
  * for: esbuild then builds that table of every scenario's shape only in the init that resolves the plan.
@@ -99,7 +97,7 @@ export function defineScenario(
     (built[name] ??= ownEndpoints[name] ?? builtinEndpoint(name, init.sending));
   const schedules: Record<string, ReturnType<typeof sharedSchedule>> = {};
   if (__WITH_SCHEDULES__) for (const [phase, name] of init.schedules) schedules[phase] = sharedSchedule(name);
-  const scheduled = __WITH_SCHEDULES__ && init.schedules.length > 0;
+  const scheduled = init.schedules.length > 0;
   // When this VU came free in each scheduled phase: a request it takes late is a drop only if it was busy then.
   const freeAt: Record<string, number> = {};
   // Where each phase's requests start among the workload's lines, and its conversations.
