@@ -31,6 +31,13 @@ export const FEATURE_NAMES = [
 /** Every feature: the build that runs on its own, in k6 cloud, and for any plan. */
 export const ALL_FEATURES: Readonly<ClientFeatures> = { workload: true, goodput: true, schedules: true, answers: true };
 
+/**
+ * Whether a run's answers may carry the server's own figures, to be joined with each request: it sends to a
+ * generating endpoint, or to one of `own` (a scenario file's). The script's request path asks the same.
+ */
+export const joinsAnswers = (mix: ScenarioPlan['mix'], own: readonly string[]): boolean =>
+  mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || own.includes(m.endpoint));
+
 /** The features a plan needs; `own`, the endpoints a scenario file of one's own defines. */
 export function clientFeatures(
   plan: Pick<ScenarioPlan, 'workload' | 'goodput' | 'phases' | 'mix'>,
@@ -41,7 +48,7 @@ export function clientFeatures(
     workload: promptSet || (plan.workload ?? null) !== null,
     goodput: (plan.goodput ?? null) !== null,
     schedules: plan.phases.some((p) => p.arrivals !== undefined),
-    answers: plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || own.includes(m.endpoint)),
+    answers: joinsAnswers(plan.mix, own),
   };
 }
 

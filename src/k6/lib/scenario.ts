@@ -15,7 +15,8 @@ import { maxTokensOf, usePromptSet, useWorkload, workloadLines } from './prompt-
 import { bodyOf, useGoodputMetrics } from './request.js';
 import { useServerClockMetrics } from './stream/server-clock.js';
 import { loadPrompts, loadWorkloadLines, phaseSessions, recordWorkloadRequest, runConversation } from './workload.js';
-import { phaseOffsets, WORKLOAD_ENDPOINTS } from '../../core/plan/workload.js';
+import { phaseOffsets } from '../../core/plan/workload.js';
+import { joinsAnswers } from '../../core/plan/client-features.js';
 import { receivedOf } from '../../core/workload/received.js';
 import type { Session } from '../../core/workload/sequence.js';
 
@@ -79,9 +80,7 @@ export function defineScenario(
   const { plan, options } = init;
   useServerClockMetrics({
     streams: streamRunner !== null,
-    answers:
-      __WITH_ANSWER_CLOCK__ &&
-      plan.mix.some((m) => WORKLOAD_ENDPOINTS.includes(m.endpoint) || m.endpoint in ownEndpoints),
+    answers: __WITH_ANSWER_CLOCK__ && joinsAnswers(plan.mix, Object.keys(ownEndpoints)),
   });
   // The plan's: none when no endpoint of the scenario takes prompts.
   const workload = plan.workload ?? null;

@@ -19,7 +19,7 @@ import { SERVERS } from '../../core/target/servers.js';
 import { ValidationError } from '../../core/errors/ValidationError.js';
 import type { PlanConfig } from '../config/run.js';
 import { shown, thresholdsFile } from '../files/paths.js';
-import { loadOwnScenario, type OwnScenario } from '../own/own-scenario.js';
+import { loadOwnScenario, scenarioFileOf, type OwnScenario } from '../own/own-scenario.js';
 import { loadThresholds } from './scenarios.js';
 import { runArrivals } from './arrivals.js';
 import { runWorkloadSource } from '../workload/source.js';
@@ -140,8 +140,7 @@ export async function planScripts(
   bundleDir: string,
 ): Promise<string[]> {
   const { bundleForRun } = await import('../../../build/bundle.js');
-  const own =
-    config.scenarioFile === null ? null : path.basename(config.scenarioFile, path.extname(config.scenarioFile));
+  const own = scenarioFileOf(config.scenarioFile ?? undefined, '/')?.name ?? null;
   return Promise.all(
     config.scenarios.map((name, i) =>
       name === own
