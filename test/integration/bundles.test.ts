@@ -217,9 +217,16 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
   });
 
   it("a run's own build leaves out what its plan lacks, and refuses a plan that needs more, naming it", async () => {
-    const none = { workload: false, goodput: false, schedules: false, answers: false };
+    const none = {
+      workload: false,
+      goodput: false,
+      schedules: false,
+      answers: false,
+      api: 'realizar',
+      endpoints: ['health'],
+    } as const;
     const script = await bundleForRun('health', built.runnerBundleDir, null, none);
-    assert.equal(path.basename(script), 'health.with-none.js');
+    assert.equal(path.basename(script), 'health.with-none.sends-realizar-health.js');
     const full = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
     const lean = await readFile(script, 'utf8');
     // One function of each feature: the workload's, the objectives', a drawn schedule's, the answers' join.
@@ -227,6 +234,16 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
       assert.match(full, new RegExp(`^function ${fn}\\(`, 'm'), `${fn} in the build with every feature`);
       assert.doesNotMatch(lean, new RegExp(`^function ${fn}\\(`, 'm'), `${fn} left out`);
     }
+    // The other API's endpoints, and the validators of endpoints the run does not send.
+    for (const part of [
+      'function openaiEndpoint(',
+      'exports.validateTokenizeResponse',
+      'exports.validateOpenAIModelsResponse',
+    ]) {
+      assert.ok(full.includes(part), `${part} in the build with every feature`);
+      assert.ok(!lean.includes(part), `${part} left out`);
+    }
+    assert.ok(lean.includes('exports.validateHealthResponse'), 'the health validator kept');
     const out = await tempDir('bundles-features');
     try {
       const shape = [`OUT_DIR=${out}`, 'SHAPE_CLIENTS=2', 'SHAPE_REQUESTS=4'];
@@ -243,6 +260,9 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
         /this script of scenario health was bundled for a run without goodput, which its plan needs/,
       );
       assert.doesNotMatch(refused.stderr, /http_reqs/);
+      const otherApi = k6Run(script, [...shape, 'API=openai']);
+      assert.notEqual(otherApi.status, 0);
+      assert.match(otherApi.stderr, /bundled for a run without the openai API, which its plan needs/);
     } finally {
       await removeDir(out);
     }

@@ -2,6 +2,7 @@
  * How a run sends the built-in endpoints (src/k6/lib/sending.ts): worked out once with the plan and
  * handed to every k6 VU, which builds only the endpoints named there (src/k6/lib/endpoints.ts).
  */
+import '../support/k6-build-constants.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ROUTES } from '../../src/core/target/routes.js';

@@ -3,6 +3,7 @@
  * (made against a server's tokenizer, here a stand-in for llama.cpp's POST /tokenize) and the bodies
  * k6 makes of them.
  */
+import '../support/k6-build-constants.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';

@@ -21,6 +21,10 @@ declare const __INIT_ONCE__: boolean;
 /** What the script carries (src/core/plan/client-features.ts): code behind a false one is left out. */
 declare const __WITH_WORKLOAD__: boolean, __WITH_GOODPUT__: boolean, __WITH_SCHEDULES__: boolean;
 declare const __WITH_ANSWER_CLOCK__: boolean;
+declare const __API__: Readonly<Record<'realizar' | 'openai', boolean>>;
+declare const __SENDS__: Readonly<
+  Record<'health' | 'tokenize' | 'generate' | 'batch_tokenize' | 'batch_generate' | 'stream_generate', boolean>
+>;
 /** k6's CommonJS require, in init code: resolved beside the script. */
 declare function require(id: string): unknown;
 
@@ -38,28 +42,43 @@ interface Shared {
   init: ScenarioInit;
 }
 
-export function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
-  // What the script carries, as the init that resolves the plan checks it (./scenario-init.ts).
-  const built: ClientFeatures = {
+/** What the script carries, as the init that resolves the plan checks it (./scenario-init.ts). */
+function builtWith(): ClientFeatures {
+  // Each constant written out: esbuild replaces a name where it is written, not a computed one.
+  const sends: Record<string, boolean> = {
+    health: __SENDS__.health,
+    tokenize: __SENDS__.tokenize,
+    generate: __SENDS__.generate,
+    'batch-tokenize': __SENDS__.batch_tokenize,
+    'batch-generate': __SENDS__.batch_generate,
+    'stream-generate': __SENDS__.stream_generate,
+  };
+  const names = Object.keys(sends);
+  return {
     workload: __WITH_WORKLOAD__,
     goodput: __WITH_GOODPUT__,
     schedules: __WITH_SCHEDULES__,
     answers: __WITH_ANSWER_CLOCK__,
+    api: __API__.realizar === __API__.openai ? null : __API__.realizar ? 'realizar' : 'openai',
+    endpoints: names.every((e) => sends[e]) ? null : names.filter((e) => sends[e]),
   };
+}
+
+export function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
   const def = (): ScenarioDefinition => (typeof source === 'function' ? source() : source);
   const promptCount = (env: K6Env): number | null =>
     __WITH_WORKLOAD__ ? (loadPrompts(env.promptsFile)?.length ?? null) : null;
   if (!__INIT_ONCE__) {
     const d = def();
     const env = initEnv(d.name);
-    return { env, init: scenarioInit(d, env, promptCount(env), own, built) };
+    return { env, init: scenarioInit(d, env, promptCount(env), own, builtWith()) };
   }
   if (__VU === 0) {
     // Kept out of the SharedArray's callback: the init creates SharedArrays of its own (schedules).
     const m = require('./scenario-init.js') as typeof import('./scenario-init.js');
     const d = def();
     const env = m.initEnv(d.name);
-    const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own, built) };
+    const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own, builtWith()) };
     // k6 reads the options of its first init only, so the other VUs are handed the rest. As JSON
     // text: a SharedArray's element is parsed at every read and frozen, and the plan's notes may still
     // grow, so an object would be parsed twice in each VU. The thresholds apart: no client reads

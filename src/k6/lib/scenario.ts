@@ -45,12 +45,18 @@ declare const __WITH_ANSWER_CLOCK__: boolean;
 /** k6's CommonJS require, in init code: resolved beside the script. */
 declare function require(id: string): unknown;
 
+/** Set by the bundler: true in the runner's build, whose init file resolves the plan (./init-once.ts). */
+declare const __INIT_ONCE__: boolean;
+
 /**
  * The toolkit's scenario `name`'s shape (src/core/plan/scenario-shapes.ts), required when first asked
- * for: esbuild then builds that table of every scenario's shape only in the init that resolves the plan.
+ * for: only the init that resolves the plan builds that table. In the runner's build it comes from
+ * the init file beside the script, so the clients' script carries none of it (nor esbuild's wrapper).
  */
 export function shapeOf(name: string): ScenarioShape {
-  const shapes = require('../../core/plan/scenario-shapes.js') as typeof import('../../core/plan/scenario-shapes.js');
+  const shapes = __INIT_ONCE__
+    ? (require('./scenario-init.js') as typeof import('./scenario-init.js'))
+    : (require('../../core/plan/scenario-shapes.js') as typeof import('../../core/plan/scenario-shapes.js'));
   return shapes.SCENARIO_SHAPES[name]!;
 }
 

@@ -33,7 +33,16 @@ export interface ResponseBodies {
 export type ResponseSchema = keyof ResponseBodies;
 
 type Validate = (data: unknown) => boolean;
-const built: { [S in ResponseSchema]?: Validate } = {};
+
+/**
+ * A schema's validator, loaded in a VU at its first use. One object per schema, each naming its
+ * module literally: esbuild bundles a module only where an endpoint the script carries uses its
+ * validator (src/core/plan/client-features.ts), and each module it bundles costs every VU its wrapper.
+ */
+export interface Validator<S extends ResponseSchema> {
+  schema: S;
+  load: () => Validate;
+}
 
 /** Each generated module's exports. */
 type Health = typeof import('../../generated/api/health.cjs');
@@ -45,30 +54,43 @@ type Completion = typeof import('../../generated/api/openai-completion.cjs');
 type ChatCompletion = typeof import('../../generated/api/openai-chat-completion.cjs');
 type Models = typeof import('../../generated/api/openai-models.cjs');
 
-/** The schema's validator; each `require` names its module literally, so that esbuild bundles it. */
-function load(schema: ResponseSchema): Validate {
-  switch (schema) {
-    case 'health':
-      return (require('../../generated/api/health.cjs') as Health).validateHealthResponse;
-    case 'tokenize':
-      return (require('../../generated/api/tokenize.cjs') as Tokenize).validateTokenizeResponse;
-    case 'generate':
-      return (require('../../generated/api/generate.cjs') as Generate).validateGenerateResponse;
-    case 'batch-tokenize':
-      return (require('../../generated/api/batch-tokenize.cjs') as BatchTokenize).validateBatchTokenizeResponse;
-    case 'batch-generate':
-      return (require('../../generated/api/batch-generate.cjs') as BatchGenerate).validateBatchGenerateResponse;
-    case 'openai-completion':
-      return (require('../../generated/api/openai-completion.cjs') as Completion).validateOpenAICompletionResponse;
-    case 'openai-chat-completion':
-      return (require('../../generated/api/openai-chat-completion.cjs') as ChatCompletion)
-        .validateOpenAIChatCompletionResponse;
-    case 'openai-models':
-      return (require('../../generated/api/openai-models.cjs') as Models).validateOpenAIModelsResponse;
-  }
-}
+export const HEALTH: Validator<'health'> = {
+  schema: 'health',
+  load: () => (require('../../generated/api/health.cjs') as Health).validateHealthResponse,
+};
+export const TOKENIZE: Validator<'tokenize'> = {
+  schema: 'tokenize',
+  load: () => (require('../../generated/api/tokenize.cjs') as Tokenize).validateTokenizeResponse,
+};
+export const GENERATE: Validator<'generate'> = {
+  schema: 'generate',
+  load: () => (require('../../generated/api/generate.cjs') as Generate).validateGenerateResponse,
+};
+export const BATCH_TOKENIZE: Validator<'batch-tokenize'> = {
+  schema: 'batch-tokenize',
+  load: () => (require('../../generated/api/batch-tokenize.cjs') as BatchTokenize).validateBatchTokenizeResponse,
+};
+export const BATCH_GENERATE: Validator<'batch-generate'> = {
+  schema: 'batch-generate',
+  load: () => (require('../../generated/api/batch-generate.cjs') as BatchGenerate).validateBatchGenerateResponse,
+};
+export const OPENAI_COMPLETION: Validator<'openai-completion'> = {
+  schema: 'openai-completion',
+  load: () => (require('../../generated/api/openai-completion.cjs') as Completion).validateOpenAICompletionResponse,
+};
+export const OPENAI_CHAT_COMPLETION: Validator<'openai-chat-completion'> = {
+  schema: 'openai-chat-completion',
+  load: () =>
+    (require('../../generated/api/openai-chat-completion.cjs') as ChatCompletion).validateOpenAIChatCompletionResponse,
+};
+export const OPENAI_MODELS: Validator<'openai-models'> = {
+  schema: 'openai-models',
+  load: () => (require('../../generated/api/openai-models.cjs') as Models).validateOpenAIModelsResponse,
+};
+
+const built: { [S in ResponseSchema]?: Validate } = {};
 
 /** Whether `body` is what the schema promises; its validator is built on the first call, in this VU. */
-export function matches<S extends ResponseSchema>(schema: S, body: unknown): body is ResponseBodies[S] {
-  return (built[schema] ??= load(schema))(body);
+export function matches<S extends ResponseSchema>(v: Validator<S>, body: unknown): body is ResponseBodies[S] {
+  return (built[v.schema] ??= v.load())(body);
 }
