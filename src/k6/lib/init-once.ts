@@ -7,9 +7,10 @@ import { SharedArray } from 'k6/data';
 import type { ScenarioDefinition } from '../../core/plan/plan.js';
 import type { ClientFeatures } from '../../core/plan/client-features.js';
 import type { ScenarioPlan } from '../../core/types.js';
-import type { K6Env } from './env.js';
+import type { ClientEnv } from './env.js';
 import { initEnv, scenarioInit, type OwnRoutes, type ScenarioInit } from './scenario-init.js';
 import { loadPrompts } from './workload.js';
+import { summaryFiles } from './runner-record.js';
 
 /**
  * Set by the bundler: true in the runner's build, where the plan, options and schedules
@@ -37,9 +38,14 @@ const INIT_ARRAY = 'realizar-k6:scenario-init';
 export type ScenarioSource = ScenarioDefinition | (() => ScenarioDefinition);
 
 /** What every VU needs from the init that resolved the plan: plain data. */
-interface Shared {
-  env: K6Env;
+interface SharedData {
+  /** Every variable in the init that resolves the plan; what a client reads (ClientEnv) in the clients. */
+  env: ClientEnv;
   init: ScenarioInit;
+}
+interface Shared extends SharedData {
+  /** handleSummary's files (./runner-record.ts), in the init handleSummary runs in; null in the clients'. */
+  summaryFiles: typeof summaryFiles | null;
 }
 
 /** What the script carries, as the init that resolves the plan checks it (./scenario-init.ts). */
@@ -66,37 +72,45 @@ function builtWith(): ClientFeatures {
 
 export function initOnce(source: ScenarioSource, own: OwnRoutes): Shared {
   const def = (): ScenarioDefinition => (typeof source === 'function' ? source() : source);
-  const promptCount = (env: K6Env): number | null =>
+  const promptCount = (env: ClientEnv): number | null =>
     __WITH_WORKLOAD__ ? (loadPrompts(env.promptsFile)?.length ?? null) : null;
   if (!__INIT_ONCE__) {
     const d = def();
     const env = initEnv(d.name);
-    return { env, init: scenarioInit(d, env, promptCount(env), own, builtWith()) };
+    return { env, init: scenarioInit(d, env, promptCount(env), own, builtWith()), summaryFiles };
   }
   if (__VU === 0) {
     // Kept out of the SharedArray's callback: the init creates SharedArrays of its own (schedules).
     const m = require('./scenario-init.js') as typeof import('./scenario-init.js');
     const d = def();
     const env = m.initEnv(d.name);
-    const shared: Shared = { env, init: m.scenarioInit(d, env, promptCount(env), own, builtWith()) };
+    const shared: Shared = {
+      env,
+      init: m.scenarioInit(d, env, promptCount(env), own, builtWith()),
+      summaryFiles: m.summaryFiles,
+    };
     // k6 reads the options of its first init only, so the other VUs are handed the rest. As JSON
     // text: a SharedArray's element is parsed at every read and frozen, and the plan's notes may still
     // grow, so an object would be parsed twice in each VU. The thresholds apart: no client reads
     // them, and they are half the text a client would otherwise parse (docs/performance.md).
     const { thresholds, ...plan } = shared.init.plan;
-    const forClients = JSON.stringify({ env, init: { ...shared.init, plan, options: {} } });
+    const forClients = JSON.stringify({ env: m.clientEnv(env), init: { ...shared.init, plan, options: {} } });
     new SharedArray(INIT_ARRAY, () => [forClients, JSON.stringify(thresholds)]);
     return shared;
   }
   const array = new SharedArray(INIT_ARRAY, () => {
     throw new Error("k6's first init left no plan");
   }) as unknown as string[];
-  const shared = JSON.parse(array[0]!) as Shared;
-  // Still there for a scenario file of one's own that reads its plan: parsed when first read.
-  let thresholds: ScenarioPlan['thresholds'] | undefined;
-  Object.defineProperty(shared.init.plan, 'thresholds', {
-    get: () => (thresholds ??= JSON.parse(array[1]!) as ScenarioPlan['thresholds']),
-    enumerable: true,
-  });
+  const shared: Shared = { ...(JSON.parse(array[0]!) as SharedData), summaryFiles: null };
+  // Still there for a scenario file of one's own, whose plan its code may read: parsed when first read.
+  // The toolkit's scenario files (a function source) read no thresholds in a client, and the getter
+  // would cost each client its property and closure (about 3 KB).
+  if (typeof source !== 'function') {
+    let thresholds: ScenarioPlan['thresholds'] | undefined;
+    Object.defineProperty(shared.init.plan, 'thresholds', {
+      get: () => (thresholds ??= JSON.parse(array[1]!) as ScenarioPlan['thresholds']),
+      enumerable: true,
+    });
+  }
   return shared;
 }

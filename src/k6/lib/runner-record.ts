@@ -6,11 +6,11 @@
  */
 import exec from 'k6/execution';
 import { K6_FILES, runFile } from '../../core/contract.js';
-import type { RunnerRecord } from '../../core/types.js';
-import type { K6Env } from './env.js';
+import type { RunnerRecord, ScenarioPlan } from '../../core/types.js';
+import type { ClientEnv } from './env.js';
 
 /** The file to add to handleSummary's output; none unless the run was given a RUN_ID. */
-export function runnerRecordFile(env: K6Env, scenario: string): Record<string, string> {
+function runnerRecordFile(env: Pick<ClientEnv, 'outDir' | 'runId'>, scenario: string): Record<string, string> {
   if (env.outDir === null || env.runId === null) return {};
   const options = exec.test.options;
   const record: RunnerRecord = {
@@ -21,4 +21,23 @@ export function runnerRecordFile(env: K6Env, scenario: string): Record<string, s
     executionSegmentSequence: options.executionSegmentSequence ?? null,
   };
   return { [runFile(env.outDir, K6_FILES.runner)]: JSON.stringify(record, null, 2) };
+}
+
+/**
+ * handleSummary's files in a run with an output folder: the raw summary as k6 gives it (not
+ * --summary-export, whose threshold flags are inverted), the plan it was produced under, and a split
+ * run's runner.json; the Node runner turns them into the house report. Only the init handleSummary runs
+ * in (VU 0) needs it: in the runner's build it comes from the init file beside the script (./init-once.ts).
+ */
+export function summaryFiles(
+  outDir: string,
+  env: Pick<ClientEnv, 'outDir' | 'runId'>,
+  plan: ScenarioPlan,
+  data: unknown,
+): Record<string, string> {
+  return {
+    [runFile(outDir, K6_FILES.summary)]: JSON.stringify(data, null, 2),
+    [runFile(outDir, K6_FILES.plan)]: JSON.stringify(plan, null, 2),
+    ...runnerRecordFile(env, plan.scenario),
+  };
 }

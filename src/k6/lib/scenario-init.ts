@@ -44,6 +44,8 @@ import { ALL_FEATURES, clientFeatures, missingFeatures, type ClientFeatures } fr
 
 // The runner's build's scenario files take their shape from here (./scenario.ts shapeOf): no client builds it.
 export { SCENARIO_SHAPES } from '../../core/plan/scenario-shapes.js';
+export { clientEnv } from './env.js';
+export { summaryFiles } from './runner-record.js';
 
 /** Percentiles the report needs; k6's default (avg, min, med, max, p90, p95) lacks p50, p99 and count. */
 export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(50)', 'p(90)', 'p(95)', 'p(99)', 'count'];

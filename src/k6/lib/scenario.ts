@@ -7,7 +7,7 @@ import { currentScenario } from './k6-scenario.js';
 import type { Options } from 'k6/options';
 import { convertScenario } from '../../core/summary/convert.js';
 import { mixCycle } from '../../core/plan/mix.js';
-import type { K6Summary, ScenarioPlan } from '../../core/types.js';
+import type { K6Summary, ScenarioPlan, ThresholdsFile } from '../../core/types.js';
 import type { ScenarioShape } from '../../core/plan/scenario-shapes.js';
 import { renderScenario } from '../../core/report/render.js';
 import { builtinEndpoint, type Endpoint } from './endpoints.js';
@@ -20,13 +20,11 @@ import { joinsAnswers } from '../../core/plan/client-features.js';
 import { receivedOf } from '../../core/workload/received.js';
 import type { Session } from '../../core/workload/sequence.js';
 
-import { K6_FILES, runFile } from '../../core/contract.js';
 import { openPhaseGuard } from './open-guard.js';
 import { send, type SendTarget } from './request.js';
 import { awaitDue, sharedSchedule } from './arrivals.js';
 import type { OwnRoutes } from './scenario-init.js';
 import { initOnce, type ScenarioSource } from './init-once.js';
-import { runnerRecordFile } from './runner-record.js';
 // Type only: importing stream/run.ts would import k6/browser, whose module makes k6 emit and wait
 // for two events on every iteration of every scenario (a measured 5 % of k6's CPU). Streamed
 // scenarios pass runStreamPhase in (src/k6/scenarios/stream.ts).
@@ -53,11 +51,28 @@ declare const __INIT_ONCE__: boolean;
  * for: only the init that resolves the plan builds that table. In the runner's build it comes from
  * the init file beside the script, so the clients' script carries none of it (nor esbuild's wrapper).
  */
-export function shapeOf(name: string): ScenarioShape {
+function shapeOf(name: string): ScenarioShape {
   const shapes = __INIT_ONCE__
     ? (require('./scenario-init.js') as typeof import('./scenario-init.js'))
     : (require('../../core/plan/scenario-shapes.js') as typeof import('../../core/plan/scenario-shapes.js'));
   return shapes.SCENARIO_SHAPES[name]!;
+}
+
+/**
+ * One of the toolkit's scenarios: its shape and its thresholds file, given as text (imported `with {
+ * type: 'text' }`, which TypeScript types as the JSON itself). Both become its definition only where the
+ * plan is resolved (in the runner's build, k6's first init): a JSON file bundled as an object would be
+ * wrapped by esbuild, and the wrapper alone costs every client about 2.7 KB (docs/performance.md).
+ */
+export function builtinScenario(
+  name: string,
+  thresholdsText: unknown,
+  streamRunner: typeof runStreamPhase | null = null,
+): ReturnType<typeof defineScenario> {
+  return defineScenario(
+    () => ({ ...shapeOf(name), thresholds: JSON.parse(thresholdsText as string) as ThresholdsFile }),
+    streamRunner,
+  );
 }
 
 export function defineScenario(
@@ -79,7 +94,7 @@ export function defineScenario(
     const { method, path, turnBody } = ownEndpoints[name]!;
     own[name] = { method, path, prompted: turnBody !== undefined };
   }
-  const { env, init } = initOnce(scenarioSource, own);
+  const { env, init, summaryFiles } = initOnce(scenarioSource, own);
   const prompts = __WITH_WORKLOAD__ ? loadPrompts(env.promptsFile) : null;
   usePromptSet(prompts);
   if (__WITH_GOODPUT__ && env.goodput !== null) useGoodputMetrics();
@@ -228,13 +243,9 @@ export function defineScenario(
 
   function handleSummary(data: unknown): Record<string, string> {
     if (env.outDir !== null) {
-      // The raw summary as k6 gives it (not --summary-export, whose threshold flags are inverted),
-      // and the plan it was produced under; the Node runner turns both into the house report.
-      return {
-        [runFile(env.outDir, K6_FILES.summary)]: JSON.stringify(data, null, 2),
-        [runFile(env.outDir, K6_FILES.plan)]: JSON.stringify(plan, null, 2),
-        ...runnerRecordFile(env, plan.scenario),
-      };
+      // k6 runs handleSummary in an init of its own with __VU 0, the one that resolves the plan.
+      if (summaryFiles === null) throw new Error("handleSummary ran in a client's VU, which has no plan's files");
+      return summaryFiles(env.outDir, env, plan, data);
     }
     // Run on its own (plain `k6 run`, k6 cloud): print the house block for this scenario.
     if (__HOUSE_BLOCK__) {

@@ -1,15 +1,11 @@
 /**
  * Seed scenario 5: POST /batch/generate with 2 prompts per request, 3 clients share 15 requests, 60 s timeout.
  */
-import { defineScenario, shapeOf } from '../lib/scenario.js';
+import { builtinScenario } from '../lib/scenario.js';
+// As text: parsed only where the plan is resolved (src/k6/lib/scenario.ts builtinScenario).
+import thresholds from '../../../thresholds/batch-generate.json' with { type: 'text' };
 
-// A function: in the runner's build only the init that resolves the plan builds the shape and reads
-// the thresholds (src/k6/lib/scenario.ts), where k6 evaluates the rest of the script in every VU.
-declare function require(id: string): unknown;
-const scenario = defineScenario(() => ({
-  ...shapeOf('batch-generate'),
-  thresholds: require('../../../thresholds/batch-generate.json'),
-}));
+const scenario = builtinScenario('batch-generate', thresholds);
 
 export const options = scenario.options;
 export default scenario.run;

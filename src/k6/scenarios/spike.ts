@@ -4,12 +4,11 @@
  * the spike is a 10x jump in arrival rate (2 -> 20 req/s), and the recovery phase shows whether the
  * server came back to its baseline latency and error rate.
  */
-import { defineScenario, shapeOf } from '../lib/scenario.js';
+import { builtinScenario } from '../lib/scenario.js';
+// As text: parsed only where the plan is resolved (src/k6/lib/scenario.ts builtinScenario).
+import thresholds from '../../../thresholds/spike.json' with { type: 'text' };
 
-// A function: in the runner's build only the init that resolves the plan builds the shape and reads
-// the thresholds (src/k6/lib/scenario.ts), where k6 evaluates the rest of the script in every VU.
-declare function require(id: string): unknown;
-const scenario = defineScenario(() => ({ ...shapeOf('spike'), thresholds: require('../../../thresholds/spike.json') }));
+const scenario = builtinScenario('spike', thresholds);
 
 export const options = scenario.options;
 export default scenario.run;

@@ -5,16 +5,12 @@
  * and output tokens per second. Needs Chromium: core k6 reads no stream, so one page of the browser
  * k6's browser module drives sends and reads every request of the phase (src/k6/lib/stream/run.ts).
  */
-import { defineScenario, shapeOf } from '../lib/scenario.js';
+import { builtinScenario } from '../lib/scenario.js';
+// As text: parsed only where the plan is resolved (src/k6/lib/scenario.ts builtinScenario).
+import thresholds from '../../../thresholds/stream.json' with { type: 'text' };
 import { runStreamPhase } from '../lib/stream/run.js';
 
-// A function: in the runner's build only the init that resolves the plan builds the shape and reads
-// the thresholds (src/k6/lib/scenario.ts), where k6 evaluates the rest of the script in every VU.
-declare function require(id: string): unknown;
-const scenario = defineScenario(
-  () => ({ ...shapeOf('stream'), thresholds: require('../../../thresholds/stream.json') }),
-  runStreamPhase,
-);
+const scenario = builtinScenario('stream', thresholds, runStreamPhase);
 
 export const options = scenario.options;
 export default scenario.run;

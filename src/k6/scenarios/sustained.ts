@@ -4,15 +4,11 @@
  * latency and dropped requests instead of hiding behind fewer requests (coordinated omission).
  * The default mix sends equally to health, tokenize and generate; `--mix health` is the seed's test.
  */
-import { defineScenario, shapeOf } from '../lib/scenario.js';
+import { builtinScenario } from '../lib/scenario.js';
+// As text: parsed only where the plan is resolved (src/k6/lib/scenario.ts builtinScenario).
+import thresholds from '../../../thresholds/sustained.json' with { type: 'text' };
 
-// A function: in the runner's build only the init that resolves the plan builds the shape and reads
-// the thresholds (src/k6/lib/scenario.ts), where k6 evaluates the rest of the script in every VU.
-declare function require(id: string): unknown;
-const scenario = defineScenario(() => ({
-  ...shapeOf('sustained'),
-  thresholds: require('../../../thresholds/sustained.json'),
-}));
+const scenario = builtinScenario('sustained', thresholds);
 
 export const options = scenario.options;
 export default scenario.run;
