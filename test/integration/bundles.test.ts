@@ -162,25 +162,45 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     }
   });
 
-  it("the runner's clients parse their plan without its thresholds, and read them when a scenario asks", async () => {
+  it("the runner's clients parse their plan without its thresholds; a scenario file's own reads them on demand", async () => {
     const leanText = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
-    // A copy whose clients say, at their first request, how their plan's thresholds reached them.
-    const marked = leanText.replace(
-      /^var health_default = scenario\.run;$/m,
-      'var health_default = () => { if (__ITER === 0) console.log("client " + __VU + ": thresholds " + ' +
-        '(Object.getOwnPropertyDescriptor(scenario.plan, "thresholds").get ? "on demand" : "parsed") + ", " + ' +
-        'scenario.plan.thresholds.rules.length + " rules"); return scenario.run(); };',
+    // Copies whose clients say, at their first request, how their plan's thresholds reached them.
+    const said = (text: string): string =>
+      text.replace(
+        /^var (health_default\d*) = scenario\.run;$/m,
+        (_, name: string) =>
+          `var ${name} = () => { if (__ITER === 0) console.log("client " + __VU + ": thresholds " + ` +
+          '(!("thresholds" in scenario.plan) ? "absent, 0" : (Object.getOwnPropertyDescriptor(scenario.plan, ' +
+          '"thresholds").get ? "on demand, " : "parsed, ") + scenario.plan.thresholds.rules.length) + " rules"); ' +
+          'return scenario.run(); };',
+      );
+    const builtin = said(leanText);
+    assert.notEqual(builtin, leanText, 'the default function marked');
+    // The same scenario given as an object, as a scenario file of one's own gives it (src/k6/api/define.ts).
+    const ownLike = said(
+      leanText.replace(
+        /^var scenario = builtinScenario\("health", (health_default\d*)\);$/m,
+        (_, text: string) =>
+          'var scenario = defineScenario({ ...require("./scenario-init.js").SCENARIO_SHAPES.health, ' +
+          `thresholds: JSON.parse(${text}) });`,
+      ),
     );
-    assert.notEqual(marked, leanText, 'the default function marked');
-    await runCopy('bundles-thresholds', marked, { clients: 2, requests: 4 }, async (r, out) => {
-      const plan = JSON.parse(await readFile(path.join(out, 'plan.json'), 'utf8')) as {
-        thresholds: { rules: unknown[] };
-      };
-      assert.ok(plan.thresholds.rules.length > 0);
-      const said = r.stderr.match(/client \d+: thresholds [a-z ]+, \d+ rules/g) ?? [];
-      assert.equal(said.length, 2, r.stderr.slice(-3000));
-      for (const line of said) assert.match(line, new RegExp(`on demand, ${plan.thresholds.rules.length} rules$`));
-    });
+    assert.notEqual(ownLike, builtin, 'the scenario given as an object');
+    for (const [copy, text, how] of [
+      ['bundles-thresholds', builtin, 'absent'],
+      ['bundles-thresholds-own', ownLike, 'on demand'],
+    ] as const) {
+      await runCopy(copy, text, { clients: 2, requests: 4 }, async (r, out) => {
+        const plan = JSON.parse(await readFile(path.join(out, 'plan.json'), 'utf8')) as {
+          thresholds: { rules: unknown[] };
+        };
+        assert.ok(plan.thresholds.rules.length > 0, 'plan.json has the thresholds');
+        const lines = r.stderr.match(/client \d+: thresholds [a-z ]+, \d+ rules/g) ?? [];
+        assert.equal(lines.length, 2, r.stderr.slice(-3000));
+        const rules = how === 'absent' ? 0 : plan.thresholds.rules.length;
+        for (const line of lines) assert.match(line, new RegExp(`${how}, ${rules} rules$`));
+      });
+    }
   });
 
   it("the runner's clients build only what their plan sends to: one validator, no route or metric table", async () => {
