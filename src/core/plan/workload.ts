@@ -32,10 +32,11 @@ export const lineOf = (n: number, k: number, perRequest: number): number => n * 
 export function phaseOffsets(phases: readonly PlanPhase[]): Record<string, number> {
   const out: Record<string, number> = {};
   let at = 0;
-  for (const p of phases) {
+  // forEach, not for...of: k6 clients call this, and an iterator's first use costs each VU (docs/performance.md).
+  phases.forEach((p) => {
     out[p.name] = at;
     at += p.requests;
-  }
+  });
   return out;
 }
 

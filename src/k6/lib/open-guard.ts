@@ -14,7 +14,9 @@ import type { PlanPhase } from '../../core/types.js';
 
 export function openPhaseGuard(phases: readonly PlanPhase[]): () => boolean {
   const byName: Record<string, number> = {};
-  for (const p of phases) if (p.model === 'open') byName[p.name] = p.requests;
+  phases.forEach((p) => {
+    if (p.model === 'open') byName[p.name] = p.requests;
+  });
   if (Object.keys(byName).length === 0) return () => true;
 
   /** True when this iteration may send its request. */

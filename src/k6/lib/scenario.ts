@@ -130,7 +130,7 @@ export function defineScenario(
   // resolvePlan has refused any endpoint the API lacks.
   const cycle = mixCycle(plan.mix).map(endpointOf);
   const timeoutOf: Record<string, number> = {};
-  for (const p of plan.phases) timeoutOf[p.name] = p.timeoutSec;
+  plan.phases.forEach((p) => (timeoutOf[p.name] = p.timeoutSec));
   // k6's scenario (its name, its count) is read only when the mix or differing phase timeouts need it:
   // a getter of the object kept per VU (currentScenario, src/k6/lib/k6-scenario.ts) is still work per request.
   const first = plan.phases[0]?.timeoutSec;
