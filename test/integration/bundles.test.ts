@@ -162,7 +162,7 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
     }
   });
 
-  it("the runner's clients parse their plan without its thresholds; a scenario file's own reads them on demand", async () => {
+  it("the runner's clients parse no thresholds; one's own scenario reads them on demand", async () => {
     const leanText = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
     // Copies whose clients say, at their first request, how their plan's thresholds reached them.
     const said = (text: string): string =>
