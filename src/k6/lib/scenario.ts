@@ -96,7 +96,7 @@ export function defineScenario(
   }
   const { env, init, summaryFiles } = initOnce(scenarioSource, own);
   const prompts = __WITH_WORKLOAD__ ? loadPrompts(env.promptsFile) : null;
-  usePromptSet(prompts);
+  if (__WITH_WORKLOAD__) usePromptSet(prompts);
   if (__WITH_GOODPUT__ && env.goodput !== null) useGoodputMetrics();
   const { plan, options } = init;
   useServerClockMetrics({
@@ -106,11 +106,12 @@ export function defineScenario(
   // The plan's: none when no endpoint of the scenario takes prompts.
   const workload = plan.workload ?? null;
   const lines = __WITH_WORKLOAD__ ? loadWorkloadLines(workload) : null;
-  useWorkload(
-    workload === null || lines === null
-      ? null
-      : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
-  );
+  if (__WITH_WORKLOAD__)
+    useWorkload(
+      workload === null || lines === null
+        ? null
+        : { lines, perRequest: workload.perRequest, defaultOutputTokens: workload.defaultOutputTokens },
+    );
   // Each endpoint of the mix built once, here: a VU builds no other.
   const built: Record<string, Endpoint> = {};
   const endpointOf = (name: string): Endpoint =>

@@ -16,6 +16,10 @@ import { serverTimingLogLine } from '../../../core/stream/server-timing.js';
 import type { StreamTimings } from '../../../core/stream/stream.js';
 import { metric } from '../metrics.js';
 
+/** What the script carries (src/core/plan/client-features.ts): a stream's joins, an answer's. */
+declare const __SENDS__: Readonly<Record<'stream_generate', boolean>>;
+declare const __WITH_ANSWER_CLOCK__: boolean;
+
 // Made in init code (k6 accepts new metrics only there), and only the groups a run can fill: every
 // metric object costs every VU memory (docs/performance.md), and a run of health checks fills none.
 const countMetrics = () => ({
@@ -59,8 +63,9 @@ let answered: ReturnType<typeof answerMetrics> | null = null;
  */
 export function useServerClockMetrics(o: { streams: boolean; answers: boolean }): void {
   if (o.streams || o.answers) counts ??= countMetrics();
-  if (o.streams) streamed ??= streamMetrics();
-  if (o.answers) answered ??= answerMetrics();
+  // Under the constants of what the script carries, so that a build without them lacks the makers too.
+  if (__SENDS__.stream_generate && o.streams) streamed ??= streamMetrics();
+  if (__WITH_ANSWER_CLOCK__ && o.answers) answered ??= answerMetrics();
 }
 
 /** Whether answers are joined at all in this VU: a caller skips looking for the server's figures if not. */
