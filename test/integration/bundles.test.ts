@@ -15,6 +15,7 @@ import { bundleForRun } from '../../build/bundle.js';
 import { parseRunConfig } from '../../src/node/config/index.js';
 import { resolveK6, resolveRealizar } from '../../src/node/tools/tools.js';
 import { freePort, removeDir, tempDir } from '../support/cli.js';
+import { HEALTH_RUN } from '../support/plan-settings.js';
 
 const K6_TIMEOUT_MS = 120_000;
 
@@ -237,15 +238,7 @@ describe('the scenario scripts, on their own and as the runner runs them', () =>
   });
 
   it("a run's own build leaves out what its plan lacks, and refuses a plan that needs more, naming it", async () => {
-    const none = {
-      workload: false,
-      goodput: false,
-      schedules: false,
-      answers: false,
-      api: 'realizar',
-      endpoints: ['health'],
-    } as const;
-    const script = await bundleForRun('health', built.runnerBundleDir, null, none);
+    const script = await bundleForRun('health', built.runnerBundleDir, null, HEALTH_RUN);
     assert.equal(path.basename(script), 'health.with-none.sends-realizar-health.js');
     const full = await readFile(path.join(built.runnerBundleDir, 'health.js'), 'utf8');
     const lean = await readFile(script, 'utf8');

@@ -1,5 +1,6 @@
 /** The plan settings and endpoint lookup the plan's unit tests start from (Realizar's API, scale 1). */
 import type { PlanSettings } from '../../src/core/plan/plan.js';
+import type { ClientFeatures } from '../../src/core/plan/client-features.js';
 
 export const info = (e: string) => ({ method: e === 'health' ? ('GET' as const) : ('POST' as const), path: `/${e}` });
 
@@ -12,4 +13,14 @@ export const settings: PlanSettings = {
   api: 'realizar',
   model: 'default',
   prompts: null,
+};
+
+/** What the clients of a run of health checks on Realizar's API carry: no feature, the health endpoint. */
+export const HEALTH_RUN: ClientFeatures = {
+  workload: false,
+  goodput: false,
+  schedules: false,
+  answers: false,
+  api: 'realizar',
+  endpoints: ['health'],
 };

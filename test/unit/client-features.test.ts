@@ -8,6 +8,7 @@ import {
   missingFeatures,
 } from '../../src/core/plan/client-features.js';
 import type { ScenarioPlan } from '../../src/core/types.js';
+import { HEALTH_RUN } from '../support/plan-settings.js';
 
 type Needs = Pick<ScenarioPlan, 'workload' | 'goodput' | 'phases' | 'mix' | 'api'>;
 const phase = { name: 'main', model: 'closed', clients: 4, requests: 40, timeoutSec: 30, startSec: 0 } as const;
@@ -17,14 +18,7 @@ const health: Needs = {
   phases: [{ ...phase, maxDurationSec: 60 }],
   mix: [{ endpoint: 'health', weight: 1 }],
 };
-const none = {
-  workload: false,
-  goodput: false,
-  schedules: false,
-  answers: false,
-  api: 'realizar',
-  endpoints: ['health'],
-} as const;
+const none = HEALTH_RUN;
 
 describe("what a run's clients carry, from its plan", () => {
   it('a run of health checks needs none of the features, and only the health endpoint of its API', () => {

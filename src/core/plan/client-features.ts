@@ -84,6 +84,12 @@ export const FEATURE_CONSTANTS: Readonly<Record<(typeof FEATURE_NAMES)[number], 
   answers: '__WITH_ANSWER_CLOCK__',
 };
 
+/** The constants the k6 code reads (`declare const __SENDS__: SendsConstants`), one per built-in endpoint. */
+export type SendsConstants = Readonly<
+  Record<'health' | 'tokenize' | 'generate' | 'batch_tokenize' | 'batch_generate' | 'stream_generate', boolean>
+>;
+export type ApiConstants = Readonly<Record<ApiName, boolean>>;
+
 /**
  * The constants of the API and of each built-in endpoint a build sends, as the k6 code reads them
  * (`__API__.openai`, `__SENDS__.batch_tokenize`): esbuild takes a dotted name, not a dash.

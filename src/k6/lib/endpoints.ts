@@ -1,9 +1,9 @@
 /**
- * The endpoints the scenarios send to, for each API: Realizar's native one as the seed exercises
- * it, and the OpenAI-compatible one (/v1) that vLLM, llama.cpp's server, Ollama and Realizar itself
- * serve. Each has its method, path, the seed's request bodies, and how a 200 response is judged
- * (JSON Schema from schemas/api, precompiled by ajv at build time, plus what a schema cannot say,
- * such as one result per input). With a workload (src/k6/lib/workload.ts) the generating endpoints
+ * The endpoints the scenarios send to, for each API (./endpoints/realizar.ts: Realizar's native one as
+ * the seed exercises it; ./endpoints/openai.ts: the OpenAI-compatible one, /v1, that vLLM, llama.cpp's
+ * server, Ollama and Realizar itself serve), and what they share. Each has its method, path, the seed's
+ * request bodies, and how a 200 response is judged (JSON Schema from schemas/api, precompiled by ajv at
+ * build time, plus what a schema cannot say, such as one result per input). With a workload (src/k6/lib/workload.ts) the generating endpoints
  * send its lines: request n's prompt and max_tokens, or a conversation's turn with its history.
  *
  * A VU builds an endpoint when the run first asks for it (src/k6/lib/scenario.ts), from where the
@@ -17,15 +17,17 @@ import type { ConversationState } from '../../core/workload/conversation.js';
 import type { WorkloadLine } from '../../core/workload/sequence.js';
 import { maxTokensOf, SEED_MAX_TOKENS } from './prompt-source.js';
 import { withExtras } from './server-extras.js';
+import { matches, type Validator } from './validators.js';
+import type { ApiConstants } from '../../core/plan/client-features.js';
 import { realizarEndpoint } from './endpoints/realizar.js';
 import { openaiEndpoint } from './endpoints/openai.js';
 
 /**
  * What the script carries (src/core/plan/client-features.ts): the runner's build for a run leaves out
  * the endpoints of the API it does not send to (./endpoints/realizar.ts and ./endpoints/openai.ts
- * leave out those of its mix does not send).
+ * leave out those its mix does not send).
  */
-declare const __API__: Readonly<Record<Api, boolean>>;
+declare const __API__: ApiConstants;
 
 export interface Endpoint {
   name: EndpointName;
@@ -50,18 +52,26 @@ export interface Endpoint {
 }
 
 export const none = (): number => 0;
-export const generated = (body: unknown): number => (body as { num_generated: number }).num_generated;
-export const generatedInBatch = (body: unknown): number =>
-  (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
 
 // The seed's configurations (load-testing.md, Test Scenarios 2-5).
 export const GENERATE_PARAMS = { max_tokens: SEED_MAX_TOKENS, strategy: 'greedy' };
-export const BATCH_TEXTS = 3;
 
 export const inputs = (request: Record<string, unknown> | null, key: string): number =>
   Array.isArray(request?.[key]) ? (request[key] as unknown[]).length : -1;
 
 export type Api = 'realizar' | 'openai';
+
+/** A health check: no body, its 200 answer judged by the API's schema. */
+export const healthEndpoint = (
+  at: Pick<Endpoint, 'name' | 'method' | 'path'>,
+  v: Validator<'health' | 'openai-models'>,
+): Endpoint => ({
+  ...at,
+  body: () => null,
+  fixedBody: () => null,
+  accepts: (body) => matches(v, body),
+  tokens: none,
+});
 
 /** One max_tokens serves every prompt of a batch: the most any of them asks for. */
 export const batchMaxTokens = (lines: readonly WorkloadLine[]): number => Math.max(...lines.map(maxTokensOf));

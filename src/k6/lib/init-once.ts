@@ -5,7 +5,7 @@
  */
 import { SharedArray } from 'k6/data';
 import type { ScenarioDefinition } from '../../core/plan/plan.js';
-import type { ClientFeatures } from '../../core/plan/client-features.js';
+import type { ApiConstants, ClientFeatures, SendsConstants } from '../../core/plan/client-features.js';
 import type { ScenarioPlan } from '../../core/types.js';
 import type { ClientEnv } from './env.js';
 import { initEnv, scenarioInit, type OwnRoutes, type ScenarioInit } from './scenario-init.js';
@@ -22,10 +22,8 @@ declare const __INIT_ONCE__: boolean;
 /** What the script carries (src/core/plan/client-features.ts): code behind a false one is left out. */
 declare const __WITH_WORKLOAD__: boolean, __WITH_GOODPUT__: boolean, __WITH_SCHEDULES__: boolean;
 declare const __WITH_ANSWER_CLOCK__: boolean;
-declare const __API__: Readonly<Record<'realizar' | 'openai', boolean>>;
-declare const __SENDS__: Readonly<
-  Record<'health' | 'tokenize' | 'generate' | 'batch_tokenize' | 'batch_generate' | 'stream_generate', boolean>
->;
+declare const __API__: ApiConstants;
+declare const __SENDS__: SendsConstants;
 /** k6's CommonJS require, in init code: resolved beside the script. */
 declare function require(id: string): unknown;
 

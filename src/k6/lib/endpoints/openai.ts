@@ -8,8 +8,9 @@ import { BATCH_PROMPTS } from '../../../core/plan/workload.js';
 import type { WorkloadLine } from '../../../core/workload/sequence.js';
 import type { ChatMessage } from '../../../core/workload/types.js';
 import { lineOf, maxTokensOf, messagesOf, prompt, promptSet, textOf, turnChat, workload } from '../prompt-source.js';
+import type { SendsConstants } from '../../../core/plan/client-features.js';
 import * as V from '../validators.js';
-import { batchMaxTokens, GENERATE_PARAMS, inputs, none, type Endpoint } from '../endpoints.js';
+import { batchMaxTokens, type Endpoint, GENERATE_PARAMS, healthEndpoint, inputs, none } from '../endpoints.js';
 
 /**
  * What the script carries (src/core/plan/client-features.ts): the runner's build for a run leaves out
@@ -17,9 +18,7 @@ import { batchMaxTokens, GENERATE_PARAMS, inputs, none, type Endpoint } from '..
  * case is a block under its constant: esbuild leaves out what a false constant guards, not what
  * follows an early return.
  */
-declare const __SENDS__: Readonly<
-  Record<'health' | 'tokenize' | 'generate' | 'batch_tokenize' | 'batch_generate' | 'stream_generate', boolean>
->;
+declare const __SENDS__: SendsConstants;
 declare const __WITH_WORKLOAD__: boolean;
 
 /** Completion tokens from an OpenAI-style usage block. */
@@ -56,15 +55,7 @@ export function openaiEndpoint(name: EndpointName, route: Route, model: string, 
   };
   switch (name) {
     case 'health':
-      if (__SENDS__.health) {
-        return {
-          ...at,
-          body: () => null,
-          fixedBody: () => null,
-          accepts: (body) => V.matches(V.OPENAI_MODELS, body),
-          tokens: none,
-        };
-      }
+      if (__SENDS__.health) return healthEndpoint(at, V.OPENAI_MODELS);
       break;
     case 'generate':
       if (__SENDS__.generate) {

@@ -8,17 +8,15 @@ import type { ConversationState } from '../../../core/workload/conversation.js';
 import { BATCH_PROMPTS } from '../../../core/plan/workload.js';
 import type { WorkloadLine } from '../../../core/workload/sequence.js';
 import { lineOf, maxTokensOf, prompt, promptSet, textOf, turnInput, workload } from '../prompt-source.js';
+import type { SendsConstants } from '../../../core/plan/client-features.js';
 import * as V from '../validators.js';
-import {
-  BATCH_TEXTS,
-  batchMaxTokens,
-  generated,
-  generatedInBatch,
-  GENERATE_PARAMS,
-  inputs,
-  none,
-  type Endpoint,
-} from '../endpoints.js';
+import { batchMaxTokens, GENERATE_PARAMS, healthEndpoint, inputs, none, type Endpoint } from '../endpoints.js';
+
+const generated = (body: unknown): number => (body as { num_generated: number }).num_generated;
+const generatedInBatch = (body: unknown): number =>
+  (body as { results: Array<{ num_generated: number }> }).results.reduce((n, r) => n + r.num_generated, 0);
+// The seed's batch of texts to tokenize (load-testing.md, Test Scenario 4).
+const BATCH_TEXTS = 3;
 
 /**
  * What the script carries (src/core/plan/client-features.ts): the runner's build for a run leaves out
@@ -26,9 +24,7 @@ import {
  * case is a block under its constant: esbuild leaves out what a false constant guards, not what
  * follows an early return.
  */
-declare const __SENDS__: Readonly<
-  Record<'health' | 'tokenize' | 'generate' | 'batch_tokenize' | 'batch_generate' | 'stream_generate', boolean>
->;
+declare const __SENDS__: SendsConstants;
 declare const __WITH_WORKLOAD__: boolean;
 
 /** Realizar's native body for a line (after the conversation so far, flattened into the prompt). */
@@ -40,20 +36,21 @@ function nativeBody(line: WorkloadLine, c?: ConversationState): Record<string, u
   };
 }
 
+/** A generating endpoint's bodies: the seed's prompt, or with a workload its line or a conversation's turn. */
+const generating = (): Pick<Endpoint, 'body' | 'turnBody'> => ({
+  body: (n) =>
+    __WITH_WORKLOAD__ && workload !== null
+      ? nativeBody(lineOf(workload, n))
+      : { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS },
+  ...(__WITH_WORKLOAD__ ? { turnBody: (line: WorkloadLine, c: ConversationState) => nativeBody(line, c) } : {}),
+});
+
 /** Realizar's native endpoint `name`, at `route`. */
 export function realizarEndpoint(name: EndpointName, route: Route): Endpoint {
   const at = { name, method: route.method, path: route.path };
   switch (name) {
     case 'health':
-      if (__SENDS__.health) {
-        return {
-          ...at,
-          body: () => null,
-          fixedBody: () => null,
-          accepts: (body) => V.matches(V.HEALTH, body),
-          tokens: none,
-        };
-      }
+      if (__SENDS__.health) return healthEndpoint(at, V.HEALTH);
       break;
     case 'tokenize':
       if (__SENDS__.tokenize) {
@@ -70,15 +67,11 @@ export function realizarEndpoint(name: EndpointName, route: Route): Endpoint {
       if (__SENDS__.generate) {
         return {
           ...at,
-          body: (n) =>
-            __WITH_WORKLOAD__ && workload !== null
-              ? nativeBody(lineOf(workload, n))
-              : { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS },
+          ...generating(),
           fixedBody: () =>
             promptSet === null && workload === null ? { prompt: 'Hello', ...GENERATE_PARAMS } : undefined,
           accepts: (body) => V.matches(V.GENERATE, body),
           tokens: generated,
-          ...(__WITH_WORKLOAD__ ? { turnBody: (line: WorkloadLine, c: ConversationState) => nativeBody(line, c) } : {}),
         };
       }
       break;
@@ -98,13 +91,9 @@ export function realizarEndpoint(name: EndpointName, route: Route): Endpoint {
       if (__SENDS__.stream_generate) {
         return {
           ...at,
-          body: (n) =>
-            __WITH_WORKLOAD__ && workload !== null
-              ? nativeBody(lineOf(workload, n))
-              : { prompt: prompt(n, 'Hello'), ...GENERATE_PARAMS },
+          ...generating(),
           accepts: () => false,
           tokens: none,
-          ...(__WITH_WORKLOAD__ ? { turnBody: (line: WorkloadLine, c: ConversationState) => nativeBody(line, c) } : {}),
         };
       }
       break;

@@ -15,9 +15,10 @@ import { mismatchLogLine, serverClockOf } from '../../../core/stream/server-cloc
 import { serverTimingLogLine } from '../../../core/stream/server-timing.js';
 import type { StreamTimings } from '../../../core/stream/stream.js';
 import { metric } from '../metrics.js';
+import type { SendsConstants } from '../../../core/plan/client-features.js';
 
 /** What the script carries (src/core/plan/client-features.ts): a stream's joins, an answer's. */
-declare const __SENDS__: Readonly<Record<'stream_generate', boolean>>;
+declare const __SENDS__: SendsConstants;
 declare const __WITH_ANSWER_CLOCK__: boolean;
 
 // Made in init code (k6 accepts new metrics only there), and only the groups a run can fill: every
