@@ -3,8 +3,9 @@
  * the seed exercises it; ./endpoints/openai.ts: the OpenAI-compatible one, /v1, that vLLM, llama.cpp's
  * server, Ollama and Realizar itself serve), and what they share. Each has its method, path, the seed's
  * request bodies, and how a 200 response is judged (JSON Schema from schemas/api, precompiled by ajv at
- * build time, plus what a schema cannot say, such as one result per input). With a workload (src/k6/lib/workload.ts) the generating endpoints
- * send its lines: request n's prompt and max_tokens, or a conversation's turn with its history.
+ * build time, plus what a schema cannot say, such as one result per input). With a workload
+ * (src/k6/lib/workload.ts) the generating endpoints send its lines: request n's prompt and max_tokens, or a
+ * conversation's turn with its history.
  *
  * A VU builds an endpoint when the run first asks for it (src/k6/lib/scenario.ts), from where the
  * run sends it (src/k6/lib/sending.ts, worked out with the plan): k6 evaluates a script's top level in
